@@ -1,0 +1,15 @@
+# Native i386 Linux (gcc -m32): the 32-bit stdcall COM ABI, tested on a 64-bit host.
+# This machine's kernel cannot exec i386 binaries, so tests run under qemu-i386-static.
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR i686)
+set(CMAKE_C_COMPILER gcc)
+set(CMAKE_CXX_COMPILER g++)
+set(CMAKE_C_FLAGS_INIT -m32)
+set(CMAKE_CXX_FLAGS_INIT -m32)
+set(CMAKE_EXE_LINKER_FLAGS_INIT -m32)
+set(CMAKE_SHARED_LINKER_FLAGS_INIT -m32)
+set(CMAKE_LIBRARY_ARCHITECTURE i386-linux-gnu)
+find_program(RTCPM_QEMU_I386 qemu-i386-static qemu-i386)
+if(RTCPM_QEMU_I386)
+  set(CMAKE_CROSSCOMPILING_EMULATOR ${RTCPM_QEMU_I386})
+endif()

@@ -1,0 +1,2 @@
+/* guiddef.h for non-Windows builds of rtcpm: the subset rtcpm needs lives in rtcpm_wintypes.h. */
+#include "rtcpm_wintypes.h"

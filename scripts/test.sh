@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# test.sh — installs what is missing, builds every preset and runs every test.
+#   bash scripts/test.sh            all presets
+#   bash scripts/test.sh native     only the named presets
+# Exit status: 0 only when every ctest run passed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+presets=("$@")
+[ ${#presets[@]} -gt 0 ] || presets=(native native32 mingw64 mingw32)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+total_pass=0 total_fail=0 failed_presets=()
+for p in "${presets[@]}"; do
+    echo "=== rtcpm: preset $p: configure + build"
+    cmake --preset "$p" >"build-$p.configure.log" 2>&1 || { cat "build-$p.configure.log"; exit 1; }
+    rm -f "build-$p.configure.log"
+    cmake --build --preset "$p" -j"$jobs"
+    echo "=== rtcpm: preset $p: ctest"
+    log=$(mktemp)
+    set +e
+    ctest --preset "$p" -j"$jobs" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    # "N% tests passed, F tests failed out of T"
+    line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n1 || true)
+    rm -f "$log"
+    if [ -n "$line" ]; then
+        f=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+        t=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")
+        total_pass=$((total_pass + t - f)); total_fail=$((total_fail + f))
+    fi
+    [ "$rc" -eq 0 ] || failed_presets+=("$p")
+done
+
+echo "=== rtcpm: presets ${presets[*]}"
+[ ${#failed_presets[@]} -eq 0 ] || echo "=== rtcpm: FAILED in: ${failed_presets[*]}"
+echo "rtcpm: $total_pass passed, $total_fail failed"
+[ ${#failed_presets[@]} -eq 0 ]

@@ -1,0 +1,125 @@
+/*
+ * bstr_util.c — BSTR <-> UTF-8 conversion, strict both ways.
+ */
+#include <stdint.h>
+#include <string.h>
+#include "bstr_util.h"
+
+#define E_INSUFFICIENT_BUFFER ((HRESULT)0x8007007A)
+
+HRESULT bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
+{
+    UINT n = SysStringLen(b), i;
+    size_t o = 0;
+
+    if (len) *len = 0;
+    if (!buf || !buflen) return E_POINTER;
+    buf[0] = 0;
+    for (i = 0; i < n; i++)
+    {
+        uint32_t c = b[i];
+        char tmp[4];
+        size_t k;
+
+        if (c == 0) return E_INVALIDARG;
+        if (c >= 0xD800 && c <= 0xDBFF)
+        {
+            if (i + 1 >= n || b[i + 1] < 0xDC00 || b[i + 1] > 0xDFFF) return E_INVALIDARG;
+            c = 0x10000 + ((c - 0xD800) << 10) + (b[i + 1] - 0xDC00u);
+            i++;
+        }
+        else if (c >= 0xDC00 && c <= 0xDFFF)
+            return E_INVALIDARG;
+
+        if (c < 0x80) { tmp[0] = (char)c; k = 1; }
+        else if (c < 0x800) { tmp[0] = (char)(0xC0 | (c >> 6)); tmp[1] = (char)(0x80 | (c & 0x3F)); k = 2; }
+        else if (c < 0x10000)
+        {
+            tmp[0] = (char)(0xE0 | (c >> 12)); tmp[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+            tmp[2] = (char)(0x80 | (c & 0x3F)); k = 3;
+        }
+        else
+        {
+            tmp[0] = (char)(0xF0 | (c >> 18)); tmp[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+            tmp[2] = (char)(0x80 | ((c >> 6) & 0x3F)); tmp[3] = (char)(0x80 | (c & 0x3F)); k = 4;
+        }
+        if (o + k >= buflen) { buf[0] = 0; return E_INSUFFICIENT_BUFFER; }
+        memcpy(buf + o, tmp, k);
+        o += k;
+    }
+    buf[o] = 0;
+    if (len) *len = o;
+    return S_OK;
+}
+
+/* Decodes one UTF-8 sequence; returns its length or 0 when invalid (overlong, surrogate,
+ * out of range, truncated). */
+static size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+    uint32_t c = s[0];
+    size_t n, i;
+
+    if (c < 0x80) { *cp = c; return 1; }
+    if ((c & 0xE0) == 0xC0) { n = 2; c &= 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 3; c &= 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 4; c &= 0x07; }
+    else return 0;
+    if (n > avail) return 0;
+    for (i = 1; i < n; i++)
+    {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000)) return 0;
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+    *cp = c;
+    return n;
+}
+
+BSTR bstr_from_utf8(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, units = 0;
+    BSTR b;
+    UINT o = 0;
+
+    if (!s && len) return NULL;
+    /* first pass: validate and count UTF-16 units */
+    while (i < len)
+    {
+        uint32_t cp;
+        size_t n = utf8_decode(u + i, len - i, &cp);
+        if (!n) return NULL;
+        units += cp >= 0x10000 ? 2 : 1;
+        i += n;
+    }
+    if (units > 0x3ffffff0u) return NULL;
+    b = SysAllocStringLen(NULL, (UINT)units);
+    if (!b) return NULL;
+    for (i = 0; i < len;)
+    {
+        uint32_t cp;
+        i += utf8_decode(u + i, len - i, &cp);
+        if (cp >= 0x10000)
+        {
+            cp -= 0x10000;
+            b[o++] = (WCHAR)(0xD800 + (cp >> 10));
+            b[o++] = (WCHAR)(0xDC00 + (cp & 0x3FF));
+        }
+        else
+            b[o++] = (WCHAR)cp;
+    }
+    return b;
+}
+
+BSTR bstr_from_cstr(const char *s)
+{
+    return bstr_from_utf8(s, s ? strlen(s) : 0);
+}
+
+int bstr_equal(BSTR a, BSTR b)
+{
+    UINT la = SysStringLen(a), lb = SysStringLen(b);
+    if (la != lb) return 0;
+    return la == 0 || !memcmp(a, b, (size_t)la * sizeof(WCHAR));
+}

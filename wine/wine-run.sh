@@ -1,0 +1,73 @@
+#!/bin/sh
+# wine-run.sh — CTest's CMAKE_CROSSCOMPILING_EMULATOR for the MinGW presets.
+#
+#   wine-run.sh PREFIX prog.exe [args...]   run prog.exe under Wine in the private PREFIX
+#   wine-run.sh --start PREFIX              make the prefix (first time ~8 s) and start a
+#                                           persistent wineserver (CTest fixture setup)
+#   wine-run.sh --stop PREFIX               stop that wineserver and wait for it (fixture cleanup)
+#
+# A private WINEPREFIX in the build tree keeps tests away from the user's ~/.wine. The
+# persistent wineserver is started with its output sent to a log: a wineserver that
+# inherits CTest's pipe would hold it open for seconds after each test.
+# Exit codes: the program's own; 77 (CTest SKIP_RETURN_CODE) when the program is a 32-bit
+# PE and this machine has no wine32 to run it.
+set -eu
+
+wine_loader_for() {
+    # PE machine field: 0x8664 x86_64, 0x14c i386.
+    off=$(od -An -tu4 -j60 -N4 "$1" | tr -d ' ')
+    machine=$(od -An -tx2 -j$((off + 4)) -N2 "$1" | tr -d ' ')
+    case "$machine" in
+        8664) for w in /usr/lib/wine/wine64 /usr/bin/wine64 /usr/bin/wine; do [ -x "$w" ] && { echo "$w"; return; }; done ;;
+        014c) for w in /usr/lib/wine/wine /usr/lib/i386-linux-gnu/wine/wine; do [ -x "$w" ] && { echo "$w"; return; }; done ;;
+    esac
+    echo ""
+}
+
+setup_env() {
+    export WINEPREFIX="$1"
+    export WINEDEBUG="${WINEDEBUG:--all}"
+    # no Mono/Gecko install dialogs in a fresh prefix
+    export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
+    export DISPLAY=
+    mkdir -p "$WINEPREFIX"
+}
+
+case "${1:-}" in
+--start)
+    setup_env "$2"
+    if [ ! -f "$WINEPREFIX/system.reg" ]; then
+        # first run: wineboot makes the prefix (~8 s); wait until its wineserver has gone,
+        # then start the persistent one (waiting on a persistent server would never end)
+        loader=$(ls /usr/lib/wine/wine64 /usr/bin/wine64 /usr/bin/wine 2>/dev/null | head -n1)
+        "$loader" wineboot -i >"$WINEPREFIX.wineboot.log" 2>&1 </dev/null || true
+        wineserver -w 2>/dev/null || true
+    fi
+    [ -f "$WINEPREFIX/system.reg" ] || { echo "wine-run: could not create $WINEPREFIX (see $WINEPREFIX.wineboot.log)" >&2; exit 1; }
+    wineserver -p >>"$WINEPREFIX.wineserver.log" 2>&1 </dev/null || true
+    # The first program of a wineserver session starts Wine's background processes
+    # (services.exe, winedevice, ...), which inherit its stdout/stderr: start them here,
+    # writing to the log, so they never hold a test's output pipe open.
+    loader=$(ls /usr/lib/wine/wine64 /usr/bin/wine64 /usr/bin/wine 2>/dev/null | head -n1)
+    "$loader" wineboot >>"$WINEPREFIX.wineboot.log" 2>&1 </dev/null || true
+    echo "wine-run: prefix $WINEPREFIX ready, wineserver up"
+    ;;
+--stop)
+    setup_env "$2"
+    wineserver -k 2>/dev/null || true
+    wineserver -w 2>/dev/null || true
+    echo "wine-run: wineserver of $WINEPREFIX stopped"
+    ;;
+*)
+    [ $# -ge 2 ] || { echo "usage: wine-run.sh PREFIX prog.exe [args...] | --start PREFIX | --stop PREFIX" >&2; exit 2; }
+    setup_env "$1"
+    shift
+    [ -f "$1" ] || { echo "wine-run: no such program: $1" >&2; exit 1; }
+    loader=$(wine_loader_for "$1")
+    if [ -z "$loader" ]; then
+        echo "SKIPPED: $1 is a 32-bit PE and this machine has no wine32 to run it (i386 wine does not install here)"
+        exit 77
+    fi
+    exec "$loader" "$@"
+    ;;
+esac

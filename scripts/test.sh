@@ -12,7 +12,7 @@ presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(native native32 mingw64 mingw32)
 jobs=$(nproc 2>/dev/null || echo 2)
 
-total_pass=0 total_fail=0 failed_presets=()
+total_pass=0 total_fail=0 total_skip=0 failed_presets=()
 for p in "${presets[@]}"; do
     echo "=== rtcpm: preset $p: configure + build"
     cmake --preset "$p" >"build-$p.configure.log" 2>&1 || { cat "build-$p.configure.log"; exit 1; }
@@ -26,16 +26,18 @@ for p in "${presets[@]}"; do
     set -e
     # "N% tests passed, F tests failed out of T"
     line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n1 || true)
-    rm -f "$log"
     if [ -n "$line" ]; then
         f=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
         t=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")
-        total_pass=$((total_pass + t - f)); total_fail=$((total_fail + f))
+        # CTest counts skipped tests as passed: list them apart
+        sk=$(grep -cE '^[[:space:]]+[0-9]+ - .* \(Skipped\)$' "$log" || true)
+        total_pass=$((total_pass + t - f - sk)); total_fail=$((total_fail + f)); total_skip=$((total_skip + sk))
     fi
+    rm -f "$log"
     [ "$rc" -eq 0 ] || failed_presets+=("$p")
 done
 
 echo "=== rtcpm: presets ${presets[*]}"
 [ ${#failed_presets[@]} -eq 0 ] || echo "=== rtcpm: FAILED in: ${failed_presets[*]}"
-echo "rtcpm: $total_pass passed, $total_fail failed"
+echo "rtcpm: $total_pass passed, $total_fail failed, $total_skip skipped"
 [ ${#failed_presets[@]} -eq 0 ]

@@ -18,6 +18,16 @@ LONG rtcpm_live_bstrs(void);
 /* Formats a GUID as {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX} (39 bytes with the NUL). */
 void rtcpm_guid_to_string(const GUID *guid, char buf[39]);
 
+/* Symbolic name of an HRESULT rtcpm returns ("S_OK", "E_POINTER",
+ * "RTC_E_PORT_MAPPING_UNAVAILABLE", ...), or "0x%08X" in buf for others. Returns buf or a
+ * static string; buf needs 11 bytes. */
+const char *rtcpm_hresult_name(HRESULT hr, char buf[11]);
+
+/* Names for RTC_PORT_TYPE ("SIP", "AUDIO_RTP", ...) and transports ("UDP", "TCP", "TLS");
+ * "?" for values outside the enumerations. */
+const char *rtcpm_port_type_name(LONG type);
+const char *rtcpm_transport_name(LONG transport);
+
 RTCPM_EXTERN_C_END
 
 #endif /* RTCPM_DIAG_H */

@@ -1,0 +1,217 @@
+/*
+ * trace_pm.c — see include/rtcpm/trace_pm.h.
+ *
+ * One object with one IRTCPortManager3 vtable; QI answers a level only when the inner
+ * port manager has it, so the wrapper is exactly as capable as what it wraps.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rtcpm/trace_pm.h"
+#include "com/com.h"
+#include "com/bstr_util.h"
+
+struct trace_pm
+{
+    IRTCPortManager3 IRTCPortManager3_iface;
+    LONG ref;
+    IRTCPortManager *inner1;
+    IRTCPortManager2 *inner2; /* NULL when the inner object is RTC 1.3 */
+    IRTCPortManager3 *inner3; /* NULL unless the inner object is RTC 1.5 */
+    rtcpm_trace_fn fn;
+    void *ctx;
+};
+
+static inline struct trace_pm *impl_from_IRTCPortManager3(IRTCPortManager3 *iface)
+{
+    return CONTAINING_RECORD(iface, struct trace_pm, IRTCPortManager3_iface);
+}
+
+/* "addr:port", "[v6]:port", or "addr" when port < 0; text that is no valid UTF-16 is shown
+ * as <invalid>, an empty BSTR as "". */
+static void fmt_endpoint(char *out, size_t len, BSTR b, LONG port, int with_port)
+{
+    char text[128];
+    if (FAILED(bstr_to_utf8(b, text, sizeof(text), NULL))) snprintf(text, sizeof(text), "<invalid>");
+    else if (!text[0]) snprintf(text, sizeof(text), "\"\"");
+    if (!with_port) snprintf(out, len, "%s", text);
+    else if (strchr(text, ':')) snprintf(out, len, "[%s]:%ld", text, (long)port);
+    else snprintf(out, len, "%s:%ld", text, (long)port);
+}
+
+static void report(struct trace_pm *pm, const char *call, HRESULT hr, const BSTR *ia, const LONG *ip,
+                   const BSTR *ea, const LONG *ep)
+{
+    char line[1024], hrbuf[11], in[160], ex[160];
+    const char *name = rtcpm_hresult_name(hr, hrbuf);
+    if (SUCCEEDED(hr) && ia && ip && ea && ep)
+    {
+        fmt_endpoint(in, sizeof(in), *ia, *ip, 1);
+        fmt_endpoint(ex, sizeof(ex), *ea, *ep, 1);
+        snprintf(line, sizeof(line), "%s -> %s internal=%s external=%s", call, name, in, ex);
+    }
+    else
+        snprintf(line, sizeof(line), "%s -> %s", call, name);
+    pm->fn(pm->ctx, line);
+}
+
+static HRESULT WINAPI trace_QueryInterface(IRTCPortManager3 *iface, REFIID riid, void **out)
+{
+    struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
+    const struct com_iface_entry table[] = {
+        { &IID_IRTCPortManager, offsetof(struct trace_pm, IRTCPortManager3_iface) },
+        { &IID_IRTCPortManager2, offsetof(struct trace_pm, IRTCPortManager3_iface) },
+        { &IID_IRTCPortManager3, offsetof(struct trace_pm, IRTCPortManager3_iface) },
+    };
+    size_t levels = pm->inner3 ? 3 : pm->inner2 ? 2 : 1;
+    return com_query_interface(pm, table, levels, riid, out);
+}
+
+static ULONG WINAPI trace_AddRef(IRTCPortManager3 *iface)
+{
+    return (ULONG)com_ref_inc(&impl_from_IRTCPortManager3(iface)->ref);
+}
+
+static ULONG WINAPI trace_Release(IRTCPortManager3 *iface)
+{
+    struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
+    LONG ref = com_ref_dec(&pm->ref);
+    if (!ref)
+    {
+        if (pm->inner3) pm->inner3->lpVtbl->Release(pm->inner3);
+        if (pm->inner2) pm->inner2->lpVtbl->Release(pm->inner2);
+        pm->inner1->lpVtbl->Release(pm->inner1);
+        free(pm);
+        com_object_destroyed();
+    }
+    return (ULONG)ref;
+}
+
+static HRESULT WINAPI trace_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *ia,
+                                       LONG *ip, BSTR *ea, LONG *ep)
+{
+    struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
+    char call[256], r[160];
+    HRESULT hr = pm->inner1->lpVtbl->GetMapping(pm->inner1, remote, type, ia, ip, ea, ep);
+    fmt_endpoint(r, sizeof(r), remote, 0, 0);
+    snprintf(call, sizeof(call), "GetMapping(remote=%s, type=%s)", r, rtcpm_port_type_name(type));
+    report(pm, call, hr, ia, ip, ea, ep);
+    return hr;
+}
+
+static HRESULT WINAPI trace_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR ia, LONG ip,
+                                                BSTR ea, LONG ep)
+{
+    struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
+    char call[640], r[160], in[160], ex[160];
+    HRESULT hr = pm->inner1->lpVtbl->UpdateRemoteAddress(pm->inner1, remote, ia, ip, ea, ep);
+    fmt_endpoint(r, sizeof(r), remote, 0, 0);
+    fmt_endpoint(in, sizeof(in), ia, ip, 1);
+    fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
+    snprintf(call, sizeof(call), "UpdateRemoteAddress(remote=%s, internal=%s, external=%s)", r, in, ex);
+    report(pm, call, hr, NULL, NULL, NULL, NULL);
+    return hr;
+}
+
+static HRESULT WINAPI trace_ReleaseMapping(IRTCPortManager3 *iface, BSTR ia, LONG ip, BSTR ea, LONG ep)
+{
+    struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
+    char call[512], in[160], ex[160];
+    HRESULT hr = pm->inner1->lpVtbl->ReleaseMapping(pm->inner1, ia, ip, ea, ep);
+    fmt_endpoint(in, sizeof(in), ia, ip, 1);
+    fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
+    snprintf(call, sizeof(call), "ReleaseMapping(internal=%s, external=%s)", in, ex);
+    report(pm, call, hr, NULL, NULL, NULL, NULL);
+    return hr;
+}
+
+static HRESULT WINAPI trace_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG rport, BSTR ia,
+                                                  LONG ip, BSTR ea, LONG ep)
+{
+    struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
+    char call[640], r[160], in[160], ex[160];
+    HRESULT hr = pm->inner2 ? pm->inner2->lpVtbl->UpdateRemoteAddressEx(pm->inner2, remote, rport, ia, ip, ea, ep)
+                            : E_NOTIMPL; /* unreachable: QI refuses IRTCPortManager2 then */
+    fmt_endpoint(r, sizeof(r), remote, rport, 1);
+    fmt_endpoint(in, sizeof(in), ia, ip, 1);
+    fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
+    snprintf(call, sizeof(call), "UpdateRemoteAddressEx(remote=%s, internal=%s, external=%s)", r, in, ex);
+    report(pm, call, hr, NULL, NULL, NULL, NULL);
+    return hr;
+}
+
+static HRESULT WINAPI trace_GetMappingEx(IRTCPortManager3 *iface, BSTR remote, LONG rport, LONG transport,
+                                         RTC_PORT_TYPE type, BSTR *ia, LONG *ip, BSTR *ea, LONG *ep)
+{
+    struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
+    char call[512], r[160];
+    HRESULT hr = pm->inner3 ? pm->inner3->lpVtbl->GetMappingEx(pm->inner3, remote, rport, transport, type, ia, ip, ea, ep)
+                            : E_NOTIMPL;
+    fmt_endpoint(r, sizeof(r), remote, rport, 1);
+    snprintf(call, sizeof(call), "GetMappingEx(remote=%s, transport=%s, type=%s)", r,
+             rtcpm_transport_name(transport), rtcpm_port_type_name(type));
+    report(pm, call, hr, ia, ip, ea, ep);
+    return hr;
+}
+
+static HRESULT WINAPI trace_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote, LONG rport,
+                                                   LONG transport, BSTR ia, LONG ip, BSTR ea, LONG ep)
+{
+    struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
+    char call[640], r[160], in[160], ex[160];
+    HRESULT hr = pm->inner3 ? pm->inner3->lpVtbl->UpdateRemoteAddressEx2(pm->inner3, remote, rport, transport, ia,
+                                                                         ip, ea, ep)
+                            : E_NOTIMPL;
+    fmt_endpoint(r, sizeof(r), remote, rport, 1);
+    fmt_endpoint(in, sizeof(in), ia, ip, 1);
+    fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
+    snprintf(call, sizeof(call), "UpdateRemoteAddressEx2(remote=%s, transport=%s, internal=%s, external=%s)", r,
+             rtcpm_transport_name(transport), in, ex);
+    report(pm, call, hr, NULL, NULL, NULL, NULL);
+    return hr;
+}
+
+static HRESULT WINAPI trace_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR ia, LONG ip, BSTR ea,
+                                             LONG ep)
+{
+    struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
+    char call[512], in[160], ex[160];
+    HRESULT hr = pm->inner3 ? pm->inner3->lpVtbl->ReleaseMappingEx(pm->inner3, transport, ia, ip, ea, ep)
+                            : E_NOTIMPL;
+    fmt_endpoint(in, sizeof(in), ia, ip, 1);
+    fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
+    snprintf(call, sizeof(call), "ReleaseMappingEx(transport=%s, internal=%s, external=%s)",
+             rtcpm_transport_name(transport), in, ex);
+    report(pm, call, hr, NULL, NULL, NULL, NULL);
+    return hr;
+}
+
+static const IRTCPortManager3Vtbl trace_pm_vtbl = {
+    trace_QueryInterface, trace_AddRef, trace_Release,
+    trace_GetMapping, trace_UpdateRemoteAddress, trace_ReleaseMapping,
+    trace_UpdateRemoteAddressEx,
+    trace_GetMappingEx, trace_UpdateRemoteAddressEx2, trace_ReleaseMappingEx,
+};
+
+HRESULT rtcpm_trace_pm_create(IRTCPortManager *inner, rtcpm_trace_fn fn, void *ctx, IRTCPortManager **out)
+{
+    struct trace_pm *pm;
+
+    if (!out) return E_POINTER;
+    *out = NULL;
+    if (!inner) return E_POINTER;
+    if (!fn) return E_INVALIDARG;
+    pm = calloc(1, sizeof(*pm));
+    if (!pm) return E_OUTOFMEMORY;
+    pm->IRTCPortManager3_iface.lpVtbl = &trace_pm_vtbl;
+    pm->ref = 1;
+    pm->fn = fn;
+    pm->ctx = ctx;
+    inner->lpVtbl->AddRef(inner);
+    pm->inner1 = inner;
+    if (FAILED(inner->lpVtbl->QueryInterface(inner, &IID_IRTCPortManager2, (void **)&pm->inner2))) pm->inner2 = NULL;
+    if (FAILED(inner->lpVtbl->QueryInterface(inner, &IID_IRTCPortManager3, (void **)&pm->inner3))) pm->inner3 = NULL;
+    com_object_created();
+    *out = (IRTCPortManager *)&pm->IRTCPortManager3_iface;
+    return S_OK;
+}

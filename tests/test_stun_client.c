@@ -221,7 +221,7 @@ static void normal(const char *host)
     CU_ASSERT_EQUAL(f.srv.request_txid[0].len, 12);
     CU_ASSERT_FALSE(f.srv.request_fingerprint[0]);
     CU_ASSERT_TRUE(rtcpm_addr_equal(&f.srv.last_client, &f.local));
-    CU_ASSERT_TRUE(res.rtt_us < 50000);
+    CU_ASSERT_TRUE(res.rtt_us < SLACK_MS * 1000u);
     ASSERT_ELAPSED(res.elapsed_ms, 0, SLACK_MS);
 }
 static void test_normal_v4(void) { normal("127.0.0.1"); }
@@ -314,7 +314,8 @@ static void test_loss_seeded(void)
     struct fixture f;
     struct fake_stun_options opt = {.mode = FAKE_STUN_LOSS, .loss_percent = LOSS, .seed = SEED};
     rtcpm_stun_config cfg = short_cfg();
-    cfg.rto_ms = 40;
+    cfg.rto_ms = 100; /* far above loopback RTT even on a loaded machine: no spurious
+                         retransmission may shift the server's draws */
     cfg.max_requests = 7;
     cfg.final_wait_rto = 4;
 

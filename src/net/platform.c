@@ -1,0 +1,98 @@
+/*
+ * rtcpm — monotonic clock and OS random bytes, Windows and POSIX (see platform.h).
+ */
+#include "platform.h"
+
+#include <string.h>
+
+#ifdef _WIN32
+#include <windows.h>
+#include <bcrypt.h>
+
+uint64_t rtcpm_clock_us(void)
+{
+    static LARGE_INTEGER freq; /* constant after boot: a benign race sets the same value */
+    LARGE_INTEGER now;
+    if (!freq.QuadPart)
+        QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&now);
+    /* split to avoid overflowing now * 1e6 */
+    uint64_t q = (uint64_t)now.QuadPart / (uint64_t)freq.QuadPart;
+    uint64_t r = (uint64_t)now.QuadPart % (uint64_t)freq.QuadPart;
+    return q * 1000000u + r * 1000000u / (uint64_t)freq.QuadPart;
+}
+
+int rtcpm_random_bytes(void *buf, size_t len)
+{
+    unsigned char *p = buf;
+    while (len) {
+        ULONG chunk = len > 0x10000000u ? 0x10000000u : (ULONG)len;
+        if (!BCRYPT_SUCCESS(BCryptGenRandom(NULL, p, chunk, BCRYPT_USE_SYSTEM_PREFERRED_RNG))) {
+            memset(buf, 0, (size_t)(p - (unsigned char *)buf) + len);
+            return -1;
+        }
+        p += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+#else /* POSIX */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+uint64_t rtcpm_clock_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int urandom_bytes(unsigned char *p, size_t len)
+{
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    while (len) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    close(fd);
+    return 0;
+}
+
+int rtcpm_random_bytes(void *buf, size_t len)
+{
+    unsigned char *p = buf;
+    size_t left = len;
+    while (left) {
+        ssize_t n = getrandom(p, left, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            if (errno == ENOSYS && urandom_bytes(p, left) == 0)
+                return 0;
+            memset(buf, 0, len);
+            return -1;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    return 0;
+}
+#endif
+
+uint64_t rtcpm_clock_ms(void)
+{
+    return rtcpm_clock_us() / 1000u;
+}

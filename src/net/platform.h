@@ -1,0 +1,34 @@
+/*
+ * rtcpm — the two OS services the network code needs besides sockets: a monotonic clock
+ * (deadlines, RTT) and a cryptographically strong random source (STUN transaction IDs).
+ *
+ * Like socket.c, platform.c is allowed to know Windows from POSIX; nothing above it does.
+ *  - clock: CLOCK_MONOTONIC natively, QueryPerformanceCounter on Windows. Never goes back,
+ *    unaffected by wall-clock changes.
+ *  - random: getrandom(2) natively (falling back to /dev/urandom where the kernel lacks
+ *    it), BCryptGenRandom with the system-preferred RNG on Windows. No user-space PRNG:
+ *    a STUN transaction ID is what stops an off-path attacker from forging a response.
+ */
+#ifndef RTCPM_NET_PLATFORM_H
+#define RTCPM_NET_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Milliseconds / microseconds since an arbitrary fixed point (boot, process start). */
+uint64_t rtcpm_clock_ms(void);
+uint64_t rtcpm_clock_us(void);
+
+/* Fills buf with len random bytes from the OS. Returns 0, or -1 when the OS source failed
+ * (buf is then zeroed: never use a half-filled ID). */
+int rtcpm_random_bytes(void *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTCPM_NET_PLATFORM_H */

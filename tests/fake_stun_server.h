@@ -1,0 +1,92 @@
+/*
+ * fake_stun_server.h — an in-process STUN server on loopback (its own thread) that answers
+ * Binding requests correctly or, on purpose, wrongly, and records what it saw, so the
+ * client's reaction to each fault can be asserted exactly.
+ *
+ * UDP: one socket at addr (port chosen by the OS) plus a second socket at other_addr used
+ * for "answer from another source". TCP: a listener at addr that serves one connection at
+ * a time with the same modes (framed messages on the stream).
+ *
+ * The mapped address it reports is the request's observed source, as a real server does;
+ * the counters and logs may be read after fake_stun_stop (the thread has ended then).
+ */
+#ifndef RTCPM_TESTS_FAKE_STUN_SERVER_H
+#define RTCPM_TESTS_FAKE_STUN_SERVER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/socket.h"
+#include "net/stun.h"
+#include "test_thread.h"
+
+enum fake_stun_mode {
+    FAKE_STUN_NORMAL,           /* SOFTWARE + XOR-MAPPED-ADDRESS + FINGERPRINT, at once */
+    FAKE_STUN_SILENT,           /* never answers */
+    FAKE_STUN_DROP_FIRST,       /* ignores the first `count` requests, answers the rest */
+    FAKE_STUN_LOSS,             /* drops a request when fake_stun_rng(seed...) % 100 <
+                                   loss_percent, one draw per request */
+    FAKE_STUN_DUPLICATE,        /* sends each answer `count` times */
+    FAKE_STUN_DELAY,            /* answers the first request after delay_ms, no other */
+    FAKE_STUN_WRONG_TXID,       /* answers with another transaction ID */
+    FAKE_STUN_OTHER_SOURCE,     /* answers from the second socket (UDP only) */
+    FAKE_STUN_TRUNCATED_ATTR,   /* XOR-MAPPED-ADDRESS whose length runs past the message */
+    FAKE_STUN_OVERSIZED_ATTR,   /* XOR-MAPPED-ADDRESS 4 bytes longer than its family allows */
+    FAKE_STUN_NO_ADDRESS,       /* success response with SOFTWARE only */
+    FAKE_STUN_RFC3489,          /* MAPPED-ADDRESS only, the request's ID echoed as is */
+    FAKE_STUN_ERROR,            /* error response error_code */
+    FAKE_STUN_UNKNOWN_REQUIRED, /* success + unknown comprehension-required attribute */
+    FAKE_STUN_CLOSE             /* TCP: reads the request, closes without answering */
+};
+
+/* The unknown comprehension-required attribute FAKE_STUN_UNKNOWN_REQUIRED adds. */
+#define FAKE_STUN_UNKNOWN_ATTR 0x7F01
+
+struct fake_stun_options {
+    enum fake_stun_mode mode;
+    unsigned count;         /* DROP_FIRST: requests ignored; DUPLICATE: copies sent */
+    unsigned loss_percent;  /* LOSS */
+    uint32_t seed;          /* LOSS: fake_stun_rng state */
+    unsigned delay_ms;      /* DELAY; and the pause before then_right's good answer */
+    int error_code;         /* ERROR: 300..699 */
+    /* WRONG_TXID, OTHER_SOURCE, TRUNCATED_ATTR, OVERSIZED_ATTR, NO_ADDRESS: after the bad
+     * answer, wait delay_ms and send the right one (from the right socket). */
+    bool then_right;
+    enum rtcpm_sock_type transport; /* 0 = UDP */
+};
+
+#define FAKE_STUN_MAX_LOG 64
+
+struct fake_stun_server {
+    rtcpm_addr addr;        /* where clients send */
+    rtcpm_addr other_addr;  /* UDP: the second socket */
+
+    /* What it saw (read after fake_stun_stop). */
+    unsigned requests;      /* Binding requests received (answered or not) */
+    unsigned answers;       /* messages sent */
+    unsigned connections;   /* TCP connections accepted */
+    uint64_t request_us[FAKE_STUN_MAX_LOG]; /* arrival times, rtcpm_clock_us() */
+    stun_txid request_txid[FAKE_STUN_MAX_LOG];
+    bool request_fingerprint[FAKE_STUN_MAX_LOG];
+    rtcpm_addr last_client;
+
+    /* internals */
+    struct fake_stun_options opt;
+    rtcpm_socket *sock, *other;
+    test_thread *thread;
+    atomic_int stop;
+    uint32_t rng;
+};
+
+/* Binds on bind_addr's address (port 0 for an OS-chosen port) and starts the thread.
+ * Returns 0 or a negative rtcpm_sock_error (*os_error set). */
+int fake_stun_start(struct fake_stun_server *srv, const rtcpm_addr *bind_addr,
+                    const struct fake_stun_options *opt, int *os_error);
+/* Stops the thread and closes the sockets (safe on a server that failed to start). */
+void fake_stun_stop(struct fake_stun_server *srv);
+
+/* The server's loss generator (xorshift32), so a test can predict a seeded pattern. */
+uint32_t fake_stun_rng(uint32_t *state);
+
+#endif

@@ -68,10 +68,10 @@ static int parse_line(char *s, const struct rtcpm_ini_handler *h, void *ctx, int
 
     if (*s == '[')
     {
-        char *close = strchr(s, ']'), *name, *arg;
+        char *close = strchr(s, ']'), *name, *arg, *after;
         size_t n;
         if (!close) return rtcpm_ini_fail(e, "section header without ']'");
-        if (*trim(close + 1)) return rtcpm_ini_fail(e, "text after ']': '%s'", close + 1);
+        if (*(after = trim(close + 1))) return rtcpm_ini_fail(e, "text after ']': '%s'", after);
         *close = 0;
         name = trim(s + 1);
         for (n = 0; name[n] && !is_space(name[n]); n++) {}

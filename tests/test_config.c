@@ -10,6 +10,7 @@
 #include "com/bstr_util.h"
 #include "pm/config.h"
 #include "pm/prefix.h"
+#include "com/com.h" /* ARRAY_SIZE */
 
 #ifndef RTCPM_SAMPLES_DIR
 #error "RTCPM_SAMPLES_DIR must name the samples/ folder"

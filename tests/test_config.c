@@ -472,6 +472,62 @@ static void test_sample_ipv6(void)
     pm->lpVtbl->Release(pm);
 }
 
+/* The example of README "Static port manager config", verbatim. */
+static void test_readme_example(void)
+{
+    static const char text[] =
+        "# '#' or ';' starts a comment, anywhere on a line\n"
+        "[mapping sip]              ; one section per rule; argument = port type:\n"
+        "                           ; sip | audio-rtp | audio-rtcp | video-rtp | video-rtcp | any\n"
+        "transport = udp, tcp       ; udp | tcp | tls, a list; default udp\n"
+        "internal  = 192.168.1.10:5060\n"
+        "external  = 198.51.100.7:5060\n"
+        "\n"
+        "[mapping audio-rtp]\n"
+        "internal  = 192.168.1.10:30000-30099   ; a range: the k-th internal port is\n"
+        "external  = 198.51.100.7:40000-40099   ; forwarded from the k-th external port\n"
+        "\n"
+        "[mapping any]\n"
+        "internal  = [2001:db8:1::10]:5060      ; IPv6 in brackets\n"
+        "external  = [2001:db8:ffff::7]:5060\n"
+        "remote    = 2001:db8:2::/48            ; optional: only for remote peers in these prefixes\n";
+    IRTCPortManager3 *pm;
+    BSTR ia = NULL, ea = NULL;
+    LONG ip = 0, ep = 0;
+    char err[256];
+
+    CU_ASSERT_EQUAL_FATAL(rtcpm_static_pm_create(&pm), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_load_string(pm, text, "README.md", err, sizeof(err)), S_OK);
+    CU_ASSERT_STRING_EQUAL(err, "");
+    CU_ASSERT_EQUAL(rtcpm_static_pm_rule_count(pm), 3);
+    expect(pm, "203.0.113.5", RTCTR_TCP, RTCPT_SIP, RTCPM_W("192.168.1.10"), 5060, RTCPM_W("198.51.100.7"), 5060);
+    expect(pm, "203.0.113.5", RTCTR_UDP, RTCPT_AUDIO_RTP, RTCPM_W("192.168.1.10"), 30000, RTCPM_W("198.51.100.7"),
+           40000);
+    expect(pm, "2001:db8:2:3::4", RTCTR_UDP, RTCPT_VIDEO_RTP, RTCPM_W("2001:db8:1::10"), 5060,
+           RTCPM_W("2001:db8:ffff::7"), 5060);
+    {
+        BSTR r = bstr_from_cstr("2001:db8:3::4"); /* outside the remote filter */
+        CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, r, 0, RTCTR_UDP, RTCPT_VIDEO_RTCP, &ia, &ip, &ea, &ep),
+                        RTC_E_PORT_MAPPING_UNAVAILABLE);
+        SysFreeString(r);
+    }
+    {
+        char listing[512];
+        CU_ASSERT_TRUE(rtcpm_static_pm_format_mappings(pm, listing, sizeof(listing)) > 0);
+        CU_ASSERT_STRING_EQUAL(listing,
+                               "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.5\n"
+                               "udp video-rtp [2001:db8:1::10]:5060 [2001:db8:ffff::7]:5060 remote [2001:db8:2:3::4]\n"
+                               "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.5\n");
+        /* snprintf-style: the length needed, truncated output */
+        CU_ASSERT_EQUAL(rtcpm_static_pm_format_mappings(pm, listing, 10), (LONG)strlen(
+            "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.5\n"
+            "udp video-rtp [2001:db8:1::10]:5060 [2001:db8:ffff::7]:5060 remote [2001:db8:2:3::4]\n"
+            "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.5\n"));
+        CU_ASSERT_STRING_EQUAL(listing, "udp audio");
+    }
+    pm->lpVtbl->Release(pm);
+}
+
 static void test_load_file_errors(void)
 {
     static const char tmp[] = "test_config_tmp.ini";
@@ -516,6 +572,7 @@ static CU_TestInfo tests[] = {
     { "static_config_append", test_static_config_append },
     { "sample_ipv4", test_sample_ipv4 },
     { "sample_ipv6", test_sample_ipv6 },
+    { "readme_example", test_readme_example },
     { "load_file_errors", test_load_file_errors },
     CU_TEST_INFO_NULL,
 };

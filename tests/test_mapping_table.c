@@ -157,6 +157,46 @@ static void test_external_unset(void)
     rtcpm_mapping_table_destroy(t);
 }
 
+static void test_set_external(void)
+{
+    struct rtcpm_mapping_table *t = rtcpm_mapping_table_create();
+    struct rtcpm_mapping pending = M(RTCTR_UDP, "192.168.1.10", 30000, NULL, 0);
+    struct rtcpm_mapping other = M(RTCTR_UDP, "192.168.1.10", 30001, "198.51.100.7", 40001), got;
+    rtcpm_addr ex = A("198.51.100.7", 40000), ex2 = A("2001:db8::7", 40000), none, zero_port = A("198.51.100.7", 0);
+    rtcpm_addr in_missing = A("192.168.1.10", 39999);
+
+    memset(&none, 0, sizeof(none));
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &pending), RTCPM_MT_OK);
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &other), RTCPM_MT_OK);
+    /* discovery answered: now findable by its external side */
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_set_external(t, RTCTR_UDP, &pending.internal, &ex), RTCPM_MT_OK);
+    CU_ASSERT_TRUE(rtcpm_mapping_table_find_external(t, RTCTR_UDP, &ex, &got));
+    CU_ASSERT_TRUE(rtcpm_addr_equal(&got.internal, &pending.internal));
+    /* the external side moves: the old key is gone */
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_set_external(t, RTCTR_UDP, &pending.internal, &ex2), RTCPM_MT_OK);
+    CU_ASSERT_FALSE(rtcpm_mapping_table_find_external(t, RTCTR_UDP, &ex, NULL));
+    CU_ASSERT_TRUE(rtcpm_mapping_table_find_external(t, RTCTR_UDP, &ex2, NULL));
+    /* setting the same value again is fine; taking another mapping's is not */
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_set_external(t, RTCTR_UDP, &pending.internal, &ex2), RTCPM_MT_OK);
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_set_external(t, RTCTR_UDP, &pending.internal, &other.external),
+                    RTCPM_MT_E_DUPLICATE);
+    CU_ASSERT_TRUE(rtcpm_mapping_table_find_external(t, RTCTR_UDP, &ex2, NULL));
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_set_external(t, RTCTR_UDP, &pending.internal, &zero_port), RTCPM_MT_E_INVALID);
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_set_external(t, RTCTR_UDP, &in_missing, &ex), RTCPM_MT_E_NOT_FOUND);
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_set_external(t, RTCTR_TCP, &pending.internal, &ex), RTCPM_MT_E_NOT_FOUND);
+    /* cleared again: not findable by any external key, still by its internal one */
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_set_external(t, RTCTR_UDP, &pending.internal, &none), RTCPM_MT_OK);
+    CU_ASSERT_FALSE(rtcpm_mapping_table_find_external(t, RTCTR_UDP, &ex2, NULL));
+    CU_ASSERT_TRUE(rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &pending.internal, &got));
+    CU_ASSERT_EQUAL(got.external.family, RTCPM_AF_NONE);
+    /* removing the first mapping moves the other one in the array: its keys still work */
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_remove(t, RTCTR_UDP, &pending.internal, NULL, NULL), RTCPM_MT_OK);
+    CU_ASSERT_TRUE(rtcpm_mapping_table_find_external(t, RTCTR_UDP, &other.external, NULL));
+    CU_ASSERT_TRUE(rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &other.internal, NULL));
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_count(t), 1);
+    rtcpm_mapping_table_destroy(t);
+}
+
 static void test_update_remote(void)
 {
     struct rtcpm_mapping_table *t = rtcpm_mapping_table_create();
@@ -347,13 +387,14 @@ static void test_many(void)
     rtcpm_mapping_table_destroy(t);
 }
 
-/* Random inserts, removes, updates and lookups over a small key space, checked after every
- * step against a plain array: exercises probe runs, wrap-around and backward-shift deletion. */
+/* Random inserts, removes, remote updates, external-side changes and lookups over a small key
+ * space, checked after every step against plain arrays: exercises probe runs, wrap-around,
+ * backward-shift deletion and partly indexed external keys. */
 static void test_random_vs_model(void)
 {
     enum { KEYS = 3000, STEPS = 200000 };
     struct rtcpm_mapping_table *t = rtcpm_mapping_table_create();
-    static unsigned char present[KEYS];
+    static unsigned char present[KEYS], ext_set[KEYS];
     static uint16_t remote_port[KEYS];
     uint32_t rng = 12345, step, mismatches = 0, live = 0;
 
@@ -362,36 +403,47 @@ static void test_random_vs_model(void)
     {
         uint32_t k, op;
         struct rtcpm_mapping m, got;
+        rtcpm_addr none;
         int r, f;
 
         rng = rng * 1103515245u + 12345u;
         k = (rng >> 8) % KEYS;
-        op = (rng >> 4) % 4;
+        op = (rng >> 4) % 5;
         m = nth(k * 37); /* spread keys over addresses and ports */
+        memset(&none, 0, sizeof(none));
         switch (op)
         {
         case 0:
         case 1:
             r = rtcpm_mapping_table_insert(t, &m);
             if (r != (present[k] ? RTCPM_MT_E_DUPLICATE : RTCPM_MT_OK)) mismatches++;
-            if (!present[k]) { present[k] = 1; remote_port[k] = 0; live++; }
+            if (!present[k]) { present[k] = 1; ext_set[k] = 1; remote_port[k] = 0; live++; }
             break;
         case 2:
-            r = rtcpm_mapping_table_remove(t, m.transport, &m.internal, &m.external, NULL);
+            r = rtcpm_mapping_table_remove(t, m.transport, &m.internal, NULL, NULL);
             if (r != (present[k] ? RTCPM_MT_OK : RTCPM_MT_E_NOT_FOUND)) mismatches++;
             if (present[k]) { present[k] = 0; live--; }
             break;
-        default:
+        case 3:
         {
             rtcpm_addr remote = m.external;
             remote.port = (uint16_t)(step % 65535 + 1);
-            r = rtcpm_mapping_table_update_remote(t, m.transport, &m.internal, &m.external, &remote);
+            r = rtcpm_mapping_table_update_remote(t, m.transport, &m.internal, NULL, &remote);
             if (r != (present[k] ? RTCPM_MT_OK : RTCPM_MT_E_NOT_FOUND)) mismatches++;
             if (present[k]) remote_port[k] = remote.port;
+            break;
         }
+        default:
+            /* toggle the external side between unset and its own value */
+            r = rtcpm_mapping_table_set_external(t, m.transport, &m.internal, ext_set[k] ? &none : &m.external);
+            if (r != (present[k] ? RTCPM_MT_OK : RTCPM_MT_E_NOT_FOUND)) mismatches++;
+            if (present[k]) ext_set[k] = !ext_set[k];
         }
         f = rtcpm_mapping_table_find_external(t, m.transport, &m.external, &got);
-        if (f != present[k] || (f && got.remote.port != remote_port[k])) mismatches++;
+        if (f != (present[k] && ext_set[k]) || (f && got.remote.port != remote_port[k])) mismatches++;
+        f = rtcpm_mapping_table_find_internal(t, m.transport, &m.internal, &got);
+        if (f != present[k] || (f && got.external.family != (ext_set[k] ? RTCPM_AF_INET : RTCPM_AF_NONE)))
+            mismatches++;
         if (rtcpm_mapping_table_count(t) != live) mismatches++;
     }
     CU_ASSERT_EQUAL(mismatches, 0);
@@ -402,6 +454,8 @@ static void test_random_vs_model(void)
         {
             struct rtcpm_mapping m = nth(k * 37);
             if (rtcpm_mapping_table_find_internal(t, m.transport, &m.internal, NULL) != present[k]) mismatches++;
+            if (rtcpm_mapping_table_find_external(t, m.transport, &m.external, NULL) != (present[k] && ext_set[k]))
+                mismatches++;
         }
         CU_ASSERT_EQUAL(mismatches, 0);
     }
@@ -488,6 +542,7 @@ static CU_TestInfo tests[] = {
     { "duplicates", test_duplicates },
     { "canonical_keys", test_canonical_keys },
     { "external_unset", test_external_unset },
+    { "set_external", test_set_external },
     { "update_remote", test_update_remote },
     { "invalid", test_invalid },
     { "created_time", test_created_time },

@@ -89,8 +89,8 @@ LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *pm);
 /*
  * The live mappings as text, one line each, sorted by transport, then internal address and
  * port:  "udp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.9:5070\n"
- * (transport, port type, internal, external, remote — "remote -" when none, no port when the
- * remote port is unknown; IPv6 as [addr]:port). Like snprintf: writes at most buflen bytes
+ * (transport, port type, internal, external, remote — "remote -" when none; IPv6 in brackets,
+ * "[2001:db8::1]:5060"; the remote's port left out when unknown). Like snprintf: writes at most buflen bytes
  * (NUL included; buf may be NULL when buflen is 0) and returns the length the whole text
  * needs, or -1 when pm is not a static port manager or memory ran out.
  */

@@ -260,6 +260,34 @@ int rtcpm_mapping_table_update_remote(struct rtcpm_mapping_table *t, unsigned tr
     return pos >= 0 ? RTCPM_MT_OK : RTCPM_MT_E_NOT_FOUND;
 }
 
+int rtcpm_mapping_table_set_external(struct rtcpm_mapping_table *t, unsigned transport,
+                                     const rtcpm_addr *internal, const rtcpm_addr *external)
+{
+    int64_t pos;
+    uint32_t *slot;
+    int r = RTCPM_MT_OK;
+
+    if (!t || !internal || !external) return RTCPM_MT_E_INVALID;
+    if (external->family != RTCPM_AF_NONE && !external->port) return RTCPM_MT_E_INVALID;
+    rtcpm_lock_acquire(&t->lock);
+    pos = locate(t, transport, internal, NULL);
+    if (pos < 0)
+        r = RTCPM_MT_E_NOT_FOUND;
+    else if (external->family != RTCPM_AF_NONE && (slot = index_find(t, SIDE_EXTERNAL, transport, external)) &&
+             *slot - 1 != (uint32_t)pos)
+        r = RTCPM_MT_E_DUPLICATE;
+    else
+    {
+        struct rtcpm_mapping *m = &t->items[pos];
+        if (indexed(m, SIDE_EXTERNAL)) index_delete(t, SIDE_EXTERNAL, index_slot_of(t, SIDE_EXTERNAL, (uint32_t)pos));
+        m->external = *external;
+        if (indexed(m, SIDE_EXTERNAL))
+            index_put(t->index[SIDE_EXTERNAL], t->mask, home_of(t, SIDE_EXTERNAL, (uint32_t)pos), (uint32_t)pos);
+    }
+    rtcpm_lock_release(&t->lock);
+    return r;
+}
+
 /* Takes position pos out of both indexes and fills the hole with the last mapping. */
 static void remove_at(struct rtcpm_mapping_table *t, uint32_t pos)
 {

@@ -72,6 +72,13 @@ int rtcpm_mapping_table_update_remote(struct rtcpm_mapping_table *t, unsigned tr
                                       const rtcpm_addr *internal, const rtcpm_addr *external,
                                       const rtcpm_addr *remote);
 
+/* Sets (or, with family NONE, clears) the external side of the mapping with this internal
+ * key and re-indexes it: for a port manager that records a mapping before it knows the
+ * external side (STUN in flight). RTCPM_MT_E_DUPLICATE, changing nothing, when another
+ * mapping already has that external key; RTCPM_MT_E_INVALID for a set address with port 0. */
+int rtcpm_mapping_table_set_external(struct rtcpm_mapping_table *t, unsigned transport,
+                                     const rtcpm_addr *internal, const rtcpm_addr *external);
+
 /* Removes the mapping with this internal key (and, when `external` is not NULL, that
  * external side); a copy of what was removed goes to *removed (optional). */
 int rtcpm_mapping_table_remove(struct rtcpm_mapping_table *t, unsigned transport,

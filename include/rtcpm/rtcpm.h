@@ -14,5 +14,6 @@
 #include "rtcpm/rtcpm_idl.h"
 #include "rtcpm/diag.h"
 #include "rtcpm/trace_pm.h"
+#include "rtcpm/static_pm.h"
 
 #endif /* RTCPM_RTCPM_H */

@@ -1,0 +1,589 @@
+/*
+ * static_pm.c — the static port manager: one COM object (IRTCPortManager, 2, 3) handing out
+ * mappings from hand-configured forwarding rules. Semantics and results: include/rtcpm/static_pm.h.
+ *
+ * Locks: `lock` guards the rules and their cursors; the mapping table has its own. Order is
+ * always object lock, then table lock. BSTRs are made after both are dropped; if that fails
+ * the fresh mapping is removed again, so a failed call leaves nothing behind.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pm/static_pm.h"
+#include "pm/mapping_table.h"
+#include "pm/config.h"
+#include "com/com.h"
+#include "com/bstr_util.h"
+#include "com/lock.h"
+#include "com/log.h"
+
+struct static_pm
+{
+    IRTCPortManager3 IRTCPortManager3_iface;
+    LONG ref;
+    struct rtcpm_lock lock;
+    struct static_rule *rules;
+    size_t rule_count;
+    size_t rule_cap;
+    struct rtcpm_mapping_table *table;
+};
+
+static const IRTCPortManager3Vtbl static_pm_vtbl;
+
+static inline struct static_pm *impl_from_IRTCPortManager3(IRTCPortManager3 *iface)
+{
+    return CONTAINING_RECORD(iface, struct static_pm, IRTCPortManager3_iface);
+}
+
+int static_pm_is_ours(IRTCPortManager3 *pm) { return pm && pm->lpVtbl == &static_pm_vtbl; }
+
+/* ---- argument checks ---- */
+
+static int transport_valid(LONG t) { return t == RTCTR_UDP || t == RTCTR_TCP || t == RTCTR_TLS; }
+static int port_valid(LONG p) { return p >= 1 && p <= 65535; }
+static int remote_port_valid(LONG p) { return p >= 0 && p <= 65535; }
+
+static const char *transport_name(LONG t)
+{
+    switch (t) { case RTCTR_UDP: return "udp"; case RTCTR_TCP: return "tcp"; case RTCTR_TLS: return "tls"; }
+    return "?";
+}
+
+/* A BSTR holding an IP literal -> address with `port`. Empty text gives family NONE when
+ * allow_empty, E_INVALIDARG otherwise; so does anything that is not an address. An
+ * IPv4-mapped IPv6 remote is taken as the IPv4 address it carries. */
+static HRESULT addr_from_bstr(BSTR b, int allow_empty, LONG port, rtcpm_addr *out)
+{
+    char text[RTCPM_ADDR_TEXT_SIZE + 2];
+    size_t len;
+
+    memset(out, 0, sizeof(*out));
+    if (FAILED(bstr_to_utf8(b, text, sizeof(text), &len))) return E_INVALIDARG;
+    if (!len) return allow_empty ? S_OK : E_INVALIDARG;
+    if (rtcpm_addr_parse(text, len, out)) return E_INVALIDARG;
+    out->port = (uint16_t)port;
+    return S_OK;
+}
+
+/* ---- rules ---- */
+
+static const char *family_name(const rtcpm_addr *a) { return a->family == RTCPM_AF_INET ? "IPv4" : "IPv6"; }
+
+static int is_unspecified(const rtcpm_addr *a)
+{
+    static const uint8_t zero[16];
+    return !memcmp(a->bytes, zero, a->family == RTCPM_AF_INET ? 4 : 16);
+}
+
+static enum static_rule_field check_side(const char *what, const rtcpm_addr *a, long first, long last,
+                                         char *err, size_t errlen)
+{
+    char text[RTCPM_ADDR_TEXT_SIZE];
+    if (!a || a->family == RTCPM_AF_NONE)
+    {
+        snprintf(err, errlen, "%s address missing", what);
+        return STATIC_RULE_INTERNAL;
+    }
+    if (is_unspecified(a))
+    {
+        rtcpm_addr_format(a, text, sizeof(text));
+        snprintf(err, errlen, "%s address %s is unspecified: give the host's own address", what, text);
+        return STATIC_RULE_INTERNAL;
+    }
+    if (!port_valid(first) || !port_valid(last))
+    {
+        snprintf(err, errlen, "%s port %ld is outside 1..65535", what, port_valid(first) ? last : first);
+        return STATIC_RULE_INTERNAL;
+    }
+    if (last < first)
+    {
+        snprintf(err, errlen, "%s port range %ld-%ld ends before it starts", what, first, last);
+        return STATIC_RULE_INTERNAL;
+    }
+    return STATIC_RULE_OK;
+}
+
+enum static_rule_field static_rule_build(int port_type, unsigned transports, const rtcpm_addr *internal,
+                                         long internal_first, long internal_last, const rtcpm_addr *external,
+                                         long external_first, long external_last, const char *remote,
+                                         struct static_rule *out, char *err, size_t errlen)
+{
+    char scratch[160], a1[RTCPM_ADDR_TEXT_SIZE], a2[RTCPM_ADDR_TEXT_SIZE];
+    long size;
+
+    if (!err || !errlen)
+    {
+        err = scratch;
+        errlen = sizeof(scratch);
+    }
+    err[0] = 0;
+    memset(out, 0, sizeof(*out));
+    if (port_type != RTCPM_PORT_TYPE_ANY && (port_type < RTCPT_AUDIO_RTP || port_type > RTCPT_SIP))
+    {
+        snprintf(err, errlen, "port type %d is not 0..4 or RTCPM_PORT_TYPE_ANY", port_type);
+        return STATIC_RULE_PORT_TYPE;
+    }
+    if (!transports) transports = RTCTR_UDP;
+    if (transports & ~(unsigned)(RTCTR_UDP | RTCTR_TCP | RTCTR_TLS))
+    {
+        snprintf(err, errlen, "transports 0x%x: not a set of RTCTR_UDP, RTCTR_TCP, RTCTR_TLS", transports);
+        return STATIC_RULE_TRANSPORT;
+    }
+    if (!internal_last) internal_last = internal_first;
+    if (check_side("internal", internal, internal_first, internal_last, err, errlen)) return STATIC_RULE_INTERNAL;
+    size = internal_last - internal_first + 1;
+    if (!external_last && port_valid(external_first)) external_last = external_first + size - 1;
+    if (check_side("external", external, external_first, external_last, err, errlen)) return STATIC_RULE_EXTERNAL;
+    if (external->family != internal->family)
+    {
+        rtcpm_addr_format(external, a1, sizeof(a1));
+        rtcpm_addr_format(internal, a2, sizeof(a2));
+        snprintf(err, errlen, "external address %s is %s, internal address %s is %s", a1, family_name(external),
+                 a2, family_name(internal));
+        return STATIC_RULE_EXTERNAL;
+    }
+    if (external_last - external_first + 1 != size)
+    {
+        long n = external_last - external_first + 1;
+        snprintf(err, errlen, "external range %ld-%ld has %ld port%s, internal range has %ld", external_first,
+                 external_last, n, n == 1 ? "" : "s", size);
+        return STATIC_RULE_EXTERNAL;
+    }
+
+    out->port_type = port_type;
+    out->transports = transports;
+    out->internal = *internal;
+    out->internal.port = 0;
+    out->external = *external;
+    out->external.port = 0;
+    out->internal_first = (uint16_t)internal_first;
+    out->external_first = (uint16_t)external_first;
+    out->size = (uint32_t)size;
+
+    /* remote filter: prefixes separated by ',' and/or spaces */
+    while (remote && *remote)
+    {
+        size_t n = 0;
+        struct rtcpm_prefix p;
+        char why[160];
+
+        while (*remote == ',' || *remote == ' ' || *remote == '\t') remote++;
+        if (!*remote) break;
+        while (remote[n] && remote[n] != ',' && remote[n] != ' ' && remote[n] != '\t') n++;
+        if (rtcpm_prefix_parse(remote, n, &p, why, sizeof(why)))
+        {
+            snprintf(err, errlen, "remote %s", why);
+            goto bad_remote;
+        }
+        if (p.base.family != external->family)
+        {
+            rtcpm_prefix_format(&p, a1, sizeof(a1));
+            snprintf(err, errlen, "remote %s is %s but the external address is %s: it could never match", a1,
+                     family_name(&p.base), family_name(external));
+            goto bad_remote;
+        }
+        if (out->remote_count == STATIC_RULE_MAX_REMOTES)
+        {
+            snprintf(err, errlen, "remote: more than %d prefixes", STATIC_RULE_MAX_REMOTES);
+            goto bad_remote;
+        }
+        out->remotes[out->remote_count++] = p;
+        remote += n;
+    }
+    return STATIC_RULE_OK;
+
+bad_remote:
+    memset(out, 0, sizeof(*out));
+    return STATIC_RULE_REMOTE;
+}
+
+HRESULT rtcpm_static_pm_add_rule_ex(IRTCPortManager3 *pm, const struct rtcpm_static_rule *rule, char *err,
+                                    size_t errlen)
+{
+    struct static_rule r;
+    rtcpm_addr in, ex;
+    char scratch[160];
+
+    if (!err || !errlen)
+    {
+        err = scratch;
+        errlen = sizeof(scratch);
+    }
+    err[0] = 0;
+    if (!static_pm_is_ours(pm))
+    {
+        snprintf(err, errlen, "not an rtcpm static port manager");
+        return E_INVALIDARG;
+    }
+    if (!rule) return E_POINTER;
+    if (!rule->internal_address || rtcpm_addr_parse(rule->internal_address, strlen(rule->internal_address), &in))
+    {
+        snprintf(err, errlen, "internal address '%s' is not an IP address",
+                 rule->internal_address ? rule->internal_address : "(null)");
+        return E_INVALIDARG;
+    }
+    if (!rule->external_address || rtcpm_addr_parse(rule->external_address, strlen(rule->external_address), &ex))
+    {
+        snprintf(err, errlen, "external address '%s' is not an IP address",
+                 rule->external_address ? rule->external_address : "(null)");
+        return E_INVALIDARG;
+    }
+    if (static_rule_build(rule->port_type, (unsigned)rule->transports, &in, (long)rule->internal_port_first,
+                          (long)rule->internal_port_last, &ex, (long)rule->external_port_first,
+                          (long)rule->external_port_last, rule->remote, &r, err, errlen))
+        return E_INVALIDARG;
+    return static_pm_append_rules(pm, &r, 1);
+}
+
+HRESULT rtcpm_static_pm_add_rule(IRTCPortManager3 *pm, const struct rtcpm_static_rule *rule)
+{
+    return rtcpm_static_pm_add_rule_ex(pm, rule, NULL, 0);
+}
+
+HRESULT static_pm_append_rules(IRTCPortManager3 *iface, const struct static_rule *rules, size_t n)
+{
+    struct static_pm *pm;
+    HRESULT hr = S_OK;
+
+    if (!static_pm_is_ours(iface)) return E_INVALIDARG;
+    pm = impl_from_IRTCPortManager3(iface);
+    rtcpm_lock_acquire(&pm->lock);
+    if (pm->rule_cap - pm->rule_count < n)
+    {
+        size_t cap = pm->rule_count + n + 4;
+        struct static_rule *grown = cap < SIZE_MAX / sizeof(*grown) ? realloc(pm->rules, cap * sizeof(*grown)) : NULL;
+        if (!grown) hr = E_OUTOFMEMORY;
+        else
+        {
+            pm->rules = grown;
+            pm->rule_cap = cap;
+        }
+    }
+    if (SUCCEEDED(hr) && n)
+    {
+        memcpy(pm->rules + pm->rule_count, rules, n * sizeof(*rules));
+        pm->rule_count += n;
+    }
+    rtcpm_lock_release(&pm->lock);
+    return hr;
+}
+
+LONG rtcpm_static_pm_live_mappings(IRTCPortManager3 *iface)
+{
+    if (!static_pm_is_ours(iface)) return -1;
+    return (LONG)rtcpm_mapping_table_count(impl_from_IRTCPortManager3(iface)->table);
+}
+
+LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *iface)
+{
+    struct static_pm *pm;
+    LONG n;
+    if (!static_pm_is_ours(iface)) return -1;
+    pm = impl_from_IRTCPortManager3(iface);
+    rtcpm_lock_acquire(&pm->lock);
+    n = (LONG)pm->rule_count;
+    rtcpm_lock_release(&pm->lock);
+    return n;
+}
+
+struct snapshot
+{
+    struct rtcpm_mapping *items;
+    size_t count, cap;
+};
+
+static int snapshot_add(void *ctx, const struct rtcpm_mapping *m)
+{
+    struct snapshot *s = ctx;
+    if (s->count == s->cap) return 1; /* the table grew since we counted: try again */
+    s->items[s->count++] = *m;
+    return 0;
+}
+
+static int addr_cmp(const rtcpm_addr *a, const rtcpm_addr *b)
+{
+    int r;
+    if (a->family != b->family) return a->family < b->family ? -1 : 1;
+    if ((r = memcmp(a->bytes, b->bytes, sizeof(a->bytes)))) return r;
+    if (a->scope_id != b->scope_id) return a->scope_id < b->scope_id ? -1 : 1;
+    return a->port == b->port ? 0 : a->port < b->port ? -1 : 1;
+}
+
+static int mapping_cmp(const void *x, const void *y)
+{
+    const struct rtcpm_mapping *a = x, *b = y;
+    if (a->transport != b->transport) return a->transport < b->transport ? -1 : 1;
+    return addr_cmp(&a->internal, &b->internal);
+}
+
+LONG rtcpm_static_pm_format_mappings(IRTCPortManager3 *iface, char *buf, size_t buflen)
+{
+    struct static_pm *pm;
+    struct snapshot snap = { NULL, 0, 0 };
+    size_t i, total = 0;
+
+    if (!static_pm_is_ours(iface)) return -1;
+    pm = impl_from_IRTCPortManager3(iface);
+    if (buf && buflen) buf[0] = 0;
+    for (;;)
+    {
+        snap.cap = rtcpm_mapping_table_count(pm->table) + 16;
+        snap.count = 0;
+        free(snap.items);
+        if (!(snap.items = malloc(snap.cap * sizeof(*snap.items)))) return -1;
+        if (!rtcpm_mapping_table_foreach(pm->table, snapshot_add, &snap)) break;
+    }
+    qsort(snap.items, snap.count, sizeof(*snap.items), mapping_cmp);
+    for (i = 0; i < snap.count; i++)
+    {
+        const struct rtcpm_mapping *m = &snap.items[i];
+        char in[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], ex[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
+        char re[RTCPM_ADDR_HOSTPORT_TEXT_SIZE] = "-";
+        int n;
+        rtcpm_addr_format_hostport(&m->internal, in, sizeof(in));
+        rtcpm_addr_format_hostport(&m->external, ex, sizeof(ex));
+        if (m->remote.family != RTCPM_AF_NONE) rtcpm_addr_format_hostport(&m->remote, re, sizeof(re));
+        n = snprintf(total < buflen ? buf + total : NULL, total < buflen ? buflen - total : 0,
+                     "%s %s %s %s remote %s\n", transport_name(m->transport), rtcpm_cfg_port_type_name(m->port_type),
+                     in, ex, re);
+        if (n > 0) total += (size_t)n;
+    }
+    free(snap.items);
+    return (LONG)total;
+}
+
+static int rule_matches(const struct static_rule *r, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote)
+{
+    unsigned i;
+    if (r->port_type != RTCPM_PORT_TYPE_ANY && r->port_type != (int)type) return 0;
+    if (!(r->transports & (unsigned)transport)) return 0;
+    if (remote->family == RTCPM_AF_NONE) return r->remote_count == 0;
+    if (remote->family != r->external.family) return 0;
+    if (!r->remote_count) return 1;
+    for (i = 0; i < r->remote_count; i++)
+        if (rtcpm_prefix_contains(&r->remotes[i], remote)) return 1;
+    return 0;
+}
+
+/* Records the first free port of the first matching rule in *m. Caller holds pm->lock. */
+static HRESULT allocate(struct static_pm *pm, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote,
+                        struct rtcpm_mapping *m)
+{
+    size_t i;
+    for (i = 0; i < pm->rule_count; i++)
+    {
+        struct static_rule *r = &pm->rules[i];
+        uint32_t k;
+        if (!rule_matches(r, type, transport, remote)) continue;
+        for (k = 0; k < r->size; k++)
+        {
+            uint32_t off = (r->cursor + k) % r->size;
+            memset(m, 0, sizeof(*m));
+            m->internal = r->internal;
+            m->internal.port = (uint16_t)(r->internal_first + off);
+            m->external = r->external;
+            m->external.port = (uint16_t)(r->external_first + off);
+            m->remote = *remote;
+            m->port_type = (uint8_t)type;
+            m->transport = (uint8_t)transport;
+            switch (rtcpm_mapping_table_insert(pm->table, m))
+            {
+            case RTCPM_MT_OK:
+                r->cursor = (off + 1) % r->size;
+                return S_OK;
+            case RTCPM_MT_E_DUPLICATE:
+                continue; /* taken (possibly through an overlapping rule) */
+            default:
+                return E_OUTOFMEMORY;
+            }
+        }
+    }
+    return RTC_E_PORT_MAPPING_UNAVAILABLE;
+}
+
+/* ---- IUnknown ---- */
+
+static HRESULT WINAPI static_pm_QueryInterface(IRTCPortManager3 *iface, REFIID riid, void **out)
+{
+    static const struct com_iface_entry ifaces[] = {
+        { &IID_IRTCPortManager, offsetof(struct static_pm, IRTCPortManager3_iface) },
+        { &IID_IRTCPortManager2, offsetof(struct static_pm, IRTCPortManager3_iface) },
+        { &IID_IRTCPortManager3, offsetof(struct static_pm, IRTCPortManager3_iface) },
+    };
+    return com_query_interface(impl_from_IRTCPortManager3(iface), ifaces, ARRAY_SIZE(ifaces), riid, out);
+}
+
+static ULONG WINAPI static_pm_AddRef(IRTCPortManager3 *iface)
+{
+    return (ULONG)com_ref_inc(&impl_from_IRTCPortManager3(iface)->ref);
+}
+
+static ULONG WINAPI static_pm_Release(IRTCPortManager3 *iface)
+{
+    struct static_pm *pm = impl_from_IRTCPortManager3(iface);
+    LONG ref = com_ref_dec(&pm->ref);
+    if (!ref)
+    {
+        RTCPM_TRACE(RTCPM_LOG_PM, "%p destroyed, %lu live mapping(s) dropped", (void *)pm,
+                    (unsigned long)rtcpm_mapping_table_count(pm->table));
+        rtcpm_mapping_table_destroy(pm->table);
+        rtcpm_lock_destroy(&pm->lock);
+        free(pm->rules);
+        free(pm);
+        com_object_destroyed();
+    }
+    return (ULONG)ref;
+}
+
+/* ---- IRTCPortManager3 (the v1/v2 methods forward here with UDP) ---- */
+
+static HRESULT WINAPI static_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
+                                             LONG transport, RTC_PORT_TYPE type, BSTR *int_addr, LONG *int_port,
+                                             BSTR *ext_addr, LONG *ext_port)
+{
+    struct static_pm *pm = impl_from_IRTCPortManager3(iface);
+    char in_text[RTCPM_ADDR_TEXT_SIZE], ex_text[RTCPM_ADDR_TEXT_SIZE];
+    struct rtcpm_mapping m;
+    rtcpm_addr remote;
+    BSTR in_b, ex_b;
+    HRESULT hr;
+
+    if (int_addr) *int_addr = NULL;
+    if (int_port) *int_port = 0;
+    if (ext_addr) *ext_addr = NULL;
+    if (ext_port) *ext_port = 0;
+    if (!int_addr || !int_port || !ext_addr || !ext_port) return E_POINTER;
+    if ((unsigned)type > RTCPT_SIP || !transport_valid(transport) || !remote_port_valid(remote_port))
+        return E_INVALIDARG;
+    if (FAILED(hr = addr_from_bstr(remote_text, 1, remote_port, &remote))) return hr;
+    rtcpm_addr_unmap_v4(&remote);
+
+    rtcpm_lock_acquire(&pm->lock);
+    hr = allocate(pm, type, transport, &remote, &m);
+    rtcpm_lock_release(&pm->lock);
+    if (FAILED(hr))
+    {
+        RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: no mapping (0x%08lx)", (int)type, transport_name(transport),
+                    (unsigned long)(ULONG)hr);
+        return hr;
+    }
+
+    rtcpm_addr_format(&m.internal, in_text, sizeof(in_text));
+    rtcpm_addr_format(&m.external, ex_text, sizeof(ex_text));
+    in_b = bstr_from_cstr(in_text);
+    ex_b = bstr_from_cstr(ex_text);
+    if (!in_b || !ex_b)
+    {
+        SysFreeString(in_b);
+        SysFreeString(ex_b);
+        rtcpm_mapping_table_remove(pm->table, m.transport, &m.internal, &m.external, NULL);
+        return E_OUTOFMEMORY;
+    }
+    *int_addr = in_b;
+    *int_port = m.internal.port;
+    *ext_addr = ex_b;
+    *ext_port = m.external.port;
+    RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: %s:%u -> %s:%u", (int)type, transport_name(transport), in_text,
+                m.internal.port, ex_text, m.external.port);
+    return S_OK;
+}
+
+/* Parses the two sides RTC names a mapping by. */
+static HRESULT mapping_key(LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port,
+                           rtcpm_addr *in, rtcpm_addr *ex)
+{
+    HRESULT hr;
+    if (!transport_valid(transport) || !port_valid(int_port) || !port_valid(ext_port)) return E_INVALIDARG;
+    if (FAILED(hr = addr_from_bstr(int_addr, 0, int_port, in))) return hr;
+    return addr_from_bstr(ext_addr, 0, ext_port, ex);
+}
+
+static HRESULT WINAPI static_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
+                                                       LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
+                                                       LONG ext_port)
+{
+    struct static_pm *pm = impl_from_IRTCPortManager3(iface);
+    rtcpm_addr in, ex, remote;
+    HRESULT hr;
+
+    if (FAILED(hr = mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
+    if (!remote_port_valid(remote_port)) return E_INVALIDARG;
+    if (FAILED(hr = addr_from_bstr(remote_text, 0, remote_port, &remote))) return hr;
+    rtcpm_addr_unmap_v4(&remote);
+    if (rtcpm_mapping_table_update_remote(pm->table, (unsigned)transport, &in, &ex, &remote) != RTCPM_MT_OK)
+        return RTC_E_PORT_MAPPING_UNAVAILABLE;
+    return S_OK;
+}
+
+static HRESULT WINAPI static_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR int_addr,
+                                                 LONG int_port, BSTR ext_addr, LONG ext_port)
+{
+    struct static_pm *pm = impl_from_IRTCPortManager3(iface);
+    rtcpm_addr in, ex;
+    HRESULT hr;
+
+    if (FAILED(hr = mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
+    if (rtcpm_mapping_table_remove(pm->table, (unsigned)transport, &in, &ex, NULL) != RTCPM_MT_OK)
+        return RTC_E_PORT_MAPPING_UNAVAILABLE;
+    RTCPM_TRACE(RTCPM_LOG_PM, "released %s port %ld", transport_name(transport), (long)int_port);
+    return S_OK;
+}
+
+static HRESULT WINAPI static_pm_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
+                                           LONG *int_port, BSTR *ext_addr, LONG *ext_port)
+{
+    return static_pm_GetMappingEx(iface, remote, 0, RTCTR_UDP, type, int_addr, int_port, ext_addr, ext_port);
+}
+
+static HRESULT WINAPI static_pm_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr,
+                                                    LONG int_port, BSTR ext_addr, LONG ext_port)
+{
+    return static_pm_UpdateRemoteAddressEx2(iface, remote, 0, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
+}
+
+static HRESULT WINAPI static_pm_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
+                                               LONG ext_port)
+{
+    return static_pm_ReleaseMappingEx(iface, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
+}
+
+static HRESULT WINAPI static_pm_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
+                                                      BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port)
+{
+    return static_pm_UpdateRemoteAddressEx2(iface, remote, remote_port, RTCTR_UDP, int_addr, int_port, ext_addr,
+                                            ext_port);
+}
+
+static const IRTCPortManager3Vtbl static_pm_vtbl = {
+    static_pm_QueryInterface,
+    static_pm_AddRef,
+    static_pm_Release,
+    static_pm_GetMapping,
+    static_pm_UpdateRemoteAddress,
+    static_pm_ReleaseMapping,
+    static_pm_UpdateRemoteAddressEx,
+    static_pm_GetMappingEx,
+    static_pm_UpdateRemoteAddressEx2,
+    static_pm_ReleaseMappingEx,
+};
+
+HRESULT rtcpm_static_pm_create(IRTCPortManager3 **out)
+{
+    struct static_pm *pm;
+
+    if (!out) return E_POINTER;
+    *out = NULL;
+    if (!(pm = calloc(1, sizeof(*pm)))) return E_OUTOFMEMORY;
+    if (!(pm->table = rtcpm_mapping_table_create()))
+    {
+        free(pm);
+        return E_OUTOFMEMORY;
+    }
+    pm->IRTCPortManager3_iface.lpVtbl = &static_pm_vtbl;
+    pm->ref = 1;
+    rtcpm_lock_init(&pm->lock);
+    com_object_created();
+    RTCPM_TRACE(RTCPM_LOG_PM, "%p created", (void *)pm);
+    *out = &pm->IRTCPortManager3_iface;
+    return S_OK;
+}

@@ -14,6 +14,7 @@ struct recording_pm
     LONG ref;
     int version;
     unsigned refused; /* bit per port type */
+    char internal[64], external[64]; /* the addresses it answers */
     char log[8192];
     size_t used;
 };
@@ -103,8 +104,8 @@ static HRESULT answer(struct recording_pm *pm, RTC_PORT_TYPE type, BSTR *int_add
     *int_port = *ext_port = 0;
     if ((unsigned)type > RTCPT_SIP) return E_INVALIDARG;
     if (pm->refused & (1u << type)) return RTC_E_PORT_MAPPING_UNAVAILABLE;
-    *int_addr = bstr_from_cstr("192.168.1.10");
-    *ext_addr = bstr_from_cstr("198.51.100.7");
+    *int_addr = bstr_from_cstr(pm->internal);
+    *ext_addr = bstr_from_cstr(pm->external);
     *int_port = type == RTCPT_SIP ? 5060 : 5000 + (LONG)type;
     *ext_port = type == RTCPT_SIP ? 45060 : 40000 + (LONG)type;
     return S_OK;
@@ -211,6 +212,8 @@ HRESULT recording_pm_create(int version, IRTCPortManager **out)
     pm->IRTCPortManager3_iface.lpVtbl = &recording_pm_vtbl;
     pm->ref = 1;
     pm->version = version;
+    strcpy(pm->internal, "192.168.1.10");
+    strcpy(pm->external, "198.51.100.7");
     com_object_created();
     *out = (IRTCPortManager *)&pm->IRTCPortManager3_iface;
     return S_OK;
@@ -225,3 +228,12 @@ const char *recording_pm_log(IRTCPortManager *pm) { return impl(pm)->log; }
 void recording_pm_clear_log(IRTCPortManager *pm) { impl(pm)->used = 0; impl(pm)->log[0] = 0; }
 void recording_pm_refuse(IRTCPortManager *pm, int type) { impl(pm)->refused |= 1u << type; }
 LONG recording_pm_refcount(IRTCPortManager *pm) { return impl(pm)->ref; }
+
+void recording_pm_set_addresses(IRTCPortManager *pm, const char *internal, const char *external)
+{
+    struct recording_pm *p = impl(pm);
+    snprintf(p->internal, sizeof(p->internal), "%s", internal);
+    snprintf(p->external, sizeof(p->external), "%s", external);
+}
+
+void recording_pm_set_ipv6(IRTCPortManager *pm) { recording_pm_set_addresses(pm, "fd00::10", "2001:db8::7"); }

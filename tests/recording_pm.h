@@ -24,6 +24,11 @@ void recording_pm_clear_log(IRTCPortManager *pm);
 void recording_pm_refuse(IRTCPortManager *pm, int port_type);
 /* Refcount as seen by the object itself (no AddRef/Release). */
 LONG recording_pm_refcount(IRTCPortManager *pm);
+/* Answer these address texts instead of 192.168.1.10 / 198.51.100.7 (any text, even one that
+ * is not an address: for testing what a host does with a bad answer). Ports unchanged. */
+void recording_pm_set_addresses(IRTCPortManager *pm, const char *internal, const char *external);
+/* IPv6 mode: internal fd00::10, external 2001:db8::7. */
+void recording_pm_set_ipv6(IRTCPortManager *pm);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,274 @@
+/*
+ * profile.c — the RTC profile object's port management: IRTCProfilePortManagement, and the
+ * registration it drives.
+ *
+ * IRTCProfilePortManagement::SetPortManager (RTC 1.5, learn.microsoft.com bb154600):
+ *   E_POINTER "The pointer is NULL"; E_FAIL "The interface has not been successfully set.
+ *   Something unexpected happened or the profile has already been enabled"; "the Port
+ *   Manager methods like GetMapping or GetMappingEx will be called by the RTC Client whenever
+ *   that profile gets used, such as in registration or subscription".
+ * So: the port manager is fixed while the profile is enabled; enabling (registration) asks it
+ * for the SIP mapping towards the registrar; disabling releases that mapping.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "host/host_objects.h"
+#include "com/com.h"
+#include "com/log.h"
+
+enum profile_state
+{
+    PROFILE_DISABLED,
+    PROFILE_ENABLING, /* a thread is asking the port manager */
+    PROFILE_ENABLED,
+    PROFILE_DISABLING
+};
+
+struct host_profile
+{
+    IRTCProfilePortManagement IRTCProfilePortManagement_iface;
+    LONG ref;
+    host_lock lock;
+    struct host_client *client; /* referenced */
+    char user[SIP_TEXT_USER_MAX + 1];
+    int secure;
+    char registrar_text[RTCPM_ADDR_TEXT_SIZE];
+    LONG registrar_port;
+    LONG transport;
+    IRTCPortManager *pm; /* referenced; NULL = none */
+    enum profile_state state;
+    struct driver_set registration; /* valid in PROFILE_ENABLED */
+};
+
+static const IRTCProfilePortManagementVtbl profile_vtbl;
+
+static inline struct host_profile *impl_from_IRTCProfilePortManagement(IRTCProfilePortManagement *iface)
+{
+    return CONTAINING_RECORD(iface, struct host_profile, IRTCProfilePortManagement_iface);
+}
+
+struct host_profile *host_profile_from(IRTCProfilePortManagement *iface)
+{
+    return iface && iface->lpVtbl == &profile_vtbl ? impl_from_IRTCProfilePortManagement(iface) : NULL;
+}
+
+static const struct com_iface_entry profile_ifaces[] = {
+    { &IID_IRTCProfilePortManagement, offsetof(struct host_profile, IRTCProfilePortManagement_iface) },
+};
+
+static HRESULT WINAPI profile_QueryInterface(IRTCProfilePortManagement *iface, REFIID riid, void **out)
+{
+    return com_query_interface(impl_from_IRTCProfilePortManagement(iface), profile_ifaces,
+                               ARRAY_SIZE(profile_ifaces), riid, out);
+}
+
+static ULONG WINAPI profile_AddRef(IRTCProfilePortManagement *iface)
+{
+    return (ULONG)com_ref_inc(&impl_from_IRTCProfilePortManagement(iface)->ref);
+}
+
+static ULONG WINAPI profile_Release(IRTCProfilePortManagement *iface)
+{
+    struct host_profile *profile = impl_from_IRTCProfilePortManagement(iface);
+    LONG ref = com_ref_dec(&profile->ref);
+
+    if (!ref)
+    {
+        /* The last reference: nobody can be enabling; an enabled profile unregisters. */
+        driver_set_release(&profile->registration);
+        if (profile->pm) profile->pm->lpVtbl->Release(profile->pm);
+        host_client_release(profile->client);
+        host_lock_destroy(&profile->lock);
+        free(profile);
+        com_object_destroyed();
+    }
+    return (ULONG)ref;
+}
+
+void host_profile_addref(struct host_profile *p) { profile_AddRef(&p->IRTCProfilePortManagement_iface); }
+void host_profile_release(struct host_profile *p) { profile_Release(&p->IRTCProfilePortManagement_iface); }
+
+static HRESULT WINAPI profile_SetPortManager(IRTCProfilePortManagement *iface, IRTCPortManager *pm)
+{
+    struct host_profile *profile = impl_from_IRTCProfilePortManagement(iface);
+    IRTCPortManager *old = NULL;
+    HRESULT hr = S_OK;
+
+    if (!pm) return E_POINTER;
+    host_lock_enter(&profile->lock);
+    if (profile->state != PROFILE_DISABLED) hr = E_FAIL;
+    else
+    {
+        pm->lpVtbl->AddRef(pm);
+        old = profile->pm;
+        profile->pm = pm;
+    }
+    host_lock_leave(&profile->lock);
+    /* Released outside the lock: a port manager's Release may do anything. */
+    if (old) old->lpVtbl->Release(old);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "profile %p pm %p -> %#lx", (void *)profile, (void *)pm, (unsigned long)(ULONG)hr);
+    return hr;
+}
+
+static const IRTCProfilePortManagementVtbl profile_vtbl = {
+    profile_QueryInterface,
+    profile_AddRef,
+    profile_Release,
+    profile_SetPortManager,
+};
+
+HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client_iface, const char *user_uri,
+                                  const char *registrar_address, LONG registrar_port, LONG transport,
+                                  IRTCProfilePortManagement **out)
+{
+    struct host_client *client;
+    struct host_profile *profile;
+    rtcpm_addr registrar;
+    char user[SIP_TEXT_USER_MAX + 1];
+    int secure;
+
+    if (!out) return E_POINTER;
+    *out = NULL;
+    if (!client_iface || !user_uri || !registrar_address) return E_POINTER;
+    if (!(client = host_client_from(client_iface))) return E_INVALIDARG;
+    if (FAILED(sip_text_parse_uri(user_uri, &secure, user, sizeof(user)))) return E_INVALIDARG;
+    if (rtcpm_addr_parse(registrar_address, strlen(registrar_address), &registrar) != RTCPM_ADDR_OK)
+        return E_INVALIDARG;
+    if (!host_transport_valid(transport)) return E_INVALIDARG;
+    if (registrar_port == 0) registrar_port = host_default_sip_port(transport);
+    if (registrar_port < 1 || registrar_port > 65535) return E_INVALIDARG;
+
+    profile = calloc(1, sizeof(*profile));
+    if (!profile) return E_OUTOFMEMORY;
+    profile->IRTCProfilePortManagement_iface.lpVtbl = &profile_vtbl;
+    profile->ref = 1;
+    host_lock_init(&profile->lock);
+    host_client_addref(client);
+    profile->client = client;
+    strcpy(profile->user, user);
+    profile->secure = secure;
+    rtcpm_addr_format(&registrar, profile->registrar_text, sizeof(profile->registrar_text));
+    profile->registrar_port = registrar_port;
+    profile->transport = transport;
+    profile->state = PROFILE_DISABLED;
+    com_object_created();
+    *out = &profile->IRTCProfilePortManagement_iface;
+    return S_OK;
+}
+
+IRTCPortManager *host_profile_port_manager(struct host_profile *profile)
+{
+    IRTCPortManager *pm;
+
+    host_lock_enter(&profile->lock);
+    pm = profile->pm;
+    if (pm) pm->lpVtbl->AddRef(pm);
+    host_lock_leave(&profile->lock);
+    return pm;
+}
+
+void host_profile_identity(struct host_profile *profile, const char **user, int *secure, LONG *transport)
+{
+    /* Fixed at creation: no lock needed. */
+    if (user) *user = profile->user;
+    if (secure) *secure = profile->secure;
+    if (transport) *transport = profile->transport;
+}
+
+HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
+{
+    struct host_profile *profile;
+    struct driver_request req;
+    struct driver_set set;
+    IRTCPortManager *pm;
+    HRESULT hr;
+
+    if (!iface) return E_POINTER;
+    if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
+
+    host_lock_enter(&profile->lock);
+    if (profile->state != PROFILE_DISABLED)
+    {
+        host_lock_leave(&profile->lock);
+        return E_UNEXPECTED;
+    }
+    profile->state = PROFILE_ENABLING; /* from here SetPortManager answers E_FAIL */
+    pm = profile->pm;
+    if (pm) pm->lpVtbl->AddRef(pm);
+    host_lock_leave(&profile->lock);
+
+    /* The port manager is called without the profile's lock held: it may take its time
+     * (a STUN port manager asks the network). */
+    memset(&req, 0, sizeof(req));
+    req.type = RTCPT_SIP;
+    req.transport = profile->transport;
+    req.remote = profile->registrar_text;
+    req.remote_port = profile->registrar_port;
+    host_client_local_sip(profile->client, &req.local);
+    hr = driver_set_acquire(&set, pm, &req, 1);
+    if (pm) pm->lpVtbl->Release(pm);
+
+    host_lock_enter(&profile->lock);
+    if (SUCCEEDED(hr))
+    {
+        profile->registration = set;
+        profile->state = PROFILE_ENABLED;
+    }
+    else profile->state = PROFILE_DISABLED;
+    host_lock_leave(&profile->lock);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "profile %p enable -> %#lx", (void *)profile, (unsigned long)(ULONG)hr);
+    return hr;
+}
+
+HRESULT rtcpm_host_profile_disable(IRTCProfilePortManagement *iface)
+{
+    struct host_profile *profile;
+    struct driver_set set;
+    HRESULT hr;
+
+    if (!iface) return E_POINTER;
+    if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
+
+    host_lock_enter(&profile->lock);
+    if (profile->state == PROFILE_DISABLED)
+    {
+        host_lock_leave(&profile->lock);
+        return S_FALSE;
+    }
+    if (profile->state != PROFILE_ENABLED)
+    {
+        host_lock_leave(&profile->lock);
+        return E_UNEXPECTED;
+    }
+    profile->state = PROFILE_DISABLING;
+    set = profile->registration;
+    memset(&profile->registration, 0, sizeof(profile->registration));
+    host_lock_leave(&profile->lock);
+
+    hr = driver_set_release(&set);
+
+    host_lock_enter(&profile->lock);
+    profile->state = PROFILE_DISABLED;
+    host_lock_leave(&profile->lock);
+    /* A failed ReleaseMapping does not keep the profile registered: the mapping is gone
+     * from RTC's side either way; the port manager's complaint is passed on. */
+    return FAILED(hr) ? hr : S_OK;
+}
+
+HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *iface, char *buf, size_t buflen)
+{
+    struct host_profile *profile;
+    const struct driver_mapping *sip;
+    HRESULT hr;
+
+    if (!iface || !buf || !buflen) return E_POINTER;
+    buf[0] = 0;
+    if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
+    host_lock_enter(&profile->lock);
+    if (profile->state != PROFILE_ENABLED || !(sip = driver_set_find(&profile->registration, RTCPT_SIP)))
+        hr = E_UNEXPECTED;
+    else
+        hr = sip_text_contact(profile->user, profile->secure, &sip->external, profile->transport, buf, buflen, NULL);
+    host_lock_leave(&profile->lock);
+    return hr;
+}

@@ -1,0 +1,416 @@
+/*
+ * session.c — the RTC session object's port management: IRTCSessionPortManagement, and the
+ * call it drives.
+ *
+ * IRTCSessionPortManagement::SetPortManager (learn.microsoft.com aa921672 / ms775780):
+ *   "A null pointer is allowed." "This method can be called multiple times when the session
+ *   is idle. A session is idle when the session has been created but the participants have
+ *   not been added to the session. Each successful call to SetPortManager overwrites the
+ *   previous IRTCPortManager callback interface. The method returns an error if it is called
+ *   when the session is not idle." Return values: E_FAIL "The interface has not been
+ *   successfully set", RTC_E_INVALID_SESSION_TYPE (rtcpm has one session type).
+ * "Address Mapping" (ms775256): the port manager must be set "before the session is
+ *   initiated with the IRTCSession::AddParticipant method" — rtcpm_host_session_call is that
+ *   moment: the port manager in place then is the one the call uses to its end.
+ * NULL: the documented "null pointer is allowed" is read as "no port manager of the
+ *   session's own": the call then uses the profile's (RTC 1.5 profiles have one), else local
+ *   addresses, which is RTC's behaviour when SetPortManager was never called.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "host/host_objects.h"
+#include "com/com.h"
+#include "com/log.h"
+
+enum session_state
+{
+    SESSION_IDLE,
+    SESSION_CONNECTING,    /* a thread is asking the port manager for the call's mappings */
+    SESSION_CONNECTED,
+    SESSION_UPDATING,      /* connected; a thread is telling the port manager a new remote */
+    SESSION_DISCONNECTING  /* a thread is releasing the mappings */
+};
+
+struct host_session
+{
+    IRTCSessionPortManagement IRTCSessionPortManagement_iface;
+    LONG ref;
+    host_lock lock;
+    struct host_client *client;   /* referenced */
+    struct host_profile *profile; /* referenced; NULL = none */
+    char peer_uri[HOST_URI_MAX];
+    char peer_text[RTCPM_ADDR_TEXT_SIZE];
+    LONG peer_port;
+    LONG transport;
+    const char *user; /* the profile's user part, "" without a profile */
+    int secure;
+    IRTCPortManager *pm; /* the session's own; referenced; NULL = none */
+    enum session_state state;
+    unsigned media;        /* of the call in progress */
+    struct driver_set call; /* valid from CONNECTED to DISCONNECTING */
+};
+
+static const IRTCSessionPortManagementVtbl session_vtbl;
+
+static inline struct host_session *impl_from_IRTCSessionPortManagement(IRTCSessionPortManagement *iface)
+{
+    return CONTAINING_RECORD(iface, struct host_session, IRTCSessionPortManagement_iface);
+}
+
+static struct host_session *host_session_from(IRTCSessionPortManagement *iface)
+{
+    return iface && iface->lpVtbl == &session_vtbl ? impl_from_IRTCSessionPortManagement(iface) : NULL;
+}
+
+static const struct com_iface_entry session_ifaces[] = {
+    { &IID_IRTCSessionPortManagement, offsetof(struct host_session, IRTCSessionPortManagement_iface) },
+};
+
+static HRESULT WINAPI session_QueryInterface(IRTCSessionPortManagement *iface, REFIID riid, void **out)
+{
+    return com_query_interface(impl_from_IRTCSessionPortManagement(iface), session_ifaces,
+                               ARRAY_SIZE(session_ifaces), riid, out);
+}
+
+static ULONG WINAPI session_AddRef(IRTCSessionPortManagement *iface)
+{
+    return (ULONG)com_ref_inc(&impl_from_IRTCSessionPortManagement(iface)->ref);
+}
+
+static ULONG WINAPI session_Release(IRTCSessionPortManagement *iface)
+{
+    struct host_session *session = impl_from_IRTCSessionPortManagement(iface);
+    LONG ref = com_ref_dec(&session->ref);
+
+    if (!ref)
+    {
+        /* The last reference: no other thread is inside; a call still up is hung up. */
+        driver_set_release(&session->call);
+        if (session->pm) session->pm->lpVtbl->Release(session->pm);
+        if (session->profile) host_profile_release(session->profile);
+        host_client_release(session->client);
+        host_lock_destroy(&session->lock);
+        free(session);
+        com_object_destroyed();
+    }
+    return (ULONG)ref;
+}
+
+static HRESULT WINAPI session_SetPortManager(IRTCSessionPortManagement *iface, IRTCPortManager *pm)
+{
+    struct host_session *session = impl_from_IRTCSessionPortManagement(iface);
+    IRTCPortManager *old = NULL;
+    HRESULT hr = S_OK;
+
+    host_lock_enter(&session->lock);
+    if (session->state != SESSION_IDLE) hr = E_FAIL;
+    else
+    {
+        if (pm) pm->lpVtbl->AddRef(pm);
+        old = session->pm;
+        session->pm = pm;
+    }
+    host_lock_leave(&session->lock);
+    if (old) old->lpVtbl->Release(old);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "session %p pm %p -> %#lx", (void *)session, (void *)pm, (unsigned long)(ULONG)hr);
+    return hr;
+}
+
+static const IRTCSessionPortManagementVtbl session_vtbl = {
+    session_QueryInterface,
+    session_AddRef,
+    session_Release,
+    session_SetPortManager,
+};
+
+static int peer_uri_valid(const char *uri)
+{
+    char user[SIP_TEXT_USER_MAX + 1];
+    int secure;
+    const char *p;
+
+    if (strlen(uri) >= HOST_URI_MAX) return 0;
+    if (!strncmp(uri, "tel:", 4))
+    {
+        if (!uri[4]) return 0;
+        for (p = uri + 4; *p; p++)
+            if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == 0x7f) return 0;
+        return 1;
+    }
+    return SUCCEEDED(sip_text_parse_uri(uri, &secure, user, sizeof(user)));
+}
+
+HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client_iface, IRTCProfilePortManagement *profile_iface,
+                                  const char *peer_uri, const char *peer_address, LONG peer_port, LONG transport,
+                                  IRTCSessionPortManagement **out)
+{
+    struct host_client *client;
+    struct host_profile *profile = NULL;
+    struct host_session *session;
+    rtcpm_addr peer;
+    const char *user = "";
+    int secure = 0;
+    LONG profile_transport = RTCTR_UDP;
+
+    if (!out) return E_POINTER;
+    *out = NULL;
+    if (!client_iface || !peer_uri || !peer_address) return E_POINTER;
+    if (!(client = host_client_from(client_iface))) return E_INVALIDARG;
+    if (profile_iface)
+    {
+        if (!(profile = host_profile_from(profile_iface))) return E_INVALIDARG;
+        host_profile_identity(profile, &user, &secure, &profile_transport);
+    }
+    if (!peer_uri_valid(peer_uri)) return E_INVALIDARG;
+    if (rtcpm_addr_parse(peer_address, strlen(peer_address), &peer) != RTCPM_ADDR_OK) return E_INVALIDARG;
+    if (!transport) transport = profile_transport;
+    if (!host_transport_valid(transport)) return E_INVALIDARG;
+    if (!peer_port) peer_port = host_default_sip_port(transport);
+    if (peer_port < 1 || peer_port > 65535) return E_INVALIDARG;
+
+    session = calloc(1, sizeof(*session));
+    if (!session) return E_OUTOFMEMORY;
+    session->IRTCSessionPortManagement_iface.lpVtbl = &session_vtbl;
+    session->ref = 1;
+    host_lock_init(&session->lock);
+    host_client_addref(client);
+    session->client = client;
+    if (profile) host_profile_addref(profile);
+    session->profile = profile;
+    strcpy(session->peer_uri, peer_uri);
+    rtcpm_addr_format(&peer, session->peer_text, sizeof(session->peer_text));
+    session->peer_port = peer_port;
+    session->transport = transport;
+    session->user = user;
+    session->secure = secure;
+    session->state = SESSION_IDLE;
+    com_object_created();
+    *out = &session->IRTCSessionPortManagement_iface;
+    return S_OK;
+}
+
+/* Moves the session from `from` to `to` under its lock; 0 when it was not in `from`. */
+static int transition(struct host_session *session, enum session_state from, enum session_state to)
+{
+    int ok;
+    host_lock_enter(&session->lock);
+    ok = session->state == from;
+    if (ok) session->state = to;
+    host_lock_leave(&session->lock);
+    return ok;
+}
+
+static void set_state(struct host_session *session, enum session_state to)
+{
+    host_lock_enter(&session->lock);
+    session->state = to;
+    host_lock_leave(&session->lock);
+}
+
+HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media)
+{
+    struct host_session *session;
+    struct driver_request req[DRIVER_MAX_MAPPINGS];
+    rtcpm_addr local_sip, local_media[4];
+    struct driver_set set;
+    IRTCPortManager *pm;
+    int n, i;
+    HRESULT hr;
+
+    if (!iface) return E_POINTER;
+    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    if (!(media & RTCPM_HOST_MEDIA_AUDIO) || (media & ~(unsigned)(RTCPM_HOST_MEDIA_AUDIO | RTCPM_HOST_MEDIA_VIDEO)))
+        return E_INVALIDARG;
+
+    host_lock_enter(&session->lock);
+    if (session->state != SESSION_IDLE)
+    {
+        host_lock_leave(&session->lock);
+        return RTC_E_INVALID_SESSION_STATE;
+    }
+    session->state = SESSION_CONNECTING; /* from here SetPortManager answers E_FAIL */
+    pm = session->pm;
+    if (pm) pm->lpVtbl->AddRef(pm);
+    host_lock_leave(&session->lock);
+    if (!pm && session->profile) pm = host_profile_port_manager(session->profile);
+
+    host_client_local_sip(session->client, &local_sip);
+    host_client_local_media(session->client, local_media);
+    memset(req, 0, sizeof(req));
+    req[0].type = RTCPT_SIP;
+    req[0].transport = session->transport;
+    req[0].remote_port = session->peer_port;
+    req[0].local = local_sip;
+    n = media & RTCPM_HOST_MEDIA_VIDEO ? 5 : 3;
+    for (i = 1; i < n; i++)
+    {
+        req[i].type = (RTC_PORT_TYPE)(RTCPT_AUDIO_RTP + (i - 1)); /* AUDIO_RTP, AUDIO_RTCP, VIDEO_RTP, VIDEO_RTCP */
+        req[i].transport = RTCTR_UDP;
+        req[i].remote_port = 0; /* the peer's media port comes with its answer */
+        req[i].local = local_media[i - 1];
+    }
+    for (i = 0; i < n; i++) req[i].remote = session->peer_text;
+
+    hr = driver_set_acquire(&set, pm, req, n);
+    if (pm) pm->lpVtbl->Release(pm);
+
+    host_lock_enter(&session->lock);
+    if (SUCCEEDED(hr))
+    {
+        session->call = set;
+        session->media = media;
+        session->state = SESSION_CONNECTED;
+    }
+    else session->state = SESSION_IDLE;
+    host_lock_leave(&session->lock);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "session %p call %s media %#x -> %#lx", (void *)session, session->peer_uri, media,
+                (unsigned long)(ULONG)hr);
+    return hr;
+}
+
+HRESULT rtcpm_host_session_update_remote(IRTCSessionPortManagement *iface, enum rtcpm_host_stream stream,
+                                         const char *address, LONG port, LONG rtcp_port)
+{
+    struct host_session *session;
+    rtcpm_addr check;
+    HRESULT hr;
+
+    if (!iface || !address) return E_POINTER;
+    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    if (rtcpm_addr_parse(address, strlen(address), &check) != RTCPM_ADDR_OK) return E_INVALIDARG;
+    if (port < 1 || port > 65535 || rtcp_port < 0 || rtcp_port > 65535) return E_INVALIDARG;
+    if (stream != RTCPM_HOST_STREAM_SIP && !rtcp_port)
+    {
+        if (port == 65535) return E_INVALIDARG;
+        rtcp_port = port + 1;
+    }
+    if (stream != RTCPM_HOST_STREAM_SIP && stream != RTCPM_HOST_STREAM_AUDIO && stream != RTCPM_HOST_STREAM_VIDEO)
+        return E_INVALIDARG;
+    if (!transition(session, SESSION_CONNECTED, SESSION_UPDATING)) return RTC_E_INVALID_SESSION_STATE;
+
+    /* In UPDATING only this thread touches the mappings' remote fields. */
+    switch (stream)
+    {
+    case RTCPM_HOST_STREAM_SIP:
+        hr = driver_set_update_remote(&session->call, RTCPT_SIP, address, port);
+        break;
+    case RTCPM_HOST_STREAM_AUDIO:
+        hr = driver_set_update_remote(&session->call, RTCPT_AUDIO_RTP, address, port);
+        if (SUCCEEDED(hr)) hr = driver_set_update_remote(&session->call, RTCPT_AUDIO_RTCP, address, rtcp_port);
+        break;
+    default:
+        if (!(session->media & RTCPM_HOST_MEDIA_VIDEO)) hr = E_INVALIDARG;
+        else
+        {
+            hr = driver_set_update_remote(&session->call, RTCPT_VIDEO_RTP, address, port);
+            if (SUCCEEDED(hr)) hr = driver_set_update_remote(&session->call, RTCPT_VIDEO_RTCP, address, rtcp_port);
+        }
+        break;
+    }
+    set_state(session, SESSION_CONNECTED);
+    return hr;
+}
+
+HRESULT rtcpm_host_session_hangup(IRTCSessionPortManagement *iface)
+{
+    struct host_session *session;
+    struct driver_set set;
+    HRESULT hr;
+
+    if (!iface) return E_POINTER;
+    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    host_lock_enter(&session->lock);
+    if (session->state == SESSION_IDLE)
+    {
+        host_lock_leave(&session->lock);
+        return S_FALSE;
+    }
+    if (session->state != SESSION_CONNECTED)
+    {
+        host_lock_leave(&session->lock);
+        return RTC_E_INVALID_SESSION_STATE;
+    }
+    session->state = SESSION_DISCONNECTING;
+    set = session->call;
+    memset(&session->call, 0, sizeof(session->call));
+    host_lock_leave(&session->lock);
+
+    hr = driver_set_release(&set);
+    set_state(session, SESSION_IDLE);
+    return FAILED(hr) ? hr : S_OK;
+}
+
+/* Text is read while the call's mappings cannot go away: CONNECTED or UPDATING (an update
+ * only changes the remote side, which neither the Contact nor the SDP shows). */
+static int call_is_up(struct host_session *session)
+{
+    return session->state == SESSION_CONNECTED || session->state == SESSION_UPDATING;
+}
+
+HRESULT rtcpm_host_session_contact(IRTCSessionPortManagement *iface, char *buf, size_t buflen)
+{
+    struct host_session *session;
+    const struct driver_mapping *sip;
+    HRESULT hr;
+
+    if (!iface || !buf || !buflen) return E_POINTER;
+    buf[0] = 0;
+    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    host_lock_enter(&session->lock);
+    if (!call_is_up(session) || !(sip = driver_set_find(&session->call, RTCPT_SIP)))
+        hr = RTC_E_INVALID_SESSION_STATE;
+    else
+        hr = sip_text_contact(session->user, session->secure, &sip->external, session->transport, buf, buflen, NULL);
+    host_lock_leave(&session->lock);
+    return hr;
+}
+
+HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *iface, ULONGLONG session_id, ULONGLONG version,
+                               char *buf, size_t buflen)
+{
+    struct host_session *session;
+    const struct driver_mapping *sip, *art, *arc, *vrt, *vrc;
+    struct sip_text_sdp in;
+    HRESULT hr;
+
+    if (!iface || !buf || !buflen) return E_POINTER;
+    buf[0] = 0;
+    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    host_lock_enter(&session->lock);
+    sip = driver_set_find(&session->call, RTCPT_SIP);
+    art = driver_set_find(&session->call, RTCPT_AUDIO_RTP);
+    arc = driver_set_find(&session->call, RTCPT_AUDIO_RTCP);
+    vrt = driver_set_find(&session->call, RTCPT_VIDEO_RTP);
+    vrc = driver_set_find(&session->call, RTCPT_VIDEO_RTCP);
+    if (!call_is_up(session) || !sip || !art || !arc) hr = RTC_E_INVALID_SESSION_STATE;
+    else
+    {
+        memset(&in, 0, sizeof(in));
+        in.user = session->user;
+        in.session_id = session_id;
+        in.session_version = version;
+        in.origin = &sip->external;
+        in.audio_rtp = &art->external;
+        in.audio_rtcp = &arc->external;
+        in.video_rtp = vrt ? &vrt->external : NULL;
+        in.video_rtcp = vrc ? &vrc->external : NULL;
+        hr = sip_text_sdp_offer(&in, buf, buflen, NULL);
+    }
+    host_lock_leave(&session->lock);
+    return hr;
+}
+
+HRESULT rtcpm_host_session_pm_level(IRTCSessionPortManagement *iface, LONG *level)
+{
+    struct host_session *session;
+    HRESULT hr = S_OK;
+
+    if (level) *level = 0;
+    if (!iface || !level) return E_POINTER;
+    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    host_lock_enter(&session->lock);
+    if (!call_is_up(session)) hr = RTC_E_INVALID_SESSION_STATE;
+    else *level = session->call.pm.level;
+    host_lock_leave(&session->lock);
+    return hr;
+}

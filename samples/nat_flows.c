@@ -36,7 +36,7 @@ static void say(const struct nat_flow_options *o, const char *fmt, ...)
 static const char *hr_name(HRESULT hr)
 {
     static char buf[24]; /* the samples are single-threaded */
-    return rtcpm_host_hresult_name(hr, buf);
+    return rtcpm_hresult_name(hr, buf);
 }
 
 static void print_pm_call(void *ctx, const char *line)
@@ -175,7 +175,7 @@ static IRTCPortManager *traced(IRTCPortManager *pm, const struct nat_flow_option
 {
     IRTCPortManager *t = NULL;
     if (!pm) return NULL;
-    if (FAILED(rtcpm_host_trace_pm_create(pm, print_pm_call, (void *)o, &t))) return NULL;
+    if (FAILED(rtcpm_trace_pm_create(pm, print_pm_call, (void *)o, &t))) return NULL;
     return t;
 }
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
-#include "host_thread.h"
+#include "test_thread.h"
 #include "recording_pm.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
@@ -153,27 +153,27 @@ struct swapper
     LONG volatile set_ok, set_fail, set_other;
 };
 
-static void swap_loop(void *arg);
+static int swap_loop(void *arg);
 
 static LONG attempts(struct swapper *s) { return load(&s->set_ok) + load(&s->set_fail) + load(&s->set_other); }
 
 /* Starts the swapper and returns once it is running, so the rounds overlap its swaps. */
-static void start_swapper(struct swapper *s, host_thread **thread)
+static void start_swapper(struct swapper *s, test_thread **thread)
 {
-    CU_ASSERT_EQUAL_FATAL(host_thread_start(thread, swap_loop, s), 0);
-    while (!attempts(s)) host_thread_yield();
+    CU_ASSERT_EQUAL_FATAL(test_thread_start(thread, swap_loop, s), 0);
+    while (!attempts(s)) test_thread_yield();
 }
 
 /* More rounds until the swapper has tried at least ROUNDS times since `from`. Each round
  * yields, so a swapper parked on a lock gets its turn; the bound only stops a runaway. */
 static int more_rounds(struct swapper *s, int round, LONG from)
 {
-    host_thread_yield();
+    test_thread_yield();
     if (round < ROUNDS) return 1;
     return attempts(s) - from < ROUNDS && round < 5000 * ROUNDS;
 }
 
-static void swap_loop(void *arg)
+static int swap_loop(void *arg)
 {
     struct swapper *s = arg;
     unsigned i = 0;
@@ -186,8 +186,9 @@ static void swap_loop(void *arg)
         if (hr == S_OK) InterlockedIncrement(&s->set_ok);
         else if (hr == E_FAIL) InterlockedIncrement(&s->set_fail);
         else InterlockedIncrement(&s->set_other);
-        if (!(i % 8)) host_thread_yield();
+        if (!(i % 8)) test_thread_yield();
     }
+    return 0;
 }
 
 /* ---- tests ------------------------------------------------------------------------------ */
@@ -211,7 +212,7 @@ static void test_profile_swaps_while_enabling(void)
     IRTCProfilePortManagement *profile;
     IRTCPortManager *pms[2];
     struct swapper sw;
-    host_thread *thread;
+    test_thread *thread;
     int round, i, wrong = 0, used_count[2] = { 0, 0 };
     LONG live = rtcpm_live_objects(), from;
 
@@ -252,7 +253,7 @@ static void test_profile_swaps_while_enabling(void)
             wrong++;
     }
     InterlockedExchange(&sw.stop, 1);
-    host_thread_join(thread);
+    (void)test_thread_join(thread);
 
     CU_ASSERT_EQUAL(wrong, 0);
     CU_ASSERT_EQUAL(load(&sw.set_other), 0);
@@ -274,7 +275,7 @@ static void test_session_swaps_while_calling(void)
     IRTCSessionPortManagement *session;
     IRTCPortManager *pms[3]; /* two for the session, [2] the profile's */
     struct swapper sw;
-    host_thread *thread;
+    test_thread *thread;
     int round, i, wrong = 0, used_count[3] = { 0, 0, 0 };
     LONG live = rtcpm_live_objects(), from;
 
@@ -327,7 +328,7 @@ static void test_session_swaps_while_calling(void)
         }
     }
     InterlockedExchange(&sw.stop, 1);
-    host_thread_join(thread);
+    (void)test_thread_join(thread);
 
     CU_ASSERT_EQUAL(wrong, 0);
     CU_ASSERT_EQUAL(load(&sw.set_other), 0);
@@ -354,7 +355,7 @@ struct caller
     LONG volatile calls, wrong;
 };
 
-static void call_loop(void *arg)
+static int call_loop(void *arg)
 {
     struct caller *c = arg;
     int round;
@@ -382,6 +383,7 @@ static void call_loop(void *arg)
         }
         if (session->lpVtbl->Release(session) != 0) InterlockedIncrement(&c->wrong);
     }
+    return 0;
 }
 
 static void test_concurrent_calls_on_shared_profile(void)
@@ -390,7 +392,7 @@ static void test_concurrent_calls_on_shared_profile(void)
     struct counting_pm *a = counting_pm_create("198.51.100.1"), *b = counting_pm_create("198.51.100.2");
     struct caller callers[2];
     struct swapper sw;
-    host_thread *threads[3];
+    test_thread *threads[3];
     IRTCClientPortManagement *client;
     IRTCProfilePortManagement *profile;
     int i;
@@ -410,13 +412,13 @@ static void test_concurrent_calls_on_shared_profile(void)
     {
         callers[i].client = client;
         callers[i].profile = profile;
-        CU_ASSERT_EQUAL_FATAL(host_thread_start(&threads[i], call_loop, &callers[i]), 0);
+        CU_ASSERT_EQUAL_FATAL(test_thread_start(&threads[i], call_loop, &callers[i]), 0);
     }
     start_swapper(&sw, &threads[2]);
-    host_thread_join(threads[0]);
-    host_thread_join(threads[1]);
+    (void)test_thread_join(threads[0]);
+    (void)test_thread_join(threads[1]);
     InterlockedExchange(&sw.stop, 1);
-    host_thread_join(threads[2]);
+    (void)test_thread_join(threads[2]);
 
     calls = load(&callers[0].calls) + load(&callers[1].calls);
     gets = load(&a->gets) + load(&b->gets);

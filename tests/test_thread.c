@@ -57,9 +57,15 @@ void test_sleep_ms(unsigned ms)
     Sleep(ms);
 }
 
+void test_thread_yield(void)
+{
+    SwitchToThread();
+}
+
 #else
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <time.h>
 
 struct test_thread {
@@ -103,5 +109,10 @@ void test_sleep_ms(unsigned ms)
     struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
+}
+
+void test_thread_yield(void)
+{
+    sched_yield();
 }
 #endif

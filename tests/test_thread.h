@@ -13,5 +13,7 @@ int test_thread_start(test_thread **out, int (*fn)(void *), void *arg);
 int test_thread_join(test_thread *t);
 /* Sleeps at least ms milliseconds. */
 void test_sleep_ms(unsigned ms);
+/* Gives the processor to another ready thread. */
+void test_thread_yield(void);
 
 #endif

@@ -159,21 +159,8 @@ HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *session, ULONGLONG ses
  * local addresses). RTC_E_INVALID_SESSION_STATE when no call is up. */
 HRESULT rtcpm_host_session_pm_level(IRTCSessionPortManagement *session, LONG *level);
 
-/* ---- tracing port manager ----------------------------------------------------------------
- *
- * Wraps any port manager: every call is forwarded to `inner` and then reported to fn as one
- * line (no newline) with its arguments and result, e.g.
- *   GetMappingEx(198.18.0.1, 5060, UDP, SIP) -> S_OK internal 192.168.1.10:5060 external 198.51.100.7:45060
- * It answers QueryInterface for exactly the levels inner answers, so the host's
- * 3 -> 2 -> 1 fallback sees the inner port manager's level. fn may be NULL (silent).
- */
-typedef void (*rtcpm_host_trace_fn)(void *ctx, const char *line);
-
-HRESULT rtcpm_host_trace_pm_create(IRTCPortManager *inner, rtcpm_host_trace_fn fn, void *ctx,
-                                   IRTCPortManager **out);
-
-/* "S_OK", "E_POINTER", "RTC_E_PORT_MAPPING_UNAVAILABLE", ... or "0x%08lX" into buf[24]. */
-const char *rtcpm_host_hresult_name(HRESULT hr, char buf[24]);
+/* The tracing port manager that samples and rtcpm-demo wrap around a port manager is
+ * rtcpm_trace_pm_create() in rtcpm/trace_pm.h; HRESULT names: rtcpm_hresult_name() in rtcpm/diag.h. */
 
 RTCPM_EXTERN_C_END
 

@@ -6,7 +6,7 @@
  * that falls back from v3 to v1 behaves the same with and without the wrapper. Each call is
  * forwarded unchanged; the line reported afterwards names the method, its arguments, the
  * HRESULT and the [out] values, e.g.
- *   GetMappingEx(remote=198.18.0.1:5060, transport=UDP, type=SIP) -> S_OK internal=192.168.1.10:5060 external=198.51.100.7:5060
+ *   GetMappingEx(198.18.0.1, 5060, UDP, SIP) -> S_OK internal 192.168.1.10:5060 external 198.51.100.7:5060
  * rtcpm-demo and the samples use it to show what RTC asks a port manager.
  */
 #ifndef RTCPM_TRACE_PM_H

@@ -32,7 +32,7 @@ struct host_client
 {
     IRTCClientPortManagement IRTCClientPortManagement_iface;
     LONG ref;
-    host_lock lock;
+    struct rtcpm_lock lock;
     rtcpm_addr local; /* the machine's address, port 0 */
     LONG range[HOST_PORT_TYPES][2];
     struct listen_entry *listen;
@@ -75,7 +75,7 @@ static ULONG WINAPI client_Release(IRTCClientPortManagement *iface)
     if (!ref)
     {
         free(client->listen);
-        host_lock_destroy(&client->lock);
+        rtcpm_lock_destroy(&client->lock);
         free(client);
         com_object_destroyed();
     }
@@ -113,7 +113,7 @@ static HRESULT WINAPI client_StartListenAddressAndPort(IRTCClientPortManagement 
     HRESULT hr = parse_listen(address, port, &addr);
 
     if (FAILED(hr)) return hr;
-    host_lock_enter(&client->lock);
+    rtcpm_lock_acquire(&client->lock);
     if (find_listen(client, &addr) != (size_t)-1)
         hr = E_FAIL; /* a second socket on the same address and port cannot be created */
     else
@@ -131,7 +131,7 @@ static HRESULT WINAPI client_StartListenAddressAndPort(IRTCClientPortManagement 
         }
         if (SUCCEEDED(hr)) client->listen[client->listen_count++].addr = addr;
     }
-    host_lock_leave(&client->lock);
+    rtcpm_lock_release(&client->lock);
     RTCPM_TRACE(RTCPM_LOG_HOST, "port %ld -> %#lx", (long)port, (unsigned long)(ULONG)hr);
     return hr;
 }
@@ -144,7 +144,7 @@ static HRESULT WINAPI client_StopListenAddressAndPort(IRTCClientPortManagement *
     HRESULT hr = parse_listen(address, port, &addr);
 
     if (FAILED(hr)) return hr;
-    host_lock_enter(&client->lock);
+    rtcpm_lock_acquire(&client->lock);
     i = find_listen(client, &addr);
     if (i == (size_t)-1) hr = E_INVALIDARG;
     else
@@ -152,7 +152,7 @@ static HRESULT WINAPI client_StopListenAddressAndPort(IRTCClientPortManagement *
         memmove(&client->listen[i], &client->listen[i + 1], (client->listen_count - i - 1) * sizeof(client->listen[0]));
         client->listen_count--;
     }
-    host_lock_leave(&client->lock);
+    rtcpm_lock_release(&client->lock);
     return hr;
 }
 
@@ -164,10 +164,10 @@ static HRESULT WINAPI client_GetPortRange(IRTCClientPortManagement *iface, RTC_P
     if (max) *max = 0;
     if (!min || !max) return E_POINTER;
     if ((unsigned)type >= HOST_PORT_TYPES) return E_INVALIDARG;
-    host_lock_enter(&client->lock);
+    rtcpm_lock_acquire(&client->lock);
     *min = client->range[type][0];
     *max = client->range[type][1];
-    host_lock_leave(&client->lock);
+    rtcpm_lock_release(&client->lock);
     return S_OK;
 }
 
@@ -200,7 +200,7 @@ HRESULT rtcpm_host_create_client(const char *local_address, IRTCClientPortManage
         client->range[t][0] = 1024;
         client->range[t][1] = 65535;
     }
-    host_lock_init(&client->lock);
+    rtcpm_lock_init(&client->lock);
     com_object_created();
     *out = &client->IRTCClientPortManagement_iface;
     return S_OK;
@@ -215,10 +215,10 @@ HRESULT rtcpm_host_client_set_port_range(IRTCClientPortManagement *iface, RTC_PO
     if ((unsigned)type >= HOST_PORT_TYPES) return E_INVALIDARG;
     if (min < 1024 || max > 65535 || min >= max) return E_INVALIDARG;
     if (max - min + 1 < (type == RTCPT_SIP ? 2 : 4)) return E_INVALIDARG;
-    host_lock_enter(&client->lock);
+    rtcpm_lock_acquire(&client->lock);
     client->range[type][0] = min;
     client->range[type][1] = max;
-    host_lock_leave(&client->lock);
+    rtcpm_lock_release(&client->lock);
     return S_OK;
 }
 
@@ -232,7 +232,7 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *iface, LONG index
     if (address && address_len) address[0] = 0;
     if (!iface || !address || !address_len || !port) return E_POINTER;
     if (!(client = host_client_from(iface)) || index < 0) return E_INVALIDARG;
-    host_lock_enter(&client->lock);
+    rtcpm_lock_acquire(&client->lock);
     if ((size_t)index < client->listen_count)
     {
         rtcpm_addr a = client->listen[index].addr;
@@ -243,20 +243,20 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *iface, LONG index
             hr = S_OK;
         }
     }
-    host_lock_leave(&client->lock);
+    rtcpm_lock_release(&client->lock);
     return hr;
 }
 
 void host_client_local_sip(struct host_client *client, rtcpm_addr *out)
 {
-    host_lock_enter(&client->lock);
+    rtcpm_lock_acquire(&client->lock);
     if (client->listen_count) *out = client->listen[0].addr;
     else
     {
         *out = client->local;
         out->port = (uint16_t)client->range[RTCPT_SIP][0];
     }
-    host_lock_leave(&client->lock);
+    rtcpm_lock_release(&client->lock);
 }
 
 void host_client_local_media(struct host_client *client, rtcpm_addr out[4])
@@ -264,7 +264,7 @@ void host_client_local_media(struct host_client *client, rtcpm_addr out[4])
     LONG min, max, base, blocks;
     int i;
 
-    host_lock_enter(&client->lock);
+    rtcpm_lock_acquire(&client->lock);
     min = client->range[RTCPT_AUDIO_RTP][0];
     max = client->range[RTCPT_AUDIO_RTP][1];
     base = min + (min & 1);
@@ -281,7 +281,7 @@ void host_client_local_media(struct host_client *client, rtcpm_addr out[4])
         out[i] = client->local;
         out[i].port = (uint16_t)(base + i);
     }
-    host_lock_leave(&client->lock);
+    rtcpm_lock_release(&client->lock);
 }
 
 LONG host_default_sip_port(LONG transport) { return transport == RTCTR_TLS ? 5061 : 5060; }

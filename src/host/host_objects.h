@@ -8,7 +8,7 @@
 #include "rtcpm/rtcpm.h"
 #include "rtcpm/host.h"
 #include "net/addr.h"
-#include "host/host_lock.h"
+#include "com/lock.h"
 #include "host/driver.h"
 #include "host/sip_text.h"
 

@@ -28,7 +28,7 @@ struct host_profile
 {
     IRTCProfilePortManagement IRTCProfilePortManagement_iface;
     LONG ref;
-    host_lock lock;
+    struct rtcpm_lock lock;
     struct host_client *client; /* referenced */
     char user[SIP_TEXT_USER_MAX + 1];
     int secure;
@@ -78,7 +78,7 @@ static ULONG WINAPI profile_Release(IRTCProfilePortManagement *iface)
         driver_set_release(&profile->registration);
         if (profile->pm) profile->pm->lpVtbl->Release(profile->pm);
         host_client_release(profile->client);
-        host_lock_destroy(&profile->lock);
+        rtcpm_lock_destroy(&profile->lock);
         free(profile);
         com_object_destroyed();
     }
@@ -95,7 +95,7 @@ static HRESULT WINAPI profile_SetPortManager(IRTCProfilePortManagement *iface, I
     HRESULT hr = S_OK;
 
     if (!pm) return E_POINTER;
-    host_lock_enter(&profile->lock);
+    rtcpm_lock_acquire(&profile->lock);
     if (profile->state != PROFILE_DISABLED) hr = E_FAIL;
     else
     {
@@ -103,7 +103,7 @@ static HRESULT WINAPI profile_SetPortManager(IRTCProfilePortManagement *iface, I
         old = profile->pm;
         profile->pm = pm;
     }
-    host_lock_leave(&profile->lock);
+    rtcpm_lock_release(&profile->lock);
     /* Released outside the lock: a port manager's Release may do anything. */
     if (old) old->lpVtbl->Release(old);
     RTCPM_TRACE(RTCPM_LOG_HOST, "profile %p pm %p -> %#lx", (void *)profile, (void *)pm, (unsigned long)(ULONG)hr);
@@ -142,7 +142,7 @@ HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client_iface, const 
     if (!profile) return E_OUTOFMEMORY;
     profile->IRTCProfilePortManagement_iface.lpVtbl = &profile_vtbl;
     profile->ref = 1;
-    host_lock_init(&profile->lock);
+    rtcpm_lock_init(&profile->lock);
     host_client_addref(client);
     profile->client = client;
     strcpy(profile->user, user);
@@ -160,10 +160,10 @@ IRTCPortManager *host_profile_port_manager(struct host_profile *profile)
 {
     IRTCPortManager *pm;
 
-    host_lock_enter(&profile->lock);
+    rtcpm_lock_acquire(&profile->lock);
     pm = profile->pm;
     if (pm) pm->lpVtbl->AddRef(pm);
-    host_lock_leave(&profile->lock);
+    rtcpm_lock_release(&profile->lock);
     return pm;
 }
 
@@ -186,16 +186,16 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
     if (!iface) return E_POINTER;
     if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
 
-    host_lock_enter(&profile->lock);
+    rtcpm_lock_acquire(&profile->lock);
     if (profile->state != PROFILE_DISABLED)
     {
-        host_lock_leave(&profile->lock);
+        rtcpm_lock_release(&profile->lock);
         return E_UNEXPECTED;
     }
     profile->state = PROFILE_ENABLING; /* from here SetPortManager answers E_FAIL */
     pm = profile->pm;
     if (pm) pm->lpVtbl->AddRef(pm);
-    host_lock_leave(&profile->lock);
+    rtcpm_lock_release(&profile->lock);
 
     /* The port manager is called without the profile's lock held: it may take its time
      * (a STUN port manager asks the network). */
@@ -208,14 +208,14 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
     hr = driver_set_acquire(&set, pm, &req, 1);
     if (pm) pm->lpVtbl->Release(pm);
 
-    host_lock_enter(&profile->lock);
+    rtcpm_lock_acquire(&profile->lock);
     if (SUCCEEDED(hr))
     {
         profile->registration = set;
         profile->state = PROFILE_ENABLED;
     }
     else profile->state = PROFILE_DISABLED;
-    host_lock_leave(&profile->lock);
+    rtcpm_lock_release(&profile->lock);
     RTCPM_TRACE(RTCPM_LOG_HOST, "profile %p enable -> %#lx", (void *)profile, (unsigned long)(ULONG)hr);
     return hr;
 }
@@ -229,27 +229,27 @@ HRESULT rtcpm_host_profile_disable(IRTCProfilePortManagement *iface)
     if (!iface) return E_POINTER;
     if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
 
-    host_lock_enter(&profile->lock);
+    rtcpm_lock_acquire(&profile->lock);
     if (profile->state == PROFILE_DISABLED)
     {
-        host_lock_leave(&profile->lock);
+        rtcpm_lock_release(&profile->lock);
         return S_FALSE;
     }
     if (profile->state != PROFILE_ENABLED)
     {
-        host_lock_leave(&profile->lock);
+        rtcpm_lock_release(&profile->lock);
         return E_UNEXPECTED;
     }
     profile->state = PROFILE_DISABLING;
     set = profile->registration;
     memset(&profile->registration, 0, sizeof(profile->registration));
-    host_lock_leave(&profile->lock);
+    rtcpm_lock_release(&profile->lock);
 
     hr = driver_set_release(&set);
 
-    host_lock_enter(&profile->lock);
+    rtcpm_lock_acquire(&profile->lock);
     profile->state = PROFILE_DISABLED;
-    host_lock_leave(&profile->lock);
+    rtcpm_lock_release(&profile->lock);
     /* A failed ReleaseMapping does not keep the profile registered: the mapping is gone
      * from RTC's side either way; the port manager's complaint is passed on. */
     return FAILED(hr) ? hr : S_OK;
@@ -264,11 +264,11 @@ HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *iface, char *buf, 
     if (!iface || !buf || !buflen) return E_POINTER;
     buf[0] = 0;
     if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
-    host_lock_enter(&profile->lock);
+    rtcpm_lock_acquire(&profile->lock);
     if (profile->state != PROFILE_ENABLED || !(sip = driver_set_find(&profile->registration, RTCPT_SIP)))
         hr = E_UNEXPECTED;
     else
         hr = sip_text_contact(profile->user, profile->secure, &sip->external, profile->transport, buf, buflen, NULL);
-    host_lock_leave(&profile->lock);
+    rtcpm_lock_release(&profile->lock);
     return hr;
 }

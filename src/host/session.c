@@ -35,7 +35,7 @@ struct host_session
 {
     IRTCSessionPortManagement IRTCSessionPortManagement_iface;
     LONG ref;
-    host_lock lock;
+    struct rtcpm_lock lock;
     struct host_client *client;   /* referenced */
     struct host_profile *profile; /* referenced; NULL = none */
     char peer_uri[HOST_URI_MAX];
@@ -89,7 +89,7 @@ static ULONG WINAPI session_Release(IRTCSessionPortManagement *iface)
         if (session->pm) session->pm->lpVtbl->Release(session->pm);
         if (session->profile) host_profile_release(session->profile);
         host_client_release(session->client);
-        host_lock_destroy(&session->lock);
+        rtcpm_lock_destroy(&session->lock);
         free(session);
         com_object_destroyed();
     }
@@ -102,7 +102,7 @@ static HRESULT WINAPI session_SetPortManager(IRTCSessionPortManagement *iface, I
     IRTCPortManager *old = NULL;
     HRESULT hr = S_OK;
 
-    host_lock_enter(&session->lock);
+    rtcpm_lock_acquire(&session->lock);
     if (session->state != SESSION_IDLE) hr = E_FAIL;
     else
     {
@@ -110,7 +110,7 @@ static HRESULT WINAPI session_SetPortManager(IRTCSessionPortManagement *iface, I
         old = session->pm;
         session->pm = pm;
     }
-    host_lock_leave(&session->lock);
+    rtcpm_lock_release(&session->lock);
     if (old) old->lpVtbl->Release(old);
     RTCPM_TRACE(RTCPM_LOG_HOST, "session %p pm %p -> %#lx", (void *)session, (void *)pm, (unsigned long)(ULONG)hr);
     return hr;
@@ -172,7 +172,7 @@ HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client_iface, IRTCPr
     if (!session) return E_OUTOFMEMORY;
     session->IRTCSessionPortManagement_iface.lpVtbl = &session_vtbl;
     session->ref = 1;
-    host_lock_init(&session->lock);
+    rtcpm_lock_init(&session->lock);
     host_client_addref(client);
     session->client = client;
     if (profile) host_profile_addref(profile);
@@ -193,18 +193,18 @@ HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client_iface, IRTCPr
 static int transition(struct host_session *session, enum session_state from, enum session_state to)
 {
     int ok;
-    host_lock_enter(&session->lock);
+    rtcpm_lock_acquire(&session->lock);
     ok = session->state == from;
     if (ok) session->state = to;
-    host_lock_leave(&session->lock);
+    rtcpm_lock_release(&session->lock);
     return ok;
 }
 
 static void set_state(struct host_session *session, enum session_state to)
 {
-    host_lock_enter(&session->lock);
+    rtcpm_lock_acquire(&session->lock);
     session->state = to;
-    host_lock_leave(&session->lock);
+    rtcpm_lock_release(&session->lock);
 }
 
 HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media)
@@ -222,16 +222,16 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
     if (!(media & RTCPM_HOST_MEDIA_AUDIO) || (media & ~(unsigned)(RTCPM_HOST_MEDIA_AUDIO | RTCPM_HOST_MEDIA_VIDEO)))
         return E_INVALIDARG;
 
-    host_lock_enter(&session->lock);
+    rtcpm_lock_acquire(&session->lock);
     if (session->state != SESSION_IDLE)
     {
-        host_lock_leave(&session->lock);
+        rtcpm_lock_release(&session->lock);
         return RTC_E_INVALID_SESSION_STATE;
     }
     session->state = SESSION_CONNECTING; /* from here SetPortManager answers E_FAIL */
     pm = session->pm;
     if (pm) pm->lpVtbl->AddRef(pm);
-    host_lock_leave(&session->lock);
+    rtcpm_lock_release(&session->lock);
     if (!pm && session->profile) pm = host_profile_port_manager(session->profile);
 
     host_client_local_sip(session->client, &local_sip);
@@ -254,7 +254,7 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
     hr = driver_set_acquire(&set, pm, req, n);
     if (pm) pm->lpVtbl->Release(pm);
 
-    host_lock_enter(&session->lock);
+    rtcpm_lock_acquire(&session->lock);
     if (SUCCEEDED(hr))
     {
         session->call = set;
@@ -262,7 +262,7 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
         session->state = SESSION_CONNECTED;
     }
     else session->state = SESSION_IDLE;
-    host_lock_leave(&session->lock);
+    rtcpm_lock_release(&session->lock);
     RTCPM_TRACE(RTCPM_LOG_HOST, "session %p call %s media %#x -> %#lx", (void *)session, session->peer_uri, media,
                 (unsigned long)(ULONG)hr);
     return hr;
@@ -319,21 +319,21 @@ HRESULT rtcpm_host_session_hangup(IRTCSessionPortManagement *iface)
 
     if (!iface) return E_POINTER;
     if (!(session = host_session_from(iface))) return E_INVALIDARG;
-    host_lock_enter(&session->lock);
+    rtcpm_lock_acquire(&session->lock);
     if (session->state == SESSION_IDLE)
     {
-        host_lock_leave(&session->lock);
+        rtcpm_lock_release(&session->lock);
         return S_FALSE;
     }
     if (session->state != SESSION_CONNECTED)
     {
-        host_lock_leave(&session->lock);
+        rtcpm_lock_release(&session->lock);
         return RTC_E_INVALID_SESSION_STATE;
     }
     session->state = SESSION_DISCONNECTING;
     set = session->call;
     memset(&session->call, 0, sizeof(session->call));
-    host_lock_leave(&session->lock);
+    rtcpm_lock_release(&session->lock);
 
     hr = driver_set_release(&set);
     set_state(session, SESSION_IDLE);
@@ -356,12 +356,12 @@ HRESULT rtcpm_host_session_contact(IRTCSessionPortManagement *iface, char *buf, 
     if (!iface || !buf || !buflen) return E_POINTER;
     buf[0] = 0;
     if (!(session = host_session_from(iface))) return E_INVALIDARG;
-    host_lock_enter(&session->lock);
+    rtcpm_lock_acquire(&session->lock);
     if (!call_is_up(session) || !(sip = driver_set_find(&session->call, RTCPT_SIP)))
         hr = RTC_E_INVALID_SESSION_STATE;
     else
         hr = sip_text_contact(session->user, session->secure, &sip->external, session->transport, buf, buflen, NULL);
-    host_lock_leave(&session->lock);
+    rtcpm_lock_release(&session->lock);
     return hr;
 }
 
@@ -376,7 +376,7 @@ HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *iface, ULONGLONG sessi
     if (!iface || !buf || !buflen) return E_POINTER;
     buf[0] = 0;
     if (!(session = host_session_from(iface))) return E_INVALIDARG;
-    host_lock_enter(&session->lock);
+    rtcpm_lock_acquire(&session->lock);
     sip = driver_set_find(&session->call, RTCPT_SIP);
     art = driver_set_find(&session->call, RTCPT_AUDIO_RTP);
     arc = driver_set_find(&session->call, RTCPT_AUDIO_RTCP);
@@ -396,7 +396,7 @@ HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *iface, ULONGLONG sessi
         in.video_rtcp = vrc ? &vrc->external : NULL;
         hr = sip_text_sdp_offer(&in, buf, buflen, NULL);
     }
-    host_lock_leave(&session->lock);
+    rtcpm_lock_release(&session->lock);
     return hr;
 }
 
@@ -408,9 +408,9 @@ HRESULT rtcpm_host_session_pm_level(IRTCSessionPortManagement *iface, LONG *leve
     if (level) *level = 0;
     if (!iface || !level) return E_POINTER;
     if (!(session = host_session_from(iface))) return E_INVALIDARG;
-    host_lock_enter(&session->lock);
+    rtcpm_lock_acquire(&session->lock);
     if (!call_is_up(session)) hr = RTC_E_INVALID_SESSION_STATE;
     else *level = session->call.pm.level;
-    host_lock_leave(&session->lock);
+    rtcpm_lock_release(&session->lock);
     return hr;
 }

@@ -27,13 +27,14 @@ static inline struct trace_pm *impl_from_IRTCPortManager3(IRTCPortManager3 *ifac
     return CONTAINING_RECORD(iface, struct trace_pm, IRTCPortManager3_iface);
 }
 
-/* "addr:port", "[v6]:port", or "addr" when port < 0; text that is no valid UTF-16 is shown
- * as <invalid>, an empty BSTR as "". */
+/* "addr:port" ("[v6]:port", so the port cannot be read as part of the address), or just the
+ * address without a port; a NULL BSTR shows as (null), text that is no valid UTF-16 as
+ * <unprintable>. */
 static void fmt_endpoint(char *out, size_t len, BSTR b, LONG port, int with_port)
 {
     char text[128];
-    if (FAILED(bstr_to_utf8(b, text, sizeof(text), NULL))) snprintf(text, sizeof(text), "<invalid>");
-    else if (!text[0]) snprintf(text, sizeof(text), "\"\"");
+    if (!b) snprintf(text, sizeof(text), "(null)");
+    else if (FAILED(bstr_to_utf8(b, text, sizeof(text), NULL))) snprintf(text, sizeof(text), "<unprintable>");
     if (!with_port) snprintf(out, len, "%s", text);
     else if (strchr(text, ':')) snprintf(out, len, "[%s]:%ld", text, (long)port);
     else snprintf(out, len, "%s:%ld", text, (long)port);
@@ -48,7 +49,7 @@ static void report(struct trace_pm *pm, const char *call, HRESULT hr, const BSTR
     {
         fmt_endpoint(in, sizeof(in), *ia, *ip, 1);
         fmt_endpoint(ex, sizeof(ex), *ea, *ep, 1);
-        snprintf(line, sizeof(line), "%s -> %s internal=%s external=%s", call, name, in, ex);
+        snprintf(line, sizeof(line), "%s -> %s internal %s external %s", call, name, in, ex);
     }
     else
         snprintf(line, sizeof(line), "%s -> %s", call, name);
@@ -94,7 +95,7 @@ static HRESULT WINAPI trace_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC
     char call[256], r[160];
     HRESULT hr = pm->inner1->lpVtbl->GetMapping(pm->inner1, remote, type, ia, ip, ea, ep);
     fmt_endpoint(r, sizeof(r), remote, 0, 0);
-    snprintf(call, sizeof(call), "GetMapping(remote=%s, type=%s)", r, rtcpm_port_type_name(type));
+    snprintf(call, sizeof(call), "GetMapping(%s, %s)", r, rtcpm_port_type_name(type));
     report(pm, call, hr, ia, ip, ea, ep);
     return hr;
 }
@@ -108,7 +109,7 @@ static HRESULT WINAPI trace_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR re
     fmt_endpoint(r, sizeof(r), remote, 0, 0);
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
-    snprintf(call, sizeof(call), "UpdateRemoteAddress(remote=%s, internal=%s, external=%s)", r, in, ex);
+    snprintf(call, sizeof(call), "UpdateRemoteAddress(%s, internal %s, external %s)", r, in, ex);
     report(pm, call, hr, NULL, NULL, NULL, NULL);
     return hr;
 }
@@ -120,7 +121,7 @@ static HRESULT WINAPI trace_ReleaseMapping(IRTCPortManager3 *iface, BSTR ia, LON
     HRESULT hr = pm->inner1->lpVtbl->ReleaseMapping(pm->inner1, ia, ip, ea, ep);
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
-    snprintf(call, sizeof(call), "ReleaseMapping(internal=%s, external=%s)", in, ex);
+    snprintf(call, sizeof(call), "ReleaseMapping(internal %s, external %s)", in, ex);
     report(pm, call, hr, NULL, NULL, NULL, NULL);
     return hr;
 }
@@ -132,10 +133,10 @@ static HRESULT WINAPI trace_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR 
     char call[640], r[160], in[160], ex[160];
     HRESULT hr = pm->inner2 ? pm->inner2->lpVtbl->UpdateRemoteAddressEx(pm->inner2, remote, rport, ia, ip, ea, ep)
                             : E_NOTIMPL; /* unreachable: QI refuses IRTCPortManager2 then */
-    fmt_endpoint(r, sizeof(r), remote, rport, 1);
+    fmt_endpoint(r, sizeof(r), remote, 0, 0);
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
-    snprintf(call, sizeof(call), "UpdateRemoteAddressEx(remote=%s, internal=%s, external=%s)", r, in, ex);
+    snprintf(call, sizeof(call), "UpdateRemoteAddressEx(%s, %ld, internal %s, external %s)", r, (long)rport, in, ex);
     report(pm, call, hr, NULL, NULL, NULL, NULL);
     return hr;
 }
@@ -147,8 +148,8 @@ static HRESULT WINAPI trace_GetMappingEx(IRTCPortManager3 *iface, BSTR remote, L
     char call[512], r[160];
     HRESULT hr = pm->inner3 ? pm->inner3->lpVtbl->GetMappingEx(pm->inner3, remote, rport, transport, type, ia, ip, ea, ep)
                             : E_NOTIMPL;
-    fmt_endpoint(r, sizeof(r), remote, rport, 1);
-    snprintf(call, sizeof(call), "GetMappingEx(remote=%s, transport=%s, type=%s)", r,
+    fmt_endpoint(r, sizeof(r), remote, 0, 0);
+    snprintf(call, sizeof(call), "GetMappingEx(%s, %ld, %s, %s)", r, (long)rport,
              rtcpm_transport_name(transport), rtcpm_port_type_name(type));
     report(pm, call, hr, ia, ip, ea, ep);
     return hr;
@@ -162,10 +163,10 @@ static HRESULT WINAPI trace_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR
     HRESULT hr = pm->inner3 ? pm->inner3->lpVtbl->UpdateRemoteAddressEx2(pm->inner3, remote, rport, transport, ia,
                                                                          ip, ea, ep)
                             : E_NOTIMPL;
-    fmt_endpoint(r, sizeof(r), remote, rport, 1);
+    fmt_endpoint(r, sizeof(r), remote, 0, 0);
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
-    snprintf(call, sizeof(call), "UpdateRemoteAddressEx2(remote=%s, transport=%s, internal=%s, external=%s)", r,
+    snprintf(call, sizeof(call), "UpdateRemoteAddressEx2(%s, %ld, %s, internal %s, external %s)", r, (long)rport,
              rtcpm_transport_name(transport), in, ex);
     report(pm, call, hr, NULL, NULL, NULL, NULL);
     return hr;
@@ -180,7 +181,7 @@ static HRESULT WINAPI trace_ReleaseMappingEx(IRTCPortManager3 *iface, LONG trans
                             : E_NOTIMPL;
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
-    snprintf(call, sizeof(call), "ReleaseMappingEx(transport=%s, internal=%s, external=%s)",
+    snprintf(call, sizeof(call), "ReleaseMappingEx(%s, internal %s, external %s)",
              rtcpm_transport_name(transport), in, ex);
     report(pm, call, hr, NULL, NULL, NULL, NULL);
     return hr;

@@ -13,5 +13,6 @@
 #include "rtcpm/platform.h"
 #include "rtcpm/rtcpm_idl.h"
 #include "rtcpm/diag.h"
+#include "rtcpm/marshal.h"
 
 #endif /* RTCPM_RTCPM_H */

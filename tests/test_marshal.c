@@ -26,6 +26,9 @@
 #include "com/com.h"
 #include "com/ftm.h"
 
+/* rtcpm_ps.dll's proxy/stub CLSID (src/ps/proxy_prelude.h, README "Marshalling") */
+static const CLSID clsid_rtcpm_ps = { 0x45bfca13, 0xc517, 0x4028, { 0x96, 0xe2, 0xbf, 0x7e, 0x48, 0x1d, 0x02, 0xc6 } };
+
 /* ---------------------------------------------------------------------------------------- */
 /* BSTR payloads                                                                             */
 
@@ -798,6 +801,41 @@ static void test_payloads_mta_object_sta_caller(void)
     CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
 }
 
+/* Not one of the required payloads: a BSTR with an odd byte length (SysAllocStringByteLen),
+ * which BSTR_UserMarshal sends as whole WCHARs. Its bytes arrive; the length is printed. */
+static void test_odd_byte_length(void)
+{
+    rtcpm_marshal_registration *reg = NULL;
+    struct make_job j = { MAKE_PROBE, 0, &IID_IRTCPortManager3, NULL, NULL, NULL, 0, 0 };
+    static const struct payload odd = { "3 bytes", "abc", 3 };
+    IRTCPortManager3 *pm;
+    BSTR ia = NULL, ea = NULL;
+    LONG ip, ep;
+    struct sta sta;
+
+    mta_register(&reg);
+    sta_start_ok(&sta, 1);
+    sta_run(&sta, make_job_run, &j);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j.probe);
+    pm = from_stream(j.stream, &IID_IRTCPortManager3);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pm);
+    j.probe->give_out = &odd;
+    CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, NULL, 0, RTCTR_UDP, RTCPT_SIP, &ia, &ip, &ea, &ep), S_OK);
+    CU_ASSERT_PTR_NOT_NULL(ia);
+    if (ia)
+    {
+        CU_ASSERT(SysStringByteLen(ia) == 3 || SysStringByteLen(ia) == 4);
+        CU_ASSERT_EQUAL(memcmp(ia, "abc", 3), 0);
+        printf("  odd-length [out] BSTR: 3 bytes sent, %u arrived\n", SysStringByteLen(ia));
+    }
+    SysFreeString(ia);
+    SysFreeString(ea);
+    pm->lpVtbl->Release(pm);
+    sta_run(&sta, release_job_run, &j.probe->IRTCPortManager3_iface);
+    sta_stop_ok(&sta);
+    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+}
+
 /* The spy sees BSTRs come and go: without this the leak counts above would prove nothing. */
 static void test_spy_sees_bstrs(void)
 {
@@ -1031,6 +1069,28 @@ static void test_unregistered_apartment_cannot_marshal(void)
     CU_ASSERT_TRUE(FAILED(marshal_result(&IID_IRTCPortManager3, (IUnknown *)pm)));
     sta_stop_ok(&sta);
     CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
+}
+
+/* After rtcpm_marshal_register, this apartment maps all six interfaces to rtcpm_ps.dll. */
+static void test_register_maps_every_interface(void)
+{
+    static const IID *const iids[] = { &IID_IRTCPortManager, &IID_IRTCPortManager2, &IID_IRTCPortManager3,
+                                       &IID_IRTCSessionPortManagement, &IID_IRTCClientPortManagement,
+                                       &IID_IRTCProfilePortManagement };
+    rtcpm_marshal_registration *reg = NULL;
+    CLSID clsid;
+    size_t i;
+
+    CU_ASSERT_EQUAL_FATAL(mta_register(&reg), S_OK);
+    CU_ASSERT_PTR_NOT_NULL(reg);
+    for (i = 0; i < ARRAY_SIZE(iids); i++)
+    {
+        memset(&clsid, 0, sizeof(clsid));
+        CU_ASSERT_EQUAL(CoGetPSClsid(iids[i], &clsid), S_OK);
+        CU_ASSERT_TRUE(IsEqualGUID(&clsid, &clsid_rtcpm_ps));
+    }
+    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    CU_ASSERT_PTR_NULL(GetModuleHandleW(RTCPM_W("rtcpm_ps.dll")));
 }
 
 static void test_register_revoke_api(void)
@@ -1331,6 +1391,9 @@ static void test_registered_marshalled_call(void)
 
     CU_ASSERT_PTR_NULL(GetModuleHandleW(RTCPM_W("rtcpm_ps.dll")));
     CU_ASSERT_EQUAL(CoGetPSClsid(&IID_IRTCPortManager3, &clsid), S_OK);
+    CU_ASSERT_TRUE(IsEqualGUID(&clsid, &clsid_rtcpm_ps));
+    CU_ASSERT_EQUAL(CoGetPSClsid(&IID_IRTCProfilePortManagement, &clsid), S_OK);
+    CU_ASSERT_TRUE(IsEqualGUID(&clsid, &clsid_rtcpm_ps));
     sta_start_ok(&sta, 0); /* no in-process registration anywhere */
     sta_run(&sta, make_job_run, &j);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j.recording);
@@ -1386,6 +1449,7 @@ static int suite_cleanup(void)
 
 static CU_TestInfo tests[] = {
     { "register_revoke_api", test_register_revoke_api },
+    { "register_maps_every_interface", test_register_maps_every_interface },
     { "unregistered_apartment_cannot_marshal", test_unregistered_apartment_cannot_marshal },
     { "spy_sees_bstrs", test_spy_sees_bstrs },
     { "every_method_direct", test_every_method_direct },
@@ -1394,6 +1458,7 @@ static CU_TestInfo tests[] = {
     { "qi_through_proxy", test_qi_through_proxy },
     { "payloads_sta_object_mta_caller", test_payloads_sta_object_mta_caller },
     { "payloads_mta_object_sta_caller", test_payloads_mta_object_sta_caller },
+    { "odd_byte_length", test_odd_byte_length },
     { "failures_propagate", test_failures_propagate },
     { "profile_set_port_manager_across", test_profile_set_port_manager_across },
     { "session_set_port_manager_across", test_session_set_port_manager_across },

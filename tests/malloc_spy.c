@@ -8,8 +8,10 @@
  */
 #include "malloc_spy.h"
 
-/* oleaut32 exports it (mingw-w64's liboleaut32.a has it) but no mingw-w64 header declares it. */
-void WINAPI SetOaNoCache(void);
+/* oleaut32 exports it but no mingw-w64 header declares it. Declared without WINAPI: it takes
+ * no arguments, so stdcall and cdecl are the same call, and mingw-w64's i686 import library
+ * names it undecorated (_SetOaNoCache, not _SetOaNoCache@0). */
+void SetOaNoCache(void);
 
 static LONG live;
 static _Thread_local BOOL realloc_had_spied_block;

@@ -251,15 +251,20 @@ static struct probe *probe_create(int ftm)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* host: a minimal IRTCProfilePortManagement + IRTCSessionPortManagement (the real ones live  */
-/* in src/host); it keeps the port manager it is given and uses it as RTC would              */
+/* host: a minimal IRTCProfilePortManagement + IRTCSessionPortManagement +                   */
+/* IRTCClientPortManagement (the real ones live in src/host); it keeps the port manager it   */
+/* is given and uses it as RTC would                                                         */
 
 struct host
 {
     IRTCProfilePortManagement IRTCProfilePortManagement_iface;
     IRTCSessionPortManagement IRTCSessionPortManagement_iface;
+    IRTCClientPortManagement IRTCClientPortManagement_iface;
     LONG ref;
     IRTCPortManager *profile_pm, *session_pm;
+    LONG listening;      /* StartListen... minus StopListen... */
+    int listen_addr_ok;  /* the last listen address arrived as ipv6_zone, byte for byte */
+    LONG listen_port;
 };
 
 static struct host *impl_from_IRTCProfilePortManagement(IRTCProfilePortManagement *iface)
@@ -272,9 +277,15 @@ static struct host *impl_from_IRTCSessionPortManagement(IRTCSessionPortManagemen
     return CONTAINING_RECORD(iface, struct host, IRTCSessionPortManagement_iface);
 }
 
+static struct host *impl_from_IRTCClientPortManagement(IRTCClientPortManagement *iface)
+{
+    return CONTAINING_RECORD(iface, struct host, IRTCClientPortManagement_iface);
+}
+
 static const struct com_iface_entry host_ifaces[] = {
     { &IID_IRTCProfilePortManagement, offsetof(struct host, IRTCProfilePortManagement_iface) },
     { &IID_IRTCSessionPortManagement, offsetof(struct host, IRTCSessionPortManagement_iface) },
+    { &IID_IRTCClientPortManagement, offsetof(struct host, IRTCClientPortManagement_iface) },
 };
 
 static ULONG host_release(struct host *h)
@@ -336,6 +347,54 @@ static HRESULT WINAPI session_SetPortManager(IRTCSessionPortManagement *iface, I
     return S_OK;
 }
 
+static HRESULT WINAPI client_QueryInterface(IRTCClientPortManagement *iface, REFIID riid, void **out)
+{
+    return com_query_interface(impl_from_IRTCClientPortManagement(iface), host_ifaces, ARRAY_SIZE(host_ifaces),
+                               riid, out);
+}
+static ULONG WINAPI client_AddRef(IRTCClientPortManagement *iface)
+{
+    return (ULONG)com_ref_inc(&impl_from_IRTCClientPortManagement(iface)->ref);
+}
+static ULONG WINAPI client_Release(IRTCClientPortManagement *iface)
+{
+    return host_release(impl_from_IRTCClientPortManagement(iface));
+}
+
+static const struct payload ipv6_zone_payload = { "IPv6 zone id", ipv6_zone, sizeof(ipv6_zone) - sizeof(WCHAR) };
+
+static HRESULT WINAPI client_StartListenAddressAndPort(IRTCClientPortManagement *iface, BSTR addr, LONG port)
+{
+    struct host *h = impl_from_IRTCClientPortManagement(iface);
+    h->listen_addr_ok = payload_is(&ipv6_zone_payload, addr);
+    h->listen_port = port;
+    InterlockedIncrement(&h->listening);
+    return S_OK;
+}
+static HRESULT WINAPI client_StopListenAddressAndPort(IRTCClientPortManagement *iface, BSTR addr, LONG port)
+{
+    struct host *h = impl_from_IRTCClientPortManagement(iface);
+    if (!payload_is(&ipv6_zone_payload, addr) || port != h->listen_port) return E_INVALIDARG;
+    InterlockedDecrement(&h->listening);
+    return S_OK;
+}
+static HRESULT WINAPI client_GetPortRange(IRTCClientPortManagement *iface, RTC_PORT_TYPE type, LONG *min,
+                                          LONG *max)
+{
+    (void)iface;
+    if (!min || !max) return E_POINTER;
+    *min = *max = 0;
+    if ((unsigned)type > RTCPT_SIP) return E_INVALIDARG;
+    *min = 10000 + 1000 * (LONG)type;
+    *max = *min + 999;
+    return S_OK;
+}
+
+static const IRTCClientPortManagementVtbl client_vtbl = {
+    client_QueryInterface, client_AddRef, client_Release,
+    client_StartListenAddressAndPort, client_StopListenAddressAndPort, client_GetPortRange,
+};
+
 static const IRTCProfilePortManagementVtbl profile_vtbl = {
     profile_QueryInterface, profile_AddRef, profile_Release, profile_SetPortManager,
 };
@@ -349,6 +408,7 @@ static struct host *host_create(void)
     if (!h) return NULL;
     h->IRTCProfilePortManagement_iface.lpVtbl = &profile_vtbl;
     h->IRTCSessionPortManagement_iface.lpVtbl = &session_vtbl;
+    h->IRTCClientPortManagement_iface.lpVtbl = &client_vtbl;
     h->ref = 1;
     com_object_created();
     return h;
@@ -562,7 +622,7 @@ static void test_every_method_sta_object_mta_caller(void)
         CU_ASSERT_STRING_EQUAL(recording_pm_log(j.recording), every_method_log);
         CU_ASSERT_EQUAL(recording_pm_last_caller(j.recording), j.token);
         CU_ASSERT(recording_pm_refcount(j.recording) > 1); /* the stub holds it */
-        proxy->lpVtbl->Release(proxy);
+        CU_ASSERT_EQUAL(proxy->lpVtbl->Release(proxy), 0); /* the caller's side balances too */
     }
     /* the stub let go: only the creator's reference is left */
     CU_ASSERT_EQUAL(recording_pm_refcount(j.recording), 1);
@@ -588,7 +648,7 @@ static void call_every_method_job(void *arg)
     if (!pm) return;
     c->was_proxy = is_proxy(pm);
     call_every_method(pm);
-    pm->lpVtbl->Release(pm);
+    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
 }
 
 /* MTA object, STA caller: the reverse direction. */
@@ -669,8 +729,8 @@ static void test_qi_through_proxy(void)
     CU_ASSERT_EQUAL(pm_v1->lpVtbl->QueryInterface(pm_v1, &IID_IRTCPortManager2, &none), E_NOINTERFACE);
     CU_ASSERT_PTR_NULL(none);
 
-    pm->lpVtbl->Release(pm);
-    pm_v1->lpVtbl->Release(pm_v1);
+    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
+    CU_ASSERT_EQUAL(pm_v1->lpVtbl->Release(pm_v1), 0);
     CU_ASSERT_EQUAL(recording_pm_refcount(j3.recording), 1);
     CU_ASSERT_EQUAL(recording_pm_refcount(j1.recording), 1);
     sta_run(&sta, release_job_run, j3.recording);
@@ -755,7 +815,7 @@ static void test_payloads_sta_object_mta_caller(void)
         warm_up(pm);
         payload_round_trips(pm, j.probe);
         CU_ASSERT_EQUAL(j.probe->last_tid, j.tid);
-        pm->lpVtbl->Release(pm);
+        CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
     }
     CU_ASSERT_EQUAL(j.probe->ref, 1);
     sta_run(&sta, release_job_run, &j.probe->IRTCPortManager3_iface);
@@ -778,7 +838,7 @@ static void payload_job_run(void *arg)
     c->was_proxy = is_proxy(pm);
     warm_up(pm);
     payload_round_trips(pm, c->probe);
-    pm->lpVtbl->Release(pm);
+    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
 }
 
 static void test_payloads_mta_object_sta_caller(void)
@@ -1034,6 +1094,63 @@ static void set_port_manager_across(int session)
 
 static void test_profile_set_port_manager_across(void) { set_port_manager_across(0); }
 static void test_session_set_port_manager_across(void) { set_port_manager_across(1); }
+
+/* IRTCClientPortManagement, the third host interface in rtcpm_ps.dll: an MTA host called
+ * from an STA. */
+struct client_job
+{
+    IStream *stream;
+    HRESULT start_hr, stop_hr, range_hr, bad_range_hr;
+    LONG min, max, bad_min, bad_max;
+    int was_proxy;
+};
+
+static void client_job_run(void *arg)
+{
+    struct client_job *c = arg;
+    IRTCClientPortManagement *cpm = from_stream(c->stream, &IID_IRTCClientPortManagement);
+    BSTR addr = payload_bstr(&ipv6_zone_payload);
+    if (!cpm) return;
+    c->was_proxy = is_proxy(cpm);
+    c->start_hr = cpm->lpVtbl->StartListenAddressAndPort(cpm, addr, 5060);
+    c->range_hr = cpm->lpVtbl->GetPortRange(cpm, RTCPT_VIDEO_RTP, &c->min, &c->max);
+    c->bad_min = c->bad_max = 77;
+    c->bad_range_hr = cpm->lpVtbl->GetPortRange(cpm, (RTC_PORT_TYPE)99, &c->bad_min, &c->bad_max);
+    c->stop_hr = cpm->lpVtbl->StopListenAddressAndPort(cpm, addr, 5060);
+    SysFreeString(addr);
+    CU_ASSERT_EQUAL(cpm->lpVtbl->Release(cpm), 0);
+}
+
+static void test_client_port_management_across(void)
+{
+    rtcpm_marshal_registration *reg = NULL;
+    struct client_job c;
+    struct host *host;
+    struct sta sta;
+
+    memset(&c, 0, sizeof(c));
+    mta_register(&reg);
+    sta_start_ok(&sta, 1);
+    host = host_create();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(host);
+    c.stream = to_stream(&IID_IRTCClientPortManagement, &host->IRTCClientPortManagement_iface);
+    sta_run(&sta, client_job_run, &c);
+    CU_ASSERT_TRUE(c.was_proxy);
+    CU_ASSERT_EQUAL(c.start_hr, S_OK);
+    CU_ASSERT_TRUE(host->listen_addr_ok);
+    CU_ASSERT_EQUAL(host->listen_port, 5060);
+    CU_ASSERT_EQUAL(c.range_hr, S_OK);
+    CU_ASSERT_EQUAL(c.min, 12000);
+    CU_ASSERT_EQUAL(c.max, 12999);
+    CU_ASSERT_EQUAL(c.bad_range_hr, E_INVALIDARG);
+    CU_ASSERT_EQUAL(c.bad_min, 0);
+    CU_ASSERT_EQUAL(c.bad_max, 0);
+    CU_ASSERT_EQUAL(c.stop_hr, S_OK);
+    CU_ASSERT_EQUAL(host->listening, 0);
+    CU_ASSERT_EQUAL(host_release(host), 0);
+    sta_stop_ok(&sta);
+    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+}
 
 /* ---------------------------------------------------------------------------------------- */
 /* registration, and the DLL going away                                                      */
@@ -1404,7 +1521,7 @@ static void test_registered_marshalled_call(void)
     call_every_method(pm);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(j.recording), every_method_log);
     CU_ASSERT_EQUAL(recording_pm_last_caller(j.recording), j.token);
-    pm->lpVtbl->Release(pm);
+    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
     CU_ASSERT_EQUAL(recording_pm_refcount(j.recording), 1);
     sta_run(&sta, release_job_run, j.recording);
     sta_stop_ok(&sta); /* the STA's apartment ends: its DLL reference goes */
@@ -1462,6 +1579,7 @@ static CU_TestInfo tests[] = {
     { "failures_propagate", test_failures_propagate },
     { "profile_set_port_manager_across", test_profile_set_port_manager_across },
     { "session_set_port_manager_across", test_session_set_port_manager_across },
+    { "client_port_management_across", test_client_port_management_across },
     { "revoke_wrong_apartment", test_revoke_wrong_apartment },
     { "dll_unloads", test_dll_unloads },
     { "dll_stays_while_stub_lives", test_dll_stays_while_stub_lives },

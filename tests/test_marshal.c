@@ -1152,6 +1152,160 @@ static void test_client_port_management_across(void)
     CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
 }
 
+/* An FTM host (as rtcpm's own will be) is called directly on its caller's thread: the port
+ * manager an STA passes to SetPortManager arrives as the STA's raw pointer. Kept in a
+ * com_agile_ref (the Global Interface Table), it comes back to any other apartment as a
+ * proxy and the calls run in the STA; kept raw, they run on the wrong thread (the pitfall
+ * src/com/ftm.h warns about). */
+struct ftm_host
+{
+    IRTCProfilePortManagement IRTCProfilePortManagement_iface;
+    LONG ref;
+    struct com_ftm ftm;
+    int agile;               /* 1: com_agile_ref; 0: the raw pointer (wrong, for contrast) */
+    struct com_agile_ref pm;
+    IRTCPortManager *raw_pm;
+};
+
+static struct ftm_host *impl_from_ftm_host(IRTCProfilePortManagement *iface)
+{
+    return CONTAINING_RECORD(iface, struct ftm_host, IRTCProfilePortManagement_iface);
+}
+
+static HRESULT WINAPI ftm_host_QueryInterface(IRTCProfilePortManagement *iface, REFIID riid, void **out)
+{
+    static const struct com_iface_entry table[] = {
+        { &IID_IRTCProfilePortManagement, offsetof(struct ftm_host, IRTCProfilePortManagement_iface) },
+    };
+    struct ftm_host *h = impl_from_ftm_host(iface);
+    HRESULT hr = com_query_interface(h, table, ARRAY_SIZE(table), riid, out);
+    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&h->ftm, riid, out);
+    return hr;
+}
+
+static ULONG WINAPI ftm_host_AddRef(IRTCProfilePortManagement *iface)
+{
+    return (ULONG)com_ref_inc(&impl_from_ftm_host(iface)->ref);
+}
+
+static ULONG WINAPI ftm_host_Release(IRTCProfilePortManagement *iface)
+{
+    struct ftm_host *h = impl_from_ftm_host(iface);
+    LONG ref = com_ref_dec(&h->ref);
+    if (!ref)
+    {
+        com_agile_ref_clear(&h->pm);
+        if (h->raw_pm) h->raw_pm->lpVtbl->Release(h->raw_pm);
+        com_ftm_release(&h->ftm);
+        free(h);
+        com_object_destroyed();
+    }
+    return (ULONG)ref;
+}
+
+static HRESULT WINAPI ftm_host_SetPortManager(IRTCProfilePortManagement *iface, IRTCPortManager *pm)
+{
+    struct ftm_host *h = impl_from_ftm_host(iface);
+    if (h->agile) return com_agile_ref_set(&h->pm, &IID_IRTCPortManager, (IUnknown *)pm);
+    host_set(&h->raw_pm, pm);
+    return S_OK;
+}
+
+static const IRTCProfilePortManagementVtbl ftm_host_vtbl = {
+    ftm_host_QueryInterface, ftm_host_AddRef, ftm_host_Release, ftm_host_SetPortManager,
+};
+
+/* The port manager as the host would use it now, on this thread. */
+static HRESULT ftm_host_port_manager(struct ftm_host *h, IRTCPortManager **pm)
+{
+    if (h->agile) return com_agile_ref_get(&h->pm, (void **)pm);
+    *pm = h->raw_pm;
+    if (!*pm) return S_FALSE;
+    (*pm)->lpVtbl->AddRef(*pm);
+    return S_OK;
+}
+
+struct ftm_set_job
+{
+    IStream *stream;
+    struct ftm_host *expect; /* the FTM host arrives as itself */
+    IRTCPortManager *pm;     /* made here, the STA's own reference */
+    uintptr_t token;
+    HRESULT hr;
+};
+
+static void ftm_set_job_run(void *arg)
+{
+    struct ftm_set_job *s = arg;
+    IRTCProfilePortManagement *host = from_stream(s->stream, &IID_IRTCProfilePortManagement);
+    s->token = recording_pm_thread_token();
+    s->hr = E_FAIL;
+    if (!host) return;
+    CU_ASSERT_PTR_EQUAL(host, &s->expect->IRTCProfilePortManagement_iface);
+    if (recording_pm_create(3, &s->pm) == S_OK) s->hr = host->lpVtbl->SetPortManager(host, s->pm);
+    host->lpVtbl->Release(host);
+}
+
+static void ftm_host_keeps(int agile)
+{
+    rtcpm_marshal_registration *reg = NULL;
+    struct ftm_set_job s = { NULL, NULL, NULL, 0, E_FAIL };
+    struct ftm_host *h;
+    IRTCPortManager *pm = NULL;
+    struct sta sta;
+    LONG live = rtcpm_live_objects();
+
+    mta_register(&reg);
+    sta_start_ok(&sta, 1);
+    h = calloc(1, sizeof(*h));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    h->IRTCProfilePortManagement_iface.lpVtbl = &ftm_host_vtbl;
+    h->ref = 1;
+    h->agile = agile;
+    CU_ASSERT_EQUAL_FATAL(com_ftm_aggregate(&h->ftm, (IUnknown *)&h->IRTCProfilePortManagement_iface), S_OK);
+    com_object_created();
+
+    s.expect = h;
+    s.stream = to_stream(&IID_IRTCProfilePortManagement, &h->IRTCProfilePortManagement_iface);
+    sta_run(&sta, ftm_set_job_run, &s);
+    CU_ASSERT_EQUAL(s.hr, S_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s.pm);
+
+    CU_ASSERT_EQUAL(ftm_host_port_manager(h, &pm), S_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pm);
+    {
+        BSTR ia = NULL, ea = NULL;
+        LONG ip = 0, ep = 0;
+        CU_ASSERT_EQUAL(host_sip_mapping(pm, &ia, &ip, &ea, &ep), S_OK);
+        CU_ASSERT_EQUAL(ep, 45060);
+        SysFreeString(ia);
+        SysFreeString(ea);
+    }
+    if (agile)
+    {
+        CU_ASSERT_TRUE(is_proxy(pm));
+        CU_ASSERT_EQUAL(recording_pm_last_caller(s.pm), s.token); /* ran in its STA */
+    }
+    else
+    {
+        CU_ASSERT_PTR_EQUAL(pm, s.pm); /* the STA object itself, no proxy... */
+        CU_ASSERT_EQUAL(recording_pm_last_caller(s.pm), recording_pm_thread_token()); /* ...on our thread */
+    }
+    pm->lpVtbl->Release(pm);
+
+    CU_ASSERT_EQUAL(h->IRTCProfilePortManagement_iface.lpVtbl->SetPortManager(&h->IRTCProfilePortManagement_iface,
+                                                                             NULL), S_OK);
+    CU_ASSERT_EQUAL(recording_pm_refcount(s.pm), 1);
+    sta_run(&sta, release_job_run, s.pm);
+    CU_ASSERT_EQUAL(ftm_host_Release(&h->IRTCProfilePortManagement_iface), 0);
+    CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
+    sta_stop_ok(&sta);
+    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+}
+
+static void test_ftm_host_keeps_port_manager_agile(void) { ftm_host_keeps(1); }
+static void test_ftm_host_raw_pointer_pitfall(void) { ftm_host_keeps(0); }
+
 /* ---------------------------------------------------------------------------------------- */
 /* registration, and the DLL going away                                                      */
 
@@ -1586,6 +1740,8 @@ static CU_TestInfo tests[] = {
     { "ftm_sta_object_mta_caller", test_ftm_sta_object_mta_caller },
     { "ftm_mta_object_sta_caller", test_ftm_mta_object_sta_caller },
     { "no_ftm_gives_proxy", test_no_ftm_gives_proxy },
+    { "ftm_host_keeps_port_manager_agile", test_ftm_host_keeps_port_manager_agile },
+    { "ftm_host_raw_pointer_pitfall", test_ftm_host_raw_pointer_pitfall },
     { "call_cost", test_call_cost },
     CU_TEST_INFO_NULL,
 };

@@ -3,6 +3,7 @@
  * (native builds): nothing to register, nothing to aggregate, and saying so.
  */
 #include "harness.h"
+#include "recording_pm.h"
 #include "com/ftm.h"
 
 static void test_register_without_com(void)
@@ -31,9 +32,39 @@ static void test_ftm_without_com(void)
     CU_ASSERT_PTR_NULL(ftm.inner);
 }
 
+/* Natively a pointer is valid on every thread: the agile reference keeps it as it is. */
+static void test_agile_ref_without_com(void)
+{
+    struct com_agile_ref ref = { NULL, 0, NULL };
+    IRTCPortManager *pm, *pm2, *got = (IRTCPortManager *)&got;
+
+    CU_ASSERT_EQUAL(com_agile_ref_get(&ref, (void **)&got), S_FALSE);
+    CU_ASSERT_PTR_NULL(got);
+    CU_ASSERT_EQUAL_FATAL(recording_pm_create(3, &pm), S_OK);
+    CU_ASSERT_EQUAL_FATAL(recording_pm_create(1, &pm2), S_OK);
+    CU_ASSERT_EQUAL(com_agile_ref_set(&ref, NULL, (IUnknown *)pm), E_INVALIDARG);
+    CU_ASSERT_EQUAL(com_agile_ref_set(&ref, &IID_IRTCPortManager, (IUnknown *)pm), S_OK);
+    CU_ASSERT_EQUAL(recording_pm_refcount(pm), 2);
+    CU_ASSERT_EQUAL(com_agile_ref_get(&ref, NULL), E_POINTER);
+    CU_ASSERT_EQUAL(com_agile_ref_get(&ref, (void **)&got), S_OK);
+    CU_ASSERT_PTR_EQUAL(got, pm);
+    CU_ASSERT_EQUAL(recording_pm_refcount(pm), 3);
+    got->lpVtbl->Release(got);
+    /* replacing releases the old one */
+    CU_ASSERT_EQUAL(com_agile_ref_set(&ref, &IID_IRTCPortManager, (IUnknown *)pm2), S_OK);
+    CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1);
+    CU_ASSERT_EQUAL(recording_pm_refcount(pm2), 2);
+    com_agile_ref_clear(&ref);
+    CU_ASSERT_EQUAL(recording_pm_refcount(pm2), 1);
+    CU_ASSERT_EQUAL(com_agile_ref_get(&ref, (void **)&got), S_FALSE);
+    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
+    CU_ASSERT_EQUAL(pm2->lpVtbl->Release(pm2), 0);
+}
+
 static CU_TestInfo tests[] = {
     { "register_without_com", test_register_without_com },
     { "ftm_without_com", test_ftm_without_com },
+    { "agile_ref_without_com", test_agile_ref_without_com },
     CU_TEST_INFO_NULL,
 };
 

@@ -14,8 +14,21 @@
  *            if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&thing->ftm, riid, out);
  *   destroy: com_ftm_release(&thing->ftm);
  *
- * ftm.c (Windows: CoCreateFreeThreadedMarshaler) or ftm_none.c (elsewhere: no COM runtime,
- * nothing to aggregate, every call a no-op) is picked by CMake, so object code has no #ifdef.
+ * `outer` is the object's controlling IUnknown: the interface its QueryInterface returns for
+ * IID_IUnknown (with com_query_interface, the first entry of its table).
+ *
+ * The FTM's price: every method then runs on whatever thread calls it, in whatever apartment.
+ * An FTM object must therefore never keep an interface pointer it was given (a port manager
+ * passed to SetPortManager, a callback) and call it later from another thread: a pointer is
+ * only valid in the apartment it was obtained in, and for an application's STA object the
+ * caller would run it on the wrong thread with no proxy at all. Keep such pointers in a
+ * struct com_agile_ref (below): it registers them in COM's Global Interface Table, and each
+ * com_agile_ref_get hands out a pointer valid in the caller's apartment (a proxy where
+ * needed, the object itself where not).
+ *
+ * ftm.c (Windows: CoCreateFreeThreadedMarshaler, the GIT) or ftm_none.c (elsewhere: no COM
+ * runtime, nothing to aggregate, the agile reference is a plain counted pointer) is picked by
+ * CMake, so object code has no #ifdef.
  */
 #ifndef RTCPM_SRC_COM_FTM_H
 #define RTCPM_SRC_COM_FTM_H
@@ -37,5 +50,32 @@ HRESULT com_ftm_query_interface(const struct com_ftm *ftm, const IID *riid, void
 
 /* Releases the FTM (the object's destructor); ftm->inner is NULL afterwards. */
 void com_ftm_release(struct com_ftm *ftm);
+
+/*
+ * An interface pointer an FTM object can keep and use from any apartment.
+ *
+ *   struct thing { ...; struct com_ftm ftm; struct com_agile_ref pm; SRWLOCK/mutex lock; };
+ *   SetPortManager(pm): lock; hr = com_agile_ref_set(&thing->pm, &IID_IRTCPortManager, (IUnknown *)pm); unlock
+ *   using it:           lock; hr = com_agile_ref_get(&thing->pm, (void **)&pm); unlock;
+ *                       if (hr == S_OK) { ...call pm...; pm->lpVtbl->Release(pm); }
+ *   destructor:         com_agile_ref_clear(&thing->pm);
+ *
+ * Zero-initialised (calloc) it is empty. Not locked itself: the object serialises set/clear
+ * against get. Each call needs COM initialised on the calling thread (Windows).
+ */
+struct com_agile_ref
+{
+    const IID *iid;
+    DWORD cookie;   /* Global Interface Table cookie (Windows); 0 when empty */
+    IUnknown *raw;  /* the pointer itself (native builds, no apartments) */
+};
+
+/* Keeps itf (AddRef'ed, as iid) in place of what was there; itf NULL just clears. */
+HRESULT com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *itf);
+/* The kept interface, AddRef'ed and valid in the calling apartment: S_OK; S_FALSE and
+ * *out NULL when empty; E_POINTER; or COM's error (e.g. the proxy/stub is not registered). */
+HRESULT com_agile_ref_get(const struct com_agile_ref *ref, void **out);
+/* Releases the kept interface (any apartment). */
+void com_agile_ref_clear(struct com_agile_ref *ref);
 
 #endif /* RTCPM_SRC_COM_FTM_H */

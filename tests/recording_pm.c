@@ -1,18 +1,22 @@
 /*
  * recording_pm.c — see recording_pm.h.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "recording_pm.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
+#include "com/ftm.h"
 
 struct recording_pm
 {
     IRTCPortManager3 IRTCPortManager3_iface;
     LONG ref;
+    struct com_ftm ftm; /* aggregated free-threaded marshaler (recording_pm_create_ftm) */
     int version;
+    uintptr_t last_caller; /* recording_pm_thread_token() of the thread of the last call */
     unsigned refused; /* bit per port type */
     char internal[64], external[64]; /* the addresses it answers */
     char log[8192];
@@ -37,6 +41,7 @@ static void logf_(struct recording_pm *pm, const char *fmt, ...)
 {
     va_list ap;
     int n;
+    pm->last_caller = recording_pm_thread_token();
     va_start(ap, fmt);
     n = vsnprintf(pm->log + pm->used, sizeof(pm->log) - pm->used, fmt, ap);
     va_end(ap);
@@ -76,7 +81,9 @@ static HRESULT WINAPI rpm_QueryInterface(IRTCPortManager3 *iface, REFIID riid, v
         { &IID_IRTCPortManager2, offsetof(struct recording_pm, IRTCPortManager3_iface) },
         { &IID_IRTCPortManager3, offsetof(struct recording_pm, IRTCPortManager3_iface) },
     };
-    return com_query_interface(pm, table, (size_t)pm->version, riid, out);
+    HRESULT hr = com_query_interface(pm, table, (size_t)pm->version, riid, out);
+    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&pm->ftm, riid, out);
+    return hr;
 }
 
 static ULONG WINAPI rpm_AddRef(IRTCPortManager3 *iface)
@@ -90,6 +97,7 @@ static ULONG WINAPI rpm_Release(IRTCPortManager3 *iface)
     LONG ref = com_ref_dec(&pm->ref);
     if (!ref)
     {
+        com_ftm_release(&pm->ftm);
         free(pm);
         com_object_destroyed();
     }
@@ -201,9 +209,10 @@ static const IRTCPortManager3Vtbl recording_pm_vtbl = {
     rpm_GetMappingEx, rpm_UpdateRemoteAddressEx2, rpm_ReleaseMappingEx,
 };
 
-HRESULT recording_pm_create(int version, IRTCPortManager **out)
+static HRESULT create(int version, int ftm, IRTCPortManager **out)
 {
     struct recording_pm *pm;
+    HRESULT hr;
     if (!out) return E_POINTER;
     *out = NULL;
     if (version < 1 || version > 3) return E_INVALIDARG;
@@ -214,9 +223,24 @@ HRESULT recording_pm_create(int version, IRTCPortManager **out)
     pm->version = version;
     strcpy(pm->internal, "192.168.1.10");
     strcpy(pm->external, "198.51.100.7");
+    if (ftm && FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->IRTCPortManager3_iface)))
+    {
+        free(pm);
+        return hr;
+    }
     com_object_created();
     *out = (IRTCPortManager *)&pm->IRTCPortManager3_iface;
     return S_OK;
+}
+
+HRESULT recording_pm_create(int version, IRTCPortManager **out) { return create(version, 0, out); }
+HRESULT recording_pm_create_ftm(int version, IRTCPortManager **out) { return create(version, 1, out); }
+
+uintptr_t recording_pm_thread_token(void)
+{
+    /* a thread-local object has a distinct address in every live thread */
+    static _Thread_local char marker;
+    return (uintptr_t)&marker;
 }
 
 static struct recording_pm *impl(IRTCPortManager *pm)
@@ -237,3 +261,4 @@ void recording_pm_set_addresses(IRTCPortManager *pm, const char *internal, const
 }
 
 void recording_pm_set_ipv6(IRTCPortManager *pm) { recording_pm_set_addresses(pm, "fd00::10", "2001:db8::7"); }
+uintptr_t recording_pm_last_caller(IRTCPortManager *pm) { return impl(pm)->last_caller; }

@@ -11,6 +11,7 @@
 #ifndef RTCPM_TESTS_RECORDING_PM_H
 #define RTCPM_TESTS_RECORDING_PM_H
 
+#include <stdint.h>
 #include "rtcpm/rtcpm.h"
 
 #ifdef __cplusplus
@@ -18,6 +19,9 @@ extern "C" {
 #endif
 
 HRESULT recording_pm_create(int version, IRTCPortManager **out);
+/* The same, aggregating the free-threaded marshaler (src/com/ftm.h): on Windows it crosses
+ * apartments as the raw pointer; natively it is recording_pm_create's object. */
+HRESULT recording_pm_create_ftm(int version, IRTCPortManager **out);
 /* The log so far ("GetMappingEx(198.18.0.1,5060,UDP,SIP) -> 0x0 192.168.1.10:5060 198.51.100.7:45060\n..."). */
 const char *recording_pm_log(IRTCPortManager *pm);
 void recording_pm_clear_log(IRTCPortManager *pm);
@@ -29,6 +33,9 @@ LONG recording_pm_refcount(IRTCPortManager *pm);
 void recording_pm_set_addresses(IRTCPortManager *pm, const char *internal, const char *external);
 /* IPv6 mode: internal fd00::10, external 2001:db8::7. */
 void recording_pm_set_ipv6(IRTCPortManager *pm);
+/* Which thread made the last logged call: compare with recording_pm_thread_token() there. */
+uintptr_t recording_pm_last_caller(IRTCPortManager *pm);
+uintptr_t recording_pm_thread_token(void);
 
 #ifdef __cplusplus
 }

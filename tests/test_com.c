@@ -77,6 +77,29 @@ static void test_guid_string(void)
     CU_ASSERT_STRING_EQUAL(buf, "{00000000-0000-0000-C000-000000000046}");
 }
 
+/* The FTM-aggregating variant is the same object to its users (on Windows it also answers
+ * IMarshal: tests/test_marshal.c; natively there is nothing to aggregate). */
+static void test_ftm_object_plumbing(void)
+{
+    IRTCPortManager *pm;
+    IRTCPortManager3 *pm3;
+    IUnknown *unk;
+    LONG live = rtcpm_live_objects();
+
+    CU_ASSERT_EQUAL(recording_pm_create_ftm(3, NULL), E_POINTER);
+    CU_ASSERT_EQUAL_FATAL(recording_pm_create_ftm(3, &pm), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_live_objects(), live + 1);
+    CU_ASSERT_EQUAL(pm->lpVtbl->QueryInterface(pm, &IID_IRTCPortManager3, (void **)&pm3), S_OK);
+    CU_ASSERT_PTR_EQUAL(pm3, pm);
+    CU_ASSERT_EQUAL(pm->lpVtbl->QueryInterface(pm, &IID_IUnknown, (void **)&unk), S_OK);
+    CU_ASSERT_PTR_EQUAL(unk, pm);
+    CU_ASSERT_EQUAL(recording_pm_refcount(pm), 3);
+    unk->lpVtbl->Release(unk);
+    pm3->lpVtbl->Release(pm3);
+    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
+    CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
+}
+
 static void set_debug(const char *v)
 {
 #ifdef _WIN32
@@ -111,6 +134,7 @@ static CU_TestInfo tests[] = {
     { "create_bad_args", test_create_bad_args },
     { "guid_string", test_guid_string },
     { "log_channels", test_log_channels },
+    { "ftm_object_plumbing", test_ftm_object_plumbing },
     CU_TEST_INFO_NULL,
 };
 

@@ -5,6 +5,8 @@
 #   wine-run.sh --start PREFIX              make the prefix (first time ~8 s) and start a
 #                                           persistent wineserver (CTest fixture setup)
 #   wine-run.sh --stop PREFIX               stop that wineserver and wait for it (fixture cleanup)
+#   wine-run.sh --loader PE                 print the Wine loader that runs PE (for scripts that
+#                                           also run Wine's own programs, e.g. regsvr32); 77 if none
 #
 # A private WINEPREFIX in the build tree keeps tests away from the user's ~/.wine. The
 # persistent wineserver is started with its output sent to a log: a wineserver that
@@ -57,6 +59,14 @@ case "${1:-}" in
     wineserver -k 2>/dev/null || true
     wineserver -w 2>/dev/null || true
     echo "wine-run: wineserver of $WINEPREFIX stopped"
+    ;;
+--loader)
+    loader=$(wine_loader_for "$2")
+    if [ -z "$loader" ]; then
+        echo "SKIPPED: $2 is a 32-bit PE and this machine has no wine32 to run it (i386 wine does not install here)"
+        exit 77
+    fi
+    echo "$loader"
     ;;
 *)
     [ $# -ge 2 ] || { echo "usage: wine-run.sh PREFIX prog.exe [args...] | --start PREFIX | --stop PREFIX" >&2; exit 2; }

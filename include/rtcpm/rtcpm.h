@@ -17,5 +17,6 @@
 #include "rtcpm/trace_pm.h"
 #include "rtcpm/static_pm.h"
 #include "rtcpm/host.h"
+#include "rtcpm/marshal.h"
 
 #endif /* RTCPM_RTCPM_H */

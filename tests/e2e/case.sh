@@ -31,7 +31,15 @@
 # The client command line (rtcpm-demo's):
 #   CLIENT register --stun 198.19.1.2:3478 --registrar 198.19.1.2:5060 [EXTRA...]
 #   CLIENT call     --stun 198.19.1.2:3478 --peer 198.19.1.2:5060      [EXTRA...]
-# static cases: no --stun; EXTRA must configure the mappings (stand-in: --static-map ...).
+# static cases: no --stun; the router maps 198.19.1.3:15070/17078/17079 to the client's
+# 5070/7078/7079, and EXTRA configures the client with that (default, the stand-in's options:
+# --local-port 5070 --rtp-port 7078 --static-map sip=198.19.1.3:15070 --static-map
+# rtp=198.19.1.3:17078 --static-map rtcp=198.19.1.3:17079).
+# Client output the checks read (stdout or stderr, CRLF is fine):
+#   mapping sip|rtp|rtcp INT_IP:PORT -> EXT_IP:PORT    register: CODE REASON
+#   call: CODE REASON                                  media: received from IP:PORT
+# Client exit codes: 0 2xx (call: and the media packet came back), 1 4xx/5xx/6xx, 2 no answer,
+# 3 port mapping failed (symmetric cases: and the output says "symmetric"), 64 usage.
 # Exit: 0 pass, 1 fail, 77 skipped (no network namespaces here).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -103,6 +111,13 @@ run_client() {
     sed -i 's/\r$//' "$out"
     sed 's/^/  | /' "$out"
     echo "client: exit $client_rc"
+}
+
+# net_up E2E_UP_OPTIONS: the network, and for a Wine client its prefix, before any peer starts
+# (the peers' timeouts run from their start; a prefix takes seconds).
+net_up() {
+    e2e_up "$@"
+    case "$client" in wine:*) e2e_wine_start client ;; esac
 }
 
 # mapping TYPE: the EXT_IP:PORT the client reported for sip|rtp|rtcp ("" if none)
@@ -242,7 +257,7 @@ register_checks() {
 }
 
 case_register() {
-    e2e_up --nat masquerade
+    net_up --nat masquerade
     e2e_stun_start
     e2e_registrar_start "$E2E_WAN_ROUTER" "$x_sip"
     run_client register --stun "$STUN" --registrar "$SIP_PEER"
@@ -266,7 +281,7 @@ case_register_wrong_contact() {
 }
 
 case_register_symmetric() {
-    e2e_up --nat symmetric
+    net_up --nat symmetric
     e2e_stun_start
     e2e_registrar_start "$E2E_WAN_ROUTER" any
     run_client register --stun "$STUN" --registrar "$SIP_PEER"
@@ -278,8 +293,8 @@ case_register_symmetric() {
 }
 
 case_register_static() {
-    e2e_up --nat dnat $(printf -- '--map %s ' "${STATIC_MAPS[@]}")
-    [ "$client" = standin ] && extra+=(--local-port 5070 --static-map "sip=$STATIC_IP:15070")
+    net_up --nat dnat $(printf -- '--map %s ' "${STATIC_MAPS[@]}")
+    [ ${#extra[@]} -gt 0 ] || extra=(--local-port 5070 --static-map "sip=$STATIC_IP:15070")
     e2e_registrar_start "$STATIC_IP" 15070
     run_client register --registrar "$SIP_PEER"
     e2e_wait registrar 10; registrar_rc=$?
@@ -314,7 +329,7 @@ call_checks() {
 }
 
 case_call() {
-    e2e_up --nat masquerade
+    net_up --nat masquerade
     e2e_stun_start
     e2e_uas_start "$E2E_WAN_ROUTER" "$x_rtp" "$x_rtcp"
     e2e_media_peer_start "$E2E_WAN_ROUTER:$x_rtp"
@@ -344,7 +359,7 @@ case_call_wrong_sdp() {
 }
 
 case_call_symmetric() {
-    e2e_up --nat symmetric
+    net_up --nat symmetric
     e2e_stun_start
     e2e_uas_start "$E2E_WAN_ROUTER" any any
     run_client call --stun "$STUN" --peer "$SIP_PEER"
@@ -356,8 +371,8 @@ case_call_symmetric() {
 }
 
 case_call_static() {
-    e2e_up --nat dnat $(printf -- '--map %s ' "${STATIC_MAPS[@]}")
-    [ "$client" = standin ] && extra+=(--local-port 5070 --rtp-port 7078 --static-map "sip=$STATIC_IP:15070" \
+    net_up --nat dnat $(printf -- '--map %s ' "${STATIC_MAPS[@]}")
+    [ ${#extra[@]} -gt 0 ] || extra=(--local-port 5070 --rtp-port 7078 --static-map "sip=$STATIC_IP:15070" \
         --static-map "rtp=$STATIC_IP:17078" --static-map "rtcp=$STATIC_IP:17079")
     e2e_uas_start "$STATIC_IP" 17078 17079
     e2e_media_peer_start "$STATIC_IP:17078"

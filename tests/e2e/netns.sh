@@ -171,15 +171,22 @@ e2e_spawn() {
     echo $! >"$E2E_RUN_DIR/$name.pid"
 }
 
-e2e_pid() { cat "$E2E_RUN_DIR/$1.pid" 2>/dev/null; }
+e2e_pid() { [ -f "$E2E_RUN_DIR/$1.pid" ] && echo "$(<"$E2E_RUN_DIR/$1.pid")"; }
+
+# e2e_running PID: alive and not a zombie (a finished child stays one until waited for).
+# Builtins only: this is polled.
+e2e_running() {
+    local line
+    { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
+    line=${line##*) }
+    [ "${line%% *}" != Z ]
+}
 
 # e2e_wait NAME [SECONDS]: the process's exit code, or 124 (and it is killed) on timeout.
 e2e_wait() {
     local pid limit=${2:-30} i=0 rc
     pid=$(e2e_pid "$1") || return 127
-    while kill -0 "$pid" 2>/dev/null; do
-        # a finished child stays a zombie until waited for: ask /proc, not kill -0
-        [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
+    while e2e_running "$pid"; do
         if [ $i -ge $((limit * 10)) ]; then
             e2e_log "$1 (pid $pid) still running after ${limit}s: killing it"
             kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
@@ -198,7 +205,7 @@ e2e_stop() {
     pid=$(e2e_pid "$1") || return 0
     kill -TERM "$pid" 2>/dev/null
     for i in $(seq 20); do
-        kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || break
+        e2e_running "$pid" || break
         sleep 0.1
     done
     kill -KILL "$pid" 2>/dev/null
@@ -323,21 +330,24 @@ e2e_wine_stop_all() {
 
 # ---- teardown ------------------------------------------------------------------------------
 
-# e2e_leaks RUN_DIR: prints one line per namespace or process a run left behind.
+# e2e_leaks RUN_DIR...: prints one line per namespace or process the runs left behind.
 e2e_leaks() {
-    local dir=$1 ns inode pid
-    if [ -f "$dir/namespaces" ]; then
+    local dir ns inode pid procs_ns markers=()
+    procs_ns=$(stat -L -c '%i %n' /proc/[0-9]*/ns/net 2>/dev/null)
+    for dir in "$@"; do
+        markers+=(-e "RTCPM_E2E_RUN=$dir")
+        [ -f "$dir/namespaces" ] || continue
         while read -r ns inode; do
             [ -e "/run/netns/$ns" ] && echo "namespace $ns still exists"
             # a process can keep a deleted namespace (and its veths) alive
-            for pid in $(stat -L -c '%i %n' /proc/[0-9]*/ns/net 2>/dev/null | awk -v i="$inode" '$1 == i {split($2, a, "/"); print a[3]}'); do
+            for pid in $(awk -v i="$inode" '$1 == i {split($2, a, "/"); print a[3]}' <<<"$procs_ns"); do
                 echo "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)) still in namespace $ns"
             done
         done <"$dir/namespaces"
-    fi
-    for pid in $(grep -lzxF "RTCPM_E2E_RUN=$dir" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3); do
-        [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] && continue
-        echo "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)) of run $dir still running"
+    done
+    [ ${#markers[@]} -gt 0 ] || return 0
+    for pid in $(grep -lzxF "${markers[@]}" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3); do
+        echo "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)) of an e2e run still running"
     done
 }
 
@@ -427,11 +437,15 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
             ;;
         check-leaks)
             dir=$(realpath -m "${1:?check-leaks DIR}")
-            out=""
-            for d in "$dir"/*/; do
-                [ -d "$d" ] || continue
-                out+=$(e2e_leaks "${d%/}")
+            runs=()
+            for d in "$dir"/*/; do [ -f "$d/namespaces" ] && runs+=("${d%/}"); done
+            out=$([ ${#runs[@]} -eq 0 ] || e2e_leaks "${runs[@]}")
+            # and nothing of ours anywhere whose owner is gone (a crashed run of any build)
+            for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$E2E_PREFIX-[0-9]*-"); do
+                owner=${ns#"$E2E_PREFIX"-}; owner=${owner%%-*}
+                kill -0 "$owner" 2>/dev/null || out+=$'\n'"stale namespace $ns (owner $owner gone; netns.sh down --all-stale removes it)"
             done
+            out=${out#$'\n'}
             if [ -n "$out" ]; then
                 printf 'e2e: LEAK: %s\n' "$out"
                 exit 1

@@ -384,8 +384,8 @@ case_call_static() {
 }
 
 declare -F "case_$case_name" >/dev/null || { echo "case.sh: no case '$case_name'" >&2; exit 2; }
-e2e_init "$work/$case_name"
 e2e_down_stale
+e2e_init "$work/$case_name"
 t0=$(date +%s%N)
 "case_$case_name"
 echo "e2e case $case_name: $((($(date +%s%N) - t0) / 1000000)) ms"

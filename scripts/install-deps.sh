@@ -12,6 +12,7 @@ PKGS=(
   libcunit1-dev                        # CUnit natively
   dpkg-dev                             # apt-get source (CUnit for MinGW is built from Debian's source)
   coturn sip-tester iptables iproute2  # STUN server, SIP peer, NAT for the end-to-end tests
+  python3                              # tests/e2e/udp_peer.py: the media peer of the end-to-end tests
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
 )
 

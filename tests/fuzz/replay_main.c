@@ -10,6 +10,10 @@
  * Each input is copied into a heap block of exactly its size, so ASan and valgrind see any
  * read past its end.
  */
+/* 64-bit inode numbers and sizes on 32-bit builds too: without this, stat() and readdir()
+ * under native32 fail with EOVERFLOW on file systems with large inode numbers. */
+#define _FILE_OFFSET_BITS 64
+
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
@@ -69,6 +73,7 @@ static long replay_dir(const char *dir)
     char **names = NULL;
     size_t count = 0, cap = 0;
     struct dirent *e;
+    errno = 0;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
@@ -84,16 +89,28 @@ static long replay_dir(const char *dir)
         names[count] = fuzz_alloc(n);
         snprintf(names[count], n, "%s/%s", dir, e->d_name);
         count++;
+        errno = 0;
     }
+    int read_error = errno;
     closedir(d);
     if (count)
         qsort(names, count, sizeof *names, by_name);
 
     long done = 0;
+    if (read_error) {
+        fprintf(stderr, "replay: reading %s: %s\n", dir, strerror(read_error));
+        done = -1;
+    }
     for (size_t i = 0; i < count; i++) {
         struct stat st;
-        if (done >= 0 && stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
-            done = replay_file(names[i]) == 0 ? done + 1 : -1;
+        if (done >= 0) {
+            if (stat(names[i], &st) != 0) {
+                fprintf(stderr, "replay: %s: %s\n", names[i], strerror(errno));
+                done = -1;
+            } else if (S_ISREG(st.st_mode)) {
+                done = replay_file(names[i]) == 0 ? done + 1 : -1;
+            }
+        }
         free(names[i]);
     }
     free(names);

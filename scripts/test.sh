@@ -2,6 +2,9 @@
 # test.sh — installs what is missing, builds every preset and runs every test.
 #   bash scripts/test.sh            all presets
 #   bash scripts/test.sh native     only the named presets
+# Stages after the four builds: asan, tsan (clang sanitizers, label unit), valgrind (the
+# native build's suites under memcheck, label valgrind), fuzz (libFuzzer, RTCPM_FUZZ_SECONDS
+# per target, default 60). Each stage's time is printed at the end.
 # Exit status: 0 only when every ctest run passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,13 +12,21 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(native native32 mingw64 mingw32)
+[ ${#presets[@]} -gt 0 ] || presets=(native native32 mingw64 mingw32 asan tsan valgrind fuzz)
 jobs=$(nproc 2>/dev/null || echo 2)
 
-total_pass=0 total_fail=0 total_skip=0 failed_presets=()
+total_pass=0 total_fail=0 total_skip=0 failed_presets=() stage_times=()
+script_start=$SECONDS
 for p in "${presets[@]}"; do
+    stage_start=$SECONDS
+    # valgrind runs the native build's suites: it has build/test presets, no configure preset.
+    configure=$p extra=()
+    case "$p" in
+        valgrind) configure=native ;;
+        fuzz) extra=(-DRTCPM_FUZZ_SECONDS="${RTCPM_FUZZ_SECONDS:-60}") ;;
+    esac
     echo "=== rtcpm: preset $p: configure + build"
-    cmake --preset "$p" >"build-$p.configure.log" 2>&1 || { cat "build-$p.configure.log"; exit 1; }
+    cmake --preset "$configure" "${extra[@]}" >"build-$p.configure.log" 2>&1 || { cat "build-$p.configure.log"; exit 1; }
     rm -f "build-$p.configure.log"
     cmake --build --preset "$p" -j"$jobs"
     echo "=== rtcpm: preset $p: ctest"
@@ -35,9 +46,11 @@ for p in "${presets[@]}"; do
     fi
     rm -f "$log"
     [ "$rc" -eq 0 ] || failed_presets+=("$p")
+    stage_times+=("$p $((SECONDS - stage_start))s")
 done
 
 echo "=== rtcpm: presets ${presets[*]}"
+echo "=== rtcpm: stage times: $(IFS=,; echo "${stage_times[*]}" | sed 's/,/, /g'); total $((SECONDS - script_start))s"
 [ ${#failed_presets[@]} -eq 0 ] || echo "=== rtcpm: FAILED in: ${failed_presets[*]}"
 echo "rtcpm: $total_pass passed, $total_fail failed, $total_skip skipped"
 [ ${#failed_presets[@]} -eq 0 ]

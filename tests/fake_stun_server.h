@@ -7,8 +7,12 @@
  * for "answer from another source". TCP: a listener at addr that serves one connection at
  * a time with the same modes (framed messages on the stream).
  *
- * The mapped address it reports is the request's observed source, as a real server does;
- * the counters and logs may be read after fake_stun_stop (the thread has ended then).
+ * The mapped address it reports is the request's observed source, as a real server does,
+ * unless told to emulate a NAT in front of the client (mapped_addr / mapped_port_offset:
+ * what a server on the far side of that NAT would see). Deliberately bad answers always
+ * carry the true source, so a client that takes one reports a visibly different address.
+ * The request counter may be read at any time; the other counters and logs after
+ * fake_stun_stop (the thread has ended then).
  */
 #ifndef RTCPM_TESTS_FAKE_STUN_SERVER_H
 #define RTCPM_TESTS_FAKE_STUN_SERVER_H
@@ -54,6 +58,13 @@ struct fake_stun_options {
      * answer, wait delay_ms and send the right one (from the right socket). */
     bool then_right;
     enum rtcpm_sock_type transport; /* 0 = UDP */
+    /* NAT emulation for good answers: the reported address is mapped_addr (family NONE:
+     * the request's source address) with port = source port + mapped_port_offset (mod
+     * 65536, 0 skipped). Two servers with different offsets look like a symmetric NAT. */
+    rtcpm_addr mapped_addr;
+    int mapped_port_offset;
+    /* Added to good answers as RFC 5780 OTHER-ADDRESS when its family is set. */
+    rtcpm_addr other_address;
 };
 
 #define FAKE_STUN_MAX_LOG 64
@@ -63,7 +74,7 @@ struct fake_stun_server {
     rtcpm_addr other_addr;  /* UDP: the second socket */
 
     /* What it saw (read after fake_stun_stop). */
-    unsigned requests;      /* Binding requests received (answered or not) */
+    atomic_uint requests;   /* Binding requests received (answered or not); any time */
     unsigned answers;       /* messages sent */
     unsigned connections;   /* TCP connections accepted */
     uint64_t request_us[FAKE_STUN_MAX_LOG]; /* arrival times, rtcpm_clock_us() */

@@ -186,7 +186,9 @@ static int handle(struct reply_path *p, const uint8_t *req, size_t len)
         srv->request_txid[n] = txid;
         srv->request_fingerprint[n] = m->has_fingerprint;
     }
+    rtcpm_lock_acquire(&srv->lock);
     srv->last_client = p->client;
+    rtcpm_lock_release(&srv->lock);
     free(m);
 
     uint8_t out[1024];
@@ -304,6 +306,8 @@ int fake_stun_start(struct fake_stun_server *srv, const rtcpm_addr *bind_addr,
     srv->rng = opt->seed;
     atomic_init(&srv->stop, 0);
     atomic_init(&srv->requests, 0);
+    atomic_init(&srv->connections, 0);
+    rtcpm_lock_init(&srv->lock);
 
     int rc = rtcpm_socket_open(&srv->sock, srv->opt.transport, bind_addr, os_error);
     if (rc == RTCPM_SOCK_OK && srv->opt.transport == RTCPM_SOCK_UDP) {
@@ -325,6 +329,15 @@ int fake_stun_start(struct fake_stun_server *srv, const rtcpm_addr *bind_addr,
         srv->sock = srv->other = NULL;
     }
     return rc;
+}
+
+rtcpm_addr fake_stun_last_client(struct fake_stun_server *srv)
+{
+    rtcpm_addr a;
+    rtcpm_lock_acquire(&srv->lock);
+    a = srv->last_client;
+    rtcpm_lock_release(&srv->lock);
+    return a;
 }
 
 void fake_stun_stop(struct fake_stun_server *srv)

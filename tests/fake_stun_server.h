@@ -24,6 +24,7 @@
 #include "net/socket.h"
 #include "net/stun.h"
 #include "test_thread.h"
+#include "com/lock.h"
 
 enum fake_stun_mode {
     FAKE_STUN_NORMAL,           /* SOFTWARE + XOR-MAPPED-ADDRESS + FINGERPRINT, at once */
@@ -76,11 +77,11 @@ struct fake_stun_server {
     /* What it saw (read after fake_stun_stop). */
     atomic_uint requests;   /* Binding requests received (answered or not); any time */
     unsigned answers;       /* messages sent */
-    unsigned connections;   /* TCP connections accepted */
+    atomic_uint connections; /* TCP connections accepted; any time */
     uint64_t request_us[FAKE_STUN_MAX_LOG]; /* arrival times, rtcpm_clock_us() */
     stun_txid request_txid[FAKE_STUN_MAX_LOG];
     bool request_fingerprint[FAKE_STUN_MAX_LOG];
-    rtcpm_addr last_client;
+    rtcpm_addr last_client; /* any time through fake_stun_last_client */
 
     /* internals */
     struct fake_stun_options opt;
@@ -88,6 +89,7 @@ struct fake_stun_server {
     test_thread *thread;
     atomic_int stop;
     uint32_t rng;
+    struct rtcpm_lock lock; /* last_client */
 };
 
 /* Binds on bind_addr's address (port 0 for an OS-chosen port) and starts the thread.
@@ -96,6 +98,9 @@ int fake_stun_start(struct fake_stun_server *srv, const rtcpm_addr *bind_addr,
                     const struct fake_stun_options *opt, int *os_error);
 /* Stops the thread and closes the sockets (safe on a server that failed to start). */
 void fake_stun_stop(struct fake_stun_server *srv);
+
+/* The source of the last request, safe to read while the server runs. */
+rtcpm_addr fake_stun_last_client(struct fake_stun_server *srv);
 
 /* The server's loss generator (xorshift32), so a test can predict a seeded pattern. */
 uint32_t fake_stun_rng(uint32_t *state);

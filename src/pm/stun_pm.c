@@ -714,19 +714,22 @@ static void count(struct stun_pm *pm, LONG transactions, LONG requests, LONG che
     rtcpm_lock_release(&pm->lock);
 }
 
-/* The reason a discovery failed, for last_error. */
+/* The reason a discovery failed, for last_error: "no answer from 198.19.1.2:3478 within
+ * 3000 ms (7 requests, from udp 192.168.1.10:30000)". */
 static void describe_failure(const struct probe *p, const rtcpm_stun_result *res, size_t tried, char *why,
                              size_t whylen)
 {
-    char a1[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], text[200];
+    char server[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], internal[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], text[200], count[32] = "";
     if (res->status == RTCPM_STUN_E_TIMEOUT)
-        fmt(text, sizeof(text), "no answer from %s within %llu ms (%u request%s)", hostport(&res->server, a1),
-            (unsigned long long)res->elapsed_ms, (unsigned)res->requests_sent, res->requests_sent == 1 ? "" : "s");
+    {
+        fmt(text, sizeof(text), "no answer from %s within %llu ms", hostport(&res->server, server),
+            (unsigned long long)res->elapsed_ms);
+        fmt(count, sizeof(count), "%u request%s, ", (unsigned)res->requests_sent, res->requests_sent == 1 ? "" : "s");
+    }
     else
         rtcpm_stun_describe(res, text, sizeof(text));
-    fmt(why, whylen, "%s%s (STUN from %s %s)", text,
-        tried > 1 ? ", the last of the servers tried" : "", p->proto == PROTO_UDP ? "udp" : "tcp",
-        hostport(&p->internal, a1));
+    fmt(why, whylen, "%s (%sfrom %s %s)%s", text, count, p->proto == PROTO_UDP ? "udp" : "tcp",
+        hostport(&p->internal, internal), tried > 1 ? ": the last of the servers tried" : "");
 }
 
 /* UDP: the servers in order from the probe's socket within the deadline. */

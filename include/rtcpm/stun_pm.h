@@ -22,7 +22,8 @@
  *     (the bind fails). Ports go round robin, except that a port whose discovery is still
  *     in the cache (below) is taken first. RTP ports are even, with the next port free too:
  *     that odd port is kept for the RTCP mapping of the same media, transport and internal
- *     address asked next (until the RTP mapping is released).
+ *     address asked next — with several calls at once, the one whose RTP mapping had the
+ *     same remote — until the RTP mapping is released.
  *  3. Discovery: the port is bound and a Binding request goes FROM IT to the servers of the
  *     family in the configured order (each at most server_timeout_ms; the next one when a
  *     server fails); the socket is closed again, since RTC binds the internal port itself
@@ -64,6 +65,8 @@
  *                   GetMapping*: no answer from any server in time, error/malformed answers
  *                   only, a symmetric NAT, no route to the server, a bind error other than
  *                   "in use", two internal ports reported with one external port
+ *                   (last error e.g. "no answer from 198.19.1.2:3478 within 3000 ms (7
+ *                   requests, from udp 192.168.1.10:30000)")
  *   RTC_E_PORT_MAPPING_UNAVAILABLE
  *                   GetMapping*: no STUN server of the remote's family, every port of the
  *                   range taken, TCP/TLS with tcp = off; ReleaseMapping* /
@@ -192,7 +195,8 @@ HRESULT rtcpm_stun_pm_wait_ready(IRTCPortManager3 *pm, LONG timeout_ms);
 
 /* What the NAT looked like at the last discovery, one line per internal address:
  * "127.0.0.1: external 127.0.0.1, endpoint-independent mapping (127.0.0.1:3478 and
- * 127.0.0.2:3479 saw port 40000, 2 s ago)". snprintf-like; -1 when not a STUN PM. */
+ * 127.0.0.2:3479 saw port 40000), 2 s ago" ("mapping behaviour not checked" when no check
+ * could be made). snprintf-like; -1 when not a STUN PM. */
 LONG rtcpm_stun_pm_describe_nat(IRTCPortManager3 *pm, char *buf, size_t buflen);
 
 /* Counters since creation. */

@@ -680,15 +680,21 @@ static void test_fallback(void)
     start(&down, "127.0.0.1", &o_down);
     start(&up, "127.0.0.1", &o_up);
     snprintf(servers, sizeof(servers), "%s, %s", hp(&down.addr), hp(&up.addr));
-    /* symmetric-check off: the second server is the fallback here, not a second opinion */
-    pm = pm_ini("[stun]\nservers = %s\n" QUICK "timeout = 2000\nsymmetric-check = off\n", servers);
+    pm = pm_ini("[stun]\nservers = %s\n" QUICK "timeout = 2000\n", servers);
     m = get_udp(pm, RTCPT_SIP);
     CHECK_SEEN(m, up, "127.0.0.1", m.internal_port);
-    /* server-timeout 0: each of the two servers gets timeout / 2 */
+    /* server-timeout 0: each of the two servers gets timeout / 2; the server that has just
+     * failed is not asked again for the symmetric check */
     CU_ASSERT_TRUE(m.ms >= 990 && m.ms <= 1000 + SLACK_MS);
     CU_ASSERT_TRUE(down.requests >= 4);
     CU_ASSERT_EQUAL(up.requests, 1);
     CU_ASSERT_EQUAL(stats(pm).transactions, 2);
+    CU_ASSERT_EQUAL(stats(pm).symmetric_checks, 0);
+    {
+        char nat[300];
+        rtcpm_stun_pm_describe_nat(pm, nat, sizeof(nat));
+        CU_ASSERT_STRING_EQUAL(nat, "127.0.0.1: external 127.0.0.1, mapping behaviour not checked\n");
+    }
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m), S_OK);
     release_pm(pm);
     fake_stun_stop(&down);
@@ -811,6 +817,40 @@ static void test_symmetric_two_servers(void)
     release_pm(pm);
     fake_stun_stop(&a);
     fake_stun_stop(&b);
+}
+
+/* The second server is down: the first call pays for the check (within its budget), the
+ * next ones do not try again while the "not checked" verdict is kept. */
+static void test_symmetric_check_server_down(void)
+{
+    struct fake_stun_server up, down;
+    struct fake_stun_options o_up = { .mode = FAKE_STUN_NORMAL }, o_down = { .mode = FAKE_STUN_SILENT };
+    IRTCPortManager3 *pm;
+    struct mapping m, m2;
+    char servers[128], nat[300], want[200];
+    unsigned before;
+
+    start(&up, "127.0.0.1", &o_up);
+    start(&down, "127.0.0.1", &o_down);
+    snprintf(servers, sizeof(servers), "%s, %s", hp(&up.addr), hp(&down.addr));
+    pm = pm_ini("[stun]\nservers = %s\n" QUICK "timeout = 1000\n", servers);
+    m = get_udp(pm, RTCPT_SIP);
+    CHECK_SEEN(m, up, "127.0.0.1", m.internal_port);
+    CU_ASSERT_TRUE(m.ms >= 450 && m.ms <= 1000 + SLACK_MS); /* the check: at most timeout / 2 */
+    CU_ASSERT_TRUE(down.requests >= 3);
+    before = down.requests;
+    m2 = get_udp(pm, RTCPT_SIP);
+    CU_ASSERT_EQUAL(m2.hr, S_OK);
+    CU_ASSERT_TRUE(m2.ms < 300);
+    CU_ASSERT_EQUAL(down.requests, before);
+    rtcpm_stun_pm_describe_nat(pm, nat, sizeof(nat));
+    snprintf(want, sizeof(want), "127.0.0.1: external 127.0.0.1, not checked: no answer from %s", hp(&down.addr));
+    CU_ASSERT_NSTRING_EQUAL(nat, want, strlen(want));
+    CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m), S_OK);
+    CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m2), S_OK);
+    release_pm(pm);
+    fake_stun_stop(&up);
+    fake_stun_stop(&down);
 }
 
 /* One configured server that names an RFC 5780 OTHER-ADDRESS: the check goes there. */
@@ -1133,6 +1173,7 @@ static CU_TestInfo tests[] = {
     { "wrong_txid", test_wrong_txid },
     { "other_source", test_other_source },
     { "symmetric_two_servers", test_symmetric_two_servers },
+    { "symmetric_check_server_down", test_symmetric_check_server_down },
     { "symmetric_other_address", test_symmetric_other_address },
     { "warm_up_and_cache", test_warm_up_and_cache },
     { "warm_up_bounded", test_warm_up_bounded },

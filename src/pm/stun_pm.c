@@ -60,7 +60,9 @@ struct cache_entry
     uint64_t at_ms;
 };
 
-enum verdict { VERDICT_NONE, VERDICT_INDEPENDENT, VERDICT_SYMMETRIC };
+/* UNCHECKED: a check was tried and got no answer; kept like a verdict, so that a second
+ * server that is down does not cost every call its budget. */
+enum verdict { VERDICT_NONE, VERDICT_INDEPENDENT, VERDICT_SYMMETRIC, VERDICT_UNCHECKED };
 
 /* What the NAT looked like from one internal address. */
 struct nat_info
@@ -790,8 +792,9 @@ static int discover_tcp(struct stun_pm *pm, struct probe *p, const rtcpm_addr *s
     return rc;
 }
 
-/* The second opinion: 1 symmetric, 0 endpoint-independent (text says why either way), -1
- * not checked (no second server, or it failed). */
+/* The second opinion: 1 symmetric, 0 endpoint-independent, -1 no second server to ask,
+ * -2 it did not answer (text says which either way). The answering server's OTHER-ADDRESS,
+ * else a server after it in the list (those before it have just failed). */
 static int symmetric_check(struct stun_pm *pm, struct probe *p, const rtcpm_stun_result *first,
                            const rtcpm_addr *servers, size_t n, uint64_t deadline, int cancellable, char *text,
                            size_t textlen)
@@ -809,17 +812,18 @@ static int symmetric_check(struct stun_pm *pm, struct probe *p, const rtcpm_stun
     if (first->other_address.family == first->server.family && first->other_address.port &&
         !rtcpm_addr_equal_host(&first->other_address, &first->server))
         target = first->other_address;
-    for (i = 0; target.family == RTCPM_AF_NONE && i < n; i++)
+    for (i = first->server_index + 1; target.family == RTCPM_AF_NONE && i < n; i++)
         if (!rtcpm_addr_equal(&servers[i], &first->server)) target = servers[i];
     if (target.family == RTCPM_AF_NONE)
     {
-        fmt(text, textlen, "not checked: no second server and no OTHER-ADDRESS from %s", hostport(&first->server, a1));
+        fmt(text, textlen, "not checked: no other server to ask and no OTHER-ADDRESS from %s",
+            hostport(&first->server, a1));
         return -1;
     }
     if (!left)
     {
-        fmt(text, textlen, "not checked: no time left for %s", hostport(&target, a1));
-        return -1;
+        fmt(text, textlen, "not checked: no time left to ask %s", hostport(&target, a1));
+        return -2;
     }
     if (!(res = malloc(sizeof(*res)))) return -1;
     stun_config(pm, &cfg, (uint32_t)(cap < left ? cap : left));
@@ -835,7 +839,7 @@ static int symmetric_check(struct stun_pm *pm, struct probe *p, const rtcpm_stun
         char d[160];
         fmt(text, textlen, "not checked: %s", rtcpm_stun_describe(res, d, sizeof(d)));
         free(res);
-        return -1;
+        return -2;
     }
     hostport(&first->server, a1);
     hostport(&target, a2);
@@ -1061,11 +1065,12 @@ static HRESULT make_mapping(struct stun_pm *pm, const struct request *rq, struct
             {
                 int sym = symmetric_check(pm, &p, res, servers, n, rq->deadline, rq->background, text, sizeof(text));
                 RTCPM_TRACE(RTCPM_LOG_PM, "%s: %s", host(&internal_host, a1), text);
-                if (sym >= 0)
+                if (sym != -1)
                 {
                     rtcpm_lock_acquire(&pm->lock);
-                    nat_set_verdict(pm, &internal_host, sym ? VERDICT_SYMMETRIC : VERDICT_INDEPENDENT, text,
-                                    rtcpm_clock_ms());
+                    nat_set_verdict(pm, &internal_host,
+                                    sym == 1 ? VERDICT_SYMMETRIC : sym == 0 ? VERDICT_INDEPENDENT : VERDICT_UNCHECKED,
+                                    text, rtcpm_clock_ms());
                     rtcpm_lock_release(&pm->lock);
                 }
                 if (sym == 1)

@@ -20,6 +20,7 @@
 #include "com/bstr_util.h"
 #include "net/platform.h"
 #include "net/socket.h"
+#include "net/stun_client.h"
 
 #define SLACK_MS 400
 
@@ -853,7 +854,9 @@ static void test_symmetric_check_server_down(void)
     fake_stun_stop(&down);
 }
 
-/* One configured server that names an RFC 5780 OTHER-ADDRESS: the check goes there. */
+/* One configured server that names an RFC 5780 OTHER-ADDRESS: the check goes there. (The
+ * alternate is on 127.0.0.1 too, another port: under Wine a socket bound to 127.0.0.2
+ * really listens on any address and answers from 127.0.0.1 — see bind_is_honest.) */
 static void test_symmetric_other_address(void)
 {
     struct fake_stun_server alt, main_srv;
@@ -863,7 +866,7 @@ static void test_symmetric_other_address(void)
     struct mapping m;
     char nat[300], want[300];
 
-    start(&alt, "127.0.0.2", &o_alt);
+    start(&alt, "127.0.0.1", &o_alt);
     o_main.other_address = alt.addr;
     start(&main_srv, "127.0.0.1", &o_main);
     /* endpoint-independent: both see the same port */
@@ -890,7 +893,7 @@ static void test_symmetric_other_address(void)
 
     /* the alternate sees another port: symmetric */
     o_alt.mapped_port_offset = 5;
-    start(&alt, "127.0.0.2", &o_alt);
+    start(&alt, "127.0.0.1", &o_alt);
     o_main.other_address = alt.addr;
     start(&main_srv, "127.0.0.1", &o_main);
     pm = pm_ini("[stun]\nservers = %s\n" QUICK, hp(&main_srv.addr));
@@ -1069,6 +1072,23 @@ static void test_tcp(void)
     fake_stun_stop(&tcp_srv);
 }
 
+/* Does a socket bound to `host` send from it? Wine 8 binds a UDP socket given a local
+ * interface's address to INADDR_ANY (plus the interface), so it sends from the interface's
+ * primary address, and accepts even addresses this host does not have. */
+static int bind_is_honest(struct fake_stun_server *srv, const char *host)
+{
+    rtcpm_addr a = addr_of(host, 0);
+    rtcpm_socket *s = NULL;
+    rtcpm_stun_result res;
+    int honest;
+    if (rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &a, NULL) != RTCPM_SOCK_OK) return 1;
+    honest = rtcpm_stun_binding(s, &srv->addr, NULL, &res) == RTCPM_STUN_OK &&
+             rtcpm_addr_equal(&res.mapped, &res.local);
+    rtcpm_socket_close(s);
+    if (!honest) printf("\n    SKIPPED (local-address %s): this socket layer binds it but sends from elsewhere", host);
+    return honest;
+}
+
 /* The configured local address is used as the internal address. */
 static void test_local_address(void)
 {
@@ -1077,23 +1097,36 @@ static void test_local_address(void)
     IRTCPortManager3 *pm;
     struct mapping m;
     rtcpm_addr route;
+    rtcpm_socket *s = NULL;
+    rtcpm_addr nowhere = addr_of("192.0.2.200", 0);
 
     CU_ASSERT_EQUAL(rtcpm_route_local_addr(&(rtcpm_addr){ { 127, 0, 0, 1 }, 0, 3478, RTCPM_AF_INET }, &route, NULL),
                     RTCPM_SOCK_OK);
     CU_ASSERT_STRING_EQUAL(hp(&route), "127.0.0.1");
     start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\n" QUICK "local-address = 127.0.0.3\n", hp(&srv.addr));
-    m = get_udp(pm, RTCPT_SIP);
-    CU_ASSERT_STRING_EQUAL(m.internal, "127.0.0.3");
-    CHECK_SEEN(m, srv, "127.0.0.3", m.internal_port);
-    CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m), S_OK);
-    release_pm(pm);
+    if (bind_is_honest(&srv, "127.0.0.3"))
+    {
+        pm = pm_ini("[stun]\nservers = %s\n" QUICK "local-address = 127.0.0.3\n", hp(&srv.addr));
+        m = get_udp(pm, RTCPT_SIP);
+        CU_ASSERT_STRING_EQUAL(m.internal, "127.0.0.3");
+        CHECK_SEEN(m, srv, "127.0.0.3", m.internal_port);
+        CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m), S_OK);
+        release_pm(pm);
+    }
     /* an address this host does not have: FAILED, with the bind error */
-    pm = pm_ini("[stun]\nservers = %s\n" QUICK "local-address = 192.0.2.200\n", hp(&srv.addr));
-    m = get_udp(pm, RTCPT_SIP);
-    CU_ASSERT_EQUAL(m.hr, RTC_E_PORT_MAPPING_FAILED);
-    CU_ASSERT_NSTRING_EQUAL(last_error(pm), "cannot bind UDP 192.0.2.200", 27);
-    release_pm(pm);
+    if (rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &nowhere, NULL) == RTCPM_SOCK_OK)
+    {
+        printf("\n    SKIPPED (local-address 192.0.2.200): this socket layer binds an address the host lacks");
+        rtcpm_socket_close(s);
+    }
+    else
+    {
+        pm = pm_ini("[stun]\nservers = %s\n" QUICK "local-address = 192.0.2.200\n", hp(&srv.addr));
+        m = get_udp(pm, RTCPT_SIP);
+        CU_ASSERT_EQUAL(m.hr, RTC_E_PORT_MAPPING_FAILED);
+        CU_ASSERT_NSTRING_EQUAL(last_error(pm), "cannot bind UDP 192.0.2.200", 27);
+        release_pm(pm);
+    }
     fake_stun_stop(&srv);
 }
 

@@ -809,8 +809,10 @@ static int symmetric_check(struct stun_pm *pm, struct probe *p, const rtcpm_stun
     int rc, verdict;
 
     memset(&target, 0, sizeof(target));
+    /* RFC 5780 gives OTHER-ADDRESS another IP and port; another port alone still tells a
+     * port-dependent (the common symmetric) mapping apart */
     if (first->other_address.family == first->server.family && first->other_address.port &&
-        !rtcpm_addr_equal_host(&first->other_address, &first->server))
+        !rtcpm_addr_equal(&first->other_address, &first->server))
         target = first->other_address;
     for (i = first->server_index + 1; target.family == RTCPM_AF_NONE && i < n; i++)
         if (!rtcpm_addr_equal(&servers[i], &first->server)) target = servers[i];

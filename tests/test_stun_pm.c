@@ -384,7 +384,7 @@ static void test_config_errors(void)
 static void test_sample_config(void)
 {
     struct rtcpm_stun_pm_config cfg;
-    char storage[2 * (1024 + 1)], err[300], *text;
+    char storage[RTCPM_STUN_PM_CONFIG_STORAGE], err[300], *text;
     IRTCPortManager3 *pm = NULL;
     FILE *f = fopen(RTCPM_SAMPLES_DIR "/stun.ini", "rb");
     long len;
@@ -1085,7 +1085,7 @@ static int bind_is_honest(struct fake_stun_server *srv, const char *host)
     honest = rtcpm_stun_binding(s, &srv->addr, NULL, &res) == RTCPM_STUN_OK &&
              rtcpm_addr_equal(&res.mapped, &res.local);
     rtcpm_socket_close(s);
-    if (!honest) printf("\n    SKIPPED (local-address %s): this socket layer binds it but sends from elsewhere", host);
+    if (!honest) printf("\n    SKIPPED (local-address %s): this socket layer binds it but sends from elsewhere\n", host);
     return honest;
 }
 
@@ -1116,7 +1116,7 @@ static void test_local_address(void)
     /* an address this host does not have: FAILED, with the bind error */
     if (rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &nowhere, NULL) == RTCPM_SOCK_OK)
     {
-        printf("\n    SKIPPED (local-address 192.0.2.200): this socket layer binds an address the host lacks");
+        printf("\n    SKIPPED (local-address 192.0.2.200): this socket layer binds an address the host lacks\n");
         rtcpm_socket_close(s);
     }
     else

@@ -171,8 +171,9 @@ HRESULT rtcpm_stun_pm_create_from_file(const char *path, IRTCPortManager3 **out,
 /* The same from INI text; name_for_errors (NULL: "<string>") prefixes the messages. */
 HRESULT rtcpm_stun_pm_create_from_string(const char *text, const char *name_for_errors, IRTCPortManager3 **out,
                                          char *err, size_t errlen);
-/* Only parses INI text into *cfg (strings point into storage, of storage_len bytes, which
- * must outlive cfg; 2 * RTCPM_INI_LINE_MAX suffices): for tools and the fuzz target. */
+/* Only parses INI text into *cfg (its strings point into storage, of storage_len >=
+ * RTCPM_STUN_PM_CONFIG_STORAGE bytes, which must outlive cfg): for tools and the fuzz target. */
+#define RTCPM_STUN_PM_CONFIG_STORAGE 2050
 HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *name_for_errors,
                                    struct rtcpm_stun_pm_config *cfg, char *storage, size_t storage_len, char *err,
                                    size_t errlen);

@@ -12,6 +12,9 @@
 #include "pm/config.h"
 #include "net/stun_client.h"
 
+/* two strings (servers, local addresses) of at most one line each */
+_Static_assert(RTCPM_STUN_PM_CONFIG_STORAGE >= 2 * (RTCPM_INI_LINE_MAX + 1), "config storage too small");
+
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -524,10 +527,10 @@ HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *nam
     if (!text || !cfg || !storage) return E_POINTER;
     if (!name) name = "<string>";
     rtcpm_stun_pm_config_init(cfg);
-    if (storage_len < 2 * (RTCPM_INI_LINE_MAX + 1))
+    if (storage_len < RTCPM_STUN_PM_CONFIG_STORAGE)
     {
         set_err(err, errlen, "%s: storage of %lu bytes, need %d", name, (unsigned long)storage_len,
-                2 * (RTCPM_INI_LINE_MAX + 1));
+                RTCPM_STUN_PM_CONFIG_STORAGE);
         return E_INVALIDARG;
     }
     memset(&l, 0, sizeof(l));
@@ -588,7 +591,7 @@ static HRESULT create_from_text(const char *text, size_t len, const char *name, 
                                 size_t errlen)
 {
     struct rtcpm_stun_pm_config *cfg = malloc(sizeof(*cfg));
-    size_t storage_len = 2 * (RTCPM_INI_LINE_MAX + 1);
+    size_t storage_len = RTCPM_STUN_PM_CONFIG_STORAGE;
     char *storage = malloc(storage_len);
     HRESULT hr;
 

@@ -19,7 +19,7 @@
 #include "pm/stun_pm.h"
 #include "pm/config.h"
 
-#define STORAGE (2 * (RTCPM_INI_LINE_MAX + 1))
+#define STORAGE RTCPM_STUN_PM_CONFIG_STORAGE
 
 static const char *flag(LONG v) { return v ? "on" : "off"; }
 

@@ -15,9 +15,9 @@
 #  1. GetMappingEx(SIP, UDP): internal = the loopback address, external = internal exactly
 #     (address AND port) — coturn is an independent implementation, a wrong codec/port
 #     shows up here.
-#  2. IPv4: the port manager's symmetric check ran against coturn's OTHER-ADDRESS and both
-#     of coturn's addresses saw the mapping's port ("endpoint-independent mapping (127.0.0.1:P
-#     and 127.0.0.2:P+1 saw port X)"); IPv6 (one address): "not checked".
+#  2. The port manager's symmetric check ran against coturn's OTHER-ADDRESS (IPv4: the second
+#     address, port + 1; IPv6, one address: [::1], port + 1) and both saw the mapping's port
+#     ("endpoint-independent mapping (127.0.0.1:P and 127.0.0.2:P+1 saw port X)").
 #  3. coturn's own client from the very same endpoint: turnutils_natdiscovery binds the
 #     mapping's internal address:port (free again once the program exited) and must be told
 #     the same reflexive address and port; for IPv4 it must also find "Endpoint Independent
@@ -141,14 +141,13 @@ check_family() { # host
     [ "${internal%:*}" = "$(hostport "$host" 0 | sed 's/:0$//')" ] || fail "internal address $internal is not on $host"
     [ "$external" = "$internal" ] || fail "external $external != internal $internal (no NAT on loopback)"
     checks=$((checks + 1))
-    if [ "$host" = 127.0.0.1 ]; then
-        local want="nat 127.0.0.1: external 127.0.0.1, endpoint-independent mapping (127.0.0.1:$port and 127.0.0.2:$((port + 1)) saw port $(port_of "$internal"))"
-        grep -qF "$want" <<<"$out" || fail "no symmetric check against coturn's OTHER-ADDRESS: want '$want' in: $out"
-        note "UDP $server: checked against OTHER-ADDRESS 127.0.0.2:$((port + 1)): endpoint-independent"
-    else
-        grep -qF "nat $host: external $host, mapping behaviour not checked" <<<"$out" ||
-            fail "IPv6 has one coturn address: want 'not checked' in: $out"
-    fi
+    # coturn's OTHER-ADDRESS: the second IPv4 address, port + 1; for IPv6 (one address) the
+    # same address, port + 1 — the port manager asks it too
+    local alt
+    if [ "$host" = 127.0.0.1 ]; then alt=127.0.0.2:$((port + 1)); else alt=$(hostport "$host" $((port + 1))); fi
+    local want="nat $host: external $host, endpoint-independent mapping ($server and $alt saw port $(port_of "$internal"))"
+    grep -qF "$want" <<<"$out" || fail "no symmetric check against coturn's OTHER-ADDRESS: want '$want' in: $out"
+    note "UDP $server: checked against OTHER-ADDRESS $alt: endpoint-independent"
     checks=$((checks + 1))
 
     # 3. coturn's own client from the very same endpoint

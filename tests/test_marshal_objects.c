@@ -600,6 +600,27 @@ static void test_profile_drives_sta_port_manager(void)
     }
     CU_ASSERT_PTR_NOT_NULL(GetModuleHandleW(RTCPM_W("rtcpm_ps.dll")));
 
+    /* a session without a port manager of its own uses the profile's: placed from the MTA,
+     * hung up from the other STA, all of it in the port manager's STA */
+    {
+        IRTCSessionPortManagement *session = NULL;
+        CU_ASSERT_EQUAL_FATAL(
+            rtcpm_host_create_session(client, profile, "sip:bob@example.net", PEER, 5060, 0, &session), S_OK);
+        recording_pm_clear_log(s.pm);
+        CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO), S_OK);
+        CU_ASSERT_EQUAL(recording_pm_last_caller(s.pm), s.token);
+        CU_ASSERT_EQUAL(run_op(&other, session, OP_SESSION_HANGUP), S_OK);
+        CU_ASSERT_EQUAL(recording_pm_last_caller(s.pm), s.token);
+        CU_ASSERT_STRING_EQUAL(recording_pm_log(s.pm),
+                               "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER
+                               "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP)" ART_ANSWER
+                               "GetMappingEx(" PEER ":0,UDP,AUDIO_RTCP)" ARC_ANSWER
+                               "ReleaseMappingEx(UDP,192.168.1.10:5001,198.51.100.7:40001)\n"
+                               "ReleaseMappingEx(UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
+                               "ReleaseMappingEx(UDP,192.168.1.10:5060,198.51.100.7:45060)\n");
+        CU_ASSERT_EQUAL(release(session), 0);
+    }
+
     /* both sides balance: the host's release leaves the STA its one reference */
     CU_ASSERT(recording_pm_refcount(s.pm) > 1); /* the host's registration */
     CU_ASSERT_EQUAL(release(profile), 0);

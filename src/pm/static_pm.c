@@ -14,6 +14,7 @@
 #include "pm/config.h"
 #include "pm/pm_common.h"
 #include "com/com.h"
+#include "com/ftm.h"
 #include "com/lock.h"
 #include "com/log.h"
 
@@ -21,6 +22,7 @@ struct static_pm
 {
     IRTCPortManager3 IRTCPortManager3_iface;
     LONG ref;
+    struct com_ftm ftm; /* thread-safe and keeps no interface pointer: crosses apartments raw */
     struct rtcpm_lock lock;
     struct static_rule *rules;
     size_t rule_count;
@@ -322,7 +324,10 @@ static HRESULT WINAPI static_pm_QueryInterface(IRTCPortManager3 *iface, REFIID r
         { &IID_IRTCPortManager2, offsetof(struct static_pm, IRTCPortManager3_iface) },
         { &IID_IRTCPortManager3, offsetof(struct static_pm, IRTCPortManager3_iface) },
     };
-    return com_query_interface(impl_from_IRTCPortManager3(iface), ifaces, ARRAY_SIZE(ifaces), riid, out);
+    struct static_pm *pm = impl_from_IRTCPortManager3(iface);
+    HRESULT hr = com_query_interface(pm, ifaces, ARRAY_SIZE(ifaces), riid, out);
+    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&pm->ftm, riid, out);
+    return hr;
 }
 
 static ULONG WINAPI static_pm_AddRef(IRTCPortManager3 *iface)
@@ -338,6 +343,7 @@ static ULONG WINAPI static_pm_Release(IRTCPortManager3 *iface)
     {
         RTCPM_TRACE(RTCPM_LOG_PM, "%p destroyed, %lu live mapping(s) dropped", (void *)pm,
                     (unsigned long)rtcpm_mapping_table_count(pm->table));
+        com_ftm_release(&pm->ftm);
         rtcpm_mapping_table_destroy(pm->table);
         rtcpm_lock_destroy(&pm->lock);
         free(pm->rules);
@@ -440,6 +446,7 @@ static const IRTCPortManager3Vtbl static_pm_vtbl = {
 HRESULT rtcpm_static_pm_create(IRTCPortManager3 **out)
 {
     struct static_pm *pm;
+    HRESULT hr;
 
     if (!out) return E_POINTER;
     *out = NULL;
@@ -451,6 +458,12 @@ HRESULT rtcpm_static_pm_create(IRTCPortManager3 **out)
     }
     pm->IRTCPortManager3_iface.lpVtbl = &static_pm_vtbl;
     pm->ref = 1;
+    if (FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->IRTCPortManager3_iface)))
+    {
+        rtcpm_mapping_table_destroy(pm->table);
+        free(pm);
+        return hr;
+    }
     rtcpm_lock_init(&pm->lock);
     com_object_created();
     RTCPM_TRACE(RTCPM_LOG_PM, "%p created", (void *)pm);

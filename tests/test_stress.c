@@ -277,7 +277,7 @@ static void test_stress(void)
     struct worker w[MAPPERS + 5];
     test_thread *t[MAPPERS + 5];
     int (*fn[MAPPERS + 5])(void *);
-    ULONG refs_before[5];
+    ULONG refs_before[6];
     LONG objects = rtcpm_live_objects();
     char err[256];
     int i, n = 0;
@@ -303,6 +303,7 @@ static void test_stress(void)
     refs_before[2] = refs(s.client);
     refs_before[3] = refs(s.profile);
     refs_before[4] = refs(s.session);
+    refs_before[5] = refs(s.pm_b_static);
 
     for (i = 0; i < MAPPERS; i++) fn[n++] = mapper;
     fn[n++] = registrar;
@@ -350,6 +351,7 @@ static void test_stress(void)
     CU_ASSERT_EQUAL(refs(s.client), refs_before[2]);
     CU_ASSERT_EQUAL(refs(s.profile), refs_before[3]);
     CU_ASSERT_EQUAL(refs(s.session), refs_before[4]);
+    CU_ASSERT_EQUAL(refs(s.pm_b_static), refs_before[5]);
 
     CU_ASSERT_EQUAL(s.session->lpVtbl->Release(s.session), 0);
     CU_ASSERT_EQUAL(s.profile->lpVtbl->Release(s.profile), 0);

@@ -239,16 +239,16 @@ static int next_line(const char *buf, size_t len, size_t pos, struct span *line,
     return 0;
 }
 
-/* Parses up to max_digits decimal digits as the whole span; 0 on anything else. */
-static int span_number(struct span s, size_t max_digits, unsigned long *out)
+/* Parses up to max_digits (<= 19) decimal digits as the whole span; 0 on anything else. */
+static int span_number(struct span s, size_t max_digits, unsigned long long *out)
 {
-    unsigned long v = 0;
+    unsigned long long v = 0;
     size_t i;
     if (!s.n || s.n > max_digits) return 0;
     for (i = 0; i < s.n; i++)
     {
         if (s.p[i] < '0' || s.p[i] > '9') return 0;
-        v = v * 10 + (unsigned long)(s.p[i] - '0');
+        v = v * 10 + (unsigned long long)(s.p[i] - '0');
     }
     *out = v;
     return 1;
@@ -373,7 +373,7 @@ static int parse_via(struct span v, struct sip_response *out)
 static int parse_cseq(struct span v, struct sip_response *out)
 {
     struct span num, method;
-    unsigned long n;
+    unsigned long long n;
     size_t i;
     v = trim(v);
     for (i = 0; i < v.n && !is_wsp(v.p[i]); i++) {}
@@ -382,18 +382,18 @@ static int parse_cseq(struct span v, struct sip_response *out)
     method.p = v.p + i;
     method.n = v.n - i;
     method = trim(method);
-    if (!span_number(num, 10, &n) || n > 0xffffffffUL || !method.n) return SIP_MSG_E_CSEQ;
+    if (!span_number(num, 10, &n) || n > 0xffffffffULL || !method.n) return SIP_MSG_E_CSEQ;
     for (i = 0; i < method.n; i++)
         if (!is_token_char(method.p[i])) return SIP_MSG_E_CSEQ;
     if (!copy_span(out->cseq_method, sizeof(out->cseq_method), method)) return SIP_MSG_E_CSEQ;
-    out->cseq = n;
+    out->cseq = (unsigned long)n;
     return SIP_MSG_OK;
 }
 
 static int handle_header(struct span name, struct span value, struct seen *seen, struct sip_response *out)
 {
     struct span uri, params, tag;
-    unsigned long n;
+    unsigned long long n;
     size_t i;
     int rc;
 
@@ -447,7 +447,7 @@ static int handle_header(struct span name, struct span value, struct seen *seen,
 static int parse_status_line(struct span line, struct sip_response *out)
 {
     struct span reason;
-    unsigned long code;
+    unsigned long long code;
     size_t i;
 
     if (line.n < 8 || !span_ieq((struct span){ line.p, 8 }, "SIP/2.0 ")) return SIP_MSG_E_NOT_RESPONSE;
@@ -574,7 +574,7 @@ static int parse_sdp_address(struct span s, rtcpm_addr *out)
 
 static int parse_port(struct span s, uint16_t *port, int allow_zero)
 {
-    unsigned long v;
+    unsigned long long v;
     if (!span_number(s, 5, &v) || v > 65535 || (!v && !allow_zero)) return 0;
     *port = (uint16_t)v;
     return 1;

@@ -75,6 +75,9 @@ void nat_flow_defaults(struct nat_flow_options *o)
     o->answer_address = "198.18.0.3";
     o->answer_port = 49170;
     o->pm_version = 3;
+#ifdef RTCPM_SAMPLE_CONFIG
+    o->config = RTCPM_SAMPLE_CONFIG; /* the source tree's samples/static-nat.ini */
+#endif
     o->out = stdout;
 }
 
@@ -95,10 +98,13 @@ void nat_flow_usage(FILE *f, const char *program, const char *about)
             "  --peer ADDR         where the INVITE goes (default 198.18.0.2)\n"
             "  --peer-port N       its port (default 5060, 5061 for TLS)\n"
             "  --answer ADDR:PORT  media address/port of the callee's answer (default 198.18.0.3:49170)\n"
+            "  --config FILE       static port manager with FILE's rules (default: samples/static-nat.ini)\n"
+            "  --sample-pm         the samples' fixed-mapping port manager instead (sample_pm.c)\n"
             "  --video             audio and video call\n"
             "  --no-profile        call without registering first (RTC 1.3 style)\n"
-            "  --pm-version N      the sample port manager answers IRTCPortManager up to N (1..3)\n"
-            "  --ipv6              the sample port manager answers IPv6 addresses\n"
+            "  --profile           register first (outgoing_call_nat: the default with --sample-pm)\n"
+            "  --pm-version N      --sample-pm answers IRTCPortManager up to N (1..3)\n"
+            "  --ipv6              --sample-pm answers IPv6 addresses\n"
             "  --help              this text\n",
             program, about);
 }
@@ -127,11 +133,14 @@ int nat_flow_parse_args(struct nat_flow_options *o, int argc, char **argv, const
             return 1;
         }
         if (!strcmp(a, "--video")) { o->video = 1; continue; }
-        if (!strcmp(a, "--no-profile")) { o->no_profile = 1; continue; }
+        if (!strcmp(a, "--no-profile")) { o->no_profile = 1; o->profile_given = 1; continue; }
+        if (!strcmp(a, "--profile")) { o->no_profile = 0; o->profile_given = 1; continue; }
+        if (!strcmp(a, "--sample-pm")) { o->config = NULL; continue; }
         if (!strcmp(a, "--ipv6")) { o->ipv6 = 1; continue; }
         if (!v) goto bad;
         i++;
         if (!strcmp(a, "--local")) o->local_address = v;
+        else if (!strcmp(a, "--config")) o->config = v;
         else if (!strcmp(a, "--user")) o->user_uri = v;
         else if (!strcmp(a, "--registrar")) o->registrar = v;
         else if (!strcmp(a, "--registrar-port") && parse_long(v, 1, 65535, &n)) o->registrar_port = n;

@@ -61,8 +61,11 @@ struct nat_flow_options
     LONG peer_port;             /* 0 = default */
     int video;                  /* audio + video call */
     int no_profile;             /* call without a registered profile (RTC 1.3 style) */
+    int profile_given;          /* --profile or --no-profile was on the command line */
     const char *answer_address; /* the media address the callee's answer names (re-target) */
     LONG answer_port;           /* its audio RTP port (video: + 2) */
+    const char *config;         /* static port manager config (--config); NULL = the fixed
+                                   sample_pm (--sample-pm). Default: samples/static-nat.ini */
     int pm_version;             /* for programs that make a sample port manager: 1..3 */
     int ipv6;                   /* for programs that make a sample port manager: IPv6 addresses */
     FILE *out;                  /* where everything is printed */

@@ -27,6 +27,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 die() { echo "demo_cli: FAIL: $*" >&2; exit 1; }
 
 [ -f "$program" ] || die "no such program: $program"
+rm -rf "$workdir"
 mkdir -p "$workdir"
 out=$workdir/out.txt err=$workdir/err.txt
 pids=()
@@ -126,6 +127,7 @@ has_re "and says nothing was sent" "$err" 'nothing was sent'
 has_re "the SIP mapping was released again" "$out" 'ReleaseMappingEx\(UDP, internal 127\.0\.0\.1:5060, external 127\.0\.0\.1:15070\) -> S_OK'
 
 held=$(free_port)
+rm -f "$workdir/held.ready"
 "$python" -c 'import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
 open(sys.argv[2], "w").close(); time.sleep(30)' "$held" "$workdir/held.ready" &

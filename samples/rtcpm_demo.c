@@ -31,8 +31,7 @@ struct demo_options
 {
     enum command cmd;
     const char *config;             /* --config FILE */
-    const char *stun;               /* --stun HOST[:PORT] */
-    rtcpm_addr stun_server;
+    const char *stun;               /* --stun HOST[:PORT][,HOST[:PORT]...] */
     struct static_map maps[5];      /* --static-map, one per port type */
     int nmaps;
     const char *server_text;        /* --registrar / --peer as given */
@@ -40,6 +39,7 @@ struct demo_options
     int have_server;
     const char *local;              /* --local ADDR */
     LONG local_port, rtp_port;
+    int local_port_given, rtp_port_given;
     const char *user, *to;
     int video, show_sip;
     struct sip_ua_timers timers;
@@ -76,15 +76,17 @@ static void usage(FILE *f, enum command cmd)
             "  --static-map T=IP:PORT static port manager: the internal port of T is forwarded from\n"
             "                         IP:PORT (repeat per T). T = sip (internal port --local-port),\n"
             "                         rtp, rtcp, video-rtp, video-rtcp (--rtp-port, +1, +2, +3)\n"
-            "  --stun HOST[:PORT]     STUN port manager asking that server (default port 3478)\n"
+            "  --stun HOST[:PORT]     STUN port manager asking that server (default port 3478; a\n"
+            "                         comma-separated list is tried in order); ports: the OS\n"
+            "                         picks them, or --local-port / --rtp-port\n"
             "Network (without it nothing is sent: only the port manager's answers are shown):\n"
             "  --registrar HOST[:PORT]  register: the registrar (IP literal, default port 5060)\n"
             "  --peer HOST[:PORT]       call: the called party or its proxy (default port 5060)\n"
             "Client:\n"
             "  --local ADDR           the client's own address (default: the source address of the\n"
             "                         route to the registrar/peer; 192.168.1.10 without one)\n"
-            "  --local-port N         internal SIP port for --static-map (default 5060)\n"
-            "  --rtp-port N           internal RTP port for --static-map (default 30000)\n"
+            "  --local-port N         internal SIP port (--static-map: default 5060)\n"
+            "  --rtp-port N           internal RTP port, RTCP N+1 (--static-map: default 30000)\n"
             "  --user URI             the profile's identity (default sip:alice@example.com)\n"
             "  --to URI               call: the callee (default sip:bob@example.net)\n"
             "  --video                call: audio and video\n"
@@ -195,11 +197,7 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
         if (!v) return bad("missing value after", a);
         i++;
         if (!strcmp(a, "--config")) d->config = v;
-        else if (!strcmp(a, "--stun"))
-        {
-            if (!parse_hostport(v, 3478, &d->stun_server)) return bad("--stun wants HOST[:PORT] (an IP literal)", v);
-            d->stun = v;
-        }
+        else if (!strcmp(a, "--stun")) d->stun = v; /* the STUN port manager checks the list */
         else if (!strcmp(a, "--static-map"))
         {
             if (d->nmaps == 5 || parse_static_map(d, v)) return d->nmaps == 5 ? bad("too many --static-map", v) : -1;
@@ -224,11 +222,13 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
         {
             if (!parse_number(v, 1, 65535, &n)) return bad("--local-port wants 1..65535", v);
             d->local_port = (LONG)n;
+            d->local_port_given = 1;
         }
         else if (!strcmp(a, "--rtp-port"))
         {
             if (!parse_number(v, 1, 65532, &n)) return bad("--rtp-port wants 1..65532", v);
             d->rtp_port = (LONG)n;
+            d->rtp_port_given = 1;
         }
         else if (!strcmp(a, "--user")) d->user = v;
         else if (!strcmp(a, "--to")) d->to = v;
@@ -320,6 +320,54 @@ static int make_static_pm(const struct demo_options *d, const rtcpm_addr *local,
     return 0;
 }
 
+static void stun_reason(void *ctx, char *buf, size_t len)
+{
+    rtcpm_stun_pm_last_error(ctx, buf, len);
+}
+
+/* The STUN port manager of --stun; exit code or 0. --local, --local-port and --rtp-port
+ * become its local address and port ranges. */
+static int make_stun_pm(const struct demo_options *d, IRTCPortManager3 **out)
+{
+    struct rtcpm_stun_pm_config cfg;
+    char err[512] = "", name[11];
+    HRESULT hr;
+
+    rtcpm_stun_pm_config_init(&cfg);
+    cfg.servers = d->stun;
+    cfg.local_addresses = d->local;
+    if (d->local_port_given)
+    {
+        struct rtcpm_stun_pm_range *r = &cfg.ranges[cfg.range_count++];
+        r->port_type = RTCPT_SIP;
+        r->first = d->local_port;
+    }
+    if (d->rtp_port_given && d->rtp_port % 2)
+    {
+        fprintf(stderr, "rtcpm-demo: --rtp-port %ld: the STUN port manager puts RTP on an even port\n",
+                (long)d->rtp_port);
+        return DEMO_EXIT_USAGE;
+    }
+    if (d->rtp_port_given)
+    {
+        /* RTP on the (even) --rtp-port, RTCP on the next: the STUN PM pairs them */
+        struct rtcpm_stun_pm_range *r = &cfg.ranges[cfg.range_count++];
+        r->port_type = RTCPT_AUDIO_RTP;
+        r->first = d->rtp_port;
+        r->last = d->rtp_port + 1;
+        r = &cfg.ranges[cfg.range_count++];
+        r->port_type = RTCPT_VIDEO_RTP;
+        r->first = d->rtp_port + 2;
+        r->last = d->rtp_port + 3;
+    }
+    if (FAILED(hr = rtcpm_stun_pm_create_ex(&cfg, out, err, sizeof(err))))
+    {
+        fprintf(stderr, "rtcpm-demo: --stun %s: %s\n", d->stun, err[0] ? err : rtcpm_hresult_name(hr, name));
+        return hr == E_INVALIDARG ? DEMO_EXIT_USAGE : DEMO_EXIT_INTERNAL;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct demo_options d;
@@ -329,7 +377,7 @@ int main(int argc, char **argv)
     IRTCPortManager3 *pm3 = NULL;
     IRTCPortManager *pm = NULL;
     char local_text[RTCPM_ADDR_TEXT_SIZE], server_text[RTCPM_ADDR_TEXT_SIZE], e[128];
-    rtcpm_addr local;
+    rtcpm_addr local, stun_server;
     int r, code;
 
     r = parse_args(argc, argv, &d);
@@ -339,13 +387,16 @@ int main(int argc, char **argv)
     if (d.local) rtcpm_addr_parse(d.local, strlen(d.local), &local);
     else if (d.have_server)
     {
-        int err = 0, rc = rtcpm_socket_route_source(&d.server, &local, &err);
+        int err = 0, rc = rtcpm_route_local_addr(&d.server, &local, &err);
         if (rc != RTCPM_SOCK_OK)
         {
             fprintf(stderr, "rtcpm-demo: no route to %s: %s\n", d.server_text, rtcpm_os_error_text(err, e, sizeof(e)));
             return DEMO_EXIT_NO_ANSWER;
         }
     }
+    else if (d.stun && rtcpm_addr_parse_hostport(d.stun, strcspn(d.stun, ","), &stun_server, 3478) == RTCPM_ADDR_OK &&
+             rtcpm_route_local_addr(&stun_server, &local, NULL) == RTCPM_SOCK_OK)
+        ; /* print only with --stun: the address the STUN port manager finds too */
     else rtcpm_addr_parse("192.168.1.10", 12, &local);
     rtcpm_addr_format(&local, local_text, sizeof(local_text));
 
@@ -362,18 +413,20 @@ int main(int argc, char **argv)
 
     if (d.stun)
     {
-        /* rtcpm_stun_pm_create (rtcpm/stun_pm.h) is not part of this build yet: say so rather
-         * than pretend a mapping. */
-        fprintf(stderr, "rtcpm-demo: %s: port mapping failed: --stun %s: the STUN port manager is not available "
-                        "in this build\n", net.command, d.stun);
-        return DEMO_EXIT_MAPPING;
+        if ((code = make_stun_pm(&d, &pm3))) return code;
+        net.pm_reason = stun_reason;
+        net.pm_reason_ctx = pm3;
     }
-    if ((code = make_static_pm(&d, &local, &pm3))) return code;
-    net.pm_reason = static_reason;
+    else
+    {
+        if ((code = make_static_pm(&d, &local, &pm3))) return code;
+        net.pm_reason = static_reason;
+    }
     IRTCPortManager3_QueryInterface(pm3, &IID_IRTCPortManager, (void **)&pm);
 
-    printf("rtcpm-demo %s: static port manager (%s%s), local address %s, %s%s\n\n", net.command,
-           d.config ? "--config " : "--static-map", d.config ? d.config : "", local_text,
+    printf("rtcpm-demo %s: %s port manager (%s%s), local address %s, %s%s\n\n", net.command,
+           d.stun ? "STUN" : "static", d.stun ? "--stun " : d.config ? "--config " : "--static-map",
+           d.stun ? d.stun : d.config ? d.config : "", local_text,
            d.have_server ? (d.cmd == CMD_REGISTER ? "registrar " : "peer ") : "print only (no ",
            d.have_server ? d.server_text : (d.cmd == CMD_REGISTER ? "--registrar)" : "--peer)"));
     fflush(stdout);

@@ -530,36 +530,6 @@ int rtcpm_socket_local_addr(rtcpm_socket *s, rtcpm_addr *out)
     return rtcpm_addr_from_sockaddr(&sa, out);
 }
 
-int rtcpm_socket_route_source(const rtcpm_addr *to, rtcpm_addr *local, int *os_error)
-{
-    int dummy;
-    if (!os_error)
-        os_error = &dummy;
-    *os_error = 0;
-    if (local)
-        memset(local, 0, sizeof *local);
-    rtcpm_sockaddr sa;
-    if (!to || !local || rtcpm_addr_to_sockaddr(to, &sa) != RTCPM_SOCK_OK || !to->port)
-        return RTCPM_SOCK_E_INVALID_ARG;
-    rtcpm_addr any;
-    memset(&any, 0, sizeof any);
-    any.family = to->family;
-    rtcpm_socket *s;
-    int rc = rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &any, os_error);
-    if (rc != RTCPM_SOCK_OK)
-        return rc;
-    /* A UDP connect only picks the route and source address: it returns at once. */
-    if (connect(s->fd, (const struct sockaddr *)sa.u.bytes, (os_socklen)sa.len) != 0)
-        rc = fail(s, os_last_error());
-    else if ((rc = rtcpm_socket_local_addr(s, local)) == RTCPM_SOCK_OK)
-        local->port = 0;
-    *os_error = s->os_error;
-    rtcpm_socket_close(s);
-    if (rc != RTCPM_SOCK_OK)
-        memset(local, 0, sizeof *local);
-    return rc;
-}
-
 enum rtcpm_addr_family rtcpm_socket_family(const rtcpm_socket *s)
 {
     return s ? s->family : RTCPM_AF_NONE;

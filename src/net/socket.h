@@ -106,11 +106,6 @@ int rtcpm_socket_accept(rtcpm_socket *s, rtcpm_socket **out, rtcpm_addr *peer, i
 int rtcpm_socket_send_all(rtcpm_socket *s, const void *buf, size_t len, int timeout_ms);
 int rtcpm_socket_recv_exact(rtcpm_socket *s, void *buf, size_t len, int timeout_ms);
 
-/* The local address the OS would send from to reach `to` (its routing decision: a UDP
- * socket is connected to `to` and asked for its name; nothing is sent). *local gets that
- * address with port 0. Returns 0 or a negative rtcpm_sock_error (UNREACHABLE: no route). */
-int rtcpm_socket_route_source(const rtcpm_addr *to, rtcpm_addr *local, int *os_error);
-
 /* "RTCPM_SOCK_E_TIMEOUT" etc.; "RTCPM_SOCK_E_?" outside the enum. */
 const char *rtcpm_sock_error_name(int err);
 /* The OS's text for an OS error number ("Connection refused"), always NUL-terminated,

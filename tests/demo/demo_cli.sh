@@ -74,7 +74,8 @@ has_re "call --help names exit code 3" "$out" '3 port mapping failed'
 for args in "" "bogus" "register --bogus" "register" "register --config x --static-map sip=192.0.2.1:5060" \
             "register --config x --peer 192.0.2.1" "call --config x --registrar 192.0.2.1" \
             "register --config x --registrar example.com" "call --static-map voice=192.0.2.1:5" \
-            "call --static-map sip=192.0.2.1" "register --config x --video" "register --config x --local-port 0"; do
+            "call --static-map sip=192.0.2.1" "register --config x --video" "register --config x --local-port 0" \
+            "register --stun 1.2.3" "call --stun 127.0.0.1:9 --rtp-port 7079" "call --stun 127.0.0.1 --config x"; do
     # shellcheck disable=SC2086
     demo $args
     expect_rc "usage error '${args:-(no arguments)}'" 64

@@ -33,6 +33,18 @@ const char *driver_port_type_name(RTC_PORT_TYPE type)
     return "?";
 }
 
+void driver_mapping_describe(const struct driver_mapping *m, struct rtcpm_host_mapping *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->type = m->type;
+    out->transport = m->transport;
+    /* canonical text cannot overflow 64 bytes (RTCPM_ADDR_TEXT_SIZE is 51) */
+    rtcpm_addr_format(&m->internal, out->internal_address, sizeof(out->internal_address));
+    rtcpm_addr_format(&m->external, out->external_address, sizeof(out->external_address));
+    out->internal_port = m->internal_port;
+    out->external_port = m->external_port;
+}
+
 void driver_pm_open(IRTCPortManager *pm, struct driver_pm *out)
 {
     memset(out, 0, sizeof(*out));

@@ -298,3 +298,21 @@ HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *iface, char *buf, 
     rtcpm_lock_release(&profile->lock);
     return hr;
 }
+
+HRESULT rtcpm_host_profile_mapping(IRTCProfilePortManagement *iface, struct rtcpm_host_mapping *out)
+{
+    struct host_profile *profile;
+    const struct driver_mapping *sip;
+    HRESULT hr = S_OK;
+
+    if (!iface || !out) return E_POINTER;
+    memset(out, 0, sizeof(*out));
+    if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
+    rtcpm_lock_acquire(&profile->lock);
+    if (profile->state != PROFILE_ENABLED || !(sip = driver_set_find(&profile->registration, RTCPT_SIP)))
+        hr = E_UNEXPECTED;
+    else
+        driver_mapping_describe(sip, out);
+    rtcpm_lock_release(&profile->lock);
+    return hr;
+}

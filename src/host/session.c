@@ -440,3 +440,21 @@ HRESULT rtcpm_host_session_pm_level(IRTCSessionPortManagement *iface, LONG *leve
     rtcpm_lock_release(&session->lock);
     return hr;
 }
+
+HRESULT rtcpm_host_session_mapping(IRTCSessionPortManagement *iface, RTC_PORT_TYPE type,
+                                   struct rtcpm_host_mapping *out)
+{
+    struct host_session *session;
+    const struct driver_mapping *m;
+    HRESULT hr = S_OK;
+
+    if (!iface || !out) return E_POINTER;
+    memset(out, 0, sizeof(*out));
+    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    rtcpm_lock_acquire(&session->lock);
+    if (!call_is_up(session)) hr = RTC_E_INVALID_SESSION_STATE;
+    else if (!(m = driver_set_find(&session->call, type))) hr = E_INVALIDARG;
+    else driver_mapping_describe(m, out);
+    rtcpm_lock_release(&session->lock);
+    return hr;
+}

@@ -37,6 +37,8 @@ struct rtcpm_mapping
     int64_t created;     /* seconds since the Unix epoch; 0 at insert = "now" */
     uint8_t port_type;   /* RTC_PORT_TYPE: RTCPT_AUDIO_RTP .. RTCPT_SIP */
     uint8_t transport;   /* one of RTCTR_UDP, RTCTR_TCP, RTCTR_TLS */
+    uint16_t owner;      /* the port manager's own tag, kept as is (static PM: the rule's index);
+                            sits in what was padding, so the struct did not grow */
 };
 
 enum rtcpm_mapping_table_result

@@ -117,8 +117,10 @@ void bench_row_stun(void);     /* 6 */
 void bench_row_marshal(void);  /* 7 (Windows targets) */
 
 /* Callgrind mode: runs one kernel `iterations` times and nothing else (scripts/bench.sh
- * counts its instructions with --toggle-collect). 0, or -1 for an unknown kernel. */
+ * counts its instructions with --toggle-collect). 0, 1 when a call failed, -1 for an unknown
+ * kernel. */
 int bench_callgrind_pm(const char *kernel, unsigned long size, uint64_t iterations);
 int bench_callgrind_bstr(const char *kernel, uint64_t iterations);
+int bench_callgrind_host(const char *kernel, uint64_t iterations);
 
 #endif /* RTCPM_TESTS_BENCH_H */

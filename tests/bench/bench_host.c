@@ -70,11 +70,10 @@ BENCH_NOINLINE void bench_kernel_host_pm_only(void *ctx, uint64_t n)
     }
 }
 
-void bench_row_host(void)
+static void host_open(struct host_ctx *c_)
 {
     struct host_ctx c;
     struct rtcpm_static_rule r;
-    struct bench_side a = { 0 }, b = { 0 };
 
     memset(&c, 0, sizeof(c));
     memset(&r, 0, sizeof(r));
@@ -99,6 +98,25 @@ void bench_row_host(void)
     }
     c.registrar = SysAllocString(RTCPM_W("198.18.0.1"));
     c.peer = SysAllocString(RTCPM_W("203.0.113.5"));
+    *c_ = c;
+}
+
+static void host_close(struct host_ctx *c)
+{
+    if (c->session) c->session->lpVtbl->Release(c->session);
+    if (c->profile) c->profile->lpVtbl->Release(c->profile);
+    if (c->client) c->client->lpVtbl->Release(c->client);
+    if (c->pm) c->pm->lpVtbl->Release(c->pm);
+    SysFreeString(c->registrar);
+    SysFreeString(c->peer);
+}
+
+void bench_row_host(void)
+{
+    struct host_ctx c;
+    struct bench_side a = { 0 }, b = { 0 };
+
+    host_open(&c);
     if (!bench_failed())
     {
         a.what = "the same 4 `GetMappingEx` + 4 `ReleaseMappingEx` straight on the PM's vtable";
@@ -109,10 +127,19 @@ void bench_row_host(void)
         bench_add_row("5", "host sequence per second, static PM: enable profile + audio call + hang up (+ disable)",
                       "/s", &a, &b, GOAL_B_GE, 100000, "B >= 100k/s");
     }
-    if (c.session) c.session->lpVtbl->Release(c.session);
-    if (c.profile) c.profile->lpVtbl->Release(c.profile);
-    if (c.client) c.client->lpVtbl->Release(c.client);
-    if (c.pm) c.pm->lpVtbl->Release(c.pm);
-    SysFreeString(c.registrar);
-    SysFreeString(c.peer);
+    host_close(&c);
+}
+
+int bench_callgrind_host(const char *kernel, uint64_t iterations)
+{
+    struct host_ctx c;
+    if (strcmp(kernel, "host") && strcmp(kernel, "host_pm_only")) return -1;
+    host_open(&c);
+    if (!bench_failed())
+    {
+        if (!strcmp(kernel, "host")) bench_kernel_host(&c, iterations);
+        else bench_kernel_host_pm_only(&c, iterations);
+    }
+    host_close(&c);
+    return bench_failed();
 }

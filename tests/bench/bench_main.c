@@ -10,7 +10,7 @@
  * bench, which checks that every value is finite and positive; goals are only reported).
  * --callgrind: runs one kernel K times and nothing else, for valgrind --tool=callgrind
  * --toggle-collect=bench_kernel_KERNEL: c, vtable (rows 1 and 3; --size = live mappings),
- * bstr, malloc (row 2).
+ * bstr, malloc (row 2), host, host_pm_only (row 5).
  * Exit status: 0; 1 when a call failed or a value is not finite and positive; 2 usage.
  */
 #include <stdio.h>
@@ -22,7 +22,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: rtcpm_bench [--short] [--rows 1,2,...] [--csv FILE] [--reps N] [--sample-ms MS]\n"
                     "                   [--stun-server HOST:PORT --stunclient PATH --rtcpm-stun PATH]\n"
-                    "       rtcpm_bench --callgrind c|vtable|bstr|malloc [--size N] --iterations K\n");
+                    "       rtcpm_bench --callgrind c|vtable|bstr|malloc|host|host_pm_only [--size N] --iterations K\n");
     return 2;
 }
 
@@ -83,6 +83,7 @@ int main(int argc, char **argv)
         if (!iterations) return usage();
         r = bench_callgrind_pm(callgrind, size, iterations);
         if (r < 0) r = bench_callgrind_bstr(callgrind, iterations);
+        if (r < 0) r = bench_callgrind_host(callgrind, iterations);
         if (r < 0) return usage();
         return r ? 1 : 0;
     }

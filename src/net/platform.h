@@ -23,6 +23,11 @@ extern "C" {
 uint64_t rtcpm_clock_ms(void);
 uint64_t rtcpm_clock_us(void);
 
+/* Seconds since the Unix epoch (wall clock), what time(NULL) gives, but cheap everywhere:
+ * under Wine, msvcrt's time() asks wineserver for the time zone on every call (~20 us);
+ * GetSystemTimeAsFileTime reads shared memory. */
+int64_t rtcpm_clock_epoch_s(void);
+
 /* Fills buf with len random bytes from the OS. Returns 0, or -1 when the OS source failed
  * (buf is then zeroed: never use a half-filled ID). */
 int rtcpm_random_bytes(void *buf, size_t len);

@@ -7,9 +7,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "mapping_table.h"
 #include "com/lock.h"
+#include "net/platform.h"
 #include "rtcpm/rtcpm.h"
 
 /* Fixed seeds: reproducible layouts for benchmarks; keys are our own endpoints, which a
@@ -204,7 +204,7 @@ int rtcpm_mapping_table_insert(struct rtcpm_mapping_table *t, const struct rtcpm
     if ((r = reserve_one(t)) != RTCPM_MT_OK) goto out;
     pos = t->count++;
     t->items[pos] = *m;
-    if (!t->items[pos].created) t->items[pos].created = (int64_t)time(NULL);
+    if (!t->items[pos].created) t->items[pos].created = rtcpm_clock_epoch_s();
     index_put(t->index[SIDE_INTERNAL], t->mask, home_of(t, SIDE_INTERNAL, pos), pos);
     if (indexed(m, SIDE_EXTERNAL))
         index_put(t->index[SIDE_EXTERNAL], t->mask, home_of(t, SIDE_EXTERNAL, pos), pos);

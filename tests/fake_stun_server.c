@@ -38,12 +38,43 @@ static uint16_t success_type(void)
     return stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_SUCCESS);
 }
 
+/* What the server reports for a request from `client`: its source, or the emulated NAT's. */
+static rtcpm_addr reported(const struct fake_stun_options *opt, const rtcpm_addr *client)
+{
+    rtcpm_addr a = opt->mapped_addr.family != RTCPM_AF_NONE ? opt->mapped_addr : *client;
+    int port = ((int)client->port + opt->mapped_port_offset) % 65536;
+    if (port < 0)
+        port += 65536;
+    a.port = (uint16_t)(port ? port : 1);
+    return a;
+}
+
 /* The right answer, as a good RFC 5389 server gives it (MAPPED-ADDRESS for a classic
- * request, RFC 5389 section 12). */
+ * request, RFC 5389 section 12), with OTHER-ADDRESS when configured. */
+static int good_answer_for(const struct fake_stun_options *opt, uint8_t *buf, size_t cap,
+                           const stun_txid *txid, const rtcpm_addr *client)
+{
+    rtcpm_addr mapped = reported(opt, client);
+    if (opt->other_address.family == RTCPM_AF_NONE) {
+        unsigned enc = txid->len == 16 ? STUN_ENCODE_MAPPED : STUN_ENCODE_XOR_MAPPED;
+        return stun_encode_binding_success(buf, cap, txid, &mapped, enc, "rtcpm fake", true);
+    }
+    stun_writer w;
+    stun_writer_init(&w, buf, cap, success_type(), txid);
+    stun_writer_add_software(&w, "rtcpm fake", 10);
+    if (txid->len == 16)
+        stun_writer_add_address(&w, STUN_ATTR_MAPPED_ADDRESS, &mapped);
+    else
+        stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &mapped);
+    stun_writer_add_address(&w, STUN_ATTR_OTHER_ADDRESS, &opt->other_address);
+    return stun_writer_finish(&w, true);
+}
+
+static const struct fake_stun_options plain_options; /* no NAT, no OTHER-ADDRESS */
+
 static int good_answer(uint8_t *buf, size_t cap, const stun_txid *txid, const rtcpm_addr *client)
 {
-    unsigned enc = txid->len == 16 ? STUN_ENCODE_MAPPED : STUN_ENCODE_XOR_MAPPED;
-    return stun_encode_binding_success(buf, cap, txid, client, enc, "rtcpm fake", true);
+    return good_answer_for(&plain_options, buf, cap, txid, client);
 }
 
 /* The mode's deliberate answer (for modes that have a bad one). */
@@ -155,7 +186,9 @@ static int handle(struct reply_path *p, const uint8_t *req, size_t len)
         srv->request_txid[n] = txid;
         srv->request_fingerprint[n] = m->has_fingerprint;
     }
+    rtcpm_lock_acquire(&srv->lock);
     srv->last_client = p->client;
+    rtcpm_lock_release(&srv->lock);
     free(m);
 
     uint8_t out[1024];
@@ -174,7 +207,7 @@ static int handle(struct reply_path *p, const uint8_t *req, size_t len)
             return 0;
         break;
     case FAKE_STUN_DUPLICATE:
-        out_len = good_answer(out, sizeof out, &txid, &p->client);
+        out_len = good_answer_for(opt, out, sizeof out, &txid, &p->client);
         for (unsigned i = 1; i < opt->count; i++)
             send_msg(p, out, out_len, 0);
         break;
@@ -203,7 +236,7 @@ static int handle(struct reply_path *p, const uint8_t *req, size_t len)
     case FAKE_STUN_NORMAL:
         break;
     }
-    out_len = good_answer(out, sizeof out, &txid, &p->client);
+    out_len = good_answer_for(opt, out, sizeof out, &txid, &p->client);
     send_msg(p, out, out_len, 0);
     return 0;
 }
@@ -272,6 +305,9 @@ int fake_stun_start(struct fake_stun_server *srv, const rtcpm_addr *bind_addr,
         srv->opt.transport = RTCPM_SOCK_UDP;
     srv->rng = opt->seed;
     atomic_init(&srv->stop, 0);
+    atomic_init(&srv->requests, 0);
+    atomic_init(&srv->connections, 0);
+    rtcpm_lock_init(&srv->lock);
 
     int rc = rtcpm_socket_open(&srv->sock, srv->opt.transport, bind_addr, os_error);
     if (rc == RTCPM_SOCK_OK && srv->opt.transport == RTCPM_SOCK_UDP) {
@@ -293,6 +329,15 @@ int fake_stun_start(struct fake_stun_server *srv, const rtcpm_addr *bind_addr,
         srv->sock = srv->other = NULL;
     }
     return rc;
+}
+
+rtcpm_addr fake_stun_last_client(struct fake_stun_server *srv)
+{
+    rtcpm_addr a;
+    rtcpm_lock_acquire(&srv->lock);
+    a = srv->last_client;
+    rtcpm_lock_release(&srv->lock);
+    return a;
 }
 
 void fake_stun_stop(struct fake_stun_server *srv)

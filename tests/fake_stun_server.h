@@ -7,8 +7,12 @@
  * for "answer from another source". TCP: a listener at addr that serves one connection at
  * a time with the same modes (framed messages on the stream).
  *
- * The mapped address it reports is the request's observed source, as a real server does;
- * the counters and logs may be read after fake_stun_stop (the thread has ended then).
+ * The mapped address it reports is the request's observed source, as a real server does,
+ * unless told to emulate a NAT in front of the client (mapped_addr / mapped_port_offset:
+ * what a server on the far side of that NAT would see). Deliberately bad answers always
+ * carry the true source, so a client that takes one reports a visibly different address.
+ * The request counter may be read at any time; the other counters and logs after
+ * fake_stun_stop (the thread has ended then).
  */
 #ifndef RTCPM_TESTS_FAKE_STUN_SERVER_H
 #define RTCPM_TESTS_FAKE_STUN_SERVER_H
@@ -20,6 +24,7 @@
 #include "net/socket.h"
 #include "net/stun.h"
 #include "test_thread.h"
+#include "com/lock.h"
 
 enum fake_stun_mode {
     FAKE_STUN_NORMAL,           /* SOFTWARE + XOR-MAPPED-ADDRESS + FINGERPRINT, at once */
@@ -54,6 +59,13 @@ struct fake_stun_options {
      * answer, wait delay_ms and send the right one (from the right socket). */
     bool then_right;
     enum rtcpm_sock_type transport; /* 0 = UDP */
+    /* NAT emulation for good answers: the reported address is mapped_addr (family NONE:
+     * the request's source address) with port = source port + mapped_port_offset (mod
+     * 65536, 0 skipped). Two servers with different offsets look like a symmetric NAT. */
+    rtcpm_addr mapped_addr;
+    int mapped_port_offset;
+    /* Added to good answers as RFC 5780 OTHER-ADDRESS when its family is set. */
+    rtcpm_addr other_address;
 };
 
 #define FAKE_STUN_MAX_LOG 64
@@ -63,13 +75,13 @@ struct fake_stun_server {
     rtcpm_addr other_addr;  /* UDP: the second socket */
 
     /* What it saw (read after fake_stun_stop). */
-    unsigned requests;      /* Binding requests received (answered or not) */
+    atomic_uint requests;   /* Binding requests received (answered or not); any time */
     unsigned answers;       /* messages sent */
-    unsigned connections;   /* TCP connections accepted */
+    atomic_uint connections; /* TCP connections accepted; any time */
     uint64_t request_us[FAKE_STUN_MAX_LOG]; /* arrival times, rtcpm_clock_us() */
     stun_txid request_txid[FAKE_STUN_MAX_LOG];
     bool request_fingerprint[FAKE_STUN_MAX_LOG];
-    rtcpm_addr last_client;
+    rtcpm_addr last_client; /* any time through fake_stun_last_client */
 
     /* internals */
     struct fake_stun_options opt;
@@ -77,6 +89,7 @@ struct fake_stun_server {
     test_thread *thread;
     atomic_int stop;
     uint32_t rng;
+    struct rtcpm_lock lock; /* last_client */
 };
 
 /* Binds on bind_addr's address (port 0 for an OS-chosen port) and starts the thread.
@@ -85,6 +98,9 @@ int fake_stun_start(struct fake_stun_server *srv, const rtcpm_addr *bind_addr,
                     const struct fake_stun_options *opt, int *os_error);
 /* Stops the thread and closes the sockets (safe on a server that failed to start). */
 void fake_stun_stop(struct fake_stun_server *srv);
+
+/* The source of the last request, safe to read while the server runs. */
+rtcpm_addr fake_stun_last_client(struct fake_stun_server *srv);
 
 /* The server's loss generator (xorshift32), so a test can predict a seeded pattern. */
 uint32_t fake_stun_rng(uint32_t *state);

@@ -24,7 +24,12 @@
  * E_INVALIDARG for a bad value or for an interface pointer that is not an rtcpm host
  * object, 0x8007007A (HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER)) when a text buffer is
  * too small (it then holds ""). Objects are refcounted COM objects: Release what you get.
- * All functions and methods may be called from any thread.
+ * All functions and methods may be called from any thread; on Windows, from a thread with COM
+ * initialised (RTC's own rule) once a port manager was set from one. The objects aggregate
+ * the free-threaded marshaler (any apartment gets the object itself) and keep a port manager
+ * in COM's Global Interface Table, never as a raw pointer: each operation calls it through a
+ * pointer valid in the calling apartment, so one living in an STA is called in its STA
+ * (README "Marshalling").
  */
 #ifndef RTCPM_HOST_H
 #define RTCPM_HOST_H

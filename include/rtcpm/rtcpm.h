@@ -16,6 +16,7 @@
 #include "rtcpm/diag.h"
 #include "rtcpm/trace_pm.h"
 #include "rtcpm/static_pm.h"
+#include "rtcpm/stun_pm.h"
 #include "rtcpm/host.h"
 #include "rtcpm/marshal.h"
 

@@ -3,7 +3,14 @@
  */
 #include "platform.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+struct thread_start
+{
+    void (*fn)(void *);
+    void *arg;
+};
 
 #ifdef _WIN32
 #include <windows.h>
@@ -48,12 +55,88 @@ int rtcpm_random_bytes(void *buf, size_t len)
     return 0;
 }
 
+struct rtcpm_thread
+{
+    HANDLE handle;
+    struct thread_start start;
+};
+
+static DWORD WINAPI thread_main(LPVOID p)
+{
+    struct thread_start *s = p;
+    s->fn(s->arg);
+    return 0;
+}
+
+int rtcpm_thread_start(rtcpm_thread **out, void (*fn)(void *), void *arg)
+{
+    rtcpm_thread *t = calloc(1, sizeof *t);
+    *out = NULL;
+    if (!t)
+        return -1;
+    t->start.fn = fn;
+    t->start.arg = arg;
+    if (!(t->handle = CreateThread(NULL, 0, thread_main, &t->start, 0, NULL))) {
+        free(t);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+void rtcpm_thread_join(rtcpm_thread *t)
+{
+    if (!t)
+        return;
+    WaitForSingleObject(t->handle, INFINITE);
+    CloseHandle(t->handle);
+    free(t);
+}
+
 #else /* POSIX */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
+
+struct rtcpm_thread
+{
+    pthread_t id;
+    struct thread_start start;
+};
+
+static void *thread_main(void *p)
+{
+    struct thread_start *s = p;
+    s->fn(s->arg);
+    return NULL;
+}
+
+int rtcpm_thread_start(rtcpm_thread **out, void (*fn)(void *), void *arg)
+{
+    rtcpm_thread *t = calloc(1, sizeof *t);
+    *out = NULL;
+    if (!t)
+        return -1;
+    t->start.fn = fn;
+    t->start.arg = arg;
+    if (pthread_create(&t->id, NULL, thread_main, &t->start)) {
+        free(t);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+void rtcpm_thread_join(rtcpm_thread *t)
+{
+    if (!t)
+        return;
+    pthread_join(t->id, NULL);
+    free(t);
+}
 
 uint64_t rtcpm_clock_us(void)
 {

@@ -1,6 +1,7 @@
 /*
- * rtcpm — the two OS services the network code needs besides sockets: a monotonic clock
- * (deadlines, RTT) and a cryptographically strong random source (STUN transaction IDs).
+ * rtcpm — the OS services the network code needs besides sockets: a monotonic clock
+ * (deadlines, RTT), a cryptographically strong random source (STUN transaction IDs) and a
+ * thread (the STUN port manager's background discovery).
  *
  * Like socket.c, platform.c is allowed to know Windows from POSIX; nothing above it does.
  *  - clock: CLOCK_MONOTONIC natively, QueryPerformanceCounter on Windows. Never goes back,
@@ -27,6 +28,13 @@ uint64_t rtcpm_clock_us(void);
  * under Wine, msvcrt's time() asks wineserver for the time zone on every call (~20 us);
  * GetSystemTimeAsFileTime reads shared memory. */
 int64_t rtcpm_clock_epoch_s(void);
+
+/* A joinable thread: pthreads natively, CreateThread on Windows. */
+typedef struct rtcpm_thread rtcpm_thread;
+/* Starts fn(arg) on a new thread: 0, or -1 when none could be started (*out NULL). */
+int rtcpm_thread_start(rtcpm_thread **out, void (*fn)(void *), void *arg);
+/* Waits for the thread to end and frees it (NULL is fine). */
+void rtcpm_thread_join(rtcpm_thread *t);
 
 /* Fills buf with len random bytes from the OS. Returns 0, or -1 when the OS source failed
  * (buf is then zeroed: never use a half-filled ID). */

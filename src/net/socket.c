@@ -466,6 +466,55 @@ void rtcpm_socket_close(rtcpm_socket *s)
     rtcpm_net_cleanup();
 }
 
+void rtcpm_socket_close_abort(rtcpm_socket *s)
+{
+    if (!s)
+        return;
+    if (s->type == RTCPM_SOCK_TCP) {
+        struct linger lg;
+        memset(&lg, 0, sizeof lg);
+        lg.l_onoff = 1;
+        lg.l_linger = 0;
+        setsockopt(s->fd, SOL_SOCKET, SO_LINGER, (const char *)&lg, sizeof lg); /* best effort */
+    }
+    rtcpm_socket_close(s);
+}
+
+int rtcpm_route_local_addr(const rtcpm_addr *to, rtcpm_addr *out, int *os_error)
+{
+    int dummy;
+    if (!os_error)
+        os_error = &dummy;
+    *os_error = 0;
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!to || !out)
+        return RTCPM_SOCK_E_INVALID_ARG;
+    rtcpm_addr any, dest = *to;
+    memset(&any, 0, sizeof any);
+    any.family = to->family;
+    if (!dest.port)
+        dest.port = 9; /* some stacks refuse to connect to port 0; no packet is sent anyway */
+    rtcpm_sockaddr sa;
+    if (rtcpm_addr_to_sockaddr(&dest, &sa) != RTCPM_SOCK_OK)
+        return RTCPM_SOCK_E_INVALID_ARG;
+    rtcpm_socket *s;
+    int rc = rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &any, os_error);
+    if (rc != RTCPM_SOCK_OK)
+        return rc;
+    if (connect(s->fd, (const struct sockaddr *)sa.u.bytes, (os_socklen)sa.len) != 0)
+        rc = fail(s, os_last_error());
+    else
+        rc = rtcpm_socket_local_addr(s, out);
+    *os_error = s->os_error;
+    if (rc == RTCPM_SOCK_OK)
+        out->port = 0;
+    else
+        memset(out, 0, sizeof *out);
+    rtcpm_socket_close(s);
+    return rc;
+}
+
 int rtcpm_socket_local_addr(rtcpm_socket *s, rtcpm_addr *out)
 {
     if (out)

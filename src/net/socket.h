@@ -69,6 +69,17 @@ int rtcpm_socket_open(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcpm
                       int *os_error);
 /* Closes the socket (NULL is fine). */
 void rtcpm_socket_close(rtcpm_socket *s);
+/* Closes a TCP socket abortively (SO_LINGER 0: RST, no TIME_WAIT), so its local port can be
+ * bound again at once by a socket without SO_REUSEADDR; UDP: the same as close. */
+void rtcpm_socket_close_abort(rtcpm_socket *s);
+
+/*
+ * The local address the OS would send from towards `to`: a throw-away UDP socket is
+ * connected to it (no packet leaves: UDP connect only picks the route) and asked for its
+ * name. *out gets that address with port 0. 0, or a negative rtcpm_sock_error
+ * (RTCPM_SOCK_E_UNREACHABLE: no route) with *os_error (optional) set.
+ */
+int rtcpm_route_local_addr(const rtcpm_addr *to, rtcpm_addr *out, int *os_error);
 
 /* The bound local address as the OS reports it (getsockname): the real port after a
  * bind to port 0. */

@@ -67,6 +67,7 @@ const char *rtcpm_stun_status_name(int status)
     case RTCPM_STUN_E_NO_MAPPED_ADDRESS: return "RTCPM_STUN_E_NO_MAPPED_ADDRESS";
     case RTCPM_STUN_E_SOCKET: return "RTCPM_STUN_E_SOCKET";
     case RTCPM_STUN_E_RANDOM: return "RTCPM_STUN_E_RANDOM";
+    case RTCPM_STUN_E_CANCELLED: return "RTCPM_STUN_E_CANCELLED";
     }
     return "RTCPM_STUN_E_?";
 }
@@ -125,6 +126,9 @@ const char *rtcpm_stun_describe(const rtcpm_stun_result *res, char *buf, size_t 
         break;
     case RTCPM_STUN_E_RANDOM:
         snprintf(buf, cap, "the OS random source failed");
+        break;
+    case RTCPM_STUN_E_CANCELLED:
+        snprintf(buf, cap, "cancelled while asking %s", text);
         break;
     default:
         snprintf(buf, cap, "invalid argument");
@@ -223,6 +227,7 @@ static enum verdict judge(struct transaction *t, const uint8_t *msg, size_t len,
     } else {
         res->mapped = m->mapped;
         res->mapped_from = m->mapped_from;
+        res->other_address = m->other_address;
         *status = RTCPM_STUN_OK;
         v = DONE;
     }
@@ -262,6 +267,8 @@ static int run_udp(struct transaction *t)
     uint32_t sent = 0;
     for (;;) {
         uint64_t now = rtcpm_clock_us();
+        if (cfg->cancelled && cfg->cancelled(cfg->cancel_ctx))
+            return RTCPM_STUN_E_CANCELLED;
         if (now >= t->end_us)
             return t->pending_failure ? t->pending_failure : RTCPM_STUN_E_TIMEOUT;
         uint64_t next_send = sent < cfg->max_requests
@@ -279,6 +286,8 @@ static int run_udp(struct transaction *t)
             continue;
         }
         uint64_t wake = next_send < t->end_us ? next_send : t->end_us;
+        if (cfg->cancelled && wake > now + RTCPM_STUN_CANCEL_POLL_MS * 1000u)
+            wake = now + RTCPM_STUN_CANCEL_POLL_MS * 1000u;
         size_t got = 0;
         rtcpm_addr from;
         int rc = rtcpm_socket_recvfrom(t->sock, t->buf, STUN_MAX_MESSAGE, &got, &from,
@@ -477,7 +486,8 @@ int rtcpm_stun_binding_list(rtcpm_socket *s, const rtcpm_addr *servers, size_t c
         requests += res->requests_sent;
         ignored += res->ignored;
         discarded += res->discarded;
-        if (status == RTCPM_STUN_OK || status == RTCPM_STUN_E_RANDOM)
+        if (status == RTCPM_STUN_OK || status == RTCPM_STUN_E_RANDOM ||
+            status == RTCPM_STUN_E_CANCELLED)
             break;
         if (rtcpm_log_enabled(RTCPM_LOG_STUN)) {
             char text[256];

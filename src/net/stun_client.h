@@ -59,7 +59,13 @@ typedef struct rtcpm_stun_config {
     bool classic;             /* send an RFC 3489 request: 128-bit ID, no magic cookie */
     bool fingerprint;         /* add FINGERPRINT to the request */
     const char *software;     /* SOFTWARE attribute text (NUL-terminated); NULL = none */
+    /* Optional, UDP only: polled at least every RTCPM_STUN_CANCEL_POLL_MS while waiting;
+     * non-zero ends the transaction with RTCPM_STUN_E_CANCELLED (a worker being stopped). */
+    int (*cancelled)(void *ctx);
+    void *cancel_ctx;
 } rtcpm_stun_config;
+
+#define RTCPM_STUN_CANCEL_POLL_MS 20
 
 /* The defaults above; classic/fingerprint off, no SOFTWARE, no extra deadline. */
 void rtcpm_stun_config_init(rtcpm_stun_config *cfg);
@@ -77,7 +83,8 @@ enum rtcpm_stun_status {
     RTCPM_STUN_E_MALFORMED = -5,          /* only undecodable answers: codec_error */
     RTCPM_STUN_E_NO_MAPPED_ADDRESS = -6,  /* only success answers without any address */
     RTCPM_STUN_E_SOCKET = -7,             /* sock_error, os_error */
-    RTCPM_STUN_E_RANDOM = -8              /* the OS random source failed */
+    RTCPM_STUN_E_RANDOM = -8,             /* the OS random source failed */
+    RTCPM_STUN_E_CANCELLED = -9           /* config.cancelled said so */
 };
 
 typedef struct rtcpm_stun_result {
@@ -96,6 +103,8 @@ typedef struct rtcpm_stun_result {
     int error_code;             /* error response: 300..699 */
     char error_reason[128];     /* its reason phrase (cut to fit), NUL-terminated */
     rtcpm_addr alternate_server; /* ALTERNATE-SERVER of a 300 response */
+    rtcpm_addr other_address;   /* success: RFC 5780 OTHER-ADDRESS (else RFC 3489
+                                   CHANGED-ADDRESS) of the answering server; NONE if absent */
     size_t unknown_count;
     uint16_t unknown_attributes[STUN_MAX_UNKNOWN_ATTRIBUTES];
     int sock_error;             /* rtcpm_sock_error when status is RTCPM_STUN_E_SOCKET */

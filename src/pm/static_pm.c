@@ -19,8 +19,9 @@
 #include "pm/static_pm.h"
 #include "pm/mapping_table.h"
 #include "pm/config.h"
+#include "pm/pm_common.h"
 #include "com/com.h"
-#include "com/bstr_util.h"
+#include "com/ftm.h"
 #include "com/lock.h"
 #include "com/log.h"
 
@@ -41,6 +42,7 @@ struct static_pm
 {
     IRTCPortManager3 IRTCPortManager3_iface;
     LONG ref;
+    struct com_ftm ftm; /* thread-safe and keeps no interface pointer: crosses apartments raw */
     struct rtcpm_lock lock;
     struct static_rule *rules;
     struct rule_ports *ports; /* parallel to rules */
@@ -58,34 +60,7 @@ static inline struct static_pm *impl_from_IRTCPortManager3(IRTCPortManager3 *ifa
 
 int static_pm_is_ours(IRTCPortManager3 *pm) { return pm && pm->lpVtbl == &static_pm_vtbl; }
 
-/* ---- argument checks ---- */
-
-static int transport_valid(LONG t) { return t == RTCTR_UDP || t == RTCTR_TCP || t == RTCTR_TLS; }
 static int transport_slot(LONG t) { return t == RTCTR_UDP ? 0 : t == RTCTR_TCP ? 1 : 2; }
-static int port_valid(LONG p) { return p >= 1 && p <= 65535; }
-static int remote_port_valid(LONG p) { return p >= 0 && p <= 65535; }
-
-static const char *transport_name(LONG t)
-{
-    switch (t) { case RTCTR_UDP: return "udp"; case RTCTR_TCP: return "tcp"; case RTCTR_TLS: return "tls"; }
-    return "?";
-}
-
-/* A BSTR holding an IP literal -> address with `port`. Empty text gives family NONE when
- * allow_empty, E_INVALIDARG otherwise; so does anything that is not an address. An
- * IPv4-mapped IPv6 remote is taken as the IPv4 address it carries. */
-static HRESULT addr_from_bstr(BSTR b, int allow_empty, LONG port, rtcpm_addr *out)
-{
-    char text[RTCPM_ADDR_TEXT_SIZE + 2];
-    size_t len;
-
-    memset(out, 0, sizeof(*out));
-    if (FAILED(bstr_to_utf8(b, text, sizeof(text), &len))) return E_INVALIDARG;
-    if (!len) return allow_empty ? S_OK : E_INVALIDARG;
-    if (rtcpm_addr_parse(text, len, out)) return E_INVALIDARG;
-    out->port = (uint16_t)port;
-    return S_OK;
-}
 
 /* ---- rules ---- */
 
@@ -112,9 +87,9 @@ static enum static_rule_field check_side(const char *what, const rtcpm_addr *a, 
         snprintf(err, errlen, "%s address %s is unspecified: give the host's own address", what, text);
         return STATIC_RULE_INTERNAL;
     }
-    if (!port_valid(first) || !port_valid(last))
+    if (!pm_port_valid(first) || !pm_port_valid(last))
     {
-        snprintf(err, errlen, "%s port %ld is outside 1..65535", what, port_valid(first) ? last : first);
+        snprintf(err, errlen, "%s port %ld is outside 1..65535", what, pm_port_valid(first) ? last : first);
         return STATIC_RULE_INTERNAL;
     }
     if (last < first)
@@ -154,7 +129,7 @@ enum static_rule_field static_rule_build(int port_type, unsigned transports, con
     if (!internal_last) internal_last = internal_first;
     if (check_side("internal", internal, internal_first, internal_last, err, errlen)) return STATIC_RULE_INTERNAL;
     size = internal_last - internal_first + 1;
-    if (!external_last && port_valid(external_first)) external_last = external_first + size - 1;
+    if (!external_last && pm_port_valid(external_first)) external_last = external_first + size - 1;
     if (check_side("external", external, external_first, external_last, err, errlen)) return STATIC_RULE_EXTERNAL;
     if (external->family != internal->family)
     {
@@ -357,70 +332,10 @@ LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *iface)
     return n;
 }
 
-struct snapshot
-{
-    struct rtcpm_mapping *items;
-    size_t count, cap;
-};
-
-static int snapshot_add(void *ctx, const struct rtcpm_mapping *m)
-{
-    struct snapshot *s = ctx;
-    if (s->count == s->cap) return 1; /* the table grew since we counted: try again */
-    s->items[s->count++] = *m;
-    return 0;
-}
-
-static int addr_cmp(const rtcpm_addr *a, const rtcpm_addr *b)
-{
-    int r;
-    if (a->family != b->family) return a->family < b->family ? -1 : 1;
-    if ((r = memcmp(a->bytes, b->bytes, sizeof(a->bytes)))) return r;
-    if (a->scope_id != b->scope_id) return a->scope_id < b->scope_id ? -1 : 1;
-    return a->port == b->port ? 0 : a->port < b->port ? -1 : 1;
-}
-
-static int mapping_cmp(const void *x, const void *y)
-{
-    const struct rtcpm_mapping *a = x, *b = y;
-    if (a->transport != b->transport) return a->transport < b->transport ? -1 : 1;
-    return addr_cmp(&a->internal, &b->internal);
-}
-
 LONG rtcpm_static_pm_format_mappings(IRTCPortManager3 *iface, char *buf, size_t buflen)
 {
-    struct static_pm *pm;
-    struct snapshot snap = { NULL, 0, 0 };
-    size_t i, total = 0;
-
     if (!static_pm_is_ours(iface)) return -1;
-    pm = impl_from_IRTCPortManager3(iface);
-    if (buf && buflen) buf[0] = 0;
-    for (;;)
-    {
-        snap.cap = rtcpm_mapping_table_count(pm->table) + 16;
-        snap.count = 0;
-        free(snap.items);
-        if (!(snap.items = malloc(snap.cap * sizeof(*snap.items)))) return -1;
-        if (!rtcpm_mapping_table_foreach(pm->table, snapshot_add, &snap)) break;
-    }
-    qsort(snap.items, snap.count, sizeof(*snap.items), mapping_cmp);
-    for (i = 0; i < snap.count; i++)
-    {
-        const struct rtcpm_mapping *m = &snap.items[i];
-        char in[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], ex[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
-        char re[RTCPM_ADDR_HOSTPORT_TEXT_SIZE] = "-";
-        int n;
-        rtcpm_addr_format_hostport(&m->internal, in, sizeof(in));
-        rtcpm_addr_format_hostport(&m->external, ex, sizeof(ex));
-        if (m->remote.family != RTCPM_AF_NONE) rtcpm_addr_format_hostport(&m->remote, re, sizeof(re));
-        n = snprintf(total < buflen ? buf + total : NULL, total < buflen ? buflen - total : 0,
-                     "%s %s %s %s remote %s\n", transport_name(m->transport), rtcpm_cfg_port_type_name(m->port_type),
-                     in, ex, re);
-        if (n > 0) total += (size_t)n;
-    }
-    free(snap.items);
-    return (LONG)total;
+    return pm_format_mappings(impl_from_IRTCPortManager3(iface)->table, buf, buflen);
 }
 
 static int rule_matches(const struct static_rule *r, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote)
@@ -525,7 +440,7 @@ HRESULT static_pm_get_mapping(IRTCPortManager3 *iface, RTC_PORT_TYPE type, LONG 
 
     if (!out) return E_POINTER;
     memset(out, 0, sizeof(*out));
-    if (!static_pm_is_ours(iface) || (unsigned)type > RTCPT_SIP || !transport_valid(transport)) return E_INVALIDARG;
+    if (!static_pm_is_ours(iface) || (unsigned)type > RTCPT_SIP || !pm_transport_valid(transport)) return E_INVALIDARG;
     pm = impl_from_IRTCPortManager3(iface);
     if (remote) peer = *remote;
     else memset(&peer, 0, sizeof(peer));
@@ -544,7 +459,7 @@ HRESULT static_pm_release_mapping(IRTCPortManager3 *iface, LONG transport, const
     struct rtcpm_mapping removed;
     int r;
 
-    if (!static_pm_is_ours(iface) || !transport_valid(transport) || !internal || !external) return E_INVALIDARG;
+    if (!static_pm_is_ours(iface) || !pm_transport_valid(transport) || !internal || !external) return E_INVALIDARG;
     pm = impl_from_IRTCPortManager3(iface);
     rtcpm_lock_acquire(&pm->lock);
     r = rtcpm_mapping_table_remove(pm->table, (unsigned)transport, internal, external, &removed);
@@ -562,7 +477,10 @@ static HRESULT WINAPI static_pm_QueryInterface(IRTCPortManager3 *iface, REFIID r
         { &IID_IRTCPortManager2, offsetof(struct static_pm, IRTCPortManager3_iface) },
         { &IID_IRTCPortManager3, offsetof(struct static_pm, IRTCPortManager3_iface) },
     };
-    return com_query_interface(impl_from_IRTCPortManager3(iface), ifaces, ARRAY_SIZE(ifaces), riid, out);
+    struct static_pm *pm = impl_from_IRTCPortManager3(iface);
+    HRESULT hr = com_query_interface(pm, ifaces, ARRAY_SIZE(ifaces), riid, out);
+    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&pm->ftm, riid, out);
+    return hr;
 }
 
 static ULONG WINAPI static_pm_AddRef(IRTCPortManager3 *iface)
@@ -579,6 +497,7 @@ static ULONG WINAPI static_pm_Release(IRTCPortManager3 *iface)
         size_t i;
         RTCPM_TRACE(RTCPM_LOG_PM, "%p destroyed, %lu live mapping(s) dropped", (void *)pm,
                     (unsigned long)rtcpm_mapping_table_count(pm->table));
+        com_ftm_release(&pm->ftm);
         rtcpm_mapping_table_destroy(pm->table);
         rtcpm_lock_destroy(&pm->lock);
         for (i = 0; i < pm->rule_count; i++) rule_ports_free(&pm->ports[i]);
@@ -596,57 +515,29 @@ static HRESULT WINAPI static_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remot
                                              LONG transport, RTC_PORT_TYPE type, BSTR *int_addr, LONG *int_port,
                                              BSTR *ext_addr, LONG *ext_port)
 {
-    char in_text[RTCPM_ADDR_TEXT_SIZE], ex_text[RTCPM_ADDR_TEXT_SIZE];
     struct rtcpm_mapping m;
     rtcpm_addr remote;
-    BSTR in_b, ex_b;
     HRESULT hr;
 
-    if (int_addr) *int_addr = NULL;
-    if (int_port) *int_port = 0;
-    if (ext_addr) *ext_addr = NULL;
-    if (ext_port) *ext_port = 0;
-    if (!int_addr || !int_port || !ext_addr || !ext_port) return E_POINTER;
-    if ((unsigned)type > RTCPT_SIP || !transport_valid(transport) || !remote_port_valid(remote_port))
-        return E_INVALIDARG;
-    if (FAILED(hr = addr_from_bstr(remote_text, 1, remote_port, &remote))) return hr;
+    if (FAILED(hr = pm_check_get_mapping(remote_text, remote_port, transport, type, int_addr, int_port, ext_addr,
+                                         ext_port, &remote)))
+        return hr;
 
     hr = static_pm_get_mapping(iface, type, transport, &remote, &m);
     if (FAILED(hr))
     {
-        RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: no mapping (0x%08lx)", (int)type, transport_name(transport),
+        RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: no mapping (0x%08lx)", (int)type, pm_transport_name(transport),
                     (unsigned long)(ULONG)hr);
         return hr;
     }
-
-    rtcpm_addr_format(&m.internal, in_text, sizeof(in_text));
-    rtcpm_addr_format(&m.external, ex_text, sizeof(ex_text));
-    in_b = bstr_from_cstr(in_text);
-    ex_b = bstr_from_cstr(ex_text);
-    if (!in_b || !ex_b)
+    if (FAILED(hr = pm_return_mapping(&m, int_addr, int_port, ext_addr, ext_port)))
     {
-        SysFreeString(in_b);
-        SysFreeString(ex_b);
         static_pm_release_mapping(iface, m.transport, &m.internal, &m.external);
-        return E_OUTOFMEMORY;
+        return hr;
     }
-    *int_addr = in_b;
-    *int_port = m.internal.port;
-    *ext_addr = ex_b;
-    *ext_port = m.external.port;
-    RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: %s:%u -> %s:%u", (int)type, transport_name(transport), in_text,
-                m.internal.port, ex_text, m.external.port);
+    RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: internal port %u -> external port %u", (int)type,
+                pm_transport_name(transport), m.internal.port, m.external.port);
     return S_OK;
-}
-
-/* Parses the two sides RTC names a mapping by. */
-static HRESULT mapping_key(LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port,
-                           rtcpm_addr *in, rtcpm_addr *ex)
-{
-    HRESULT hr;
-    if (!transport_valid(transport) || !port_valid(int_port) || !port_valid(ext_port)) return E_INVALIDARG;
-    if (FAILED(hr = addr_from_bstr(int_addr, 0, int_port, in))) return hr;
-    return addr_from_bstr(ext_addr, 0, ext_port, ex);
 }
 
 static HRESULT WINAPI static_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
@@ -654,16 +545,8 @@ static HRESULT WINAPI static_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, 
                                                        LONG ext_port)
 {
     struct static_pm *pm = impl_from_IRTCPortManager3(iface);
-    rtcpm_addr in, ex, remote;
-    HRESULT hr;
-
-    if (FAILED(hr = mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
-    if (!remote_port_valid(remote_port)) return E_INVALIDARG;
-    if (FAILED(hr = addr_from_bstr(remote_text, 0, remote_port, &remote))) return hr;
-    rtcpm_addr_unmap_v4(&remote);
-    if (rtcpm_mapping_table_update_remote(pm->table, (unsigned)transport, &in, &ex, &remote) != RTCPM_MT_OK)
-        return RTC_E_PORT_MAPPING_UNAVAILABLE;
-    return S_OK;
+    return pm_table_update_remote(pm->table, remote_text, remote_port, transport, int_addr, int_port, ext_addr,
+                                  ext_port);
 }
 
 static HRESULT WINAPI static_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR int_addr,
@@ -672,9 +555,9 @@ static HRESULT WINAPI static_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG t
     rtcpm_addr in, ex;
     HRESULT hr;
 
-    if (FAILED(hr = mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
+    if (FAILED(hr = pm_mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
     if (FAILED(hr = static_pm_release_mapping(iface, transport, &in, &ex))) return hr;
-    RTCPM_TRACE(RTCPM_LOG_PM, "released %s port %ld", transport_name(transport), (long)int_port);
+    RTCPM_TRACE(RTCPM_LOG_PM, "released %s port %ld", pm_transport_name(transport), (long)int_port);
     return S_OK;
 }
 
@@ -719,6 +602,7 @@ static const IRTCPortManager3Vtbl static_pm_vtbl = {
 HRESULT rtcpm_static_pm_create(IRTCPortManager3 **out)
 {
     struct static_pm *pm;
+    HRESULT hr;
 
     if (!out) return E_POINTER;
     *out = NULL;
@@ -730,6 +614,12 @@ HRESULT rtcpm_static_pm_create(IRTCPortManager3 **out)
     }
     pm->IRTCPortManager3_iface.lpVtbl = &static_pm_vtbl;
     pm->ref = 1;
+    if (FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->IRTCPortManager3_iface)))
+    {
+        rtcpm_mapping_table_destroy(pm->table);
+        free(pm);
+        return hr;
+    }
     rtcpm_lock_init(&pm->lock);
     com_object_created();
     RTCPM_TRACE(RTCPM_LOG_PM, "%p created", (void *)pm);

@@ -1,0 +1,63 @@
+/*
+ * pm_common.h — what every port manager built on the mapping table shares (static, STUN):
+ * the checks of RTC's arguments in one order with one set of results, BSTR <-> address,
+ * the [out] BSTRs of a successful GetMapping*, ReleaseMapping* / UpdateRemoteAddress* on
+ * the table, and the text listing of live mappings.
+ *
+ * Results, as include/rtcpm/static_pm.h documents them for every port manager:
+ *   E_POINTER     a NULL out pointer (the non-NULL ones are still cleared first)
+ *   E_INVALIDARG  port type not 0..4, transport not RTCTR_UDP/TCP/TLS, a port outside
+ *                 1..65535 (remote port: 0..65535, 0 = none), an address that is not an
+ *                 IP literal (remote: empty = unknown in GetMapping*, required in Update*)
+ *   RTC_E_PORT_MAPPING_UNAVAILABLE  Release/Update of a mapping that is not live
+ */
+#ifndef RTCPM_PM_COMMON_H
+#define RTCPM_PM_COMMON_H
+
+#include <stddef.h>
+#include "rtcpm/rtcpm.h"
+#include "net/addr.h"
+#include "pm/mapping_table.h"
+
+int pm_transport_valid(LONG transport);
+int pm_port_valid(LONG port);         /* 1..65535 */
+int pm_remote_port_valid(LONG port);  /* 0..65535 */
+/* "udp" | "tcp" | "tls" | "?" */
+const char *pm_transport_name(LONG transport);
+
+/* A BSTR holding an IP literal -> address with `port`. Empty text gives family NONE when
+ * allow_empty, E_INVALIDARG otherwise; so does anything that is not an address. */
+HRESULT pm_addr_from_bstr(BSTR b, int allow_empty, LONG port, rtcpm_addr *out);
+
+/* GetMapping / GetMappingEx arguments: clears the four outs, then checks them. On S_OK
+ * *remote is the remote (family NONE when empty; an IPv4-mapped IPv6 remote as IPv4). */
+HRESULT pm_check_get_mapping(BSTR remote_text, LONG remote_port, LONG transport, RTC_PORT_TYPE type,
+                             BSTR *int_addr, LONG *int_port, BSTR *ext_addr, LONG *ext_port,
+                             rtcpm_addr *remote);
+
+/* The two sides RTC names a mapping by (ReleaseMapping*, UpdateRemoteAddress*). */
+HRESULT pm_mapping_key(LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port,
+                       rtcpm_addr *in, rtcpm_addr *ex);
+
+/* New BSTRs (canonical text) and the ports of m into the outs: S_OK, or E_OUTOFMEMORY with
+ * the outs left as they were. */
+HRESULT pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, LONG *int_port, BSTR *ext_addr,
+                          LONG *ext_port);
+
+/* ReleaseMappingEx on a table: S_OK (a copy of what went in *removed, optional),
+ * E_INVALIDARG, RTC_E_PORT_MAPPING_UNAVAILABLE. */
+HRESULT pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BSTR int_addr, LONG int_port,
+                         BSTR ext_addr, LONG ext_port, struct rtcpm_mapping *removed);
+
+/* UpdateRemoteAddressEx2 on a table: S_OK, E_INVALIDARG, RTC_E_PORT_MAPPING_UNAVAILABLE. */
+HRESULT pm_table_update_remote(struct rtcpm_mapping_table *t, BSTR remote_text, LONG remote_port, LONG transport,
+                               BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port);
+
+/*
+ * The live mappings as text, one line each, sorted by transport, then internal address and
+ * port: "udp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.9:5070\n" (format of
+ * rtcpm_static_pm_format_mappings). snprintf-like; -1 when memory ran out.
+ */
+LONG pm_format_mappings(struct rtcpm_mapping_table *t, char *buf, size_t buflen);
+
+#endif /* RTCPM_PM_COMMON_H */

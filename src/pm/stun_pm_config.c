@@ -1,0 +1,633 @@
+/*
+ * stun_pm_config.c — the STUN port manager's settings: defaults, checks (one set of limits
+ * for the C struct and the INI file), the INI sections [stun] and [ports <type>] on the
+ * generic reader of config.c, and the create functions that take them.
+ * Format and meaning: include/rtcpm/stun_pm.h and README "STUN port manager".
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pm/stun_pm.h"
+#include "pm/config.h"
+#include "net/stun_client.h"
+
+/* two strings (servers, local addresses) of at most one line each */
+_Static_assert(RTCPM_STUN_PM_CONFIG_STORAGE >= 2 * (RTCPM_INI_LINE_MAX + 1), "config storage too small");
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err || !errlen) return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+void rtcpm_stun_pm_config_init(struct rtcpm_stun_pm_config *cfg)
+{
+    if (!cfg) return;
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->timeout_ms = 3000;
+    cfg->server_timeout_ms = 0;
+    cfg->rto_ms = 250;
+    cfg->retransmissions = 6;
+    cfg->classic = 0;
+    cfg->symmetric_check = 1;
+    cfg->symmetric_check_age_s = 300;
+    cfg->cache_age_s = 20;
+    cfg->warm_up = 1;
+    cfg->refresh_s = 0;
+    cfg->tcp = RTCPM_STUN_PM_TCP_STUN;
+}
+
+/* ---- limits: one table for the C struct and the INI keys ---- */
+
+struct num_field
+{
+    const char *key;   /* INI key */
+    size_t offset;     /* in struct rtcpm_stun_pm_config */
+    LONG min, max;
+    const char *unit;
+};
+
+#define FIELD(m) offsetof(struct rtcpm_stun_pm_config, m)
+static const struct num_field num_fields[] = {
+    { "timeout", FIELD(timeout_ms), 1, 600000, " ms" },
+    { "server-timeout", FIELD(server_timeout_ms), 0, 600000, " ms" },
+    { "rto", FIELD(rto_ms), 1, 60000, " ms" },
+    { "retransmissions", FIELD(retransmissions), 0, 31, "" },
+    { "symmetric-check-age", FIELD(symmetric_check_age_s), 0, 604800, " s" },
+    { "cache-age", FIELD(cache_age_s), 0, 86400, " s" },
+    { "refresh", FIELD(refresh_s), 0, 86400, " s" },
+};
+
+struct flag_field
+{
+    const char *key;
+    size_t offset;
+};
+
+static const struct flag_field flag_fields[] = {
+    { "classic", FIELD(classic) },
+    { "symmetric-check", FIELD(symmetric_check) },
+    { "warm-up", FIELD(warm_up) },
+};
+
+static LONG *field_at(struct rtcpm_stun_pm_config *cfg, size_t offset) { return (LONG *)((char *)cfg + offset); }
+static LONG field_value(const struct rtcpm_stun_pm_config *cfg, size_t offset)
+{
+    return *(const LONG *)((const char *)cfg + offset);
+}
+
+static int is_rtp(int port_type) { return port_type == RTCPT_AUDIO_RTP || port_type == RTCPT_VIDEO_RTP; }
+
+/* One range's checks; 0 or -1 with the reason. */
+static int range_check(const struct rtcpm_stun_pm_range *r, struct stun_pm_range *out, char *err, size_t errlen)
+{
+    LONG last = r->last ? r->last : r->first;
+    unsigned transports = r->transports ? (unsigned)r->transports : RTCTR_UDP;
+
+    if (r->port_type != RTCPM_PORT_TYPE_ANY && (r->port_type < RTCPT_AUDIO_RTP || r->port_type > RTCPT_SIP))
+    {
+        set_err(err, errlen, "port type %ld is not 0..4 or RTCPM_PORT_TYPE_ANY", (long)r->port_type);
+        return -1;
+    }
+    if (transports & ~(unsigned)(RTCTR_UDP | RTCTR_TCP | RTCTR_TLS))
+    {
+        set_err(err, errlen, "transports 0x%lx: not a set of RTCTR_UDP, RTCTR_TCP, RTCTR_TLS", (long)r->transports);
+        return -1;
+    }
+    if (r->first < 1 || r->first > 65535 || last < 1 || last > 65535)
+    {
+        set_err(err, errlen, "port %ld is outside 1..65535", (long)(r->first < 1 || r->first > 65535 ? r->first : last));
+        return -1;
+    }
+    if (last < r->first)
+    {
+        set_err(err, errlen, "port range %ld-%ld ends before it starts", (long)r->first, (long)last);
+        return -1;
+    }
+    if (is_rtp((int)r->port_type) && (r->first + 1 + (r->first & 1)) > last)
+    {
+        set_err(err, errlen, "%s range %ld-%ld holds no even port followed by an odd one (RTP even, RTCP = RTP + 1)",
+                rtcpm_cfg_port_type_name((int)r->port_type), (long)r->first, (long)last);
+        return -1;
+    }
+    out->port_type = (int)r->port_type;
+    out->transports = transports;
+    out->first = (uint16_t)r->first;
+    out->last = (uint16_t)last;
+    return 0;
+}
+
+int stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count, char *err, size_t errlen)
+{
+    const char *p = text;
+    size_t n = 0;
+
+    *count = 0;
+    if (!text || !*text)
+    {
+        set_err(err, errlen, "no STUN server given (expected host[:port][,host[:port]...])");
+        return -1;
+    }
+    for (;;)
+    {
+        const char *e, *end;
+        int rc;
+        while (*p == ' ' || *p == '\t') p++;
+        for (e = p; *e && *e != ','; e++) {}
+        end = e;
+        while (end > p && (end[-1] == ' ' || end[-1] == '\t')) end--;
+        if (end == p)
+        {
+            set_err(err, errlen, "entry %u is empty", (unsigned)(n + 1));
+            return -1;
+        }
+        if (n == RTCPM_STUN_PM_MAX_SERVERS)
+        {
+            set_err(err, errlen, "more than %d servers", RTCPM_STUN_PM_MAX_SERVERS);
+            return -1;
+        }
+        rc = rtcpm_addr_parse_hostport(p, (size_t)(end - p), &out[n], RTCPM_STUN_DEFAULT_PORT);
+        if (rc)
+        {
+            set_err(err, errlen, "entry %u '%.*s' is not an IP address[:port] (%s; host names are not resolved)",
+                    (unsigned)(n + 1), (int)(end - p > 80 ? 80 : end - p), p, rtcpm_addr_error_name(rc));
+            return -1;
+        }
+        {
+            static const uint8_t zero[16];
+            if (!memcmp(out[n].bytes, zero, out[n].family == RTCPM_AF_INET ? 4 : 16))
+            {
+                set_err(err, errlen, "entry %u '%.*s' is the unspecified address", (unsigned)(n + 1),
+                        (int)(end - p), p);
+                return -1;
+            }
+        }
+        n++;
+        if (!*e) break;
+        p = e + 1;
+    }
+    *count = n;
+    return 0;
+}
+
+/* "192.168.1.10, 2001:db8::10": at most one address per family. */
+static int parse_locals(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *err, size_t errlen)
+{
+    const char *p = text;
+    memset(v4, 0, sizeof(*v4));
+    memset(v6, 0, sizeof(*v6));
+    while (p && *p)
+    {
+        const char *e, *end;
+        rtcpm_addr a;
+        static const uint8_t zero[16];
+        while (*p == ' ' || *p == '\t' || *p == ',') p++;
+        if (!*p) break;
+        for (e = p; *e && *e != ',' && *e != ' ' && *e != '\t'; e++) {}
+        end = e;
+        if (rtcpm_addr_parse(p, (size_t)(end - p), &a))
+        {
+            set_err(err, errlen, "local address '%.*s' is not an IP address", (int)(end - p > 80 ? 80 : end - p), p);
+            return -1;
+        }
+        if (!memcmp(a.bytes, zero, a.family == RTCPM_AF_INET ? 4 : 16))
+        {
+            set_err(err, errlen, "local address '%.*s' is unspecified: give the host's own address", (int)(end - p),
+                    p);
+            return -1;
+        }
+        if ((a.family == RTCPM_AF_INET ? v4 : v6)->family != RTCPM_AF_NONE)
+        {
+            set_err(err, errlen, "two local %s addresses (at most one per family)",
+                    a.family == RTCPM_AF_INET ? "IPv4" : "IPv6");
+            return -1;
+        }
+        *(a.family == RTCPM_AF_INET ? v4 : v6) = a;
+        p = e;
+    }
+    return 0;
+}
+
+HRESULT stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err,
+                              size_t errlen)
+{
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    err[0] = 0;
+    if (stun_pm_parse_servers(cfg->servers, out->servers, &out->server_count, err, errlen)) return E_INVALIDARG;
+    if (parse_locals(cfg->local_addresses, &out->local_v4, &out->local_v6, err, errlen)) return E_INVALIDARG;
+    for (i = 0; i < sizeof(num_fields) / sizeof(num_fields[0]); i++)
+    {
+        LONG v = field_value(cfg, num_fields[i].offset);
+        if (v < num_fields[i].min || v > num_fields[i].max)
+        {
+            set_err(err, errlen, "%s %ld is outside %ld..%ld%s", num_fields[i].key, (long)v, (long)num_fields[i].min,
+                    (long)num_fields[i].max, num_fields[i].unit);
+            return E_INVALIDARG;
+        }
+    }
+    for (i = 0; i < sizeof(flag_fields) / sizeof(flag_fields[0]); i++)
+    {
+        LONG v = field_value(cfg, flag_fields[i].offset);
+        if (v != 0 && v != 1)
+        {
+            set_err(err, errlen, "%s %ld is not 0 (off) or 1 (on)", flag_fields[i].key, (long)v);
+            return E_INVALIDARG;
+        }
+    }
+    if (cfg->server_timeout_ms > cfg->timeout_ms)
+    {
+        set_err(err, errlen, "server-timeout %ld ms is longer than timeout %ld ms", (long)cfg->server_timeout_ms,
+                (long)cfg->timeout_ms);
+        return E_INVALIDARG;
+    }
+    if (cfg->tcp < RTCPM_STUN_PM_TCP_STUN || cfg->tcp > RTCPM_STUN_PM_TCP_OFF)
+    {
+        set_err(err, errlen, "tcp %ld is not a rtcpm_stun_pm_tcp value", (long)cfg->tcp);
+        return E_INVALIDARG;
+    }
+    if (cfg->range_count < 0 || cfg->range_count > RTCPM_STUN_PM_MAX_RANGES)
+    {
+        set_err(err, errlen, "range_count %ld is outside 0..%d", (long)cfg->range_count, RTCPM_STUN_PM_MAX_RANGES);
+        return E_INVALIDARG;
+    }
+    for (i = 0; i < (size_t)cfg->range_count; i++)
+    {
+        char why[200];
+        if (range_check(&cfg->ranges[i], &out->ranges[i], why, sizeof(why)))
+        {
+            set_err(err, errlen, "range %u: %s", (unsigned)(i + 1), why);
+            return E_INVALIDARG;
+        }
+    }
+    out->range_count = (size_t)cfg->range_count;
+    out->timeout_ms = (uint32_t)cfg->timeout_ms;
+    out->server_timeout_ms = (uint32_t)cfg->server_timeout_ms;
+    out->rto_ms = (uint32_t)cfg->rto_ms;
+    out->retransmissions = (uint32_t)cfg->retransmissions;
+    out->classic = (int)cfg->classic;
+    out->symmetric_check = (int)cfg->symmetric_check;
+    out->symmetric_check_age_s = (uint32_t)cfg->symmetric_check_age_s;
+    out->cache_age_s = (uint32_t)cfg->cache_age_s;
+    out->warm_up = (int)cfg->warm_up;
+    out->refresh_s = (uint32_t)cfg->refresh_s;
+    out->tcp = (int)cfg->tcp;
+    return S_OK;
+}
+
+/* ---- INI ---- */
+
+enum section_kind { SECTION_NONE, SECTION_STUN, SECTION_PORTS };
+
+struct loader
+{
+    struct rtcpm_stun_pm_config *cfg;
+    char *servers, *locals; /* storage for the two strings */
+    size_t string_cap;
+    enum section_kind section;
+    int section_line, stun_line;
+    int key_lines[32];      /* [stun]: line of each key given (duplicates), by key index */
+    /* [ports]: the range being read */
+    struct rtcpm_stun_pm_range range;
+    int range_line, transport_line;
+};
+
+static const char *const stun_keys[] = { "servers", "local-address", "tcp" };
+#define STUN_KEY_COUNT (sizeof(stun_keys) / sizeof(stun_keys[0]))
+#define NUM_KEY_BASE STUN_KEY_COUNT
+#define FLAG_KEY_BASE (NUM_KEY_BASE + sizeof(num_fields) / sizeof(num_fields[0]))
+#define KEY_COUNT (FLAG_KEY_BASE + sizeof(flag_fields) / sizeof(flag_fields[0]))
+
+static const char *key_name(size_t k)
+{
+    if (k < NUM_KEY_BASE) return stun_keys[k];
+    if (k < FLAG_KEY_BASE) return num_fields[k - NUM_KEY_BASE].key;
+    return flag_fields[k - FLAG_KEY_BASE].key;
+}
+
+static int on_section(void *ctx, const char *name, const char *arg, struct rtcpm_ini_error *e)
+{
+    struct loader *l = ctx;
+    int type;
+
+    l->section = SECTION_NONE;
+    l->section_line = e->line;
+    if (rtcpm_cfg_streq(name, "stun"))
+    {
+        if (*arg) return rtcpm_ini_fail(e, "[stun] takes no argument");
+        if (l->stun_line) return rtcpm_ini_fail(e, "second [stun] section (the first is at line %d)", l->stun_line);
+        l->stun_line = e->line;
+        l->section = SECTION_STUN;
+        return 0;
+    }
+    if (rtcpm_cfg_streq(name, "ports"))
+    {
+        if (!*arg) return rtcpm_ini_fail(e, "[ports] needs a port type: " RTCPM_CFG_PORT_TYPES);
+        if (rtcpm_cfg_port_type(arg, &type))
+            return rtcpm_ini_fail(e, "unknown port type '%s' (expected " RTCPM_CFG_PORT_TYPES ")", arg);
+        if (l->cfg->range_count == RTCPM_STUN_PM_MAX_RANGES)
+            return rtcpm_ini_fail(e, "more than %d [ports] sections", RTCPM_STUN_PM_MAX_RANGES);
+        memset(&l->range, 0, sizeof(l->range));
+        l->range.port_type = type;
+        l->range_line = l->transport_line = 0;
+        l->section = SECTION_PORTS;
+        return 0;
+    }
+    return rtcpm_ini_fail(e, "unknown section [%s%s%s] (expected [stun] or [ports <port type>])", name,
+                          *arg ? " " : "", arg);
+}
+
+/* Decimal LONG, all digits. */
+static int parse_long(const char *s, LONG *out)
+{
+    long v = 0;
+    if (!*s) return -1;
+    for (; *s; s++)
+    {
+        if (*s < '0' || *s > '9' || v > 100000000L) return -1;
+        v = v * 10 + (*s - '0');
+    }
+    *out = (LONG)v;
+    return 0;
+}
+
+static int parse_flag(const char *s, LONG *out)
+{
+    static const char *const on[] = { "on", "yes", "true", "1" }, *const off[] = { "off", "no", "false", "0" };
+    size_t i;
+    for (i = 0; i < 4; i++)
+    {
+        if (rtcpm_cfg_streq(s, on[i])) { *out = 1; return 0; }
+        if (rtcpm_cfg_streq(s, off[i])) { *out = 0; return 0; }
+    }
+    return -1;
+}
+
+static int stun_key(struct loader *l, const char *key, const char *value, struct rtcpm_ini_error *e)
+{
+    struct rtcpm_stun_pm_config *cfg = l->cfg;
+    char why[200];
+    size_t k;
+
+    for (k = 0; k < KEY_COUNT; k++)
+        if (rtcpm_cfg_streq(key, key_name(k))) break;
+    if (k == KEY_COUNT)
+        return rtcpm_ini_fail(e, "unknown key '%s' in [stun] (expected servers, local-address, timeout, "
+                                 "server-timeout, rto, retransmissions, classic, symmetric-check, "
+                                 "symmetric-check-age, cache-age, warm-up, refresh or tcp)", key);
+    if (l->key_lines[k]) return rtcpm_ini_fail(e, "'%s' given twice in [stun] (first at line %d)", key, l->key_lines[k]);
+    l->key_lines[k] = e->line;
+
+    if (k == 0) /* servers */
+    {
+        rtcpm_addr tmp[RTCPM_STUN_PM_MAX_SERVERS];
+        size_t n;
+        if (stun_pm_parse_servers(value, tmp, &n, why, sizeof(why))) return rtcpm_ini_fail(e, "servers: %s", why);
+        snprintf(l->servers, l->string_cap, "%s", value);
+        cfg->servers = l->servers;
+        return 0;
+    }
+    if (k == 1) /* local-address */
+    {
+        rtcpm_addr v4, v6;
+        if (!*value) return rtcpm_ini_fail(e, "local-address: empty (leave the key out to pick by route)");
+        if (parse_locals(value, &v4, &v6, why, sizeof(why))) return rtcpm_ini_fail(e, "%s", why);
+        snprintf(l->locals, l->string_cap, "%s", value);
+        cfg->local_addresses = l->locals;
+        return 0;
+    }
+    if (k == 2) /* tcp */
+    {
+        if (rtcpm_cfg_streq(value, "stun")) cfg->tcp = RTCPM_STUN_PM_TCP_STUN;
+        else if (rtcpm_cfg_streq(value, "preserve")) cfg->tcp = RTCPM_STUN_PM_TCP_PRESERVE;
+        else if (rtcpm_cfg_streq(value, "off")) cfg->tcp = RTCPM_STUN_PM_TCP_OFF;
+        else return rtcpm_ini_fail(e, "tcp: '%s' is not stun, preserve or off", value);
+        return 0;
+    }
+    if (k < FLAG_KEY_BASE)
+    {
+        const struct num_field *f = &num_fields[k - NUM_KEY_BASE];
+        LONG v;
+        if (parse_long(value, &v) || v < f->min || v > f->max)
+            return rtcpm_ini_fail(e, "%s: '%s' is not a number in %ld..%ld%s", f->key, value, (long)f->min,
+                                  (long)f->max, f->unit);
+        *field_at(cfg, f->offset) = v;
+        return 0;
+    }
+    {
+        const struct flag_field *f = &flag_fields[k - FLAG_KEY_BASE];
+        LONG v;
+        if (parse_flag(value, &v)) return rtcpm_ini_fail(e, "%s: '%s' is not on or off", f->key, value);
+        *field_at(cfg, f->offset) = v;
+        return 0;
+    }
+}
+
+static int parse_range(const char *s, LONG *first, LONG *last)
+{
+    char a[16], b[16];
+    const char *dash = strchr(s, '-');
+    size_t n = dash ? (size_t)(dash - s) : strlen(s);
+    if (!n || n >= sizeof(a)) return -1;
+    memcpy(a, s, n);
+    a[n] = 0;
+    while (n && (a[n - 1] == ' ' || a[n - 1] == '\t')) a[--n] = 0;
+    if (parse_long(a, first)) return -1;
+    if (!dash)
+    {
+        *last = *first;
+        return 0;
+    }
+    s = dash + 1;
+    while (*s == ' ' || *s == '\t') s++;
+    if (strlen(s) >= sizeof(b)) return -1;
+    strcpy(b, s);
+    return parse_long(b, last);
+}
+
+static int ports_key(struct loader *l, const char *key, const char *value, struct rtcpm_ini_error *e)
+{
+    const char *type = rtcpm_cfg_port_type_name((int)l->range.port_type);
+    if (rtcpm_cfg_streq(key, "range"))
+    {
+        if (l->range_line) return rtcpm_ini_fail(e, "'range' given twice in this section (first at line %d)", l->range_line);
+        l->range_line = e->line;
+        if (parse_range(value, &l->range.first, &l->range.last) || l->range.first < 1 || l->range.first > 65535 ||
+            l->range.last < 1 || l->range.last > 65535)
+            return rtcpm_ini_fail(e, "range: '%s' is not a port (1..65535) or first-last", value);
+        if (l->range.last < l->range.first)
+            return rtcpm_ini_fail(e, "range %ld-%ld ends before it starts", (long)l->range.first, (long)l->range.last);
+        return 0;
+    }
+    if (rtcpm_cfg_streq(key, "transport"))
+    {
+        unsigned mask;
+        if (l->transport_line)
+            return rtcpm_ini_fail(e, "'transport' given twice in this section (first at line %d)", l->transport_line);
+        l->transport_line = e->line;
+        if (rtcpm_cfg_transports(value, &mask, e)) return -1;
+        l->range.transports = (LONG)mask;
+        return 0;
+    }
+    return rtcpm_ini_fail(e, "unknown key '%s' in [ports %s] (expected range or transport)", key, type);
+}
+
+static int on_key(void *ctx, const char *key, const char *value, struct rtcpm_ini_error *e)
+{
+    struct loader *l = ctx;
+    return l->section == SECTION_STUN ? stun_key(l, key, value, e) : ports_key(l, key, value, e);
+}
+
+static int on_section_end(void *ctx, struct rtcpm_ini_error *e)
+{
+    struct loader *l = ctx;
+    struct stun_pm_range checked;
+    char why[200];
+
+    if (l->section == SECTION_STUN)
+    {
+        if (!l->key_lines[0]) return rtcpm_ini_fail(e, "[stun] has no 'servers' key");
+        if (l->cfg->server_timeout_ms > l->cfg->timeout_ms)
+        {
+            e->line = l->key_lines[NUM_KEY_BASE + 1]; /* server-timeout: given, or nothing exceeds */
+            return rtcpm_ini_fail(e, "server-timeout %ld ms is longer than timeout %ld ms",
+                                  (long)l->cfg->server_timeout_ms, (long)l->cfg->timeout_ms);
+        }
+        return 0;
+    }
+    if (l->section != SECTION_PORTS) return 0;
+    if (!l->range_line)
+        return rtcpm_ini_fail(e, "[ports %s] has no 'range' key", rtcpm_cfg_port_type_name((int)l->range.port_type));
+    if (range_check(&l->range, &checked, why, sizeof(why)))
+    {
+        e->line = l->range_line;
+        return rtcpm_ini_fail(e, "%s", why);
+    }
+    l->cfg->ranges[l->cfg->range_count++] = l->range;
+    return 0;
+}
+
+HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *name, struct rtcpm_stun_pm_config *cfg,
+                                   char *storage, size_t storage_len, char *err, size_t errlen)
+{
+    static const struct rtcpm_ini_handler handler = { on_section, on_key, on_section_end };
+    struct loader l;
+
+    if (err && errlen) err[0] = 0;
+    if (!text || !cfg || !storage) return E_POINTER;
+    if (!name) name = "<string>";
+    rtcpm_stun_pm_config_init(cfg);
+    if (storage_len < RTCPM_STUN_PM_CONFIG_STORAGE)
+    {
+        set_err(err, errlen, "%s: storage of %lu bytes, need %d", name, (unsigned long)storage_len,
+                RTCPM_STUN_PM_CONFIG_STORAGE);
+        return E_INVALIDARG;
+    }
+    memset(&l, 0, sizeof(l));
+    l.cfg = cfg;
+    l.string_cap = storage_len / 2;
+    l.servers = storage;
+    l.locals = storage + l.string_cap;
+    l.servers[0] = l.locals[0] = 0;
+    if (rtcpm_ini_parse(text, len, name, &handler, &l, err, errlen)) return E_INVALIDARG;
+    if (!l.stun_line)
+    {
+        set_err(err, errlen, "%s: no [stun] section (servers = host[:port],... is required)", name);
+        return E_INVALIDARG;
+    }
+    return S_OK;
+}
+
+/* ---- creation ---- */
+
+HRESULT rtcpm_stun_pm_create_ex(const struct rtcpm_stun_pm_config *cfg, IRTCPortManager3 **out, char *err,
+                                size_t errlen)
+{
+    struct stun_pm_settings *set;
+    char scratch[256];
+    HRESULT hr;
+
+    if (!err || !errlen)
+    {
+        err = scratch;
+        errlen = sizeof(scratch);
+    }
+    err[0] = 0;
+    if (out) *out = NULL;
+    if (!out || !cfg) return E_POINTER;
+    if (!cfg->servers)
+    {
+        set_err(err, errlen, "no STUN server given (expected host[:port][,host[:port]...])");
+        return E_POINTER;
+    }
+    if (!(set = malloc(sizeof(*set)))) return E_OUTOFMEMORY;
+    if (SUCCEEDED(hr = stun_pm_settings_make(cfg, set, err, errlen))) hr = stun_pm_create_from_settings(set, out);
+    free(set);
+    return hr;
+}
+
+HRESULT rtcpm_stun_pm_create(const char *servers, IRTCPortManager3 **out, char *err, size_t errlen)
+{
+    struct rtcpm_stun_pm_config cfg;
+    if (err && errlen) err[0] = 0;
+    if (out) *out = NULL;
+    if (!out || !servers) return E_POINTER;
+    rtcpm_stun_pm_config_init(&cfg);
+    cfg.servers = servers;
+    return rtcpm_stun_pm_create_ex(&cfg, out, err, errlen);
+}
+
+static HRESULT create_from_text(const char *text, size_t len, const char *name, IRTCPortManager3 **out, char *err,
+                                size_t errlen)
+{
+    struct rtcpm_stun_pm_config *cfg = malloc(sizeof(*cfg));
+    size_t storage_len = RTCPM_STUN_PM_CONFIG_STORAGE;
+    char *storage = malloc(storage_len);
+    HRESULT hr;
+
+    if (!cfg || !storage) hr = E_OUTOFMEMORY;
+    else if (SUCCEEDED(hr = rtcpm_stun_pm_parse_config(text, len, name, cfg, storage, storage_len, err, errlen)))
+    {
+        char why[256];
+        /* every value was checked at its line; what is left (none expected) names the file */
+        if (FAILED(hr = rtcpm_stun_pm_create_ex(cfg, out, why, sizeof(why))) && why[0])
+            set_err(err, errlen, "%s: %s", name, why);
+    }
+    free(cfg);
+    free(storage);
+    return hr;
+}
+
+HRESULT rtcpm_stun_pm_create_from_string(const char *text, const char *name_for_errors, IRTCPortManager3 **out,
+                                         char *err, size_t errlen)
+{
+    if (err && errlen) err[0] = 0;
+    if (out) *out = NULL;
+    if (!text || !out) return E_POINTER;
+    return create_from_text(text, strlen(text), name_for_errors ? name_for_errors : "<string>", out, err, errlen);
+}
+
+HRESULT rtcpm_stun_pm_create_from_file(const char *path, IRTCPortManager3 **out, char *err, size_t errlen)
+{
+    char *text;
+    size_t len;
+    HRESULT hr;
+
+    if (err && errlen) err[0] = 0;
+    if (out) *out = NULL;
+    if (!path || !out) return E_POINTER;
+    if (FAILED(hr = rtcpm_config_read_file(path, &text, &len, err, errlen))) return hr;
+    hr = create_from_text(text, len, path, out, err, errlen);
+    free(text);
+    return hr;
+}

@@ -228,14 +228,15 @@ out:
 
 /* Workers start, wait for `go`, call the kernel in small batches until `stop`, and count.
  * The window is timed from go to stop by the main thread, so thread start-up (milliseconds
- * on a loaded machine) is never inside it. */
+ * on a loaded machine) is never inside it; it lasts sample_ms and at least until every
+ * worker has finished a batch (a worker the scheduler kept waiting must not count as 0). */
 enum { WAIT, GO, STOP };
 
 struct worker
 {
     struct pm_ctx *c;
     atomic_int *state;
-    uint64_t ops;
+    atomic_uint_fast64_t ops;
 };
 
 static int worker_run(void *arg)
@@ -245,7 +246,7 @@ static int worker_run(void *arg)
     while (atomic_load(w->state) == GO && !bench_failed())
     {
         bench_kernel_vtable(w->c, 16);
-        w->ops += 16;
+        atomic_fetch_add(&w->ops, 16);
     }
     return 0;
 }
@@ -264,7 +265,7 @@ static double threads_rate(struct pm_ctx *c, int threads)
     {
         w[i].c = c;
         w[i].state = &state;
-        w[i].ops = 0;
+        atomic_init(&w[i].ops, 0);
         if (test_thread_start(&th[i], worker_run, &w[i])) bench_fail("row 4: thread start");
         else started++;
     }
@@ -272,12 +273,14 @@ static double threads_rate(struct pm_ctx *c, int threads)
     t0 = rtcpm_clock_us();
     atomic_store(&state, GO);
     test_sleep_ms((unsigned)(bench_opts.sample_ms + 0.5));
+    for (i = 0; i < started && !bench_failed(); i++)
+        while (!atomic_load(&w[i].ops) && !bench_failed()) test_thread_yield();
     atomic_store(&state, STOP);
     t1 = rtcpm_clock_us();
     for (i = 0; i < started; i++)
     {
         test_thread_join(th[i]);
-        ops += w[i].ops;
+        ops += atomic_load(&w[i].ops);
     }
     return t1 > t0 ? (double)ops * 1e6 / (double)(t1 - t0) : 0;
 }

@@ -1,16 +1,19 @@
 /*
  * bench_stun.c — row 6: STUN discovery latency on loopback against coturn.
  *
- * The STUN port manager is being written on another branch: until it is merged this row
- * measures rtcpm's STUN client (src/net/stun_client.h), one Binding transaction, against
- * coturn's own client on the same server. scripts/bench.sh starts `turnserver --stun-only`
- * on 127.0.0.1 and passes --stun-server, --stunclient and --rtcpm-stun.
+ * coturn's own client, turnutils_stunclient, exists only as a program: one discovery costs
+ * it a process. Side by side with it: rtcpm's command-line client (samples/rtcpm-stun, also
+ * a process), the STUN port manager's GetMappingEx + ReleaseMappingEx with its cache off
+ * (one discovery per call, include/rtcpm/stun_pm.h), rtcpm's bare STUN client transaction
+ * (src/net/stun_client.h), and the STUN PM answering from its cache. scripts/bench.sh starts
+ * `turnserver --stun-only` on 127.0.0.1 and passes --stun-server, --stunclient, --rtcpm-stun.
  */
 #include <stdio.h>
 #include <string.h>
 #include "bench.h"
 #include "net/socket.h"
 #include "net/stun_client.h"
+#include "rtcpm/rtcpm.h"
 
 static rtcpm_addr server;
 static char server_host[64], server_port[8], bind_arg[80], server_arg[80];
@@ -63,11 +66,37 @@ BENCH_NOINLINE static void kernel_in_process(void *ctx, uint64_t n)
     }
 }
 
+/* A STUN PM for the server: local address 127.0.0.1, the OS picks ports, no warm-up, no
+ * symmetric check (one server), cache_age_s as given (0: every call discovers). */
+static int stun_pm_open(struct pm_ctx *c, LONG cache_age_s)
+{
+    struct rtcpm_stun_pm_config cfg;
+    char err[200];
+    HRESULT hr;
+
+    memset(c, 0, sizeof(*c));
+    rtcpm_stun_pm_config_init(&cfg);
+    cfg.servers = bench_opts.stun_server;
+    cfg.local_addresses = "127.0.0.1";
+    cfg.timeout_ms = 3000;
+    cfg.rto_ms = 200;
+    cfg.symmetric_check = 0;
+    cfg.warm_up = 0;
+    cfg.cache_age_s = cache_age_s;
+    if (FAILED(hr = rtcpm_stun_pm_create_ex(&cfg, &c->pm, err, sizeof(err))))
+    {
+        bench_fail("row 6: rtcpm_stun_pm_create_ex: 0x%08lx %s", (unsigned long)(ULONG)hr, err);
+        return -1;
+    }
+    c->remote = SysAllocString(RTCPM_W("203.0.113.5"));
+    return c->remote ? 0 : -1;
+}
+
 void bench_row_stun(void)
 {
-    struct bench_side a = { 0 }, b = { 0 }, a2 = { 0 }, c = { 0 };
-    const char *name = "STUN discovery on loopback vs coturn `turnserver --stun-only` (rtcpm's STUN client "
-                       "src/net/stun_client.h: the STUN port manager is not merged yet)";
+    struct bench_side a = { 0 }, b = { 0 }, a2 = { 0 }, c = { 0 }, a3 = { 0 }, d = { 0 }, a4 = { 0 }, e = { 0 };
+    struct pm_ctx stun_nocache = { 0 }, stun_cache = { 0 }, static_pm = { 0 };
+    const char *name = "STUN discovery on loopback vs coturn `turnserver --stun-only`: command-line clients";
 
     if (!bench_opts.stun_server || !bench_opts.stunclient || !bench_opts.rtcpm_stun)
     {
@@ -92,13 +121,32 @@ void bench_row_stun(void)
     b.what = "rtcpm `rtcpm-stun` (process: start + 1 Binding + exit)";
     bench_pair_ns(kernel_turnutils, NULL, kernel_rtcpm_stun, NULL, &a, &b);
     bench_add_row("6", name, "ns", &a, &b, GOAL_RATIO_LE, 1.2, "B/A <= 1.2");
-    if (!bench_failed())
+    if (!bench_failed() && !stun_pm_open(&stun_nocache, 0))
     {
         a2.what = a.what;
-        c.what = "rtcpm in-process: UDP socket + `rtcpm_stun_binding` + close";
-        bench_pair_ns(kernel_turnutils, NULL, kernel_in_process, NULL, &a2, &c);
-        bench_add_row("6", "STUN discovery, rtcpm's client in-process (what a port manager pays) vs coturn's client",
-                      "ns", &a2, &c, GOAL_NONE, 0, "report");
+        c.what = "rtcpm STUN PM: `GetMappingEx` (cache off: 1 Binding from the port) + `ReleaseMappingEx`";
+        bench_pair_ns(kernel_turnutils, NULL, bench_kernel_vtable, &stun_nocache, &a2, &c);
+        bench_add_row("6", "STUN discovery on loopback vs coturn: the STUN port manager's GetMappingEx (in-process)",
+                      "ns", &a2, &c, GOAL_RATIO_LE, 1.2, "B/A <= 1.2");
+        if (!bench_failed())
+        {
+            a3.what = "rtcpm STUN client in-process: UDP socket + `rtcpm_stun_binding` + close";
+            d.what = c.what;
+            bench_pair_ns(kernel_in_process, NULL, bench_kernel_vtable, &stun_nocache, &a3, &d);
+            bench_add_row("6", "STUN PM GetMappingEx (one discovery) vs the bare STUN transaction it makes", "ns", &a3,
+                          &d, GOAL_NONE, 0, "report");
+        }
+        pm_ctx_close(&stun_nocache);
     }
+    if (!bench_failed() && !stun_pm_open(&stun_cache, 20) && !pm_ctx_open(&static_pm, 1, 100))
+    {
+        a4.what = "static PM (as row 1 B)";
+        e.what = "STUN PM, port's discovery cached (20 s): no traffic";
+        bench_pair_ns(bench_kernel_vtable, &static_pm, bench_kernel_vtable, &stun_cache, &a4, &e);
+        bench_add_row("6", "GetMappingEx + ReleaseMappingEx: STUN PM answering from its cache vs the static PM", "ns",
+                      &a4, &e, GOAL_NONE, 0, "report");
+    }
+    pm_ctx_close(&stun_cache);
+    pm_ctx_close(&static_pm);
     rtcpm_net_cleanup();
 }

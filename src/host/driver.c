@@ -20,19 +20,6 @@
 #include "com/bstr_util.h"
 #include "com/log.h"
 
-const char *driver_port_type_name(RTC_PORT_TYPE type)
-{
-    switch (type)
-    {
-    case RTCPT_AUDIO_RTP: return "AUDIO_RTP";
-    case RTCPT_AUDIO_RTCP: return "AUDIO_RTCP";
-    case RTCPT_VIDEO_RTP: return "VIDEO_RTP";
-    case RTCPT_VIDEO_RTCP: return "VIDEO_RTCP";
-    case RTCPT_SIP: return "SIP";
-    }
-    return "?";
-}
-
 void driver_mapping_describe(const struct driver_mapping *m, struct rtcpm_host_mapping *out)
 {
     memset(out, 0, sizeof(*out));
@@ -115,7 +102,7 @@ static HRESULT release_one(struct driver_pm *pm, struct driver_mapping *m)
         else
             hr = pm->v1->lpVtbl->ReleaseMapping(pm->v1, m->internal_text, m->internal_port, m->external_text,
                                                 m->external_port);
-        RTCPM_TRACE(RTCPM_LOG_HOST, "release %s -> %#lx", driver_port_type_name(m->type), (unsigned long)(ULONG)hr);
+        RTCPM_TRACE(RTCPM_LOG_HOST, "release %s -> %#lx", rtcpm_port_type_name(m->type), (unsigned long)(ULONG)hr);
     }
     mapping_clear(m);
     return hr;
@@ -161,7 +148,7 @@ static HRESULT acquire_one(struct driver_pm *pm, const struct driver_request *re
     else
         hr = pm->v1->lpVtbl->GetMapping(pm->v1, remote, req->type, &m->internal_text, &m->internal_port,
                                         &m->external_text, &m->external_port);
-    RTCPM_TRACE(RTCPM_LOG_HOST, "mapping %s (level %d) -> %#lx", driver_port_type_name(req->type), pm->level,
+    RTCPM_TRACE(RTCPM_LOG_HOST, "mapping %s (level %d) -> %#lx", rtcpm_port_type_name(req->type), pm->level,
                 (unsigned long)(ULONG)hr);
     m->remote = remote;
     if (FAILED(hr))
@@ -177,7 +164,7 @@ static HRESULT acquire_one(struct driver_pm *pm, const struct driver_request *re
     if (!parse_answer(m->internal_text, m->internal_port, &m->internal) ||
         !parse_answer(m->external_text, m->external_port, &m->external))
     {
-        RTCPM_TRACE(RTCPM_LOG_HOST, "unusable answer for %s: released", driver_port_type_name(req->type));
+        RTCPM_TRACE(RTCPM_LOG_HOST, "unusable answer for %s: released", rtcpm_port_type_name(req->type));
         release_one(pm, m);
         return RTC_E_PORT_MAPPING_FAILED;
     }
@@ -283,7 +270,7 @@ HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, con
         else
             hr = pm.v1->lpVtbl->UpdateRemoteAddress(pm.v1, b, m->internal_text, m->internal_port,
                                                     m->external_text, m->external_port);
-        RTCPM_TRACE(RTCPM_LOG_HOST, "update %s -> %s:%ld (level %d) -> %#lx", driver_port_type_name(type), remote,
+        RTCPM_TRACE(RTCPM_LOG_HOST, "update %s -> %s:%ld (level %d) -> %#lx", rtcpm_port_type_name(type), remote,
                     (long)port, pm.level, (unsigned long)(ULONG)hr);
         driver_pm_close(&pm);
     }

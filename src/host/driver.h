@@ -105,6 +105,5 @@ const struct driver_mapping *driver_set_find(const struct driver_set *set, RTC_P
 /* The public view of a mapping (rtcpm_host_*_mapping): canonical address text, ports. */
 void driver_mapping_describe(const struct driver_mapping *m, struct rtcpm_host_mapping *out);
 
-const char *driver_port_type_name(RTC_PORT_TYPE type);
 
 #endif /* RTCPM_SRC_HOST_DRIVER_H */

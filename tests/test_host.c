@@ -1013,6 +1013,67 @@ static void test_trace_pm(void)
 }
 
 
+/* rtcpm_host_profile_mapping / rtcpm_host_session_mapping: exactly the port manager's answer,
+ * canonical text, only while the registration / call holds it. */
+static void test_mapping_getters(void)
+{
+    IRTCClientPortManagement *client = new_client();
+    IRTCPortManager *pm = new_pm(3);
+    IRTCProfilePortManagement *profile = new_profile(client, pm);
+    IRTCSessionPortManagement *session = new_session(client, NULL, pm);
+    struct rtcpm_host_mapping m;
+
+    memset(&m, 0x5a, sizeof(m));
+    CU_ASSERT_EQUAL(rtcpm_host_profile_mapping(profile, &m), E_UNEXPECTED);
+    CU_ASSERT_EQUAL(m.internal_port, 0);
+    CU_ASSERT_STRING_EQUAL(m.external_address, "");
+    CU_ASSERT_EQUAL(rtcpm_host_profile_mapping(profile, NULL), E_POINTER);
+    CU_ASSERT_EQUAL(rtcpm_host_profile_mapping(NULL, &m), E_POINTER);
+    CU_ASSERT_EQUAL(rtcpm_host_profile_mapping((IRTCProfilePortManagement *)session, &m), E_INVALIDARG);
+
+    CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_profile_mapping(profile, &m), S_OK);
+    CU_ASSERT_EQUAL(m.type, RTCPT_SIP);
+    CU_ASSERT_EQUAL(m.transport, RTCTR_UDP);
+    CU_ASSERT_STRING_EQUAL(m.internal_address, "192.168.1.10");
+    CU_ASSERT_EQUAL(m.internal_port, 5060);
+    CU_ASSERT_STRING_EQUAL(m.external_address, "198.51.100.7");
+    CU_ASSERT_EQUAL(m.external_port, 45060);
+    CU_ASSERT_EQUAL(rtcpm_host_profile_disable(profile), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_profile_mapping(profile, &m), E_UNEXPECTED);
+
+    CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_SIP, &m), RTC_E_INVALID_SESSION_STATE);
+    CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_SIP, NULL), E_POINTER);
+    CU_ASSERT_EQUAL(rtcpm_host_session_mapping((IRTCSessionPortManagement *)profile, RTCPT_SIP, &m), E_INVALIDARG);
+    /* IPv6 answers come back in RFC 5952 text, without brackets */
+    recording_pm_set_ipv6(pm);
+    CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_AUDIO_RTP, &m), S_OK);
+    CU_ASSERT_EQUAL(m.type, RTCPT_AUDIO_RTP);
+    CU_ASSERT_STRING_EQUAL(m.internal_address, "fd00::10");
+    CU_ASSERT_EQUAL(m.internal_port, 5000);
+    CU_ASSERT_STRING_EQUAL(m.external_address, "2001:db8::7");
+    CU_ASSERT_EQUAL(m.external_port, 40000);
+    CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_AUDIO_RTCP, &m), S_OK);
+    CU_ASSERT_EQUAL(m.internal_port, 5001);
+    CU_ASSERT_EQUAL(m.external_port, 40001);
+    CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_SIP, &m), S_OK);
+    CU_ASSERT_EQUAL(m.external_port, 45060);
+    memset(&m, 0x5a, sizeof(m));
+    CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_VIDEO_RTP, &m), E_INVALIDARG);
+    CU_ASSERT_EQUAL(m.external_port, 0);
+    CU_ASSERT_STRING_EQUAL(m.internal_address, "");
+    CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, (RTC_PORT_TYPE)99, &m), E_INVALIDARG);
+    CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_AUDIO_RTP, &m), RTC_E_INVALID_SESSION_STATE);
+
+    CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
+    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
+    CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1);
+    pm->lpVtbl->Release(pm);
+    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+}
+
 static CU_TestInfo tests[] = {
     { "client_identity", test_client_identity },
     { "client_listen", test_client_listen },
@@ -1036,6 +1097,7 @@ static CU_TestInfo tests[] = {
     { "call_without_port_manager", test_call_without_port_manager },
     { "full_flow_refcounts", test_full_flow_refcounts },
     { "trace_pm", test_trace_pm },
+    { "mapping_getters", test_mapping_getters },
     CU_TEST_INFO_NULL,
 };
 

@@ -75,8 +75,7 @@ echo "=== bench: native (rows 1-6)" >&2
 "$native" "${reps[@]}" --rows 1,2,3,4,5,6 --csv "$out/native.csv" \
     --stun-server "127.0.0.1:$stun_port" --stunclient "$(command -v turnutils_stunclient)" \
     --rtcpm-stun "$root/build/native/samples/rtcpm-stun" >"$out/native.md"
-cleanup_ts() { local p=$ts_pid; ts_pid=""; kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; }
-cleanup_ts
+cleanup # turnserver is not needed any more
 
 # ---- wine64: rows 1, 2, 7 ----
 echo "=== bench: wine64 (rows 1, 2, 7)" >&2

@@ -17,6 +17,14 @@ set -u
 workdir=$1 program=$2 samples=$3
 shift 3
 runner=("$@")
+
+# A runner that cannot run the program at all (wine-run.sh: a 32-bit .exe without wine32)
+# exits 77: report the whole test skipped, with its reason, instead of failing every check.
+probe_out=$("${runner[@]}" "$program" --help 2>&1) && probe_rc=0 || probe_rc=$?
+if [ "$probe_rc" -eq 77 ]; then
+    printf '%s\n' "$probe_out"
+    exit 77
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 e2e=$here/../e2e
 python=${PYTHON:-/usr/bin/python3}

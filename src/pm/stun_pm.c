@@ -446,7 +446,8 @@ static int pick_cached(struct stun_pm *pm, const rtcpm_addr *host_addr, const st
     return 0;
 }
 
-/* The next port of range `ri` round robin (claimed), or 0 when none is free. Lock held. */
+/* The next fitting port of range `ri`, round robin (the caller claims it), or 0 when none
+ * is free. Lock held. */
 static int pick_in_range(struct stun_pm *pm, int ri, int proto, const rtcpm_addr *host_addr, int pair,
                          int prefer_odd, const struct tried *tried)
 {

@@ -75,6 +75,9 @@ void nat_flow_defaults(struct nat_flow_options *o)
     o->answer_address = "198.18.0.3";
     o->answer_port = 49170;
     o->pm_version = 3;
+#ifdef RTCPM_SAMPLE_CONFIG
+    o->config = RTCPM_SAMPLE_CONFIG; /* the source tree's samples/static-nat.ini */
+#endif
     o->out = stdout;
 }
 
@@ -95,10 +98,13 @@ void nat_flow_usage(FILE *f, const char *program, const char *about)
             "  --peer ADDR         where the INVITE goes (default 198.18.0.2)\n"
             "  --peer-port N       its port (default 5060, 5061 for TLS)\n"
             "  --answer ADDR:PORT  media address/port of the callee's answer (default 198.18.0.3:49170)\n"
+            "  --config FILE       static port manager with FILE's rules (default: samples/static-nat.ini)\n"
+            "  --sample-pm         the samples' fixed-mapping port manager instead (sample_pm.c)\n"
             "  --video             audio and video call\n"
             "  --no-profile        call without registering first (RTC 1.3 style)\n"
-            "  --pm-version N      the sample port manager answers IRTCPortManager up to N (1..3)\n"
-            "  --ipv6              the sample port manager answers IPv6 addresses\n"
+            "  --profile           register first (outgoing_call_nat: the default with --sample-pm)\n"
+            "  --pm-version N      --sample-pm answers IRTCPortManager up to N (1..3)\n"
+            "  --ipv6              --sample-pm answers IPv6 addresses\n"
             "  --help              this text\n",
             program, about);
 }
@@ -127,11 +133,14 @@ int nat_flow_parse_args(struct nat_flow_options *o, int argc, char **argv, const
             return 1;
         }
         if (!strcmp(a, "--video")) { o->video = 1; continue; }
-        if (!strcmp(a, "--no-profile")) { o->no_profile = 1; continue; }
+        if (!strcmp(a, "--no-profile")) { o->no_profile = 1; o->profile_given = 1; continue; }
+        if (!strcmp(a, "--profile")) { o->no_profile = 0; o->profile_given = 1; continue; }
+        if (!strcmp(a, "--sample-pm")) { o->config = NULL; continue; }
         if (!strcmp(a, "--ipv6")) { o->ipv6 = 1; continue; }
         if (!v) goto bad;
         i++;
         if (!strcmp(a, "--local")) o->local_address = v;
+        else if (!strcmp(a, "--config")) o->config = v;
         else if (!strcmp(a, "--user")) o->user_uri = v;
         else if (!strcmp(a, "--registrar")) o->registrar = v;
         else if (!strcmp(a, "--registrar-port") && parse_long(v, 1, 65535, &n)) o->registrar_port = n;
@@ -196,9 +205,17 @@ static IRTCClientPortManagement *make_client(const struct nat_flow_options *o)
     return client;
 }
 
-/* Creates and enables a profile with pm set on it; prints the REGISTER's Contact. */
+/* The flow's result for a failed EnableProfile / AddParticipant. */
+static int mapping_failed(const struct nat_flow_options *o, HRESULT hr)
+{
+    if (o->hooks && o->hooks->mapping_failed) return o->hooks->mapping_failed(o->hooks->ctx, hr);
+    return 1;
+}
+
+/* Creates and enables a profile with pm set on it; prints the REGISTER's Contact. A failed
+ * EnableProfile sets *result (the mapping_failed hook's answer). */
 static IRTCProfilePortManagement *register_profile(IRTCClientPortManagement *client, IRTCPortManager *pm,
-                                                   const struct nat_flow_options *o, int *failed)
+                                                   const struct nat_flow_options *o, int *failed, int *result)
 {
     IRTCProfilePortManagement *profile = NULL, *ppm = NULL;
     char contact[256];
@@ -229,6 +246,7 @@ static IRTCProfilePortManagement *register_profile(IRTCClientPortManagement *cli
     if (FAILED(hr))
     {
         *failed = 1;
+        if (!*result) *result = mapping_failed(o, hr);
         IRTCProfilePortManagement_Release(profile);
         return NULL;
     }
@@ -256,7 +274,7 @@ int nat_flow_registration(IRTCPortManager *pm, const struct nat_flow_options *o)
     IRTCPortManager *t = traced(pm, o);
     IRTCClientPortManagement *client;
     IRTCProfilePortManagement *profile;
-    int failed = 0;
+    int failed = 0, result = 0;
 
     say(o, "== Registration from behind a NAT ==\n");
     if (pm && !t) return 1;
@@ -265,12 +283,17 @@ int nat_flow_registration(IRTCPortManager *pm, const struct nat_flow_options *o)
         if (t) IRTCPortManager_Release(t);
         return 1;
     }
-    profile = register_profile(client, t, o, &failed);
-    if (profile) unregister_profile(profile, o, &failed);
+    profile = register_profile(client, t, o, &failed, &result);
+    if (profile)
+    {
+        /* the REGISTER goes out while the mapping is held */
+        if (o->hooks && o->hooks->registered) result = o->hooks->registered(o->hooks->ctx, profile);
+        unregister_profile(profile, o, &failed);
+    }
     IRTCClientPortManagement_Release(client);
     if (t) IRTCPortManager_Release(t);
-    say(o, "%s\n\n", failed ? "registration flow FAILED" : "registration flow done");
-    return failed;
+    say(o, "%s\n\n", failed || result ? "registration flow FAILED" : "registration flow done");
+    return result ? result : failed;
 }
 
 int nat_flow_outgoing_call(IRTCPortManager *pm, const struct nat_flow_options *o)
@@ -280,9 +303,11 @@ int nat_flow_outgoing_call(IRTCPortManager *pm, const struct nat_flow_options *o
     IRTCProfilePortManagement *profile = NULL;
     IRTCSessionPortManagement *session = NULL, *spm = NULL;
     unsigned media = RTCPM_HOST_MEDIA_AUDIO | (o->video ? RTCPM_HOST_MEDIA_VIDEO : 0);
+    const struct nat_flow_hooks *hooks = o->hooks;
+    struct nat_flow_answer answer;
     char text[2048];
     LONG level = 0;
-    int failed = 0;
+    int failed = 0, result = 0, invited = 0;
     HRESULT hr;
 
     say(o, "== Outgoing %s call from behind a NAT ==\n", o->video ? "audio+video" : "audio");
@@ -292,7 +317,7 @@ int nat_flow_outgoing_call(IRTCPortManager *pm, const struct nat_flow_options *o
         if (t) IRTCPortManager_Release(t);
         return 1;
     }
-    if (!o->no_profile && !(profile = register_profile(client, t, o, &failed))) goto done;
+    if (!o->no_profile && !(profile = register_profile(client, t, o, &failed, &result))) goto done;
 
     /* CreateSession */
     hr = rtcpm_host_create_session(client, profile, o->peer_uri, o->peer_address, o->peer_port, o->transport,
@@ -311,7 +336,12 @@ int nat_flow_outgoing_call(IRTCPortManager *pm, const struct nat_flow_options *o
     say(o, "AddParticipant (INVITE):\n");
     hr = rtcpm_host_session_call(session, media);
     say(o, "  -> %s\n", hr_name(hr));
-    if (FAILED(hr)) { failed = 1; goto done; }
+    if (FAILED(hr))
+    {
+        failed = 1;
+        result = mapping_failed(o, hr);
+        goto done;
+    }
     rtcpm_host_session_pm_level(session, &level);
     if (level) say(o, "  (the port manager answers IRTCPortManager%s)\n", level == 3 ? "3" : level == 2 ? "2" : "");
     if (SUCCEEDED(rtcpm_host_session_contact(session, text, sizeof(text))))
@@ -327,18 +357,34 @@ int nat_flow_outgoing_call(IRTCPortManager *pm, const struct nat_flow_options *o
     }
     else failed = 1;
 
+    memset(&answer, 0, sizeof(answer));
+    snprintf(answer.address, sizeof(answer.address), "%s", o->answer_address);
+    answer.port = o->answer_port;
+    if (hooks && hooks->invite)
+    {
+        invited = 1;
+        if ((result = hooks->invite(hooks->ctx, session, &answer))) goto terminate;
+    }
+
     /* 200 OK: the answer's media address may not be the one the INVITE went to */
-    say(o, "200 OK: the answer puts audio at %s port %ld%s\n", o->answer_address, (long)o->answer_port,
+    say(o, "200 OK: the answer puts audio at %s port %ld%s\n", answer.address, (long)answer.port,
         o->video ? " (video 2 above)" : "");
-    hr = rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, o->answer_address, o->answer_port, 0);
+    hr = rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, answer.address, answer.port,
+                                          answer.rtcp_port);
     if (SUCCEEDED(hr) && o->video)
-        hr = rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_VIDEO, o->answer_address,
-                                              o->answer_port + 2, 0);
+        hr = rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_VIDEO, answer.address, answer.port + 2, 0);
     say(o, "  -> %s\n", hr_name(hr));
     if (FAILED(hr)) failed = 1;
+    if (hooks && hooks->media && !failed) result = hooks->media(hooks->ctx, session);
 
+terminate:
     /* Terminate: BYE, every mapping released */
     say(o, "Terminate (BYE):\n");
+    if (invited && hooks->bye)
+    {
+        int r = hooks->bye(hooks->ctx, session);
+        if (!result) result = r;
+    }
     hr = rtcpm_host_session_hangup(session);
     say(o, "  -> %s\n", hr_name(hr));
     if (FAILED(hr)) failed = 1;
@@ -349,6 +395,6 @@ done:
     if (profile) unregister_profile(profile, o, &failed);
     IRTCClientPortManagement_Release(client);
     if (t) IRTCPortManager_Release(t);
-    say(o, "%s\n\n", failed ? "outgoing call flow FAILED" : "outgoing call flow done");
-    return failed;
+    say(o, "%s\n\n", failed || result ? "outgoing call flow FAILED" : "outgoing call flow done");
+    return result ? result : failed;
 }

@@ -18,9 +18,7 @@ int main(int argc, char **argv)
     r = nat_flow_parse_args(&o, argc, argv, "registration_nat",
                             "Registers a SIP profile from behind a NAT through a port manager (RTC 1.5 flow).");
     if (r) return r > 0 ? 0 : 2;
-    if (FAILED(sample_pm_create(o.pm_version, o.ipv6 ? "fd00::10" : o.local_address,
-                                o.ipv6 ? "2001:db8::7" : "203.0.113.7", &pm)))
-        return 1;
+    if (FAILED(sample_flow_pm(&o, &pm))) return 1;
     r = nat_flow_registration(pm, &o);
     IRTCPortManager_Release(pm);
     return r;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sample_pm.h"
+#include "nat_flows.h"
 
 struct sample_pm
 {
@@ -163,4 +164,26 @@ HRESULT sample_pm_create(int version, const char *internal, const char *external
     }
     *out = (IRTCPortManager *)&pm->IRTCPortManager3_iface;
     return S_OK;
+}
+
+HRESULT sample_flow_pm(const struct nat_flow_options *o, IRTCPortManager **out)
+{
+    IRTCPortManager3 *pm3 = NULL;
+    char err[512] = "";
+    HRESULT hr;
+
+    *out = NULL;
+    if (!o->config)
+        return sample_pm_create(o->pm_version, o->ipv6 ? "fd00::10" : o->local_address,
+                                o->ipv6 ? "2001:db8::7" : "203.0.113.7", out);
+    if (FAILED(hr = rtcpm_static_pm_create(&pm3))) return hr;
+    if (FAILED(hr = rtcpm_static_pm_load_file(pm3, o->config, err, sizeof(err))))
+        fprintf(stderr, "%s\n", err[0] ? err : "cannot load the static port manager config");
+    else
+    {
+        fprintf(o->out, "static port manager: %ld rule(s) from %s\n", (long)rtcpm_static_pm_rule_count(pm3), o->config);
+        hr = IRTCPortManager3_QueryInterface(pm3, &IID_IRTCPortManager, (void **)out);
+    }
+    IRTCPortManager3_Release(pm3);
+    return hr;
 }

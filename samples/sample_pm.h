@@ -16,4 +16,11 @@
 
 HRESULT sample_pm_create(int version, const char *internal, const char *external, IRTCPortManager **out);
 
+struct nat_flow_options;
+
+/* The port manager registration_nat and outgoing_call_nat use: the static port manager with
+ * the rules of o->config (errors printed with file:line), or sample_pm when o->config is
+ * NULL (--sample-pm; --pm-version and --ipv6 apply to it). */
+HRESULT sample_flow_pm(const struct nat_flow_options *o, IRTCPortManager **out);
+
 #endif

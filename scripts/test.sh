@@ -28,7 +28,12 @@ for p in "${presets[@]}"; do
     echo "=== rtcpm: preset $p: configure + build"
     cmake --preset "$configure" "${extra[@]}" >"build-$p.configure.log" 2>&1 || { cat "build-$p.configure.log"; exit 1; }
     rm -f "build-$p.configure.log"
-    cmake --build --preset "$p" -j"$jobs"
+    if ! cmake --build --preset "$p" -j"$jobs"; then
+        echo "=== rtcpm: preset $p: BUILD FAILED"
+        failed_presets+=("$p"); total_fail=$((total_fail + 1))
+        stage_times+=("$p $((SECONDS - stage_start))s")
+        continue
+    fi
     echo "=== rtcpm: preset $p: ctest"
     log=$(mktemp)
     set +e

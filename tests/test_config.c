@@ -121,6 +121,18 @@ static void test_ini_errors(void)
     /* a NUL byte inside the text */
     CU_ASSERT_EQUAL(parse(&ev, "[a]\nk = v\0w\n", 12, err, sizeof(err)), -1);
     CU_ASSERT_STRING_EQUAL(err, "t.ini:2: NUL byte in line");
+    /* other control characters: a stray CR inside a line or before the CRLF, an ESC, a DEL;
+     * a TAB is white space */
+    CU_ASSERT_EQUAL(parse(&ev, "[a]\nk = v\rw\n", 12, err, sizeof(err)), -1);
+    CU_ASSERT_STRING_EQUAL(err, "t.ini:2: control character 0x0D in line");
+    CU_ASSERT_EQUAL(parse(&ev, "[a]\r\nk = v\r\r\n", 13, err, sizeof(err)), -1);
+    CU_ASSERT_STRING_EQUAL(err, "t.ini:2: control character 0x0D in line");
+    CU_ASSERT_EQUAL(parse(&ev, "[a \x1b[31m]\n", 10, err, sizeof(err)), -1);
+    CU_ASSERT_STRING_EQUAL(err, "t.ini:1: control character 0x1B in line");
+    CU_ASSERT_EQUAL(parse(&ev, "[a]\nk = v\x7f\n", 11, err, sizeof(err)), -1);
+    CU_ASSERT_STRING_EQUAL(err, "t.ini:2: control character 0x7F in line");
+    CU_ASSERT_EQUAL(parse(&ev, "[a]\n\tk\t=\tv\tw\t\n", 14, err, sizeof(err)), 0);
+    CU_ASSERT_STRING_EQUAL(ev.log, "[a|]@1 k=<v\tw>@2 end@1 ");
     /* line length limit: exactly RTCPM_INI_LINE_MAX is fine, one more is not */
     longline = malloc(RTCPM_INI_LINE_MAX + 16);
     CU_ASSERT_PTR_NOT_NULL_FATAL(longline);

@@ -1152,11 +1152,11 @@ static void test_client_port_management_across(void)
     CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
 }
 
-/* An FTM host (as rtcpm's own will be) is called directly on its caller's thread: the port
- * manager an STA passes to SetPortManager arrives as the STA's raw pointer. Kept in a
- * com_agile_ref (the Global Interface Table), it comes back to any other apartment as a
- * proxy and the calls run in the STA; kept raw, they run on the wrong thread (the pitfall
- * src/com/ftm.h warns about). */
+/* An FTM host (as rtcpm's own are: test_marshal_objects.c) is called directly on its
+ * caller's thread: the port manager an STA passes to SetPortManager arrives as the STA's raw
+ * pointer. Kept in a com_agile_ref (the Global Interface Table), it comes back to any other
+ * apartment as a proxy and the calls run in the STA; kept raw, they run on the wrong thread
+ * (the pitfall src/com/ftm.h warns about). */
 struct ftm_host
 {
     IRTCProfilePortManagement IRTCProfilePortManagement_iface;

@@ -30,6 +30,55 @@ static void test_ftm_without_com(void)
     CU_ASSERT_EQUAL(com_ftm_query_interface(&ftm, &IID_IUnknown, NULL), E_POINTER);
     com_ftm_release(&ftm);
     CU_ASSERT_PTR_NULL(ftm.inner);
+    /* no apartments: anything may be called from any thread */
+    CU_ASSERT_EQUAL(com_ftm_is_free_threaded(&outer), 1);
+    CU_ASSERT_EQUAL(com_ftm_is_free_threaded(NULL), 0);
+}
+
+static void ignore_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    (void)line;
+}
+
+/* rtcpm's objects aggregate the FTM through ftm.h: natively there is none, so they answer
+ * exactly what they answered before, and no IMarshal. */
+static void test_objects_answer_no_imarshal(void)
+{
+    /* IID_IMarshal: libuuid's on Windows; no native header declares it */
+    static const IID iid_marshal = { 0x00000003, 0x0000, 0x0000, { 0xc0, 0, 0, 0, 0, 0, 0, 0x46 } };
+    IRTCPortManager3 *spm = NULL;
+    IRTCPortManager *trace = NULL;
+    IRTCClientPortManagement *client = NULL;
+    IRTCProfilePortManagement *profile = NULL;
+    IRTCSessionPortManagement *session = NULL;
+    IUnknown *objs[6];
+    int i;
+
+    CU_ASSERT_EQUAL_FATAL(rtcpm_static_pm_create(&spm), S_OK);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_trace_pm_create((IRTCPortManager *)spm, ignore_line, NULL, &trace), S_OK);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_client("192.168.1.10", &client), S_OK);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_profile(client, "sip:alice@example.com", "198.18.0.1", 5060, RTCTR_UDP,
+                                                    &profile), S_OK);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_session(client, profile, "sip:bob@example.net", "203.0.113.5", 5060, 0,
+                                                    &session), S_OK);
+    objs[0] = (IUnknown *)spm;
+    objs[1] = (IUnknown *)trace;
+    objs[2] = (IUnknown *)client;
+    objs[3] = (IUnknown *)profile;
+    objs[4] = (IUnknown *)session;
+    objs[5] = NULL;
+    for (i = 0; objs[i]; i++)
+    {
+        void *out = &out;
+        CU_ASSERT_EQUAL(objs[i]->lpVtbl->QueryInterface(objs[i], &iid_marshal, &out), E_NOINTERFACE);
+        CU_ASSERT_PTR_NULL(out);
+    }
+    CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
+    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
+    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    CU_ASSERT_EQUAL(trace->lpVtbl->Release(trace), 0);
+    CU_ASSERT_EQUAL(spm->lpVtbl->Release(spm), 0);
 }
 
 /* Natively a pointer is valid on every thread: the agile reference keeps it as it is. */
@@ -65,6 +114,7 @@ static CU_TestInfo tests[] = {
     { "register_without_com", test_register_without_com },
     { "ftm_without_com", test_ftm_without_com },
     { "agile_ref_without_com", test_agile_ref_without_com },
+    { "objects_answer_no_imarshal", test_objects_answer_no_imarshal },
     CU_TEST_INFO_NULL,
 };
 

@@ -12,6 +12,8 @@
 #include "test_thread.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
+#include "pm/static_pm.h"
+#include "pm/mapping_table.h"
 
 /* A BSTR from ASCII (the tests' [in] strings); freed with SysFreeString. */
 static BSTR B(const char *s) { return bstr_from_cstr(s); }
@@ -337,6 +339,166 @@ static void test_rule_order_and_any(void)
                            "udp audio-rtcp 192.168.1.10:31001 198.51.100.7:41001 remote -\n"
                            "udp video-rtcp 192.168.1.10:31002 198.51.100.7:41002 remote -\n");
     pm->lpVtbl->Release(pm); /* drops the live mappings with the object */
+}
+
+/* Each rule keeps which of its ports are live, per transport: full rules are skipped, a
+ * released port is free again in exactly its rule and transport, and a port taken through an
+ * overlapping rule is still refused by the other one. */
+static void test_full_rules_and_returns(void)
+{
+    IRTCPortManager3 *pm = pm_from("[mapping audio-rtp]\n"
+                                   "transport = udp, tcp\n"
+                                   "internal = 192.168.1.10:30000-30001\n"
+                                   "external = 198.51.100.7:40000-40001\n"
+                                   "[mapping audio-rtp]\n"
+                                   "internal = 192.168.1.11:30000-30001\n"
+                                   "external = 198.51.100.8:40000-40001\n"
+                                   "[mapping audio-rtp]\n"
+                                   "internal = 192.168.1.12:30000-30001\n"
+                                   "external = 198.51.100.9:40000-40001\n"
+                                   "[mapping video-rtp]\n" /* shares its internal port with the next rule */
+                                   "internal = 192.168.1.10:31000\n"
+                                   "external = 10.0.0.1:41000\n"
+                                   "remote = 10.0.0.0/8\n"
+                                   "[mapping video-rtp]\n"
+                                   "internal = 192.168.1.10:31000\n"
+                                   "external = 198.51.100.7:41000\n");
+    static const char *const in[3] = { "192.168.1.10", "192.168.1.11", "192.168.1.12" };
+    static const char *const ex[3] = { "198.51.100.7", "198.51.100.8", "198.51.100.9" };
+    BSTR ia = NULL, ea = NULL;
+    LONG ip = 0, ep = 0;
+    HRESULT hr;
+    int r, k;
+
+    for (r = 0; r < 3; r++)
+        for (k = 0; k < 2; k++)
+        {
+            hr = get_ex(pm, NULL, 0, RTCTR_UDP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep);
+            CU_ASSERT_EQUAL(hr, S_OK);
+            if (hr != S_OK) continue;
+            {
+                char ta[64] = "", te[64] = "";
+                bstr_to_utf8(ia, ta, sizeof(ta), NULL);
+                bstr_to_utf8(ea, te, sizeof(te), NULL);
+                CU_ASSERT_STRING_EQUAL(ta, in[r]); /* rule by rule, in order */
+                CU_ASSERT_STRING_EQUAL(te, ex[r]);
+            }
+            SysFreeString(ia);
+            SysFreeString(ea);
+            CU_ASSERT_EQUAL(ip, 30000 + k);
+            CU_ASSERT_EQUAL(ep, 40000 + k);
+        }
+    CU_ASSERT_EQUAL(get_ex(pm, NULL, 0, RTCTR_UDP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep),
+                    RTC_E_PORT_MAPPING_UNAVAILABLE);
+    /* UDP is full, TCP of the first rule is not */
+    hr = get_ex(pm, NULL, 0, RTCTR_TCP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep);
+    CHECK_MAPPING(hr, ia, ip, ea, ep, "192.168.1.10", 30000, "198.51.100.7", 40000);
+    /* a port of the middle rule comes back: only that one is free */
+    CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, in[1], 30001, ex[1], 40001), S_OK);
+    hr = get_ex(pm, NULL, 0, RTCTR_UDP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep);
+    CHECK_MAPPING(hr, ia, ip, ea, ep, "192.168.1.11", 30001, "198.51.100.8", 40001);
+    CU_ASSERT_EQUAL(get_ex(pm, NULL, 0, RTCTR_UDP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep),
+                    RTC_E_PORT_MAPPING_UNAVAILABLE);
+    /* ports of the first and the last rule come back: the first rule is asked first */
+    CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, in[2], 30000, ex[2], 40000), S_OK);
+    CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, in[0], 30001, ex[0], 40001), S_OK);
+    hr = get_ex(pm, NULL, 0, RTCTR_UDP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep);
+    CHECK_MAPPING(hr, ia, ip, ea, ep, "192.168.1.10", 30001, "198.51.100.7", 40001);
+    hr = get_ex(pm, NULL, 0, RTCTR_UDP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep);
+    CHECK_MAPPING(hr, ia, ip, ea, ep, "192.168.1.12", 30000, "198.51.100.9", 40000);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_live_mappings(pm), 7);
+
+    /* overlapping rules: the LAN rule takes 31000; the other rule's bitmap says free, the
+     * table says taken; once released, the other rule hands it out */
+    hr = get_ex(pm, "10.1.2.3", 0, RTCTR_UDP, RTCPT_VIDEO_RTP, &ia, &ip, &ea, &ep);
+    CHECK_MAPPING(hr, ia, ip, ea, ep, "192.168.1.10", 31000, "10.0.0.1", 41000);
+    CU_ASSERT_EQUAL(get_ex(pm, "203.0.113.5", 0, RTCTR_UDP, RTCPT_VIDEO_RTP, &ia, &ip, &ea, &ep),
+                    RTC_E_PORT_MAPPING_UNAVAILABLE);
+    CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, "192.168.1.10", 31000, "10.0.0.1", 41000), S_OK);
+    hr = get_ex(pm, "203.0.113.5", 0, RTCTR_UDP, RTCPT_VIDEO_RTP, &ia, &ip, &ea, &ep);
+    CHECK_MAPPING(hr, ia, ip, ea, ep, "192.168.1.10", 31000, "198.51.100.7", 41000);
+    /* and the LAN rule, whose own port was released, is refused through the other one */
+    CU_ASSERT_EQUAL(get_ex(pm, "10.1.2.3", 0, RTCTR_UDP, RTCPT_VIDEO_RTP, &ia, &ip, &ea, &ep),
+                    RTC_E_PORT_MAPPING_UNAVAILABLE);
+    pm->lpVtbl->Release(pm);
+}
+
+/* The C entry points behind GetMappingEx / ReleaseMappingEx: the same mappings, the same
+ * table (a mapping got one way is released the other), the same results. */
+static void test_c_entry_points(void)
+{
+    IRTCPortManager3 *pm = pm_from(nat_config);
+    IRTCPortManager *foreign = NULL;
+    struct rtcpm_mapping m, m2;
+    rtcpm_addr remote;
+    BSTR ia = NULL, ea = NULL;
+    LONG ip = 0, ep = 0;
+    HRESULT hr;
+
+    CU_ASSERT_EQUAL(rtcpm_addr_parse("::ffff:203.0.113.5", 18, &remote), RTCPM_ADDR_OK);
+    remote.port = 5004;
+    CU_ASSERT_EQUAL(static_pm_get_mapping(pm, RTCPT_AUDIO_RTP, RTCTR_UDP, &remote, &m), S_OK);
+    CU_ASSERT_EQUAL(m.internal.port, 30000);
+    CU_ASSERT_EQUAL(m.external.port, 40000);
+    CU_ASSERT_EQUAL(m.remote.family, RTCPM_AF_INET); /* unmapped, as GetMappingEx does */
+    CU_ASSERT_EQUAL(m.remote.port, 5004);
+    CU_ASSERT_EQUAL(m.transport, RTCTR_UDP);
+    CU_ASSERT_STRING_EQUAL(mappings_text(pm),
+                           "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.5:5004\n");
+    /* released through the vtable; then the C release finds nothing */
+    CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, "192.168.1.10", 30000, "198.51.100.7", 40000), S_OK);
+    CU_ASSERT_EQUAL(static_pm_release_mapping(pm, RTCTR_UDP, &m.internal, &m.external),
+                    RTC_E_PORT_MAPPING_UNAVAILABLE);
+    /* got through the vtable, released in C; a wrong external side names nothing */
+    hr = get_ex(pm, NULL, 0, RTCTR_UDP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep);
+    CHECK_MAPPING(hr, ia, ip, ea, ep, "192.168.1.10", 30001, "198.51.100.7", 40001);
+    m2 = m;
+    m2.internal.port = 30001;
+    m2.external.port = 40002;
+    CU_ASSERT_EQUAL(static_pm_release_mapping(pm, RTCTR_UDP, &m2.internal, &m2.external),
+                    RTC_E_PORT_MAPPING_UNAVAILABLE);
+    m2.external.port = 40001;
+    CU_ASSERT_EQUAL(static_pm_release_mapping(pm, RTCTR_UDP, &m2.internal, &m2.external), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_live_mappings(pm), 0);
+    /* bad arguments, a foreign object, an exhausted type */
+    CU_ASSERT_EQUAL(static_pm_get_mapping(pm, RTCPT_AUDIO_RTP, RTCTR_UDP, NULL, NULL), E_POINTER);
+    CU_ASSERT_EQUAL(static_pm_get_mapping(pm, (RTC_PORT_TYPE)5, RTCTR_UDP, NULL, &m), E_INVALIDARG);
+    CU_ASSERT_EQUAL(static_pm_get_mapping(pm, RTCPT_AUDIO_RTP, 3, NULL, &m), E_INVALIDARG);
+    CU_ASSERT_EQUAL(static_pm_get_mapping(pm, RTCPT_VIDEO_RTP, RTCTR_UDP, NULL, &m), RTC_E_PORT_MAPPING_UNAVAILABLE);
+    CU_ASSERT_EQUAL(m.internal.family, RTCPM_AF_NONE); /* zeroed on failure */
+    CU_ASSERT_EQUAL_FATAL(recording_pm_create(3, &foreign), S_OK);
+    CU_ASSERT_EQUAL(static_pm_get_mapping((IRTCPortManager3 *)foreign, RTCPT_AUDIO_RTP, RTCTR_UDP, NULL, &m),
+                    E_INVALIDARG);
+    CU_ASSERT_EQUAL(static_pm_release_mapping((IRTCPortManager3 *)foreign, RTCTR_UDP, &m2.internal, &m2.external),
+                    E_INVALIDARG);
+    foreign->lpVtbl->Release(foreign);
+    pm->lpVtbl->Release(pm);
+}
+
+/* A mapping names its rule in 16 bits: the 65536th rule is refused, and nothing is added. */
+static void test_rule_limit(void)
+{
+    enum { N = 65536 };
+    IRTCPortManager3 *pm = pm_from(nat_config);
+    struct static_rule *rules = calloc(N, sizeof(*rules));
+    rtcpm_addr in, ex;
+    char err[160];
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rules);
+    CU_ASSERT_EQUAL(rtcpm_addr_parse("192.168.1.10", 12, &in), RTCPM_ADDR_OK);
+    CU_ASSERT_EQUAL(rtcpm_addr_parse("198.51.100.7", 12, &ex), RTCPM_ADDR_OK);
+    CU_ASSERT_EQUAL_FATAL(static_rule_build(RTCPM_PORT_TYPE_ANY, RTCTR_UDP, &in, 1024, 1024, &ex, 1024, 1024, NULL,
+                                            &rules[0], err, sizeof(err)),
+                          STATIC_RULE_OK);
+    for (int i = 1; i < N; i++) rules[i] = rules[0];
+    CU_ASSERT_EQUAL(static_pm_append_rules(pm, rules, N - 1), E_OUTOFMEMORY); /* 2 + 65535 > 65535 */
+    CU_ASSERT_EQUAL(rtcpm_static_pm_rule_count(pm), 2);
+    CU_ASSERT_EQUAL(static_pm_append_rules(pm, rules, N - 3), S_OK); /* exactly 65535 */
+    CU_ASSERT_EQUAL(rtcpm_static_pm_rule_count(pm), 65535);
+    CU_ASSERT_EQUAL(static_pm_append_rules(pm, rules, 1), E_OUTOFMEMORY);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_rule_count(pm), 65535);
+    free(rules);
+    pm->lpVtbl->Release(pm);
 }
 
 /* A LAN peer gets the LAN address (hairpin avoided), everyone else the NAT's; both rules
@@ -749,6 +911,9 @@ static CU_TestInfo tests[] = {
     { "range_exhaustion_and_return", test_range_exhaustion_and_return },
     { "round_robin", test_round_robin },
     { "rule_order_and_any", test_rule_order_and_any },
+    { "full_rules_and_returns", test_full_rules_and_returns },
+    { "c_entry_points", test_c_entry_points },
+    { "rule_limit", test_rule_limit },
     { "remote_filter", test_remote_filter },
     { "get_mapping_bad_args", test_get_mapping_bad_args },
     { "release_unknown_double_bad", test_release_unknown_double_bad },

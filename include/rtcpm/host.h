@@ -24,7 +24,12 @@
  * E_INVALIDARG for a bad value or for an interface pointer that is not an rtcpm host
  * object, 0x8007007A (HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER)) when a text buffer is
  * too small (it then holds ""). Objects are refcounted COM objects: Release what you get.
- * All functions and methods may be called from any thread.
+ * All functions and methods may be called from any thread; on Windows, from a thread with COM
+ * initialised (RTC's own rule) once a port manager was set from one. The objects aggregate
+ * the free-threaded marshaler (any apartment gets the object itself) and keep a port manager
+ * in COM's Global Interface Table, never as a raw pointer: each operation calls it through a
+ * pointer valid in the calling apartment, so one living in an STA is called in its STA
+ * (README "Marshalling").
  */
 #ifndef RTCPM_HOST_H
 #define RTCPM_HOST_H
@@ -158,6 +163,31 @@ HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *session, ULONGLONG ses
 /* Which port-manager interface the current call talks to: 3, 2, 1, or 0 (no port manager,
  * local addresses). RTC_E_INVALID_SESSION_STATE when no call is up. */
 HRESULT rtcpm_host_session_pm_level(IRTCSessionPortManagement *session, LONG *level);
+
+/* ---- the mappings held, for an application that opens the sockets itself -----------------
+ *
+ * What the port manager answered for one mapping of an enabled profile (its SIP mapping) or of
+ * the call in progress: addresses in canonical text (RFC 5952 for IPv6, no brackets), the
+ * internal side to bind, the external side that went into Contact/SDP. rtcpm-demo binds its
+ * SIP and RTP sockets to the internal sides.
+ */
+struct rtcpm_host_mapping
+{
+    LONG type;      /* RTC_PORT_TYPE */
+    LONG transport; /* RTCTR_* */
+    char internal_address[64];
+    LONG internal_port;
+    char external_address[64];
+    LONG external_port;
+};
+
+/* E_UNEXPECTED when the profile is not enabled (out is zeroed on every failure). */
+HRESULT rtcpm_host_profile_mapping(IRTCProfilePortManagement *profile, struct rtcpm_host_mapping *out);
+
+/* RTC_E_INVALID_SESSION_STATE when no call is up, E_INVALIDARG when the call has no mapping
+ * of that type (video of an audio call, a type outside RTC_PORT_TYPE). */
+HRESULT rtcpm_host_session_mapping(IRTCSessionPortManagement *session, RTC_PORT_TYPE type,
+                                   struct rtcpm_host_mapping *out);
 
 /* The tracing port manager that samples and rtcpm-demo wrap around a port manager is
  * rtcpm_trace_pm_create() in rtcpm/trace_pm.h; HRESULT names: rtcpm_hresult_name() in rtcpm/diag.h. */

@@ -32,6 +32,7 @@
  * "2001:DB8:0::1" names the mapping handed out as "2001:db8::1".
  *
  * Thread safety: any method, from any thread, at any time (RTC calls from its own threads).
+ * It aggregates the free-threaded marshaler: another apartment gets the object itself, no proxy.
  */
 #ifndef RTCPM_STATIC_PM_H
 #define RTCPM_STATIC_PM_H

@@ -8,6 +8,12 @@
  * HRESULT and the [out] values, e.g.
  *   GetMappingEx(198.18.0.1, 5060, UDP, SIP) -> S_OK internal 192.168.1.10:5060 external 198.51.100.7:5060
  * rtcpm-demo and the samples use it to show what RTC asks a port manager.
+ *
+ * Apartments (Windows): the wrapper keeps the inner pointer, so it is exactly as agile as the
+ * inner object: it aggregates the free-threaded marshaler when the inner object does (an rtcpm
+ * port manager), and then runs, and calls fn, on whatever thread calls it; around an
+ * apartment-bound port manager it belongs to its creator's apartment like that object, and
+ * other apartments reach it through a proxy (rtcpm_ps.dll), fn then running in that apartment.
  */
 #ifndef RTCPM_TRACE_PM_H
 #define RTCPM_TRACE_PM_H

@@ -15,7 +15,14 @@ HRESULT bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
     if (len) *len = 0;
     if (!buf || !buflen) return E_POINTER;
     buf[0] = 0;
-    for (i = 0; i < n; i++)
+    /* Fast path: the ASCII prefix (all of an address) is copied unit by unit; the general
+     * loop below takes over at the first other character. */
+    for (i = 0; i < n && b[i] < 0x80 && b[i]; i++)
+    {
+        if (o + 1 >= buflen) { buf[0] = 0; return E_INSUFFICIENT_BUFFER; }
+        buf[o++] = (char)b[i];
+    }
+    for (; i < n; i++)
     {
         uint32_t c = b[i];
         char tmp[4];
@@ -84,7 +91,16 @@ BSTR bstr_from_utf8(const char *s, size_t len)
     UINT o = 0;
 
     if (!s && len) return NULL;
+    /* Fast path: pure ASCII (every address) needs neither decoding nor a counting pass. */
+    while (i < len && u[i] && u[i] < 0x80) i++;
+    if (i == len)
+    {
+        if (len > 0x3ffffff0u || !(b = SysAllocStringLen(NULL, (UINT)len))) return NULL;
+        for (i = 0; i < len; i++) b[i] = (WCHAR)u[i];
+        return b;
+    }
     /* first pass: validate and count UTF-16 units */
+    units = i;
     while (i < len)
     {
         uint32_t cp;

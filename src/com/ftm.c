@@ -31,11 +31,51 @@ void com_ftm_release(struct com_ftm *ftm)
     if (inner) inner->lpVtbl->Release(inner);
 }
 
-/* The process-wide GIT (a singleton: creating it again is cheap and returns the same one). */
+/* CLSID_InProcFreeMarshaler: in mingw-w64's libuuid, but declared by none of its headers. */
+static const CLSID clsid_in_proc_free_marshaler = { 0x0000033a, 0x0000, 0x0000,
+                                                    { 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 } };
+
+int com_ftm_is_free_threaded(IUnknown *itf)
+{
+    IMarshal *marshal = NULL;
+    CLSID clsid;
+    HRESULT hr;
+
+    if (!itf || FAILED(itf->lpVtbl->QueryInterface(itf, &IID_IMarshal, (void **)&marshal)) || !marshal) return 0;
+    hr = marshal->lpVtbl->GetUnmarshalClass(marshal, &IID_IUnknown, itf, MSHCTX_INPROC, NULL, MSHLFLAGS_NORMAL,
+                                            &clsid);
+    marshal->lpVtbl->Release(marshal);
+    return hr == S_OK && IsEqualCLSID(&clsid, &clsid_in_proc_free_marshaler);
+}
+
+/* The process-wide GIT (a singleton: creating it again is cheap and returns the same one).
+ * CO_E_NOTINITIALIZED on a thread without COM (when no MTA exists either). */
 static HRESULT git_get(IGlobalInterfaceTable **git)
 {
     return CoCreateInstance(&CLSID_StdGlobalInterfaceTable, NULL, CLSCTX_INPROC_SERVER,
                             &IID_IGlobalInterfaceTable, (void **)git);
+}
+
+/* Revokes a cookie; on a thread without COM inside a stay in the MTA of its own, so that a
+ * last Release there does not leak the registration (and the reference it holds). */
+static void git_revoke(DWORD cookie)
+{
+    IGlobalInterfaceTable *git;
+    HRESULT hr = git_get(&git);
+
+    if (hr == CO_E_NOTINITIALIZED && SUCCEEDED(CoInitializeEx(NULL, COINIT_MULTITHREADED)))
+    {
+        if (SUCCEEDED(git_get(&git)))
+        {
+            git->lpVtbl->RevokeInterfaceFromGlobal(git, cookie);
+            git->lpVtbl->Release(git);
+        }
+        CoUninitialize();
+        return;
+    }
+    if (FAILED(hr)) return;
+    git->lpVtbl->RevokeInterfaceFromGlobal(git, cookie);
+    git->lpVtbl->Release(git);
 }
 
 HRESULT com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *itf)
@@ -51,16 +91,26 @@ HRESULT com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *i
     }
     if (!iid) return E_INVALIDARG;
     hr = git_get(&git);
+    if (hr == CO_E_NOTINITIALIZED)
+    {
+        /* No apartment on this thread (nor an MTA to be in implicitly): itf is bound to none,
+         * keep it as it is. */
+        itf->lpVtbl->AddRef(itf);
+        com_agile_ref_clear(ref);
+        ref->raw = itf;
+        ref->iid = iid;
+        return S_OK;
+    }
     if (FAILED(hr)) return hr;
     /* register the new one first: on failure the old one stays */
     hr = git->lpVtbl->RegisterInterfaceInGlobal(git, itf, iid, &cookie);
+    git->lpVtbl->Release(git);
     if (SUCCEEDED(hr))
     {
-        if (ref->cookie) git->lpVtbl->RevokeInterfaceFromGlobal(git, ref->cookie);
+        com_agile_ref_clear(ref);
         ref->cookie = cookie;
         ref->iid = iid;
     }
-    git->lpVtbl->Release(git);
     return hr;
 }
 
@@ -71,6 +121,12 @@ HRESULT com_agile_ref_get(const struct com_agile_ref *ref, void **out)
 
     if (!out) return E_POINTER;
     *out = NULL;
+    if (ref->raw)
+    {
+        ref->raw->lpVtbl->AddRef(ref->raw);
+        *out = ref->raw;
+        return S_OK;
+    }
     if (!ref->cookie) return S_FALSE;
     hr = git_get(&git);
     if (FAILED(hr)) return hr;
@@ -82,14 +138,12 @@ HRESULT com_agile_ref_get(const struct com_agile_ref *ref, void **out)
 
 void com_agile_ref_clear(struct com_agile_ref *ref)
 {
-    IGlobalInterfaceTable *git;
+    IUnknown *raw = ref->raw;
+    DWORD cookie = ref->cookie;
 
-    if (!ref->cookie) return;
-    if (SUCCEEDED(git_get(&git)))
-    {
-        git->lpVtbl->RevokeInterfaceFromGlobal(git, ref->cookie);
-        git->lpVtbl->Release(git);
-    }
+    ref->raw = NULL;
     ref->cookie = 0;
     ref->iid = NULL;
+    if (raw) raw->lpVtbl->Release(raw);
+    if (cookie) git_revoke(cookie);
 }

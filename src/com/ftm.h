@@ -51,23 +51,46 @@ HRESULT com_ftm_query_interface(const struct com_ftm *ftm, const IID *riid, void
 /* Releases the FTM (the object's destructor); ftm->inner is NULL afterwards. */
 void com_ftm_release(struct com_ftm *ftm);
 
+/* 1 when itf may be called from any thread of the process: natively always (no
+ * apartments); on Windows when it aggregates the FTM (its IMarshal's in-process unmarshal
+ * class is CLSID_InProcFreeMarshaler). 0 for a proxy, an apartment-bound object, NULL. A
+ * wrapper that keeps itf raw may aggregate the FTM itself only when this says 1. */
+int com_ftm_is_free_threaded(IUnknown *itf);
+
 /*
  * An interface pointer an FTM object can keep and use from any apartment.
  *
- *   struct thing { ...; struct com_ftm ftm; struct com_agile_ref pm; SRWLOCK/mutex lock; };
- *   SetPortManager(pm): lock; hr = com_agile_ref_set(&thing->pm, &IID_IRTCPortManager, (IUnknown *)pm); unlock
- *   using it:           lock; hr = com_agile_ref_get(&thing->pm, (void **)&pm); unlock;
+ *   struct thing { ...; struct com_ftm ftm; struct com_agile_ref pm; struct rtcpm_lock lock; };
+ *   SetPortManager(pm): struct com_agile_ref fresh = { 0 }, old;
+ *                       hr = com_agile_ref_set(&fresh, &IID_IRTCPortManager, (IUnknown *)pm);
+ *                       if (FAILED(hr)) return hr;
+ *                       lock; old = thing->pm; thing->pm = fresh; unlock;   (stored under the lock)
+ *                       com_agile_ref_clear(&old);                         (GIT work outside it)
+ *   using it:           hr = com_agile_ref_get(&thing->pm, (void **)&pm);
  *                       if (hr == S_OK) { ...call pm...; pm->lpVtbl->Release(pm); }
+ *                       (while nothing can clear thing->pm, e.g. a state SetPortManager refuses
+ *                       in; src/host/pm_ref.h shares one between threads with a refcount)
  *   destructor:         com_agile_ref_clear(&thing->pm);
  *
  * Zero-initialised (calloc) it is empty. Not locked itself: the object serialises set/clear
- * against get. Each call needs COM initialised on the calling thread (Windows).
+ * against get. The struct may be moved by value (no pointers into itself).
+ *
+ * Threads and COM (Windows):
+ *  - set on a thread with COM (an STA, the MTA, or the MTA implicitly because one exists)
+ *    registers itf in the Global Interface Table; get then needs COM on its thread too
+ *    (CO_E_NOTINITIALIZED otherwise) and may call into itf's apartment (a proxy's first
+ *    reference): never call it, nor set or clear, with a lock held that itf's apartment
+ *    might wait for;
+ *  - set on a thread where COM was never initialised (and no MTA exists): there is no
+ *    apartment to respect, so itf is kept as the plain counted pointer, as natively;
+ *  - clear works on any thread: without COM it enters the MTA just for the revoke, so a last
+ *    Release on a thread without COM leaks nothing.
  */
 struct com_agile_ref
 {
     const IID *iid;
-    DWORD cookie;   /* Global Interface Table cookie (Windows); 0 when empty */
-    IUnknown *raw;  /* the pointer itself (native builds, no apartments) */
+    DWORD cookie;   /* Global Interface Table cookie (Windows); 0 when not registered */
+    IUnknown *raw;  /* the pointer itself: native builds, or set where COM was not initialised */
 };
 
 /* Keeps itf (AddRef'ed, as iid) in place of what was there; itf NULL just clears. */

@@ -22,6 +22,8 @@ HRESULT com_ftm_query_interface(const struct com_ftm *ftm, const IID *riid, void
 
 void com_ftm_release(struct com_ftm *ftm) { ftm->inner = NULL; }
 
+int com_ftm_is_free_threaded(IUnknown *itf) { return itf != NULL; }
+
 HRESULT com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *itf)
 {
     IUnknown *old = ref->raw;

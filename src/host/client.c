@@ -15,12 +15,16 @@
  *    "ports selected at random throughout the range of 1024 to 65535 inclusive"; with it,
  *    ranges lie in 1024..65535, min < max, "The SIP range must contain at least two ports",
  *    "The RTP range must contain at least four ports".
+ *
+ * Thread-safe and keeping no interface pointer, the client aggregates the free-threaded
+ * marshaler: every apartment of the process calls it directly.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "host/host_objects.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
+#include "com/ftm.h"
 #include "com/log.h"
 
 struct listen_entry
@@ -32,6 +36,7 @@ struct host_client
 {
     IRTCClientPortManagement IRTCClientPortManagement_iface;
     LONG ref;
+    struct com_ftm ftm;
     struct rtcpm_lock lock;
     rtcpm_addr local; /* the machine's address, port 0 */
     LONG range[HOST_PORT_TYPES][2];
@@ -58,8 +63,10 @@ static const struct com_iface_entry client_ifaces[] = {
 
 static HRESULT WINAPI client_QueryInterface(IRTCClientPortManagement *iface, REFIID riid, void **out)
 {
-    return com_query_interface(impl_from_IRTCClientPortManagement(iface), client_ifaces, ARRAY_SIZE(client_ifaces),
-                               riid, out);
+    struct host_client *client = impl_from_IRTCClientPortManagement(iface);
+    HRESULT hr = com_query_interface(client, client_ifaces, ARRAY_SIZE(client_ifaces), riid, out);
+    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&client->ftm, riid, out);
+    return hr;
 }
 
 static ULONG WINAPI client_AddRef(IRTCClientPortManagement *iface)
@@ -75,6 +82,7 @@ static ULONG WINAPI client_Release(IRTCClientPortManagement *iface)
     if (!ref)
     {
         free(client->listen);
+        com_ftm_release(&client->ftm);
         rtcpm_lock_destroy(&client->lock);
         free(client);
         com_object_destroyed();
@@ -185,6 +193,7 @@ HRESULT rtcpm_host_create_client(const char *local_address, IRTCClientPortManage
     struct host_client *client;
     rtcpm_addr local;
     int t;
+    HRESULT hr;
 
     if (!out) return E_POINTER;
     *out = NULL;
@@ -194,6 +203,11 @@ HRESULT rtcpm_host_create_client(const char *local_address, IRTCClientPortManage
     if (!client) return E_OUTOFMEMORY;
     client->IRTCClientPortManagement_iface.lpVtbl = &client_vtbl;
     client->ref = 1;
+    if (FAILED(hr = com_ftm_aggregate(&client->ftm, (IUnknown *)&client->IRTCClientPortManagement_iface)))
+    {
+        free(client);
+        return hr;
+    }
     client->local = local;
     for (t = 0; t < HOST_PORT_TYPES; t++)
     {

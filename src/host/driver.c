@@ -20,17 +20,16 @@
 #include "com/bstr_util.h"
 #include "com/log.h"
 
-const char *driver_port_type_name(RTC_PORT_TYPE type)
+void driver_mapping_describe(const struct driver_mapping *m, struct rtcpm_host_mapping *out)
 {
-    switch (type)
-    {
-    case RTCPT_AUDIO_RTP: return "AUDIO_RTP";
-    case RTCPT_AUDIO_RTCP: return "AUDIO_RTCP";
-    case RTCPT_VIDEO_RTP: return "VIDEO_RTP";
-    case RTCPT_VIDEO_RTCP: return "VIDEO_RTCP";
-    case RTCPT_SIP: return "SIP";
-    }
-    return "?";
+    memset(out, 0, sizeof(*out));
+    out->type = m->type;
+    out->transport = m->transport;
+    /* canonical text cannot overflow 64 bytes (RTCPM_ADDR_TEXT_SIZE is 51) */
+    rtcpm_addr_format(&m->internal, out->internal_address, sizeof(out->internal_address));
+    rtcpm_addr_format(&m->external, out->external_address, sizeof(out->external_address));
+    out->internal_port = m->internal_port;
+    out->external_port = m->external_port;
 }
 
 void driver_pm_open(IRTCPortManager *pm, struct driver_pm *out)
@@ -103,7 +102,7 @@ static HRESULT release_one(struct driver_pm *pm, struct driver_mapping *m)
         else
             hr = pm->v1->lpVtbl->ReleaseMapping(pm->v1, m->internal_text, m->internal_port, m->external_text,
                                                 m->external_port);
-        RTCPM_TRACE(RTCPM_LOG_HOST, "release %s -> %#lx", driver_port_type_name(m->type), (unsigned long)(ULONG)hr);
+        RTCPM_TRACE(RTCPM_LOG_HOST, "release %s -> %#lx", rtcpm_port_type_name(m->type), (unsigned long)(ULONG)hr);
     }
     mapping_clear(m);
     return hr;
@@ -149,7 +148,7 @@ static HRESULT acquire_one(struct driver_pm *pm, const struct driver_request *re
     else
         hr = pm->v1->lpVtbl->GetMapping(pm->v1, remote, req->type, &m->internal_text, &m->internal_port,
                                         &m->external_text, &m->external_port);
-    RTCPM_TRACE(RTCPM_LOG_HOST, "mapping %s (level %d) -> %#lx", driver_port_type_name(req->type), pm->level,
+    RTCPM_TRACE(RTCPM_LOG_HOST, "mapping %s (level %d) -> %#lx", rtcpm_port_type_name(req->type), pm->level,
                 (unsigned long)(ULONG)hr);
     m->remote = remote;
     if (FAILED(hr))
@@ -165,34 +164,74 @@ static HRESULT acquire_one(struct driver_pm *pm, const struct driver_request *re
     if (!parse_answer(m->internal_text, m->internal_port, &m->internal) ||
         !parse_answer(m->external_text, m->external_port, &m->external))
     {
-        RTCPM_TRACE(RTCPM_LOG_HOST, "unusable answer for %s: released", driver_port_type_name(req->type));
+        RTCPM_TRACE(RTCPM_LOG_HOST, "unusable answer for %s: released", rtcpm_port_type_name(req->type));
         release_one(pm, m);
         return RTC_E_PORT_MAPPING_FAILED;
     }
     return S_OK;
 }
 
+/* The set's port manager, opened in the calling apartment (level 0 without one). */
+static HRESULT set_open(struct driver_set *set, struct driver_pm *pm)
+{
+    IRTCPortManager *here;
+    HRESULT hr;
+
+    memset(pm, 0, sizeof(*pm));
+    if (!set->pm) return S_OK;
+    if (FAILED(hr = host_pm_ref_get(set->pm, &here)))
+    {
+        RTCPM_TRACE(RTCPM_LOG_HOST, "no port manager in this apartment: %#lx", (unsigned long)(ULONG)hr);
+        return hr;
+    }
+    driver_pm_open(here, pm);
+    here->lpVtbl->Release(here);
+    return S_OK;
+}
+
+/* Releases every mapping through pm (opened here; NULL: forgets them unreleased). */
+static HRESULT release_all(struct driver_set *set, struct driver_pm *pm)
+{
+    HRESULT first = S_OK, hr;
+    struct driver_pm none;
+
+    memset(&none, 0, sizeof(none));
+    while (set->count > 0)
+    {
+        struct driver_mapping *m = &set->map[--set->count];
+        if (!pm) m->from_pm = 0;
+        hr = release_one(pm ? pm : &none, m);
+        if (FAILED(hr) && SUCCEEDED(first)) first = hr;
+    }
+    return first;
+}
+
 HRESULT driver_set_acquire(struct driver_set *set, IRTCPortManager *pm, const struct driver_request *req, int n)
 {
+    struct driver_pm opened;
     HRESULT hr = S_OK;
     int i;
 
     memset(set, 0, sizeof(*set));
     if (n < 0 || n > DRIVER_MAX_MAPPINGS || (n && !req)) return E_INVALIDARG;
-    driver_pm_open(pm, &set->pm);
+    if (pm && FAILED(hr = host_pm_ref_create(pm, &set->pm))) return hr;
+    driver_pm_open(pm, &opened);
+    set->level = opened.level;
     for (i = 0; i < n; i++)
     {
-        hr = acquire_one(&set->pm, &req[i], &set->map[i]);
+        hr = acquire_one(&opened, &req[i], &set->map[i]);
         if (FAILED(hr)) break;
         set->count = i + 1;
     }
     if (FAILED(hr))
     {
         /* All or nothing: give back what this operation got before the failure. */
-        driver_set_release(set);
-        return hr;
+        release_all(set, &opened);
+        host_pm_ref_release(set->pm);
+        memset(set, 0, sizeof(*set));
     }
-    return S_OK;
+    driver_pm_close(&opened);
+    return hr;
 }
 
 const struct driver_mapping *driver_set_find(const struct driver_set *set, RTC_PORT_TYPE type)
@@ -206,7 +245,7 @@ const struct driver_mapping *driver_set_find(const struct driver_set *set, RTC_P
 HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, const char *remote, LONG port)
 {
     struct driver_mapping *m = (struct driver_mapping *)driver_set_find(set, type);
-    struct driver_pm *pm = &set->pm;
+    struct driver_pm pm;
     rtcpm_addr check;
     BSTR b;
     HRESULT hr = S_OK;
@@ -217,17 +256,23 @@ HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, con
     if (!b) return E_OUTOFMEMORY;
     if (m->from_pm)
     {
-        if (pm->level == 3)
-            hr = pm->v3->lpVtbl->UpdateRemoteAddressEx2(pm->v3, b, port, m->transport, m->internal_text,
-                                                        m->internal_port, m->external_text, m->external_port);
-        else if (pm->level == 2)
-            hr = pm->v2->lpVtbl->UpdateRemoteAddressEx(pm->v2, b, port, m->internal_text, m->internal_port,
-                                                       m->external_text, m->external_port);
+        if (FAILED(hr = set_open(set, &pm)))
+        {
+            SysFreeString(b);
+            return hr;
+        }
+        if (pm.level == 3)
+            hr = pm.v3->lpVtbl->UpdateRemoteAddressEx2(pm.v3, b, port, m->transport, m->internal_text,
+                                                       m->internal_port, m->external_text, m->external_port);
+        else if (pm.level == 2)
+            hr = pm.v2->lpVtbl->UpdateRemoteAddressEx(pm.v2, b, port, m->internal_text, m->internal_port,
+                                                      m->external_text, m->external_port);
         else
-            hr = pm->v1->lpVtbl->UpdateRemoteAddress(pm->v1, b, m->internal_text, m->internal_port,
-                                                     m->external_text, m->external_port);
-        RTCPM_TRACE(RTCPM_LOG_HOST, "update %s -> %s:%ld (level %d) -> %#lx", driver_port_type_name(type), remote,
-                    (long)port, pm->level, (unsigned long)(ULONG)hr);
+            hr = pm.v1->lpVtbl->UpdateRemoteAddress(pm.v1, b, m->internal_text, m->internal_port,
+                                                    m->external_text, m->external_port);
+        RTCPM_TRACE(RTCPM_LOG_HOST, "update %s -> %s:%ld (level %d) -> %#lx", rtcpm_port_type_name(type), remote,
+                    (long)port, pm.level, (unsigned long)(ULONG)hr);
+        driver_pm_close(&pm);
     }
     if (FAILED(hr))
     {
@@ -242,14 +287,15 @@ HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, con
 
 HRESULT driver_set_release(struct driver_set *set)
 {
-    HRESULT first = S_OK, hr;
-    int had = set->count || set->pm.level;
+    struct driver_pm pm;
+    HRESULT first, hr;
+    int had = set->count || set->pm;
 
-    while (set->count > 0)
-    {
-        hr = release_one(&set->pm, &set->map[--set->count]);
-        if (FAILED(hr) && SUCCEEDED(first)) first = hr;
-    }
-    driver_pm_close(&set->pm);
+    hr = set_open(set, &pm);
+    first = release_all(set, SUCCEEDED(hr) ? &pm : NULL);
+    if (FAILED(hr)) first = hr;
+    driver_pm_close(&pm);
+    host_pm_ref_release(set->pm);
+    memset(set, 0, sizeof(*set));
     return had ? first : S_FALSE;
 }

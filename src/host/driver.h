@@ -22,12 +22,19 @@
  * Not thread-safe by itself: the owner (profile, session) serialises operations on a set.
  * The set holds its own reference on the port manager, so the application may replace the
  * owner's port manager at any time without pulling it from under a call.
+ *
+ * Apartments: the set keeps its port manager in a host_pm_ref (pm_ref.h), never as a raw
+ * pointer. Every operation (acquire, update, release) runs with a pointer valid in the
+ * apartment of the thread doing it: it asks for one, QIs 3 -> 2 -> 1, calls, releases it.
+ * So a call placed in one apartment can be updated and hung up from another, and an
+ * application's port manager living in an STA is always called through a proxy in its STA.
  */
 #ifndef RTCPM_SRC_HOST_DRIVER_H
 #define RTCPM_SRC_HOST_DRIVER_H
 
 #include "rtcpm/rtcpm.h"
 #include "net/addr.h"
+#include "host/pm_ref.h"
 
 struct driver_pm
 {
@@ -37,8 +44,8 @@ struct driver_pm
     int level;            /* 0..3, see above */
 };
 
-/* pm may be NULL (level 0). Takes its own references; never fails for a non-NULL pm (a
- * failed QI just means a lower level). */
+/* pm (valid in the calling apartment) may be NULL (level 0). Takes its own references;
+ * never fails for a non-NULL pm (a failed QI just means a lower level). */
 void driver_pm_open(IRTCPortManager *pm, struct driver_pm *out);
 void driver_pm_close(struct driver_pm *pm);
 
@@ -69,27 +76,34 @@ struct driver_mapping
 
 struct driver_set
 {
-    struct driver_pm pm;
+    struct host_pm_ref *pm; /* the set's own reference; NULL = no port manager */
+    int level;              /* 0..3: what the port manager answered when the set was acquired */
     struct driver_mapping map[DRIVER_MAX_MAPPINGS];
     int count;
 };
 
-/* Opens pm (NULL allowed) and obtains every mapping of req[0..n-1] in order; see above.
- * On failure the set is left empty and the port manager closed. */
+/* Keeps pm (NULL allowed; valid in the calling apartment) in the set's own host_pm_ref and
+ * obtains every mapping of req[0..n-1] in order; see above. On failure the set is left
+ * empty and holds no reference; a failed registration returns COM's error. */
 HRESULT driver_set_acquire(struct driver_set *set, IRTCPortManager *pm, const struct driver_request *req, int n);
 
 /* Tells the port manager that the mapping of `type` now talks to remote:port
  * (UpdateRemoteAddressEx2 / Ex / plain, by level). On failure the mapping keeps its old
- * remote and the port manager's HRESULT is returned. E_INVALIDARG when the set has no such
- * mapping or remote is not an IP literal. */
+ * remote and the port manager's HRESULT is returned (or COM's, when no pointer to the port
+ * manager can be had in this apartment). E_INVALIDARG when the set has no such mapping or
+ * remote is not an IP literal. */
 HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, const char *remote, LONG port);
 
-/* Releases every mapping, last obtained first, and closes the port manager. Every release is
- * attempted; returns S_OK or the first failure a port manager reported. Empty set: S_FALSE. */
+/* Releases every mapping, last obtained first, and the set's reference on the port manager.
+ * Every release is attempted; returns S_OK or the first failure a port manager reported.
+ * When no pointer to the port manager can be had in this apartment the mappings are
+ * forgotten unreleased and COM's error is returned. Empty set: S_FALSE. */
 HRESULT driver_set_release(struct driver_set *set);
 
 const struct driver_mapping *driver_set_find(const struct driver_set *set, RTC_PORT_TYPE type);
 
-const char *driver_port_type_name(RTC_PORT_TYPE type);
+/* The public view of a mapping (rtcpm_host_*_mapping): canonical address text, ports. */
+void driver_mapping_describe(const struct driver_mapping *m, struct rtcpm_host_mapping *out);
+
 
 #endif /* RTCPM_SRC_HOST_DRIVER_H */

@@ -36,8 +36,9 @@ void host_profile_release(struct host_profile *profile);
 void host_client_local_sip(struct host_client *client, rtcpm_addr *out);
 void host_client_local_media(struct host_client *client, rtcpm_addr out[4]);
 
-/* The profile's port manager, AddRef'ed (NULL when none), and its identity. */
-IRTCPortManager *host_profile_port_manager(struct host_profile *profile);
+/* The profile's port manager, referenced (NULL when none; host_pm_ref_get gives a pointer
+ * valid in the caller's apartment), and its identity. */
+struct host_pm_ref *host_profile_port_manager(struct host_profile *profile);
 void host_profile_identity(struct host_profile *profile, const char **user, int *secure, LONG *transport);
 
 /* Default SIP port for a transport (RFC 3261 section 19.1.2: 5060, 5061 for TLS). */

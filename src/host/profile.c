@@ -9,11 +9,16 @@
  *   that profile gets used, such as in registration or subscription".
  * So: the port manager is fixed while the profile is enabled; enabling (registration) asks it
  * for the SIP mapping towards the registrar; disabling releases that mapping.
+ *
+ * The profile aggregates the free-threaded marshaler: any apartment calls it directly. The
+ * port manager is kept in a host_pm_ref (pm_ref.h), never as the raw pointer the caller of
+ * SetPortManager had.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "host/host_objects.h"
 #include "com/com.h"
+#include "com/ftm.h"
 #include "com/log.h"
 
 enum profile_state
@@ -28,6 +33,7 @@ struct host_profile
 {
     IRTCProfilePortManagement IRTCProfilePortManagement_iface;
     LONG ref;
+    struct com_ftm ftm;
     struct rtcpm_lock lock;
     struct host_client *client; /* referenced */
     char user[SIP_TEXT_USER_MAX + 1];
@@ -35,7 +41,7 @@ struct host_profile
     char registrar_text[RTCPM_ADDR_TEXT_SIZE];
     LONG registrar_port;
     LONG transport;
-    IRTCPortManager *pm; /* referenced; NULL = none */
+    struct host_pm_ref *pm; /* referenced; NULL = none */
     enum profile_state state;
     struct driver_set registration; /* valid in PROFILE_ENABLED */
 };
@@ -58,8 +64,10 @@ static const struct com_iface_entry profile_ifaces[] = {
 
 static HRESULT WINAPI profile_QueryInterface(IRTCProfilePortManagement *iface, REFIID riid, void **out)
 {
-    return com_query_interface(impl_from_IRTCProfilePortManagement(iface), profile_ifaces,
-                               ARRAY_SIZE(profile_ifaces), riid, out);
+    struct host_profile *profile = impl_from_IRTCProfilePortManagement(iface);
+    HRESULT hr = com_query_interface(profile, profile_ifaces, ARRAY_SIZE(profile_ifaces), riid, out);
+    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&profile->ftm, riid, out);
+    return hr;
 }
 
 static ULONG WINAPI profile_AddRef(IRTCProfilePortManagement *iface)
@@ -76,8 +84,9 @@ static ULONG WINAPI profile_Release(IRTCProfilePortManagement *iface)
     {
         /* The last reference: nobody can be enabling; an enabled profile unregisters. */
         driver_set_release(&profile->registration);
-        if (profile->pm) profile->pm->lpVtbl->Release(profile->pm);
+        host_pm_ref_release(profile->pm);
         host_client_release(profile->client);
+        com_ftm_release(&profile->ftm);
         rtcpm_lock_destroy(&profile->lock);
         free(profile);
         com_object_destroyed();
@@ -91,21 +100,26 @@ void host_profile_release(struct host_profile *p) { profile_Release(&p->IRTCProf
 static HRESULT WINAPI profile_SetPortManager(IRTCProfilePortManagement *iface, IRTCPortManager *pm)
 {
     struct host_profile *profile = impl_from_IRTCProfilePortManagement(iface);
-    IRTCPortManager *old = NULL;
-    HRESULT hr = S_OK;
+    struct host_pm_ref *fresh, *old;
+    HRESULT hr;
 
     if (!pm) return E_POINTER;
+    /* Registered and released outside the lock: either may call into the port manager's
+     * apartment, whose thread may be waiting for this lock. */
+    if (FAILED(hr = host_pm_ref_create(pm, &fresh))) return hr;
     rtcpm_lock_acquire(&profile->lock);
-    if (profile->state != PROFILE_DISABLED) hr = E_FAIL;
+    if (profile->state != PROFILE_DISABLED)
+    {
+        hr = E_FAIL;
+        old = fresh;
+    }
     else
     {
-        pm->lpVtbl->AddRef(pm);
         old = profile->pm;
-        profile->pm = pm;
+        profile->pm = fresh;
     }
     rtcpm_lock_release(&profile->lock);
-    /* Released outside the lock: a port manager's Release may do anything. */
-    if (old) old->lpVtbl->Release(old);
+    host_pm_ref_release(old);
     RTCPM_TRACE(RTCPM_LOG_HOST, "profile %p pm %p -> %#lx", (void *)profile, (void *)pm, (unsigned long)(ULONG)hr);
     return hr;
 }
@@ -126,6 +140,7 @@ HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client_iface, const 
     rtcpm_addr registrar;
     char user[SIP_TEXT_USER_MAX + 1];
     int secure;
+    HRESULT hr;
 
     if (!out) return E_POINTER;
     *out = NULL;
@@ -142,6 +157,11 @@ HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client_iface, const 
     if (!profile) return E_OUTOFMEMORY;
     profile->IRTCProfilePortManagement_iface.lpVtbl = &profile_vtbl;
     profile->ref = 1;
+    if (FAILED(hr = com_ftm_aggregate(&profile->ftm, (IUnknown *)&profile->IRTCProfilePortManagement_iface)))
+    {
+        free(profile);
+        return hr;
+    }
     rtcpm_lock_init(&profile->lock);
     host_client_addref(client);
     profile->client = client;
@@ -156,13 +176,13 @@ HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client_iface, const 
     return S_OK;
 }
 
-IRTCPortManager *host_profile_port_manager(struct host_profile *profile)
+struct host_pm_ref *host_profile_port_manager(struct host_profile *profile)
 {
-    IRTCPortManager *pm;
+    struct host_pm_ref *pm;
 
     rtcpm_lock_acquire(&profile->lock);
     pm = profile->pm;
-    if (pm) pm->lpVtbl->AddRef(pm);
+    host_pm_ref_addref(pm);
     rtcpm_lock_release(&profile->lock);
     return pm;
 }
@@ -180,8 +200,9 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
     struct host_profile *profile;
     struct driver_request req;
     struct driver_set set;
-    IRTCPortManager *pm;
-    HRESULT hr;
+    struct host_pm_ref *ref;
+    IRTCPortManager *pm = NULL;
+    HRESULT hr = S_OK;
 
     if (!iface) return E_POINTER;
     if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
@@ -193,19 +214,24 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
         return E_UNEXPECTED;
     }
     profile->state = PROFILE_ENABLING; /* from here SetPortManager answers E_FAIL */
-    pm = profile->pm;
-    if (pm) pm->lpVtbl->AddRef(pm);
+    ref = profile->pm;
+    host_pm_ref_addref(ref);
     rtcpm_lock_release(&profile->lock);
 
     /* The port manager is called without the profile's lock held: it may take its time
-     * (a STUN port manager asks the network). */
-    memset(&req, 0, sizeof(req));
-    req.type = RTCPT_SIP;
-    req.transport = profile->transport;
-    req.remote = profile->registrar_text;
-    req.remote_port = profile->registrar_port;
-    host_client_local_sip(profile->client, &req.local);
-    hr = driver_set_acquire(&set, pm, &req, 1);
+     * (a STUN port manager asks the network), or live in another apartment. */
+    if (ref) hr = host_pm_ref_get(ref, &pm);
+    host_pm_ref_release(ref);
+    if (SUCCEEDED(hr))
+    {
+        memset(&req, 0, sizeof(req));
+        req.type = RTCPT_SIP;
+        req.transport = profile->transport;
+        req.remote = profile->registrar_text;
+        req.remote_port = profile->registrar_port;
+        host_client_local_sip(profile->client, &req.local);
+        hr = driver_set_acquire(&set, pm, &req, 1);
+    }
     if (pm) pm->lpVtbl->Release(pm);
 
     rtcpm_lock_acquire(&profile->lock);
@@ -269,6 +295,24 @@ HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *iface, char *buf, 
         hr = E_UNEXPECTED;
     else
         hr = sip_text_contact(profile->user, profile->secure, &sip->external, profile->transport, buf, buflen, NULL);
+    rtcpm_lock_release(&profile->lock);
+    return hr;
+}
+
+HRESULT rtcpm_host_profile_mapping(IRTCProfilePortManagement *iface, struct rtcpm_host_mapping *out)
+{
+    struct host_profile *profile;
+    const struct driver_mapping *sip;
+    HRESULT hr = S_OK;
+
+    if (!iface || !out) return E_POINTER;
+    memset(out, 0, sizeof(*out));
+    if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
+    rtcpm_lock_acquire(&profile->lock);
+    if (profile->state != PROFILE_ENABLED || !(sip = driver_set_find(&profile->registration, RTCPT_SIP)))
+        hr = E_UNEXPECTED;
+    else
+        driver_mapping_describe(sip, out);
     rtcpm_lock_release(&profile->lock);
     return hr;
 }

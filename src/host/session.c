@@ -15,11 +15,16 @@
  * NULL: the documented "null pointer is allowed" is read as "no port manager of the
  *   session's own": the call then uses the profile's (RTC 1.5 profiles have one), else local
  *   addresses, which is RTC's behaviour when SetPortManager was never called.
+ *
+ * The session aggregates the free-threaded marshaler: any apartment calls it directly. Port
+ * managers are kept in host_pm_refs (pm_ref.h), never as the raw pointer the caller of
+ * SetPortManager had; the call's own reference lets it be hung up from another apartment.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "host/host_objects.h"
 #include "com/com.h"
+#include "com/ftm.h"
 #include "com/log.h"
 
 enum session_state
@@ -35,6 +40,7 @@ struct host_session
 {
     IRTCSessionPortManagement IRTCSessionPortManagement_iface;
     LONG ref;
+    struct com_ftm ftm;
     struct rtcpm_lock lock;
     struct host_client *client;   /* referenced */
     struct host_profile *profile; /* referenced; NULL = none */
@@ -44,7 +50,7 @@ struct host_session
     LONG transport;
     const char *user; /* the profile's user part, "" without a profile */
     int secure;
-    IRTCPortManager *pm; /* the session's own; referenced; NULL = none */
+    struct host_pm_ref *pm; /* the session's own; referenced; NULL = none */
     enum session_state state;
     unsigned media;        /* of the call in progress */
     struct driver_set call; /* valid from CONNECTED to DISCONNECTING */
@@ -68,8 +74,10 @@ static const struct com_iface_entry session_ifaces[] = {
 
 static HRESULT WINAPI session_QueryInterface(IRTCSessionPortManagement *iface, REFIID riid, void **out)
 {
-    return com_query_interface(impl_from_IRTCSessionPortManagement(iface), session_ifaces,
-                               ARRAY_SIZE(session_ifaces), riid, out);
+    struct host_session *session = impl_from_IRTCSessionPortManagement(iface);
+    HRESULT hr = com_query_interface(session, session_ifaces, ARRAY_SIZE(session_ifaces), riid, out);
+    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&session->ftm, riid, out);
+    return hr;
 }
 
 static ULONG WINAPI session_AddRef(IRTCSessionPortManagement *iface)
@@ -86,9 +94,10 @@ static ULONG WINAPI session_Release(IRTCSessionPortManagement *iface)
     {
         /* The last reference: no other thread is inside; a call still up is hung up. */
         driver_set_release(&session->call);
-        if (session->pm) session->pm->lpVtbl->Release(session->pm);
+        host_pm_ref_release(session->pm);
         if (session->profile) host_profile_release(session->profile);
         host_client_release(session->client);
+        com_ftm_release(&session->ftm);
         rtcpm_lock_destroy(&session->lock);
         free(session);
         com_object_destroyed();
@@ -99,19 +108,26 @@ static ULONG WINAPI session_Release(IRTCSessionPortManagement *iface)
 static HRESULT WINAPI session_SetPortManager(IRTCSessionPortManagement *iface, IRTCPortManager *pm)
 {
     struct host_session *session = impl_from_IRTCSessionPortManagement(iface);
-    IRTCPortManager *old = NULL;
-    HRESULT hr = S_OK;
+    struct host_pm_ref *fresh = NULL, *old;
+    HRESULT hr;
 
+    /* Registered and released outside the lock: either may call into the port manager's
+     * apartment, whose thread may be waiting for this lock. */
+    if (pm && FAILED(hr = host_pm_ref_create(pm, &fresh))) return hr;
+    hr = S_OK;
     rtcpm_lock_acquire(&session->lock);
-    if (session->state != SESSION_IDLE) hr = E_FAIL;
+    if (session->state != SESSION_IDLE)
+    {
+        hr = E_FAIL;
+        old = fresh;
+    }
     else
     {
-        if (pm) pm->lpVtbl->AddRef(pm);
         old = session->pm;
-        session->pm = pm;
+        session->pm = fresh;
     }
     rtcpm_lock_release(&session->lock);
-    if (old) old->lpVtbl->Release(old);
+    host_pm_ref_release(old);
     RTCPM_TRACE(RTCPM_LOG_HOST, "session %p pm %p -> %#lx", (void *)session, (void *)pm, (unsigned long)(ULONG)hr);
     return hr;
 }
@@ -151,6 +167,7 @@ HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client_iface, IRTCPr
     const char *user = "";
     int secure = 0;
     LONG profile_transport = RTCTR_UDP;
+    HRESULT hr;
 
     if (!out) return E_POINTER;
     *out = NULL;
@@ -172,6 +189,11 @@ HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client_iface, IRTCPr
     if (!session) return E_OUTOFMEMORY;
     session->IRTCSessionPortManagement_iface.lpVtbl = &session_vtbl;
     session->ref = 1;
+    if (FAILED(hr = com_ftm_aggregate(&session->ftm, (IUnknown *)&session->IRTCSessionPortManagement_iface)))
+    {
+        free(session);
+        return hr;
+    }
     rtcpm_lock_init(&session->lock);
     host_client_addref(client);
     session->client = client;
@@ -213,9 +235,10 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
     struct driver_request req[DRIVER_MAX_MAPPINGS];
     rtcpm_addr local_sip, local_media[4];
     struct driver_set set;
-    IRTCPortManager *pm;
+    struct host_pm_ref *ref;
+    IRTCPortManager *pm = NULL;
     int n, i;
-    HRESULT hr;
+    HRESULT hr = S_OK;
 
     if (!iface) return E_POINTER;
     if (!(session = host_session_from(iface))) return E_INVALIDARG;
@@ -229,10 +252,13 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
         return RTC_E_INVALID_SESSION_STATE;
     }
     session->state = SESSION_CONNECTING; /* from here SetPortManager answers E_FAIL */
-    pm = session->pm;
-    if (pm) pm->lpVtbl->AddRef(pm);
+    ref = session->pm;
+    host_pm_ref_addref(ref);
     rtcpm_lock_release(&session->lock);
-    if (!pm && session->profile) pm = host_profile_port_manager(session->profile);
+    if (!ref && session->profile) ref = host_profile_port_manager(session->profile);
+    /* A pointer valid on this thread, had without any lock held (pm_ref.h). */
+    if (ref) hr = host_pm_ref_get(ref, &pm);
+    host_pm_ref_release(ref);
 
     host_client_local_sip(session->client, &local_sip);
     host_client_local_media(session->client, local_media);
@@ -251,7 +277,7 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
     }
     for (i = 0; i < n; i++) req[i].remote = session->peer_text;
 
-    hr = driver_set_acquire(&set, pm, req, n);
+    if (SUCCEEDED(hr)) hr = driver_set_acquire(&set, pm, req, n);
     if (pm) pm->lpVtbl->Release(pm);
 
     rtcpm_lock_acquire(&session->lock);
@@ -410,7 +436,25 @@ HRESULT rtcpm_host_session_pm_level(IRTCSessionPortManagement *iface, LONG *leve
     if (!(session = host_session_from(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&session->lock);
     if (!call_is_up(session)) hr = RTC_E_INVALID_SESSION_STATE;
-    else *level = session->call.pm.level;
+    else *level = session->call.level;
+    rtcpm_lock_release(&session->lock);
+    return hr;
+}
+
+HRESULT rtcpm_host_session_mapping(IRTCSessionPortManagement *iface, RTC_PORT_TYPE type,
+                                   struct rtcpm_host_mapping *out)
+{
+    struct host_session *session;
+    const struct driver_mapping *m;
+    HRESULT hr = S_OK;
+
+    if (!iface || !out) return E_POINTER;
+    memset(out, 0, sizeof(*out));
+    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    rtcpm_lock_acquire(&session->lock);
+    if (!call_is_up(session)) hr = RTC_E_INVALID_SESSION_STATE;
+    else if (!(m = driver_set_find(&session->call, type))) hr = E_INVALIDARG;
+    else driver_mapping_describe(m, out);
     rtcpm_lock_release(&session->lock);
     return hr;
 }

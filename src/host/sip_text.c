@@ -46,13 +46,8 @@ static HRESULT finish(struct text *t, size_t *written)
 
 const char *sip_text_transport_name(LONG transport)
 {
-    switch (transport)
-    {
-    case RTCTR_UDP: return "UDP";
-    case RTCTR_TCP: return "TCP";
-    case RTCTR_TLS: return "TLS";
-    }
-    return NULL;
+    const char *name = rtcpm_transport_name(transport);
+    return strcmp(name, "?") ? name : NULL;
 }
 
 /* RFC 3261 section 25.1: user = 1*( unreserved / escaped / user-unreserved ),

@@ -209,11 +209,19 @@ static int parse_bare(const char *s, size_t n, rtcpm_addr *out)
 {
     if (n == 0)
         return RTCPM_ADDR_E_EMPTY;
-    if (find_char(s, n, '[') || find_char(s, n, ']'))
-        return RTCPM_ADDR_E_BRACKET;
-    const char *pct = find_char(s, n, '%');
+    /* one pass: brackets anywhere, the first '%', a ':' before it */
+    const char *pct = NULL;
+    int colon = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '[' || s[i] == ']')
+            return RTCPM_ADDR_E_BRACKET;
+        if (!pct && s[i] == '%')
+            pct = s + i;
+        else if (!pct && s[i] == ':')
+            colon = 1;
+    }
     size_t addr_len = pct ? (size_t)(pct - s) : n;
-    if (find_char(s, addr_len, ':'))
+    if (colon)
         return parse_ipv6_with_zone(s, n, out);
     uint8_t v4[4];
     int rc = parse_ipv4(s, addr_len, v4);
@@ -523,31 +531,35 @@ int rtcpm_addr_equal(const rtcpm_addr *a, const rtcpm_addr *b)
     return a->port == b->port && rtcpm_addr_equal_host(a, b);
 }
 
-static uint32_t fnv1a_byte(uint32_t h, uint8_t byte)
-{
-    return (h ^ byte) * FNV32_PRIME;
-}
+/* MurmurHash3's 32-bit block step and finaliser: a word at a time (an IPv4 key is three
+ * steps), where byte-wise FNV-1a cost ~100 instructions per key in the mapping table's
+ * hottest path. */
+static uint32_t rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
 
-static uint32_t fnv1a_u32(uint32_t h, uint32_t v)
+static uint32_t murmur_step(uint32_t h, uint32_t k)
 {
-    for (int shift = 0; shift < 32; shift += 8)
-        h = fnv1a_byte(h, (uint8_t)(v >> shift));
-    return h;
+    k *= 0xcc9e2d51u;
+    k = rotl32(k, 15);
+    k *= 0x1b873593u;
+    h ^= k;
+    h = rotl32(h, 13);
+    return h * 5 + 0xe6546b64u;
 }
 
 uint32_t rtcpm_addr_hash(const rtcpm_addr *a, uint32_t seed)
 {
-    uint32_t h = fnv1a_u32(FNV32_OFFSET, seed);
-    if (!a)
-        return h;
-    size_t n = significant_bytes(a);
-    h = fnv1a_byte(h, n ? a->family : 0);
-    for (size_t i = 0; i < n; i++)
-        h = fnv1a_byte(h, a->bytes[i]);
-    h = fnv1a_u32(h, a->family == RTCPM_AF_INET6 ? a->scope_id : 0);
-    h = fnv1a_byte(h, (uint8_t)(a->port >> 8));
-    h = fnv1a_byte(h, (uint8_t)(a->port & 0xff));
-    /* murmur3 finaliser: FNV's low bits are weak, tables mask them */
+    uint32_t h = murmur_step(seed, 0x9e3779b9u);
+    if (a)
+    {
+        size_t n = significant_bytes(a);
+        h = murmur_step(h, (uint32_t)(n ? a->family : 0) | (uint32_t)a->port << 16);
+        for (size_t i = 0; i < n; i += 4)
+            h = murmur_step(h, (uint32_t)a->bytes[i] | (uint32_t)a->bytes[i + 1] << 8 |
+                                   (uint32_t)a->bytes[i + 2] << 16 | (uint32_t)a->bytes[i + 3] << 24);
+        if (a->family == RTCPM_AF_INET6)
+            h = murmur_step(h, a->scope_id);
+        h ^= (uint32_t)n;
+    }
     h ^= h >> 16;
     h *= 0x85ebca6bu;
     h ^= h >> 13;

@@ -29,6 +29,17 @@ uint64_t rtcpm_clock_us(void)
     return q * 1000000u + r * 1000000u / (uint64_t)freq.QuadPart;
 }
 
+int64_t rtcpm_clock_epoch_s(void)
+{
+    FILETIME ft;
+    ULARGE_INTEGER t;
+    GetSystemTimeAsFileTime(&ft);
+    t.LowPart = ft.dwLowDateTime;
+    t.HighPart = ft.dwHighDateTime;
+    /* 100 ns units since 1601-01-01; 11644473600 s from there to 1970-01-01 */
+    return (int64_t)(t.QuadPart / 10000000u) - INT64_C(11644473600);
+}
+
 int rtcpm_random_bytes(void *buf, size_t len)
 {
     unsigned char *p = buf;
@@ -133,6 +144,8 @@ uint64_t rtcpm_clock_us(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
+
+int64_t rtcpm_clock_epoch_s(void) { return (int64_t)time(NULL); }
 
 static int urandom_bytes(unsigned char *p, size_t len)
 {

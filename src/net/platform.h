@@ -24,6 +24,11 @@ extern "C" {
 uint64_t rtcpm_clock_ms(void);
 uint64_t rtcpm_clock_us(void);
 
+/* Seconds since the Unix epoch (wall clock), what time(NULL) gives, but cheap everywhere:
+ * under Wine, msvcrt's time() asks wineserver for the time zone on every call (~20 us);
+ * GetSystemTimeAsFileTime reads shared memory. */
+int64_t rtcpm_clock_epoch_s(void);
+
 /* A joinable thread: pthreads natively, CreateThread on Windows. */
 typedef struct rtcpm_thread rtcpm_thread;
 /* Starts fn(arg) on a new thread: 0, or -1 when none could be started (*out NULL). */

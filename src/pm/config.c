@@ -139,6 +139,17 @@ int rtcpm_ini_parse(const char *text, size_t len, const char *name, const struct
             rtcpm_ini_fail(&e, "NUL byte in line");
             goto fail;
         }
+        for (cut = 0; cut < n; cut++)
+        {
+            /* a stray CR ("\r\r\n") or other control byte would end up inside a value and in
+             * the messages quoting it: refused here, with the line */
+            unsigned char ch = (unsigned char)text[start + cut];
+            if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+            {
+                rtcpm_ini_fail(&e, "control character 0x%02X in line", ch);
+                goto fail;
+            }
+        }
         memcpy(buf, text + start, n);
         buf[n] = 0;
         cut = strcspn(buf, "#;");

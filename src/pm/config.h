@@ -10,7 +10,8 @@
  *     argument: the rest, trimmed, may be empty);
  *   - "key = value" inside a section (key: letters, digits, '-', '_'; value may be empty);
  *   - anything else is an error: a key before any section, a line without '=', a line longer
- *     than RTCPM_INI_LINE_MAX, a NUL byte, an unclosed '['.
+ *     than RTCPM_INI_LINE_MAX, a NUL byte or another control character (TAB aside; a CR only
+ *     as part of a CRLF line end), an unclosed '['.
  * The reader stops at the first error: the caller gets one message naming the line.
  */
 #ifndef RTCPM_PM_CONFIG_H

@@ -52,9 +52,27 @@ enum static_rule_field static_rule_build(int port_type, unsigned transports, con
                                          long external_first, long external_last, const char *remote,
                                          struct static_rule *out, char *err, size_t errlen);
 
-/* Appends n rules under the object's lock, all or none: S_OK, E_OUTOFMEMORY, E_INVALIDARG
- * (pm is not a static port manager). */
+/* Appends n rules under the object's lock, all or none: S_OK, E_OUTOFMEMORY (also past
+ * 65535 rules: a mapping names its rule in 16 bits), E_INVALIDARG (pm is not a static port
+ * manager). */
 HRESULT static_pm_append_rules(IRTCPortManager3 *pm, const struct static_rule *rules, size_t n);
+
+/*
+ * The lookups behind GetMappingEx / ReleaseMappingEx as plain C: binary addresses (ports
+ * included) in and out, no BSTR, no vtable. The COM methods are these plus BSTR parsing and
+ * formatting; the benchmark (tests/bench) compares the two.
+ * get: remote NULL or family NONE = unknown; *out is the mapping recorded (zeroed on failure).
+ * Results as the COM methods': S_OK, E_INVALIDARG (also: pm is not a static port manager),
+ * E_POINTER, RTC_E_PORT_MAPPING_UNAVAILABLE, E_OUTOFMEMORY.
+ */
+struct rtcpm_mapping;
+HRESULT static_pm_get_mapping(IRTCPortManager3 *pm, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote,
+                              struct rtcpm_mapping *out);
+HRESULT static_pm_release_mapping(IRTCPortManager3 *pm, LONG transport, const rtcpm_addr *internal,
+                                  const rtcpm_addr *external);
+
+/* rtcpm_mapping_table_memory() of pm's mapping table; 0 when pm is not a static PM. */
+size_t static_pm_table_memory(IRTCPortManager3 *pm);
 
 /* 1 when pm is an rtcpm static port manager. */
 int static_pm_is_ours(IRTCPortManager3 *pm);

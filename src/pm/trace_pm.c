@@ -3,6 +3,12 @@
  *
  * One object with one IRTCPortManager3 vtable; QI answers a level only when the inner
  * port manager has it, so the wrapper is exactly as capable as what it wraps.
+ *
+ * And exactly as agile: it keeps the inner pointers raw, so it aggregates the free-threaded
+ * marshaler only when the inner object is free-threaded itself (com_ftm_is_free_threaded:
+ * rtcpm's port managers, an application's that aggregates the FTM). Around an apartment-bound
+ * port manager it stays in its creator's apartment like the inner object, and other
+ * apartments reach both through a proxy, so the inner one is always called where it lives.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,11 +16,13 @@
 #include "rtcpm/trace_pm.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
+#include "com/ftm.h"
 
 struct trace_pm
 {
     IRTCPortManager3 IRTCPortManager3_iface;
     LONG ref;
+    struct com_ftm ftm; /* aggregated only around a free-threaded inner object */
     IRTCPortManager *inner1;
     IRTCPortManager2 *inner2; /* NULL when the inner object is RTC 1.3 */
     IRTCPortManager3 *inner3; /* NULL unless the inner object is RTC 1.5 */
@@ -65,7 +73,9 @@ static HRESULT WINAPI trace_QueryInterface(IRTCPortManager3 *iface, REFIID riid,
         { &IID_IRTCPortManager3, offsetof(struct trace_pm, IRTCPortManager3_iface) },
     };
     size_t levels = pm->inner3 ? 3 : pm->inner2 ? 2 : 1;
-    return com_query_interface(pm, table, levels, riid, out);
+    HRESULT hr = com_query_interface(pm, table, levels, riid, out);
+    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&pm->ftm, riid, out);
+    return hr;
 }
 
 static ULONG WINAPI trace_AddRef(IRTCPortManager3 *iface)
@@ -79,6 +89,7 @@ static ULONG WINAPI trace_Release(IRTCPortManager3 *iface)
     LONG ref = com_ref_dec(&pm->ref);
     if (!ref)
     {
+        com_ftm_release(&pm->ftm);
         if (pm->inner3) pm->inner3->lpVtbl->Release(pm->inner3);
         if (pm->inner2) pm->inner2->lpVtbl->Release(pm->inner2);
         pm->inner1->lpVtbl->Release(pm->inner1);
@@ -197,6 +208,7 @@ static const IRTCPortManager3Vtbl trace_pm_vtbl = {
 HRESULT rtcpm_trace_pm_create(IRTCPortManager *inner, rtcpm_trace_fn fn, void *ctx, IRTCPortManager **out)
 {
     struct trace_pm *pm;
+    HRESULT hr;
 
     if (!out) return E_POINTER;
     *out = NULL;
@@ -206,6 +218,12 @@ HRESULT rtcpm_trace_pm_create(IRTCPortManager *inner, rtcpm_trace_fn fn, void *c
     if (!pm) return E_OUTOFMEMORY;
     pm->IRTCPortManager3_iface.lpVtbl = &trace_pm_vtbl;
     pm->ref = 1;
+    if (com_ftm_is_free_threaded((IUnknown *)inner) &&
+        FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->IRTCPortManager3_iface)))
+    {
+        free(pm);
+        return hr;
+    }
     pm->fn = fn;
     pm->ctx = ctx;
     inner->lpVtbl->AddRef(inner);

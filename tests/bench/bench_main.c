@@ -1,0 +1,99 @@
+/*
+ * bench_main.c — rtcpm's benchmark (README "Benchmarks"): prints one markdown table, writes
+ * it as CSV. scripts/bench.sh runs it natively and under wine64 and merges the two.
+ *
+ *   rtcpm_bench [--short] [--rows 1,2,...] [--csv FILE] [--reps N] [--sample-ms MS]
+ *               [--stun-server HOST:PORT --stunclient PATH --rtcpm-stun PATH]
+ *   rtcpm_bench --callgrind KERNEL [--size N] --iterations K
+ *
+ * --short: 3 repetitions of ~3 ms per side, up to 10^5 mappings: a few seconds (ctest -L
+ * bench, which checks that every value is finite and positive; goals are only reported).
+ * --callgrind: runs one kernel K times and nothing else, for valgrind --tool=callgrind
+ * --toggle-collect=bench_kernel_KERNEL: c, vtable (rows 1 and 3; --size = live mappings),
+ * bstr, malloc (row 2), host, host_pm_only (row 5).
+ * Exit status: 0; 1 when a call failed or a value is not finite and positive; 2 usage.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bench.h"
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: rtcpm_bench [--short] [--rows 1,2,...] [--csv FILE] [--reps N] [--sample-ms MS]\n"
+                    "                   [--stun-server HOST:PORT --stunclient PATH --rtcpm-stun PATH]\n"
+                    "       rtcpm_bench --callgrind c|vtable|bstr|malloc|host|host_pm_only [--size N] --iterations K\n");
+    return 2;
+}
+
+static unsigned parse_rows(const char *s)
+{
+    unsigned rows = 0;
+    while (*s)
+    {
+        char *end;
+        long r = strtol(s, &end, 10);
+        if (end == s || r < 1 || r > 7) return 0;
+        rows |= 1u << r;
+        s = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',') return 0;
+    }
+    return rows;
+}
+
+int main(int argc, char **argv)
+{
+    const char *callgrind = NULL;
+    unsigned long size = 0;
+    unsigned long long iterations = 0;
+    int i, reps = 0;
+    double sample_ms = 0;
+
+    bench_opts.rows = 0xfe;
+    for (i = 1; i < argc; i++)
+    {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--short")) bench_opts.short_mode = 1;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+        {
+            usage();
+            return 0;
+        }
+        else if (!v) return usage();
+        else
+        {
+            i++;
+            if (!strcmp(a, "--rows")) { if (!(bench_opts.rows = parse_rows(v))) return usage(); }
+            else if (!strcmp(a, "--csv")) bench_opts.csv_path = v;
+            else if (!strcmp(a, "--reps")) reps = atoi(v);
+            else if (!strcmp(a, "--sample-ms")) sample_ms = atof(v);
+            else if (!strcmp(a, "--stun-server")) bench_opts.stun_server = v;
+            else if (!strcmp(a, "--stunclient")) bench_opts.stunclient = v;
+            else if (!strcmp(a, "--rtcpm-stun")) bench_opts.rtcpm_stun = v;
+            else if (!strcmp(a, "--callgrind")) callgrind = v;
+            else if (!strcmp(a, "--size")) size = strtoul(v, NULL, 10);
+            else if (!strcmp(a, "--iterations")) iterations = strtoull(v, NULL, 10);
+            else return usage();
+        }
+    }
+
+    if (callgrind)
+    {
+        int r;
+        if (!iterations) return usage();
+        r = bench_callgrind_pm(callgrind, size, iterations);
+        if (r < 0) r = bench_callgrind_bstr(callgrind, iterations);
+        if (r < 0) r = bench_callgrind_host(callgrind, iterations);
+        if (r < 0) return usage();
+        return r ? 1 : 0;
+    }
+
+    bench_opts.reps = reps > 0 ? reps : bench_opts.short_mode ? 3 : 11;
+    bench_opts.sample_ms = sample_ms > 0 ? sample_ms : bench_opts.short_mode ? 3 : 40;
+    bench_rows_pm();
+    if (bench_opts.rows & (1u << 2)) bench_row_bstr();
+    if (bench_opts.rows & (1u << 5)) bench_row_host();
+    if (bench_opts.rows & (1u << 6)) bench_row_stun();
+    if (bench_opts.rows & (1u << 7)) bench_row_marshal();
+    return bench_report(bench_platform());
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# coturn_demo.sh — `rtcpm-demo register|call --stun 127.0.0.1` against the real coturn server
+# on loopback: the mappings rtcpm-demo prints are what coturn sees.
+#
+#   coturn_demo.sh WORKDIR PROGRAM [RUNNER...]
+#     PROGRAM  rtcpm-demo (or rtcpm-demo.exe); RUNNER as in coturn_check.sh
+#
+# Starts its own `turnserver --stun-only` on 127.0.0.1 and 127.0.0.2 (RFC 5780: the STUN port
+# manager's symmetric check asks the OTHER-ADDRESS 127.0.0.2, port + 1) on port 3478 when
+# 3478 and 3479 are free — so the command is literally `rtcpm-demo call --stun 127.0.0.1` —
+# else on a free high port; stops it on exit whatever happens.
+#
+# On loopback there is no NAT: every external side must equal its internal side. Checked:
+#  1. `call --stun 127.0.0.1[:P]` (print only): exit 0, the SIP, RTP and RTCP mapping lines,
+#     each external = internal, RTP even and RTCP = RTP + 1, three GetMappingEx and three
+#     ReleaseMappingEx traced, the SDP offer names the RTP/RTCP ports printed.
+#  2. coturn's view: turnutils_natdiscovery binds each mapping's internal endpoint (free again
+#     once rtcpm-demo exited) and must be told exactly the external address and port rtcpm-demo
+#     printed for it.
+#  3. `register --stun ...`: the SIP mapping line, checked against coturn the same way.
+#  4. A STUN server that does not answer: exit 3, RTC_E_PORT_MAPPING_FAILED and the STUN port
+#     manager's reason ("no answer from ..."), no mapping line, within a bounded time.
+set -u
+
+workdir=$1
+program=$2
+shift 2
+runner=("$@")
+
+fail() { echo "coturn_demo: FAIL: $*" >&2; exit 1; }
+note() { echo "coturn_demo: $*"; }
+
+command -v turnserver >/dev/null || fail "turnserver not installed (coturn; scripts/install-deps.sh installs it)"
+command -v turnutils_natdiscovery >/dev/null || fail "turnutils_natdiscovery not installed (coturn)"
+command -v ss >/dev/null || fail "ss not installed (iproute2)"
+[ -f "$program" ] || fail "no such program: $program"
+
+rm -rf "$workdir"
+mkdir -p "$workdir"
+log=$workdir/turnserver.log
+ts_pid=""
+cleanup() {
+    if [ -n "$ts_pid" ] && kill -0 "$ts_pid" 2>/dev/null; then
+        kill "$ts_pid" 2>/dev/null
+        for _ in $(seq 50); do kill -0 "$ts_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$ts_pid" 2>/dev/null
+        wait "$ts_pid" 2>/dev/null
+    fi
+    ts_pid=""
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_busy() {
+    ss -Hanu "( sport = :$1 or sport = :$(($1 + 1)) )" | grep -q . && return 0
+    ss -Hant "( sport = :$1 or sport = :$(($1 + 1)) )" | grep -q . && return 0
+    return 1
+}
+listening() { ss -Hlunp "( sport = :$2 )" 2>/dev/null | grep -F "$1:$2 " | grep -q "pid=$ts_pid,"; }
+start_turnserver() {
+    : >"$log"
+    turnserver --stun-only -n --no-cli --no-tls --no-dtls --listening-ip 127.0.0.1 --listening-ip 127.0.0.2 \
+        --listening-port "$1" --log-file "$log" --simple-log --no-stdout-log >"$workdir/turnserver.out" 2>&1 </dev/null &
+    ts_pid=$!
+    for _ in $(seq 50); do
+        kill -0 "$ts_pid" 2>/dev/null || return 1
+        listening 127.0.0.1 "$1" && listening 127.0.0.2 "$(($1 + 1))" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+port=""
+for p in 3478 $(for _ in $(seq 10); do echo $((20000 + RANDOM % 40000)); done); do
+    port_busy "$p" && continue
+    if start_turnserver "$p"; then port=$p; break; fi
+    cleanup
+done
+[ -n "$port" ] || { tail -n 20 "$log" >&2; fail "could not start turnserver (log: $log)"; }
+if [ "$port" = 3478 ]; then server=127.0.0.1; else server=127.0.0.1:$port; fi
+note "turnserver pid $ts_pid on 127.0.0.1:$port and 127.0.0.2:$port (RFC 5780 alternate :$((port + 1)))"
+
+demo() { # args...; sets out (file), err (file), rc, ms
+    local t0
+    out=$workdir/demo.out err=$workdir/demo.err
+    t0=$(date +%s%N)
+    "${runner[@]}" "$program" "$@" >"$out" 2>"$err" </dev/null
+    rc=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    sed -i 's/\r$//' "$out" "$err" # the .exe writes CRLF
+}
+show() { sed 's/^/  | /' "$out" "$err" | tail -n 30; }
+mapping() { sed -nE "s/^mapping $1 ([0-9.]+:[0-9]+) -> ([0-9.]+:[0-9]+)\$/\\$2/p" "$out" | head -n1; }
+
+# coturn_sees INTERNAL: the reflexive address coturn tells its own client on that endpoint
+coturn_sees() {
+    local nd refl local_ tries
+    for tries in 1 2 3; do
+        nd=$(turnutils_natdiscovery -m -L "${1%:*}" -l "${1##*:}" -p "$port" 127.0.0.1 2>&1)
+        refl=$(sed -n 's/.*UDP reflexive addr: *\([^ ]*\).*/\1/p' <<<"$nd" | head -n1)
+        local_=$(sed -n 's/.*Local addr: *: *\([^ ]*\).*/\1/p' <<<"$nd" | head -n1)
+        [ -n "$refl" ] && [ "$local_" = "$1" ] && break
+        sleep 0.5 # the port may take a moment to be free after a Wine process exits
+    done
+    [ "$local_" = "$1" ] || { echo "natdiscovery did not bind $1: $nd" >&2; return 1; }
+    echo "$refl"
+}
+
+checks=0
+check_mapping() { # type
+    local int ext seen
+    int=$(mapping "$1" 1) ext=$(mapping "$1" 2)
+    [ -n "$int" ] && [ -n "$ext" ] || { show; fail "no 'mapping $1' line"; }
+    [ "${int%:*}" = 127.0.0.1 ] || fail "mapping $1: internal $int is not on 127.0.0.1"
+    [ "$ext" = "$int" ] || fail "mapping $1: external $ext != internal $int (no NAT on loopback)"
+    seen=$(coturn_sees "$int") || fail "mapping $1: coturn's client could not ask from $int"
+    [ "$seen" = "$ext" ] || fail "mapping $1: rtcpm-demo printed $ext, coturn sees $int as $seen"
+    note "mapping $1 $int -> $ext: coturn sees $seen"
+    checks=$((checks + 1))
+}
+
+# 1. + 2. the call
+demo call --stun "$server"
+if [ "$rc" -eq 77 ]; then cat "$out" "$err"; echo "SKIPPED: coturn_demo: the runner cannot run $program"; exit 77; fi
+[ "$rc" -eq 0 ] || { show; fail "rtcpm-demo call --stun $server: exit $rc"; }
+note "rtcpm-demo call --stun $server: exit 0 in $ms ms"
+for t in sip rtp rtcp; do check_mapping $t; done
+rtp=$(mapping rtp 1) rtcp=$(mapping rtcp 1)
+[ $((${rtp##*:} % 2)) -eq 0 ] || fail "RTP port ${rtp##*:} is odd"
+[ "${rtcp##*:}" -eq $((${rtp##*:} + 1)) ] || fail "RTCP $rtcp is not RTP $rtp + 1"
+[ "$(grep -cE '^    port manager: GetMappingEx\(.*\) -> S_OK internal' "$out")" = 3 ] || { show; fail "not three GetMappingEx"; }
+[ "$(grep -cE '^    port manager: ReleaseMappingEx\(.*\) -> S_OK$' "$out")" = 3 ] || { show; fail "not three releases"; }
+grep -qxF "    | m=audio ${rtp##*:} RTP/AVP 0 8 101" "$out" || { show; fail "the offer's m= is not the RTP mapping"; }
+grep -qxF "    | a=rtcp:${rtcp##*:} IN IP4 127.0.0.1" "$out" || { show; fail "the offer's a=rtcp is not the RTCP mapping"; }
+checks=$((checks + 1))
+
+# 3. the registration
+demo register --stun "$server"
+[ "$rc" -eq 0 ] || { show; fail "rtcpm-demo register --stun $server: exit $rc"; }
+check_mapping sip
+grep -qxF "    | Contact: <sip:alice@$(mapping sip 2);transport=udp>" "$out" || { show; fail "the Contact is not the SIP mapping"; }
+
+# 4. nothing answers two ports up (coturn uses port and port + 1)
+demo call --stun "127.0.0.1:$((port + 2))"
+[ "$rc" -eq 3 ] || { show; fail "dead STUN server: exit $rc, want 3"; }
+grep -q "port mapping failed: RTC_E_PORT_MAPPING_FAILED (no answer from 127.0.0.1:$((port + 2))" "$err" ||
+    { show; fail "dead STUN server: the reason is missing"; }
+! grep -q '^mapping ' "$out" || { show; fail "dead STUN server: a mapping was printed"; }
+[ "$ms" -lt 10000 ] || fail "dead STUN server: took $ms ms"
+note "dead STUN server: exit 3 in $ms ms: $(head -n1 "$err")"
+checks=$((checks + 1))
+
+echo "coturn_demo: all $checks checks passed"

@@ -900,9 +900,13 @@ static HRESULT internal_host_for(struct stun_pm *pm, int family, const rtcpm_add
     return S_OK;
 }
 
-/* Waits (within the deadline) while the first warm-up runs. Lock not held. */
+/* Waits while the first warm-up runs, for at most 3/4 of the call's budget: its result (a
+ * cached port, the verdict) usually comes within milliseconds, and when it does not (a
+ * first server that is down, a machine that is crawling) the last quarter is kept for a
+ * discovery of the call's own. Lock not held. */
 static void wait_warm_up(struct stun_pm *pm, uint64_t deadline)
 {
+    deadline -= pm->set.timeout_ms / 4;
     rtcpm_lock_acquire(&pm->lock);
     while (pm->warming)
     {

@@ -6,7 +6,8 @@
  * servers and by OTHER-ADDRESS, warm-up and cache hits counted by the server, release and
  * double release, QI/identity/refcounts, TCP policies, config errors, threads.
  *
- * Timing assertions are loose (a bound plus SLACK_MS): a loaded machine running Wine is slow.
+ * Timing assertions are loose (a bound plus SLACK_MS): a loaded machine running Wine or
+ * valgrind is slow. Where a time tells two paths apart, the server's request counter decides.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@
 #include "net/socket.h"
 #include "net/stun_client.h"
 
-#define SLACK_MS 400
+#define SLACK_MS 1000
 
 static BSTR B(const char *s) { return bstr_from_cstr(s); }
 
@@ -840,10 +841,11 @@ static void test_symmetric_check_server_down(void)
     CU_ASSERT_TRUE(m.ms >= 450 && m.ms <= 1000 + SLACK_MS); /* the check: at most timeout / 2 */
     CU_ASSERT_TRUE(down.requests >= 3);
     before = down.requests;
+    CU_ASSERT_EQUAL(stats(pm).symmetric_checks, 1);
     m2 = get_udp(pm, RTCPT_SIP);
     CU_ASSERT_EQUAL(m2.hr, S_OK);
-    CU_ASSERT_TRUE(m2.ms < 300);
-    CU_ASSERT_EQUAL(down.requests, before);
+    CU_ASSERT_EQUAL(down.requests, before); /* not asked again */
+    CU_ASSERT_EQUAL(stats(pm).symmetric_checks, 1);
     rtcpm_stun_pm_describe_nat(pm, nat, sizeof(nat));
     snprintf(want, sizeof(want), "127.0.0.1: external 127.0.0.1, not checked: no answer from %s", hp(&down.addr));
     CU_ASSERT_NSTRING_EQUAL(nat, want, strlen(want));
@@ -919,7 +921,7 @@ static void test_warm_up_and_cache(void)
     o.mapped_addr = addr_of("198.51.100.99", 0);
     start(&srv, "127.0.0.1", &o);
     pm = pm_ini("[stun]\nservers = %s\nrto = 50\n", hp(&srv.addr));
-    CU_ASSERT_EQUAL(rtcpm_stun_pm_wait_ready(pm, 3000), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_stun_pm_wait_ready(pm, 20000), S_OK);
     CU_ASSERT_EQUAL(srv.requests, 1);
     s = stats(pm);
     CU_ASSERT_EQUAL(s.warm_ups, 1);
@@ -953,7 +955,7 @@ static void test_warm_up_and_cache(void)
     /* cache-age 0: every mapping asks */
     start(&srv, "127.0.0.1", &o);
     pm = pm_ini("[stun]\nservers = %s\nrto = 50\ncache-age = 0\n", hp(&srv.addr));
-    CU_ASSERT_EQUAL(rtcpm_stun_pm_wait_ready(pm, 3000), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_stun_pm_wait_ready(pm, 20000), S_OK);
     m = get_udp(pm, RTCPT_SIP);
     CU_ASSERT_EQUAL(m.hr, S_OK);
     CU_ASSERT_EQUAL(srv.requests, 2);
@@ -985,7 +987,7 @@ static void test_warm_up_bounded(void)
     test_sleep_ms(50); /* the worker is in its transaction */
     t0 = rtcpm_clock_ms();
     release_pm(pm);
-    CU_ASSERT_TRUE(rtcpm_clock_ms() - t0 <= 300);
+    CU_ASSERT_TRUE(rtcpm_clock_ms() - t0 <= SLACK_MS); /* not the 10 s the transaction could take */
     fake_stun_stop(&srv);
 }
 
@@ -999,7 +1001,7 @@ static void test_refresh(void)
 
     start(&srv, "127.0.0.1", &o);
     pm = pm_ini("[stun]\nservers = %s\nrto = 50\nrefresh = 1\n", hp(&srv.addr));
-    while (stats(pm).warm_ups < 3 && rtcpm_clock_ms() - t0 < 5000) test_sleep_ms(20);
+    while (stats(pm).warm_ups < 3 && rtcpm_clock_ms() - t0 < 20000) test_sleep_ms(20);
     CU_ASSERT_TRUE(stats(pm).warm_ups >= 3);
     CU_ASSERT_TRUE(srv.requests >= 3);
     release_pm(pm);

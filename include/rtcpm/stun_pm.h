@@ -38,8 +38,8 @@
  *  5. Timeliness: a call never takes much longer than timeout_ms (default 3000; RTC's calls
  *     are synchronous). With warm_up (default) a worker thread does one discovery + check
  *     from the port a SIP/UDP mapping would get, for each server family, right at creation;
- *     a GetMapping* arriving meanwhile waits for it (within its own budget) and then usually
- *     finds the port in the cache. UDP discoveries are cached for cache_age_s (default 20 s,
+ *     a GetMapping* arriving meanwhile waits for it (at most 3/4 of its own budget, keeping
+ *     the rest for a discovery of its own) and then usually finds the port in the cache. UDP discoveries are cached for cache_age_s (default 20 s,
  *     keep it below the NAT's UDP timeout, RFC 4787 REQ-5 says >= 2 min, some NATs use 30 s);
  *     a cached port is handed out again without traffic. refresh_s > 0 re-runs the warm-up
  *     every refresh_s (keeps the verdict, the external address and one port's cache entry

@@ -446,7 +446,8 @@ static int pick_cached(struct stun_pm *pm, const rtcpm_addr *host_addr, const st
     return 0;
 }
 
-/* The next port of range `ri` round robin (claimed), or 0 when none is free. Lock held. */
+/* The next fitting port of range `ri`, round robin (the caller claims it), or 0 when none
+ * is free. Lock held. */
 static int pick_in_range(struct stun_pm *pm, int ri, int proto, const rtcpm_addr *host_addr, int pair,
                          int prefer_odd, const struct tried *tried)
 {
@@ -899,9 +900,13 @@ static HRESULT internal_host_for(struct stun_pm *pm, int family, const rtcpm_add
     return S_OK;
 }
 
-/* Waits (within the deadline) while the first warm-up runs. Lock not held. */
+/* Waits while the first warm-up runs, for at most 3/4 of the call's budget: its result (a
+ * cached port, the verdict) usually comes within milliseconds, and when it does not (a
+ * first server that is down, a machine that is crawling) the last quarter is kept for a
+ * discovery of the call's own. Lock not held. */
 static void wait_warm_up(struct stun_pm *pm, uint64_t deadline)
 {
+    deadline -= pm->set.timeout_ms / 4;
     rtcpm_lock_acquire(&pm->lock);
     while (pm->warming)
     {

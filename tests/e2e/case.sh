@@ -27,6 +27,10 @@
 #   call_symmetric        the same for a call
 #   register_static       static port manager: DNAT mappings on the router, no STUN
 #   call_static           the same for a call
+# STUN port manager cases (--client native:rtcpm-stun-pm or wine:rtcpm-stun-pm.exe):
+#   stun_pm_eim           MASQUERADE: RTP/RTCP mappings name the NAT's address and its real
+#                         (conntrack) ports; the check against coturn's OTHER-ADDRESS passes
+#   stun_pm_symmetric     MASQUERADE --random-fully: RTC_E_PORT_MAPPING_FAILED, "symmetric NAT"
 #
 # The client command line (rtcpm-demo's):
 #   CLIENT register --stun 198.19.1.2:3478 --registrar 198.19.1.2:5060 [EXTRA...]
@@ -381,6 +385,42 @@ case_call_static() {
     e2e_wait media 10; media_rc=$?
     sed 's/^/  | /' "$E2E_RUN_DIR/media.log"
     call_checks "$STATIC_IP" static
+}
+
+# ---- the STUN port manager itself (rtcpm-stun-pm: GetMappingEx as RTC calls it) ----------------
+
+# mapping lines of rtcpm-stun-pm: "mapping TYPE udp internal I:P external E:Q"
+stun_pm_field() { sed -nE "s/^mapping $1 udp internal ([0-9.]+:[0-9]+) external ([0-9.]+:[0-9]+)$/\\$2/p" "$E2E_RUN_DIR/client.out" | head -n1; }
+
+case_stun_pm_eim() {
+    case "$client" in native:*rtcpm-stun-pm|wine:*rtcpm-stun-pm.exe) ;; *) e2e_die "stun_pm_eim needs --client native|wine:rtcpm-stun-pm" ;; esac
+    net_up --nat masquerade
+    e2e_stun_start
+    run_client --pair "$STUN"
+    check "rtcpm-stun-pm exit 0" eq "$client_rc" 0
+    local t int ext
+    for t in audio-rtp audio-rtcp; do
+        int=$(stun_pm_field $t 1); ext=$(stun_pm_field $t 2)
+        check "$t internal address is the client's $E2E_LAN_CLIENT (by route)" eq "${int%:*}" "$E2E_LAN_CLIENT"
+        check "$t external address is the NAT's $E2E_WAN_ROUTER" eq "${ext%:*}" "$E2E_WAN_ROUTER"
+        check "$t external is the NAT's real mapping of port ${int##*:} (conntrack)" \
+            eq "$(e2e_nat_mappings udp "${int##*:}" "$E2E_WAN_PUBLIC" "$E2E_STUN_PORT")" "$ext"
+    done
+    local rtp=$(stun_pm_field audio-rtp 1) rtcp=$(stun_pm_field audio-rtcp 1)
+    check "RTP port even, RTCP = RTP + 1" eq "$(( ${rtp##*:} % 2 )):$(( ${rtcp##*:} - ${rtp##*:} ))" "0:1"
+    check "checked against coturn's OTHER-ADDRESS: endpoint-independent" has "$E2E_RUN_DIR/client.out" \
+        "^nat $(e2e_re_ip "$E2E_LAN_CLIENT"): external $(e2e_re_ip "$E2E_WAN_ROUTER"), endpoint-independent mapping \\($(e2e_re_ip "$STUN") and $(e2e_re_ip "$E2E_WAN_PUBLIC2"):$((E2E_STUN_PORT + 1)) saw port"
+}
+
+case_stun_pm_symmetric() {
+    case "$client" in native:*rtcpm-stun-pm|wine:*rtcpm-stun-pm.exe) ;; *) e2e_die "stun_pm_symmetric needs --client native|wine:rtcpm-stun-pm" ;; esac
+    net_up --nat symmetric
+    e2e_stun_start
+    run_client "$STUN"
+    check "rtcpm-stun-pm exit 1 (RTC_E_PORT_MAPPING_FAILED)" eq "$client_rc" 1
+    check "no mapping printed" hasnt "$E2E_RUN_DIR/client.out" '^mapping '
+    check "the reason: symmetric NAT, coturn's two addresses saw two ports" has "$E2E_RUN_DIR/client.out" \
+        "RTC_E_PORT_MAPPING_FAILED: symmetric NAT: $(e2e_re_ip "$STUN") saw port [0-9]+, $(e2e_re_ip "$E2E_WAN_PUBLIC2"):$((E2E_STUN_PORT + 1)) saw port [0-9]+"
 }
 
 declare -F "case_$case_name" >/dev/null || { echo "case.sh: no case '$case_name'" >&2; exit 2; }

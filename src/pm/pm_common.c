@@ -8,6 +8,7 @@
 #include "pm/pm_common.h"
 #include "pm/config.h"
 #include "com/bstr_util.h"
+#include "com/com.h"
 
 int pm_transport_valid(LONG t) { return t == RTCTR_UDP || t == RTCTR_TCP || t == RTCTR_TLS; }
 int pm_port_valid(LONG p) { return p >= 1 && p <= 65535; }
@@ -173,4 +174,45 @@ LONG pm_format_mappings(struct rtcpm_mapping_table *t, char *buf, size_t buflen)
     }
     free(snap.items);
     return (LONG)total;
+}
+
+/* ---- the one QueryInterface, IRTCPortManager and IRTCPortManager2 on IRTCPortManager3 ---- */
+
+HRESULT pm_query_interface(IRTCPortManager3 *iface, const struct com_ftm *ftm, REFIID riid, void **out)
+{
+    /* offsets from iface itself: the three interfaces are one vtbl */
+    static const struct com_iface_entry ifaces[] = {
+        { &IID_IRTCPortManager, 0 },
+        { &IID_IRTCPortManager2, 0 },
+        { &IID_IRTCPortManager3, 0 },
+    };
+    HRESULT hr = com_query_interface(iface, ifaces, ARRAY_SIZE(ifaces), riid, out);
+    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(ftm, riid, out);
+    return hr;
+}
+
+HRESULT WINAPI pm_forward_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
+                                     LONG *int_port, BSTR *ext_addr, LONG *ext_port)
+{
+    return iface->lpVtbl->GetMappingEx(iface, remote, 0, RTCTR_UDP, type, int_addr, int_port, ext_addr, ext_port);
+}
+
+HRESULT WINAPI pm_forward_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr, LONG int_port,
+                                              BSTR ext_addr, LONG ext_port)
+{
+    return iface->lpVtbl->UpdateRemoteAddressEx2(iface, remote, 0, RTCTR_UDP, int_addr, int_port, ext_addr,
+                                                 ext_port);
+}
+
+HRESULT WINAPI pm_forward_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
+                                         LONG ext_port)
+{
+    return iface->lpVtbl->ReleaseMappingEx(iface, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
+}
+
+HRESULT WINAPI pm_forward_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
+                                                BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port)
+{
+    return iface->lpVtbl->UpdateRemoteAddressEx2(iface, remote, remote_port, RTCTR_UDP, int_addr, int_port,
+                                                 ext_addr, ext_port);
 }

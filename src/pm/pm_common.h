@@ -18,6 +18,7 @@
 #include "rtcpm/rtcpm.h"
 #include "net/addr.h"
 #include "pm/mapping_table.h"
+#include "com/ftm.h"
 
 int pm_transport_valid(LONG transport);
 int pm_port_valid(LONG port);         /* 1..65535 */
@@ -59,5 +60,29 @@ HRESULT pm_table_update_remote(struct rtcpm_mapping_table *t, BSTR remote_text, 
  * rtcpm_static_pm_format_mappings). snprintf-like; -1 when memory ran out.
  */
 LONG pm_format_mappings(struct rtcpm_mapping_table *t, char *buf, size_t buflen);
+
+/*
+ * For a port manager object whose one IRTCPortManager3 vtbl answers all three interfaces.
+ *
+ * pm_query_interface: IRTCPortManager, IRTCPortManager2 and IRTCPortManager3 (and IUnknown)
+ * give iface itself; any other IID goes to the object's free-threaded marshaler.
+ *
+ * The IRTCPortManager and IRTCPortManager2 methods, to put in the vtbl as they are: each
+ * calls the IRTCPortManager3 method of iface's own vtbl with what the older interface
+ * cannot say, transport RTCTR_UDP and (IRTCPortManager) remote port 0, none:
+ *   GetMapping            -> GetMappingEx(remote, 0, RTCTR_UDP, type, ...)
+ *   UpdateRemoteAddress   -> UpdateRemoteAddressEx2(remote, 0, RTCTR_UDP, ...)
+ *   ReleaseMapping        -> ReleaseMappingEx(RTCTR_UDP, ...)
+ *   UpdateRemoteAddressEx -> UpdateRemoteAddressEx2(remote, remote_port, RTCTR_UDP, ...)
+ */
+HRESULT pm_query_interface(IRTCPortManager3 *iface, const struct com_ftm *ftm, REFIID riid, void **out);
+HRESULT WINAPI pm_forward_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
+                                     LONG *int_port, BSTR *ext_addr, LONG *ext_port);
+HRESULT WINAPI pm_forward_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr, LONG int_port,
+                                              BSTR ext_addr, LONG ext_port);
+HRESULT WINAPI pm_forward_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
+                                         LONG ext_port);
+HRESULT WINAPI pm_forward_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
+                                                BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port);
 
 #endif /* RTCPM_PM_COMMON_H */

@@ -472,15 +472,7 @@ HRESULT static_pm_release_mapping(IRTCPortManager3 *iface, LONG transport, const
 
 static HRESULT WINAPI static_pm_QueryInterface(IRTCPortManager3 *iface, REFIID riid, void **out)
 {
-    static const struct com_iface_entry ifaces[] = {
-        { &IID_IRTCPortManager, offsetof(struct static_pm, IRTCPortManager3_iface) },
-        { &IID_IRTCPortManager2, offsetof(struct static_pm, IRTCPortManager3_iface) },
-        { &IID_IRTCPortManager3, offsetof(struct static_pm, IRTCPortManager3_iface) },
-    };
-    struct static_pm *pm = impl_from_IRTCPortManager3(iface);
-    HRESULT hr = com_query_interface(pm, ifaces, ARRAY_SIZE(ifaces), riid, out);
-    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&pm->ftm, riid, out);
-    return hr;
+    return pm_query_interface(iface, &impl_from_IRTCPortManager3(iface)->ftm, riid, out);
 }
 
 static ULONG WINAPI static_pm_AddRef(IRTCPortManager3 *iface)
@@ -509,7 +501,7 @@ static ULONG WINAPI static_pm_Release(IRTCPortManager3 *iface)
     return (ULONG)ref;
 }
 
-/* ---- IRTCPortManager3 (the v1/v2 methods forward here with UDP) ---- */
+/* ---- IRTCPortManager3 (the v1/v2 methods, pm_forward_*, call these with UDP) ---- */
 
 static HRESULT WINAPI static_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
                                              LONG transport, RTC_PORT_TYPE type, BSTR *int_addr, LONG *int_port,
@@ -561,39 +553,14 @@ static HRESULT WINAPI static_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG t
     return S_OK;
 }
 
-static HRESULT WINAPI static_pm_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
-                                           LONG *int_port, BSTR *ext_addr, LONG *ext_port)
-{
-    return static_pm_GetMappingEx(iface, remote, 0, RTCTR_UDP, type, int_addr, int_port, ext_addr, ext_port);
-}
-
-static HRESULT WINAPI static_pm_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr,
-                                                    LONG int_port, BSTR ext_addr, LONG ext_port)
-{
-    return static_pm_UpdateRemoteAddressEx2(iface, remote, 0, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
-}
-
-static HRESULT WINAPI static_pm_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
-                                               LONG ext_port)
-{
-    return static_pm_ReleaseMappingEx(iface, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
-}
-
-static HRESULT WINAPI static_pm_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
-                                                      BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port)
-{
-    return static_pm_UpdateRemoteAddressEx2(iface, remote, remote_port, RTCTR_UDP, int_addr, int_port, ext_addr,
-                                            ext_port);
-}
-
 static const IRTCPortManager3Vtbl static_pm_vtbl = {
     static_pm_QueryInterface,
     static_pm_AddRef,
     static_pm_Release,
-    static_pm_GetMapping,
-    static_pm_UpdateRemoteAddress,
-    static_pm_ReleaseMapping,
-    static_pm_UpdateRemoteAddressEx,
+    pm_forward_GetMapping,
+    pm_forward_UpdateRemoteAddress,
+    pm_forward_ReleaseMapping,
+    pm_forward_UpdateRemoteAddressEx,
     static_pm_GetMappingEx,
     static_pm_UpdateRemoteAddressEx2,
     static_pm_ReleaseMappingEx,

@@ -1215,15 +1215,7 @@ static void worker_main(void *arg)
 
 static HRESULT WINAPI stun_pm_QueryInterface(IRTCPortManager3 *iface, REFIID riid, void **out)
 {
-    static const struct com_iface_entry ifaces[] = {
-        { &IID_IRTCPortManager, offsetof(struct stun_pm, IRTCPortManager3_iface) },
-        { &IID_IRTCPortManager2, offsetof(struct stun_pm, IRTCPortManager3_iface) },
-        { &IID_IRTCPortManager3, offsetof(struct stun_pm, IRTCPortManager3_iface) },
-    };
-    struct stun_pm *pm = impl_from_IRTCPortManager3(iface);
-    HRESULT hr = com_query_interface(pm, ifaces, ARRAY_SIZE(ifaces), riid, out);
-    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&pm->ftm, riid, out);
-    return hr;
+    return pm_query_interface(iface, &impl_from_IRTCPortManager3(iface)->ftm, riid, out);
 }
 
 static ULONG WINAPI stun_pm_AddRef(IRTCPortManager3 *iface)
@@ -1263,7 +1255,7 @@ static ULONG WINAPI stun_pm_Release(IRTCPortManager3 *iface)
     return (ULONG)ref;
 }
 
-/* ---- IRTCPortManager3 (the v1/v2 methods forward here with UDP) ---- */
+/* ---- IRTCPortManager3 (the v1/v2 methods, pm_forward_*, call these with UDP) ---- */
 
 static HRESULT WINAPI stun_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
                                            LONG transport, RTC_PORT_TYPE type, BSTR *int_addr, LONG *int_port,
@@ -1341,39 +1333,14 @@ static HRESULT WINAPI stun_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG tra
     return hr;
 }
 
-static HRESULT WINAPI stun_pm_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
-                                         LONG *int_port, BSTR *ext_addr, LONG *ext_port)
-{
-    return stun_pm_GetMappingEx(iface, remote, 0, RTCTR_UDP, type, int_addr, int_port, ext_addr, ext_port);
-}
-
-static HRESULT WINAPI stun_pm_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr, LONG int_port,
-                                                  BSTR ext_addr, LONG ext_port)
-{
-    return stun_pm_UpdateRemoteAddressEx2(iface, remote, 0, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
-}
-
-static HRESULT WINAPI stun_pm_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
-                                             LONG ext_port)
-{
-    return stun_pm_ReleaseMappingEx(iface, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
-}
-
-static HRESULT WINAPI stun_pm_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
-                                                    BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port)
-{
-    return stun_pm_UpdateRemoteAddressEx2(iface, remote, remote_port, RTCTR_UDP, int_addr, int_port, ext_addr,
-                                          ext_port);
-}
-
 static const IRTCPortManager3Vtbl stun_pm_vtbl = {
     stun_pm_QueryInterface,
     stun_pm_AddRef,
     stun_pm_Release,
-    stun_pm_GetMapping,
-    stun_pm_UpdateRemoteAddress,
-    stun_pm_ReleaseMapping,
-    stun_pm_UpdateRemoteAddressEx,
+    pm_forward_GetMapping,
+    pm_forward_UpdateRemoteAddress,
+    pm_forward_ReleaseMapping,
+    pm_forward_UpdateRemoteAddressEx,
     stun_pm_GetMappingEx,
     stun_pm_UpdateRemoteAddressEx2,
     stun_pm_ReleaseMappingEx,

@@ -508,6 +508,19 @@ static void probe_check_cache(struct stun_pm *pm, struct probe *p, uint64_t now)
     }
 }
 
+/* bind_probe; once bound, p->cached from the cache (takes the lock: caller must not hold it). */
+static int bind_probe_check_cache(struct stun_pm *pm, struct probe *p, int *os_error)
+{
+    int rc = bind_probe(p, os_error);
+    if (rc == RTCPM_SOCK_OK)
+    {
+        rtcpm_lock_acquire(&pm->lock);
+        probe_check_cache(pm, p, rtcpm_clock_ms());
+        rtcpm_lock_release(&pm->lock);
+    }
+    return rc;
+}
+
 /*
  * Claims and binds an internal port for (type, transport) on host_addr. S_OK with p filled;
  * RTC_E_PORT_MAPPING_UNAVAILABLE (no free port), RTC_E_PORT_MAPPING_FAILED (bind error),
@@ -555,11 +568,8 @@ static HRESULT probe_open(struct stun_pm *pm, int type, LONG transport, const rt
         rtcpm_lock_release(&pm->lock);
         if (p->internal.family != RTCPM_AF_NONE)
         {
-            if ((rc = bind_probe(p, &os_error)) == RTCPM_SOCK_OK)
+            if (bind_probe_check_cache(pm, p, &os_error) == RTCPM_SOCK_OK)
             {
-                rtcpm_lock_acquire(&pm->lock);
-                probe_check_cache(pm, p, rtcpm_clock_ms());
-                rtcpm_lock_release(&pm->lock);
                 free(tried);
                 return S_OK;
             }
@@ -598,12 +608,9 @@ static HRESULT probe_open(struct stun_pm *pm, int type, LONG transport, const rt
             break; /* no range: the OS picks, below */
         p->internal = *host_addr;
         p->internal.port = (uint16_t)port;
-        rc = bind_probe(p, &os_error);
+        rc = bind_probe_check_cache(pm, p, &os_error);
         if (rc == RTCPM_SOCK_OK)
         {
-            rtcpm_lock_acquire(&pm->lock);
-            probe_check_cache(pm, p, rtcpm_clock_ms());
-            rtcpm_lock_release(&pm->lock);
             free(tried);
             return S_OK;
         }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "harness.h"
 #include "recording_pm.h"
+#include "port_manager_checks.h"
 #include "test_thread.h"
 #include "fake_stun_server.h"
 #include "com/com.h"
@@ -187,11 +188,7 @@ static void test_qi_identity_refcount(void)
 {
     struct fake_stun_server srv;
     struct fake_stun_options o = { .mode = FAKE_STUN_NORMAL };
-    IRTCPortManager3 *pm3, *again;
-    IRTCPortManager *pm1;
-    IRTCPortManager2 *pm2;
-    IUnknown *unk1, *unk3;
-    void *out = &out;
+    IRTCPortManager3 *pm3;
     LONG live = rtcpm_live_objects();
     char servers[64];
 
@@ -203,41 +200,7 @@ static void test_qi_identity_refcount(void)
     CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
     CU_ASSERT_EQUAL_FATAL(rtcpm_stun_pm_create(servers, &pm3, NULL, 0), S_OK);
     CU_ASSERT_EQUAL(rtcpm_live_objects(), live + 1);
-    CU_ASSERT_EQUAL(com_refcount((IUnknown *)pm3), 1);
-
-    CU_ASSERT_EQUAL(pm3->lpVtbl->QueryInterface(pm3, &IID_IRTCPortManager, (void **)&pm1), S_OK);
-    CU_ASSERT_EQUAL(pm1->lpVtbl->QueryInterface(pm1, &IID_IRTCPortManager2, (void **)&pm2), S_OK);
-    CU_ASSERT_EQUAL(pm2->lpVtbl->QueryInterface(pm2, &IID_IRTCPortManager3, (void **)&again), S_OK);
-    CU_ASSERT_PTR_EQUAL(again, pm3);
-    CU_ASSERT_EQUAL(pm1->lpVtbl->QueryInterface(pm1, &IID_IUnknown, (void **)&unk1), S_OK);
-    CU_ASSERT_EQUAL(pm3->lpVtbl->QueryInterface(pm3, &IID_IUnknown, (void **)&unk3), S_OK);
-    CU_ASSERT_PTR_EQUAL(unk1, unk3);
-    CU_ASSERT_EQUAL(com_refcount(unk1), 6);
-    CU_ASSERT_EQUAL(pm3->lpVtbl->QueryInterface(pm3, &IID_IRTCSessionPortManagement, &out), E_NOINTERFACE);
-    CU_ASSERT_PTR_NULL(out);
-    CU_ASSERT_EQUAL(pm3->lpVtbl->QueryInterface(pm3, &IID_IRTCPortManager, NULL), E_POINTER);
-#ifdef _WIN32
-    {
-        /* the aggregated free-threaded marshaler answers IMarshal and keeps the identity */
-        IMarshal *marshal = NULL;
-        IUnknown *unk;
-        CU_ASSERT_EQUAL(pm3->lpVtbl->QueryInterface(pm3, &IID_IMarshal, (void **)&marshal), S_OK);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(marshal);
-        CU_ASSERT_EQUAL(marshal->lpVtbl->QueryInterface(marshal, &IID_IUnknown, (void **)&unk), S_OK);
-        CU_ASSERT_PTR_EQUAL(unk, unk1);
-        CU_ASSERT_EQUAL(com_refcount(unk1), 8);
-        unk->lpVtbl->Release(unk);
-        marshal->lpVtbl->Release(marshal);
-    }
-#endif
-    CU_ASSERT_EQUAL(com_refcount(unk1), 6);
-    unk1->lpVtbl->Release(unk1);
-    unk3->lpVtbl->Release(unk3);
-    again->lpVtbl->Release(again);
-    pm2->lpVtbl->Release(pm2);
-    CU_ASSERT_EQUAL(pm1->lpVtbl->Release(pm1), 1);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live + 1);
-    CU_ASSERT_EQUAL(pm3->lpVtbl->Release(pm3), 0);
+    check_port_manager_identity_and_release(pm3);
     CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
     fake_stun_stop(&srv);
 }

@@ -83,6 +83,20 @@ static IRTCPortManager3 *pm_ini(const char *f, ...)
 /* The common quick settings: no warm-up, RTO 50 ms. */
 #define QUICK "warm-up = off\nrto = 50\n"
 
+/* Starts srv on 127.0.0.1 and makes a port manager with it as its one server: "[stun]",
+ * "servers = <srv>", then the INI lines of f, printf-style. */
+static IRTCPortManager3 *pm_with_server(struct fake_stun_server *srv, const struct fake_stun_options *o,
+                                        const char *f, ...)
+{
+    char rest[1024];
+    va_list ap;
+    start(srv, "127.0.0.1", o);
+    va_start(ap, f);
+    vsnprintf(rest, sizeof(rest), f, ap);
+    va_end(ap);
+    return pm_ini("[stun]\nservers = %s\n%s", hp(&srv->addr), rest);
+}
+
 struct mapping
 {
     HRESULT hr;
@@ -146,6 +160,12 @@ static struct rtcpm_stun_pm_stats stats(IRTCPortManager3 *pm)
 }
 
 static void release_pm(IRTCPortManager3 *pm) { CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0); }
+
+static void stop_pm_and_server(IRTCPortManager3 *pm, struct fake_stun_server *srv)
+{
+    release_pm(pm);
+    fake_stun_stop(srv);
+}
 
 /* Asserts the external side is what the server saw from the internal side. */
 #define CHECK_SEEN(m, srv, want_external, want_external_port) \
@@ -424,8 +444,7 @@ static void seen_by_server(const char *host)
 
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m), S_OK);
     CU_ASSERT_EQUAL(rtcpm_stun_pm_live_mappings(pm), 0);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 }
 
 static void test_seen_by_server_v4(void) { seen_by_server("127.0.0.1"); }
@@ -440,8 +459,7 @@ static void test_nat_emulation(void)
     struct mapping m;
 
     o.mapped_addr = addr_of("198.51.100.7", 0);
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\n" QUICK, hp(&srv.addr));
+    pm = pm_with_server(&srv, &o, QUICK);
     m = get_ex(pm, "203.0.113.9", 5060, RTCTR_UDP, RTCPT_SIP);
     CU_ASSERT_STRING_EQUAL(m.internal, "127.0.0.1");
     CHECK_SEEN(m, srv, "198.51.100.7", (m.internal_port + 1000) % 65536);
@@ -475,8 +493,7 @@ static void test_nat_emulation(void)
     }
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m), S_OK);
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m), RTC_E_PORT_MAPPING_UNAVAILABLE);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 }
 
 static void test_invalid_args(void)
@@ -488,8 +505,7 @@ static void test_invalid_args(void)
     LONG ip = 5, ep = 5;
     struct mapping m;
 
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\n" QUICK, hp(&srv.addr));
+    pm = pm_with_server(&srv, &o, QUICK);
     CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, NULL, 0, RTCTR_UDP, RTCPT_SIP, &ia, &ip, NULL, &ep), E_POINTER);
     CU_ASSERT_PTR_NULL(ia);
     CU_ASSERT_EQUAL(ip, 0);
@@ -515,8 +531,7 @@ static void test_invalid_args(void)
         SysFreeString(bad);
     }
     CU_ASSERT_EQUAL(srv.requests, 0);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 }
 
 /* Ranges: RTP even with RTCP = RTP + 1; ports in use are skipped; exhaustion; return. */
@@ -530,11 +545,11 @@ static void test_ranges_and_pairing(void)
     rtcpm_socket *held = NULL;
     rtcpm_addr a;
 
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\n" QUICK "cache-age = 0\n"
-                "[ports audio-rtp]\nrange = %u-%u\n"
-                "[ports sip]\nrange = %u\ntransport = udp, tcp\n",
-                hp(&srv.addr), b, b + 3, b + 6);
+    pm = pm_with_server(&srv, &o,
+                        QUICK "cache-age = 0\n"
+                        "[ports audio-rtp]\nrange = %u-%u\n"
+                        "[ports sip]\nrange = %u\ntransport = udp, tcp\n",
+                        b, b + 3, b + 6);
     rtp1 = get_udp(pm, RTCPT_AUDIO_RTP);
     CU_ASSERT_EQUAL(rtp1.internal_port, b);
     CHECK_SEEN(rtp1, srv, "127.0.0.1", b + 7);
@@ -598,8 +613,7 @@ static void test_ranges_and_pairing(void)
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &rtp2), S_OK);
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &sip), S_OK);
     CU_ASSERT_EQUAL(rtcpm_stun_pm_live_mappings(pm), 0);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 }
 
 /* No answer: RTC_E_PORT_MAPPING_FAILED within the budget, nothing recorded, the reason. */
@@ -611,8 +625,7 @@ static void test_server_down(void)
     struct mapping m;
     char want[128];
 
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\n" QUICK "timeout = 600\n", hp(&srv.addr));
+    pm = pm_with_server(&srv, &o, QUICK "timeout = 600\n");
     m = get_udp(pm, RTCPT_SIP);
     CU_ASSERT_EQUAL(m.hr, RTC_E_PORT_MAPPING_FAILED);
     CU_ASSERT_TRUE(m.ms >= 590 && m.ms <= 600 + SLACK_MS);
@@ -621,8 +634,7 @@ static void test_server_down(void)
     CU_ASSERT_EQUAL(rtcpm_stun_pm_live_mappings(pm), 0);
     CU_ASSERT_TRUE(srv.requests >= 4); /* 0, 50, 150, 350 ms at least */
     CU_ASSERT_EQUAL(stats(pm).failures, 1);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 
     /* nothing listens at all (ICMP port unreachable on loopback): still FAILED in time */
     pm = pm_ini("[stun]\nservers = %s\n" QUICK "timeout = 400\n", hp(&srv.addr));
@@ -677,8 +689,7 @@ static void test_loss(void)
     unsigned i, ok = 0;
 
     o.mapped_addr = addr_of("192.0.2.44", 0);
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\n" QUICK "timeout = 3000\ncache-age = 0\n", hp(&srv.addr));
+    pm = pm_with_server(&srv, &o, QUICK "timeout = 3000\ncache-age = 0\n");
     for (i = 0; i < 20; i++)
     {
         m[i] = get_udp(pm, RTCPT_SIP);
@@ -692,8 +703,7 @@ static void test_loss(void)
     for (i = 0; i < 20; i++)
         if (m[i].hr == S_OK) CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m[i]), S_OK);
     CU_ASSERT_EQUAL(rtcpm_stun_pm_live_mappings(pm), 0);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 }
 
 /* Wrong transaction IDs and answers from another source never become a mapping. The bad
@@ -706,27 +716,23 @@ static void bad_answers(enum fake_stun_mode mode)
     struct mapping m;
 
     o.mapped_addr = addr_of("192.0.2.1", 0);
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\n" QUICK "timeout = 1500\n", hp(&srv.addr));
+    pm = pm_with_server(&srv, &o, QUICK "timeout = 1500\n");
     m = get_udp(pm, RTCPT_SIP);
     CU_ASSERT_EQUAL(m.hr, S_OK);
     CU_ASSERT_STRING_EQUAL(m.external, "192.0.2.1");
     CU_ASSERT_EQUAL(m.external_port, m.internal_port);
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m), S_OK);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 
     /* only bad answers: failure, never their address */
     o.then_right = false;
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\n" QUICK "timeout = 500\n", hp(&srv.addr));
+    pm = pm_with_server(&srv, &o, QUICK "timeout = 500\n");
     m = get_udp(pm, RTCPT_SIP);
     CU_ASSERT_EQUAL(m.hr, RTC_E_PORT_MAPPING_FAILED);
     CU_ASSERT_TRUE(m.ms <= 500 + SLACK_MS);
     CU_ASSERT_PTR_NOT_NULL(strstr(last_error(pm), "no answer from"));
     CU_ASSERT_EQUAL(rtcpm_stun_pm_live_mappings(pm), 0);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 }
 
 static void test_wrong_txid(void) { bad_answers(FAKE_STUN_WRONG_TXID); }
@@ -882,8 +888,7 @@ static void test_warm_up_and_cache(void)
     struct rtcpm_stun_pm_stats s;
 
     o.mapped_addr = addr_of("198.51.100.99", 0);
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\nrto = 50\n", hp(&srv.addr));
+    pm = pm_with_server(&srv, &o, "rto = 50\n");
     CU_ASSERT_EQUAL(rtcpm_stun_pm_wait_ready(pm, 20000), S_OK);
     CU_ASSERT_EQUAL(srv.requests, 1);
     s = stats(pm);
@@ -912,20 +917,17 @@ static void test_warm_up_and_cache(void)
     CU_ASSERT_EQUAL(srv.requests, 2);
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m), S_OK);
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m2), S_OK);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 
     /* cache-age 0: every mapping asks */
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\nrto = 50\ncache-age = 0\n", hp(&srv.addr));
+    pm = pm_with_server(&srv, &o, "rto = 50\ncache-age = 0\n");
     CU_ASSERT_EQUAL(rtcpm_stun_pm_wait_ready(pm, 20000), S_OK);
     m = get_udp(pm, RTCPT_SIP);
     CU_ASSERT_EQUAL(m.hr, S_OK);
     CU_ASSERT_EQUAL(srv.requests, 2);
     CU_ASSERT_EQUAL(stats(pm).cache_hits, 0);
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m), S_OK);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 }
 
 /* A GetMapping during a warm-up that cannot finish waits at most its own budget; a
@@ -938,8 +940,7 @@ static void test_warm_up_bounded(void)
     struct mapping m;
     uint64_t t0;
 
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\nrto = 50\ntimeout = 700\n", hp(&srv.addr));
+    pm = pm_with_server(&srv, &o, "rto = 50\ntimeout = 700\n");
     CU_ASSERT_EQUAL(rtcpm_stun_pm_wait_ready(pm, 0), S_FALSE);
     m = get_udp(pm, RTCPT_SIP);
     CU_ASSERT_EQUAL(m.hr, RTC_E_PORT_MAPPING_FAILED);
@@ -962,13 +963,11 @@ static void test_refresh(void)
     IRTCPortManager3 *pm;
     uint64_t t0 = rtcpm_clock_ms();
 
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\nrto = 50\nrefresh = 1\n", hp(&srv.addr));
+    pm = pm_with_server(&srv, &o, "rto = 50\nrefresh = 1\n");
     while (stats(pm).warm_ups < 3 && rtcpm_clock_ms() - t0 < 20000) test_sleep_ms(20);
     CU_ASSERT_TRUE(stats(pm).warm_ups >= 3);
     CU_ASSERT_TRUE(srv.requests >= 3);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 }
 
 /* SIP over TCP: STUN over TCP from the port (then the port is free at once), or the
@@ -1135,8 +1134,7 @@ static void test_threads(void)
     test_thread *t[4];
     int i;
 
-    start(&srv, "127.0.0.1", &o);
-    pm = pm_ini("[stun]\nservers = %s\nrto = 100\n[ports audio-rtp]\nrange = %u-%u\n", hp(&srv.addr), b, b + 15);
+    pm = pm_with_server(&srv, &o, "rto = 100\n[ports audio-rtp]\nrange = %u-%u\n", b, b + 15);
     for (i = 0; i < 4; i++)
     {
         w[i].pm = pm;
@@ -1151,8 +1149,7 @@ static void test_threads(void)
         CU_ASSERT_EQUAL(w[i].calls, 30);
     }
     CU_ASSERT_EQUAL(rtcpm_stun_pm_live_mappings(pm), 0);
-    release_pm(pm);
-    fake_stun_stop(&srv);
+    stop_pm_and_server(pm, &srv);
 }
 
 static CU_TestInfo tests[] = {

@@ -2,7 +2,8 @@
  * pm_common.h — what every port manager built on the mapping table shares (static, STUN):
  * the checks of RTC's arguments in one order with one set of results, BSTR <-> address,
  * the [out] BSTRs of a successful GetMapping*, ReleaseMapping* / UpdateRemoteAddress* on
- * the table, and the text listing of live mappings.
+ * the table, the text listing of live mappings, and QueryInterface and the IRTCPortManager /
+ * IRTCPortManager2 methods of an object whose vtbl is IRTCPortManager3's.
  *
  * Results, as include/rtcpm/static_pm.h documents them for every port manager:
  *   E_POINTER     a NULL out pointer (the non-NULL ones are still cleared first)

@@ -79,7 +79,7 @@ static void mapping_clear(struct driver_mapping *m)
 /* The port manager's answer as an address with a port; 0 when unusable. */
 static int parse_answer(BSTR text, LONG port, rtcpm_addr *out)
 {
-    char buf[RTCPM_ADDR_TEXT_SIZE + 2];
+    char buf[RTCPM_ADDR_PARSE_TEXT_MAX + 1];
     size_t len;
 
     memset(out, 0, sizeof(*out));

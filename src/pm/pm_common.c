@@ -21,7 +21,7 @@ const char *pm_transport_name(LONG t)
 
 HRESULT pm_addr_from_bstr(BSTR b, int allow_empty, LONG port, rtcpm_addr *out)
 {
-    char text[RTCPM_ADDR_TEXT_SIZE + 2];
+    char text[RTCPM_ADDR_PARSE_TEXT_MAX + 1];
     size_t len;
 
     memset(out, 0, sizeof(*out));

@@ -252,6 +252,10 @@ HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, con
 
     if (!m || !remote || rtcpm_addr_parse(remote, strlen(remote), &check) != RTCPM_ADDR_OK) return E_INVALIDARG;
     if (port < 0 || port > 65535) return E_INVALIDARG;
+    /* A mapping of one family cannot reach a remote of the other: refused here, before any
+     * port manager is told (rtcpm's refuse it as well; an application's might not). */
+    rtcpm_addr_unmap_v4(&check);
+    if (check.family != m->internal.family) return E_INVALIDARG;
     b = bstr_from_cstr(remote);
     if (!b) return E_OUTOFMEMORY;
     if (m->from_pm)

@@ -78,6 +78,9 @@ enum bi_value
     BI_V_NOT_ADDRESS,    /* "not.an.address" */
     BI_V_IPV6,           /* "2001:db8::5" */
     BI_V_IPV6_ZONE,      /* "fe80::5%3" */
+    BI_V_LONGEST,        /* the longest address text accepted (RTCPM_ADDR_PARSE_TEXT_MAX):
+                            "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255%" + 64-char zone + "]" */
+    BI_V_TOO_LONG,       /* the same with a 65-char zone */
     /* ports */
     BI_V_PORT_MINUS_1,
     BI_V_PORT_0,
@@ -105,6 +108,12 @@ enum bi_value
     BI_V_AFTER_ENABLE,      /* SetPortManager while the profile is enabled / the call is up */
     BI_V_PM_RELEASED,       /* the application released its port manager after SetPortManager;
                                the result is that of the enable / call that follows */
+    /* update of a mapping made for an IPv6 remote (GetMappingEx("2001:db8::5", UDP, SIP)) */
+    BI_V_V6_MAPPING_V4_REMOTE,   /* with the IPv4 remote 203.0.113.5 (the other family) */
+    BI_V_V6_MAPPING_LONGEST,     /* with the BI_V_LONGEST text as remote */
+    BI_V_V6_MAPPING_TOO_LONG,    /* with the BI_V_TOO_LONG text as remote */
+    /* update of the (IPv4) good mapping with "::ffff:203.0.113.9": IPv4-mapped IPv6 is IPv4 */
+    BI_V_V4_MAPPED_REMOTE,
     BI_VALUE_COUNT
 };
 
@@ -150,9 +159,10 @@ struct bi_pm
 struct bi_pm_object
 {
     const char *name;
-    /* Makes the object with its fixture rules (bad_input_pm.c: SIP over UDP/TCP/TLS on
+    /* Makes the object with its fixture (bad_input_pm.c; static: SIP over UDP/TCP/TLS on
      * 192.168.1.10:5060-5069 -> 198.51.100.7:5060-5069, any type on 192.168.1.10:30000-30009
-     * -> 198.51.100.7:40000-40009 and on [fd00::10]:5060-5069 -> [2001:db8::7]:5060-5069).
+     * -> 198.51.100.7:40000-40009 and on [fd00::10]:5060-5069 -> [2001:db8::7]:5060-5069;
+     * STUN: a fake server on 127.0.0.1 and [::1] reporting 198.51.100.7 / 2001:db8::7).
      * S_OK or the failure. */
     HRESULT (*open)(struct bi_pm *o);
     /* Releases everything open made; o->pm NULL: the test released it already. */
@@ -163,10 +173,14 @@ struct bi_pm_object
     LONG (*listing)(struct bi_pm *o, char *buf, size_t len);
     /* 1 when every method call is reported once (o->reported counts them). */
     int reports_calls;
+    /* Why case c cannot run on this machine (printed, counted as skipped), or NULL. */
+    const char *(*skip)(const struct bi_case *c);
 };
 
 extern const struct bi_pm_object bi_pm_objects[];
 extern const size_t bi_pm_object_count;
+/* Stops what the objects share across cases (the STUN rows' fake servers); suite cleanup. */
+void bi_pm_objects_cleanup(void);
 
 /* ---- shared by the runners ---- */
 

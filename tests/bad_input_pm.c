@@ -1,15 +1,15 @@
 /*
  * bad_input_pm.c — the IRTCPortManager/2/3 rows of the bad-input matrix, run on every rtcpm
- * port manager in bi_pm_objects[].
+ * port manager in bi_pm_objects[] (static, its tracing wrapper, STUN against a fake server).
  *
  * Each case gets a fresh object holding one live UDP mapping (GetMappingEx(203.0.113.5, 5060,
  * UDP, SIP), the "good" mapping update and release cases name), makes one call with one
  * argument bad, and checks: the exact HRESULT; [out]s NULL/0 after a failure (each non-NULL
  * out pointer was preset to a sentinel); the mapping table unchanged (count and listing) after
- * a failure; a success hands out a usable mapping that releases cleanly; no BSTR leaked (the
- * call's own [in] and [out] BSTRs freed, bstr_count.h); a tracing object reported the call
- * once; and at the end the good mapping still releases with S_OK, the table is empty and
- * every object is gone.
+ * a failure, the remote alone changed by a successful update; a success hands out a usable
+ * mapping that releases cleanly; no BSTR leaked (the call's own [in] and [out] BSTRs freed,
+ * bstr_count.h); a tracing object reported the call once; and at the end the good mapping
+ * still releases with S_OK, the table is empty and every object is gone.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,7 @@
 #include <CUnit/CUnit.h>
 #include "bad_input.h"
 #include "bstr_count.h"
+#include "fake_stun_server.h"
 #include "net/addr.h"
 
 /* ---- the objects ---------------------------------------------------------------------- */
@@ -98,17 +99,121 @@ static LONG trace_listing(struct bi_pm *o, char *buf, size_t len)
 }
 
 /*
- * Every rtcpm port manager, one row each. The STUN port manager (include/rtcpm/stun_pm.h,
- * being written on another branch) joins with one row: an open() that starts
- * tests/fake_stun_server.h on 127.0.0.1 (and ::1, for the IPv6 rows), creates the object with
- * rtcpm_stun_pm_create("127.0.0.1:<port>", ...) and ranges covering the fixture's ports, live =
- * rtcpm_stun_pm_live_mappings, listing = NULL (it has no listing; the count is compared). Where
- * it must answer otherwise than the table (say, RTC_E_PORT_MAPPING_FAILED for a remote its
- * server cannot reach), that row of bad_input_cases[] names it in except_object.
+ * The STUN port manager, against tests/fake_stun_server.h on loopback: one server on
+ * 127.0.0.1 and one on [::1] (for the IPv6 remotes), started by the first case and kept for
+ * the suite (bi_pm_objects_cleanup stops them). They answer as a server behind a NAT would:
+ * external address 198.51.100.7 / 2001:db8::7, port = internal port + 1000 (the OS picks the
+ * internal port: no ranges, so nothing here depends on a fixed port being free). One
+ * server per family: no symmetric check; no warm-up, so every object is quiet until called.
  */
+#define STUN_EXTERNAL_V4 "198.51.100.7"
+#define STUN_EXTERNAL_V6 "2001:db8::7"
+#define STUN_PORT_OFFSET 1000
+
+static struct
+{
+    int state; /* 0 not tried, 1 up, -1 failed */
+    int v6;    /* the [::1] server is up */
+    struct fake_stun_server v4srv, v6srv;
+    char servers[2 * RTCPM_ADDR_HOSTPORT_TEXT_SIZE + 4];
+} stun_env;
+
+static rtcpm_addr addr_of(const char *text)
+{
+    rtcpm_addr a;
+    rtcpm_addr_parse(text, strlen(text), &a);
+    return a;
+}
+
+static int stun_env_start(void)
+{
+    struct fake_stun_options opt;
+    rtcpm_addr lo = addr_of("127.0.0.1"), lo6 = addr_of("::1");
+    size_t n;
+    int os_error = 0;
+
+    if (stun_env.state) return stun_env.state > 0;
+    memset(&opt, 0, sizeof(opt));
+    opt.mode = FAKE_STUN_NORMAL;
+    opt.mapped_port_offset = STUN_PORT_OFFSET;
+    opt.mapped_addr = addr_of(STUN_EXTERNAL_V4);
+    if (fake_stun_start(&stun_env.v4srv, &lo, &opt, &os_error) != RTCPM_SOCK_OK)
+    {
+        printf("\n    fake STUN server on 127.0.0.1 did not start (OS error %d)", os_error);
+        stun_env.state = -1;
+        return 0;
+    }
+    opt.mapped_addr = addr_of(STUN_EXTERNAL_V6);
+    stun_env.v6 = fake_stun_start(&stun_env.v6srv, &lo6, &opt, &os_error) == RTCPM_SOCK_OK;
+    if (!stun_env.v6) printf("\n    SKIPPED (IPv6): cannot bind [::1]; the STUN rows with IPv6 remotes are skipped");
+    n = (size_t)rtcpm_addr_format_hostport(&stun_env.v4srv.addr, stun_env.servers, sizeof(stun_env.servers));
+    if (stun_env.v6)
+    {
+        memcpy(stun_env.servers + n, ", ", 3);
+        rtcpm_addr_format_hostport(&stun_env.v6srv.addr, stun_env.servers + n + 2, sizeof(stun_env.servers) - n - 2);
+    }
+    stun_env.state = 1;
+    return 1;
+}
+
+void bi_pm_objects_cleanup(void)
+{
+    if (stun_env.state > 0)
+    {
+        fake_stun_stop(&stun_env.v4srv);
+        if (stun_env.v6) fake_stun_stop(&stun_env.v6srv);
+    }
+    memset(&stun_env, 0, sizeof(stun_env));
+}
+
+static HRESULT stun_open(struct bi_pm *o)
+{
+    struct rtcpm_stun_pm_config cfg;
+    char err[256];
+    HRESULT hr;
+
+    if (!stun_env_start()) return E_FAIL;
+    rtcpm_stun_pm_config_init(&cfg);
+    cfg.servers = stun_env.servers;
+    cfg.local_addresses = stun_env.v6 ? "127.0.0.1, ::1" : "127.0.0.1";
+    cfg.timeout_ms = 2000; /* loopback answers in well under a millisecond; valgrind, Wine slower */
+    cfg.rto_ms = 100;
+    cfg.symmetric_check = 0;
+    cfg.warm_up = 0;
+    hr = rtcpm_stun_pm_create_ex(&cfg, &o->pm, err, sizeof(err));
+    if (FAILED(hr)) printf("\n    STUN port manager not created: %s", err);
+    return hr;
+}
+
+static void stun_close(struct bi_pm *o)
+{
+    if (o->pm) o->pm->lpVtbl->Release(o->pm);
+}
+static LONG stun_live(struct bi_pm *o) { return rtcpm_stun_pm_live_mappings(o->pm); }
+static LONG stun_listing(struct bi_pm *o, char *buf, size_t len)
+{
+    return rtcpm_stun_pm_format_mappings(o->pm, buf, len);
+}
+
+/* Without [::1] the STUN port manager has no server for an IPv6 remote. */
+static const char *stun_skip(const struct bi_case *c)
+{
+    int v6_remote = c->arg == BI_ARG_REMOTE && (c->value == BI_V_IPV6 || c->value == BI_V_IPV6_ZONE ||
+                                               c->value == BI_V_LONGEST);
+    if (!stun_env_start() || stun_env.v6) return NULL;
+    if ((c->method == BI_GET_MAPPING || c->method == BI_GET_MAPPING_EX) && v6_remote) return "no [::1]";
+    if (c->arg == BI_ARG_STATE && (c->value == BI_V_V6_MAPPING_V4_REMOTE || c->value == BI_V_V6_MAPPING_LONGEST ||
+                                   c->value == BI_V_V6_MAPPING_TOO_LONG))
+        return "no [::1]";
+    return NULL;
+}
+
+/* Every rtcpm port manager, one row each. Where one must answer otherwise than the table,
+ * that row of bad_input_cases[] names it in except_object. */
 const struct bi_pm_object bi_pm_objects[] = {
-    { "static", static_open, static_close, static_live, static_listing, 0 },
-    { "trace(static)", trace_open, trace_close, trace_live, trace_listing, 1 },
+    { "static", static_open, static_close, static_live, static_listing, 0, NULL },
+    { "trace(static)", trace_open, trace_close, trace_live, trace_listing, 1, NULL },
+    { "stun", stun_open, stun_close, stun_live, stun_listing, 0, stun_skip },
 };
 const size_t bi_pm_object_count = sizeof(bi_pm_objects) / sizeof(bi_pm_objects[0]);
 
@@ -159,6 +264,18 @@ BSTR bi_make_bstr(enum bi_value v, const char *good)
     case BI_V_NOT_ADDRESS: return bi_wide("not.an.address", 14);
     case BI_V_IPV6: return bi_wide("2001:db8::5", 11);
     case BI_V_IPV6_ZONE: return bi_wide("fe80::5%3", 9);
+    case BI_V_LONGEST:
+    case BI_V_TOO_LONG:
+    {
+        /* "[" 45 characters "%" zone "]": RTCPM_ADDR_PARSE_TEXT_MAX, or one more */
+        static const char head[] = "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255%";
+        char text[RTCPM_ADDR_PARSE_TEXT_MAX + 2];
+        size_t zone = RTCPM_ADDR_ZONE_MAX + (v == BI_V_TOO_LONG);
+        memcpy(text, head, sizeof(head) - 1);
+        memset(text + sizeof(head) - 1, 'z', zone);
+        text[sizeof(head) - 1 + zone] = ']';
+        return bi_wide(text, sizeof(head) + zone);
+    }
     default: return bi_wide(good, n);
     }
 }
@@ -223,6 +340,56 @@ static char *listing_of(const struct bi_pm_object *obj, struct bi_pm *o)
 
 /* ---- one case ------------------------------------------------------------------------- */
 
+/* The remote of the good mapping of the V6_MAPPING states: an IPv6 mapping. */
+#define GOOD_REMOTE_V6 "2001:db8::5"
+#define V4_MAPPED_REMOTE "::ffff:203.0.113.9"
+
+static int needs_v6_mapping(enum bi_value v)
+{
+    return v == BI_V_V6_MAPPING_V4_REMOTE || v == BI_V_V6_MAPPING_LONGEST || v == BI_V_V6_MAPPING_TOO_LONG;
+}
+
+/* The listing's "remote ..." a successful update leaves: the remote as the port managers
+ * print it (canonical, IPv4-mapped as IPv4, with the port when one was given). */
+static void expected_remote(BSTR remote, LONG port, char *out, size_t len)
+{
+    char text[RTCPM_ADDR_PARSE_TEXT_MAX + 1];
+    rtcpm_addr a;
+    UINT i, n = SysStringLen(remote);
+    snprintf(out, len, "?");
+    if (n > RTCPM_ADDR_PARSE_TEXT_MAX) return;
+    for (i = 0; i < n; i++) text[i] = (char)remote[i];
+    if (rtcpm_addr_parse(text, n, &a)) return;
+    rtcpm_addr_unmap_v4(&a);
+    a.port = (uint16_t)port;
+    rtcpm_addr_format_hostport(&a, out, len);
+}
+
+/* The external address every port manager here hands out for a remote of this family (the
+ * static rules' and the fake STUN servers'): IPv6 for an IPv6 remote, else IPv4 (no remote:
+ * the first rule / server, IPv4). */
+static const char *external_for(BSTR remote)
+{
+    char text[RTCPM_ADDR_PARSE_TEXT_MAX + 1];
+    rtcpm_addr a;
+    UINT i, n = SysStringLen(remote);
+    if (n > RTCPM_ADDR_PARSE_TEXT_MAX) return "198.51.100.7";
+    for (i = 0; i < n; i++) text[i] = (char)remote[i];
+    if (rtcpm_addr_parse(text, n, &a)) return "198.51.100.7";
+    rtcpm_addr_unmap_v4(&a);
+    return a.family == RTCPM_AF_INET6 ? "2001:db8::7" : "198.51.100.7";
+}
+
+/* A one-mapping listing "<head> remote <r>\n" after a successful update: the head as before,
+ * the remote the one given. */
+static int update_shows(const char *before, const char *after, const char *remote)
+{
+    const char *b = before ? strstr(before, " remote ") : NULL, *a = after ? strstr(after, " remote ") : NULL;
+    size_t rn = strlen(remote);
+    return b && a && b - before == a - after && !strncmp(before, after, (size_t)(b - before)) &&
+           !strncmp(a + 8, remote, rn) && !strcmp(a + 8 + rn, "\n");
+}
+
 struct good_mapping
 {
     BSTR ia, ea;
@@ -257,10 +424,23 @@ struct call
     LONG *pip, *pep;
 };
 
+/* The remote a state case updates with (NULL: the good one). */
+static BSTR state_remote(enum bi_value v)
+{
+    switch (v)
+    {
+    case BI_V_V6_MAPPING_LONGEST: return bi_make_bstr(BI_V_LONGEST, GOOD_REMOTE);
+    case BI_V_V6_MAPPING_TOO_LONG: return bi_make_bstr(BI_V_TOO_LONG, GOOD_REMOTE);
+    case BI_V_V4_MAPPED_REMOTE: return bi_wide(V4_MAPPED_REMOTE, strlen(V4_MAPPED_REMOTE));
+    default: return NULL;
+    }
+}
+
 static void build_call(struct call *k, const struct bi_case *c, const struct good_mapping *g)
 {
     memset(k, 0, sizeof(*k));
-    k->remote = bi_make_bstr(c->arg == BI_ARG_REMOTE ? c->value : BI_VALUE_COUNT, GOOD_REMOTE);
+    if (c->arg == BI_ARG_STATE && (k->remote = state_remote(c->value)) != NULL) {}
+    else k->remote = bi_make_bstr(c->arg == BI_ARG_REMOTE ? c->value : BI_VALUE_COUNT, GOOD_REMOTE);
     k->remote_port = bi_make_long(c->arg == BI_ARG_REMOTE_PORT ? c->value : BI_VALUE_COUNT, GOOD_REMOTE_PORT);
     k->transport = bi_make_long(c->arg == BI_ARG_TRANSPORT ? c->value : BI_VALUE_COUNT, RTCTR_UDP);
     k->type = bi_make_long(c->arg == BI_ARG_PORT_TYPE ? c->value : BI_VALUE_COUNT, RTCPT_SIP);
@@ -349,7 +529,8 @@ static void run_case(const struct bi_pm_object *obj, const struct bi_case *c)
     struct bi_pm o;
     struct good_mapping g;
     struct call k;
-    char where[256], b1[11], b2[11], *before = NULL, *after;
+    char where[256], b1[11], b2[11], *before = NULL, *after, remote_text[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
+    const char *external;
     LONG objects0 = rtcpm_live_objects(), bstrs0 = bstr_count_live(), bstrs1, live_before, reported;
     HRESULT hr, want = bi_expected(c, obj->name);
     int good_live = 1;
@@ -364,7 +545,8 @@ static void run_case(const struct bi_pm_object *obj, const struct bi_case *c)
         return;
     }
     {
-        BSTR remote = bi_wide(GOOD_REMOTE, strlen(GOOD_REMOTE));
+        const char *good_remote = needs_v6_mapping(c->value) ? GOOD_REMOTE_V6 : GOOD_REMOTE;
+        BSTR remote = bi_wide(good_remote, strlen(good_remote));
         hr = o.pm->lpVtbl->GetMappingEx(o.pm, remote, GOOD_REMOTE_PORT, RTCTR_UDP, RTCPT_SIP, &g.ia, &g.ip, &g.ea,
                                         &g.ep);
         SysFreeString(remote);
@@ -373,6 +555,7 @@ static void run_case(const struct bi_pm_object *obj, const struct bi_case *c)
     if (hr != S_OK) goto close;
     to_ascii(g.ia, g.ia_text, sizeof(g.ia_text));
     to_ascii(g.ea, g.ea_text, sizeof(g.ea_text));
+    CHECK(!strcmp(g.ea_text, needs_v6_mapping(c->value) ? "2001:db8::7" : "198.51.100.7"));
 
     /* the situation before the call */
     if (c->value == BI_V_DOUBLE_RELEASE || c->value == BI_V_AFTER_RELEASE)
@@ -386,6 +569,8 @@ static void run_case(const struct bi_pm_object *obj, const struct bi_case *c)
     reported = o.reported;
 
     build_call(&k, c, &g);
+    expected_remote(k.remote, c->method == BI_UPDATE_REMOTE ? 0 : k.remote_port, remote_text, sizeof(remote_text));
+    external = external_for(k.remote);
     hr = invoke(o.pm, c->method, &k);
     free_call_inputs(&k);
     if (hr != want)
@@ -417,6 +602,7 @@ static void run_case(const struct bi_pm_object *obj, const struct bi_case *c)
                 char ia[64], ea[64];
                 to_ascii(k.ia, ia, sizeof(ia));
                 to_ascii(k.ea, ea, sizeof(ea));
+                CHECK(!strcmp(ea, external));
                 CHECK(release_ex(o.pm, c->method == BI_GET_MAPPING ? RTCTR_UDP : k.transport, ia, k.ip, ea, k.ep) ==
                       S_OK);
             }
@@ -430,12 +616,17 @@ static void run_case(const struct bi_pm_object *obj, const struct bi_case *c)
     /* the table: unchanged by a failure (and by a success that was undone above); an update
      * that succeeded changes only the remote */
     CHECK(obj->live(&o) == live_before + (is_release(c->method) && hr == S_OK ? -1 : 0));
-    if (FAILED(hr) || is_get(c->method))
+    after = listing_of(obj, &o);
+    if (FAILED(hr) || is_get(c->method)) CHECK((!before && !after) || (before && after && !strcmp(before, after)));
+    else if (obj->listing && !is_release(c->method))
     {
-        after = listing_of(obj, &o);
-        CHECK((!before && !after) || (before && after && !strcmp(before, after)));
-        free(after);
+        /* the update changed the remote of the good mapping, and nothing else */
+        if (!update_shows(before, after, remote_text))
+            printf("\n    before: %s    after: %s    remote: %s", before ? before : "-", after ? after : "-",
+                   remote_text);
+        CHECK(update_shows(before, after, remote_text));
     }
+    free(after);
     CHECK(bstr_count_live() == bstrs1);
 
     /* the good mapping is intact (or was released by the case) */
@@ -453,13 +644,20 @@ close:
 int bi_run_pm_cases(void)
 {
     size_t i, j;
-    int n = 0;
+    int n = 0, skipped = 0;
     for (j = 0; j < bi_pm_object_count; j++)
         for (i = 0; i < bad_input_case_count; i++)
         {
+            const struct bi_pm_object *obj = &bi_pm_objects[j];
             if (!bi_method_is_pm(bad_input_cases[i].method)) continue;
-            run_case(&bi_pm_objects[j], &bad_input_cases[i]);
+            if (obj->skip && obj->skip(&bad_input_cases[i]))
+            {
+                skipped++;
+                continue;
+            }
+            run_case(obj, &bad_input_cases[i]);
             n++;
         }
+    if (skipped) printf("\n    SKIPPED %d case(s) this machine cannot run", skipped);
     return n;
 }

@@ -6,7 +6,9 @@
  * returns <expected>. The good arguments: remote 203.0.113.5 port 5060, UDP, RTCPT_SIP; a live
  * UDP mapping the object handed out (for update and release); listen address 192.168.1.20
  * port 5070. A value that makes a well-formed but unknown mapping (a valid IPv6 address, port
- * 65535) is RTC_E_PORT_MAPPING_UNAVAILABLE, not E_INVALIDARG.
+ * 65535) is RTC_E_PORT_MAPPING_UNAVAILABLE, not E_INVALIDARG. The good mapping is IPv4: an
+ * update with an IPv6 remote is E_INVALIDARG (the other family; the states update an IPv6
+ * mapping too).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +18,11 @@
 #define UNAVAILABLE RTC_E_PORT_MAPPING_UNAVAILABLE
 #define C(m, a, v, hr) { BI_##m, BI_ARG_##a, BI_V_##v, hr, NULL, 0 }
 
-/* The seven BSTR values, the five ports, the four transports, for one argument. */
-#define BSTRS(m, a, null, empty, nul, mib, notaddr, v6, zone) \
+/* The nine BSTR values, the five ports, the four transports, for one argument. */
+#define BSTRS(m, a, null, empty, nul, mib, notaddr, v6, zone, longest, too_long) \
     C(m, a, NULL_BSTR, null), C(m, a, EMPTY, empty), C(m, a, EMBEDDED_NUL, nul), C(m, a, 1MIB, mib), \
-    C(m, a, NOT_ADDRESS, notaddr), C(m, a, IPV6, v6), C(m, a, IPV6_ZONE, zone)
+    C(m, a, NOT_ADDRESS, notaddr), C(m, a, IPV6, v6), C(m, a, IPV6_ZONE, zone), C(m, a, LONGEST, longest), \
+    C(m, a, TOO_LONG, too_long)
 #define PORTS(m, a, minus1, zero, p65535, p65536, max) \
     C(m, a, PORT_MINUS_1, minus1), C(m, a, PORT_0, zero), C(m, a, PORT_65535, p65535), \
     C(m, a, PORT_65536, p65536), C(m, a, PORT_LONG_MAX, max)
@@ -30,18 +33,25 @@
 
 /* The remote of GetMapping*: NULL or "" = not known yet (RTC asks before it knows the peer),
  * any IP literal with a matching rule gets a mapping. */
-#define GET_REMOTE(m) BSTRS(m, REMOTE, S_OK, S_OK, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, S_OK, S_OK)
-/* The remote of UpdateRemoteAddress*: required. */
+#define GET_REMOTE(m) \
+    BSTRS(m, REMOTE, S_OK, S_OK, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, S_OK, S_OK, S_OK, E_INVALIDARG)
+/* The remote of UpdateRemoteAddress*: required, and of the mapping's family — the good
+ * mapping is IPv4, so every IPv6 value is E_INVALIDARG here (the states below update an
+ * IPv6 mapping). */
 #define UPDATE_REMOTE(m) \
-    BSTRS(m, REMOTE, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, S_OK, S_OK)
+    BSTRS(m, REMOTE, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, \
+          E_INVALIDARG, E_INVALIDARG, E_INVALIDARG)
+#define UPDATE_FAMILY(m) \
+    C(m, STATE, V6_MAPPING_V4_REMOTE, E_INVALIDARG), C(m, STATE, V6_MAPPING_LONGEST, S_OK), \
+    C(m, STATE, V6_MAPPING_TOO_LONG, E_INVALIDARG), C(m, STATE, V4_MAPPED_REMOTE, S_OK)
 /* The four values naming a mapping: malformed -> E_INVALIDARG, well-formed but not handed
  * out -> RTC_E_PORT_MAPPING_UNAVAILABLE. */
 #define MAPPING_KEY(m) \
     BSTRS(m, INTERNAL, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE, \
-          UNAVAILABLE), \
+          UNAVAILABLE, UNAVAILABLE, E_INVALIDARG), \
     PORTS(m, INTERNAL_PORT, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE, E_INVALIDARG, E_INVALIDARG), \
     BSTRS(m, EXTERNAL, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE, \
-          UNAVAILABLE), \
+          UNAVAILABLE, UNAVAILABLE, E_INVALIDARG), \
     PORTS(m, EXTERNAL_PORT, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE, E_INVALIDARG, E_INVALIDARG)
 /* lRemotePort: 0 = not known (media before the answer). */
 #define REMOTE_PORT(m) PORTS(m, REMOTE_PORT, E_INVALIDARG, S_OK, S_OK, E_INVALIDARG, E_INVALIDARG)
@@ -59,6 +69,7 @@ const struct bi_case bad_input_cases[] = {
     MAPPING_KEY(UPDATE_REMOTE),
     C(UPDATE_REMOTE, STATE, UNKNOWN_MAPPING, UNAVAILABLE),
     C(UPDATE_REMOTE, STATE, AFTER_RELEASE, UNAVAILABLE),
+    UPDATE_FAMILY(UPDATE_REMOTE),
 
     MAPPING_KEY(RELEASE),
     C(RELEASE, STATE, UNKNOWN_MAPPING, UNAVAILABLE),
@@ -70,6 +81,7 @@ const struct bi_case bad_input_cases[] = {
     MAPPING_KEY(UPDATE_REMOTE_EX),
     C(UPDATE_REMOTE_EX, STATE, UNKNOWN_MAPPING, UNAVAILABLE),
     C(UPDATE_REMOTE_EX, STATE, AFTER_RELEASE, UNAVAILABLE),
+    UPDATE_FAMILY(UPDATE_REMOTE_EX),
 
     /* ---- IRTCPortManager3 ---- */
     GET_REMOTE(GET_MAPPING_EX),
@@ -84,6 +96,7 @@ const struct bi_case bad_input_cases[] = {
     MAPPING_KEY(UPDATE_REMOTE_EX2),
     C(UPDATE_REMOTE_EX2, STATE, UNKNOWN_MAPPING, UNAVAILABLE),
     C(UPDATE_REMOTE_EX2, STATE, AFTER_RELEASE, UNAVAILABLE),
+    UPDATE_FAMILY(UPDATE_REMOTE_EX2),
 
     TRANSPORTS(RELEASE_EX, E_INVALIDARG),
     MAPPING_KEY(RELEASE_EX),
@@ -92,12 +105,13 @@ const struct bi_case bad_input_cases[] = {
 
     /* ---- IRTCClientPortManagement (host.h: E_FAIL = a second listen socket on the same
      * address and port; a pair that is not listened on is E_INVALIDARG) ---- */
-    BSTRS(START_LISTEN, INTERNAL, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, S_OK, S_OK),
+    BSTRS(START_LISTEN, INTERNAL, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, S_OK, S_OK,
+          S_OK, E_INVALIDARG),
     PORTS(START_LISTEN, INTERNAL_PORT, E_INVALIDARG, E_INVALIDARG, S_OK, E_INVALIDARG, E_INVALIDARG),
     C(START_LISTEN, STATE, START_TWICE, E_FAIL),
 
     BSTRS(STOP_LISTEN, INTERNAL, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG,
-          E_INVALIDARG),
+          E_INVALIDARG, E_INVALIDARG, E_INVALIDARG),
     PORTS(STOP_LISTEN, INTERNAL_PORT, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG),
     C(STOP_LISTEN, STATE, STOP_UNKNOWN, E_INVALIDARG),
     C(STOP_LISTEN, STATE, STOP_TWICE, E_INVALIDARG),
@@ -178,6 +192,8 @@ static const struct
     { BI_KIND_BSTR, "not an address" },
     { BI_KIND_BSTR, "IPv6" },
     { BI_KIND_BSTR, "IPv6 + zone" },
+    { BI_KIND_BSTR, "longest address" },
+    { BI_KIND_BSTR, "longest + 1" },
     { BI_KIND_PORT, "-1" },
     { BI_KIND_PORT, "0" },
     { BI_KIND_PORT, "65535" },
@@ -201,6 +217,10 @@ static const struct
     { BI_KIND_STATE,
       "the application released the port manager after SetPortManager; result of the enable / call "
       "that follows" },
+    { BI_KIND_STATE, "a mapping made for an IPv6 remote, updated with an IPv4 remote (the other family)" },
+    { BI_KIND_STATE, "a mapping made for an IPv6 remote, updated with the longest address" },
+    { BI_KIND_STATE, "a mapping made for an IPv6 remote, updated with the longest address + 1" },
+    { BI_KIND_STATE, "the good (IPv4) mapping updated with an IPv4-mapped IPv6 remote (`::ffff:203.0.113.9`)" },
 };
 
 const char *bi_value_name(enum bi_value v) { return (unsigned)v < BI_VALUE_COUNT ? values[v].name : "?"; }
@@ -348,7 +368,8 @@ char *bi_markdown(void)
 
     put(&t, "Rows of `IRTCPortManager*` methods hold for every rtcpm port manager (");
     put(&t, bi_pm_object_names());
-    put(&t, "). A `—` cell: the value does not apply.\n\n");
+    put(&t, "). A `—` cell: the value does not apply. The good mapping is IPv4: an update with an IPv6 remote is "
+            "of the other family.\n\n");
     for (k = 0; k < BI_KIND_STATE; k++) render_kind(&t, (enum bi_kind)k);
     render_states(&t);
     if (t.failed)

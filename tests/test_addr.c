@@ -286,6 +286,17 @@ static void test_embedded_nul_and_slices(void)
 
 /* ---- zones ---- */
 
+/* "[<first>:ffff:ffff:ffff:ffff:ffff:255.255.255.255%zz...z]" with `zone` z's; its length. */
+static size_t longest_text(char *out, const char *first, size_t zone)
+{
+    size_t n = (size_t)sprintf(out, "[%s:ffff:ffff:ffff:ffff:ffff:255.255.255.255%%", first);
+    memset(out + n, 'z', zone);
+    n += zone;
+    out[n++] = ']';
+    out[n] = 0;
+    return n;
+}
+
 static void test_zones(void)
 {
     rtcpm_addr eth0 = parsed("fe80::1%eth0"), eth0b = parsed("[fe80::0001%eth0]");
@@ -317,6 +328,21 @@ static void test_zones(void)
     text[8 + RTCPM_ADDR_ZONE_MAX] = 'z';
     check_rc(parse_exact(text, 8 + RTCPM_ADDR_ZONE_MAX + 1, &a), RTCPM_ADDR_E_ZONE,
              "65-char zone", __LINE__);
+
+    /* RTCPM_ADDR_PARSE_TEXT_MAX is the longest text accepted: the longest IPv6 text with the
+     * longest zone, in brackets; one zone character more, or a fifth digit in a group, and
+     * it is refused. */
+    char longest[RTCPM_ADDR_PARSE_TEXT_MAX + 8];
+    size_t n;
+    n = longest_text(longest, "ffff", RTCPM_ADDR_ZONE_MAX);
+    CU_ASSERT_EQUAL(n, RTCPM_ADDR_PARSE_TEXT_MAX);
+    check_rc(parse_exact(longest, n, &a), RTCPM_ADDR_OK, "longest text", __LINE__);
+    CU_ASSERT_EQUAL(a.family, RTCPM_AF_INET6);
+    CU_ASSERT_TRUE(a.scope_id & 0x80000000u);
+    n = longest_text(longest, "ffff", RTCPM_ADDR_ZONE_MAX + 1);
+    check_rc(parse_exact(longest, n, &a), RTCPM_ADDR_E_ZONE, "longest text + 1 zone char", __LINE__);
+    n = longest_text(longest, "0ffff", RTCPM_ADDR_ZONE_MAX);
+    check_rc(parse_exact(longest, n, &a), RTCPM_ADDR_E_SYNTAX, "five-digit group", __LINE__);
 
     /* Every unreserved character is allowed in a name. */
     rtcpm_addr b = parsed("fe80::1%Wi-Fi_2.0~x");

@@ -14,6 +14,7 @@
 #include "harness.h"
 #include "bad_input.h"
 #include "bstr_count.h"
+#include "net/addr.h"
 
 #ifndef RTCPM_README
 #error "RTCPM_README must name the README.md to check"
@@ -25,6 +26,7 @@
 static int suite_init(void) { return bstr_count_start(); }
 static int suite_cleanup(void)
 {
+    bi_pm_objects_cleanup();
     bstr_count_stop();
     return 0;
 }
@@ -58,6 +60,15 @@ static void test_table_complete(void)
                   c->expected == E_FAIL || c->expected == RTC_E_PORT_MAPPING_UNAVAILABLE);
         /* an out pointer is only ever refused with E_POINTER */
         if (kind == BI_KIND_OUT) CU_ASSERT_EQUAL(c->expected, E_POINTER);
+    }
+    /* the longest address value is exactly the longest text the parser takes, the next one
+     * character longer */
+    {
+        BSTR longest = bi_make_bstr(BI_V_LONGEST, "x"), too_long = bi_make_bstr(BI_V_TOO_LONG, "x");
+        CU_ASSERT_EQUAL(SysStringLen(longest), RTCPM_ADDR_PARSE_TEXT_MAX);
+        CU_ASSERT_EQUAL(SysStringLen(too_long), RTCPM_ADDR_PARSE_TEXT_MAX + 1);
+        SysFreeString(longest);
+        SysFreeString(too_long);
     }
     /* each method of the six interfaces has rows */
     for (v = 0; v < BI_METHOD_COUNT; v++)

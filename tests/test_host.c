@@ -604,12 +604,13 @@ static void test_retarget(void)
                            "UpdateRemoteAddressEx2(203.0.113.99:30000,UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
                            "UpdateRemoteAddressEx2(203.0.113.99:30001,UDP,192.168.1.10:5001,198.51.100.7:40001)\n");
     recording_pm_clear_log(pm);
-    /* with an a=rtcp in the answer */
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "2001:db8::99", 30010, 30555),
+    /* with an a=rtcp in the answer; an IPv4-mapped address is the IPv4 peer */
+    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "::ffff:203.0.113.98", 30010,
+                                                     30555),
                     S_OK);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm),
-                           "UpdateRemoteAddressEx2(2001:db8::99:30010,UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
-                           "UpdateRemoteAddressEx2(2001:db8::99:30555,UDP,192.168.1.10:5001,198.51.100.7:40001)\n");
+                           "UpdateRemoteAddressEx2(::ffff:203.0.113.98:30010,UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
+                           "UpdateRemoteAddressEx2(::ffff:203.0.113.98:30555,UDP,192.168.1.10:5001,198.51.100.7:40001)\n");
     recording_pm_clear_log(pm);
     /* the peer's Contact moved */
     CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_SIP, "203.0.113.6", 5070, 0), S_OK);
@@ -628,6 +629,11 @@ static void test_retarget(void)
     CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, (enum rtcpm_host_stream)7, "203.0.113.99", 3000, 0),
                     E_INVALIDARG);
     CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, NULL, 3000, 0), E_POINTER);
+    /* an IPv4 call cannot reach an IPv6 peer: no port manager is told it can */
+    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "2001:db8::99", 30010, 30555),
+                    E_INVALIDARG);
+    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_SIP, "fe80::6%3", 5070, 0),
+                    E_INVALIDARG);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), "");
     /* our own side did not move */
     CU_ASSERT_EQUAL(rtcpm_host_session_sdp(session, 1, 1, text, sizeof(text)), S_OK);
@@ -843,6 +849,16 @@ static void test_ipv6_text(void)
                            "a=rtpmap:34 H263/90000\r\n"
                            "a=rtcp:40003 IN IP6 2001:db8::7\r\n");
     recording_pm_clear_log(pm);
+    /* the IPv6 call's answer: an IPv6 peer is told, an IPv4 one (also IPv4-mapped) is not */
+    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "2001:db8::6", 30000, 0), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_VIDEO, "203.0.113.6", 30002, 0),
+                    E_INVALIDARG);
+    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_VIDEO, "::ffff:203.0.113.6", 30002, 0),
+                    E_INVALIDARG);
+    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm),
+                           "UpdateRemoteAddressEx2(2001:db8::6:30000,UDP,fd00::10:5000,2001:db8::7:40000)\n"
+                           "UpdateRemoteAddressEx2(2001:db8::6:30001,UDP,fd00::10:5001,2001:db8::7:40001)\n");
+    recording_pm_clear_log(pm);
     CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0); /* in a call: hangs up */
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm),
                            "ReleaseMappingEx(UDP,fd00::10:5003,2001:db8::7:40003)\n"
@@ -959,19 +975,19 @@ static void test_trace_pm(void)
     CU_ASSERT_EQUAL(recording_pm_refcount(inner), 4); /* the wrapper holds its v1, v2 and v3 pointers */
     session = new_session(client, NULL, traced);
     CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "2001:db8::9", 30000, 0), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "203.0.113.9", 30000, 0), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
     CU_ASSERT_STRING_EQUAL(lines.text,
         "GetMappingEx(203.0.113.5, 5060, UDP, SIP) -> S_OK internal 192.168.1.10:5060 external 198.51.100.7:45060\n"
         "GetMappingEx(203.0.113.5, 0, UDP, AUDIO_RTP) -> S_OK internal 192.168.1.10:5000 external 198.51.100.7:40000\n"
         "GetMappingEx(203.0.113.5, 0, UDP, AUDIO_RTCP) -> S_OK internal 192.168.1.10:5001 external 198.51.100.7:40001\n"
-        "UpdateRemoteAddressEx2(2001:db8::9, 30000, UDP, internal 192.168.1.10:5000, external 198.51.100.7:40000) -> S_OK\n"
-        "UpdateRemoteAddressEx2(2001:db8::9, 30001, UDP, internal 192.168.1.10:5001, external 198.51.100.7:40001) -> S_OK\n"
+        "UpdateRemoteAddressEx2(203.0.113.9, 30000, UDP, internal 192.168.1.10:5000, external 198.51.100.7:40000) -> S_OK\n"
+        "UpdateRemoteAddressEx2(203.0.113.9, 30001, UDP, internal 192.168.1.10:5001, external 198.51.100.7:40001) -> S_OK\n"
         "ReleaseMappingEx(UDP, internal 192.168.1.10:5001, external 198.51.100.7:40001) -> S_OK\n"
         "ReleaseMappingEx(UDP, internal 192.168.1.10:5000, external 198.51.100.7:40000) -> S_OK\n"
         "ReleaseMappingEx(UDP, internal 192.168.1.10:5060, external 198.51.100.7:45060) -> S_OK\n");
     /* the inner port manager saw the same calls */
-    CU_ASSERT_PTR_NOT_NULL(strstr(recording_pm_log(inner), "UpdateRemoteAddressEx2(2001:db8::9:30001,UDP,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(recording_pm_log(inner), "UpdateRemoteAddressEx2(203.0.113.9:30001,UDP,"));
     CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
 
     /* a failure, and IPv6 answers, in brackets */

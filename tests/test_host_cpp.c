@@ -138,7 +138,21 @@ static void test_sample_flows(void)
     CU_ASSERT_STRING_EQUAL(o.answer_address, "2001:db8::42");
     CU_ASSERT_EQUAL(o.answer_port, 7000);
 
-    /* the outgoing call with an RTC 1.3 sample port manager */
+    /* the outgoing call with an RTC 1.3 sample port manager: an IPv4 call, whose IPv6 answer
+     * the host refuses before the port manager hears of it (the mappings are still released) */
+    CU_ASSERT_EQUAL_FATAL(sample_pm_create(o.pm_version, "192.168.1.10", "203.0.113.7", &pm), S_OK);
+    text = run_flow(nat_flow_outgoing_call, pm, &o, &result);
+    CU_ASSERT_NOT_EQUAL(result, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "200 OK: the answer puts audio at 2001:db8::42 port 7000 (video 2 above)\n"
+                                        "  -> E_INVALIDARG\n"));
+    CU_ASSERT_PTR_NULL(strstr(text, "UpdateRemoteAddress"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "    port manager: ReleaseMapping(internal 192.168.1.10:5060, external "
+                                        "203.0.113.7:62000) -> S_OK\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "outgoing call flow FAILED\n"));
+    free(text);
+    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
+    /* the same with an IPv4 answer */
+    o.answer_address = "198.18.0.42";
     CU_ASSERT_EQUAL_FATAL(sample_pm_create(o.pm_version, "192.168.1.10", "203.0.113.7", &pm), S_OK);
     text = run_flow(nat_flow_outgoing_call, pm, &o, &result);
     CU_ASSERT_EQUAL(result, 0);
@@ -146,7 +160,7 @@ static void test_sample_flows(void)
                                         "192.168.1.10:5060 external 203.0.113.7:62000\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "    | Contact: <sip:alice@203.0.113.7:62000;transport=udp>\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "    | m=video 62004 RTP/AVP 34\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "    port manager: UpdateRemoteAddress(2001:db8::42, internal "
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "    port manager: UpdateRemoteAddress(198.18.0.42, internal "
                                         "192.168.1.10:30002, external 203.0.113.7:62004) -> S_OK\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "    port manager: ReleaseMapping(internal 192.168.1.10:5060, external "
                                         "203.0.113.7:62000) -> S_OK\n"));

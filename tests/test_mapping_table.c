@@ -201,7 +201,9 @@ static void test_update_remote(void)
 {
     struct rtcpm_mapping_table *t = rtcpm_mapping_table_create();
     struct rtcpm_mapping m = M(RTCTR_TCP, "192.168.1.10", 5060, "198.51.100.7", 5060), got;
-    rtcpm_addr remote = A("203.0.113.9", 5070), remote2 = A("2001:db8::99", 0), wrong = A("198.51.100.7", 5061);
+    struct rtcpm_mapping m6 = M(RTCTR_UDP, "fd00::10", 5060, "2001:db8::7", 5060);
+    rtcpm_addr remote = A("203.0.113.9", 5070), remote2 = A("203.0.113.99", 0), wrong = A("198.51.100.7", 5061);
+    rtcpm_addr remote6 = A("2001:db8::99", 5004), none;
 
     CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &m), RTCPM_MT_OK);
     CU_ASSERT_EQUAL(rtcpm_mapping_table_update_remote(t, RTCTR_TCP, &m.internal, &m.external, &remote), RTCPM_MT_OK);
@@ -218,6 +220,30 @@ static void test_update_remote(void)
     CU_ASSERT_EQUAL(rtcpm_mapping_table_update_remote(t, RTCTR_TCP, &m.internal, NULL, &remote2), RTCPM_MT_OK);
     CU_ASSERT_TRUE(rtcpm_mapping_table_find_external(t, RTCTR_TCP, &m.external, &got));
     CU_ASSERT_TRUE(rtcpm_addr_equal(&got.remote, &remote2));
+
+    /* a remote of the other family: refused, remote unchanged, with or without the external
+     * side; one of the mapping's family is fine, family NONE clears it */
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &m6), RTCPM_MT_OK);
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_update_remote(t, RTCTR_TCP, &m.internal, &m.external, &remote6),
+                    RTCPM_MT_E_FAMILY);
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_update_remote(t, RTCTR_TCP, &m.internal, NULL, &remote6), RTCPM_MT_E_FAMILY);
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_update_remote(t, RTCTR_UDP, &m6.internal, &m6.external, &remote),
+                    RTCPM_MT_E_FAMILY);
+    CU_ASSERT_TRUE(rtcpm_mapping_table_find_internal(t, RTCTR_TCP, &m.internal, &got));
+    CU_ASSERT_TRUE(rtcpm_addr_equal(&got.remote, &remote2));
+    CU_ASSERT_TRUE(rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &m6.internal, &got));
+    CU_ASSERT_EQUAL(got.remote.family, RTCPM_AF_NONE);
+    /* an unknown mapping stays "not found", whatever the remote's family */
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_update_remote(t, RTCTR_TCP, &m.internal, &wrong, &remote6),
+                    RTCPM_MT_E_NOT_FOUND);
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_update_remote(t, RTCTR_UDP, &m6.internal, &m6.external, &remote6),
+                    RTCPM_MT_OK);
+    CU_ASSERT_TRUE(rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &m6.internal, &got));
+    CU_ASSERT_TRUE(rtcpm_addr_equal(&got.remote, &remote6));
+    memset(&none, 0, sizeof(none));
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_update_remote(t, RTCTR_UDP, &m6.internal, &m6.external, &none), RTCPM_MT_OK);
+    CU_ASSERT_TRUE(rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &m6.internal, &got));
+    CU_ASSERT_EQUAL(got.remote.family, RTCPM_AF_NONE);
     rtcpm_mapping_table_destroy(t);
 }
 

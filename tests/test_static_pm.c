@@ -217,9 +217,18 @@ static void test_get_mapping_v6(void)
     EXPECT_MAPPING(pm, NULL, 0, RTCTR_UDP, RTCPT_AUDIO_RTP, "2001:db8::1:0:0:1", 30001, "2001:db8::ffff:0:0:7", 40001);
     /* an IPv4 remote cannot use IPv6 rules */
     CU_ASSERT_EQUAL(get_hr(pm, "203.0.113.5", 0, RTCTR_TCP, RTCPT_SIP), RTC_E_PORT_MAPPING_UNAVAILABLE);
+    /* nor be the remote of an IPv6 mapping (an IPv4-mapped one neither); an IPv6 one can */
+    CU_ASSERT_EQUAL(update_ex2(pm, "203.0.113.5", 5060, RTCTR_TCP, "2001:db8:1::10", 5061, "2001:db8:ffff::7", 5061),
+                    E_INVALIDARG);
+    CU_ASSERT_EQUAL(update_ex2(pm, "::ffff:203.0.113.5", 0, RTCTR_UDP, "2001:db8::1:0:0:1", 30001,
+                               "2001:db8::ffff:0:0:7", 40001),
+                    E_INVALIDARG);
+    CU_ASSERT_EQUAL(update_ex2(pm, "2001:db8:99::2", 0, RTCTR_UDP, "2001:db8::1:0:0:1", 30001, "2001:db8::ffff:0:0:7",
+                               40001),
+                    S_OK);
     CU_ASSERT_STRING_EQUAL(mappings_text(pm),
                            "udp audio-rtp [2001:db8::1:0:0:1]:30000 [2001:db8::ffff:0:0:7]:40000 remote [2001:db8:99::1]:49152\n"
-                           "udp audio-rtp [2001:db8::1:0:0:1]:30001 [2001:db8::ffff:0:0:7]:40001 remote -\n"
+                           "udp audio-rtp [2001:db8::1:0:0:1]:30001 [2001:db8::ffff:0:0:7]:40001 remote [2001:db8:99::2]\n"
                            "tcp sip [2001:db8:1::10]:5061 [2001:db8:ffff::7]:5061 remote [2001:db8:99::1]:5061\n");
 
     /* release with other spellings of the same addresses */
@@ -628,9 +637,31 @@ static void test_update_remote(void)
     CU_ASSERT_STRING_EQUAL(mappings_text(pm),
                            "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.9\n"
                            "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote -\n");
-    /* v2: UDP with port; an IPv6 remote is fine */
+    /* a remote of the other family: an IPv4 mapping cannot reach an IPv6 peer (v1, v2, v3 on
+     * UDP and TCP), nothing changes; an IPv4-mapped IPv6 remote is the IPv4 address */
     SysFreeString(r);
     r = B("2001:DB8::9");
+    CU_ASSERT_EQUAL(pm2->lpVtbl->UpdateRemoteAddress(pm2, r, a, 30000, b, 40000), E_INVALIDARG);
+    CU_ASSERT_EQUAL(pm2->lpVtbl->UpdateRemoteAddressEx(pm2, r, 5004, a, 30000, b, 40000), E_INVALIDARG);
+    CU_ASSERT_EQUAL(update_ex2(pm, "2001:db8::9", 5004, RTCTR_UDP, "192.168.1.10", 30000, "198.51.100.7", 40000),
+                    E_INVALIDARG);
+    CU_ASSERT_EQUAL(update_ex2(pm, "fe80::9%3", 5070, RTCTR_TCP, "192.168.1.10", 5060, "198.51.100.7", 5060),
+                    E_INVALIDARG);
+    CU_ASSERT_STRING_EQUAL(mappings_text(pm),
+                           "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.9\n"
+                           "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote -\n");
+    /* ... but an unknown mapping stays unknown, whatever the remote */
+    CU_ASSERT_EQUAL(pm2->lpVtbl->UpdateRemoteAddressEx(pm2, r, 5004, a, 30009, b, 40009),
+                    RTC_E_PORT_MAPPING_UNAVAILABLE);
+    SysFreeString(r);
+    r = B("::ffff:203.0.113.8");
+    CU_ASSERT_EQUAL(pm2->lpVtbl->UpdateRemoteAddressEx(pm2, r, 5002, a, 30000, b, 40000), S_OK);
+    CU_ASSERT_STRING_EQUAL(mappings_text(pm),
+                           "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.8:5002\n"
+                           "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote -\n");
+    /* v2: UDP with port */
+    SysFreeString(r);
+    r = B("203.0.113.19");
     CU_ASSERT_EQUAL(pm2->lpVtbl->UpdateRemoteAddressEx(pm2, r, 5004, a, 30000, b, 40000), S_OK);
     /* v1/v2 cannot reach the TCP mapping */
     CU_ASSERT_EQUAL(pm2->lpVtbl->UpdateRemoteAddressEx(pm2, r, 5004, a, 5060, b, 5060), RTC_E_PORT_MAPPING_UNAVAILABLE);
@@ -654,7 +685,7 @@ static void test_update_remote(void)
     CU_ASSERT_EQUAL(update_ex2(pm, "203.0.113.10.1", 5070, RTCTR_TCP, "192.168.1.10", 5060, "198.51.100.7", 5060),
                     E_INVALIDARG);
     CU_ASSERT_STRING_EQUAL(mappings_text(pm),
-                           "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote [2001:db8::9]:5004\n"
+                           "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.19:5004\n"
                            "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.10:5070\n");
 
     /* released: updates fail */

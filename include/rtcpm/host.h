@@ -143,7 +143,8 @@ enum rtcpm_host_stream
  * address:rtcp_port (rtcp_port 0 = port + 1, RFC 3550's convention when the answer has no
  * a=rtcp); rtcp_port is ignored for SIP. A port manager failure is returned as is; the call
  * keeps its mappings. RTC_E_INVALID_SESSION_STATE when no call is up; E_INVALIDARG for a
- * stream the call does not have. */
+ * stream the call does not have, or an address of the other family than the stream's
+ * mappings (an IPv4 call cannot send to an IPv6 peer: no port manager is told). */
 HRESULT rtcpm_host_session_update_remote(IRTCSessionPortManagement *session, enum rtcpm_host_stream stream,
                                          const char *address, LONG port, LONG rtcp_port);
 

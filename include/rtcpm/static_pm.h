@@ -21,7 +21,10 @@
  *   E_POINTER       a NULL out pointer (the non-NULL ones are still cleared)
  *   E_INVALIDARG    port type not 0..4, transport not RTCTR_UDP/TCP/TLS, a port outside
  *                   1..65535 (remote port: 0..65535, 0 = none), an address that is not an
- *                   IP literal (remote: empty = unknown in GetMapping*, required in Update*)
+ *                   IP literal (remote: empty = unknown in GetMapping*, required in Update*);
+ *                   UpdateRemoteAddress*: a remote of the other address family than the
+ *                   live mapping's (it could not reach it; the mapping is left unchanged;
+ *                   an IPv4-mapped IPv6 remote counts as IPv4)
  *   RTC_E_PORT_MAPPING_UNAVAILABLE
  *                   GetMapping*: no rule matches, or every matching rule's ports are taken;
  *                   ReleaseMapping* / UpdateRemoteAddress*: no live mapping with that

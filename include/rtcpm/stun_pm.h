@@ -60,7 +60,9 @@
  *   E_POINTER       a NULL out pointer
  *   E_INVALIDARG    port type not 0..4, transport not RTCTR_UDP/TCP/TLS, a remote that is
  *                   not an IP literal or a remote port outside 0..65535; Release/Update: a
- *                   port outside 1..65535 or an address that is not an IP literal
+ *                   port outside 1..65535 or an address that is not an IP literal;
+ *                   UpdateRemoteAddress*: a remote of the other address family than the
+ *                   live mapping's (mapping unchanged; IPv4-mapped IPv6 counts as IPv4)
  *   RTC_E_PORT_MAPPING_FAILED
  *                   GetMapping*: no answer from any server in time, error/malformed answers
  *                   only, a symmetric NAT, no route to the server, a bind error other than

@@ -96,7 +96,7 @@ void host_client_release(struct host_client *client) { client_Release(&client->I
 /* addr:port from a BSTR and a long; E_INVALIDARG when either is unusable. */
 static HRESULT parse_listen(BSTR address, LONG port, rtcpm_addr *out)
 {
-    char text[RTCPM_ADDR_TEXT_SIZE + 2];
+    char text[RTCPM_ADDR_PARSE_TEXT_MAX + 1];
     size_t len;
 
     if (port < 1 || port > 65535) return E_INVALIDARG;

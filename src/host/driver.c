@@ -79,7 +79,7 @@ static void mapping_clear(struct driver_mapping *m)
 /* The port manager's answer as an address with a port; 0 when unusable. */
 static int parse_answer(BSTR text, LONG port, rtcpm_addr *out)
 {
-    char buf[RTCPM_ADDR_TEXT_SIZE + 2];
+    char buf[RTCPM_ADDR_PARSE_TEXT_MAX + 1];
     size_t len;
 
     memset(out, 0, sizeof(*out));
@@ -252,6 +252,10 @@ HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, con
 
     if (!m || !remote || rtcpm_addr_parse(remote, strlen(remote), &check) != RTCPM_ADDR_OK) return E_INVALIDARG;
     if (port < 0 || port > 65535) return E_INVALIDARG;
+    /* A mapping of one family cannot reach a remote of the other: refused here, before any
+     * port manager is told (rtcpm's refuse it as well; an application's might not). */
+    rtcpm_addr_unmap_v4(&check);
+    if (check.family != m->internal.family) return E_INVALIDARG;
     b = bstr_from_cstr(remote);
     if (!b) return E_OUTOFMEMORY;
     if (m->from_pm)

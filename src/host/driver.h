@@ -90,8 +90,9 @@ HRESULT driver_set_acquire(struct driver_set *set, IRTCPortManager *pm, const st
 /* Tells the port manager that the mapping of `type` now talks to remote:port
  * (UpdateRemoteAddressEx2 / Ex / plain, by level). On failure the mapping keeps its old
  * remote and the port manager's HRESULT is returned (or COM's, when no pointer to the port
- * manager can be had in this apartment). E_INVALIDARG when the set has no such mapping or
- * remote is not an IP literal. */
+ * manager can be had in this apartment). E_INVALIDARG when the set has no such mapping,
+ * remote is not an IP literal or is of the other address family than the mapping's internal
+ * address (IPv4-mapped IPv6 counts as IPv4): then no port manager is called. */
 HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, const char *remote, LONG port);
 
 /* Releases every mapping, last obtained first, and the set's reference on the port manager.

@@ -81,6 +81,13 @@ enum rtcpm_addr_error {
 #define RTCPM_ADDR_TEXT_SIZE 51
 #define RTCPM_ADDR_HOSTPORT_TEXT_SIZE 59
 
+/* Longest text rtcpm_addr_parse accepts, in characters (NUL not counted): "[" + the longest
+ * IPv6 text, six 4-digit groups and an IPv4 tail ("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
+ * 45) + "%" + a zone of RTCPM_ADDR_ZONE_MAX + "]" = 112. Input (BSTRs, strings) is read into
+ * a buffer of RTCPM_ADDR_PARSE_TEXT_MAX + 1 bytes: whatever does not fit is no address. The
+ * formatters' sizes above are smaller: they print a named zone as its number. */
+#define RTCPM_ADDR_PARSE_TEXT_MAX (1 + 45 + 1 + RTCPM_ADDR_ZONE_MAX + 1)
+
 /*
  * Parses an IP literal without port: "192.0.2.1", "2001:db8::1", "[2001:db8::1]",
  * "fe80::1%eth0", "[fe80::1%3]". Returns 0 or a negative rtcpm_addr_error.

@@ -272,12 +272,16 @@ int rtcpm_mapping_table_update_remote(struct rtcpm_mapping_table *t, unsigned tr
                                       const rtcpm_addr *remote)
 {
     int64_t pos;
+    int r = RTCPM_MT_OK;
     if (!t || !internal || !remote) return RTCPM_MT_E_INVALID;
     rtcpm_lock_acquire(&t->lock);
     pos = locate(t, transport, internal, external);
-    if (pos >= 0) t->items[pos].remote = *remote;
+    if (pos < 0) r = RTCPM_MT_E_NOT_FOUND;
+    else if (remote->family != RTCPM_AF_NONE && remote->family != t->items[pos].internal.family)
+        r = RTCPM_MT_E_FAMILY;
+    else t->items[pos].remote = *remote;
     rtcpm_lock_release(&t->lock);
-    return pos >= 0 ? RTCPM_MT_OK : RTCPM_MT_E_NOT_FOUND;
+    return r;
 }
 
 int rtcpm_mapping_table_set_external(struct rtcpm_mapping_table *t, unsigned transport,

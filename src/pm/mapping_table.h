@@ -50,7 +50,8 @@ enum rtcpm_mapping_table_result
     RTCPM_MT_E_NOT_FOUND = -1, /* no mapping with that key (or its other side differs) */
     RTCPM_MT_E_DUPLICATE = -2, /* insert: the internal or the external key is taken */
     RTCPM_MT_E_INVALID = -3,   /* NULL argument, unset internal address, port 0, bad transport */
-    RTCPM_MT_E_NOMEM = -4      /* allocation failed; the table is unchanged */
+    RTCPM_MT_E_NOMEM = -4,     /* allocation failed; the table is unchanged */
+    RTCPM_MT_E_FAMILY = -5     /* update_remote: the remote is of the other address family */
 };
 
 struct rtcpm_mapping_table;
@@ -72,7 +73,9 @@ int rtcpm_mapping_table_find_external(struct rtcpm_mapping_table *t, unsigned tr
 
 /* Sets the remote address (with port, 0 = none) of the mapping with this internal key.
  * When `external` is not NULL the mapping's external side must equal it too (that is how
- * RTC names a mapping: both sides), otherwise RTCPM_MT_E_NOT_FOUND and nothing changes. */
+ * RTC names a mapping: both sides), otherwise RTCPM_MT_E_NOT_FOUND and nothing changes.
+ * A remote (family set) of the other family than the mapping's internal address cannot be
+ * reached from it: RTCPM_MT_E_FAMILY and nothing changes (family NONE clears the remote). */
 int rtcpm_mapping_table_update_remote(struct rtcpm_mapping_table *t, unsigned transport,
                                       const rtcpm_addr *internal, const rtcpm_addr *external,
                                       const rtcpm_addr *remote);

@@ -22,7 +22,7 @@ const char *pm_transport_name(LONG t)
 
 HRESULT pm_addr_from_bstr(BSTR b, int allow_empty, LONG port, rtcpm_addr *out)
 {
-    char text[RTCPM_ADDR_TEXT_SIZE + 2];
+    char text[RTCPM_ADDR_PARSE_TEXT_MAX + 1];
     size_t len;
 
     memset(out, 0, sizeof(*out));
@@ -106,9 +106,14 @@ HRESULT pm_table_update_remote(struct rtcpm_mapping_table *t, BSTR remote_text, 
     if (!pm_remote_port_valid(remote_port)) return E_INVALIDARG;
     if (FAILED(hr = pm_addr_from_bstr(remote_text, 0, remote_port, &remote))) return hr;
     rtcpm_addr_unmap_v4(&remote);
-    if (rtcpm_mapping_table_update_remote(t, (unsigned)transport, &in, &ex, &remote) != RTCPM_MT_OK)
-        return RTC_E_PORT_MAPPING_UNAVAILABLE;
-    return S_OK;
+    /* the table refuses a remote of the other family under its lock: a mapping of one family
+     * cannot reach it, and no caller may be told otherwise */
+    switch (rtcpm_mapping_table_update_remote(t, (unsigned)transport, &in, &ex, &remote))
+    {
+    case RTCPM_MT_OK: return S_OK;
+    case RTCPM_MT_E_FAMILY: return E_INVALIDARG;
+    default: return RTC_E_PORT_MAPPING_UNAVAILABLE;
+    }
 }
 
 /* ---- listing ---- */

@@ -9,8 +9,11 @@
  *   E_POINTER     a NULL out pointer (the non-NULL ones are still cleared first)
  *   E_INVALIDARG  port type not 0..4, transport not RTCTR_UDP/TCP/TLS, a port outside
  *                 1..65535 (remote port: 0..65535, 0 = none), an address that is not an
- *                 IP literal (remote: empty = unknown in GetMapping*, required in Update*)
- *   RTC_E_PORT_MAPPING_UNAVAILABLE  Release/Update of a mapping that is not live
+ *                 IP literal (remote: empty = unknown in GetMapping*, required in Update*);
+ *                 Update*: a remote of the other address family than the live mapping's
+ *                 (an IPv4-mapped IPv6 remote counts as IPv4)
+ *   RTC_E_PORT_MAPPING_UNAVAILABLE  Release/Update of a mapping that is not live (whatever
+ *                 the remote's family)
  */
 #ifndef RTCPM_PM_COMMON_H
 #define RTCPM_PM_COMMON_H
@@ -51,7 +54,8 @@ HRESULT pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, LONG *i
 HRESULT pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BSTR int_addr, LONG int_port,
                          BSTR ext_addr, LONG ext_port, struct rtcpm_mapping *removed);
 
-/* UpdateRemoteAddressEx2 on a table: S_OK, E_INVALIDARG, RTC_E_PORT_MAPPING_UNAVAILABLE. */
+/* UpdateRemoteAddressEx2 on a table: S_OK, E_INVALIDARG (also: remote of the other family
+ * than the mapping's, the mapping unchanged), RTC_E_PORT_MAPPING_UNAVAILABLE. */
 HRESULT pm_table_update_remote(struct rtcpm_mapping_table *t, BSTR remote_text, LONG remote_port, LONG transport,
                                BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port);
 

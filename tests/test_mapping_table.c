@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "test_thread.h"
 #include "pm/mapping_table.h"
+#include "com/com.h" /* ARRAY_SIZE */
 
 static rtcpm_addr A(const char *text, uint16_t port)
 {

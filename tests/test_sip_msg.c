@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host/sip_msg.h"
+#include "com/com.h" /* ARRAY_SIZE */
 
 static rtcpm_addr addr_of(const char *text, uint16_t port)
 {

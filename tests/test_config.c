@@ -247,8 +247,17 @@ static int in_prefix(const char *prefix, const char *addr)
 
 static void test_prefix(void)
 {
+    static const struct { const char *text, *message; } bad[] = {
+        { "192.168.1.1/16", "'192.168.1.1/16' has host bits set (did you mean 192.168.0.0/16?)" },
+        { "2001:db8::1/64", "'2001:db8::1/64' has host bits set (did you mean 2001:db8::/64?)" },
+        { "::/129", "'::/129': prefix length must be 0..128" },
+        { "10.0.0.0/", "'10.0.0.0/': prefix length must be 0..32" },
+        { "10.0.0.0/8x", "'10.0.0.0/8x': prefix length must be 0..32" },
+        { "fe80::%eth0/64", "'fe80::%eth0/64' is not an address prefix (expected address/length)" },
+    };
     struct rtcpm_prefix p;
     char err[128], text[64];
+    size_t i;
 
     CU_ASSERT_TRUE(in_prefix("192.168.1.0/24", "192.168.1.255"));
     CU_ASSERT_FALSE(in_prefix("192.168.1.0/24", "192.168.2.1"));
@@ -269,19 +278,13 @@ static void test_prefix(void)
     CU_ASSERT_TRUE(rtcpm_prefix_format(&p, text, sizeof(text)) > 0);
     CU_ASSERT_STRING_EQUAL(text, "2001:db8::/32");
 
-    CU_ASSERT_EQUAL(rtcpm_prefix_parse("192.168.1.1/16", 14, &p, err, sizeof(err)), -1);
-    CU_ASSERT_STRING_EQUAL(err, "'192.168.1.1/16' has host bits set (did you mean 192.168.0.0/16?)");
-    CU_ASSERT_EQUAL(rtcpm_prefix_parse("2001:db8::1/64", 14, &p, err, sizeof(err)), -1);
-    CU_ASSERT_STRING_EQUAL(err, "'2001:db8::1/64' has host bits set (did you mean 2001:db8::/64?)");
-    CU_ASSERT_EQUAL(rtcpm_prefix_parse("::/129", 6, &p, err, sizeof(err)), -1);
-    CU_ASSERT_STRING_EQUAL(err, "'::/129': prefix length must be 0..128");
-    CU_ASSERT_EQUAL(rtcpm_prefix_parse("10.0.0.0/", 9, &p, err, sizeof(err)), -1);
-    CU_ASSERT_STRING_EQUAL(err, "'10.0.0.0/': prefix length must be 0..32");
-    CU_ASSERT_EQUAL(rtcpm_prefix_parse("10.0.0.0/8x", 11, &p, err, sizeof(err)), -1);
-    CU_ASSERT_STRING_EQUAL(err, "'10.0.0.0/8x': prefix length must be 0..32");
-    CU_ASSERT_EQUAL(rtcpm_prefix_parse("fe80::%eth0/64", 14, &p, err, sizeof(err)), -1);
-    CU_ASSERT_STRING_EQUAL(err, "'fe80::%eth0/64' is not an address prefix (expected address/length)");
-    CU_ASSERT_EQUAL(p.bits, 0);
+    for (i = 0; i < ARRAY_SIZE(bad); i++)
+    {
+        CU_ASSERT_EQUAL(rtcpm_prefix_parse("2001:DB8::/32", 13, &p, err, sizeof(err)), 0); /* p set before */
+        CU_ASSERT_EQUAL(rtcpm_prefix_parse(bad[i].text, strlen(bad[i].text), &p, err, sizeof(err)), -1);
+        CU_ASSERT_STRING_EQUAL(err, bad[i].message);
+        CU_ASSERT_EQUAL(p.bits, 0);
+    }
 }
 
 /* ---- the static port manager's sections ---- */
@@ -404,19 +407,6 @@ static void test_static_config_append(void)
     pm->lpVtbl->Release(pm);
 }
 
-static IRTCPortManager3 *load_sample(const char *file)
-{
-    IRTCPortManager3 *pm;
-    char path[512], err[256];
-    HRESULT hr;
-    snprintf(path, sizeof(path), "%s/%s", RTCPM_SAMPLES_DIR, file);
-    CU_ASSERT_EQUAL_FATAL(rtcpm_static_pm_create(&pm), S_OK);
-    hr = rtcpm_static_pm_load_file(pm, path, err, sizeof(err));
-    if (hr != S_OK) printf("\n    %s\n", err);
-    CU_ASSERT_EQUAL(hr, S_OK);
-    return pm;
-}
-
 static void expect(IRTCPortManager3 *pm, const char *remote, LONG transport, RTC_PORT_TYPE type, const WCHAR *ia_want,
                    LONG ip_want, const WCHAR *ea_want, LONG ep_want)
 {
@@ -432,54 +422,63 @@ static void expect(IRTCPortManager3 *pm, const char *remote, LONG transport, RTC
     SysFreeString(ea);
 }
 
+/* No mapping for that: RTC_E_PORT_MAPPING_UNAVAILABLE (remote NULL: the NULL BSTR). */
+static void expect_none(IRTCPortManager3 *pm, const char *remote, LONG transport, RTC_PORT_TYPE type)
+{
+    BSTR r = remote ? bstr_from_cstr(remote) : NULL, ia = NULL, ea = NULL;
+    LONG ip = 0, ep = 0;
+    CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, r, 0, transport, type, &ia, &ip, &ea, &ep),
+                    RTC_E_PORT_MAPPING_UNAVAILABLE);
+    SysFreeString(r);
+}
+
+/* A shipped sample, loaded, with its six rules; for a peer `remote`, it maps SIP on udp and
+ * tcp (5060) and tls (5061) to the same port outside, then audio RTP, audio RTCP, video RTP,
+ * video RTCP from internal 30000, 30100, 30200, 30300 to external `media` + the same steps. */
+static IRTCPortManager3 *load_sample(const char *file, const char *remote, const WCHAR *lan, const WCHAR *wan,
+                                     LONG media)
+{
+    static const RTC_PORT_TYPE media_types[] = { RTCPT_AUDIO_RTP, RTCPT_AUDIO_RTCP, RTCPT_VIDEO_RTP,
+                                                 RTCPT_VIDEO_RTCP };
+    IRTCPortManager3 *pm;
+    char path[512], err[256];
+    HRESULT hr;
+    LONG i;
+
+    snprintf(path, sizeof(path), "%s/%s", RTCPM_SAMPLES_DIR, file);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_static_pm_create(&pm), S_OK);
+    hr = rtcpm_static_pm_load_file(pm, path, err, sizeof(err));
+    if (hr != S_OK) printf("\n    %s\n", err);
+    CU_ASSERT_EQUAL(hr, S_OK);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_rule_count(pm), 6);
+    expect(pm, remote, RTCTR_UDP, RTCPT_SIP, lan, 5060, wan, 5060);
+    expect(pm, remote, RTCTR_TCP, RTCPT_SIP, lan, 5060, wan, 5060);
+    expect(pm, remote, RTCTR_TLS, RTCPT_SIP, lan, 5061, wan, 5061);
+    for (i = 0; i < 4; i++) expect(pm, remote, RTCTR_UDP, media_types[i], lan, 30000 + 100 * i, wan, media + 100 * i);
+    return pm;
+}
+
 static void test_sample_ipv4(void)
 {
-    IRTCPortManager3 *pm = load_sample("static-nat.ini");
     const WCHAR *lan = RTCPM_W("192.168.1.10"), *wan = RTCPM_W("198.51.100.7");
-    BSTR ia = NULL, ea = NULL;
-    LONG ip = 0, ep = 0;
+    IRTCPortManager3 *pm = load_sample("static-nat.ini", "203.0.113.5", lan, wan, 40000);
 
-    CU_ASSERT_EQUAL(rtcpm_static_pm_rule_count(pm), 6);
-    expect(pm, "203.0.113.5", RTCTR_UDP, RTCPT_SIP, lan, 5060, wan, 5060);
-    expect(pm, "203.0.113.5", RTCTR_TCP, RTCPT_SIP, lan, 5060, wan, 5060);
-    expect(pm, "203.0.113.5", RTCTR_TLS, RTCPT_SIP, lan, 5061, wan, 5061);
-    expect(pm, "203.0.113.5", RTCTR_UDP, RTCPT_AUDIO_RTP, lan, 30000, wan, 40000);
-    expect(pm, "203.0.113.5", RTCTR_UDP, RTCPT_AUDIO_RTCP, lan, 30100, wan, 40100);
-    expect(pm, "203.0.113.5", RTCTR_UDP, RTCPT_VIDEO_RTP, lan, 30200, wan, 40200);
-    expect(pm, "203.0.113.5", RTCTR_UDP, RTCPT_VIDEO_RTCP, lan, 30300, wan, 40300);
     expect(pm, "", RTCTR_UDP, RTCPT_AUDIO_RTP, lan, 30001, wan, 40001);
     CU_ASSERT_EQUAL(rtcpm_static_pm_live_mappings(pm), 8);
     /* one SIP port per transport */
-    CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, NULL, 0, RTCTR_UDP, RTCPT_SIP, &ia, &ip, &ea, &ep),
-                    RTC_E_PORT_MAPPING_UNAVAILABLE);
+    expect_none(pm, NULL, RTCTR_UDP, RTCPT_SIP);
     /* media is UDP only */
-    CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, NULL, 0, RTCTR_TCP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep),
-                    RTC_E_PORT_MAPPING_UNAVAILABLE);
+    expect_none(pm, NULL, RTCTR_TCP, RTCPT_AUDIO_RTP);
     pm->lpVtbl->Release(pm);
 }
 
 static void test_sample_ipv6(void)
 {
-    IRTCPortManager3 *pm = load_sample("static-nat-ipv6.ini");
-    const WCHAR *lan = RTCPM_W("fd12:3456:789a:1::10"), *wan = RTCPM_W("2001:db8:1:1::10");
-    BSTR ia = NULL, ea = NULL;
-    LONG ip = 0, ep = 0;
+    IRTCPortManager3 *pm = load_sample("static-nat-ipv6.ini", "2001:db8:2::1", RTCPM_W("fd12:3456:789a:1::10"),
+                                       RTCPM_W("2001:db8:1:1::10"), 30000);
 
-    CU_ASSERT_EQUAL(rtcpm_static_pm_rule_count(pm), 6);
-    expect(pm, "2001:db8:2::1", RTCTR_UDP, RTCPT_SIP, lan, 5060, wan, 5060);
-    expect(pm, "2001:db8:2::1", RTCTR_TCP, RTCPT_SIP, lan, 5060, wan, 5060);
-    expect(pm, "2001:db8:2::1", RTCTR_TLS, RTCPT_SIP, lan, 5061, wan, 5061);
-    expect(pm, "2001:db8:2::1", RTCTR_UDP, RTCPT_AUDIO_RTP, lan, 30000, wan, 30000);
-    expect(pm, "2001:db8:2::1", RTCTR_UDP, RTCPT_AUDIO_RTCP, lan, 30100, wan, 30100);
-    expect(pm, "2001:db8:2::1", RTCTR_UDP, RTCPT_VIDEO_RTP, lan, 30200, wan, 30200);
-    expect(pm, "2001:db8:2::1", RTCTR_UDP, RTCPT_VIDEO_RTCP, lan, 30300, wan, 30300);
     /* an IPv4 peer gets nothing from an IPv6-only config */
-    {
-        BSTR r = bstr_from_cstr("203.0.113.5");
-        CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, r, 0, RTCTR_UDP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep),
-                        RTC_E_PORT_MAPPING_UNAVAILABLE);
-        SysFreeString(r);
-    }
+    expect_none(pm, "203.0.113.5", RTCTR_UDP, RTCPT_AUDIO_RTP);
     CU_ASSERT_EQUAL(rtcpm_static_pm_live_mappings(pm), 7);
     pm->lpVtbl->Release(pm);
 }

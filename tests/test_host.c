@@ -7,41 +7,40 @@
 #include <string.h>
 #include "harness.h"
 #include "recording_pm.h"
+#include "release_all.h"
+#include "sdp_offer.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
 
 #define PEER "203.0.113.5"
 #define REGISTRAR "198.18.0.1"
 
-/* recording_pm's answers, as its log prints them */
-#define SIP_ANSWER " -> 0x0 192.168.1.10:5060 198.51.100.7:45060\n"
-#define ART_ANSWER " -> 0x0 192.168.1.10:5000 198.51.100.7:40000\n"
-#define ARC_ANSWER " -> 0x0 192.168.1.10:5001 198.51.100.7:40001\n"
-#define VRT_ANSWER " -> 0x0 192.168.1.10:5002 198.51.100.7:40002\n"
-#define VRC_ANSWER " -> 0x0 192.168.1.10:5003 198.51.100.7:40003\n"
-#define REL_SIP "ReleaseMappingEx(UDP,192.168.1.10:5060,198.51.100.7:45060)\n"
-#define REL_ART "ReleaseMappingEx(UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
-#define REL_ARC "ReleaseMappingEx(UDP,192.168.1.10:5001,198.51.100.7:40001)\n"
-#define REL_VRT "ReleaseMappingEx(UDP,192.168.1.10:5002,198.51.100.7:40002)\n"
-#define REL_VRC "ReleaseMappingEx(UDP,192.168.1.10:5003,198.51.100.7:40003)\n"
+/* recording_pm's answer for a mapping (internal port, external port) as its log prints it,
+ * and its ReleaseMappingEx of that mapping */
+#define ANSWER(ip, ep) " -> 0x0 192.168.1.10:" ip " 198.51.100.7:" ep "\n"
+#define RELEASE_EX(ip, ep) "ReleaseMappingEx(UDP,192.168.1.10:" ip ",198.51.100.7:" ep ")\n"
+#define SIP_ANSWER ANSWER("5060", "45060")
+#define ART_ANSWER ANSWER("5000", "40000")
+#define ARC_ANSWER ANSWER("5001", "40001")
+#define VRT_ANSWER ANSWER("5002", "40002")
+#define VRC_ANSWER ANSWER("5003", "40003")
+#define REL_SIP RELEASE_EX("5060", "45060")
+#define REL_ART RELEASE_EX("5000", "40000")
+#define REL_ARC RELEASE_EX("5001", "40001")
+#define REL_VRT RELEASE_EX("5002", "40002")
+#define REL_VRC RELEASE_EX("5003", "40003")
 
 #define AUDIO_CALL_LOG \
     "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER \
     "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP)" ART_ANSWER \
     "GetMappingEx(" PEER ":0,UDP,AUDIO_RTCP)" ARC_ANSWER
+#define VIDEO_CALL_LOG \
+    AUDIO_CALL_LOG \
+    "GetMappingEx(" PEER ":0,UDP,VIDEO_RTP)" VRT_ANSWER \
+    "GetMappingEx(" PEER ":0,UDP,VIDEO_RTCP)" VRC_ANSWER
 
-#define AUDIO_SDP \
-    "v=0\r\n" \
-    "o=alice 1 1 IN IP4 198.51.100.7\r\n" \
-    "s=-\r\n" \
-    "c=IN IP4 198.51.100.7\r\n" \
-    "t=0 0\r\n" \
-    "m=audio 40000 RTP/AVP 0 8 101\r\n" \
-    "a=rtpmap:0 PCMU/8000\r\n" \
-    "a=rtpmap:8 PCMA/8000\r\n" \
-    "a=rtpmap:101 telephone-event/8000\r\n" \
-    "a=fmtp:101 0-15\r\n" \
-    "a=rtcp:40001 IN IP4 198.51.100.7\r\n"
+#define AUDIO_SDP SDP_HEAD("alice 1 1", "IP4 198.51.100.7") SDP_AUDIO("40000", "40001 IN IP4 198.51.100.7")
+#define CONTACT_UDP "Contact: <sip:alice@198.51.100.7:45060;transport=udp>\r\n"
 
 static LONG live_at_start;
 
@@ -86,6 +85,54 @@ static IRTCPortManager *new_pm(int version)
 
 static BSTR b(const char *s) { return bstr_from_cstr(s); }
 
+/* ---- checks of several values at once, reported at the test's line ---------------------- */
+
+static void check_at(int line, int ok, const char *what)
+{
+    CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, (unsigned)line, what, __FILE__, "", CU_FALSE);
+}
+
+/* hr is S_OK and the text is `want`. */
+static void text_is(int line, const char *call, HRESULT hr, const char *text, const char *want)
+{
+    char msg[2048];
+    snprintf(msg, sizeof(msg), "%s: 0x%08lx \"%s\", expected S_OK \"%s\"", call, (unsigned long)hr,
+             hr == S_OK ? text : "", want);
+    check_at(line, hr == S_OK && !strcmp(text, want), msg);
+}
+
+#define PROFILE_CONTACT_IS(profile, want) profile_contact_is(__LINE__, (profile), (want))
+static void profile_contact_is(int line, IRTCProfilePortManagement *profile, const char *want)
+{
+    char text[256];
+    HRESULT hr = rtcpm_host_profile_contact(profile, text, sizeof(text));
+    text_is(line, "rtcpm_host_profile_contact", hr, text, want);
+}
+
+#define SESSION_CONTACT_IS(session, want) session_contact_is(__LINE__, (session), (want))
+static void session_contact_is(int line, IRTCSessionPortManagement *session, const char *want)
+{
+    char text[256];
+    HRESULT hr = rtcpm_host_session_contact(session, text, sizeof(text));
+    text_is(line, "rtcpm_host_session_contact", hr, text, want);
+}
+
+#define SDP_IS(session, id, version, want) sdp_is(__LINE__, (session), (id), (version), (want))
+static void sdp_is(int line, IRTCSessionPortManagement *session, ULONGLONG id, ULONGLONG version, const char *want)
+{
+    char text[1024];
+    HRESULT hr = rtcpm_host_session_sdp(session, id, version, text, sizeof(text));
+    text_is(line, "rtcpm_host_session_sdp", hr, text, want);
+}
+
+/* The port manager's log is `want`; then it is cleared. */
+#define LOG_WAS(pm, want) log_was(__LINE__, (pm), (want))
+static void log_was(int line, IRTCPortManager *pm, const char *want)
+{
+    text_is(line, "recording_pm_log", S_OK, recording_pm_log(pm), want);
+    recording_pm_clear_log(pm);
+}
+
 /* ---- client ---------------------------------------------------------------------------- */
 
 static void test_client_identity(void)
@@ -107,134 +154,174 @@ static void test_client_identity(void)
     unk->lpVtbl->Release(unk);
     unk2->lpVtbl->Release(unk2);
     again->lpVtbl->Release(again);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start);
+    RELEASE_ALL(live_at_start, client);
+}
+
+/* Start/StopListenAddressAndPort with each of `calls` in turn (addr NULL: the NULL BSTR). */
+struct listen_call
+{
+    const char *addr;
+    LONG port;
+    HRESULT hr;
+};
+
+static void listen_calls(IRTCClientPortManagement *client, int stop, const struct listen_call *calls, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+    {
+        BSTR addr = calls[i].addr ? b(calls[i].addr) : NULL;
+        HRESULT hr = stop ? client->lpVtbl->StopListenAddressAndPort(client, addr, calls[i].port)
+                          : client->lpVtbl->StartListenAddressAndPort(client, addr, calls[i].port);
+        char msg[128];
+
+        snprintf(msg, sizeof(msg), "%sListenAddressAndPort(%s, %ld): 0x%08lx, expected 0x%08lx",
+                 stop ? "Stop" : "Start", calls[i].addr ? calls[i].addr : "NULL", (long)calls[i].port, (unsigned long)hr,
+                 (unsigned long)calls[i].hr);
+        check_at(__LINE__, hr == calls[i].hr, msg);
+        SysFreeString(addr);
+    }
+}
+
+/* The index-th listen address: hr, the address and port it reports. */
+#define LISTEN_IS(client, index, hr, addr, port) listen_is(__LINE__, (client), (index), (hr), (addr), (port))
+static void listen_is(int line, IRTCClientPortManagement *client, LONG index, HRESULT hr, const char *addr, LONG port)
+{
+    char got[64], msg[256];
+    LONG got_port = -1;
+    HRESULT got_hr = rtcpm_host_client_get_listen(client, index, got, sizeof(got), &got_port);
+
+    snprintf(msg, sizeof(msg), "listen %ld: 0x%08lx %s:%ld, expected 0x%08lx %s:%ld", (long)index,
+             (unsigned long)got_hr, got, (long)got_port, (unsigned long)hr, addr, (long)port);
+    check_at(line, got_hr == hr && !strcmp(got, addr) && got_port == port, msg);
 }
 
 static void test_client_listen(void)
 {
-    IRTCClientPortManagement *client = new_client();
-    BSTR v4 = b("192.168.1.10"), v6 = b("fd00::10"), bad = b("not-an-address"), other = b("192.168.1.11");
-    char addr[64];
-    LONG port = -1;
-
-    CU_ASSERT_EQUAL(client->lpVtbl->StartListenAddressAndPort(client, v4, 5070), S_OK);
-    CU_ASSERT_EQUAL(client->lpVtbl->StartListenAddressAndPort(client, v6, 5072), S_OK);
-    CU_ASSERT_EQUAL(client->lpVtbl->StartListenAddressAndPort(client, v4, 5071), S_OK);
-    /* the same pair twice: no second listen socket */
-    CU_ASSERT_EQUAL(client->lpVtbl->StartListenAddressAndPort(client, v4, 5070), E_FAIL);
-    CU_ASSERT_EQUAL(client->lpVtbl->StartListenAddressAndPort(client, bad, 5070), E_INVALIDARG);
-    CU_ASSERT_EQUAL(client->lpVtbl->StartListenAddressAndPort(client, NULL, 5070), E_INVALIDARG);
-    CU_ASSERT_EQUAL(client->lpVtbl->StartListenAddressAndPort(client, v4, 0), E_INVALIDARG);
-    CU_ASSERT_EQUAL(client->lpVtbl->StartListenAddressAndPort(client, v4, 65536), E_INVALIDARG);
-
-    CU_ASSERT_EQUAL(rtcpm_host_client_get_listen(client, 0, addr, sizeof(addr), &port), S_OK);
-    CU_ASSERT_STRING_EQUAL(addr, "192.168.1.10");
-    CU_ASSERT_EQUAL(port, 5070);
-    CU_ASSERT_EQUAL(rtcpm_host_client_get_listen(client, 1, addr, sizeof(addr), &port), S_OK);
-    CU_ASSERT_STRING_EQUAL(addr, "fd00::10");
-    CU_ASSERT_EQUAL(port, 5072);
-    CU_ASSERT_EQUAL(rtcpm_host_client_get_listen(client, 3, addr, sizeof(addr), &port), S_FALSE);
-    CU_ASSERT_STRING_EQUAL(addr, "");
-    CU_ASSERT_EQUAL(port, 0);
-
-    /* stopping what was never started */
-    CU_ASSERT_EQUAL(client->lpVtbl->StopListenAddressAndPort(client, other, 5070), E_INVALIDARG);
-    CU_ASSERT_EQUAL(client->lpVtbl->StopListenAddressAndPort(client, v4, 5079), E_INVALIDARG);
-    CU_ASSERT_EQUAL(client->lpVtbl->StopListenAddressAndPort(client, bad, 5070), E_INVALIDARG);
-    /* stopping the first keeps the order of the others */
-    CU_ASSERT_EQUAL(client->lpVtbl->StopListenAddressAndPort(client, v4, 5070), S_OK);
-    CU_ASSERT_EQUAL(client->lpVtbl->StopListenAddressAndPort(client, v4, 5070), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_client_get_listen(client, 0, addr, sizeof(addr), &port), S_OK);
-    CU_ASSERT_STRING_EQUAL(addr, "fd00::10");
-    CU_ASSERT_EQUAL(rtcpm_host_client_get_listen(client, 1, addr, sizeof(addr), &port), S_OK);
-    CU_ASSERT_EQUAL(port, 5071);
-    CU_ASSERT_EQUAL(rtcpm_host_client_get_listen(client, 2, addr, sizeof(addr), &port), S_FALSE);
+    static const struct listen_call starts[] = {
+        { "192.168.1.10", 5070, S_OK }, { "fd00::10", 5072, S_OK }, { "192.168.1.10", 5071, S_OK },
+        /* the same pair twice: no second listen socket */
+        { "192.168.1.10", 5070, E_FAIL },
+        { "not-an-address", 5070, E_INVALIDARG }, { NULL, 5070, E_INVALIDARG },
+        { "192.168.1.10", 0, E_INVALIDARG }, { "192.168.1.10", 65536, E_INVALIDARG },
+    };
+    static const struct listen_call stops[] = {
+        /* stopping what was never started */
+        { "192.168.1.11", 5070, E_INVALIDARG }, { "192.168.1.10", 5079, E_INVALIDARG },
+        { "not-an-address", 5070, E_INVALIDARG },
+        /* stopping the first keeps the order of the others */
+        { "192.168.1.10", 5070, S_OK }, { "192.168.1.10", 5070, E_INVALIDARG },
+    };
     /* the same address spelt differently is the same listen address */
-    SysFreeString(v6);
-    v6 = b("FD00:0:0::10");
-    CU_ASSERT_EQUAL(client->lpVtbl->StopListenAddressAndPort(client, v6, 5072), S_OK);
+    static const struct listen_call respelt[] = { { "FD00:0:0::10", 5072, S_OK } };
+    IRTCClientPortManagement *client = new_client();
 
-    SysFreeString(v4);
-    SysFreeString(v6);
-    SysFreeString(bad);
-    SysFreeString(other);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    listen_calls(client, 0, starts, ARRAY_SIZE(starts));
+    LISTEN_IS(client, 0, S_OK, "192.168.1.10", 5070);
+    LISTEN_IS(client, 1, S_OK, "fd00::10", 5072);
+    LISTEN_IS(client, 3, S_FALSE, "", 0);
+
+    listen_calls(client, 1, stops, ARRAY_SIZE(stops));
+    LISTEN_IS(client, 0, S_OK, "fd00::10", 5072);
+    LISTEN_IS(client, 1, S_OK, "192.168.1.10", 5071);
+    LISTEN_IS(client, 2, S_FALSE, "", 0);
+    listen_calls(client, 1, respelt, ARRAY_SIZE(respelt));
+    RELEASE_ALL(live_at_start, client);
+}
+
+/* GetPortRange for a type: hr, min and max. */
+#define RANGE_IS(client, type, hr, min, max) range_is(__LINE__, (client), (RTC_PORT_TYPE)(type), (hr), (min), (max))
+static void range_is(int line, IRTCClientPortManagement *client, RTC_PORT_TYPE type, HRESULT hr, LONG min, LONG max)
+{
+    LONG got_min = -1, got_max = -1;
+    HRESULT got_hr = client->lpVtbl->GetPortRange(client, type, &got_min, &got_max);
+    char msg[160];
+
+    snprintf(msg, sizeof(msg), "GetPortRange(%d): 0x%08lx %ld-%ld, expected 0x%08lx %ld-%ld", (int)type,
+             (unsigned long)got_hr, (long)got_min, (long)got_max, (unsigned long)hr, (long)min, (long)max);
+    check_at(line, got_hr == hr && got_min == min && got_max == max, msg);
 }
 
 static void test_client_port_range(void)
 {
+    /* PortRange policy rules */
+    static const struct
+    {
+        int type;
+        LONG min, max;
+    } refused[] = {
+        { RTCPT_SIP, 1023, 2000 }, { RTCPT_SIP, 2000, 65536 }, { RTCPT_SIP, 2000, 2000 }, { RTCPT_SIP, 3000, 2000 },
+        { RTCPT_AUDIO_RTP, 3000, 3002 }, { 5, 3000, 4000 },
+    };
     IRTCClientPortManagement *client = new_client();
     LONG min = -1, max = -1;
+    size_t i;
     int t;
 
-    for (t = RTCPT_AUDIO_RTP; t <= RTCPT_SIP; t++)
-    {
-        CU_ASSERT_EQUAL(client->lpVtbl->GetPortRange(client, (RTC_PORT_TYPE)t, &min, &max), S_OK);
-        CU_ASSERT_EQUAL(min, 1024);
-        CU_ASSERT_EQUAL(max, 65535);
-    }
+    for (t = RTCPT_AUDIO_RTP; t <= RTCPT_SIP; t++) RANGE_IS(client, t, S_OK, 1024, 65535);
     CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, RTCPT_SIP, 5060, 5061), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, RTCPT_VIDEO_RTP, 30000, 30003), S_OK);
-    CU_ASSERT_EQUAL(client->lpVtbl->GetPortRange(client, RTCPT_SIP, &min, &max), S_OK);
-    CU_ASSERT_EQUAL(min, 5060);
-    CU_ASSERT_EQUAL(max, 5061);
-    CU_ASSERT_EQUAL(client->lpVtbl->GetPortRange(client, RTCPT_VIDEO_RTP, &min, &max), S_OK);
-    CU_ASSERT_EQUAL(min, 30000);
-    CU_ASSERT_EQUAL(max, 30003);
-    CU_ASSERT_EQUAL(client->lpVtbl->GetPortRange(client, RTCPT_AUDIO_RTP, &min, &max), S_OK);
-    CU_ASSERT_EQUAL(min, 1024);
+    RANGE_IS(client, RTCPT_SIP, S_OK, 5060, 5061);
+    RANGE_IS(client, RTCPT_VIDEO_RTP, S_OK, 30000, 30003);
+    RANGE_IS(client, RTCPT_AUDIO_RTP, S_OK, 1024, 65535);
 
     /* bad type: E_INVALIDARG, outs zeroed */
-    CU_ASSERT_EQUAL(client->lpVtbl->GetPortRange(client, (RTC_PORT_TYPE)5, &min, &max), E_INVALIDARG);
-    CU_ASSERT_EQUAL(min, 0);
-    CU_ASSERT_EQUAL(max, 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->GetPortRange(client, (RTC_PORT_TYPE)-1, &min, &max), E_INVALIDARG);
+    RANGE_IS(client, 5, E_INVALIDARG, 0, 0);
+    RANGE_IS(client, -1, E_INVALIDARG, 0, 0);
     max = 7;
     CU_ASSERT_EQUAL(client->lpVtbl->GetPortRange(client, RTCPT_SIP, NULL, &max), E_POINTER);
     CU_ASSERT_EQUAL(max, 0);
     CU_ASSERT_EQUAL(client->lpVtbl->GetPortRange(client, RTCPT_SIP, &min, NULL), E_POINTER);
 
-    /* PortRange policy rules */
-    CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, RTCPT_SIP, 1023, 2000), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, RTCPT_SIP, 2000, 65536), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, RTCPT_SIP, 2000, 2000), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, RTCPT_SIP, 3000, 2000), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, RTCPT_AUDIO_RTP, 3000, 3002), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, (RTC_PORT_TYPE)5, 3000, 4000), E_INVALIDARG);
+    for (i = 0; i < ARRAY_SIZE(refused); i++)
+        CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, (RTC_PORT_TYPE)refused[i].type, refused[i].min,
+                                                         refused[i].max), E_INVALIDARG);
     CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(NULL, RTCPT_SIP, 3000, 4000), E_POINTER);
-    CU_ASSERT_EQUAL(client->lpVtbl->GetPortRange(client, RTCPT_SIP, &min, &max), S_OK);
-    CU_ASSERT_EQUAL(min, 5060); /* unchanged by the refused calls */
-    CU_ASSERT_EQUAL(max, 5061);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    RANGE_IS(client, RTCPT_SIP, S_OK, 5060, 5061); /* unchanged by the refused calls */
+    RELEASE_ALL(live_at_start, client);
 }
 
 static void test_create_bad_args(void)
 {
+    static const struct
+    {
+        const char *uri, *registrar;
+        LONG port, transport;
+    } bad_profiles[] = {
+        { "http://alice", REGISTRAR, 5060, RTCTR_UDP }, { "sip:al ice@example.com", REGISTRAR, 0, RTCTR_UDP },
+        { "sip:alice@", REGISTRAR, 0, RTCTR_UDP }, { "sip:a<b@x", REGISTRAR, 0, RTCTR_UDP },
+        { "sip:alice@example.com", "registrar.example.com", 0, RTCTR_UDP },
+        { "sip:alice@example.com", REGISTRAR, 0, 3 }, { "sip:alice@example.com", REGISTRAR, 65536, RTCTR_UDP },
+    };
+    static const struct
+    {
+        const char *uri, *peer;
+        LONG port, transport;
+    } bad_sessions[] = {
+        { "mailto:bob@example.net", PEER, 0, 0 }, { "sip:bob@example.net", "example.net", 0, 0 },
+        { "sip:bob@example.net", PEER, 0, 8 }, { "sip:bob@example.net", PEER, -1, 0 },
+    };
     IRTCClientPortManagement *client = new_client();
-    IRTCProfilePortManagement *profile = (IRTCProfilePortManagement *)&profile;
-    IRTCSessionPortManagement *session = (IRTCSessionPortManagement *)&session;
+    IRTCProfilePortManagement *profile;
+    IRTCSessionPortManagement *session;
     IRTCClientPortManagement *c2 = (IRTCClientPortManagement *)&c2;
     IRTCPortManager *pm = new_pm(3);
+    size_t i;
 
     CU_ASSERT_EQUAL(rtcpm_host_create_client("192.168.1.10", NULL), E_POINTER);
     CU_ASSERT_EQUAL(rtcpm_host_create_client("192.168.1", &c2), E_INVALIDARG);
     CU_ASSERT_PTR_NULL(c2);
     CU_ASSERT_EQUAL(rtcpm_host_create_client(NULL, &c2), E_INVALIDARG);
 
-    CU_ASSERT_EQUAL(rtcpm_host_create_profile(client, "http://alice", REGISTRAR, 5060, RTCTR_UDP, &profile),
-                    E_INVALIDARG);
-    CU_ASSERT_PTR_NULL(profile);
-    CU_ASSERT_EQUAL(rtcpm_host_create_profile(client, "sip:al ice@example.com", REGISTRAR, 0, RTCTR_UDP, &profile),
-                    E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_create_profile(client, "sip:alice@", REGISTRAR, 0, RTCTR_UDP, &profile), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_create_profile(client, "sip:a<b@x", REGISTRAR, 0, RTCTR_UDP, &profile), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_create_profile(client, "sip:alice@example.com", "registrar.example.com", 0, RTCTR_UDP,
-                                              &profile),
-                    E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_create_profile(client, "sip:alice@example.com", REGISTRAR, 0, 3, &profile), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_create_profile(client, "sip:alice@example.com", REGISTRAR, 65536, RTCTR_UDP, &profile),
-                    E_INVALIDARG);
+    for (i = 0; i < ARRAY_SIZE(bad_profiles); i++)
+    {
+        profile = (IRTCProfilePortManagement *)&profile;
+        CU_ASSERT_EQUAL(rtcpm_host_create_profile(client, bad_profiles[i].uri, bad_profiles[i].registrar,
+                                                  bad_profiles[i].port, bad_profiles[i].transport, &profile),
+                        E_INVALIDARG);
+        CU_ASSERT_PTR_NULL(profile);
+    }
     CU_ASSERT_EQUAL(rtcpm_host_create_profile(client, "sip:alice@example.com", REGISTRAR, 0, RTCTR_UDP, NULL),
                     E_POINTER);
     /* an interface pointer that is not an rtcpm host object */
@@ -242,14 +329,14 @@ static void test_create_bad_args(void)
                                               RTCTR_UDP, &profile),
                     E_INVALIDARG);
 
-    CU_ASSERT_EQUAL(rtcpm_host_create_session(client, NULL, "mailto:bob@example.net", PEER, 0, 0, &session),
-                    E_INVALIDARG);
-    CU_ASSERT_PTR_NULL(session);
-    CU_ASSERT_EQUAL(rtcpm_host_create_session(client, NULL, "sip:bob@example.net", "example.net", 0, 0, &session),
-                    E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_create_session(client, NULL, "sip:bob@example.net", PEER, 0, 8, &session), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_create_session(client, NULL, "sip:bob@example.net", PEER, -1, 0, &session),
-                    E_INVALIDARG);
+    for (i = 0; i < ARRAY_SIZE(bad_sessions); i++)
+    {
+        session = (IRTCSessionPortManagement *)&session;
+        CU_ASSERT_EQUAL(rtcpm_host_create_session(client, NULL, bad_sessions[i].uri, bad_sessions[i].peer,
+                                                  bad_sessions[i].port, bad_sessions[i].transport, &session),
+                        E_INVALIDARG);
+        CU_ASSERT_PTR_NULL(session);
+    }
     CU_ASSERT_EQUAL(rtcpm_host_create_session(client, (IRTCProfilePortManagement *)pm, "sip:bob@example.net", PEER, 0,
                                               0, &session),
                     E_INVALIDARG);
@@ -265,10 +352,7 @@ static void test_create_bad_args(void)
     CU_ASSERT_EQUAL(rtcpm_host_session_call(NULL, RTCPM_HOST_MEDIA_AUDIO), E_POINTER);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), ""); /* nothing reached the port manager */
 
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1);
-    pm->lpVtbl->Release(pm);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start);
+    RELEASE_ALL(live_at_start, pm, client);
 }
 
 /* ---- profile --------------------------------------------------------------------------- */
@@ -288,7 +372,17 @@ static void test_profile_identity(void)
     CU_ASSERT_PTR_NULL(out);
     CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
     CU_ASSERT_EQUAL(com_refcount((IUnknown *)client), 1);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    RELEASE_ALL(live_at_start, client);
+}
+
+/* The two port managers' refcounts. */
+#define REFS_ARE(pm1, n1, pm2, n2) refs_are(__LINE__, (pm1), (n1), (pm2), (n2))
+static void refs_are(int line, IRTCPortManager *pm1, LONG n1, IRTCPortManager *pm2, LONG n2)
+{
+    char msg[96];
+    snprintf(msg, sizeof(msg), "refcounts %ld and %ld, expected %ld and %ld", (long)recording_pm_refcount(pm1),
+             (long)recording_pm_refcount(pm2), (long)n1, (long)n2);
+    check_at(line, recording_pm_refcount(pm1) == n1 && recording_pm_refcount(pm2) == n2, msg);
 }
 
 static void test_profile_set_port_manager(void)
@@ -299,36 +393,28 @@ static void test_profile_set_port_manager(void)
 
     CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, NULL), E_POINTER);
     CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pm1), S_OK);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm1), 2);
+    REFS_ARE(pm1, 2, pm2, 1);
     /* replaced: the old one is released, the new one held */
     CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pm2), S_OK);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm1), 1);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm2), 2);
+    REFS_ARE(pm1, 1, pm2, 2);
     /* the same one again: still one reference */
     CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pm2), S_OK);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm2), 2);
+    REFS_ARE(pm1, 1, pm2, 2);
 
     CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm2), 3); /* ours, the profile's, the registration's */
+    REFS_ARE(pm1, 1, pm2, 3); /* pm2: ours, the profile's, the registration's */
     /* enabled: E_FAIL, nothing changes */
     CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pm1), E_FAIL);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm1), 1);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm2), 3);
+    REFS_ARE(pm1, 1, pm2, 3);
     CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, NULL), E_POINTER);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm1), "");
 
     /* disabled again: allowed again */
     CU_ASSERT_EQUAL(rtcpm_host_profile_disable(profile), S_OK);
     CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pm1), S_OK);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm1), 2);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm2), 1);
+    REFS_ARE(pm1, 2, pm2, 1);
 
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm1), 1);
-    CU_ASSERT_EQUAL(pm1->lpVtbl->Release(pm1), 0);
-    CU_ASSERT_EQUAL(pm2->lpVtbl->Release(pm2), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start);
+    RELEASE_ALL(live_at_start, profile, pm1, pm2, client);
 }
 
 static void test_profile_enable(void)
@@ -342,8 +428,7 @@ static void test_profile_enable(void)
     CU_ASSERT_EQUAL(rtcpm_host_profile_disable(profile), S_FALSE);
     CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), "GetMappingEx(" REGISTRAR ":5060,UDP,SIP)" SIP_ANSWER);
-    CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:alice@198.51.100.7:45060;transport=udp>\r\n");
+    PROFILE_CONTACT_IS(profile, CONTACT_UDP);
     CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, text, 20), (HRESULT)0x8007007A);
     CU_ASSERT_STRING_EQUAL(text, "");
     CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, NULL, 20), E_POINTER);
@@ -352,55 +437,46 @@ static void test_profile_enable(void)
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), "GetMappingEx(" REGISTRAR ":5060,UDP,SIP)" SIP_ANSWER REL_SIP);
     CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, text, sizeof(text)), E_UNEXPECTED);
 
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1);
-    pm->lpVtbl->Release(pm);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    RELEASE_ALL(live_at_start, profile, pm, client);
 }
 
 static void test_profile_transports(void)
 {
+    static const struct
+    {
+        const char *uri;
+        LONG port, transport;
+        const char *contact, *log;
+    } cases[] = {
+        { "sip:alice@example.com", 0, RTCTR_TCP, "Contact: <sip:alice@198.51.100.7:45060;transport=tcp>\r\n",
+          "GetMappingEx(" REGISTRAR ":5060,TCP,SIP)" SIP_ANSWER
+          "ReleaseMappingEx(TCP,192.168.1.10:5060,198.51.100.7:45060)\n" },
+        /* TLS: default port 5061 */
+        { "sip:alice@example.com", 0, RTCTR_TLS, "Contact: <sip:alice@198.51.100.7:45060;transport=tls>\r\n",
+          "GetMappingEx(" REGISTRAR ":5061,TLS,SIP)" SIP_ANSWER
+          "ReleaseMappingEx(TLS,192.168.1.10:5060,198.51.100.7:45060)\n" },
+        /* a sips: identity: sips Contact, TLS implied, transport=tcp */
+        { "sips:alice@example.com", 5071, RTCTR_TLS, "Contact: <sips:alice@198.51.100.7:45060;transport=tcp>\r\n",
+          "GetMappingEx(" REGISTRAR ":5071,TLS,SIP)" SIP_ANSWER
+          "ReleaseMappingEx(TLS,192.168.1.10:5060,198.51.100.7:45060)\n" },
+    };
     IRTCClientPortManagement *client = new_client();
     IRTCPortManager *pm = new_pm(3);
-    IRTCProfilePortManagement *profile;
-    char text[256];
+    size_t i;
 
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_profile(client, "sip:alice@example.com", REGISTRAR, 0, RTCTR_TCP, &profile), S_OK);
-    CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pm), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:alice@198.51.100.7:45060;transport=tcp>\r\n");
-    profile->lpVtbl->Release(profile); /* enabled: the release unregisters */
-    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm),
-                           "GetMappingEx(" REGISTRAR ":5060,TCP,SIP)" SIP_ANSWER
-                           "ReleaseMappingEx(TCP,192.168.1.10:5060,198.51.100.7:45060)\n");
-    recording_pm_clear_log(pm);
+    for (i = 0; i < ARRAY_SIZE(cases); i++)
+    {
+        IRTCProfilePortManagement *profile;
 
-    /* TLS: default port 5061 */
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_profile(client, "sip:alice@example.com", REGISTRAR, 0, RTCTR_TLS, &profile), S_OK);
-    CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pm), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:alice@198.51.100.7:45060;transport=tls>\r\n");
-    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), "GetMappingEx(" REGISTRAR ":5061,TLS,SIP)" SIP_ANSWER);
-    profile->lpVtbl->Release(profile);
-    recording_pm_clear_log(pm);
-
-    /* a sips: identity: sips Contact, TLS implied, transport=tcp */
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_profile(client, "sips:alice@example.com", REGISTRAR, 5071, RTCTR_TLS, &profile), S_OK);
-    CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pm), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, "Contact: <sips:alice@198.51.100.7:45060;transport=tcp>\r\n");
-    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), "GetMappingEx(" REGISTRAR ":5071,TLS,SIP)" SIP_ANSWER);
-    profile->lpVtbl->Release(profile);
-
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1);
-    pm->lpVtbl->Release(pm);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+        CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_profile(client, cases[i].uri, REGISTRAR, cases[i].port,
+                                                        cases[i].transport, &profile), S_OK);
+        CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pm), S_OK);
+        CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
+        PROFILE_CONTACT_IS(profile, cases[i].contact);
+        CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0); /* enabled: the release unregisters */
+        LOG_WAS(pm, cases[i].log);
+    }
+    RELEASE_ALL(live_at_start, pm, client);
 }
 
 static void test_profile_enable_refused(void)
@@ -421,11 +497,7 @@ static void test_profile_enable_refused(void)
     CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm2), "GetMappingEx(" REGISTRAR ":5060,UDP,SIP)" SIP_ANSWER);
 
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
-    CU_ASSERT_EQUAL(pm2->lpVtbl->Release(pm2), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start);
+    RELEASE_ALL(live_at_start, profile, pm, pm2, client);
 }
 
 static void test_profile_without_port_manager(void)
@@ -433,23 +505,19 @@ static void test_profile_without_port_manager(void)
     IRTCClientPortManagement *client = new_client();
     IRTCProfilePortManagement *profile = new_profile(client, NULL);
     BSTR addr = b("192.168.1.10");
-    char text[256];
 
     /* RTC without a port manager: its own address, a port of the SIP range */
     CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, RTCPT_SIP, 5062, 5070), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:alice@192.168.1.10:5062;transport=udp>\r\n");
+    PROFILE_CONTACT_IS(profile, "Contact: <sip:alice@192.168.1.10:5062;transport=udp>\r\n");
     CU_ASSERT_EQUAL(rtcpm_host_profile_disable(profile), S_OK);
     /* with a listen address started, that one */
     CU_ASSERT_EQUAL(client->lpVtbl->StartListenAddressAndPort(client, addr, 5080), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:alice@192.168.1.10:5080;transport=udp>\r\n");
+    PROFILE_CONTACT_IS(profile, "Contact: <sip:alice@192.168.1.10:5080;transport=udp>\r\n");
 
     SysFreeString(addr);
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    RELEASE_ALL(live_at_start, profile, client);
 }
 
 /* ---- session --------------------------------------------------------------------------- */
@@ -469,17 +537,16 @@ static void test_session_set_port_manager(void)
     /* NULL is allowed on a session */
     CU_ASSERT_EQUAL(session->lpVtbl->SetPortManager(session, NULL), S_OK);
     CU_ASSERT_EQUAL(session->lpVtbl->SetPortManager(session, pm1), S_OK);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm1), 2);
+    REFS_ARE(pm1, 2, pm2, 1);
     CU_ASSERT_EQUAL(session->lpVtbl->SetPortManager(session, pm2), S_OK);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm1), 1);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm2), 2);
+    REFS_ARE(pm1, 1, pm2, 2);
 
     /* not idle: E_FAIL, nothing changes */
     CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO), S_OK);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm2), 3); /* the session's and the call's */
+    REFS_ARE(pm1, 1, pm2, 3); /* pm2: ours, the session's and the call's */
     CU_ASSERT_EQUAL(session->lpVtbl->SetPortManager(session, pm1), E_FAIL);
     CU_ASSERT_EQUAL(session->lpVtbl->SetPortManager(session, NULL), E_FAIL);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm1), 1);
+    REFS_ARE(pm1, 1, pm2, 3);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm2), AUDIO_CALL_LOG);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(ppm), ""); /* the session's own wins over the profile's */
     CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
@@ -494,13 +561,7 @@ static void test_session_set_port_manager(void)
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm2), "");
     CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
 
-    CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(pm1->lpVtbl->Release(pm1), 0);
-    CU_ASSERT_EQUAL(pm2->lpVtbl->Release(pm2), 0);
-    CU_ASSERT_EQUAL(ppm->lpVtbl->Release(ppm), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start);
+    RELEASE_ALL(live_at_start, session, profile, pm1, pm2, ppm, client);
 }
 
 static void test_audio_call(void)
@@ -524,10 +585,8 @@ static void test_audio_call(void)
     CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO), RTC_E_INVALID_SESSION_STATE);
     CU_ASSERT_EQUAL(rtcpm_host_session_pm_level(session, &level), S_OK);
     CU_ASSERT_EQUAL(level, 3);
-    CU_ASSERT_EQUAL(rtcpm_host_session_contact(session, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:alice@198.51.100.7:45060;transport=udp>\r\n");
-    CU_ASSERT_EQUAL(rtcpm_host_session_sdp(session, 1, 1, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, AUDIO_SDP);
+    SESSION_CONTACT_IS(session, CONTACT_UDP);
+    SDP_IS(session, 1, 1, AUDIO_SDP);
     CU_ASSERT_EQUAL(rtcpm_host_session_sdp(session, 1, 1, text, 100), (HRESULT)0x8007007A);
     CU_ASSERT_STRING_EQUAL(text, "");
     CU_ASSERT_EQUAL(rtcpm_host_session_sdp(session, 18446744073709551615ull, 2, text, sizeof(text)), S_OK);
@@ -540,11 +599,7 @@ static void test_audio_call(void)
     CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_FALSE);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), REL_ARC REL_ART REL_SIP);
 
-    CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1);
-    pm->lpVtbl->Release(pm);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    RELEASE_ALL(live_at_start, session, profile, pm, client);
 }
 
 static void test_video_call(void)
@@ -553,44 +608,54 @@ static void test_video_call(void)
     IRTCPortManager *pm = new_pm(3);
     IRTCProfilePortManagement *profile = new_profile(client, NULL);
     IRTCSessionPortManagement *session = new_session(client, profile, pm);
-    char text[1024];
 
     CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO | RTCPM_HOST_MEDIA_VIDEO), S_OK);
-    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), AUDIO_CALL_LOG
-                           "GetMappingEx(" PEER ":0,UDP,VIDEO_RTP)" VRT_ANSWER
-                           "GetMappingEx(" PEER ":0,UDP,VIDEO_RTCP)" VRC_ANSWER);
-    CU_ASSERT_EQUAL(rtcpm_host_session_sdp(session, 7, 8, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text,
-                           "v=0\r\n"
-                           "o=alice 7 8 IN IP4 198.51.100.7\r\n"
-                           "s=-\r\n"
-                           "c=IN IP4 198.51.100.7\r\n"
-                           "t=0 0\r\n"
-                           "m=audio 40000 RTP/AVP 0 8 101\r\n"
-                           "a=rtpmap:0 PCMU/8000\r\n"
-                           "a=rtpmap:8 PCMA/8000\r\n"
-                           "a=rtpmap:101 telephone-event/8000\r\n"
-                           "a=fmtp:101 0-15\r\n"
-                           "a=rtcp:40001 IN IP4 198.51.100.7\r\n"
-                           "m=video 40002 RTP/AVP 34\r\n"
-                           "a=rtpmap:34 H263/90000\r\n"
-                           "a=rtcp:40003 IN IP4 198.51.100.7\r\n");
-    recording_pm_clear_log(pm);
+    LOG_WAS(pm, VIDEO_CALL_LOG);
+    SDP_IS(session, 7, 8,
+           SDP_HEAD("alice 7 8", "IP4 198.51.100.7") SDP_AUDIO("40000", "40001 IN IP4 198.51.100.7")
+               SDP_VIDEO("40002", "40003 IN IP4 198.51.100.7"));
     CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), REL_VRC REL_VRT REL_ARC REL_ART REL_SIP);
 
-    CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    RELEASE_ALL(live_at_start, session, profile, pm, client);
+}
+
+/* update_remote: S_OK, and exactly these calls on the port manager (cleared after). */
+#define RETARGET_LOGS(session, pm, stream, addr, port, rtcp, log) \
+    retarget_logs(__LINE__, (session), (pm), (stream), (addr), (port), (rtcp), (log))
+static void retarget_logs(int line, IRTCSessionPortManagement *session, IRTCPortManager *pm,
+                          enum rtcpm_host_stream stream, const char *addr, LONG port, LONG rtcp, const char *log)
+{
+    HRESULT hr = rtcpm_host_session_update_remote(session, stream, addr, port, rtcp);
+    check_at(line, hr == S_OK, "rtcpm_host_session_update_remote() == S_OK");
+    log_was(line, pm, log);
 }
 
 static void test_retarget(void)
 {
+    /* bad requests reach nobody */
+    static const struct
+    {
+        int stream;
+        const char *addr;
+        LONG port;
+        HRESULT hr;
+    } bad[] = {
+        { RTCPM_HOST_STREAM_VIDEO, "203.0.113.99", 30000, E_INVALIDARG },
+        { RTCPM_HOST_STREAM_AUDIO, "peer.example", 30000, E_INVALIDARG },
+        { RTCPM_HOST_STREAM_AUDIO, "203.0.113.99", 0, E_INVALIDARG },
+        { RTCPM_HOST_STREAM_AUDIO, "203.0.113.99", 65535, E_INVALIDARG },
+        { 7, "203.0.113.99", 3000, E_INVALIDARG },
+        { RTCPM_HOST_STREAM_AUDIO, NULL, 3000, E_POINTER },
+        /* an IPv4 call cannot reach an IPv6 peer: no port manager is told it can */
+        { RTCPM_HOST_STREAM_AUDIO, "2001:db8::99", 30010, E_INVALIDARG },
+        { RTCPM_HOST_STREAM_SIP, "fe80::6%3", 5070, E_INVALIDARG },
+    };
     IRTCClientPortManagement *client = new_client();
     IRTCPortManager *pm = new_pm(3);
     IRTCSessionPortManagement *session = new_session(client, NULL, pm);
-    char text[1024], before[1024];
+    char before[1024];
+    size_t i;
 
     CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "203.0.113.99", 30000, 0),
                     RTC_E_INVALID_SESSION_STATE);
@@ -599,52 +664,39 @@ static void test_retarget(void)
     recording_pm_clear_log(pm);
 
     /* the answer's media address: RTP to its port, RTCP to port + 1 */
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "203.0.113.99", 30000, 0), S_OK);
-    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm),
-                           "UpdateRemoteAddressEx2(203.0.113.99:30000,UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
-                           "UpdateRemoteAddressEx2(203.0.113.99:30001,UDP,192.168.1.10:5001,198.51.100.7:40001)\n");
-    recording_pm_clear_log(pm);
+    RETARGET_LOGS(session, pm, RTCPM_HOST_STREAM_AUDIO, "203.0.113.99", 30000, 0,
+                  "UpdateRemoteAddressEx2(203.0.113.99:30000,UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
+                  "UpdateRemoteAddressEx2(203.0.113.99:30001,UDP,192.168.1.10:5001,198.51.100.7:40001)\n");
     /* with an a=rtcp in the answer; an IPv4-mapped address is the IPv4 peer */
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "::ffff:203.0.113.98", 30010,
-                                                     30555),
-                    S_OK);
-    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm),
-                           "UpdateRemoteAddressEx2(::ffff:203.0.113.98:30010,UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
-                           "UpdateRemoteAddressEx2(::ffff:203.0.113.98:30555,UDP,192.168.1.10:5001,198.51.100.7:40001)\n");
-    recording_pm_clear_log(pm);
+    RETARGET_LOGS(session, pm, RTCPM_HOST_STREAM_AUDIO, "::ffff:203.0.113.98", 30010, 30555,
+                  "UpdateRemoteAddressEx2(::ffff:203.0.113.98:30010,UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
+                  "UpdateRemoteAddressEx2(::ffff:203.0.113.98:30555,UDP,192.168.1.10:5001,198.51.100.7:40001)\n");
     /* the peer's Contact moved */
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_SIP, "203.0.113.6", 5070, 0), S_OK);
-    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm),
-                           "UpdateRemoteAddressEx2(203.0.113.6:5070,UDP,192.168.1.10:5060,198.51.100.7:45060)\n");
-    recording_pm_clear_log(pm);
-    /* bad requests reach nobody */
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_VIDEO, "203.0.113.99", 30000, 0),
-                    E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "peer.example", 30000, 0),
-                    E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "203.0.113.99", 0, 0),
-                    E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "203.0.113.99", 65535, 0),
-                    E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, (enum rtcpm_host_stream)7, "203.0.113.99", 3000, 0),
-                    E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, NULL, 3000, 0), E_POINTER);
-    /* an IPv4 call cannot reach an IPv6 peer: no port manager is told it can */
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "2001:db8::99", 30010, 30555),
-                    E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_SIP, "fe80::6%3", 5070, 0),
-                    E_INVALIDARG);
+    RETARGET_LOGS(session, pm, RTCPM_HOST_STREAM_SIP, "203.0.113.6", 5070, 0,
+                  "UpdateRemoteAddressEx2(203.0.113.6:5070,UDP,192.168.1.10:5060,198.51.100.7:45060)\n");
+    for (i = 0; i < ARRAY_SIZE(bad); i++)
+        CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, (enum rtcpm_host_stream)bad[i].stream, bad[i].addr,
+                                                         bad[i].port, 0), bad[i].hr);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), "");
     /* our own side did not move */
-    CU_ASSERT_EQUAL(rtcpm_host_session_sdp(session, 1, 1, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, before);
+    SDP_IS(session, 1, 1, before);
 
     CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), REL_ARC REL_ART REL_SIP);
-    CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
-    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    RELEASE_ALL(live_at_start, session, pm, client);
 }
+
+/* Version 1 and 2 port managers: the mappings of an audio + video call, released last first */
+#define V1_GETS \
+    "GetMapping(" PEER ",SIP)" SIP_ANSWER "GetMapping(" PEER ",AUDIO_RTP)" ART_ANSWER \
+    "GetMapping(" PEER ",AUDIO_RTCP)" ARC_ANSWER "GetMapping(" PEER ",VIDEO_RTP)" VRT_ANSWER \
+    "GetMapping(" PEER ",VIDEO_RTCP)" VRC_ANSWER
+#define V1_RELEASES \
+    "ReleaseMapping(192.168.1.10:5003,198.51.100.7:40003)\n" \
+    "ReleaseMapping(192.168.1.10:5002,198.51.100.7:40002)\n" \
+    "ReleaseMapping(192.168.1.10:5001,198.51.100.7:40001)\n" \
+    "ReleaseMapping(192.168.1.10:5000,198.51.100.7:40000)\n" \
+    "ReleaseMapping(192.168.1.10:5060,198.51.100.7:45060)\n"
 
 /* The same call on an RTC 1.5 "version 2" and an RTC 1.3 port manager. */
 static void test_fallback(void)
@@ -652,35 +704,17 @@ static void test_fallback(void)
     static const char *const expected[] = {
         NULL,
         /* version 1: GetMapping, UpdateRemoteAddress, ReleaseMapping */
-        "GetMapping(" PEER ",SIP)" SIP_ANSWER
-        "GetMapping(" PEER ",AUDIO_RTP)" ART_ANSWER
-        "GetMapping(" PEER ",AUDIO_RTCP)" ARC_ANSWER
-        "GetMapping(" PEER ",VIDEO_RTP)" VRT_ANSWER
-        "GetMapping(" PEER ",VIDEO_RTCP)" VRC_ANSWER
+        V1_GETS
         "UpdateRemoteAddress(203.0.113.99,192.168.1.10:5002,198.51.100.7:40002)\n"
         "UpdateRemoteAddress(203.0.113.99,192.168.1.10:5003,198.51.100.7:40003)\n"
-        "ReleaseMapping(192.168.1.10:5003,198.51.100.7:40003)\n"
-        "ReleaseMapping(192.168.1.10:5002,198.51.100.7:40002)\n"
-        "ReleaseMapping(192.168.1.10:5001,198.51.100.7:40001)\n"
-        "ReleaseMapping(192.168.1.10:5000,198.51.100.7:40000)\n"
-        "ReleaseMapping(192.168.1.10:5060,198.51.100.7:45060)\n",
+        V1_RELEASES,
         /* version 2: UpdateRemoteAddressEx */
-        "GetMapping(" PEER ",SIP)" SIP_ANSWER
-        "GetMapping(" PEER ",AUDIO_RTP)" ART_ANSWER
-        "GetMapping(" PEER ",AUDIO_RTCP)" ARC_ANSWER
-        "GetMapping(" PEER ",VIDEO_RTP)" VRT_ANSWER
-        "GetMapping(" PEER ",VIDEO_RTCP)" VRC_ANSWER
+        V1_GETS
         "UpdateRemoteAddressEx(203.0.113.99:32000,192.168.1.10:5002,198.51.100.7:40002)\n"
         "UpdateRemoteAddressEx(203.0.113.99:32001,192.168.1.10:5003,198.51.100.7:40003)\n"
-        "ReleaseMapping(192.168.1.10:5003,198.51.100.7:40003)\n"
-        "ReleaseMapping(192.168.1.10:5002,198.51.100.7:40002)\n"
-        "ReleaseMapping(192.168.1.10:5001,198.51.100.7:40001)\n"
-        "ReleaseMapping(192.168.1.10:5000,198.51.100.7:40000)\n"
-        "ReleaseMapping(192.168.1.10:5060,198.51.100.7:45060)\n",
+        V1_RELEASES,
         /* version 3 */
-        AUDIO_CALL_LOG
-        "GetMappingEx(" PEER ":0,UDP,VIDEO_RTP)" VRT_ANSWER
-        "GetMappingEx(" PEER ":0,UDP,VIDEO_RTCP)" VRC_ANSWER
+        VIDEO_CALL_LOG
         "UpdateRemoteAddressEx2(203.0.113.99:32000,UDP,192.168.1.10:5002,198.51.100.7:40002)\n"
         "UpdateRemoteAddressEx2(203.0.113.99:32001,UDP,192.168.1.10:5003,198.51.100.7:40003)\n"
         REL_VRC REL_VRT REL_ARC REL_ART REL_SIP,
@@ -705,12 +739,10 @@ static void test_fallback(void)
         CU_ASSERT_PTR_NOT_NULL(strstr(text, "m=video 40002 RTP/AVP 34\r\n"));
         CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
         CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), expected[version]);
-        CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
-        CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1); /* the QI'd interfaces were released too */
-        CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
+        /* the QI'd interfaces were released too */
+        RELEASE_ALL(live_at_start + 1, session, pm);
     }
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start);
+    RELEASE_ALL(live_at_start, client);
 }
 
 /* A profile registered by an RTC 1.3 port manager: GetMapping for SIP, ReleaseMapping. */
@@ -719,17 +751,13 @@ static void test_fallback_profile(void)
     IRTCClientPortManagement *client = new_client();
     IRTCPortManager *pm = new_pm(1);
     IRTCProfilePortManagement *profile = new_profile(client, pm);
-    char text[256];
 
     CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:alice@198.51.100.7:45060;transport=udp>\r\n");
+    PROFILE_CONTACT_IS(profile, CONTACT_UDP);
     CU_ASSERT_EQUAL(rtcpm_host_profile_disable(profile), S_OK);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), "GetMapping(" REGISTRAR ",SIP)" SIP_ANSWER
                                                  "ReleaseMapping(192.168.1.10:5060,198.51.100.7:45060)\n");
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    RELEASE_ALL(live_at_start, profile, pm, client);
 }
 
 static void test_refused_mappings(void)
@@ -782,12 +810,9 @@ static void test_refused_mappings(void)
             CU_ASSERT_EQUAL(rtcpm_host_session_call(session, cases[i].media), S_OK);
             CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
         }
-        CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
-        CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
-        CU_ASSERT_EQUAL(other->lpVtbl->Release(other), 0);
+        RELEASE_ALL(live_at_start + 1, session, pm, other);
     }
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start);
+    RELEASE_ALL(live_at_start, client);
 }
 
 /* S_OK with an answer that is not an address: released at once, RTC_E_PORT_MAPPING_FAILED. */
@@ -803,9 +828,7 @@ static void test_unusable_answer(void)
                            "GetMappingEx(" PEER ":5060,UDP,SIP) -> 0x0 192.168.1.10:5060 nat.example.com:45060\n"
                            "ReleaseMappingEx(UDP,192.168.1.10:5060,nat.example.com:45060)\n");
     CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_FALSE);
-    CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
-    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    RELEASE_ALL(live_at_start, session, pm, client);
 }
 
 static void test_ipv6_text(void)
@@ -814,7 +837,6 @@ static void test_ipv6_text(void)
     IRTCPortManager *pm = new_pm(3);
     IRTCProfilePortManagement *profile;
     IRTCSessionPortManagement *session;
-    char text[1024];
 
     CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_client("fd00::10", &client), S_OK);
     recording_pm_set_ipv6(pm);
@@ -822,32 +844,16 @@ static void test_ipv6_text(void)
         rtcpm_host_create_profile(client, "sip:alice@example.com", "2001:db8::1", 0, RTCTR_UDP, &profile), S_OK);
     CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pm), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
-    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm),
-                           "GetMappingEx(2001:db8::1:5060,UDP,SIP) -> 0x0 fd00::10:5060 2001:db8::7:45060\n");
-    CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:alice@[2001:db8::7]:45060;transport=udp>\r\n");
+    LOG_WAS(pm, "GetMappingEx(2001:db8::1:5060,UDP,SIP) -> 0x0 fd00::10:5060 2001:db8::7:45060\n");
+    PROFILE_CONTACT_IS(profile, "Contact: <sip:alice@[2001:db8::7]:45060;transport=udp>\r\n");
 
     CU_ASSERT_EQUAL_FATAL(
         rtcpm_host_create_session(client, profile, "sip:bob@example.net", "[2001:db8::5]", 0, 0, &session), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO | RTCPM_HOST_MEDIA_VIDEO), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_session_contact(session, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:alice@[2001:db8::7]:45060;transport=udp>\r\n");
-    CU_ASSERT_EQUAL(rtcpm_host_session_sdp(session, 42, 1, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text,
-                           "v=0\r\n"
-                           "o=alice 42 1 IN IP6 2001:db8::7\r\n"
-                           "s=-\r\n"
-                           "c=IN IP6 2001:db8::7\r\n"
-                           "t=0 0\r\n"
-                           "m=audio 40000 RTP/AVP 0 8 101\r\n"
-                           "a=rtpmap:0 PCMU/8000\r\n"
-                           "a=rtpmap:8 PCMA/8000\r\n"
-                           "a=rtpmap:101 telephone-event/8000\r\n"
-                           "a=fmtp:101 0-15\r\n"
-                           "a=rtcp:40001 IN IP6 2001:db8::7\r\n"
-                           "m=video 40002 RTP/AVP 34\r\n"
-                           "a=rtpmap:34 H263/90000\r\n"
-                           "a=rtcp:40003 IN IP6 2001:db8::7\r\n");
+    SESSION_CONTACT_IS(session, "Contact: <sip:alice@[2001:db8::7]:45060;transport=udp>\r\n");
+    SDP_IS(session, 42, 1,
+           SDP_HEAD("alice 42 1", "IP6 2001:db8::7") SDP_AUDIO("40000", "40001 IN IP6 2001:db8::7")
+               SDP_VIDEO("40002", "40003 IN IP6 2001:db8::7"));
     recording_pm_clear_log(pm);
     /* the IPv6 call's answer: an IPv6 peer is told, an IPv4 one (also IPv4-mapped) is not */
     CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "2001:db8::6", 30000, 0), S_OK);
@@ -866,16 +872,24 @@ static void test_ipv6_text(void)
                            "ReleaseMappingEx(UDP,fd00::10:5001,2001:db8::7:40001)\n"
                            "ReleaseMappingEx(UDP,fd00::10:5000,2001:db8::7:40000)\n"
                            "ReleaseMappingEx(UDP,fd00::10:5060,2001:db8::7:45060)\n");
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    RELEASE_ALL(live_at_start, profile, pm, client);
+}
+
+/* The SDP has each of the lines. */
+#define SDP_HAS(session, ...) sdp_has(__LINE__, (session), (const char *const[]){ __VA_ARGS__, NULL })
+static void sdp_has(int line, IRTCSessionPortManagement *session, const char *const *lines)
+{
+    char text[1024];
+    HRESULT hr = rtcpm_host_session_sdp(session, 1, 1, text, sizeof(text));
+
+    check_at(line, hr == S_OK, "rtcpm_host_session_sdp() == S_OK");
+    for (; *lines; lines++) check_at(line, hr == S_OK && strstr(text, *lines) != NULL, *lines);
 }
 
 static void test_call_without_port_manager(void)
 {
     IRTCClientPortManagement *client = new_client();
     IRTCSessionPortManagement *s1 = new_session(client, NULL, NULL), *s2 = new_session(client, NULL, NULL);
-    char text[1024];
     LONG level = -1;
 
     CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, RTCPT_AUDIO_RTP, 7001, 7010), S_OK);
@@ -884,30 +898,27 @@ static void test_call_without_port_manager(void)
     CU_ASSERT_EQUAL(rtcpm_host_session_pm_level(s1, &level), S_OK);
     CU_ASSERT_EQUAL(level, 0);
     /* no profile: no user part */
-    CU_ASSERT_EQUAL(rtcpm_host_session_contact(s1, text, sizeof(text)), S_OK);
-    CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:192.168.1.10:5062;transport=udp>\r\n");
-    CU_ASSERT_EQUAL(rtcpm_host_session_sdp(s1, 1, 1, text, sizeof(text)), S_OK);
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "o=- 1 1 IN IP4 192.168.1.10\r\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "c=IN IP4 192.168.1.10\r\n"));
+    SESSION_CONTACT_IS(s1, "Contact: <sip:192.168.1.10:5062;transport=udp>\r\n");
     /* RTP on an even port of the range, RTCP next, video after */
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "m=audio 7002 RTP/AVP"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "a=rtcp:7003 IN IP4 192.168.1.10\r\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "m=video 7004 RTP/AVP"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "a=rtcp:7005 IN IP4 192.168.1.10\r\n"));
+    SDP_HAS(s1, "o=- 1 1 IN IP4 192.168.1.10\r\n", "c=IN IP4 192.168.1.10\r\n", "m=audio 7002 RTP/AVP",
+            "a=rtcp:7003 IN IP4 192.168.1.10\r\n", "m=video 7004 RTP/AVP", "a=rtcp:7005 IN IP4 192.168.1.10\r\n");
     /* a second call at the same time gets its own ports; a third wraps around */
     CU_ASSERT_EQUAL(rtcpm_host_session_call(s2, RTCPM_HOST_MEDIA_AUDIO), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_session_sdp(s2, 1, 1, text, sizeof(text)), S_OK);
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "m=audio 7006 RTP/AVP"));
+    SDP_HAS(s2, "m=audio 7006 RTP/AVP");
     CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(s2, RTCPM_HOST_STREAM_AUDIO, "203.0.113.9", 4000, 0), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_session_hangup(s1), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_session_call(s1, RTCPM_HOST_MEDIA_AUDIO), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_session_sdp(s1, 1, 1, text, sizeof(text)), S_OK);
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "m=audio 7002 RTP/AVP"));
+    SDP_HAS(s1, "m=audio 7002 RTP/AVP");
 
-    CU_ASSERT_EQUAL(s1->lpVtbl->Release(s1), 0);
-    CU_ASSERT_EQUAL(s2->lpVtbl->Release(s2), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start);
+    RELEASE_ALL(live_at_start, s1, s2, client);
+}
+
+static int count_of(const char *text, const char *what)
+{
+    const char *p;
+    int n = 0;
+    for (p = text; (p = strstr(p, what)); p++) n++;
+    return n;
 }
 
 /* Registration, two calls, a re-target, every object released in an awkward order: every
@@ -918,8 +929,6 @@ static void test_full_flow_refcounts(void)
     IRTCPortManager *pm = new_pm(3);
     IRTCProfilePortManagement *profile = new_profile(client, pm);
     IRTCSessionPortManagement *s1 = new_session(client, profile, NULL), *s2 = new_session(client, profile, NULL);
-    const char *log, *p;
-    int gets = 0, releases = 0;
 
     CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start + 5);
     CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
@@ -931,18 +940,12 @@ static void test_full_flow_refcounts(void)
     CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 3);
     CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 2);
     CU_ASSERT_EQUAL(rtcpm_host_session_hangup(s1), S_OK);
-    CU_ASSERT_EQUAL(s1->lpVtbl->Release(s1), 0);
-    CU_ASSERT_EQUAL(s2->lpVtbl->Release(s2), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start + 1);
+    RELEASE_ALL(live_at_start + 1, s1, s2);
     CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1);
 
-    log = recording_pm_log(pm);
-    for (p = log; (p = strstr(p, "GetMappingEx(")); p++) gets++;
-    for (p = log; (p = strstr(p, "ReleaseMappingEx(")); p++) releases++;
-    CU_ASSERT_EQUAL(gets, 9);
-    CU_ASSERT_EQUAL(releases, 9);
-    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start);
+    CU_ASSERT_EQUAL(count_of(recording_pm_log(pm), "GetMappingEx("), 9);
+    CU_ASSERT_EQUAL(count_of(recording_pm_log(pm), "ReleaseMappingEx("), 9);
+    RELEASE_ALL(live_at_start, pm);
 }
 
 /* ---- tracing port manager --------------------------------------------------------------- */
@@ -1018,21 +1021,28 @@ static void test_trace_pm(void)
         "ReleaseMapping(internal 192.168.1.10:5000, external 198.51.100.7:40000) -> S_OK\n"
         "ReleaseMapping(internal 192.168.1.10:5060, external 198.51.100.7:45060) -> S_OK\n");
 
-    CU_ASSERT_EQUAL(traced->lpVtbl->Release(traced), 0);
-    CU_ASSERT_EQUAL(traced1->lpVtbl->Release(traced1), 0);
-    CU_ASSERT_EQUAL(recording_pm_refcount(inner), 1);
-    CU_ASSERT_EQUAL(recording_pm_refcount(inner1), 1);
-    inner->lpVtbl->Release(inner);
-    inner1->lpVtbl->Release(inner1);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live_at_start);
+    RELEASE_ALL(live_at_start, traced, traced1, inner, inner1, client);
 }
 
+/* A mapping as the getters return it. */
+#define MAPPING_IS(m, type, ia, ip, ea, ep) mapping_is(__LINE__, (m), (type), (ia), (ip), (ea), (ep))
+static void mapping_is(int line, const struct rtcpm_host_mapping *m, LONG type, const char *ia, LONG ip,
+                       const char *ea, LONG ep)
+{
+    char msg[256];
+    snprintf(msg, sizeof(msg), "mapping %ld/%ld %s:%ld %s:%ld, expected %ld/%d %s:%ld %s:%ld", (long)m->type,
+             (long)m->transport, m->internal_address, (long)m->internal_port, m->external_address,
+             (long)m->external_port, (long)type, RTCTR_UDP, ia, (long)ip, ea, (long)ep);
+    check_at(line, m->type == type && m->transport == RTCTR_UDP && !strcmp(m->internal_address, ia) &&
+                       m->internal_port == ip && !strcmp(m->external_address, ea) && m->external_port == ep,
+             msg);
+}
 
 /* rtcpm_host_profile_mapping / rtcpm_host_session_mapping: exactly the port manager's answer,
  * canonical text, only while the registration / call holds it. */
 static void test_mapping_getters(void)
 {
+    static const struct rtcpm_host_mapping zero;
     IRTCClientPortManagement *client = new_client();
     IRTCPortManager *pm = new_pm(3);
     IRTCProfilePortManagement *profile = new_profile(client, pm);
@@ -1041,20 +1051,14 @@ static void test_mapping_getters(void)
 
     memset(&m, 0x5a, sizeof(m));
     CU_ASSERT_EQUAL(rtcpm_host_profile_mapping(profile, &m), E_UNEXPECTED);
-    CU_ASSERT_EQUAL(m.internal_port, 0);
-    CU_ASSERT_STRING_EQUAL(m.external_address, "");
+    CU_ASSERT_EQUAL(memcmp(&m, &zero, sizeof(m)), 0);
     CU_ASSERT_EQUAL(rtcpm_host_profile_mapping(profile, NULL), E_POINTER);
     CU_ASSERT_EQUAL(rtcpm_host_profile_mapping(NULL, &m), E_POINTER);
     CU_ASSERT_EQUAL(rtcpm_host_profile_mapping((IRTCProfilePortManagement *)session, &m), E_INVALIDARG);
 
     CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_profile_mapping(profile, &m), S_OK);
-    CU_ASSERT_EQUAL(m.type, RTCPT_SIP);
-    CU_ASSERT_EQUAL(m.transport, RTCTR_UDP);
-    CU_ASSERT_STRING_EQUAL(m.internal_address, "192.168.1.10");
-    CU_ASSERT_EQUAL(m.internal_port, 5060);
-    CU_ASSERT_STRING_EQUAL(m.external_address, "198.51.100.7");
-    CU_ASSERT_EQUAL(m.external_port, 45060);
+    MAPPING_IS(&m, RTCPT_SIP, "192.168.1.10", 5060, "198.51.100.7", 45060);
     CU_ASSERT_EQUAL(rtcpm_host_profile_disable(profile), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_profile_mapping(profile, &m), E_UNEXPECTED);
 
@@ -1065,29 +1069,19 @@ static void test_mapping_getters(void)
     recording_pm_set_ipv6(pm);
     CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_AUDIO_RTP, &m), S_OK);
-    CU_ASSERT_EQUAL(m.type, RTCPT_AUDIO_RTP);
-    CU_ASSERT_STRING_EQUAL(m.internal_address, "fd00::10");
-    CU_ASSERT_EQUAL(m.internal_port, 5000);
-    CU_ASSERT_STRING_EQUAL(m.external_address, "2001:db8::7");
-    CU_ASSERT_EQUAL(m.external_port, 40000);
+    MAPPING_IS(&m, RTCPT_AUDIO_RTP, "fd00::10", 5000, "2001:db8::7", 40000);
     CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_AUDIO_RTCP, &m), S_OK);
-    CU_ASSERT_EQUAL(m.internal_port, 5001);
-    CU_ASSERT_EQUAL(m.external_port, 40001);
+    MAPPING_IS(&m, RTCPT_AUDIO_RTCP, "fd00::10", 5001, "2001:db8::7", 40001);
     CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_SIP, &m), S_OK);
-    CU_ASSERT_EQUAL(m.external_port, 45060);
+    MAPPING_IS(&m, RTCPT_SIP, "fd00::10", 5060, "2001:db8::7", 45060);
     memset(&m, 0x5a, sizeof(m));
     CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_VIDEO_RTP, &m), E_INVALIDARG);
-    CU_ASSERT_EQUAL(m.external_port, 0);
-    CU_ASSERT_STRING_EQUAL(m.internal_address, "");
+    CU_ASSERT_EQUAL(memcmp(&m, &zero, sizeof(m)), 0);
     CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, (RTC_PORT_TYPE)99, &m), E_INVALIDARG);
     CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_session_mapping(session, RTCPT_AUDIO_RTP, &m), RTC_E_INVALID_SESSION_STATE);
 
-    CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1);
-    pm->lpVtbl->Release(pm);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
+    RELEASE_ALL(live_at_start, session, profile, pm, client);
 }
 
 static CU_TestInfo tests[] = {

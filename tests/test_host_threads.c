@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "test_thread.h"
 #include "recording_pm.h"
+#include "release_all.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
 
@@ -157,11 +158,36 @@ static int swap_loop(void *arg);
 
 static LONG attempts(struct swapper *s) { return load(&s->set_ok) + load(&s->set_fail) + load(&s->set_other); }
 
-/* Starts the swapper and returns once it is running, so the rounds overlap its swaps. */
-static void start_swapper(struct swapper *s, test_thread **thread)
+/* Starts a swapper of the profile's or the session's port manager among pms[0..n-1] and
+ * returns once it is running, so the rounds overlap its swaps. */
+static void start_swapper(struct swapper *s, IRTCProfilePortManagement *profile, IRTCSessionPortManagement *session,
+                          IRTCPortManager *const *pms, int n, test_thread **thread)
 {
+    memset(s, 0, sizeof(*s));
+    s->profile = profile;
+    s->session = session;
+    memcpy(s->pms, pms, (size_t)n * sizeof(*pms));
+    s->npms = n;
     CU_ASSERT_EQUAL_FATAL(test_thread_start(thread, swap_loop, s), 0);
     while (!attempts(s)) test_thread_yield();
+}
+
+static void stop_swapper(struct swapper *s, test_thread *thread)
+{
+    InterlockedExchange(&s->stop, 1);
+    (void)test_thread_join(thread);
+}
+
+/* After the rounds: none went wrong, each used one port manager, and the swapper, stopped,
+ * swapped at least ROUNDS times since `from`, with S_OK or E_FAIL only. */
+static void check_rounds(struct swapper *s, test_thread *thread, int wrong, int used, int rounds, LONG from)
+{
+    stop_swapper(s, thread);
+    CU_ASSERT_EQUAL(wrong, 0);
+    CU_ASSERT_EQUAL(used, rounds);
+    CU_ASSERT_EQUAL(load(&s->set_other), 0);
+    CU_ASSERT_TRUE(load(&s->set_ok) > 0);
+    CU_ASSERT_TRUE(attempts(s) - from >= ROUNDS);
 }
 
 /* More rounds until the swapper has tried at least ROUNDS times since `from`. Each round
@@ -193,6 +219,21 @@ static int swap_loop(void *arg)
 
 /* ---- tests ------------------------------------------------------------------------------ */
 
+static void new_client_and_profile(IRTCClientPortManagement **client, IRTCProfilePortManagement **profile)
+{
+    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_client("192.168.1.10", client), S_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rtcpm_host_create_profile(*client, "sip:alice@example.com", "198.18.0.1", 5060, RTCTR_UDP, profile), S_OK);
+}
+
+static int count_of(const char *text, const char *what)
+{
+    const char *p;
+    int n = 0;
+    for (p = text; (p = strstr(p, what)); p++) n++;
+    return n;
+}
+
 /* Which of the logs is not empty: its index, or -1 when none or more than one is. */
 static int the_one_used(IRTCPortManager **pms, int n)
 {
@@ -216,19 +257,12 @@ static void test_profile_swaps_while_enabling(void)
     int round, i, wrong = 0, used_count[2] = { 0, 0 };
     LONG live = rtcpm_live_objects(), from;
 
-    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_client("192.168.1.10", &client), S_OK);
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_profile(client, "sip:alice@example.com", "198.18.0.1", 5060, RTCTR_UDP, &profile), S_OK);
+    new_client_and_profile(&client, &profile);
     for (i = 0; i < 2; i++) CU_ASSERT_EQUAL_FATAL(recording_pm_create(3, &pms[i]), S_OK);
     recording_pm_set_addresses(pms[1], "192.168.1.10", "198.51.100.99");
 
-    memset(&sw, 0, sizeof(sw));
-    sw.profile = profile;
-    sw.pms[0] = pms[0];
-    sw.pms[1] = pms[1];
-    sw.npms = 2;
     CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pms[0]), S_OK);
-    start_swapper(&sw, &thread);
+    start_swapper(&sw, profile, NULL, pms, 2, &thread);
     from = attempts(&sw);
 
     /* Only this thread calls the port managers' methods; the swapper only AddRefs/Releases. */
@@ -252,20 +286,10 @@ static void test_profile_swaps_while_enabling(void)
             recording_pm_log(pms[!used])[0])
             wrong++;
     }
-    InterlockedExchange(&sw.stop, 1);
-    (void)test_thread_join(thread);
-
-    CU_ASSERT_EQUAL(wrong, 0);
-    CU_ASSERT_EQUAL(load(&sw.set_other), 0);
-    CU_ASSERT_TRUE(load(&sw.set_ok) > 0);
-    CU_ASSERT_EQUAL(used_count[0] + used_count[1], round);
-    CU_ASSERT_TRUE(attempts(&sw) - from >= ROUNDS);
+    check_rounds(&sw, thread, wrong, used_count[0] + used_count[1], round, from);
     /* the profile holds one of them, nothing else does */
     CU_ASSERT_EQUAL(recording_pm_refcount(pms[0]) + recording_pm_refcount(pms[1]), 3);
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    for (i = 0; i < 2; i++) CU_ASSERT_EQUAL(pms[i]->lpVtbl->Release(pms[i]), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
+    RELEASE_ALL(live, profile, pms[0], pms[1], client);
 }
 
 static void test_session_swaps_while_calling(void)
@@ -279,9 +303,7 @@ static void test_session_swaps_while_calling(void)
     int round, i, wrong = 0, used_count[3] = { 0, 0, 0 };
     LONG live = rtcpm_live_objects(), from;
 
-    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_client("192.168.1.10", &client), S_OK);
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_profile(client, "sip:alice@example.com", "198.18.0.1", 5060, RTCTR_UDP, &profile), S_OK);
+    new_client_and_profile(&client, &profile);
     for (i = 0; i < 3; i++) CU_ASSERT_EQUAL_FATAL(recording_pm_create(3, &pms[i]), S_OK);
     recording_pm_set_addresses(pms[1], "192.168.1.10", "198.51.100.98");
     recording_pm_set_addresses(pms[2], "192.168.1.10", "198.51.100.99");
@@ -289,13 +311,10 @@ static void test_session_swaps_while_calling(void)
     CU_ASSERT_EQUAL_FATAL(
         rtcpm_host_create_session(client, profile, "sip:bob@example.net", PEER, 5060, 0, &session), S_OK);
 
-    memset(&sw, 0, sizeof(sw));
-    sw.session = session;
-    sw.pms[0] = pms[0];
-    sw.pms[1] = pms[1];
-    sw.pms[2] = NULL; /* NULL: the profile's */
-    sw.npms = 3;
-    start_swapper(&sw, &thread);
+    {
+        IRTCPortManager *swapped[3] = { pms[0], pms[1], NULL }; /* NULL: the profile's */
+        start_swapper(&sw, NULL, session, swapped, 3, &thread);
+    }
     from = attempts(&sw);
 
     for (round = 0; more_rounds(&sw, round, from); round++)
@@ -318,32 +337,13 @@ static void test_session_swaps_while_calling(void)
             wrong++;
         if (rtcpm_host_session_hangup(session) != S_OK) wrong++;
         if (the_one_used(pms, 3) != used) wrong++;
-        {
-            const char *log = recording_pm_log(pms[used]), *p;
-            int gets = 0, updates = 0, releases = 0;
-            for (p = log; (p = strstr(p, "GetMappingEx(")); p++) gets++;
-            for (p = log; (p = strstr(p, "UpdateRemoteAddressEx2(")); p++) updates++;
-            for (p = log; (p = strstr(p, "ReleaseMappingEx(")); p++) releases++;
-            if (gets != 3 || updates != 2 || releases != 3) wrong++;
-        }
+        if (count_of(recording_pm_log(pms[used]), "GetMappingEx(") != 3 ||
+            count_of(recording_pm_log(pms[used]), "UpdateRemoteAddressEx2(") != 2 ||
+            count_of(recording_pm_log(pms[used]), "ReleaseMappingEx(") != 3)
+            wrong++;
     }
-    InterlockedExchange(&sw.stop, 1);
-    (void)test_thread_join(thread);
-
-    CU_ASSERT_EQUAL(wrong, 0);
-    CU_ASSERT_EQUAL(load(&sw.set_other), 0);
-    CU_ASSERT_TRUE(load(&sw.set_ok) > 0);
-    CU_ASSERT_EQUAL(used_count[0] + used_count[1] + used_count[2], round);
-    CU_ASSERT_TRUE(attempts(&sw) - from >= ROUNDS);
-    CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    for (i = 0; i < 3; i++)
-    {
-        CU_ASSERT_EQUAL(recording_pm_refcount(pms[i]), 1);
-        pms[i]->lpVtbl->Release(pms[i]);
-    }
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
+    check_rounds(&sw, thread, wrong, used_count[0] + used_count[1] + used_count[2], round, from);
+    RELEASE_ALL(live, session, profile, pms[0], pms[1], pms[2], client);
 }
 
 /* Two threads placing calls on their own sessions of one profile, whose port manager a third
@@ -397,16 +397,9 @@ static void test_concurrent_calls_on_shared_profile(void)
     IRTCProfilePortManagement *profile;
     int i;
 
-    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_client("192.168.1.10", &client), S_OK);
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_profile(client, "sip:alice@example.com", "198.18.0.1", 5060, RTCTR_UDP, &profile), S_OK);
+    new_client_and_profile(&client, &profile);
     CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, as_pm(a)), S_OK);
 
-    memset(&sw, 0, sizeof(sw));
-    sw.profile = profile;
-    sw.pms[0] = as_pm(a);
-    sw.pms[1] = as_pm(b);
-    sw.npms = 2;
     memset(callers, 0, sizeof(callers));
     for (i = 0; i < 2; i++)
     {
@@ -414,11 +407,13 @@ static void test_concurrent_calls_on_shared_profile(void)
         callers[i].profile = profile;
         CU_ASSERT_EQUAL_FATAL(test_thread_start(&threads[i], call_loop, &callers[i]), 0);
     }
-    start_swapper(&sw, &threads[2]);
+    {
+        IRTCPortManager *swapped[2] = { as_pm(a), as_pm(b) };
+        start_swapper(&sw, profile, NULL, swapped, 2, &threads[2]);
+    }
     (void)test_thread_join(threads[0]);
     (void)test_thread_join(threads[1]);
-    InterlockedExchange(&sw.stop, 1);
-    (void)test_thread_join(threads[2]);
+    stop_swapper(&sw, threads[2]);
 
     calls = load(&callers[0].calls) + load(&callers[1].calls);
     gets = load(&a->gets) + load(&b->gets);
@@ -431,11 +426,7 @@ static void test_concurrent_calls_on_shared_profile(void)
     CU_ASSERT_EQUAL(load(&a->bad_releases) + load(&b->bad_releases), 0);
     CU_ASSERT_EQUAL(load(&sw.set_fail) + load(&sw.set_other), 0); /* never enabled: always allowed */
     CU_ASSERT_EQUAL(a->ref + b->ref, 3);                           /* ours, and the profile's */
-    CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(client->lpVtbl->Release(client), 0);
-    CU_ASSERT_EQUAL(as_pm(a)->lpVtbl->Release(as_pm(a)), 0);
-    CU_ASSERT_EQUAL(as_pm(b)->lpVtbl->Release(as_pm(b)), 0);
-    CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
+    RELEASE_ALL(live, profile, client, as_pm(a), as_pm(b));
 }
 
 static CU_TestInfo tests[] = {

@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "test_thread.h"
 #include "pm/mapping_table.h"
+#include "com/com.h" /* ARRAY_SIZE */
 
 static rtcpm_addr A(const char *text, uint16_t port)
 {
@@ -29,6 +30,19 @@ static struct rtcpm_mapping M(unsigned transport, const char *in, uint16_t in_po
     m.internal = A(in, in_port);
     if (ex) m.external = A(ex, ex_port);
     return m;
+}
+
+/* Whether the table has a mapping with that internal / external side. */
+static int has_internal(struct rtcpm_mapping_table *t, const char *text, uint16_t port)
+{
+    rtcpm_addr k = A(text, port);
+    return rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &k, NULL);
+}
+
+static int has_external(struct rtcpm_mapping_table *t, const char *text, uint16_t port)
+{
+    rtcpm_addr k = A(text, port);
+    return rtcpm_mapping_table_find_external(t, RTCTR_UDP, &k, NULL);
 }
 
 static void test_insert_find_remove(void)
@@ -86,16 +100,17 @@ static void test_insert_find_remove(void)
 static void test_duplicates(void)
 {
     struct rtcpm_mapping_table *t = rtcpm_mapping_table_create();
-    struct rtcpm_mapping a = M(RTCTR_UDP, "192.168.1.10", 5060, "198.51.100.7", 5060);
-    struct rtcpm_mapping same_internal = M(RTCTR_UDP, "192.168.1.10", 5060, "198.51.100.7", 5061);
-    struct rtcpm_mapping same_external = M(RTCTR_UDP, "192.168.1.11", 5060, "198.51.100.7", 5060);
+    const struct rtcpm_mapping a = M(RTCTR_UDP, "192.168.1.10", 5060, "198.51.100.7", 5060);
+    /* a again, one with a's internal side, one with a's external side */
+    const struct rtcpm_mapping dups[] = { a, M(RTCTR_UDP, "192.168.1.10", 5060, "198.51.100.7", 5061),
+                                          M(RTCTR_UDP, "192.168.1.11", 5060, "198.51.100.7", 5060) };
     struct rtcpm_mapping tcp = M(RTCTR_TCP, "192.168.1.10", 5060, "198.51.100.7", 5060), got;
     rtcpm_addr ex = A("198.51.100.7", 5060);
+    size_t i;
 
     CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &a), RTCPM_MT_OK);
-    CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &a), RTCPM_MT_E_DUPLICATE);
-    CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &same_internal), RTCPM_MT_E_DUPLICATE);
-    CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &same_external), RTCPM_MT_E_DUPLICATE);
+    for (i = 0; i < ARRAY_SIZE(dups); i++)
+        CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &dups[i]), RTCPM_MT_E_DUPLICATE);
     CU_ASSERT_EQUAL(rtcpm_mapping_table_count(t), 1);
     /* the failed inserts left the first mapping as it was */
     CU_ASSERT_TRUE(rtcpm_mapping_table_find_external(t, RTCTR_UDP, &ex, &got));
@@ -111,26 +126,20 @@ static void test_duplicates(void)
 static void test_canonical_keys(void)
 {
     struct rtcpm_mapping_table *t = rtcpm_mapping_table_create();
-    struct rtcpm_mapping v6 = M(RTCTR_UDP, "2001:db8:1::10", 30000, "2001:db8:ffff::7", 40000);
-    struct rtcpm_mapping v4 = M(RTCTR_UDP, "192.0.2.1", 30000, "198.51.100.7", 40000);
-    struct rtcpm_mapping ll = M(RTCTR_UDP, "fe80::1%3", 30000, "2001:db8:ffff::7", 40001);
-    rtcpm_addr k;
+    const struct rtcpm_mapping ms[] = {
+        M(RTCTR_UDP, "2001:db8:1::10", 30000, "2001:db8:ffff::7", 40000),
+        M(RTCTR_UDP, "192.0.2.1", 30000, "198.51.100.7", 40000),
+        M(RTCTR_UDP, "fe80::1%3", 30000, "2001:db8:ffff::7", 40001),
+    };
+    size_t i;
 
-    CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &v6), RTCPM_MT_OK);
-    CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &v4), RTCPM_MT_OK);
-    CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &ll), RTCPM_MT_OK);
-    k = A("2001:DB8:1:0:0:0:0:10", 30000);
-    CU_ASSERT_TRUE(rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &k, NULL));
-    k = A("[2001:0db8:0001::0010]", 30000);
-    CU_ASSERT_TRUE(rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &k, NULL));
-    k = A("2001:db8:FFFF:0::7", 40000);
-    CU_ASSERT_TRUE(rtcpm_mapping_table_find_external(t, RTCTR_UDP, &k, NULL));
-    k = A("::ffff:192.0.2.1", 30000);
-    CU_ASSERT_FALSE(rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &k, NULL));
-    k = A("fe80::1", 30000);
-    CU_ASSERT_FALSE(rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &k, NULL));
-    k = A("fe80::1%3", 30000);
-    CU_ASSERT_TRUE(rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &k, NULL));
+    for (i = 0; i < ARRAY_SIZE(ms); i++) CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &ms[i]), RTCPM_MT_OK);
+    CU_ASSERT_TRUE(has_internal(t, "2001:DB8:1:0:0:0:0:10", 30000));
+    CU_ASSERT_TRUE(has_internal(t, "[2001:0db8:0001::0010]", 30000));
+    CU_ASSERT_TRUE(has_external(t, "2001:db8:FFFF:0::7", 40000));
+    CU_ASSERT_FALSE(has_internal(t, "::ffff:192.0.2.1", 30000));
+    CU_ASSERT_FALSE(has_internal(t, "fe80::1", 30000));
+    CU_ASSERT_TRUE(has_internal(t, "fe80::1%3", 30000));
     rtcpm_mapping_table_destroy(t);
 }
 
@@ -360,6 +369,18 @@ static struct rtcpm_mapping nth(uint32_t i)
     return m;
 }
 
+/* Inserts nth(first) .. nth(first + n - 1); returns how many inserts failed. */
+static uint32_t insert_nth(struct rtcpm_mapping_table *t, uint32_t first, uint32_t n)
+{
+    uint32_t i, failed = 0;
+    for (i = first; i < first + n; i++)
+    {
+        struct rtcpm_mapping m = nth(i);
+        if (rtcpm_mapping_table_insert(t, &m) != RTCPM_MT_OK) failed++;
+    }
+    return failed;
+}
+
 static void test_many(void)
 {
     enum { N = 100000 };
@@ -367,12 +388,7 @@ static void test_many(void)
     uint32_t i, found = 0, bad = 0;
     size_t bytes;
 
-    for (i = 0; i < N; i++)
-    {
-        struct rtcpm_mapping m = nth(i);
-        if (rtcpm_mapping_table_insert(t, &m) != RTCPM_MT_OK) bad++;
-    }
-    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(insert_nth(t, 0, N), 0);
     CU_ASSERT_EQUAL(rtcpm_mapping_table_count(t), N);
     bytes = rtcpm_mapping_table_memory(t);
     printf("\n    %d mappings: %lu bytes, %.1f bytes per mapping (sizeof mapping %lu) ", N, (unsigned long)bytes,
@@ -502,11 +518,7 @@ static int worker_fn(void *arg)
     uint32_t round, i;
     for (round = 0; round < 20; round++)
     {
-        for (i = 0; i < 500; i++)
-        {
-            struct rtcpm_mapping m = nth(w->base + i);
-            if (rtcpm_mapping_table_insert(w->t, &m) != RTCPM_MT_OK) w->failures++;
-        }
+        w->failures += (int)insert_nth(w->t, w->base, 500);
         for (i = 0; i < 500; i++)
         {
             struct rtcpm_mapping m = nth(w->base + i);
@@ -549,15 +561,9 @@ static void test_memory_1e6(void)
 {
     enum { N = 1000000 };
     struct rtcpm_mapping_table *t = rtcpm_mapping_table_create();
-    uint32_t i, bad = 0;
     double per;
 
-    for (i = 0; i < N; i++)
-    {
-        struct rtcpm_mapping m = nth(i);
-        if (rtcpm_mapping_table_insert(t, &m) != RTCPM_MT_OK) bad++;
-    }
-    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(insert_nth(t, 0, N), 0);
     per = (double)rtcpm_mapping_table_memory(t) / N;
     printf("\n    1e6 mappings: %.1f bytes per mapping ", per);
     CU_ASSERT_TRUE(per <= 128.0);

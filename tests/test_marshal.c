@@ -23,6 +23,7 @@
 #include "recording_pm.h"
 #include "apartment.h"
 #include "malloc_spy.h"
+#include "marshal_util.h"
 #include "com/com.h"
 #include "com/ftm.h"
 
@@ -117,12 +118,6 @@ static ULONG WINAPI probe_Release(IRTCPortManager3 *iface)
     return (ULONG)ref;
 }
 
-static void probe_enter(struct probe *p)
-{
-    InterlockedIncrement(&p->calls);
-    p->last_tid = GetCurrentThreadId();
-}
-
 static void probe_in(struct probe *p, BSTR b)
 {
     if (!p->expect_in) return;
@@ -133,6 +128,21 @@ static void probe_in(struct probe *p, BSTR b)
         printf("  probe: [in] %s arrived as %s, %u bytes\n", p->expect_in->name, b ? "BSTR" : "NULL",
                SysStringByteLen(b));
     }
+}
+
+/* Every method: counts the call, notes its thread, checks its n [in] BSTRs. */
+static HRESULT probe_call(struct probe *p, int n, BSTR a, BSTR b, BSTR c)
+{
+    BSTR in[3];
+    int i;
+
+    in[0] = a;
+    in[1] = b;
+    in[2] = c;
+    InterlockedIncrement(&p->calls);
+    p->last_tid = GetCurrentThreadId();
+    for (i = 0; i < n; i++) probe_in(p, in[i]);
+    return p->fail;
 }
 
 static HRESULT probe_outs(struct probe *p, BSTR *ia, LONG *ip, BSTR *ea, LONG *ep)
@@ -151,81 +161,51 @@ static HRESULT probe_outs(struct probe *p, BSTR *ia, LONG *ip, BSTR *ea, LONG *e
     return S_OK;
 }
 
-static HRESULT WINAPI probe_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *ia,
-                                       LONG *ip, BSTR *ea, LONG *ep)
-{
-    struct probe *p = impl_from_IRTCPortManager3(iface);
-    (void)type;
-    probe_enter(p);
-    probe_in(p, remote);
-    return probe_outs(p, ia, ip, ea, ep);
-}
-
-static HRESULT WINAPI probe_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR ia, LONG ip, BSTR ea,
-                                                LONG ep)
-{
-    struct probe *p = impl_from_IRTCPortManager3(iface);
-    (void)ip; (void)ep;
-    probe_enter(p);
-    probe_in(p, remote);
-    probe_in(p, ia);
-    probe_in(p, ea);
-    return p->fail;
-}
-
-static HRESULT WINAPI probe_ReleaseMapping(IRTCPortManager3 *iface, BSTR ia, LONG ip, BSTR ea, LONG ep)
-{
-    struct probe *p = impl_from_IRTCPortManager3(iface);
-    (void)ip; (void)ep;
-    probe_enter(p);
-    probe_in(p, ia);
-    probe_in(p, ea);
-    return p->fail;
-}
-
-static HRESULT WINAPI probe_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG rport, BSTR ia,
-                                                  LONG ip, BSTR ea, LONG ep)
-{
-    struct probe *p = impl_from_IRTCPortManager3(iface);
-    (void)rport; (void)ip; (void)ep;
-    probe_enter(p);
-    probe_in(p, remote);
-    probe_in(p, ia);
-    probe_in(p, ea);
-    return p->fail;
-}
-
+/* The version 1 and 2 methods check the same BSTRs as their version 3 forms. */
 static HRESULT WINAPI probe_GetMappingEx(IRTCPortManager3 *iface, BSTR remote, LONG rport, LONG transport,
                                          RTC_PORT_TYPE type, BSTR *ia, LONG *ip, BSTR *ea, LONG *ep)
 {
     struct probe *p = impl_from_IRTCPortManager3(iface);
     (void)rport; (void)transport; (void)type;
-    probe_enter(p);
-    probe_in(p, remote);
+    probe_call(p, 1, remote, NULL, NULL);
     return probe_outs(p, ia, ip, ea, ep);
 }
 
 static HRESULT WINAPI probe_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote, LONG rport,
                                                    LONG transport, BSTR ia, LONG ip, BSTR ea, LONG ep)
 {
-    struct probe *p = impl_from_IRTCPortManager3(iface);
     (void)rport; (void)transport; (void)ip; (void)ep;
-    probe_enter(p);
-    probe_in(p, remote);
-    probe_in(p, ia);
-    probe_in(p, ea);
-    return p->fail;
+    return probe_call(impl_from_IRTCPortManager3(iface), 3, remote, ia, ea);
 }
 
 static HRESULT WINAPI probe_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR ia, LONG ip, BSTR ea,
                                              LONG ep)
 {
-    struct probe *p = impl_from_IRTCPortManager3(iface);
     (void)transport; (void)ip; (void)ep;
-    probe_enter(p);
-    probe_in(p, ia);
-    probe_in(p, ea);
-    return p->fail;
+    return probe_call(impl_from_IRTCPortManager3(iface), 2, ia, ea, NULL);
+}
+
+static HRESULT WINAPI probe_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *ia,
+                                       LONG *ip, BSTR *ea, LONG *ep)
+{
+    return probe_GetMappingEx(iface, remote, 0, RTCTR_UDP, type, ia, ip, ea, ep);
+}
+
+static HRESULT WINAPI probe_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR ia, LONG ip, BSTR ea,
+                                                LONG ep)
+{
+    return probe_UpdateRemoteAddressEx2(iface, remote, 0, RTCTR_UDP, ia, ip, ea, ep);
+}
+
+static HRESULT WINAPI probe_ReleaseMapping(IRTCPortManager3 *iface, BSTR ia, LONG ip, BSTR ea, LONG ep)
+{
+    return probe_ReleaseMappingEx(iface, RTCTR_UDP, ia, ip, ea, ep);
+}
+
+static HRESULT WINAPI probe_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG rport, BSTR ia,
+                                                  LONG ip, BSTR ea, LONG ep)
+{
+    return probe_UpdateRemoteAddressEx2(iface, remote, rport, RTCTR_UDP, ia, ip, ea, ep);
 }
 
 static const IRTCPortManager3Vtbl probe_vtbl = {
@@ -267,21 +247,6 @@ struct host
     LONG listen_port;
 };
 
-static struct host *impl_from_IRTCProfilePortManagement(IRTCProfilePortManagement *iface)
-{
-    return CONTAINING_RECORD(iface, struct host, IRTCProfilePortManagement_iface);
-}
-
-static struct host *impl_from_IRTCSessionPortManagement(IRTCSessionPortManagement *iface)
-{
-    return CONTAINING_RECORD(iface, struct host, IRTCSessionPortManagement_iface);
-}
-
-static struct host *impl_from_IRTCClientPortManagement(IRTCClientPortManagement *iface)
-{
-    return CONTAINING_RECORD(iface, struct host, IRTCClientPortManagement_iface);
-}
-
 static const struct com_iface_entry host_ifaces[] = {
     { &IID_IRTCProfilePortManagement, offsetof(struct host, IRTCProfilePortManagement_iface) },
     { &IID_IRTCSessionPortManagement, offsetof(struct host, IRTCSessionPortManagement_iface) },
@@ -309,56 +274,31 @@ static void host_set(IRTCPortManager **slot, IRTCPortManager *pm)
     if (old) old->lpVtbl->Release(old);
 }
 
-static HRESULT WINAPI profile_QueryInterface(IRTCProfilePortManagement *iface, REFIID riid, void **out)
-{
-    return com_query_interface(impl_from_IRTCProfilePortManagement(iface), host_ifaces, ARRAY_SIZE(host_ifaces),
-                               riid, out);
-}
-static ULONG WINAPI profile_AddRef(IRTCProfilePortManagement *iface)
-{
-    return (ULONG)com_ref_inc(&impl_from_IRTCProfilePortManagement(iface)->ref);
-}
-static ULONG WINAPI profile_Release(IRTCProfilePortManagement *iface)
-{
-    return host_release(impl_from_IRTCProfilePortManagement(iface));
-}
+/* impl_from_<interface> and the IUnknown methods of one of the host's three interfaces:
+ * the table QI, one refcount for the object. */
+#define HOST_IUNKNOWN(prefix, itf)                                                                              \
+    static struct host *impl_from_##itf(itf *iface) { return CONTAINING_RECORD(iface, struct host, itf##_iface); } \
+    static HRESULT WINAPI prefix##_QueryInterface(itf *iface, REFIID riid, void **out)                           \
+    {                                                                                                         \
+        return com_query_interface(impl_from_##itf(iface), host_ifaces, ARRAY_SIZE(host_ifaces), riid, out);   \
+    }                                                                                                         \
+    static ULONG WINAPI prefix##_AddRef(itf *iface) { return (ULONG)com_ref_inc(&impl_from_##itf(iface)->ref); } \
+    static ULONG WINAPI prefix##_Release(itf *iface) { return host_release(impl_from_##itf(iface)); }
+
+HOST_IUNKNOWN(profile, IRTCProfilePortManagement)
+HOST_IUNKNOWN(session, IRTCSessionPortManagement)
+HOST_IUNKNOWN(client, IRTCClientPortManagement)
+
 static HRESULT WINAPI profile_SetPortManager(IRTCProfilePortManagement *iface, IRTCPortManager *pm)
 {
     host_set(&impl_from_IRTCProfilePortManagement(iface)->profile_pm, pm);
     return S_OK;
 }
 
-static HRESULT WINAPI session_QueryInterface(IRTCSessionPortManagement *iface, REFIID riid, void **out)
-{
-    return com_query_interface(impl_from_IRTCSessionPortManagement(iface), host_ifaces, ARRAY_SIZE(host_ifaces),
-                               riid, out);
-}
-static ULONG WINAPI session_AddRef(IRTCSessionPortManagement *iface)
-{
-    return (ULONG)com_ref_inc(&impl_from_IRTCSessionPortManagement(iface)->ref);
-}
-static ULONG WINAPI session_Release(IRTCSessionPortManagement *iface)
-{
-    return host_release(impl_from_IRTCSessionPortManagement(iface));
-}
 static HRESULT WINAPI session_SetPortManager(IRTCSessionPortManagement *iface, IRTCPortManager *pm)
 {
     host_set(&impl_from_IRTCSessionPortManagement(iface)->session_pm, pm);
     return S_OK;
-}
-
-static HRESULT WINAPI client_QueryInterface(IRTCClientPortManagement *iface, REFIID riid, void **out)
-{
-    return com_query_interface(impl_from_IRTCClientPortManagement(iface), host_ifaces, ARRAY_SIZE(host_ifaces),
-                               riid, out);
-}
-static ULONG WINAPI client_AddRef(IRTCClientPortManagement *iface)
-{
-    return (ULONG)com_ref_inc(&impl_from_IRTCClientPortManagement(iface)->ref);
-}
-static ULONG WINAPI client_Release(IRTCClientPortManagement *iface)
-{
-    return host_release(impl_from_IRTCClientPortManagement(iface));
 }
 
 static const struct payload ipv6_zone_payload = { "IPv6 zone id", ipv6_zone, sizeof(ipv6_zone) - sizeof(WCHAR) };
@@ -432,34 +372,6 @@ static HRESULT host_sip_mapping(IRTCPortManager *pm, BSTR *ia, LONG *ip, BSTR *e
 /* ---------------------------------------------------------------------------------------- */
 /* marshalling helpers                                                                       */
 
-/* In the current apartment: the interface marshalled into a stream for another thread. */
-static IStream *to_stream(const IID *iid, void *itf)
-{
-    IStream *stream = NULL;
-    HRESULT hr = CoMarshalInterThreadInterfaceInStream(iid, (IUnknown *)itf, &stream);
-    CU_ASSERT_EQUAL(hr, S_OK);
-    if (FAILED(hr)) printf("  CoMarshalInterThreadInterfaceInStream: 0x%08lx\n", (unsigned long)hr);
-    return stream;
-}
-
-static void *from_stream(IStream *stream, const IID *iid)
-{
-    void *itf = NULL;
-    HRESULT hr;
-    if (!stream) return NULL;
-    hr = CoGetInterfaceAndReleaseStream(stream, iid, &itf);
-    CU_ASSERT_EQUAL(hr, S_OK);
-    return itf;
-}
-
-static int is_proxy(void *itf)
-{
-    IUnknown *unk = itf, *cs = NULL;
-    HRESULT hr = unk->lpVtbl->QueryInterface(unk, &IID_IClientSecurity, (void **)&cs);
-    if (SUCCEEDED(hr)) cs->lpVtbl->Release(cs);
-    return hr == S_OK;
-}
-
 /* STA job: make an object there and marshal it into a stream for the main thread. */
 struct make_job
 {
@@ -498,32 +410,67 @@ static void make_job_run(void *arg)
     if (obj) j->stream = to_stream(j->iid, obj);
 }
 
-/* STA job: release what the object's creator holds (the object then lives on its stubs' refs). */
-static void release_job_run(void *arg)
+/* Makes an object of `kind` in the STA (make_job_run) and returns it unmarshalled here as
+ * `iid`: j->probe or j->recording is the STA's own object. */
+static void *made_in_sta(struct sta *sta, struct make_job *j, int kind, int version, const IID *iid)
 {
-    IUnknown *unk = arg;
-    unk->lpVtbl->Release(unk);
+    memset(j, 0, sizeof(*j));
+    j->kind = kind;
+    j->version = version;
+    j->iid = iid;
+    sta_run(sta, make_job_run, j);
+    CU_ASSERT_FATAL(j->probe != NULL || j->recording != NULL);
+    return from_stream(j->stream, iid);
 }
 
-static HRESULT mta_register(rtcpm_marshal_registration **reg)
+/* STA job: release the reference make_job_run's object has from its creator there (the
+ * object then lives on its stubs' references). */
+static void release_made_job_run(void *arg)
 {
-    HRESULT hr = rtcpm_marshal_register(NULL, reg);
-    CU_ASSERT_EQUAL(hr, S_OK);
-    return hr;
+    struct make_job *j = arg;
+    release_job_run(j->probe ? (void *)&j->probe->IRTCPortManager3_iface : (void *)j->recording);
 }
 
-static void sta_start_ok(struct sta *sta, int register_ps)
+/* A test's apartments: this thread's (the MTA's) registration of rtcpm_ps.dll and an STA
+ * with its own. */
+struct apartments
 {
-    CU_ASSERT_EQUAL_FATAL(sta_start(sta, register_ps), 0);
-    CU_ASSERT_EQUAL(sta->init_hr, S_OK);
-    if (register_ps) CU_ASSERT_EQUAL(sta->register_hr, S_OK);
+    rtcpm_marshal_registration *reg;
+    struct sta sta;
+};
+
+static void apartments_start(struct apartments *a)
+{
+    a->reg = NULL;
+    mta_register(&a->reg);
+    sta_start_ok(&a->sta, 1);
 }
 
-static void sta_stop_ok(struct sta *sta)
+static void apartments_stop(struct apartments *a)
 {
-    int registered = sta->register_ps;
-    sta_stop(sta);
-    CU_ASSERT_EQUAL(sta->revoke_hr, registered ? S_OK : S_FALSE);
+    sta_stop_ok(&a->sta);
+    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(a->reg), S_OK);
+}
+
+/* recording_pm's mapping of a port type as [out]s: its addresses and these ports; the
+ * BSTRs are freed. */
+static void recording_outs_are(BSTR ia, LONG ip, BSTR ea, LONG ep, LONG want_ip, LONG want_ep)
+{
+    CU_ASSERT_BSTR_EQUAL(ia, RTCPM_W("192.168.1.10"));
+    CU_ASSERT_BSTR_EQUAL(ea, RTCPM_W("198.51.100.7"));
+    CU_ASSERT_EQUAL(ip, want_ip);
+    CU_ASSERT_EQUAL(ep, want_ep);
+    SysFreeString(ia);
+    SysFreeString(ea);
+}
+
+/* A failed call's [out]s: NULL and 0. */
+static void outs_cleared(BSTR ia, LONG ip, BSTR ea, LONG ep)
+{
+    CU_ASSERT_PTR_NULL(ia);
+    CU_ASSERT_PTR_NULL(ea);
+    CU_ASSERT_EQUAL(ip, 0);
+    CU_ASSERT_EQUAL(ep, 0);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -551,12 +498,7 @@ static void call_every_method(IRTCPortManager *pm)
     BSTR in_ia = SysAllocString(RTCPM_W("192.168.1.10")), in_ea = SysAllocString(RTCPM_W("198.51.100.7"));
 
     CU_ASSERT_EQUAL(pm->lpVtbl->GetMapping(pm, r1, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep), S_OK);
-    CU_ASSERT_BSTR_EQUAL(ia, RTCPM_W("192.168.1.10"));
-    CU_ASSERT_BSTR_EQUAL(ea, RTCPM_W("198.51.100.7"));
-    CU_ASSERT_EQUAL(ip, 5000);
-    CU_ASSERT_EQUAL(ep, 40000);
-    SysFreeString(ia);
-    SysFreeString(ea);
+    recording_outs_are(ia, ip, ea, ep, 5000, 40000);
     CU_ASSERT_EQUAL(pm->lpVtbl->UpdateRemoteAddress(pm, r2, in_ia, 5000, in_ea, 40000), S_OK);
     CU_ASSERT_EQUAL(pm->lpVtbl->ReleaseMapping(pm, in_ia, 5000, in_ea, 40000), S_OK);
 
@@ -571,12 +513,7 @@ static void call_every_method(IRTCPortManager *pm)
     {
         ia = ea = NULL;
         CU_ASSERT_EQUAL(pm3->lpVtbl->GetMappingEx(pm3, r4, 5060, RTCTR_UDP, RTCPT_SIP, &ia, &ip, &ea, &ep), S_OK);
-        CU_ASSERT_BSTR_EQUAL(ia, RTCPM_W("192.168.1.10"));
-        CU_ASSERT_BSTR_EQUAL(ea, RTCPM_W("198.51.100.7"));
-        CU_ASSERT_EQUAL(ip, 5060);
-        CU_ASSERT_EQUAL(ep, 45060);
-        SysFreeString(ia);
-        SysFreeString(ea);
+        recording_outs_are(ia, ip, ea, ep, 5060, 45060);
         CU_ASSERT_EQUAL(pm3->lpVtbl->UpdateRemoteAddressEx2(pm3, r5, 5062, RTCTR_TCP, in_ia, 5060, in_ea, 45060),
                         S_OK);
         CU_ASSERT_EQUAL(pm3->lpVtbl->ReleaseMappingEx(pm3, RTCTR_TLS, in_ia, 5060, in_ea, 45060), S_OK);
@@ -603,16 +540,12 @@ static void test_every_method_direct(void)
 /* STA object, MTA caller: every method through the proxy, the calls run in the STA. */
 static void test_every_method_sta_object_mta_caller(void)
 {
-    rtcpm_marshal_registration *reg = NULL;
-    struct make_job j = { MAKE_RECORDING, 3, &IID_IRTCPortManager, NULL, NULL, NULL, 0, 0 };
+    struct apartments a;
+    struct make_job j;
     IRTCPortManager *proxy;
-    struct sta sta;
 
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
-    sta_run(&sta, make_job_run, &j);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(j.recording);
-    proxy = from_stream(j.stream, &IID_IRTCPortManager);
+    apartments_start(&a);
+    proxy = made_in_sta(&a.sta, &j, MAKE_RECORDING, 3, &IID_IRTCPortManager);
     CU_ASSERT_PTR_NOT_NULL(proxy);
     if (proxy)
     {
@@ -626,9 +559,8 @@ static void test_every_method_sta_object_mta_caller(void)
     }
     /* the stub let go: only the creator's reference is left */
     CU_ASSERT_EQUAL(recording_pm_refcount(j.recording), 1);
-    sta_run(&sta, release_job_run, j.recording);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    sta_run(&a.sta, release_made_job_run, &j);
+    apartments_stop(&a);
 }
 
 /* STA job: unmarshal, call every method through the proxy, release. */
@@ -654,47 +586,37 @@ static void call_every_method_job(void *arg)
 /* MTA object, STA caller: the reverse direction. */
 static void test_every_method_mta_object_sta_caller(void)
 {
-    rtcpm_marshal_registration *reg = NULL;
+    struct apartments a;
     IRTCPortManager *pm;
     struct call_job c = { NULL, &IID_IRTCPortManager3, 0, 0 };
-    struct sta sta;
 
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
+    apartments_start(&a);
     CU_ASSERT_EQUAL_FATAL(recording_pm_create(3, &pm), S_OK);
     c.stream = to_stream(&IID_IRTCPortManager3, pm);
-    sta_run(&sta, call_every_method_job, &c);
+    sta_run(&a.sta, call_every_method_job, &c);
     CU_ASSERT_TRUE(c.was_proxy);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), every_method_log);
     /* an MTA object is called on an RPC thread of the MTA, not on the STA caller's thread */
     CU_ASSERT_NOT_EQUAL(recording_pm_last_caller(pm), c.token);
     CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1);
     CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    apartments_stop(&a);
 }
 
 /* QI through the proxy: 1 -> 3 and 2, identity; an RTC 1.3 port manager answers neither. */
 static void test_qi_through_proxy(void)
 {
-    rtcpm_marshal_registration *reg = NULL;
-    struct make_job j3 = { MAKE_RECORDING, 3, &IID_IRTCPortManager, NULL, NULL, NULL, 0, 0 };
-    struct make_job j1 = { MAKE_RECORDING, 1, &IID_IRTCPortManager, NULL, NULL, NULL, 0, 0 };
+    struct apartments a;
+    struct make_job j3, j1;
     IRTCPortManager *pm, *pm_v1;
     IRTCPortManager3 *pm3 = NULL;
     IRTCPortManager2 *pm2 = NULL;
     IUnknown *unk1 = NULL, *unk3 = NULL;
     void *none;
-    struct sta sta;
 
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
-    sta_run(&sta, make_job_run, &j3);
-    sta_run(&sta, make_job_run, &j1);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(j3.recording);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(j1.recording);
-    pm = from_stream(j3.stream, &IID_IRTCPortManager);
-    pm_v1 = from_stream(j1.stream, &IID_IRTCPortManager);
+    apartments_start(&a);
+    pm = made_in_sta(&a.sta, &j3, MAKE_RECORDING, 3, &IID_IRTCPortManager);
+    pm_v1 = made_in_sta(&a.sta, &j1, MAKE_RECORDING, 1, &IID_IRTCPortManager);
     CU_ASSERT_PTR_NOT_NULL_FATAL(pm);
     CU_ASSERT_PTR_NOT_NULL_FATAL(pm_v1);
 
@@ -733,10 +655,9 @@ static void test_qi_through_proxy(void)
     CU_ASSERT_EQUAL(pm_v1->lpVtbl->Release(pm_v1), 0);
     CU_ASSERT_EQUAL(recording_pm_refcount(j3.recording), 1);
     CU_ASSERT_EQUAL(recording_pm_refcount(j1.recording), 1);
-    sta_run(&sta, release_job_run, j3.recording);
-    sta_run(&sta, release_job_run, j1.recording);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    sta_run(&a.sta, release_made_job_run, &j3);
+    sta_run(&a.sta, release_made_job_run, &j1);
+    apartments_stop(&a);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -798,16 +719,12 @@ static void warm_up(IRTCPortManager3 *pm)
 
 static void test_payloads_sta_object_mta_caller(void)
 {
-    rtcpm_marshal_registration *reg = NULL;
-    struct make_job j = { MAKE_PROBE, 0, &IID_IRTCPortManager3, NULL, NULL, NULL, 0, 0 };
+    struct apartments a;
+    struct make_job j;
     IRTCPortManager3 *pm;
-    struct sta sta;
 
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
-    sta_run(&sta, make_job_run, &j);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(j.probe);
-    pm = from_stream(j.stream, &IID_IRTCPortManager3);
+    apartments_start(&a);
+    pm = made_in_sta(&a.sta, &j, MAKE_PROBE, 0, &IID_IRTCPortManager3);
     CU_ASSERT_PTR_NOT_NULL(pm);
     if (pm)
     {
@@ -818,9 +735,8 @@ static void test_payloads_sta_object_mta_caller(void)
         CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
     }
     CU_ASSERT_EQUAL(j.probe->ref, 1);
-    sta_run(&sta, release_job_run, &j.probe->IRTCPortManager3_iface);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    sta_run(&a.sta, release_made_job_run, &j);
+    apartments_stop(&a);
 }
 
 struct payload_job
@@ -843,41 +759,34 @@ static void payload_job_run(void *arg)
 
 static void test_payloads_mta_object_sta_caller(void)
 {
-    rtcpm_marshal_registration *reg = NULL;
+    struct apartments a;
     struct payload_job c = { NULL, NULL, 0 };
-    struct sta sta;
 
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
+    apartments_start(&a);
     c.probe = probe_create(0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c.probe);
     c.stream = to_stream(&IID_IRTCPortManager3, &c.probe->IRTCPortManager3_iface);
-    sta_run(&sta, payload_job_run, &c);
+    sta_run(&a.sta, payload_job_run, &c);
     CU_ASSERT_TRUE(c.was_proxy);
-    CU_ASSERT_NOT_EQUAL(c.probe->last_tid, sta.tid);
+    CU_ASSERT_NOT_EQUAL(c.probe->last_tid, a.sta.tid);
     CU_ASSERT_EQUAL(c.probe->ref, 1);
     probe_Release(&c.probe->IRTCPortManager3_iface);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    apartments_stop(&a);
 }
 
 /* Not one of the required payloads: a BSTR with an odd byte length (SysAllocStringByteLen),
  * which BSTR_UserMarshal sends as whole WCHARs. Its bytes arrive; the length is printed. */
 static void test_odd_byte_length(void)
 {
-    rtcpm_marshal_registration *reg = NULL;
-    struct make_job j = { MAKE_PROBE, 0, &IID_IRTCPortManager3, NULL, NULL, NULL, 0, 0 };
     static const struct payload odd = { "3 bytes", "abc", 3 };
+    struct apartments a;
+    struct make_job j;
     IRTCPortManager3 *pm;
     BSTR ia = NULL, ea = NULL;
     LONG ip, ep;
-    struct sta sta;
 
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
-    sta_run(&sta, make_job_run, &j);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(j.probe);
-    pm = from_stream(j.stream, &IID_IRTCPortManager3);
+    apartments_start(&a);
+    pm = made_in_sta(&a.sta, &j, MAKE_PROBE, 0, &IID_IRTCPortManager3);
     CU_ASSERT_PTR_NOT_NULL_FATAL(pm);
     j.probe->give_out = &odd;
     CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, NULL, 0, RTCTR_UDP, RTCPT_SIP, &ia, &ip, &ea, &ep), S_OK);
@@ -891,9 +800,8 @@ static void test_odd_byte_length(void)
     SysFreeString(ia);
     SysFreeString(ea);
     pm->lpVtbl->Release(pm);
-    sta_run(&sta, release_job_run, &j.probe->IRTCPortManager3_iface);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    sta_run(&a.sta, release_made_job_run, &j);
+    apartments_stop(&a);
 }
 
 /* The spy sees BSTRs come and go: without this the leak counts above would prove nothing. */
@@ -912,24 +820,17 @@ static void test_spy_sees_bstrs(void)
 
 static void test_failures_propagate(void)
 {
-    rtcpm_marshal_registration *reg = NULL;
-    struct make_job j = { MAKE_PROBE, 0, &IID_IRTCPortManager3, NULL, NULL, NULL, 0, 0 };
-    struct make_job jr = { MAKE_RECORDING, 3, &IID_IRTCPortManager, NULL, NULL, NULL, 0, 0 };
     static const HRESULT failures[] = { RTC_E_PORT_MAPPING_UNAVAILABLE, E_POINTER, RTC_E_PORT_MAPPING_FAILED,
                                         E_INVALIDARG };
+    struct apartments a;
+    struct make_job j, jr;
     IRTCPortManager3 *pm;
     IRTCPortManager *rpm;
-    struct sta sta;
     size_t i;
 
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
-    sta_run(&sta, make_job_run, &j);
-    sta_run(&sta, make_job_run, &jr);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(j.probe);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(jr.recording);
-    pm = from_stream(j.stream, &IID_IRTCPortManager3);
-    rpm = from_stream(jr.stream, &IID_IRTCPortManager);
+    apartments_start(&a);
+    pm = made_in_sta(&a.sta, &j, MAKE_PROBE, 0, &IID_IRTCPortManager3);
+    rpm = made_in_sta(&a.sta, &jr, MAKE_RECORDING, 3, &IID_IRTCPortManager);
     CU_ASSERT_PTR_NOT_NULL_FATAL(pm);
     CU_ASSERT_PTR_NOT_NULL_FATAL(rpm);
     warm_up(pm);
@@ -945,18 +846,12 @@ static void test_failures_propagate(void)
         j.probe->give_out = &payloads[3];
         CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, remote, 5060, RTCTR_UDP, RTCPT_SIP, &ia, &ip, &ea, &ep),
                         failures[i]);
-        CU_ASSERT_PTR_NULL(ia);
-        CU_ASSERT_PTR_NULL(ea);
-        CU_ASSERT_EQUAL(ip, 0);
-        CU_ASSERT_EQUAL(ep, 0);
+        outs_cleared(ia, ip, ea, ep);
         CU_ASSERT_EQUAL(malloc_spy_live(), live);
         ia = ea = (BSTR)(ULONG_PTR)0xdeadbee0;
         ip = ep = 77;
         CU_ASSERT_EQUAL(pm->lpVtbl->GetMapping(pm, remote, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep), failures[i]);
-        CU_ASSERT_PTR_NULL(ia);
-        CU_ASSERT_PTR_NULL(ea);
-        CU_ASSERT_EQUAL(ip, 0);
-        CU_ASSERT_EQUAL(ep, 0);
+        outs_cleared(ia, ip, ea, ep);
         CU_ASSERT_EQUAL(pm->lpVtbl->UpdateRemoteAddressEx2(pm, remote, 1, RTCTR_UDP, remote, 2, remote, 3),
                         failures[i]);
         CU_ASSERT_EQUAL(pm->lpVtbl->ReleaseMappingEx(pm, RTCTR_UDP, remote, 2, remote, 3), failures[i]);
@@ -972,10 +867,7 @@ static void test_failures_propagate(void)
         recording_pm_refuse(jr.recording, RTCPT_VIDEO_RTP);
         CU_ASSERT_EQUAL(rpm->lpVtbl->GetMapping(rpm, remote, RTCPT_VIDEO_RTP, &ia, &ip, &ea, &ep),
                         RTC_E_PORT_MAPPING_UNAVAILABLE);
-        CU_ASSERT_PTR_NULL(ia);
-        CU_ASSERT_PTR_NULL(ea);
-        CU_ASSERT_EQUAL(ip, 0);
-        CU_ASSERT_EQUAL(ep, 0);
+        outs_cleared(ia, ip, ea, ep);
         CU_ASSERT_STRING_EQUAL(recording_pm_log(jr.recording), "GetMapping(198.18.0.9,VIDEO_RTP) -> 0x80ee0045\n");
         SysFreeString(remote);
     }
@@ -995,10 +887,9 @@ static void test_failures_propagate(void)
     rpm->lpVtbl->Release(rpm);
     CU_ASSERT_EQUAL(j.probe->ref, 1);
     CU_ASSERT_EQUAL(recording_pm_refcount(jr.recording), 1);
-    sta_run(&sta, release_job_run, &j.probe->IRTCPortManager3_iface);
-    sta_run(&sta, release_job_run, jr.recording);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    sta_run(&a.sta, release_made_job_run, &j);
+    sta_run(&a.sta, release_made_job_run, &jr);
+    apartments_stop(&a);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1039,23 +930,21 @@ static void set_pm_job_run(void *arg)
 
 static void set_port_manager_across(int session)
 {
-    rtcpm_marshal_registration *reg = NULL;
+    struct apartments a;
     struct set_pm_job s = { NULL, session, NULL, 0, E_FAIL };
     struct host *host;
     IRTCPortManager **slot;
     IUnknown *itf;
-    struct sta sta;
     LONG live = rtcpm_live_objects();
 
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
+    apartments_start(&a);
     host = host_create();
     CU_ASSERT_PTR_NOT_NULL_FATAL(host);
     slot = session ? &host->session_pm : &host->profile_pm;
     itf = session ? (IUnknown *)&host->IRTCSessionPortManagement_iface
                   : (IUnknown *)&host->IRTCProfilePortManagement_iface;
     s.stream = to_stream(session ? &IID_IRTCSessionPortManagement : &IID_IRTCProfilePortManagement, itf);
-    sta_run(&sta, set_pm_job_run, &s);
+    sta_run(&a.sta, set_pm_job_run, &s);
     CU_ASSERT_EQUAL(s.hr, S_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s.pm);
     CU_ASSERT_EQUAL(host->ref, 1); /* the STA's proxy of the host is gone */
@@ -1069,12 +958,7 @@ static void set_port_manager_across(int session)
         BSTR ia = NULL, ea = NULL;
         LONG ip = 0, ep = 0;
         CU_ASSERT_EQUAL(host_sip_mapping(*slot, &ia, &ip, &ea, &ep), S_OK);
-        CU_ASSERT_BSTR_EQUAL(ia, RTCPM_W("192.168.1.10"));
-        CU_ASSERT_BSTR_EQUAL(ea, RTCPM_W("198.51.100.7"));
-        CU_ASSERT_EQUAL(ip, 5060);
-        CU_ASSERT_EQUAL(ep, 45060);
-        SysFreeString(ia);
-        SysFreeString(ea);
+        recording_outs_are(ia, ip, ea, ep, 5060, 45060);
         CU_ASSERT_STRING_EQUAL(recording_pm_log(s.pm),
                                "GetMappingEx(2001:db8::5:5060,UDP,SIP) -> 0x0 192.168.1.10:5060 198.51.100.7:45060\n");
         CU_ASSERT_EQUAL(recording_pm_last_caller(s.pm), s.token); /* ran in the STA */
@@ -1084,12 +968,11 @@ static void set_port_manager_across(int session)
     CU_ASSERT(recording_pm_refcount(s.pm) > 1);
     host_set(slot, NULL);
     CU_ASSERT_EQUAL(recording_pm_refcount(s.pm), 1);
-    sta_run(&sta, release_job_run, s.pm);
+    sta_run(&a.sta, release_job_run, s.pm);
     CU_ASSERT_EQUAL(rtcpm_live_objects(), live + 1);
     CU_ASSERT_EQUAL(host_release(host), 0);
     CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    apartments_stop(&a);
 }
 
 static void test_profile_set_port_manager_across(void) { set_port_manager_across(0); }
@@ -1123,18 +1006,16 @@ static void client_job_run(void *arg)
 
 static void test_client_port_management_across(void)
 {
-    rtcpm_marshal_registration *reg = NULL;
+    struct apartments a;
     struct client_job c;
     struct host *host;
-    struct sta sta;
 
     memset(&c, 0, sizeof(c));
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
+    apartments_start(&a);
     host = host_create();
     CU_ASSERT_PTR_NOT_NULL_FATAL(host);
     c.stream = to_stream(&IID_IRTCClientPortManagement, &host->IRTCClientPortManagement_iface);
-    sta_run(&sta, client_job_run, &c);
+    sta_run(&a.sta, client_job_run, &c);
     CU_ASSERT_TRUE(c.was_proxy);
     CU_ASSERT_EQUAL(c.start_hr, S_OK);
     CU_ASSERT_TRUE(host->listen_addr_ok);
@@ -1148,8 +1029,7 @@ static void test_client_port_management_across(void)
     CU_ASSERT_EQUAL(c.stop_hr, S_OK);
     CU_ASSERT_EQUAL(host->listening, 0);
     CU_ASSERT_EQUAL(host_release(host), 0);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    apartments_stop(&a);
 }
 
 /* An FTM host (as rtcpm's own are: test_marshal_objects.c) is called directly on its
@@ -1248,15 +1128,13 @@ static void ftm_set_job_run(void *arg)
 
 static void ftm_host_keeps(int agile)
 {
-    rtcpm_marshal_registration *reg = NULL;
+    struct apartments a;
     struct ftm_set_job s = { NULL, NULL, NULL, 0, E_FAIL };
     struct ftm_host *h;
     IRTCPortManager *pm = NULL;
-    struct sta sta;
     LONG live = rtcpm_live_objects();
 
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
+    apartments_start(&a);
     h = calloc(1, sizeof(*h));
     CU_ASSERT_PTR_NOT_NULL_FATAL(h);
     h->IRTCProfilePortManagement_iface.lpVtbl = &ftm_host_vtbl;
@@ -1267,7 +1145,7 @@ static void ftm_host_keeps(int agile)
 
     s.expect = h;
     s.stream = to_stream(&IID_IRTCProfilePortManagement, &h->IRTCProfilePortManagement_iface);
-    sta_run(&sta, ftm_set_job_run, &s);
+    sta_run(&a.sta, ftm_set_job_run, &s);
     CU_ASSERT_EQUAL(s.hr, S_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s.pm);
 
@@ -1277,9 +1155,7 @@ static void ftm_host_keeps(int agile)
         BSTR ia = NULL, ea = NULL;
         LONG ip = 0, ep = 0;
         CU_ASSERT_EQUAL(host_sip_mapping(pm, &ia, &ip, &ea, &ep), S_OK);
-        CU_ASSERT_EQUAL(ep, 45060);
-        SysFreeString(ia);
-        SysFreeString(ea);
+        recording_outs_are(ia, ip, ea, ep, 5060, 45060);
     }
     if (agile)
     {
@@ -1296,11 +1172,10 @@ static void ftm_host_keeps(int agile)
     CU_ASSERT_EQUAL(h->IRTCProfilePortManagement_iface.lpVtbl->SetPortManager(&h->IRTCProfilePortManagement_iface,
                                                                              NULL), S_OK);
     CU_ASSERT_EQUAL(recording_pm_refcount(s.pm), 1);
-    sta_run(&sta, release_job_run, s.pm);
+    sta_run(&a.sta, release_job_run, s.pm);
     CU_ASSERT_EQUAL(ftm_host_Release(&h->IRTCProfilePortManagement_iface), 0);
     CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    apartments_stop(&a);
 }
 
 static void test_ftm_host_keeps_port_manager_agile(void) { ftm_host_keeps(1); }
@@ -1408,7 +1283,7 @@ static void test_revoke_wrong_apartment(void)
 static void test_dll_unloads(void)
 {
     rtcpm_marshal_registration *reg = NULL;
-    struct make_job j = { MAKE_PROBE, 0, &IID_IRTCPortManager3, NULL, NULL, NULL, 0, 0 };
+    struct make_job j;
     LPFNCANUNLOADNOW can_unload = NULL;
     IRTCPortManager3 *pm;
     HMODULE dll, held;
@@ -1425,14 +1300,12 @@ static void test_dll_unloads(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(can_unload);
 
     sta_start_ok(&sta, 1);
-    sta_run(&sta, make_job_run, &j);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(j.probe);
-    pm = from_stream(j.stream, &IID_IRTCPortManager3);
+    pm = made_in_sta(&sta, &j, MAKE_PROBE, 0, &IID_IRTCPortManager3);
     CU_ASSERT_PTR_NOT_NULL_FATAL(pm);
     CU_ASSERT_EQUAL(pm->lpVtbl->ReleaseMappingEx(pm, RTCTR_UDP, NULL, 1, NULL, 2), S_OK);
     CU_ASSERT_EQUAL(can_unload(), S_FALSE); /* a proxy, a stub and two registrations */
     pm->lpVtbl->Release(pm);
-    sta_run(&sta, release_job_run, &j.probe->IRTCPortManager3_iface);
+    sta_run(&sta, release_made_job_run, &j);
     sta_stop_ok(&sta);                       /* revokes the STA's registration */
     CU_ASSERT_EQUAL(can_unload(), S_FALSE); /* the MTA's registration */
     CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
@@ -1446,25 +1319,24 @@ static void test_dll_unloads(void)
 static void test_dll_stays_while_stub_lives(void)
 {
     rtcpm_marshal_registration *reg = NULL;
-    struct make_job j = { MAKE_PROBE, 0, &IID_IRTCPortManager3, NULL, NULL, NULL, 0, 0 };
-    IRTCPortManager3 *pm;
+    struct probe *probe;
+    IStream *stream;
 
     CU_ASSERT_EQUAL_FATAL(mta_register(&reg), S_OK);
     /* marshalling an MTA object makes its stub here, from the registered factory */
-    j.probe = probe_create(0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(j.probe);
-    j.stream = to_stream(&IID_IRTCPortManager3, &j.probe->IRTCPortManager3_iface);
+    probe = probe_create(0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(probe);
+    stream = to_stream(&IID_IRTCPortManager3, &probe->IRTCPortManager3_iface);
     CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK); /* the stub exists: DLL kept */
     CU_ASSERT_EQUAL(rtcpm_marshal_unload_unused(), S_FALSE);
     CU_ASSERT_PTR_NOT_NULL(GetModuleHandleW(RTCPM_W("rtcpm_ps.dll")));
     /* drop the marshalled stream: the stub goes, and with it the last user of the DLL */
-    CU_ASSERT_EQUAL(CoReleaseMarshalData(j.stream), S_OK);
-    j.stream->lpVtbl->Release(j.stream);
-    CU_ASSERT_EQUAL(j.probe->ref, 1);
+    CU_ASSERT_EQUAL(CoReleaseMarshalData(stream), S_OK);
+    stream->lpVtbl->Release(stream);
+    CU_ASSERT_EQUAL(probe->ref, 1);
     CU_ASSERT_EQUAL(rtcpm_marshal_unload_unused(), S_OK);
     CU_ASSERT_PTR_NULL(GetModuleHandleW(RTCPM_W("rtcpm_ps.dll")));
-    pm = &j.probe->IRTCPortManager3_iface;
-    CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
+    CU_ASSERT_EQUAL(probe_Release(&probe->IRTCPortManager3_iface), 0);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1474,8 +1346,7 @@ static void test_dll_stays_while_stub_lives(void)
  * caller's thread; a plain object in an STA gets a proxy and runs in its STA. */
 static void test_ftm_sta_object_mta_caller(void)
 {
-    struct make_job j = { MAKE_RECORDING_FTM, 3, &IID_IRTCPortManager, NULL, NULL, NULL, 0, 0 };
-    struct make_job jp = { MAKE_PROBE_FTM, 0, &IID_IRTCPortManager3, NULL, NULL, NULL, 0, 0 };
+    struct make_job j, jp;
     IRTCPortManager *pm;
     IRTCPortManager3 *pm3;
     IUnknown *cs = (IUnknown *)&cs, *marshal = NULL;
@@ -1483,12 +1354,8 @@ static void test_ftm_sta_object_mta_caller(void)
 
     /* nothing registered anywhere: the FTM needs no proxy/stub */
     sta_start_ok(&sta, 0);
-    sta_run(&sta, make_job_run, &j);
-    sta_run(&sta, make_job_run, &jp);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(j.recording);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(jp.probe);
-    pm = from_stream(j.stream, &IID_IRTCPortManager);
-    pm3 = from_stream(jp.stream, &IID_IRTCPortManager3);
+    pm = made_in_sta(&sta, &j, MAKE_RECORDING_FTM, 3, &IID_IRTCPortManager);
+    pm3 = made_in_sta(&sta, &jp, MAKE_PROBE_FTM, 0, &IID_IRTCPortManager3);
     CU_ASSERT_PTR_EQUAL(pm, j.recording);
     CU_ASSERT_PTR_EQUAL(pm3, &jp.probe->IRTCPortManager3_iface);
     if (pm)
@@ -1513,8 +1380,8 @@ static void test_ftm_sta_object_mta_caller(void)
     }
     CU_ASSERT_EQUAL(recording_pm_refcount(j.recording), 1);
     CU_ASSERT_EQUAL(jp.probe->ref, 1);
-    sta_run(&sta, release_job_run, j.recording);
-    sta_run(&sta, release_job_run, &jp.probe->IRTCPortManager3_iface);
+    sta_run(&sta, release_made_job_run, &j);
+    sta_run(&sta, release_made_job_run, &jp);
     sta_stop_ok(&sta);
     CU_ASSERT_PTR_NULL(GetModuleHandleW(RTCPM_W("rtcpm_ps.dll")));
 }
@@ -1562,21 +1429,17 @@ static void test_ftm_mta_object_sta_caller(void)
 /* The same object without the FTM: a proxy, IClientSecurity, the call runs in its STA. */
 static void test_no_ftm_gives_proxy(void)
 {
-    rtcpm_marshal_registration *reg = NULL;
-    struct make_job j = { MAKE_PROBE, 0, &IID_IRTCPortManager3, NULL, NULL, NULL, 0, 0 };
+    struct apartments a;
+    struct make_job j;
     IRTCPortManager3 *pm;
     IUnknown *cs = NULL, *marshal = (IUnknown *)&marshal;
-    struct sta sta;
 
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
-    sta_run(&sta, make_job_run, &j);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(j.probe);
+    apartments_start(&a);
+    pm = made_in_sta(&a.sta, &j, MAKE_PROBE, 0, &IID_IRTCPortManager3);
     /* the plain object itself has no IMarshal */
     CU_ASSERT_EQUAL(probe_QueryInterface(&j.probe->IRTCPortManager3_iface, &IID_IMarshal, (void **)&marshal),
                     E_NOINTERFACE);
     CU_ASSERT_PTR_NULL(marshal);
-    pm = from_stream(j.stream, &IID_IRTCPortManager3);
     CU_ASSERT_PTR_NOT_NULL_FATAL(pm);
     CU_ASSERT_PTR_NOT_EQUAL(pm, &j.probe->IRTCPortManager3_iface);
     CU_ASSERT_EQUAL(pm->lpVtbl->QueryInterface(pm, &IID_IClientSecurity, (void **)&cs), S_OK);
@@ -1586,9 +1449,8 @@ static void test_no_ftm_gives_proxy(void)
     CU_ASSERT_NOT_EQUAL(j.probe->last_tid, GetCurrentThreadId());
     pm->lpVtbl->Release(pm);
     CU_ASSERT_EQUAL(j.probe->ref, 1);
-    sta_run(&sta, release_job_run, &j.probe->IRTCPortManager3_iface);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    sta_run(&a.sta, release_made_job_run, &j);
+    apartments_stop(&a);
 }
 
 /* Measured, not asserted: what a call costs directly, through the FTM, through a proxy. */
@@ -1607,24 +1469,17 @@ static double min_d(double a, double b) { return a < b ? a : b; }
 
 static void test_call_cost(void)
 {
-    rtcpm_marshal_registration *reg = NULL;
-    struct make_job jf = { MAKE_PROBE_FTM, 0, &IID_IRTCPortManager3, NULL, NULL, NULL, 0, 0 };
-    struct make_job jp = { MAKE_PROBE, 0, &IID_IRTCPortManager3, NULL, NULL, NULL, 0, 0 };
+    struct apartments a;
+    struct make_job jf, jp;
     IRTCPortManager3 *ftm, *proxy;
     struct probe *direct;
     double d, f, p;
-    struct sta sta;
 
-    mta_register(&reg);
-    sta_start_ok(&sta, 1);
+    apartments_start(&a);
     direct = probe_create(0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(direct);
-    sta_run(&sta, make_job_run, &jf);
-    sta_run(&sta, make_job_run, &jp);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(jf.probe);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(jp.probe);
-    ftm = from_stream(jf.stream, &IID_IRTCPortManager3);
-    proxy = from_stream(jp.stream, &IID_IRTCPortManager3);
+    ftm = made_in_sta(&a.sta, &jf, MAKE_PROBE_FTM, 0, &IID_IRTCPortManager3);
+    proxy = made_in_sta(&a.sta, &jp, MAKE_PROBE, 0, &IID_IRTCPortManager3);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ftm);
     CU_ASSERT_PTR_NOT_NULL_FATAL(proxy);
 
@@ -1644,10 +1499,9 @@ static void test_call_cost(void)
     ftm->lpVtbl->Release(ftm);
     proxy->lpVtbl->Release(proxy);
     probe_Release(&direct->IRTCPortManager3_iface);
-    sta_run(&sta, release_job_run, &jf.probe->IRTCPortManager3_iface);
-    sta_run(&sta, release_job_run, &jp.probe->IRTCPortManager3_iface);
-    sta_stop_ok(&sta);
-    CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
+    sta_run(&a.sta, release_made_job_run, &jf);
+    sta_run(&a.sta, release_made_job_run, &jp);
+    apartments_stop(&a);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1655,7 +1509,7 @@ static void test_call_cost(void)
 
 static void test_registered_marshalled_call(void)
 {
-    struct make_job j = { MAKE_RECORDING, 3, &IID_IRTCPortManager, NULL, NULL, NULL, 0, 0 };
+    struct make_job j;
     IRTCPortManager *pm;
     CLSID clsid;
     struct sta sta;
@@ -1666,9 +1520,7 @@ static void test_registered_marshalled_call(void)
     CU_ASSERT_EQUAL(CoGetPSClsid(&IID_IRTCProfilePortManagement, &clsid), S_OK);
     CU_ASSERT_TRUE(IsEqualGUID(&clsid, &clsid_rtcpm_ps));
     sta_start_ok(&sta, 0); /* no in-process registration anywhere */
-    sta_run(&sta, make_job_run, &j);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(j.recording);
-    pm = from_stream(j.stream, &IID_IRTCPortManager);
+    pm = made_in_sta(&sta, &j, MAKE_RECORDING, 3, &IID_IRTCPortManager);
     CU_ASSERT_PTR_NOT_NULL_FATAL(pm);
     CU_ASSERT_TRUE(is_proxy(pm));
     CU_ASSERT_PTR_NOT_NULL(GetModuleHandleW(RTCPM_W("rtcpm_ps.dll"))); /* COM loaded it */
@@ -1677,7 +1529,7 @@ static void test_registered_marshalled_call(void)
     CU_ASSERT_EQUAL(recording_pm_last_caller(j.recording), j.token);
     CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
     CU_ASSERT_EQUAL(recording_pm_refcount(j.recording), 1);
-    sta_run(&sta, release_job_run, j.recording);
+    sta_run(&sta, release_made_job_run, &j);
     sta_stop_ok(&sta); /* the STA's apartment ends: its DLL reference goes */
     CoFreeUnusedLibrariesEx(0, 0);
     CU_ASSERT_PTR_NULL(GetModuleHandleW(RTCPM_W("rtcpm_ps.dll")));
@@ -1701,21 +1553,9 @@ static void test_unregistered_nothing(void)
 static int suite_init(void)
 {
     size_t i;
-    HRESULT hr;
 
     for (i = 0; i < ARRAY_SIZE(big); i++) big[i] = (WCHAR)(i * 40503u);
-    hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
-    if (FAILED(hr)) return 1;
-    hr = malloc_spy_install();
-    if (FAILED(hr)) printf("CoRegisterMallocSpy: 0x%08lx\n", (unsigned long)hr);
-    return FAILED(hr);
-}
-
-static int suite_cleanup(void)
-{
-    malloc_spy_remove();
-    CoUninitialize();
-    return 0;
+    return marshal_suite_init();
 }
 
 static CU_TestInfo tests[] = {
@@ -1758,7 +1598,7 @@ static CU_TestInfo unregistered_tests[] = {
 
 int main(int argc, char **argv)
 {
-    rtcpm_test_set_fixtures(suite_init, suite_cleanup);
+    rtcpm_test_set_fixtures(suite_init, marshal_suite_cleanup);
     if (argc > 1 && !strcmp(argv[1], "--registered"))
         return rtcpm_test_main("marshal_registered", registered_tests, argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "--unregistered"))

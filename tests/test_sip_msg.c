@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host/sip_msg.h"
+#include "com/com.h" /* ARRAY_SIZE */
 
 static rtcpm_addr addr_of(const char *text, uint16_t port)
 {
@@ -40,19 +41,11 @@ static const char CONTACT[] = "Contact: <sip:alice@198.19.1.3:15070;transport=ud
 
 static void register_params(struct sip_request_params *p, const rtcpm_addr *via)
 {
-    memset(p, 0, sizeof(*p));
-    p->method = "REGISTER";
-    p->request_uri = "sip:example.com";
-    p->via = via;
-    p->branch = "z9hG4bK776asdhds";
-    p->from_uri = "sip:alice@example.com";
-    p->from_tag = "1928301774";
-    p->to_uri = "sip:alice@example.com";
-    p->call_id = "a84b4c76e66710@rtcpm";
-    p->cseq = 1;
-    p->contact = CONTACT;
-    p->expires = 3600;
-    p->user_agent = "rtcpm-demo";
+    *p = (struct sip_request_params){ .method = "REGISTER", .request_uri = "sip:example.com", .via = via,
+                                      .branch = "z9hG4bK776asdhds", .from_uri = "sip:alice@example.com",
+                                      .from_tag = "1928301774", .to_uri = "sip:alice@example.com",
+                                      .call_id = "a84b4c76e66710@rtcpm", .cseq = 1, .contact = CONTACT,
+                                      .expires = 3600, .user_agent = "rtcpm-demo" };
 }
 
 static void test_register_text(void)
@@ -253,27 +246,29 @@ static const char OK_200[] =
     "\r\n"
     "v=0\r\nc=IN IP4 198.19.1.2\r\nm=audio 40000 RTP/AVP 0\r\n";
 
+/* Every field of a parsed response on one line, to compare with what the test expects:
+ * "<code> <reason>|via <transport> <branch>|call-id ...|cseq ...|to-tag ...|contact ...|
+ * type ...|length <Content-Length>|body <body_len bytes>". */
+static const char *fields(const struct sip_response *r, char *buf, size_t buflen)
+{
+    snprintf(buf, buflen, "%d %s|via %s %s|call-id %s|cseq %lu %s|to-tag %s|contact %s|type %s|length %ld|body %.*s",
+             r->code, r->reason, r->via_transport, r->via_branch, r->call_id, r->cseq, r->cseq_method, r->to_tag,
+             r->contact_uri, r->content_type, r->content_length, (int)r->body_len, r->body ? r->body : "");
+    return buf;
+}
+
 static void test_parse_200(void)
 {
     struct sip_response r;
-    const char *body;
+    char buf[1024];
 
     ASSERT_MSG(sip_msg_parse_response(OK_200, strlen(OK_200), &r), SIP_MSG_OK);
-    CU_ASSERT_EQUAL(r.code, 200);
-    CU_ASSERT_STRING_EQUAL(r.reason, "OK");
-    CU_ASSERT_STRING_EQUAL(r.via_branch, "z9hG4bKabc");
-    CU_ASSERT_STRING_EQUAL(r.via_transport, "UDP");
-    CU_ASSERT_STRING_EQUAL(r.call_id, "a84b4c76e66710@rtcpm");
-    CU_ASSERT_EQUAL(r.cseq, 1);
-    CU_ASSERT_STRING_EQUAL(r.cseq_method, "INVITE");
-    CU_ASSERT_STRING_EQUAL(r.to_tag, "4242SIPpTag011");
-    CU_ASSERT_STRING_EQUAL(r.contact_uri, "sip:peer@198.19.1.2:5060");
-    CU_ASSERT_STRING_EQUAL(r.content_type, "application/sdp");
-    CU_ASSERT_EQUAL(r.content_length, 51);
-    body = strstr(OK_200, "\r\n\r\n") + 4;
-    CU_ASSERT_PTR_EQUAL(r.body, body);
-    CU_ASSERT_EQUAL(r.body_len, 51);
-    CU_ASSERT_EQUAL(strlen(body), 51);
+    ASSERT_TEXT(fields(&r, buf, sizeof(buf)),
+                "200 OK|via UDP z9hG4bKabc|call-id a84b4c76e66710@rtcpm|cseq 1 INVITE|to-tag 4242SIPpTag011"
+                "|contact sip:peer@198.19.1.2:5060|type application/sdp|length 51"
+                "|body v=0\r\nc=IN IP4 198.19.1.2\r\nm=audio 40000 RTP/AVP 0\r\n");
+    /* the body points into the datagram, after the empty line */
+    CU_ASSERT_PTR_EQUAL(r.body, strstr(OK_200, "\r\n\r\n") + 4);
 }
 
 /* Compact forms, odd spacing, folding, bare LF, several Vias, a quoted display name with '<',
@@ -295,36 +290,19 @@ static void test_parse_forms(void)
         "X-Unknown: whatever: with colons\n"
         "\n"
         "v=0\n";
+    /* a To without tag, a Via without branch, an empty reason, extra bytes past Content-Length */
+    static const char t2[] = "SIP/2.0 486 \r\nVia: SIP/2.0/UDP h\r\nFrom: <sip:a@b>;tag=1\r\nTo: sip:c@d\r\n"
+                             "Call-ID: x\r\nCSeq: 4294967295 BYE\r\nContent-Length: 2\r\n\r\nabcdef";
     struct sip_response r;
+    char buf[1024];
 
     ASSERT_MSG(sip_msg_parse_response(text, strlen(text), &r), SIP_MSG_OK);
-    CU_ASSERT_EQUAL(r.code, 180);
-    CU_ASSERT_STRING_EQUAL(r.reason, "Ringing");
-    CU_ASSERT_STRING_EQUAL(r.via_branch, "z9hG4bKtop");
-    CU_ASSERT_STRING_EQUAL(r.to_tag, "folded-tag");
-    CU_ASSERT_STRING_EQUAL(r.call_id, "cid");
-    CU_ASSERT_EQUAL(r.cseq, 99);
-    CU_ASSERT_STRING_EQUAL(r.cseq_method, "INVITE");
-    CU_ASSERT_STRING_EQUAL(r.contact_uri, "sip:bob@198.19.1.2:5062");
-    CU_ASSERT_STRING_EQUAL(r.content_type, "application/sdp");
-    CU_ASSERT_EQUAL(r.content_length, -1);
-    CU_ASSERT_EQUAL(r.body_len, 4);
-    CU_ASSERT_EQUAL(memcmp(r.body, "v=0\n", 4), 0);
-
-    /* a To without tag, a Via without branch, an empty reason, extra bytes past Content-Length */
-    {
-        static const char t2[] = "SIP/2.0 486 \r\nVia: SIP/2.0/UDP h\r\nFrom: <sip:a@b>;tag=1\r\nTo: sip:c@d\r\n"
-                                 "Call-ID: x\r\nCSeq: 4294967295 BYE\r\nContent-Length: 2\r\n\r\nabcdef";
-        ASSERT_MSG(sip_msg_parse_response(t2, strlen(t2), &r), SIP_MSG_OK);
-        CU_ASSERT_EQUAL(r.code, 486);
-        CU_ASSERT_STRING_EQUAL(r.reason, "");
-        CU_ASSERT_STRING_EQUAL(r.via_branch, "");
-        CU_ASSERT_STRING_EQUAL(r.to_tag, "");
-        CU_ASSERT_STRING_EQUAL(r.contact_uri, "");
-        CU_ASSERT_EQUAL(r.cseq, 4294967295UL);
-        CU_ASSERT_EQUAL(r.body_len, 2);
-        CU_ASSERT_EQUAL(memcmp(r.body, "ab", 2), 0);
-    }
+    ASSERT_TEXT(fields(&r, buf, sizeof(buf)),
+                "180 Ringing|via UDP z9hG4bKtop|call-id cid|cseq 99 INVITE|to-tag folded-tag"
+                "|contact sip:bob@198.19.1.2:5062|type application/sdp|length -1|body v=0\n");
+    ASSERT_MSG(sip_msg_parse_response(t2, strlen(t2), &r), SIP_MSG_OK);
+    ASSERT_TEXT(fields(&r, buf, sizeof(buf)),
+                "486 |via UDP |call-id x|cseq 4294967295 BYE|to-tag |contact |type |length 2|body ab");
 }
 
 #define HDRS_NO_VIA "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 REGISTER\r\n"
@@ -348,35 +326,53 @@ static void expect_parse(const char *first, const char *headers, const char *tai
     }
 }
 
+struct parse_case
+{
+    const char *text;
+    int want;
+};
+
 static void test_parse_malformed(void)
 {
+    /* the status line, and header lines put before valid headers (the first Via, To, Call-ID
+     * and CSeq count) */
+    static const struct parse_case before[] = {
+        { "SIP/2.0 200 OK\r\n", SIP_MSG_OK },
+        { "REGISTER sip:example.com SIP/2.0\r\n", SIP_MSG_E_NOT_RESPONSE },
+        { "SIP/3.0 200 OK\r\n", SIP_MSG_E_NOT_RESPONSE },
+        { "SIP/2.0 099 Low\r\n", SIP_MSG_E_STATUS }, { "SIP/2.0 700 High\r\n", SIP_MSG_E_STATUS },
+        { "SIP/2.0 20 OK\r\n", SIP_MSG_E_STATUS }, { "SIP/2.0 200OK\r\n", SIP_MSG_E_STATUS },
+        { "SIP/2.0 2x0 OK\r\n", SIP_MSG_E_STATUS }, { "SIP/2.0 200 O\001K\r\n", SIP_MSG_E_STATUS },
+        { "SIP/2.0 200 OK\r\nTo: \"x\" <sip:c@d\r\n", SIP_MSG_E_HEADER },
+        { "SIP/2.0 200 OK\r\nCall-ID:   \r\n", SIP_MSG_E_HEADER },
+        { "SIP/2.0 200 OK\r\nCSeq: abc INVITE\r\n", SIP_MSG_E_CSEQ },
+        { "SIP/2.0 200 OK\r\nCSeq: 1\r\n", SIP_MSG_E_CSEQ },
+        { "SIP/2.0 200 OK\r\nCSeq: 4294967296 BYE\r\n", SIP_MSG_E_CSEQ },
+        { "SIP/2.0 200 OK\r\nCSeq: 1 IN<VITE\r\n", SIP_MSG_E_CSEQ },
+    };
+    /* what follows valid headers: more headers, the empty line, the body */
+    static const struct parse_case after[] = {
+        { "", SIP_MSG_E_HEADER }, /* no empty line */
+        { "No colon here\r\n\r\n", SIP_MSG_E_HEADER }, { ": empty name\r\n\r\n", SIP_MSG_E_HEADER },
+        { "Bad Name: x\r\n\r\n", SIP_MSG_E_HEADER },
+        /* Content-Length */
+        { "Content-Length: 10\r\n\r\n12345", SIP_MSG_E_LENGTH }, { "Content-Length: -1\r\n\r\n", SIP_MSG_E_LENGTH },
+        { "Content-Length: 1x\r\n\r\n1x", SIP_MSG_E_LENGTH }, { "l: 9999999999\r\n\r\n", SIP_MSG_E_LENGTH },
+        { "Content-Length: 5\r\n\r\n12345", SIP_MSG_OK },
+    };
     char longv[400];
     char hdr[3000];
+    size_t i;
 
-    expect_parse("SIP/2.0 200 OK\r\n", HDRS, "\r\n", SIP_MSG_OK);
-    /* status line */
-    expect_parse("REGISTER sip:example.com SIP/2.0\r\n", HDRS, "\r\n", SIP_MSG_E_NOT_RESPONSE);
-    expect_parse("SIP/3.0 200 OK\r\n", HDRS, "\r\n", SIP_MSG_E_NOT_RESPONSE);
-    expect_parse("", "", "", SIP_MSG_E_NOT_RESPONSE);
-    expect_parse("SIP/2.0 200 OK", "", "", SIP_MSG_E_NOT_RESPONSE); /* no line end at all */
-    expect_parse("SIP/2.0 099 Low\r\n", HDRS, "\r\n", SIP_MSG_E_STATUS);
-    expect_parse("SIP/2.0 700 High\r\n", HDRS, "\r\n", SIP_MSG_E_STATUS);
-    expect_parse("SIP/2.0 20 OK\r\n", HDRS, "\r\n", SIP_MSG_E_STATUS);
-    expect_parse("SIP/2.0 200OK\r\n", HDRS, "\r\n", SIP_MSG_E_STATUS);
-    expect_parse("SIP/2.0 2x0 OK\r\n", HDRS, "\r\n", SIP_MSG_E_STATUS);
-    expect_parse("SIP/2.0 200 O\001K\r\n", HDRS, "\r\n", SIP_MSG_E_STATUS);
-    /* headers */
-    expect_parse("SIP/2.0 200 OK\r\n", HDRS, "", SIP_MSG_E_HEADER);            /* no empty line */
-    expect_parse("SIP/2.0 200 OK\r\n", HDRS, "No colon here\r\n\r\n", SIP_MSG_E_HEADER);
-    expect_parse("SIP/2.0 200 OK\r\n", HDRS, ": empty name\r\n\r\n", SIP_MSG_E_HEADER);
-    expect_parse("SIP/2.0 200 OK\r\n", HDRS, "Bad Name: x\r\n\r\n", SIP_MSG_E_HEADER);
-    expect_parse("SIP/2.0 200 OK\r\n", " folded: first\r\n", HDRS, SIP_MSG_E_HEADER);
+    for (i = 0; i < ARRAY_SIZE(before); i++) expect_parse(before[i].text, HDRS, "\r\n", before[i].want);
+    for (i = 0; i < ARRAY_SIZE(after); i++) expect_parse("SIP/2.0 200 OK\r\n", HDRS, after[i].text, after[i].want);
     /* only the top Via is read */
     expect_parse("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h\r\n", HDRS_NO_VIA, "Via: junk\r\n\r\n", SIP_MSG_OK);
     expect_parse("SIP/2.0 200 OK\r\nVia: SIP/2.0 UDP h\r\n", HDRS_NO_VIA, "\r\n", SIP_MSG_E_HEADER);
     expect_parse("SIP/2.0 200 OK\r\nVia: SIP/2.0/ h\r\n", HDRS_NO_VIA, "\r\n", SIP_MSG_E_HEADER);
-    expect_parse("SIP/2.0 200 OK\r\nTo: \"x\" <sip:c@d\r\n", HDRS, "\r\n", SIP_MSG_E_HEADER);
-    expect_parse("SIP/2.0 200 OK\r\nCall-ID:   \r\n", HDRS, "\r\n", SIP_MSG_E_HEADER);
+    expect_parse("", "", "", SIP_MSG_E_NOT_RESPONSE);
+    expect_parse("SIP/2.0 200 OK", "", "", SIP_MSG_E_NOT_RESPONSE); /* no line end at all */
+    expect_parse("SIP/2.0 200 OK\r\n", " folded: first\r\n", HDRS, SIP_MSG_E_HEADER);
     /* required headers */
     expect_parse("SIP/2.0 200 OK\r\n", "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 REGISTER\r\n",
                  "\r\n", SIP_MSG_E_MISSING);
@@ -384,17 +380,6 @@ static void test_parse_malformed(void)
                  "\r\n", SIP_MSG_E_MISSING);
     expect_parse("SIP/2.0 200 OK\r\n", "Via: SIP/2.0/UDP h\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 BYE\r\n",
                  "\r\n", SIP_MSG_E_MISSING);
-    /* CSeq */
-    expect_parse("SIP/2.0 200 OK\r\nCSeq: abc INVITE\r\n", HDRS, "\r\n", SIP_MSG_E_CSEQ);
-    expect_parse("SIP/2.0 200 OK\r\nCSeq: 1\r\n", HDRS, "\r\n", SIP_MSG_E_CSEQ);
-    expect_parse("SIP/2.0 200 OK\r\nCSeq: 4294967296 BYE\r\n", HDRS, "\r\n", SIP_MSG_E_CSEQ);
-    expect_parse("SIP/2.0 200 OK\r\nCSeq: 1 IN<VITE\r\n", HDRS, "\r\n", SIP_MSG_E_CSEQ);
-    /* Content-Length */
-    expect_parse("SIP/2.0 200 OK\r\n", HDRS, "Content-Length: 10\r\n\r\n12345", SIP_MSG_E_LENGTH);
-    expect_parse("SIP/2.0 200 OK\r\n", HDRS, "Content-Length: -1\r\n\r\n", SIP_MSG_E_LENGTH);
-    expect_parse("SIP/2.0 200 OK\r\n", HDRS, "Content-Length: 1x\r\n\r\n1x", SIP_MSG_E_LENGTH);
-    expect_parse("SIP/2.0 200 OK\r\n", HDRS, "l: 9999999999\r\n\r\n", SIP_MSG_E_LENGTH);
-    expect_parse("SIP/2.0 200 OK\r\n", HDRS, "Content-Length: 5\r\n\r\n12345", SIP_MSG_OK);
     /* a field longer than its buffer */
     memset(longv, 'a', sizeof(longv) - 1);
     longv[sizeof(longv) - 1] = 0;

@@ -64,6 +64,16 @@ static void header(const char *msg, const char *name, char *out, size_t cap)
     out[e - p] = 0;
 }
 
+/* The request's header `name` must be `want`: a server failure otherwise. */
+static void expect_header(struct uas *u, const char *msg, const char *name, const char *want)
+{
+    char value[256], what[400];
+    header(msg, name, value, sizeof(value));
+    if (!strcmp(value, want)) return;
+    snprintf(what, sizeof(what), "%s is \"%s\", expected \"%s\"", name, value, want);
+    server_fail(u, what, msg);
+}
+
 static void branch_of(const char *msg, char *out, size_t cap)
 {
     char via[256];
@@ -151,7 +161,7 @@ static int run_reject(struct uas *u)
     rtcpm_addr from;
     rtcpm_addr other;
     const char *invite, *m;
-    char b[128], ab[128], cseq[64], too[256];
+    char b[128], ab[128];
 
     if (!(invite = receive(u, 3000, &from))) { server_fail(u, "no INVITE", NULL); return 0; }
     respond(u, u->sock, &from, invite, 100, "Trying", NULL, NULL, NULL, NULL);
@@ -169,10 +179,8 @@ static int run_reject(struct uas *u)
     branch_of(invite, b, sizeof(b));
     branch_of(m, ab, sizeof(ab));
     if (strcmp(b, ab)) server_fail(u, "a non-2xx ACK must reuse the INVITE's branch", m);
-    header(m, "CSeq", cseq, sizeof(cseq));
-    if (strcmp(cseq, "1 ACK")) server_fail(u, "ACK CSeq", m);
-    header(m, "To", too, sizeof(too));
-    if (strcmp(too, "<sip:bob@example.net>;tag=busy7")) server_fail(u, "ACK To", m);
+    expect_header(u, m, "CSeq", "1 ACK");
+    expect_header(u, m, "To", "<sip:bob@example.net>;tag=busy7");
     return 0;
 }
 
@@ -194,10 +202,8 @@ static int run_accept(struct uas *u)
     branch_of(invite, ib, sizeof(ib));
     branch_of(ack, ab, sizeof(ab));
     if (!strcmp(ib, ab) || strncmp(ab, "z9hG4bK", 7)) server_fail(u, "a 2xx ACK needs a new branch", ack);
-    header(ack, "CSeq", v, sizeof(v));
-    if (strcmp(v, "1 ACK")) server_fail(u, "ACK CSeq", ack);
-    header(ack, "To", v, sizeof(v));
-    if (strcmp(v, "<sip:bob@example.net>;tag=ok9")) server_fail(u, "ACK To", ack);
+    expect_header(u, ack, "CSeq", "1 ACK");
+    expect_header(u, ack, "To", "<sip:bob@example.net>;tag=ok9");
     /* the ACK "got lost": the 200 comes again and must be ACKed again. The client reads it
      * in its next transaction (the BYE): the ACK comes before or after the BYE. */
     respond(u, u->sock, &from, invite, 200, "OK", "ok9", NULL, contact, sdp);
@@ -215,13 +221,10 @@ static int run_accept(struct uas *u)
     if (strcmp(ack, ack2)) server_fail(u, "the second ACK differs", ack2);
     snprintf(v, sizeof(v), "BYE sip:uas@%s;transport=udp SIP/2.0\r\n", la);
     if (strncmp(bye, v, strlen(v))) server_fail(u, "BYE request line", bye);
-    header(bye, "CSeq", v, sizeof(v));
-    if (strcmp(v, "2 BYE")) server_fail(u, "BYE CSeq", bye);
-    header(bye, "To", v, sizeof(v));
-    if (strcmp(v, "<sip:bob@example.net>;tag=ok9")) server_fail(u, "BYE To", bye);
-    header(bye, "Call-ID", v, sizeof(v));
-    header(invite, "Call-ID", ib, sizeof(ib));
-    if (strcmp(v, ib)) server_fail(u, "BYE Call-ID", bye);
+    expect_header(u, bye, "CSeq", "2 BYE");
+    expect_header(u, bye, "To", "<sip:bob@example.net>;tag=ok9");
+    header(invite, "Call-ID", v, sizeof(v));
+    expect_header(u, bye, "Call-ID", v);
     respond(u, u->sock, &from, bye, 200, "OK", "ok9", NULL, NULL, NULL);
     return 0;
 }
@@ -260,151 +263,143 @@ static void observe(void *ctx, enum sip_ua_event ev, int n, const char *text, co
     else e->ignored++;
 }
 
+/* One client transaction against the server thread: both ends and what the client saw. */
+struct ua_test
+{
+    struct uas u;
+    struct sip_ua ua;
+    struct events ev;
+    struct sip_response r;
+    rtcpm_socket *client;
+    test_thread *thread;
+};
+
 /* Starts the server thread and a client UA (socket on 127.0.0.1:0) pointed at it. */
-static int setup(struct uas *u, enum script script, int t1, int t2, int timeout, struct sip_ua *ua,
-                 rtcpm_socket **client, struct events *ev, test_thread **thread)
+static int setup(struct ua_test *t, enum script script, int t1, int t2, int timeout)
 {
     rtcpm_addr lo = addr_of("127.0.0.1", 0), via = addr_of("198.51.100.7", 5060);
     struct sip_ua_timers timers = { t1, t2, timeout };
+    struct uas *u = &t->u;
 
-    memset(u, 0, sizeof(*u));
-    memset(ev, 0, sizeof(*ev));
+    memset(t, 0, sizeof(*t));
     u->script = script;
     u->t1 = t1;
     if (rtcpm_socket_open(&u->sock, RTCPM_SOCK_UDP, &lo, NULL) || rtcpm_socket_open(&u->other, RTCPM_SOCK_UDP, &lo, NULL) ||
-        rtcpm_socket_open(client, RTCPM_SOCK_UDP, &lo, NULL))
+        rtcpm_socket_open(&t->client, RTCPM_SOCK_UDP, &lo, NULL))
         return 0;
     rtcpm_socket_local_addr(u->sock, &u->addr);
-    if (sip_ua_init(ua, *client, &u->addr, &via, "sip:alice@example.com", "sip:bob@example.net", &timers) != SIP_UA_OK)
+    if (sip_ua_init(&t->ua, t->client, &u->addr, &via, "sip:alice@example.com", "sip:bob@example.net", &timers) !=
+        SIP_UA_OK)
         return 0;
-    ua->observer = observe;
-    ua->observer_ctx = ev;
-    return test_thread_start(thread, server_main, u) == 0;
+    t->ua.observer = observe;
+    t->ua.observer_ctx = &t->ev;
+    return test_thread_start(&t->thread, server_main, u) == 0;
 }
 
-static void teardown(struct uas *u, rtcpm_socket *client, test_thread *thread)
+/* Waits for the server thread; no server-side check may have failed. */
+static void teardown(struct ua_test *t)
 {
-    if (thread) test_thread_join(thread);
-    rtcpm_socket_close(client);
-    rtcpm_socket_close(u->sock);
-    rtcpm_socket_close(u->other);
-    CU_ASSERT_EQUAL(u->failures, 0);
+    if (t->thread) test_thread_join(t->thread);
+    rtcpm_socket_close(t->client);
+    rtcpm_socket_close(t->u.sock);
+    rtcpm_socket_close(t->u.other);
+    CU_ASSERT_EQUAL(t->u.failures, 0);
 }
 
 static void test_register_retransmit(void)
 {
-    struct uas u;
-    struct sip_ua ua;
-    struct events ev;
-    struct sip_response r;
-    rtcpm_socket *client = NULL;
-    test_thread *thread = NULL;
+    struct ua_test t;
     int rc;
 
-    CU_ASSERT_TRUE_FATAL(setup(&u, SCRIPT_LOSS, 100, 400, 5000, &ua, &client, &ev, &thread));
-    rc = sip_ua_register(&ua, "Contact: <sip:alice@198.51.100.7:5060;transport=udp>\r\n", 60, &r);
-    teardown(&u, client, thread);
+    CU_ASSERT_TRUE_FATAL(setup(&t, SCRIPT_LOSS, 100, 400, 5000));
+    rc = sip_ua_register(&t.ua, "Contact: <sip:alice@198.51.100.7:5060;transport=udp>\r\n", 60, &t.r);
+    teardown(&t);
     CU_ASSERT_EQUAL(rc, SIP_UA_OK);
-    CU_ASSERT_EQUAL(r.code, 200);
-    CU_ASSERT_STRING_EQUAL(r.reason, "OK");
-    CU_ASSERT_STRING_EQUAL(r.to_tag, "reg1");
-    CU_ASSERT_STRING_EQUAL(r.cseq_method, "REGISTER");
-    CU_ASSERT_EQUAL(ev.retransmitted, ev.sent - 1);
-    CU_ASSERT_TRUE(ev.sent >= 2);
+    CU_ASSERT_EQUAL(t.r.code, 200);
+    CU_ASSERT_STRING_EQUAL(t.r.reason, "OK");
+    CU_ASSERT_STRING_EQUAL(t.r.to_tag, "reg1");
+    CU_ASSERT_STRING_EQUAL(t.r.cseq_method, "REGISTER");
+    CU_ASSERT_EQUAL(t.ev.retransmitted, t.ev.sent - 1);
+    CU_ASSERT_TRUE(t.ev.sent >= 2);
     /* wrong branch, wrong source and the junk were ignored; 100 and 200 counted */
-    CU_ASSERT_EQUAL(ev.ignored, 3);
-    CU_ASSERT_EQUAL(ev.received, 2);
+    CU_ASSERT_EQUAL(t.ev.ignored, 3);
+    CU_ASSERT_EQUAL(t.ev.received, 2);
     /* the retransmission went out T1 after the request (the client's clock: the server
      * thread may be scheduled late for the first one) */
-    CU_ASSERT_TRUE(u.n >= 2 && ev.sent_at[1] - ev.sent_at[0] >= 95);
-    CU_ASSERT_PTR_NOT_NULL(strstr(u.msg[0], "\r\nExpires: 60\r\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(u.msg[0], "REGISTER sip:example.com SIP/2.0\r\n"));
+    CU_ASSERT_TRUE(t.u.n >= 2 && t.ev.sent_at[1] - t.ev.sent_at[0] >= 95);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t.u.msg[0], "\r\nExpires: 60\r\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t.u.msg[0], "REGISTER sip:example.com SIP/2.0\r\n"));
 }
 
 static void test_no_answer(void)
 {
-    struct uas u;
-    struct sip_ua ua;
-    struct events ev;
-    struct sip_response r;
-    rtcpm_socket *client = NULL;
-    test_thread *thread = NULL;
+    struct ua_test t;
     uint64_t t0;
     int rc, i;
 
-    CU_ASSERT_TRUE_FATAL(setup(&u, SCRIPT_SILENT, 40, 160, 800, &ua, &client, &ev, &thread));
+    CU_ASSERT_TRUE_FATAL(setup(&t, SCRIPT_SILENT, 40, 160, 800));
     t0 = rtcpm_clock_ms();
-    rc = sip_ua_register(&ua, "Contact: <sip:alice@198.51.100.7:5060>\r\n", 3600, &r);
+    rc = sip_ua_register(&t.ua, "Contact: <sip:alice@198.51.100.7:5060>\r\n", 3600, &t.r);
     t0 = rtcpm_clock_ms() - t0;
-    teardown(&u, client, thread);
+    teardown(&t);
     CU_ASSERT_EQUAL(rc, SIP_UA_E_NO_ANSWER);
-    CU_ASSERT_EQUAL(r.code, 0);
+    CU_ASSERT_EQUAL(t.r.code, 0);
     CU_ASSERT_TRUE(t0 >= 800 && t0 < 2000);
     /* Timer E: 0, 40, 120, 280, 440, 600, 760 ms -> 7 sends (fewer on a very slow machine) */
-    if (ev.sent < 4 || ev.sent > 7) printf("\n  %d sends\n", ev.sent);
-    CU_ASSERT_TRUE(ev.sent >= 4 && ev.sent <= 7);
-    CU_ASSERT_EQUAL(u.n, ev.sent);
+    if (t.ev.sent < 4 || t.ev.sent > 7) printf("\n  %d sends\n", t.ev.sent);
+    CU_ASSERT_TRUE(t.ev.sent >= 4 && t.ev.sent <= 7);
+    CU_ASSERT_EQUAL(t.u.n, t.ev.sent);
     /* intervals double from T1 and stop growing at T2 */
-    for (i = 1; i < ev.sent && i < 32; i++)
+    for (i = 1; i < t.ev.sent && i < 32; i++)
     {
-        uint64_t gap = ev.sent_at[i] - ev.sent_at[i - 1], want = i == 1 ? 40 : i == 2 ? 80 : 160;
+        uint64_t gap = t.ev.sent_at[i] - t.ev.sent_at[i - 1], want = i == 1 ? 40 : i == 2 ? 80 : 160;
         if (gap + 5 < want) printf("\n  gap %d: %lu ms, want >= %lu\n", i, (unsigned long)gap, (unsigned long)want);
         CU_ASSERT_TRUE(gap + 5 >= want);
         CU_ASSERT_TRUE(i < 3 || gap < 160 + 400);
     }
-    for (i = 1; i < u.n; i++) CU_ASSERT_STRING_EQUAL(u.msg[i], u.msg[0]);
+    for (i = 1; i < t.u.n; i++) CU_ASSERT_STRING_EQUAL(t.u.msg[i], t.u.msg[0]);
 }
 
 static void test_invite_rejected(void)
 {
-    struct uas u;
-    struct sip_ua ua;
-    struct events ev;
-    struct sip_response r;
-    rtcpm_socket *client = NULL;
-    test_thread *thread = NULL;
+    struct ua_test t;
     int rc;
 
-    CU_ASSERT_TRUE_FATAL(setup(&u, SCRIPT_REJECT, 200, 4000, 8000, &ua, &client, &ev, &thread));
-    rc = sip_ua_invite(&ua, "Contact: <sip:198.51.100.7:5060>\r\n", "v=0\r\n", &r);
-    teardown(&u, client, thread);
+    CU_ASSERT_TRUE_FATAL(setup(&t, SCRIPT_REJECT, 200, 4000, 8000));
+    rc = sip_ua_invite(&t.ua, "Contact: <sip:198.51.100.7:5060>\r\n", "v=0\r\n", &t.r);
+    teardown(&t);
     CU_ASSERT_EQUAL(rc, SIP_UA_OK);
-    CU_ASSERT_EQUAL(r.code, 486);
-    CU_ASSERT_STRING_EQUAL(r.reason, "Busy Here");
-    CU_ASSERT_EQUAL(ev.received, 3); /* 100, 180, 486 */
-    CU_ASSERT_EQUAL(u.late_invites, 0);
-    CU_ASSERT_FALSE(ua.dialog);
-    CU_ASSERT_EQUAL(sip_ua_bye(&ua, &r), SIP_UA_E_STATE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(u.msg[0], "\r\nContent-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n"));
+    CU_ASSERT_EQUAL(t.r.code, 486);
+    CU_ASSERT_STRING_EQUAL(t.r.reason, "Busy Here");
+    CU_ASSERT_EQUAL(t.ev.received, 3); /* 100, 180, 486 */
+    CU_ASSERT_EQUAL(t.u.late_invites, 0);
+    CU_ASSERT_FALSE(t.ua.dialog);
+    CU_ASSERT_EQUAL(sip_ua_bye(&t.ua, &t.r), SIP_UA_E_STATE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t.u.msg[0], "\r\nContent-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n"));
 }
 
 static void test_invite_accepted_bye(void)
 {
-    struct uas u;
-    struct sip_ua ua;
-    struct events ev;
-    struct sip_response r;
-    rtcpm_socket *client = NULL;
-    test_thread *thread = NULL;
+    struct ua_test t;
     rtcpm_addr rtp, rtcp;
     int rc, bye_rc;
 
-    CU_ASSERT_TRUE_FATAL(setup(&u, SCRIPT_ACCEPT, 200, 4000, 8000, &ua, &client, &ev, &thread));
-    rc = sip_ua_invite(&ua, "Contact: <sip:198.51.100.7:5060>\r\n", "v=0\r\n", &r);
+    CU_ASSERT_TRUE_FATAL(setup(&t, SCRIPT_ACCEPT, 200, 4000, 8000));
+    rc = sip_ua_invite(&t.ua, "Contact: <sip:198.51.100.7:5060>\r\n", "v=0\r\n", &t.r);
     CU_ASSERT_EQUAL(rc, SIP_UA_OK);
-    CU_ASSERT_EQUAL(r.code, 200);
-    CU_ASSERT_TRUE(ua.dialog);
-    CU_ASSERT_STRING_EQUAL(ua.to_tag, "ok9");
-    CU_ASSERT_EQUAL(sip_msg_parse_sdp_audio(r.body, r.body_len, &rtp, &rtcp), SIP_MSG_OK);
+    CU_ASSERT_EQUAL(t.r.code, 200);
+    CU_ASSERT_TRUE(t.ua.dialog);
+    CU_ASSERT_STRING_EQUAL(t.ua.to_tag, "ok9");
+    CU_ASSERT_EQUAL(sip_msg_parse_sdp_audio(t.r.body, t.r.body_len, &rtp, &rtcp), SIP_MSG_OK);
     CU_ASSERT_EQUAL(rtp.port, 40000);
     CU_ASSERT_EQUAL(rtcp.port, 40009);
-    bye_rc = sip_ua_bye(&ua, &r);
-    teardown(&u, client, thread);
+    bye_rc = sip_ua_bye(&t.ua, &t.r);
+    teardown(&t);
     CU_ASSERT_EQUAL(bye_rc, SIP_UA_OK);
-    CU_ASSERT_EQUAL(r.code, 200);
-    CU_ASSERT_STRING_EQUAL(r.cseq_method, "BYE");
-    CU_ASSERT_FALSE(ua.dialog);
-    CU_ASSERT_EQUAL(u.n, 4); /* INVITE, ACK, ACK again, BYE */
+    CU_ASSERT_EQUAL(t.r.code, 200);
+    CU_ASSERT_STRING_EQUAL(t.r.cseq_method, "BYE");
+    CU_ASSERT_FALSE(t.ua.dialog);
+    CU_ASSERT_EQUAL(t.u.n, 4); /* INVITE, ACK, ACK again, BYE */
 }
 
 static void test_random_and_init(void)

@@ -12,34 +12,11 @@
 #include <string.h>
 
 #include "fake_stun_server.h"
+#include "loopback.h"
 #include "net/platform.h"
 #include "net/stun_client.h"
 
 #define SLACK_MS 300
-
-static rtcpm_addr addr_of(const char *text, uint16_t port)
-{
-    rtcpm_addr a;
-    CU_ASSERT_EQUAL_FATAL(rtcpm_addr_parse(text, strlen(text), &a), 0);
-    a.port = port;
-    return a;
-}
-
-static int have_ipv6(void)
-{
-    rtcpm_socket *s = NULL;
-    int os_error = 0;
-    rtcpm_addr lo6 = addr_of("::1", 0);
-    int rc = rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &lo6, &os_error);
-    if (rc != RTCPM_SOCK_OK) {
-        char text[160];
-        printf("\n  SKIPPED (IPv6): cannot bind [::1]: %s (%s)\n", rtcpm_sock_error_name(rc),
-               rtcpm_os_error_text(os_error, text, sizeof text));
-        return 0;
-    }
-    rtcpm_socket_close(s);
-    return 1;
-}
 
 static rtcpm_stun_config short_cfg(void)
 {
@@ -84,7 +61,7 @@ struct fixture {
 static void setup(struct fixture *f, const char *host, const struct fake_stun_options *opt)
 {
     memset(f, 0, sizeof *f);
-    rtcpm_addr lo = addr_of(host, 0);
+    rtcpm_addr lo = test_addr(host, 0);
     int os_error = 0;
     int rc = fake_stun_start(&f->srv, &lo, opt, &os_error);
     CU_ASSERT_EQUAL_FATAL(rc, RTCPM_SOCK_OK);
@@ -183,8 +160,8 @@ static void test_config_defaults_and_bounds(void)
 static void test_invalid_args(void)
 {
     rtcpm_socket *s = NULL;
-    rtcpm_addr lo = addr_of("127.0.0.1", 0), v6 = addr_of("::1", 3478);
-    rtcpm_addr no_port = addr_of("127.0.0.1", 0);
+    rtcpm_addr lo = test_addr("127.0.0.1", 0), v6 = test_addr("::1", 3478);
+    rtcpm_addr no_port = test_addr("127.0.0.1", 0);
     rtcpm_stun_result res;
     rtcpm_stun_config cfg = short_cfg();
     CU_ASSERT_EQUAL_FATAL(rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &lo, NULL), RTCPM_SOCK_OK);
@@ -245,7 +222,7 @@ static void normal(const char *host)
     ASSERT_ELAPSED(res.elapsed_ms, 0, SLACK_MS);
 }
 static void test_normal_v4(void) { normal("127.0.0.1"); }
-static void test_normal_v6(void) { if (have_ipv6()) normal("::1"); }
+static void test_normal_v6(void) { if (test_have_ipv6()) normal("::1"); }
 
 /* Two transactions: fresh random IDs each time; FINGERPRINT and SOFTWARE when asked. */
 static void test_txid_fresh_and_fingerprint(void)
@@ -291,7 +268,7 @@ static void drop_first(const char *host)
     ASSERT_ELAPSED(res.elapsed_ms, 299, 300 + SLACK_MS);
 }
 static void test_drop_first_v4(void) { drop_first("127.0.0.1"); }
-static void test_drop_first_v6(void) { if (have_ipv6()) drop_first("::1"); }
+static void test_drop_first_v6(void) { if (test_have_ipv6()) drop_first("::1"); }
 
 /* No answer at all: exactly Rc requests on the RFC 5389 schedule, failure at the bound. */
 static void test_silent_timeout_schedule(void)
@@ -475,7 +452,7 @@ static void other_source(const char *host)
     ASSERT_ELAPSED(res.elapsed_ms, COUNTED_BOUND_MS - 1, COUNTED_BOUND_MS + SLACK_MS);
 }
 static void test_other_source_v4(void) { other_source("127.0.0.1"); }
-static void test_other_source_v6(void) { if (have_ipv6()) other_source("::1"); }
+static void test_other_source_v6(void) { if (test_have_ipv6()) other_source("::1"); }
 
 static void test_other_source_then_right(void)
 {
@@ -544,7 +521,7 @@ static void rfc3489_answer(const char *host)
     CU_ASSERT_EQUAL(res.requests_sent, 1);
 }
 static void test_rfc3489_answer_v4(void) { rfc3489_answer("127.0.0.1"); }
-static void test_rfc3489_answer_v6(void) { if (have_ipv6()) rfc3489_answer("::1"); }
+static void test_rfc3489_answer_v6(void) { if (test_have_ipv6()) rfc3489_answer("::1"); }
 
 /* config.classic: a true RFC 3489 request (128-bit ID, no cookie); the answer echoes the
  * 128-bit ID and carries MAPPED-ADDRESS. */
@@ -601,7 +578,7 @@ static void test_list_fallback(void)
 {
     struct fake_stun_server silent, good;
     struct fake_stun_options o_silent = {.mode = FAKE_STUN_SILENT}, o_good = {.mode = FAKE_STUN_NORMAL};
-    rtcpm_addr lo = addr_of("127.0.0.1", 0), local;
+    rtcpm_addr lo = test_addr("127.0.0.1", 0), local;
     rtcpm_socket *s = NULL;
     rtcpm_stun_config cfg = short_cfg();
     cfg.rto_ms = 200; /* silent: requests at 0, 200, 600, 1400, fails at 2200 */
@@ -610,7 +587,7 @@ static void test_list_fallback(void)
     CU_ASSERT_EQUAL_FATAL(fake_stun_start(&good, &lo, &o_good, NULL), RTCPM_SOCK_OK);
     CU_ASSERT_EQUAL_FATAL(rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &lo, NULL), RTCPM_SOCK_OK);
     rtcpm_socket_local_addr(s, &local);
-    rtcpm_addr list[3] = {silent.addr, addr_of("::1", 3478), good.addr};
+    rtcpm_addr list[3] = {silent.addr, test_addr("::1", 3478), good.addr};
 
     rtcpm_stun_binding_list(s, list, 3, &cfg, 0, &res);
     fake_stun_stop(&silent);
@@ -632,7 +609,7 @@ static void test_list_error_then_total_deadline(void)
     struct fake_stun_server err, silent1, silent2;
     struct fake_stun_options o_err = {.mode = FAKE_STUN_ERROR, .error_code = 500};
     struct fake_stun_options o_silent = {.mode = FAKE_STUN_SILENT};
-    rtcpm_addr lo = addr_of("127.0.0.1", 0);
+    rtcpm_addr lo = test_addr("127.0.0.1", 0);
     rtcpm_socket *s = NULL;
     rtcpm_stun_config cfg = short_cfg();
     rtcpm_stun_result res;
@@ -674,7 +651,7 @@ static void tcp_normal(const char *host)
     ASSERT_ELAPSED(res.elapsed_ms, 0, SLACK_MS);
 }
 static void test_tcp_normal_v4(void) { tcp_normal("127.0.0.1"); }
-static void test_tcp_normal_v6(void) { if (have_ipv6()) tcp_normal("::1"); }
+static void test_tcp_normal_v6(void) { if (test_have_ipv6()) tcp_normal("::1"); }
 
 /* Two framed messages on the stream: a wrong-ID answer, then the right one. */
 static void test_tcp_wrong_txid_then_right(void)
@@ -728,7 +705,7 @@ static void test_tcp_closed_and_refused(void)
 
     /* nobody listens on the server's old port now */
     rtcpm_socket *s = NULL;
-    rtcpm_addr lo = addr_of("127.0.0.1", 0);
+    rtcpm_addr lo = test_addr("127.0.0.1", 0);
     CU_ASSERT_EQUAL_FATAL(rtcpm_socket_open(&s, RTCPM_SOCK_TCP, &lo, NULL), RTCPM_SOCK_OK);
     rtcpm_stun_binding(s, &f.srv.addr, &cfg, &res);
     rtcpm_socket_close(s);

@@ -37,36 +37,21 @@ reps=()
 [ $quick -eq 1 ] && reps=(--reps 5 --sample-ms 15)
 
 # ---- coturn on loopback, ours alone, stopped whatever happens ----
-ts_pid="" wine_up=0
+# shellcheck source=tests/stun/coturn_lib.sh
+. "$root/tests/stun/coturn_lib.sh"
+wine_up=0
 cleanup() {
-    if [ -n "$ts_pid" ] && kill -0 "$ts_pid" 2>/dev/null; then
-        kill "$ts_pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$ts_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$ts_pid" 2>/dev/null || true
-    fi
-    ts_pid=""
+    coturn_stop
     if [ $wine_up -eq 1 ]; then wine/wine-run.sh --stop "$prefix" >/dev/null 2>&1 || true; wine_up=0; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-stun_port=""
-for _ in $(seq 10); do
-    p=$((20000 + RANDOM % 40000))
-    if ss -Hanu "( sport = :$p or sport = :$((p + 1)) )" | grep -q .; then continue; fi
-    turnserver --stun-only -n --no-cli --no-tls --no-dtls --listening-ip 127.0.0.1 --listening-port "$p" \
-        --log-file "$out/turnserver.log" --simple-log --no-stdout-log --pidfile "$out/turnserver.pid" \
-        >"$out/turnserver.out" 2>&1 </dev/null &
-    ts_pid=$!
-    for _ in $(seq 50); do
-        ss -Hlunp "( sport = :$p )" 2>/dev/null | grep -q "pid=$ts_pid," && { stun_port=$p; break; }
-        kill -0 "$ts_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    [ -n "$stun_port" ] && break
-    cleanup
-done
-[ -n "$stun_port" ] || { echo "bench: could not start turnserver (see $out/turnserver.log)" >&2; exit 1; }
+coturn_dir=$out
+coturn_ips=(127.0.0.1)
+coturn_ready=("127.0.0.1 0")
+coturn_start || { echo "bench: could not start turnserver (see $out/turnserver.log)" >&2; exit 1; }
+stun_port=$coturn_port
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 

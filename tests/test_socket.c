@@ -7,16 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "loopback.h"
 #include "net/platform.h"
 #include "net/socket.h"
-
-static rtcpm_addr addr_of(const char *text, uint16_t port)
-{
-    rtcpm_addr a;
-    CU_ASSERT_EQUAL_FATAL(rtcpm_addr_parse(text, strlen(text), &a), 0);
-    a.port = port;
-    return a;
-}
 
 #define ASSERT_SOCK(expr, want)                                                            \
     do {                                                                                   \
@@ -27,32 +20,15 @@ static rtcpm_addr addr_of(const char *text, uint16_t port)
         CU_ASSERT_EQUAL(rc_, (want));                                                      \
     } while (0)
 
-/* ::1 usable? Prints why not, once per test that needs it. */
-static int have_ipv6(void)
-{
-    rtcpm_socket *s = NULL;
-    int os_error = 0;
-    rtcpm_addr lo6 = addr_of("::1", 0);
-    int rc = rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &lo6, &os_error);
-    if (rc != RTCPM_SOCK_OK) {
-        char text[160];
-        printf("\n  SKIPPED (IPv6): cannot bind [::1]: %s (%s)\n", rtcpm_sock_error_name(rc),
-               rtcpm_os_error_text(os_error, text, sizeof text));
-        return 0;
-    }
-    rtcpm_socket_close(s);
-    return 1;
-}
-
 static void test_bind_port0_local_addr(void)
 {
     static const char *const hosts[] = {"127.0.0.1", "::1"};
     for (int h = 0; h < 2; h++) {
-        if (h == 1 && !have_ipv6())
+        if (h == 1 && !test_have_ipv6())
             break;
         for (int type = RTCPM_SOCK_UDP; type <= RTCPM_SOCK_TCP; type++) {
             rtcpm_socket *s = NULL;
-            rtcpm_addr want = addr_of(hosts[h], 0), got;
+            rtcpm_addr want = test_addr(hosts[h], 0), got;
             ASSERT_SOCK(rtcpm_socket_open(&s, (enum rtcpm_sock_type)type, &want, NULL),
                         RTCPM_SOCK_OK);
             CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -70,7 +46,7 @@ static void test_bind_fixed_port_and_in_use(void)
 {
     for (int type = RTCPM_SOCK_UDP; type <= RTCPM_SOCK_TCP; type++) {
         rtcpm_socket *a = NULL, *b = NULL, *c = NULL;
-        rtcpm_addr lo = addr_of("127.0.0.1", 0), got, again;
+        rtcpm_addr lo = test_addr("127.0.0.1", 0), got, again;
         int os_error = 0;
         ASSERT_SOCK(rtcpm_socket_open(&a, (enum rtcpm_sock_type)type, &lo, NULL), RTCPM_SOCK_OK);
         ASSERT_SOCK(rtcpm_socket_local_addr(a, &got), RTCPM_SOCK_OK);
@@ -94,10 +70,10 @@ static void test_bind_fixed_port_and_in_use(void)
  * default) the second bind fails with EADDRINUSE. */
 static void test_v6only(void)
 {
-    if (!have_ipv6())
+    if (!test_have_ipv6())
         return;
     rtcpm_socket *v6 = NULL, *v4 = NULL;
-    rtcpm_addr any6 = addr_of("::", 0), any4 = addr_of("0.0.0.0", 0), got;
+    rtcpm_addr any6 = test_addr("::", 0), any4 = test_addr("0.0.0.0", 0), got;
     ASSERT_SOCK(rtcpm_socket_open(&v6, RTCPM_SOCK_UDP, &any6, NULL), RTCPM_SOCK_OK);
     ASSERT_SOCK(rtcpm_socket_local_addr(v6, &got), RTCPM_SOCK_OK);
     any4.port = got.port;
@@ -109,7 +85,7 @@ static void test_v6only(void)
 static void udp_round_trip(const char *host)
 {
     rtcpm_socket *a = NULL, *b = NULL;
-    rtcpm_addr lo = addr_of(host, 0), a_addr, b_addr, from;
+    rtcpm_addr lo = test_addr(host, 0), a_addr, b_addr, from;
     uint8_t buf[64];
     size_t got = 0;
     ASSERT_SOCK(rtcpm_socket_open(&a, RTCPM_SOCK_UDP, &lo, NULL), RTCPM_SOCK_OK);
@@ -146,14 +122,14 @@ static void udp_round_trip(const char *host)
 static void test_udp_round_trip_v4(void) { udp_round_trip("127.0.0.1"); }
 static void test_udp_round_trip_v6(void)
 {
-    if (have_ipv6())
+    if (test_have_ipv6())
         udp_round_trip("::1");
 }
 
 static void test_udp_family_mismatch(void)
 {
     rtcpm_socket *s = NULL;
-    rtcpm_addr lo = addr_of("127.0.0.1", 0), v6 = addr_of("::1", 9), none;
+    rtcpm_addr lo = test_addr("127.0.0.1", 0), v6 = test_addr("::1", 9), none;
     uint8_t buf[4];
     memset(&none, 0, sizeof none);
     ASSERT_SOCK(rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &lo, NULL), RTCPM_SOCK_OK);
@@ -172,7 +148,7 @@ static void test_udp_family_mismatch(void)
 static void test_recv_timeout(void)
 {
     rtcpm_socket *s = NULL;
-    rtcpm_addr lo = addr_of("127.0.0.1", 0), from;
+    rtcpm_addr lo = test_addr("127.0.0.1", 0), from;
     uint8_t buf[16];
     size_t got = 99;
     ASSERT_SOCK(rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &lo, NULL), RTCPM_SOCK_OK);
@@ -193,7 +169,7 @@ static void test_recv_timeout(void)
 static void tcp_stream(const char *host)
 {
     rtcpm_socket *l = NULL, *c = NULL, *srv = NULL;
-    rtcpm_addr lo = addr_of(host, 0), l_addr, c_addr, peer;
+    rtcpm_addr lo = test_addr(host, 0), l_addr, c_addr, peer;
     uint8_t big[100000], back[100000];
     for (size_t i = 0; i < sizeof big; i++)
         big[i] = (uint8_t)(i * 7 + 3);
@@ -235,14 +211,14 @@ static void tcp_stream(const char *host)
 static void test_tcp_stream_v4(void) { tcp_stream("127.0.0.1"); }
 static void test_tcp_stream_v6(void)
 {
-    if (have_ipv6())
+    if (test_have_ipv6())
         tcp_stream("::1");
 }
 
 static void test_tcp_refused(void)
 {
     rtcpm_socket *l = NULL, *c = NULL;
-    rtcpm_addr lo = addr_of("127.0.0.1", 0), closed_port;
+    rtcpm_addr lo = test_addr("127.0.0.1", 0), closed_port;
     char text[160];
     /* a port that was just free: bind, read it, close */
     ASSERT_SOCK(rtcpm_socket_open(&l, RTCPM_SOCK_TCP, &lo, NULL), RTCPM_SOCK_OK);
@@ -262,7 +238,7 @@ static void test_tcp_refused(void)
 static void test_sockaddr_layout(void)
 {
     rtcpm_sockaddr sa;
-    rtcpm_addr a = addr_of("192.0.2.33", 0x1234), back;
+    rtcpm_addr a = test_addr("192.0.2.33", 0x1234), back;
     ASSERT_SOCK(rtcpm_addr_to_sockaddr(&a, &sa), RTCPM_SOCK_OK);
     /* sockaddr_in is laid out alike on Linux and Windows: family(2) port(2, BE) addr(4) */
     CU_ASSERT_EQUAL(sa.len, 16);
@@ -273,7 +249,7 @@ static void test_sockaddr_layout(void)
     CU_ASSERT_TRUE(rtcpm_addr_equal(&a, &back));
 
     /* sockaddr_in6: family(2) port(2) flowinfo(4) addr(16) scope_id(4, host order) */
-    rtcpm_addr b = addr_of("fe80::1:2%7", 5060);
+    rtcpm_addr b = test_addr("fe80::1:2%7", 5060);
     ASSERT_SOCK(rtcpm_addr_to_sockaddr(&b, &sa), RTCPM_SOCK_OK);
     CU_ASSERT_EQUAL(sa.len, 28);
     CU_ASSERT_EQUAL(sa.u.bytes[2], 5060 >> 8);
@@ -286,7 +262,7 @@ static void test_sockaddr_layout(void)
     CU_ASSERT_TRUE(rtcpm_addr_equal(&b, &back));
 
     /* a named zone is only a hash: no interface index to give the OS */
-    rtcpm_addr named = addr_of("fe80::1%eth0", 1);
+    rtcpm_addr named = test_addr("fe80::1%eth0", 1);
     ASSERT_SOCK(rtcpm_addr_to_sockaddr(&named, &sa), RTCPM_SOCK_E_INVALID_ARG);
     rtcpm_addr none;
     memset(&none, 0, sizeof none);
@@ -300,7 +276,7 @@ static void test_refcount_follows_sockets(void)
 {
     long base = rtcpm_net_refcount();
     rtcpm_socket *a = NULL, *b = NULL;
-    rtcpm_addr lo = addr_of("127.0.0.1", 0);
+    rtcpm_addr lo = test_addr("127.0.0.1", 0);
     ASSERT_SOCK(rtcpm_net_init(NULL), RTCPM_SOCK_OK);
     CU_ASSERT_EQUAL(rtcpm_net_refcount(), base + 1);
     ASSERT_SOCK(rtcpm_socket_open(&a, RTCPM_SOCK_UDP, &lo, NULL), RTCPM_SOCK_OK);

@@ -1,5 +1,5 @@
 /*
- * rtcpm — monotonic clock and OS random bytes, Windows and POSIX (see platform.h).
+ * rtcpm — monotonic clock, OS random bytes and a thread, Windows and POSIX (see platform.h).
  */
 #include "platform.h"
 
@@ -68,29 +68,16 @@ static DWORD WINAPI thread_main(LPVOID p)
     return 0;
 }
 
-int rtcpm_thread_start(rtcpm_thread **out, void (*fn)(void *), void *arg)
+static int os_thread_create(rtcpm_thread *t)
 {
-    rtcpm_thread *t = calloc(1, sizeof *t);
-    *out = NULL;
-    if (!t)
-        return -1;
-    t->start.fn = fn;
-    t->start.arg = arg;
-    if (!(t->handle = CreateThread(NULL, 0, thread_main, &t->start, 0, NULL))) {
-        free(t);
-        return -1;
-    }
-    *out = t;
-    return 0;
+    t->handle = CreateThread(NULL, 0, thread_main, &t->start, 0, NULL);
+    return t->handle ? 0 : -1;
 }
 
-void rtcpm_thread_join(rtcpm_thread *t)
+static void os_thread_wait(rtcpm_thread *t)
 {
-    if (!t)
-        return;
     WaitForSingleObject(t->handle, INFINITE);
     CloseHandle(t->handle);
-    free(t);
 }
 
 #else /* POSIX */
@@ -114,29 +101,12 @@ static void *thread_main(void *p)
     return NULL;
 }
 
-int rtcpm_thread_start(rtcpm_thread **out, void (*fn)(void *), void *arg)
+static int os_thread_create(rtcpm_thread *t)
 {
-    rtcpm_thread *t = calloc(1, sizeof *t);
-    *out = NULL;
-    if (!t)
-        return -1;
-    t->start.fn = fn;
-    t->start.arg = arg;
-    if (pthread_create(&t->id, NULL, thread_main, &t->start)) {
-        free(t);
-        return -1;
-    }
-    *out = t;
-    return 0;
+    return pthread_create(&t->id, NULL, thread_main, &t->start) ? -1 : 0;
 }
 
-void rtcpm_thread_join(rtcpm_thread *t)
-{
-    if (!t)
-        return;
-    pthread_join(t->id, NULL);
-    free(t);
-}
+static void os_thread_wait(rtcpm_thread *t) { pthread_join(t->id, NULL); }
 
 uint64_t rtcpm_clock_us(void)
 {
@@ -187,6 +157,32 @@ int rtcpm_random_bytes(void *buf, size_t len)
     return 0;
 }
 #endif
+
+/* ---- written once over the OS parts above ---- */
+
+int rtcpm_thread_start(rtcpm_thread **out, void (*fn)(void *), void *arg)
+{
+    rtcpm_thread *t = calloc(1, sizeof *t);
+    *out = NULL;
+    if (!t)
+        return -1;
+    t->start.fn = fn;
+    t->start.arg = arg;
+    if (os_thread_create(t)) {
+        free(t);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+void rtcpm_thread_join(rtcpm_thread *t)
+{
+    if (!t)
+        return;
+    os_thread_wait(t);
+    free(t);
+}
 
 uint64_t rtcpm_clock_ms(void)
 {

@@ -25,6 +25,8 @@ typedef SOCKET os_socket;
 typedef int os_socklen;
 #define OS_INVALID_SOCKET INVALID_SOCKET
 #define OS_SEND_FLAGS 0
+#define OS_E(name) WSAE##name /* OS_E(TIMEDOUT): WSAETIMEDOUT */
+#define OS_E_SEND_AFTER_SHUTDOWN WSAESHUTDOWN /* POSIX says EPIPE */
 
 #else
 #include <errno.h>
@@ -38,6 +40,8 @@ typedef int os_socket;
 typedef socklen_t os_socklen;
 #define OS_INVALID_SOCKET (-1)
 #define OS_SEND_FLAGS MSG_NOSIGNAL /* a closed TCP peer is an error code, not SIGPIPE */
+#define OS_E(name) E##name
+#define OS_E_SEND_AFTER_SHUTDOWN EPIPE
 #endif
 
 _Static_assert(sizeof(struct sockaddr_storage) <= sizeof(((rtcpm_sockaddr *)0)->u.bytes),
@@ -52,25 +56,27 @@ struct rtcpm_socket {
 
 /* ---- OS primitives ---- */
 
-#ifdef _WIN32
-
-static int os_last_error(void) { return WSAGetLastError(); }
-
+/* The error enum of an OS error code (Winsock's WSAE* or errno's E*, same names). */
 static int os_map_error(int e)
 {
     switch (e) {
     case 0: return RTCPM_SOCK_OK;
-    case WSAETIMEDOUT: return RTCPM_SOCK_E_TIMEOUT;
-    case WSAECONNREFUSED: return RTCPM_SOCK_E_REFUSED;
-    case WSAEADDRINUSE: return RTCPM_SOCK_E_ADDR_IN_USE;
-    case WSAENETUNREACH: case WSAEHOSTUNREACH: case WSAENETDOWN: case WSAEHOSTDOWN:
+    case OS_E(TIMEDOUT): return RTCPM_SOCK_E_TIMEOUT;
+    case OS_E(CONNREFUSED): return RTCPM_SOCK_E_REFUSED;
+    case OS_E(ADDRINUSE): return RTCPM_SOCK_E_ADDR_IN_USE;
+    case OS_E(NETUNREACH): case OS_E(HOSTUNREACH): case OS_E(NETDOWN): case OS_E(HOSTDOWN):
         return RTCPM_SOCK_E_UNREACHABLE;
-    case WSAECONNRESET: case WSAECONNABORTED: case WSAESHUTDOWN: case WSAENOTCONN:
+    case OS_E(CONNRESET): case OS_E(CONNABORTED): case OS_E(NOTCONN):
+    case OS_E_SEND_AFTER_SHUTDOWN:
         return RTCPM_SOCK_E_CLOSED;
-    case WSAEMSGSIZE: return RTCPM_SOCK_E_TRUNCATED;
+    case OS_E(MSGSIZE): return RTCPM_SOCK_E_TRUNCATED;
     default: return RTCPM_SOCK_E_OTHER;
     }
 }
+
+#ifdef _WIN32
+
+static int os_last_error(void) { return WSAGetLastError(); }
 
 static int os_would_block(int e) { return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS; }
 static int os_interrupted(int e) { return e == WSAEINTR; }
@@ -155,22 +161,6 @@ static const char *os_strerror(int e, char *buf, size_t cap)
 #else /* POSIX */
 
 static int os_last_error(void) { return errno; }
-
-static int os_map_error(int e)
-{
-    switch (e) {
-    case 0: return RTCPM_SOCK_OK;
-    case ETIMEDOUT: return RTCPM_SOCK_E_TIMEOUT;
-    case ECONNREFUSED: return RTCPM_SOCK_E_REFUSED;
-    case EADDRINUSE: return RTCPM_SOCK_E_ADDR_IN_USE;
-    case ENETUNREACH: case EHOSTUNREACH: case ENETDOWN: case EHOSTDOWN:
-        return RTCPM_SOCK_E_UNREACHABLE;
-    case ECONNRESET: case ECONNABORTED: case EPIPE: case ENOTCONN:
-        return RTCPM_SOCK_E_CLOSED;
-    case EMSGSIZE: return RTCPM_SOCK_E_TRUNCATED;
-    default: return RTCPM_SOCK_E_OTHER;
-    }
-}
 
 static int os_would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
 static int os_interrupted(int e) { return e == EINTR; }
@@ -375,6 +365,18 @@ static int wait_ready(rtcpm_socket *s, int want_write, uint64_t deadline)
     }
 }
 
+/* After a non-blocking call that failed with OS error e: RTCPM_SOCK_OK to try again — at
+ * once when interrupted, once the socket is ready (readable, or writable with want_write)
+ * when it would have blocked — or the error to return (also a timeout at the deadline). */
+static int wait_to_retry(rtcpm_socket *s, int e, int want_write, uint64_t deadline)
+{
+    if (os_interrupted(e))
+        return RTCPM_SOCK_OK;
+    if (!os_would_block(e))
+        return fail(s, e);
+    return wait_ready(s, want_write, deadline);
+}
+
 static int check_family(const rtcpm_socket *s, const rtcpm_addr *a)
 {
     return a && a->family == s->family ? RTCPM_SOCK_OK : RTCPM_SOCK_E_INVALID_ARG;
@@ -564,17 +566,10 @@ int rtcpm_socket_sendto(rtcpm_socket *s, const void *buf, size_t len, const rtcp
             s->os_error = 0;
             return RTCPM_SOCK_E_OTHER;
         }
-        int e = os_last_error();
-        if (os_interrupted(e))
-            continue;
-        if (os_would_block(e)) {
-            /* send buffer full: wait a moment for room (bounded, UDP never blocks long) */
-            int rc = wait_ready(s, 1, deadline_from(1000));
-            if (rc != RTCPM_SOCK_OK)
-                return rc;
-            continue;
-        }
-        return fail(s, e);
+        /* send buffer full: wait a moment for room (bounded, UDP never blocks long) */
+        int rc = wait_to_retry(s, os_last_error(), 1, deadline_from(1000));
+        if (rc != RTCPM_SOCK_OK)
+            return rc;
     }
 }
 
@@ -695,12 +690,7 @@ int rtcpm_socket_accept(rtcpm_socket *s, rtcpm_socket **out, rtcpm_addr *peer, i
             *out = c;
             return RTCPM_SOCK_OK;
         }
-        int e = os_last_error();
-        if (os_interrupted(e))
-            continue;
-        if (!os_would_block(e))
-            return fail(s, e);
-        int rc = wait_ready(s, 0, deadline);
+        int rc = wait_to_retry(s, os_last_error(), 0, deadline);
         if (rc != RTCPM_SOCK_OK)
             return rc;
     }
@@ -720,12 +710,8 @@ int rtcpm_socket_send_all(rtcpm_socket *s, const void *buf, size_t len, int time
             len -= (size_t)n;
             continue;
         }
-        int e = n < 0 ? os_last_error() : 0;
-        if (n < 0 && os_interrupted(e))
-            continue;
-        if (n < 0 && !os_would_block(e))
-            return fail(s, e);
-        int rc = wait_ready(s, 1, deadline);
+        /* nothing sent without an error: as if it would have blocked */
+        int rc = wait_to_retry(s, n < 0 ? os_last_error() : OS_E(WOULDBLOCK), 1, deadline);
         if (rc != RTCPM_SOCK_OK)
             return rc;
     }
@@ -750,12 +736,7 @@ int rtcpm_socket_recv_exact(rtcpm_socket *s, void *buf, size_t len, int timeout_
             s->os_error = 0;
             return RTCPM_SOCK_E_CLOSED; /* orderly shutdown before len bytes */
         }
-        int e = os_last_error();
-        if (os_interrupted(e))
-            continue;
-        if (!os_would_block(e))
-            return fail(s, e);
-        int rc = wait_ready(s, 0, deadline);
+        int rc = wait_to_retry(s, os_last_error(), 0, deadline);
         if (rc != RTCPM_SOCK_OK)
             return rc;
     }

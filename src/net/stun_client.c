@@ -415,18 +415,27 @@ static int binding_once(rtcpm_socket *s, const rtcpm_addr *server, const rtcpm_s
     return status;
 }
 
+/* The start of a public call: its result goes to res, else to *dummy (reset either way); it
+ * runs with cfg, else with the defaults in *def. Returns where the result goes. */
+static rtcpm_stun_result *call_begin(rtcpm_stun_result *res, rtcpm_stun_result *dummy,
+                                     const rtcpm_stun_config **cfg, rtcpm_stun_config *def)
+{
+    if (!res)
+        res = dummy;
+    result_reset(res);
+    if (!*cfg) {
+        rtcpm_stun_config_init(def);
+        *cfg = def;
+    }
+    return res;
+}
+
 int rtcpm_stun_binding(rtcpm_socket *s, const rtcpm_addr *server, const rtcpm_stun_config *cfg,
                        rtcpm_stun_result *res)
 {
     rtcpm_stun_result dummy;
     rtcpm_stun_config def;
-    if (!res)
-        res = &dummy;
-    result_reset(res);
-    if (!cfg) {
-        rtcpm_stun_config_init(&def);
-        cfg = &def;
-    }
+    res = call_begin(res, &dummy, &cfg, &def);
     uint64_t start = rtcpm_clock_ms();
     int status;
     if (!s || !server || !config_valid(cfg) || server->family != rtcpm_socket_family(s) ||
@@ -453,13 +462,7 @@ int rtcpm_stun_binding_list(rtcpm_socket *s, const rtcpm_addr *servers, size_t c
 {
     rtcpm_stun_result dummy;
     rtcpm_stun_config def;
-    if (!res)
-        res = &dummy;
-    result_reset(res);
-    if (!cfg) {
-        rtcpm_stun_config_init(&def);
-        cfg = &def;
-    }
+    res = call_begin(res, &dummy, &cfg, &def);
     uint64_t start = rtcpm_clock_ms();
     if (!s || (!servers && count) || !config_valid(cfg) ||
         rtcpm_socket_type(s) != RTCPM_SOCK_UDP) {

@@ -21,12 +21,7 @@ int rtcpm_ini_fail(struct rtcpm_ini_error *e, const char *fmt, ...)
     return -1;
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void rtcpm_cfg_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     if (!err || !errlen) return;
@@ -167,7 +162,7 @@ int rtcpm_ini_parse(const char *text, size_t len, const char *name, const struct
     return 0;
 
 fail:
-    set_err(err, errlen, "%s:%d: %s", name, e.line, e.text[0] ? e.text : "rejected");
+    rtcpm_cfg_set_err(err, errlen, "%s:%d: %s", name, e.line, e.text[0] ? e.text : "rejected");
     return -1;
 }
 
@@ -188,7 +183,7 @@ HRESULT rtcpm_config_read_file(const char *path, char **text, size_t *len, char 
     if (!f)
     {
         int saved = errno;
-        set_err(err, errlen, "%s: cannot open: %s", path, strerror(saved));
+        rtcpm_cfg_set_err(err, errlen, "%s: cannot open: %s", path, strerror(saved));
         if (saved == ENOENT) return HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
         if (saved == EACCES) return E_ACCESSDENIED;
         return E_FAIL;
@@ -203,7 +198,7 @@ HRESULT rtcpm_config_read_file(const char *path, char **text, size_t *len, char 
             if (!(n = realloc(buf, cap + 1)))
             {
                 hr = E_OUTOFMEMORY;
-                set_err(err, errlen, "%s: out of memory", path);
+                rtcpm_cfg_set_err(err, errlen, "%s: out of memory", path);
                 break;
             }
             buf = n;
@@ -213,7 +208,7 @@ HRESULT rtcpm_config_read_file(const char *path, char **text, size_t *len, char 
         if (used > RTCPM_CONFIG_FILE_MAX)
         {
             hr = E_INVALIDARG;
-            set_err(err, errlen, "%s: larger than %d bytes", path, RTCPM_CONFIG_FILE_MAX);
+            rtcpm_cfg_set_err(err, errlen, "%s: larger than %d bytes", path, RTCPM_CONFIG_FILE_MAX);
             break;
         }
         if (got == 0)
@@ -221,7 +216,7 @@ HRESULT rtcpm_config_read_file(const char *path, char **text, size_t *len, char 
             if (ferror(f))
             {
                 hr = E_FAIL;
-                set_err(err, errlen, "%s: read error", path);
+                rtcpm_cfg_set_err(err, errlen, "%s: read error", path);
             }
             break;
         }

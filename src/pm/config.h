@@ -65,6 +65,14 @@ int rtcpm_ini_parse(const char *text, size_t len, const char *name, const struct
  */
 HRESULT rtcpm_config_read_file(const char *path, char **text, size_t *len, char *err, size_t errlen);
 
+/* Formats a message into err, truncated to errlen; does nothing when err is NULL or errlen 0
+ * (the optional error buffer of rtcpm_ini_parse, rtcpm_config_read_file and the loaders). */
+void rtcpm_cfg_set_err(char *err, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* ---- values ---- */
 
 /* ASCII case-insensitive equality. */

@@ -4,7 +4,6 @@
  * generic reader of config.c, and the create functions that take them.
  * Format and meaning: include/rtcpm/stun_pm.h and README "STUN port manager".
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +13,6 @@
 
 /* two strings (servers, local addresses) of at most one line each */
 _Static_assert(RTCPM_STUN_PM_CONFIG_STORAGE >= 2 * (RTCPM_INI_LINE_MAX + 1), "config storage too small");
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || !errlen) return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 void rtcpm_stun_pm_config_init(struct rtcpm_stun_pm_config *cfg)
 {
@@ -95,27 +80,27 @@ static int range_check(const struct rtcpm_stun_pm_range *r, struct stun_pm_range
 
     if (r->port_type != RTCPM_PORT_TYPE_ANY && (r->port_type < RTCPT_AUDIO_RTP || r->port_type > RTCPT_SIP))
     {
-        set_err(err, errlen, "port type %ld is not 0..4 or RTCPM_PORT_TYPE_ANY", (long)r->port_type);
+        rtcpm_cfg_set_err(err, errlen, "port type %ld is not 0..4 or RTCPM_PORT_TYPE_ANY", (long)r->port_type);
         return -1;
     }
     if (transports & ~(unsigned)(RTCTR_UDP | RTCTR_TCP | RTCTR_TLS))
     {
-        set_err(err, errlen, "transports 0x%lx: not a set of RTCTR_UDP, RTCTR_TCP, RTCTR_TLS", (long)r->transports);
+        rtcpm_cfg_set_err(err, errlen, "transports 0x%lx: not a set of RTCTR_UDP, RTCTR_TCP, RTCTR_TLS", (long)r->transports);
         return -1;
     }
     if (r->first < 1 || r->first > 65535 || last < 1 || last > 65535)
     {
-        set_err(err, errlen, "port %ld is outside 1..65535", (long)(r->first < 1 || r->first > 65535 ? r->first : last));
+        rtcpm_cfg_set_err(err, errlen, "port %ld is outside 1..65535", (long)(r->first < 1 || r->first > 65535 ? r->first : last));
         return -1;
     }
     if (last < r->first)
     {
-        set_err(err, errlen, "port range %ld-%ld ends before it starts", (long)r->first, (long)last);
+        rtcpm_cfg_set_err(err, errlen, "port range %ld-%ld ends before it starts", (long)r->first, (long)last);
         return -1;
     }
     if (is_rtp((int)r->port_type) && (r->first + 1 + (r->first & 1)) > last)
     {
-        set_err(err, errlen, "%s range %ld-%ld holds no even port followed by an odd one (RTP even, RTCP = RTP + 1)",
+        rtcpm_cfg_set_err(err, errlen, "%s range %ld-%ld holds no even port followed by an odd one (RTP even, RTCP = RTP + 1)",
                 rtcpm_cfg_port_type_name((int)r->port_type), (long)r->first, (long)last);
         return -1;
     }
@@ -134,7 +119,7 @@ int stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count, char
     *count = 0;
     if (!text || !*text)
     {
-        set_err(err, errlen, "no STUN server given (expected host[:port][,host[:port]...])");
+        rtcpm_cfg_set_err(err, errlen, "no STUN server given (expected host[:port][,host[:port]...])");
         return -1;
     }
     for (;;)
@@ -147,18 +132,18 @@ int stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count, char
         while (end > p && (end[-1] == ' ' || end[-1] == '\t')) end--;
         if (end == p)
         {
-            set_err(err, errlen, "entry %u is empty", (unsigned)(n + 1));
+            rtcpm_cfg_set_err(err, errlen, "entry %u is empty", (unsigned)(n + 1));
             return -1;
         }
         if (n == RTCPM_STUN_PM_MAX_SERVERS)
         {
-            set_err(err, errlen, "more than %d servers", RTCPM_STUN_PM_MAX_SERVERS);
+            rtcpm_cfg_set_err(err, errlen, "more than %d servers", RTCPM_STUN_PM_MAX_SERVERS);
             return -1;
         }
         rc = rtcpm_addr_parse_hostport(p, (size_t)(end - p), &out[n], RTCPM_STUN_DEFAULT_PORT);
         if (rc)
         {
-            set_err(err, errlen, "entry %u '%.*s' is not an IP address[:port] (%s; host names are not resolved)",
+            rtcpm_cfg_set_err(err, errlen, "entry %u '%.*s' is not an IP address[:port] (%s; host names are not resolved)",
                     (unsigned)(n + 1), (int)(end - p > 80 ? 80 : end - p), p, rtcpm_addr_error_name(rc));
             return -1;
         }
@@ -166,7 +151,7 @@ int stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count, char
             static const uint8_t zero[16];
             if (!memcmp(out[n].bytes, zero, out[n].family == RTCPM_AF_INET ? 4 : 16))
             {
-                set_err(err, errlen, "entry %u '%.*s' is the unspecified address", (unsigned)(n + 1),
+                rtcpm_cfg_set_err(err, errlen, "entry %u '%.*s' is the unspecified address", (unsigned)(n + 1),
                         (int)(end - p), p);
                 return -1;
             }
@@ -196,18 +181,18 @@ static int parse_locals(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *
         end = e;
         if (rtcpm_addr_parse(p, (size_t)(end - p), &a))
         {
-            set_err(err, errlen, "local address '%.*s' is not an IP address", (int)(end - p > 80 ? 80 : end - p), p);
+            rtcpm_cfg_set_err(err, errlen, "local address '%.*s' is not an IP address", (int)(end - p > 80 ? 80 : end - p), p);
             return -1;
         }
         if (!memcmp(a.bytes, zero, a.family == RTCPM_AF_INET ? 4 : 16))
         {
-            set_err(err, errlen, "local address '%.*s' is unspecified: give the host's own address", (int)(end - p),
+            rtcpm_cfg_set_err(err, errlen, "local address '%.*s' is unspecified: give the host's own address", (int)(end - p),
                     p);
             return -1;
         }
         if ((a.family == RTCPM_AF_INET ? v4 : v6)->family != RTCPM_AF_NONE)
         {
-            set_err(err, errlen, "two local %s addresses (at most one per family)",
+            rtcpm_cfg_set_err(err, errlen, "two local %s addresses (at most one per family)",
                     a.family == RTCPM_AF_INET ? "IPv4" : "IPv6");
             return -1;
         }
@@ -231,7 +216,7 @@ HRESULT stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stu
         LONG v = field_value(cfg, num_fields[i].offset);
         if (v < num_fields[i].min || v > num_fields[i].max)
         {
-            set_err(err, errlen, "%s %ld is outside %ld..%ld%s", num_fields[i].key, (long)v, (long)num_fields[i].min,
+            rtcpm_cfg_set_err(err, errlen, "%s %ld is outside %ld..%ld%s", num_fields[i].key, (long)v, (long)num_fields[i].min,
                     (long)num_fields[i].max, num_fields[i].unit);
             return E_INVALIDARG;
         }
@@ -241,24 +226,24 @@ HRESULT stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stu
         LONG v = field_value(cfg, flag_fields[i].offset);
         if (v != 0 && v != 1)
         {
-            set_err(err, errlen, "%s %ld is not 0 (off) or 1 (on)", flag_fields[i].key, (long)v);
+            rtcpm_cfg_set_err(err, errlen, "%s %ld is not 0 (off) or 1 (on)", flag_fields[i].key, (long)v);
             return E_INVALIDARG;
         }
     }
     if (cfg->server_timeout_ms > cfg->timeout_ms)
     {
-        set_err(err, errlen, "server-timeout %ld ms is longer than timeout %ld ms", (long)cfg->server_timeout_ms,
+        rtcpm_cfg_set_err(err, errlen, "server-timeout %ld ms is longer than timeout %ld ms", (long)cfg->server_timeout_ms,
                 (long)cfg->timeout_ms);
         return E_INVALIDARG;
     }
     if (cfg->tcp < RTCPM_STUN_PM_TCP_STUN || cfg->tcp > RTCPM_STUN_PM_TCP_OFF)
     {
-        set_err(err, errlen, "tcp %ld is not a rtcpm_stun_pm_tcp value", (long)cfg->tcp);
+        rtcpm_cfg_set_err(err, errlen, "tcp %ld is not a rtcpm_stun_pm_tcp value", (long)cfg->tcp);
         return E_INVALIDARG;
     }
     if (cfg->range_count < 0 || cfg->range_count > RTCPM_STUN_PM_MAX_RANGES)
     {
-        set_err(err, errlen, "range_count %ld is outside 0..%d", (long)cfg->range_count, RTCPM_STUN_PM_MAX_RANGES);
+        rtcpm_cfg_set_err(err, errlen, "range_count %ld is outside 0..%d", (long)cfg->range_count, RTCPM_STUN_PM_MAX_RANGES);
         return E_INVALIDARG;
     }
     for (i = 0; i < (size_t)cfg->range_count; i++)
@@ -266,7 +251,7 @@ HRESULT stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stu
         char why[200];
         if (range_check(&cfg->ranges[i], &out->ranges[i], why, sizeof(why)))
         {
-            set_err(err, errlen, "range %u: %s", (unsigned)(i + 1), why);
+            rtcpm_cfg_set_err(err, errlen, "range %u: %s", (unsigned)(i + 1), why);
             return E_INVALIDARG;
         }
     }
@@ -529,7 +514,7 @@ HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *nam
     rtcpm_stun_pm_config_init(cfg);
     if (storage_len < RTCPM_STUN_PM_CONFIG_STORAGE)
     {
-        set_err(err, errlen, "%s: storage of %lu bytes, need %d", name, (unsigned long)storage_len,
+        rtcpm_cfg_set_err(err, errlen, "%s: storage of %lu bytes, need %d", name, (unsigned long)storage_len,
                 RTCPM_STUN_PM_CONFIG_STORAGE);
         return E_INVALIDARG;
     }
@@ -542,7 +527,7 @@ HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *nam
     if (rtcpm_ini_parse(text, len, name, &handler, &l, err, errlen)) return E_INVALIDARG;
     if (!l.stun_line)
     {
-        set_err(err, errlen, "%s: no [stun] section (servers = host[:port],... is required)", name);
+        rtcpm_cfg_set_err(err, errlen, "%s: no [stun] section (servers = host[:port],... is required)", name);
         return E_INVALIDARG;
     }
     return S_OK;
@@ -567,7 +552,7 @@ HRESULT rtcpm_stun_pm_create_ex(const struct rtcpm_stun_pm_config *cfg, IRTCPort
     if (!out || !cfg) return E_POINTER;
     if (!cfg->servers)
     {
-        set_err(err, errlen, "no STUN server given (expected host[:port][,host[:port]...])");
+        rtcpm_cfg_set_err(err, errlen, "no STUN server given (expected host[:port][,host[:port]...])");
         return E_POINTER;
     }
     if (!(set = malloc(sizeof(*set)))) return E_OUTOFMEMORY;
@@ -601,7 +586,7 @@ static HRESULT create_from_text(const char *text, size_t len, const char *name, 
         char why[256];
         /* every value was checked at its line; what is left (none expected) names the file */
         if (FAILED(hr = rtcpm_stun_pm_create_ex(cfg, out, why, sizeof(why))) && why[0])
-            set_err(err, errlen, "%s: %s", name, why);
+            rtcpm_cfg_set_err(err, errlen, "%s: %s", name, why);
     }
     free(cfg);
     free(storage);

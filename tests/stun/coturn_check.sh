@@ -8,7 +8,7 @@
 #
 # Starts its own `turnserver --stun-only` on 127.0.0.1 and ::1 on a free high port (no
 # config file, no system service), checks that it really listens, and stops it on exit,
-# whatever happens (trap).
+# whatever happens (trap) — with coturn_lib.sh, shared with the other coturn_*.sh.
 #
 # What makes the comparison meaningful. On loopback there is no NAT, so the truth is known
 # in advance: the reflexive address of a socket is its own local address. So:
@@ -30,82 +30,19 @@
 # IPv4 (127.0.0.1) and IPv6 (::1); IPv6 is reported as skipped only when ::1 is missing.
 set -u
 
-workdir=$1
-program=$2
-shift 2
-runner=("$@")
-
 fail() { echo "coturn_check: FAIL: $*" >&2; exit 1; }
 note() { echo "coturn_check: $*"; }
 
-command -v turnserver >/dev/null || fail "turnserver not installed (coturn; scripts/install-deps.sh installs it)"
-command -v turnutils_stunclient >/dev/null || fail "turnutils_stunclient not installed (coturn)"
-command -v ss >/dev/null || fail "ss not installed (iproute2)"
-[ -f "$program" ] || fail "no such program: $program"
+# shellcheck source=tests/stun/coturn_lib.sh
+. "$(dirname "$0")/coturn_lib.sh"
+coturn_test_begin turnutils_stunclient "$@"
 
-mkdir -p "$workdir"
-log="$workdir/turnserver.log"
-pidfile="$workdir/turnserver.pid"
-ts_pid=""
-
-cleanup() {
-    if [ -n "$ts_pid" ] && kill -0 "$ts_pid" 2>/dev/null; then
-        kill "$ts_pid" 2>/dev/null
-        for _ in $(seq 50); do kill -0 "$ts_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$ts_pid" 2>/dev/null
-        wait "$ts_pid" 2>/dev/null
-    fi
-    ts_pid=""
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-have_v6=1
-if ! ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'; then
-    have_v6=0
-fi
-
-# Is anything bound to this UDP or TCP port (or the RFC 5780 alternate port +1)?
-port_busy() {
-    ss -Hanu "( sport = :$1 or sport = :$(($1 + 1)) )" | grep -q . && return 0
-    ss -Hant "( sport = :$1 or sport = :$(($1 + 1)) )" | grep -q . && return 0
-    return 1
-}
-
-# Does turnserver (our pid) have a UDP socket bound to ADDR:PORT?
-listening() { # addr port
-    ss -Hlunp "( sport = :$2 )" 2>/dev/null | grep -F "$1:$2 " | grep -q "pid=$ts_pid,"
-}
-
-start_turnserver() {
-    local port=$1
-    local args=(--stun-only -n --no-cli --no-tls --no-dtls
-                --listening-ip 127.0.0.1 --listening-port "$port"
-                --log-file "$log" --simple-log --no-stdout-log --pidfile "$pidfile")
-    [ $have_v6 -eq 1 ] && args+=(--listening-ip ::1)
-    : >"$log"
-    turnserver "${args[@]}" >"$workdir/turnserver.out" 2>&1 </dev/null &
-    ts_pid=$!
-    for _ in $(seq 50); do
-        kill -0 "$ts_pid" 2>/dev/null || return 1
-        if listening 127.0.0.1 "$port" && { [ $have_v6 -eq 0 ] || listening "[::1]" "$port"; }; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
-port=""
-for _ in $(seq 10); do
-    p=$((20000 + RANDOM % 40000))
-    port_busy "$p" && continue
-    if start_turnserver "$p"; then port=$p; break; fi
-    note "turnserver did not come up on port $p, trying another"
-    cleanup
-done
-[ -n "$port" ] || { tail -n 20 "$log" >&2; fail "could not start turnserver on a free port (log: $log)"; }
-note "turnserver pid $ts_pid listening on 127.0.0.1:$port$([ $have_v6 -eq 1 ] && echo " and [::1]:$port")"
+coturn_ips=(127.0.0.1)
+coturn_ready=("127.0.0.1 0")
+if [ $have_v6 -eq 1 ]; then coturn_ips+=(::1); coturn_ready+=("[::1] 0"); fi
+coturn_start || fail "could not start turnserver on a free port (log: $coturn_log)"
+port=$coturn_port
+note "turnserver pid $coturn_pid listening on 127.0.0.1:$port$([ $have_v6 -eq 1 ] && echo " and [::1]:$port")"
 
 run_rtcpm() { # args... ; sets out, err, rc
     local outf="$workdir/rtcpm-stun.out" errf="$workdir/rtcpm-stun.err"
@@ -118,10 +55,6 @@ run_rtcpm() { # args... ; sets out, err, rc
 # "local X" / "mapped Y via ATTR rtt N ms"
 field() { sed -n "s/^$1 \([^ ]*\).*/\1/p" <<<"$out"; }
 attr_of() { sed -n 's/^mapped [^ ]* via \([^ ]*\) rtt [0-9]* ms$/\1/p' <<<"$out"; }
-
-hostport() { # host port -> canonical text as rtcpm prints it
-    case $1 in *:*) echo "[$1]:$2" ;; *) echo "$1:$2" ;; esac
-}
 
 host_of() { # "[::1]:5" / "127.0.0.1:5" -> "::1" / "127.0.0.1"
     local h=${1%:*}
@@ -164,20 +97,8 @@ check_family() { # host
     checks=$((checks + 1))
 
     # 3. coturn's client from rtcpm's very endpoint gets rtcpm's very answer
-    local nd nd_refl nd_local tries
-    for tries in 1 2 3; do
-        nd=$(turnutils_natdiscovery -m -L "$host" -l "$local_port" -p "$port" "$host" 2>&1)
-        nd_refl=$(sed -n 's/.*UDP reflexive addr: *\([^ ]*\).*/\1/p' <<<"$nd" | head -n1)
-        [ -n "$nd_refl" ] && break
-        sleep 0.5 # the port may take a moment to be free after a Wine process exits
-    done
-    nd_local=$(sed -n 's/.*Local addr: *: *\([^ ]*\).*/\1/p' <<<"$nd" | head -n1)
-    note "UDP $server: turnutils_natdiscovery from $nd_local reflexive $nd_refl"
-    [ -n "$nd_refl" ] || fail "turnutils_natdiscovery printed no reflexive address: $nd"
-    [ "$(hostport "${nd_local%:*}" "${nd_local##*:}")" = "$local_addr" ] ||
-        fail "natdiscovery did not use rtcpm's endpoint ($nd_local, want $local_addr)"
-    [ "$(hostport "${nd_refl%:*}" "${nd_refl##*:}")" = "$mapped" ] ||
-        fail "coturn told natdiscovery $nd_refl but rtcpm $mapped for the same endpoint"
+    coturn_natdiscovery_agrees "$local_addr" "$mapped" rtcpm
+    note "UDP $server: turnutils_natdiscovery from $local_addr reflexive $mapped"
     checks=$((checks + 1))
 
     # 4a. TCP
@@ -206,12 +127,5 @@ check_family() { # host
     checks=$((checks + 1))
 }
 
-check_family 127.0.0.1
-if [ $have_v6 -eq 1 ]; then
-    check_family ::1
-else
-    note "SKIPPED IPv6: no ::1 on lo"
-fi
-
-kill -0 "$ts_pid" 2>/dev/null || fail "turnserver died during the checks (log: $log)"
+coturn_test_families check_family
 echo "coturn_check: $checks passed, 0 failed"

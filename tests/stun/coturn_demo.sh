@@ -8,7 +8,7 @@
 # Starts its own `turnserver --stun-only` on 127.0.0.1 and 127.0.0.2 (RFC 5780: the STUN port
 # manager's symmetric check asks the OTHER-ADDRESS 127.0.0.2, port + 1) on port 3478 when
 # 3478 and 3479 are free — so the command is literally `rtcpm-demo call --stun 127.0.0.1` —
-# else on a free high port; stops it on exit whatever happens.
+# else on a free high port; stops it on exit whatever happens (coturn_lib.sh).
 #
 # On loopback there is no NAT: every external side must equal its internal side. Checked:
 #  1. `call --stun 127.0.0.1[:P]` (print only): exit 0, the SIP, RTP and RTCP mapping lines,
@@ -22,63 +22,21 @@
 #     manager's reason ("no answer from ..."), no mapping line, within a bounded time.
 set -u
 
-workdir=$1
-program=$2
-shift 2
-runner=("$@")
-
 fail() { echo "coturn_demo: FAIL: $*" >&2; exit 1; }
 note() { echo "coturn_demo: $*"; }
 
-command -v turnserver >/dev/null || fail "turnserver not installed (coturn; scripts/install-deps.sh installs it)"
-command -v turnutils_natdiscovery >/dev/null || fail "turnutils_natdiscovery not installed (coturn)"
-command -v ss >/dev/null || fail "ss not installed (iproute2)"
-[ -f "$program" ] || fail "no such program: $program"
-
-rm -rf "$workdir"
+# shellcheck source=tests/stun/coturn_lib.sh
+. "$(dirname "$0")/coturn_lib.sh"
+coturn_test_begin turnutils_natdiscovery "$@"
+rm -rf "$workdir" # a fresh one
 mkdir -p "$workdir"
-log=$workdir/turnserver.log
-ts_pid=""
-cleanup() {
-    if [ -n "$ts_pid" ] && kill -0 "$ts_pid" 2>/dev/null; then
-        kill "$ts_pid" 2>/dev/null
-        for _ in $(seq 50); do kill -0 "$ts_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$ts_pid" 2>/dev/null
-        wait "$ts_pid" 2>/dev/null
-    fi
-    ts_pid=""
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-port_busy() {
-    ss -Hanu "( sport = :$1 or sport = :$(($1 + 1)) )" | grep -q . && return 0
-    ss -Hant "( sport = :$1 or sport = :$(($1 + 1)) )" | grep -q . && return 0
-    return 1
-}
-listening() { ss -Hlunp "( sport = :$2 )" 2>/dev/null | grep -F "$1:$2 " | grep -q "pid=$ts_pid,"; }
-start_turnserver() {
-    : >"$log"
-    turnserver --stun-only -n --no-cli --no-tls --no-dtls --listening-ip 127.0.0.1 --listening-ip 127.0.0.2 \
-        --listening-port "$1" --log-file "$log" --simple-log --no-stdout-log >"$workdir/turnserver.out" 2>&1 </dev/null &
-    ts_pid=$!
-    for _ in $(seq 50); do
-        kill -0 "$ts_pid" 2>/dev/null || return 1
-        listening 127.0.0.1 "$1" && listening 127.0.0.2 "$(($1 + 1))" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-port=""
-for p in 3478 $(for _ in $(seq 10); do echo $((20000 + RANDOM % 40000)); done); do
-    port_busy "$p" && continue
-    if start_turnserver "$p"; then port=$p; break; fi
-    cleanup
-done
-[ -n "$port" ] || { tail -n 20 "$log" >&2; fail "could not start turnserver (log: $log)"; }
+coturn_ips=(127.0.0.1 127.0.0.2)
+coturn_ready=("127.0.0.1 0" "127.0.0.2 1")
+coturn_start 3478 || fail "could not start turnserver (log: $coturn_log)"
+port=$coturn_port
 if [ "$port" = 3478 ]; then server=127.0.0.1; else server=127.0.0.1:$port; fi
-note "turnserver pid $ts_pid on 127.0.0.1:$port and 127.0.0.2:$port (RFC 5780 alternate :$((port + 1)))"
+note "turnserver pid $coturn_pid on 127.0.0.1:$port and 127.0.0.2:$port (RFC 5780 alternate :$((port + 1)))"
 
 demo() { # args...; sets out (file), err (file), rc, ms
     local t0
@@ -92,30 +50,15 @@ demo() { # args...; sets out (file), err (file), rc, ms
 show() { sed 's/^/  | /' "$out" "$err" | tail -n 30; }
 mapping() { sed -nE "s/^mapping $1 ([0-9.]+:[0-9]+) -> ([0-9.]+:[0-9]+)\$/\\$2/p" "$out" | head -n1; }
 
-# coturn_sees INTERNAL: the reflexive address coturn tells its own client on that endpoint
-coturn_sees() {
-    local nd refl local_ tries
-    for tries in 1 2 3; do
-        nd=$(turnutils_natdiscovery -m -L "${1%:*}" -l "${1##*:}" -p "$port" 127.0.0.1 2>&1)
-        refl=$(sed -n 's/.*UDP reflexive addr: *\([^ ]*\).*/\1/p' <<<"$nd" | head -n1)
-        local_=$(sed -n 's/.*Local addr: *: *\([^ ]*\).*/\1/p' <<<"$nd" | head -n1)
-        [ -n "$refl" ] && [ "$local_" = "$1" ] && break
-        sleep 0.5 # the port may take a moment to be free after a Wine process exits
-    done
-    [ "$local_" = "$1" ] || { echo "natdiscovery did not bind $1: $nd" >&2; return 1; }
-    echo "$refl"
-}
-
 checks=0
 check_mapping() { # type
-    local int ext seen
+    local int ext
     int=$(mapping "$1" 1) ext=$(mapping "$1" 2)
     [ -n "$int" ] && [ -n "$ext" ] || { show; fail "no 'mapping $1' line"; }
     [ "${int%:*}" = 127.0.0.1 ] || fail "mapping $1: internal $int is not on 127.0.0.1"
     [ "$ext" = "$int" ] || fail "mapping $1: external $ext != internal $int (no NAT on loopback)"
-    seen=$(coturn_sees "$int") || fail "mapping $1: coturn's client could not ask from $int"
-    [ "$seen" = "$ext" ] || fail "mapping $1: rtcpm-demo printed $ext, coturn sees $int as $seen"
-    note "mapping $1 $int -> $ext: coturn sees $seen"
+    coturn_natdiscovery_agrees "$int" "$ext" "rtcpm-demo (mapping $1)"
+    note "mapping $1 $int -> $ext: coturn sees $ext"
     checks=$((checks + 1))
 }
 

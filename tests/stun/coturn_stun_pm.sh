@@ -8,7 +8,7 @@
 #
 # Starts its own `turnserver --stun-only` on 127.0.0.1 AND 127.0.0.2 (two addresses of one
 # family: coturn then answers RFC 5780, OTHER-ADDRESS = 127.0.0.2, port + 1) and on ::1, on
-# a free high port, and stops it on exit whatever happens (trap).
+# a free high port, and stops it on exit whatever happens (trap; coturn_lib.sh).
 #
 # On loopback there is no NAT, so the truth is known in advance: the external side of a
 # mapping is its internal side. What is checked, for 127.0.0.1 and ::1:
@@ -29,79 +29,19 @@
 #     regardless is caught.
 set -u
 
-workdir=$1
-program=$2
-shift 2
-runner=("$@")
-
 fail() { echo "coturn_stun_pm: FAIL: $*" >&2; exit 1; }
 note() { echo "coturn_stun_pm: $*"; }
 
-command -v turnserver >/dev/null || fail "turnserver not installed (coturn; scripts/install-deps.sh installs it)"
-command -v turnutils_natdiscovery >/dev/null || fail "turnutils_natdiscovery not installed (coturn)"
-command -v ss >/dev/null || fail "ss not installed (iproute2)"
-[ -f "$program" ] || fail "no such program: $program"
+# shellcheck source=tests/stun/coturn_lib.sh
+. "$(dirname "$0")/coturn_lib.sh"
+coturn_test_begin turnutils_natdiscovery "$@"
 
-mkdir -p "$workdir"
-log="$workdir/turnserver.log"
-pidfile="$workdir/turnserver.pid"
-ts_pid=""
-
-cleanup() {
-    if [ -n "$ts_pid" ] && kill -0 "$ts_pid" 2>/dev/null; then
-        kill "$ts_pid" 2>/dev/null
-        for _ in $(seq 50); do kill -0 "$ts_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$ts_pid" 2>/dev/null
-        wait "$ts_pid" 2>/dev/null
-    fi
-    ts_pid=""
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-have_v6=1
-ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128' || have_v6=0
-
-port_busy() { # port: it or the RFC 5780 alternate port +1 taken (UDP or TCP)?
-    ss -Hanu "( sport = :$1 or sport = :$(($1 + 1)) )" | grep -q . && return 0
-    ss -Hant "( sport = :$1 or sport = :$(($1 + 1)) )" | grep -q . && return 0
-    return 1
-}
-
-listening() { # addr port: turnserver (our pid) has a UDP socket there
-    ss -Hlunp "( sport = :$2 )" 2>/dev/null | grep -F "$1:$2 " | grep -q "pid=$ts_pid,"
-}
-
-start_turnserver() {
-    local port=$1
-    local args=(--stun-only -n --no-cli --no-tls --no-dtls
-                --listening-ip 127.0.0.1 --listening-ip 127.0.0.2 --listening-port "$port"
-                --log-file "$log" --simple-log --no-stdout-log --pidfile "$pidfile")
-    [ $have_v6 -eq 1 ] && args+=(--listening-ip ::1)
-    : >"$log"
-    turnserver "${args[@]}" >"$workdir/turnserver.out" 2>&1 </dev/null &
-    ts_pid=$!
-    for _ in $(seq 50); do
-        kill -0 "$ts_pid" 2>/dev/null || return 1
-        if listening 127.0.0.1 "$port" && listening 127.0.0.2 "$((port + 1))" &&
-           { [ $have_v6 -eq 0 ] || listening "[::1]" "$port"; }; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
-port=""
-for _ in $(seq 10); do
-    p=$((20000 + RANDOM % 40000))
-    port_busy "$p" && continue
-    if start_turnserver "$p"; then port=$p; break; fi
-    note "turnserver did not come up on port $p, trying another"
-    cleanup
-done
-[ -n "$port" ] || { tail -n 20 "$log" >&2; fail "could not start turnserver on a free port (log: $log)"; }
-note "turnserver pid $ts_pid on 127.0.0.1:$port, 127.0.0.2:$port (RFC 5780 alternate :$((port + 1)))$([ $have_v6 -eq 1 ] && echo " and [::1]:$port")"
+coturn_ips=(127.0.0.1 127.0.0.2)
+coturn_ready=("127.0.0.1 0" "127.0.0.2 1")
+if [ $have_v6 -eq 1 ]; then coturn_ips+=(::1); coturn_ready+=("[::1] 0"); fi
+coturn_start || fail "could not start turnserver on a free port (log: $coturn_log)"
+port=$coturn_port
+note "turnserver pid $coturn_pid on 127.0.0.1:$port, 127.0.0.2:$port (RFC 5780 alternate :$((port + 1)))$([ $have_v6 -eq 1 ] && echo " and [::1]:$port")"
 
 run_pm() { # args... ; sets out, err, rc, ms
     local outf="$workdir/rtcpm-stun-pm.out" errf="$workdir/rtcpm-stun-pm.err" t0
@@ -111,10 +51,6 @@ run_pm() { # args... ; sets out, err, rc, ms
     ms=$((($(date +%s%N) - t0) / 1000000))
     out=$(tr -d '\r' <"$outf")   # the .exe writes CRLF
     err=$(tr -d '\r' <"$errf")
-}
-
-hostport() { # host port -> text as rtcpm prints it
-    case $1 in *:*) echo "[$1]:$2" ;; *) echo "$1:$2" ;; esac
 }
 
 # "mapping TYPE TRANSPORT internal I external E" -> I / E of the line for TYPE
@@ -153,22 +89,10 @@ check_family() { # host
     checks=$((checks + 1))
 
     # 3. coturn's own client from the very same endpoint
-    local nd nd_refl nd_local tries
-    for tries in 1 2 3; do
-        nd=$(turnutils_natdiscovery -m -L "$host" -l "$(port_of "$internal")" -p "$port" "$host" 2>&1)
-        nd_refl=$(sed -n 's/.*UDP reflexive addr: *\([^ ]*\).*/\1/p' <<<"$nd" | head -n1)
-        [ -n "$nd_refl" ] && break
-        sleep 0.5 # the port may take a moment to be free after a Wine process exits
-    done
-    nd_local=$(sed -n 's/.*Local addr: *: *\([^ ]*\).*/\1/p' <<<"$nd" | head -n1)
-    note "UDP $server: turnutils_natdiscovery from $nd_local reflexive $nd_refl"
-    [ -n "$nd_refl" ] || fail "turnutils_natdiscovery printed no reflexive address: $nd"
-    [ "$(hostport "${nd_local%:*}" "${nd_local##*:}")" = "$internal" ] ||
-        fail "natdiscovery did not use the port manager's endpoint ($nd_local, want $internal)"
-    [ "$(hostport "${nd_refl%:*}" "${nd_refl##*:}")" = "$external" ] ||
-        fail "coturn told natdiscovery $nd_refl but the port manager $external for the same endpoint"
+    coturn_natdiscovery_agrees "$internal" "$external" "the port manager"
+    note "UDP $server: turnutils_natdiscovery from $internal reflexive $external"
     if [ "$host" = 127.0.0.1 ]; then
-        grep -q "Endpoint Independent Mapping" <<<"$nd" || fail "natdiscovery's verdict differs: $nd"
+        grep -q "Endpoint Independent Mapping" <<<"$coturn_nd" || fail "natdiscovery's verdict differs: $coturn_nd"
     fi
     checks=$((checks + 1))
 
@@ -205,12 +129,5 @@ check_family() { # host
     checks=$((checks + 1))
 }
 
-check_family 127.0.0.1
-if [ $have_v6 -eq 1 ]; then
-    check_family ::1
-else
-    note "SKIPPED IPv6: no ::1 on lo"
-fi
-
-kill -0 "$ts_pid" 2>/dev/null || fail "turnserver died during the checks (log: $log)"
+coturn_test_families check_family
 echo "coturn_stun_pm: $checks passed, 0 failed"

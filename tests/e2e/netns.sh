@@ -275,7 +275,7 @@ e2e_wine_procs() {
 }
 
 e2e_wine_start() {
-    local role=${1:-client} ns tpl prefix t0 pid want bad=0
+    local role=${1:-client} ns tpl prefix t0 pid net want bad=0
     ns=$(e2e_ns "$role")
     tpl=${E2E_WINE_TEMPLATE:-$(dirname "$E2E_RUN_DIR")/wine-template}
     prefix=$E2E_RUN_DIR/wineprefix
@@ -295,7 +295,10 @@ e2e_wine_start() {
         || e2e_die "wineboot failed in $ns (see $E2E_RUN_DIR/wineboot.log)"
     want=$(stat -L -c %i "/run/netns/$ns")
     for pid in $(e2e_wine_procs "$prefix"); do
-        if [ "$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null)" != "$want" ]; then
+        # A process that exited since (gone, or a zombie: its ns links are gone, its comm is
+        # not) opens no socket anywhere: only the living are checked.
+        net=$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null) || continue
+        if [ "$net" != "$want" ]; then
             e2e_log "wine process $pid ($(cat /proc/$pid/comm 2>/dev/null)) is not in $ns"
             bad=1
         fi

@@ -16,8 +16,8 @@
 #include <string.h>
 #include "harness.h"
 #include "recording_pm.h"
-#include "apartment.h"
 #include "malloc_spy.h"
+#include "marshal_util.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
 
@@ -34,22 +34,6 @@
 /* ---------------------------------------------------------------------------------------- */
 /* helpers                                                                                   */
 
-static IStream *to_stream(const IID *iid, void *itf)
-{
-    IStream *stream = NULL;
-    HRESULT hr = CoMarshalInterThreadInterfaceInStream(iid, (IUnknown *)itf, &stream);
-    CU_ASSERT_EQUAL(hr, S_OK);
-    return stream;
-}
-
-static void *from_stream(IStream *stream, const IID *iid)
-{
-    void *itf = NULL;
-    if (!stream) return NULL;
-    CU_ASSERT_EQUAL(CoGetInterfaceAndReleaseStream(stream, iid, &itf), S_OK);
-    return itf;
-}
-
 static HRESULT qi(void *itf, const IID *iid, void **out)
 {
     IUnknown *unk = itf;
@@ -61,30 +45,6 @@ static ULONG release(void *itf)
     IUnknown *unk = itf;
     return unk ? unk->lpVtbl->Release(unk) : 0;
 }
-
-static int is_proxy(void *itf)
-{
-    IUnknown *cs = NULL;
-    HRESULT hr = qi(itf, &IID_IClientSecurity, (void **)&cs);
-    if (cs) release(cs);
-    return hr == S_OK;
-}
-
-static void sta_start_ok(struct sta *sta, int register_ps)
-{
-    CU_ASSERT_EQUAL_FATAL(sta_start(sta, register_ps), 0);
-    CU_ASSERT_EQUAL(sta->init_hr, S_OK);
-    if (register_ps) CU_ASSERT_EQUAL(sta->register_hr, S_OK);
-}
-
-static void sta_stop_ok(struct sta *sta)
-{
-    int registered = sta->register_ps;
-    sta_stop(sta);
-    CU_ASSERT_EQUAL(sta->revoke_hr, registered ? S_OK : S_FALSE);
-}
-
-static void release_job_run(void *arg) { release(arg); }
 
 /* A static port manager forwarding 192.168.1.10:5060-5069 from 198.51.100.7:45060-45069. */
 static IRTCPortManager3 *new_static_pm(void)
@@ -437,7 +397,7 @@ static void test_trace_wrapper_stays_with_bound_inner(void)
     LONG live = rtcpm_live_objects();
 
     memset(&j, 0, sizeof(j));
-    CU_ASSERT_EQUAL(rtcpm_marshal_register(NULL, &reg), S_OK);
+    mta_register(&reg);
     sta_start_ok(&sta, 1);
     sta_run(&sta, trace_sta_make_job_run, &j);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j.wrapper);
@@ -578,7 +538,7 @@ static void test_profile_drives_sta_port_manager(void)
     CU_ASSERT_STRING_EQUAL(recording_pm_log(s.pm), "");
     CU_ASSERT_EQUAL(rtcpm_host_profile_contact(profile, text, sizeof(text)), E_UNEXPECTED);
 
-    CU_ASSERT_EQUAL(rtcpm_marshal_register(NULL, &reg), S_OK);
+    mta_register(&reg);
     for (round = 0; round < 2; round++)
     {
         /* round 0 warms the proxy machinery up; round 1 is counted */
@@ -648,7 +608,7 @@ static void session_drives_sta_port_manager(int version)
     int round;
 
     memset(&s, 0, sizeof(s));
-    CU_ASSERT_EQUAL(rtcpm_marshal_register(NULL, &reg), S_OK);
+    mta_register(&reg);
     sta_start_ok(&sta, 1);
     sta_start_ok(&other, 1);
     CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_client("192.168.1.10", &client), S_OK);
@@ -860,7 +820,7 @@ static void test_static_pm_call_cost(void)
     LONG live = rtcpm_live_objects();
 
     memset(&j, 0, sizeof(j));
-    CU_ASSERT_EQUAL(rtcpm_marshal_register(NULL, &reg), S_OK);
+    mta_register(&reg);
     sta_start_ok(&sta, 1);
     direct = new_static_pm();
     CU_ASSERT_PTR_NOT_NULL_FATAL(direct);
@@ -909,22 +869,6 @@ static void test_static_pm_call_cost(void)
 
 /* ---------------------------------------------------------------------------------------- */
 
-static int suite_init(void)
-{
-    HRESULT hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
-    if (FAILED(hr)) return 1;
-    hr = malloc_spy_install();
-    if (FAILED(hr)) printf("CoRegisterMallocSpy: 0x%08lx\n", (unsigned long)hr);
-    return FAILED(hr);
-}
-
-static int suite_cleanup(void)
-{
-    malloc_spy_remove();
-    CoUninitialize();
-    return 0;
-}
-
 static CU_TestInfo tests[] = {
     { "objects_cross_as_themselves", test_objects_cross_as_themselves },
     { "methods_run_on_calling_thread", test_methods_run_on_calling_thread },
@@ -939,6 +883,6 @@ static CU_TestInfo tests[] = {
 
 int main(int argc, char **argv)
 {
-    rtcpm_test_set_fixtures(suite_init, suite_cleanup);
+    rtcpm_test_set_fixtures(marshal_suite_init, marshal_suite_cleanup);
     return rtcpm_test_main("marshal_objects", tests, argc, argv);
 }

@@ -11,15 +11,8 @@
 #include <string.h>
 
 #include "host/sip_msg.h"
+#include "loopback.h"
 #include "com/com.h" /* ARRAY_SIZE */
-
-static rtcpm_addr addr_of(const char *text, uint16_t port)
-{
-    rtcpm_addr a;
-    CU_ASSERT_EQUAL_FATAL(rtcpm_addr_parse(text, strlen(text), &a), 0);
-    a.port = port;
-    return a;
-}
 
 #define ASSERT_MSG(expr, want)                                                             \
     do {                                                                                   \
@@ -50,7 +43,7 @@ static void register_params(struct sip_request_params *p, const rtcpm_addr *via)
 
 static void test_register_text(void)
 {
-    rtcpm_addr via = addr_of("198.19.1.3", 15070);
+    rtcpm_addr via = test_addr("198.19.1.3", 15070);
     struct sip_request_params p;
     char buf[2048];
     size_t n = 99;
@@ -88,7 +81,7 @@ static void test_register_text(void)
 
 static void test_invite_ack_bye_text(void)
 {
-    rtcpm_addr via = addr_of("2001:db8::7", 5060);
+    rtcpm_addr via = test_addr("2001:db8::7", 5060);
     struct sip_request_params p;
     char buf[2048];
     size_t n = 0;
@@ -159,7 +152,7 @@ static void test_invite_ack_bye_text(void)
  * is then "". */
 static void test_build_refuses(void)
 {
-    rtcpm_addr via = addr_of("198.19.1.3", 15070), noport = addr_of("198.19.1.3", 0);
+    rtcpm_addr via = test_addr("198.19.1.3", 15070), noport = test_addr("198.19.1.3", 0);
     struct sip_request_params p;
     char buf[2048];
     size_t n = 5;
@@ -212,7 +205,7 @@ done:
 /* Exactly enough room works; one byte less is SIP_MSG_E_BUFFER with "" left behind. */
 static void test_build_buffer_bounds(void)
 {
-    rtcpm_addr via = addr_of("198.19.1.3", 15070);
+    rtcpm_addr via = test_addr("198.19.1.3", 15070);
     struct sip_request_params p;
     char full[2048], *small;
     size_t n = 0, m = 7;

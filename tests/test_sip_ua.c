@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "host/sip_ua.h"
+#include "loopback.h"
 #include "net/platform.h"
 #include "test_thread.h"
 
@@ -34,14 +35,6 @@ struct uas
     int late_invites; /* INVITEs that came more than T1 after the provisional */
     int failures;     /* server-side checks that failed (printed) */
 };
-
-static rtcpm_addr addr_of(const char *text, uint16_t port)
-{
-    rtcpm_addr a;
-    CU_ASSERT_EQUAL_FATAL(rtcpm_addr_parse(text, strlen(text), &a), 0);
-    a.port = port;
-    return a;
-}
 
 static void server_fail(struct uas *u, const char *what, const char *msg)
 {
@@ -277,7 +270,7 @@ struct ua_test
 /* Starts the server thread and a client UA (socket on 127.0.0.1:0) pointed at it. */
 static int setup(struct ua_test *t, enum script script, int t1, int t2, int timeout)
 {
-    rtcpm_addr lo = addr_of("127.0.0.1", 0), via = addr_of("198.51.100.7", 5060);
+    rtcpm_addr lo = test_addr("127.0.0.1", 0), via = test_addr("198.51.100.7", 5060);
     struct sip_ua_timers timers = { t1, t2, timeout };
     struct uas *u = &t->u;
 
@@ -405,7 +398,7 @@ static void test_invite_accepted_bye(void)
 static void test_random_and_init(void)
 {
     char a[33], b[33];
-    rtcpm_addr lo = addr_of("127.0.0.1", 5060), noport = addr_of("127.0.0.1", 0);
+    rtcpm_addr lo = test_addr("127.0.0.1", 5060), noport = test_addr("127.0.0.1", 0);
     struct sip_ua ua;
     rtcpm_socket *s = NULL;
     size_t i;

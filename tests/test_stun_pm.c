@@ -18,6 +18,7 @@
 #include "port_manager_checks.h"
 #include "test_thread.h"
 #include "fake_stun_server.h"
+#include "loopback.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
 #include "net/platform.h"
@@ -28,14 +29,6 @@
 
 static BSTR B(const char *s) { return bstr_from_cstr(s); }
 
-static rtcpm_addr addr_of(const char *text, uint16_t port)
-{
-    rtcpm_addr a;
-    CU_ASSERT_EQUAL_FATAL(rtcpm_addr_parse(text, strlen(text), &a), 0);
-    a.port = port;
-    return a;
-}
-
 static const char *hp(const rtcpm_addr *a)
 {
     static char buf[4][RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
@@ -45,22 +38,9 @@ static const char *hp(const rtcpm_addr *a)
     return buf[i];
 }
 
-static int have_ipv6(void)
-{
-    rtcpm_socket *s = NULL;
-    rtcpm_addr lo6 = addr_of("::1", 0);
-    if (rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &lo6, NULL) != RTCPM_SOCK_OK)
-    {
-        printf("\n  SKIPPED (IPv6): cannot bind [::1]\n");
-        return 0;
-    }
-    rtcpm_socket_close(s);
-    return 1;
-}
-
 static void start(struct fake_stun_server *srv, const char *host, const struct fake_stun_options *opt)
 {
-    rtcpm_addr lo = addr_of(host, 0);
+    rtcpm_addr lo = test_addr(host, 0);
     CU_ASSERT_EQUAL_FATAL(fake_stun_start(srv, &lo, opt, NULL), RTCPM_SOCK_OK);
 }
 
@@ -190,7 +170,7 @@ static uint16_t free_block(unsigned n)
         for (i = 0; i < n && ok; i++)
         {
             rtcpm_socket *u = NULL, *t = NULL;
-            rtcpm_addr a = addr_of("127.0.0.1", (uint16_t)(base + i));
+            rtcpm_addr a = test_addr("127.0.0.1", (uint16_t)(base + i));
             ok = rtcpm_socket_open(&u, RTCPM_SOCK_UDP, &a, NULL) == RTCPM_SOCK_OK &&
                  rtcpm_socket_open(&t, RTCPM_SOCK_TCP, &a, NULL) == RTCPM_SOCK_OK;
             rtcpm_socket_close(u);
@@ -448,7 +428,7 @@ static void seen_by_server(const char *host)
 }
 
 static void test_seen_by_server_v4(void) { seen_by_server("127.0.0.1"); }
-static void test_seen_by_server_v6(void) { if (have_ipv6()) seen_by_server("::1"); }
+static void test_seen_by_server_v6(void) { if (test_have_ipv6()) seen_by_server("::1"); }
 
 /* The fake plays a NAT: external address 198.51.100.7, port + 1000. */
 static void test_nat_emulation(void)
@@ -458,7 +438,7 @@ static void test_nat_emulation(void)
     IRTCPortManager3 *pm;
     struct mapping m;
 
-    o.mapped_addr = addr_of("198.51.100.7", 0);
+    o.mapped_addr = test_addr("198.51.100.7", 0);
     pm = pm_with_server(&srv, &o, QUICK);
     m = get_ex(pm, "203.0.113.9", 5060, RTCTR_UDP, RTCPT_SIP);
     CU_ASSERT_STRING_EQUAL(m.internal, "127.0.0.1");
@@ -591,7 +571,7 @@ static void test_ranges_and_pairing(void)
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &rtcp1), S_OK);
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &rtp2), S_OK);
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &rtcp2), S_OK);
-    a = addr_of("127.0.0.1", b);
+    a = test_addr("127.0.0.1", b);
     CU_ASSERT_EQUAL_FATAL(rtcpm_socket_open(&held, RTCPM_SOCK_UDP, &a, NULL), RTCPM_SOCK_OK);
     rtp1 = get_udp(pm, RTCPT_AUDIO_RTP);
     CU_ASSERT_EQUAL(rtp1.internal_port, b + 2);
@@ -688,7 +668,7 @@ static void test_loss(void)
     struct mapping m[20];
     unsigned i, ok = 0;
 
-    o.mapped_addr = addr_of("192.0.2.44", 0);
+    o.mapped_addr = test_addr("192.0.2.44", 0);
     pm = pm_with_server(&srv, &o, QUICK "timeout = 3000\ncache-age = 0\n");
     for (i = 0; i < 20; i++)
     {
@@ -715,7 +695,7 @@ static void bad_answers(enum fake_stun_mode mode)
     IRTCPortManager3 *pm;
     struct mapping m;
 
-    o.mapped_addr = addr_of("192.0.2.1", 0);
+    o.mapped_addr = test_addr("192.0.2.1", 0);
     pm = pm_with_server(&srv, &o, QUICK "timeout = 1500\n");
     m = get_udp(pm, RTCPT_SIP);
     CU_ASSERT_EQUAL(m.hr, S_OK);
@@ -749,7 +729,7 @@ static void test_symmetric_two_servers(void)
     char want[200], servers[128], nat[300];
     unsigned ra, rb;
 
-    oa.mapped_addr = ob.mapped_addr = addr_of("198.51.100.1", 0);
+    oa.mapped_addr = ob.mapped_addr = test_addr("198.51.100.1", 0);
     start(&a, "127.0.0.1", &oa);
     start(&b, "127.0.0.1", &ob);
     snprintf(servers, sizeof(servers), "%s, %s", hp(&a.addr), hp(&b.addr));
@@ -887,7 +867,7 @@ static void test_warm_up_and_cache(void)
     struct mapping m, m2;
     struct rtcpm_stun_pm_stats s;
 
-    o.mapped_addr = addr_of("198.51.100.99", 0);
+    o.mapped_addr = test_addr("198.51.100.99", 0);
     pm = pm_with_server(&srv, &o, "rto = 50\n");
     CU_ASSERT_EQUAL(rtcpm_stun_pm_wait_ready(pm, 20000), S_OK);
     CU_ASSERT_EQUAL(srv.requests, 1);
@@ -988,7 +968,7 @@ static void test_tcp(void)
     CHECK_SEEN(m, tcp_srv, "127.0.0.1", m.internal_port);
     CU_ASSERT_EQUAL(tcp_srv.connections, 1);
     /* RTC binds the port next (no SO_REUSEADDR): no TIME_WAIT is in the way */
-    a = addr_of("127.0.0.1", (uint16_t)m.internal_port);
+    a = test_addr("127.0.0.1", (uint16_t)m.internal_port);
     CU_ASSERT_EQUAL(rtcpm_socket_open(&s, RTCPM_SOCK_TCP, &a, NULL), RTCPM_SOCK_OK);
     rtcpm_socket_close(s);
     /* TLS shares TCP's ports: another port */
@@ -1003,7 +983,7 @@ static void test_tcp(void)
     release_pm(pm);
 
     /* preserve: UDP-learned address, port = internal port, no TCP traffic */
-    o_udp.mapped_addr = addr_of("198.51.100.5", 0);
+    o_udp.mapped_addr = test_addr("198.51.100.5", 0);
     start(&udp_srv, "127.0.0.1", &o_udp);
     pm = pm_ini("[stun]\nservers = %s\n" QUICK "tcp = preserve\n", hp(&udp_srv.addr));
     m = get_ex(pm, NULL, 0, RTCTR_TCP, RTCPT_SIP);
@@ -1041,7 +1021,7 @@ static void test_tcp(void)
  * primary address, and accepts even addresses this host does not have. */
 static int bind_is_honest(struct fake_stun_server *srv, const char *host)
 {
-    rtcpm_addr a = addr_of(host, 0);
+    rtcpm_addr a = test_addr(host, 0);
     rtcpm_socket *s = NULL;
     rtcpm_stun_result res;
     int honest;
@@ -1062,7 +1042,7 @@ static void test_local_address(void)
     struct mapping m;
     rtcpm_addr route;
     rtcpm_socket *s = NULL;
-    rtcpm_addr nowhere = addr_of("192.0.2.200", 0);
+    rtcpm_addr nowhere = test_addr("192.0.2.200", 0);
 
     CU_ASSERT_EQUAL(rtcpm_route_local_addr(&(rtcpm_addr){ { 127, 0, 0, 1 }, 0, 3478, RTCPM_AF_INET }, &route, NULL),
                     RTCPM_SOCK_OK);

@@ -1,29 +1,25 @@
 /*
- * test_thread.c — pthreads / Win32 threads behind test_thread.h.
+ * test_thread.c — test_thread.h over the library's own thread (src/net/platform.h), which
+ * returns nothing: the wrapper keeps fn's result for test_thread_join. Sleep and yield are
+ * the OS's.
  */
 #include "test_thread.h"
 
 #include <stdlib.h>
 
-struct test_thread_start_args {
+#include "net/platform.h"
+
+struct test_thread {
+    rtcpm_thread *thread;
     int (*fn)(void *);
     void *arg;
     int result;
 };
 
-#ifdef _WIN32
-#include <windows.h>
-
-struct test_thread {
-    HANDLE handle;
-    struct test_thread_start_args args;
-};
-
-static DWORD WINAPI trampoline(LPVOID p)
+static void run(void *p)
 {
-    struct test_thread_start_args *a = p;
-    a->result = a->fn(a->arg);
-    return 0;
+    test_thread *t = p;
+    t->result = t->fn(t->arg);
 }
 
 int test_thread_start(test_thread **out, int (*fn)(void *), void *arg)
@@ -32,10 +28,9 @@ int test_thread_start(test_thread **out, int (*fn)(void *), void *arg)
     *out = NULL;
     if (!t)
         return -1;
-    t->args.fn = fn;
-    t->args.arg = arg;
-    t->handle = CreateThread(NULL, 0, trampoline, &t->args, 0, NULL);
-    if (!t->handle) {
+    t->fn = fn;
+    t->arg = arg;
+    if (rtcpm_thread_start(&t->thread, run, t)) {
         free(t);
         return -1;
     }
@@ -45,12 +40,14 @@ int test_thread_start(test_thread **out, int (*fn)(void *), void *arg)
 
 int test_thread_join(test_thread *t)
 {
-    WaitForSingleObject(t->handle, INFINITE);
-    CloseHandle(t->handle);
-    int r = t->args.result;
+    rtcpm_thread_join(t->thread);
+    int r = t->result;
     free(t);
     return r;
 }
+
+#ifdef _WIN32
+#include <windows.h>
 
 void test_sleep_ms(unsigned ms)
 {
@@ -64,45 +61,8 @@ void test_thread_yield(void)
 
 #else
 #include <errno.h>
-#include <pthread.h>
 #include <sched.h>
 #include <time.h>
-
-struct test_thread {
-    pthread_t handle;
-    struct test_thread_start_args args;
-};
-
-static void *trampoline(void *p)
-{
-    struct test_thread_start_args *a = p;
-    a->result = a->fn(a->arg);
-    return NULL;
-}
-
-int test_thread_start(test_thread **out, int (*fn)(void *), void *arg)
-{
-    test_thread *t = calloc(1, sizeof *t);
-    *out = NULL;
-    if (!t)
-        return -1;
-    t->args.fn = fn;
-    t->args.arg = arg;
-    if (pthread_create(&t->handle, NULL, trampoline, &t->args) != 0) {
-        free(t);
-        return -1;
-    }
-    *out = t;
-    return 0;
-}
-
-int test_thread_join(test_thread *t)
-{
-    pthread_join(t->handle, NULL);
-    int r = t->args.result;
-    free(t);
-    return r;
-}
 
 void test_sleep_ms(unsigned ms)
 {

@@ -1,6 +1,7 @@
 /*
- * test_thread.h — the one thread wrapper the tests need (pthreads natively, CreateThread on
- * Windows), so a test can run an in-process server next to the code under test.
+ * test_thread.h — the one thread wrapper the tests need (over the library's rtcpm_thread:
+ * pthreads natively, CreateThread on Windows), so a test can run an in-process server next to
+ * the code under test.
  */
 #ifndef RTCPM_TESTS_TEST_THREAD_H
 #define RTCPM_TESTS_TEST_THREAD_H

@@ -96,9 +96,11 @@ HRESULT pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BSTR int
     return S_OK;
 }
 
-HRESULT pm_table_update_remote(struct rtcpm_mapping_table *t, BSTR remote_text, LONG remote_port, LONG transport,
-                               BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port)
+HRESULT WINAPI pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
+                                         LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
+                                         LONG ext_port)
 {
+    struct rtcpm_mapping_table *t = CONTAINING_RECORD(iface, struct pm_object, IRTCPortManager3_iface)->table;
     rtcpm_addr in, ex, remote;
     HRESULT hr;
 

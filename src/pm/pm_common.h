@@ -54,17 +54,20 @@ HRESULT pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, LONG *i
 HRESULT pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BSTR int_addr, LONG int_port,
                          BSTR ext_addr, LONG ext_port, struct rtcpm_mapping *removed);
 
-/* UpdateRemoteAddressEx2 on a table: S_OK, E_INVALIDARG (also: remote of the other family
- * than the mapping's, the mapping unchanged), RTC_E_PORT_MAPPING_UNAVAILABLE. */
-HRESULT pm_table_update_remote(struct rtcpm_mapping_table *t, BSTR remote_text, LONG remote_port, LONG transport,
-                               BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port);
-
 /*
  * The live mappings as text, one line each, sorted by transport, then internal address and
  * port: "udp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.9:5070\n" (format of
  * rtcpm_static_pm_format_mappings). snprintf-like; -1 when memory ran out.
  */
 LONG pm_format_mappings(struct rtcpm_mapping_table *t, char *buf, size_t buflen);
+
+/* What pm_UpdateRemoteAddressEx2 works on: a port manager object's one interface and its
+ * mapping table, kept together in a member of the object (`base` in static_pm and stun_pm). */
+struct pm_object
+{
+    IRTCPortManager3 IRTCPortManager3_iface;
+    struct rtcpm_mapping_table *table;
+};
 
 /*
  * For a port manager object whose one IRTCPortManager3 vtbl answers all three interfaces.
@@ -89,5 +92,12 @@ HRESULT WINAPI pm_forward_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr,
                                          LONG ext_port);
 HRESULT WINAPI pm_forward_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
                                                 BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port);
+
+/* UpdateRemoteAddressEx2 on the table of iface's struct pm_object, to put in the vtbl as it
+ * is: S_OK, E_INVALIDARG (also: remote of the other family than the mapping's, the mapping
+ * unchanged), RTC_E_PORT_MAPPING_UNAVAILABLE. */
+HRESULT WINAPI pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
+                                         LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
+                                         LONG ext_port);
 
 #endif /* RTCPM_PM_COMMON_H */

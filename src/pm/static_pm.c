@@ -40,7 +40,7 @@ struct rule_ports
 
 struct static_pm
 {
-    IRTCPortManager3 IRTCPortManager3_iface;
+    struct pm_object base; /* the interface and the mapping table */
     LONG ref;
     struct com_ftm ftm; /* thread-safe and keeps no interface pointer: crosses apartments raw */
     struct rtcpm_lock lock;
@@ -48,14 +48,13 @@ struct static_pm
     struct rule_ports *ports; /* parallel to rules */
     size_t rule_count;
     size_t rule_cap;
-    struct rtcpm_mapping_table *table;
 };
 
 static const IRTCPortManager3Vtbl static_pm_vtbl;
 
 static inline struct static_pm *impl_from_IRTCPortManager3(IRTCPortManager3 *iface)
 {
-    return CONTAINING_RECORD(iface, struct static_pm, IRTCPortManager3_iface);
+    return CONTAINING_RECORD(iface, struct static_pm, base.IRTCPortManager3_iface);
 }
 
 int static_pm_is_ours(IRTCPortManager3 *pm) { return pm && pm->lpVtbl == &static_pm_vtbl; }
@@ -312,12 +311,12 @@ HRESULT static_pm_append_rules(IRTCPortManager3 *iface, const struct static_rule
 LONG rtcpm_static_pm_live_mappings(IRTCPortManager3 *iface)
 {
     if (!static_pm_is_ours(iface)) return -1;
-    return (LONG)rtcpm_mapping_table_count(impl_from_IRTCPortManager3(iface)->table);
+    return (LONG)rtcpm_mapping_table_count(impl_from_IRTCPortManager3(iface)->base.table);
 }
 
 size_t static_pm_table_memory(IRTCPortManager3 *iface)
 {
-    return static_pm_is_ours(iface) ? rtcpm_mapping_table_memory(impl_from_IRTCPortManager3(iface)->table) : 0;
+    return static_pm_is_ours(iface) ? rtcpm_mapping_table_memory(impl_from_IRTCPortManager3(iface)->base.table) : 0;
 }
 
 LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *iface)
@@ -335,7 +334,7 @@ LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *iface)
 LONG rtcpm_static_pm_format_mappings(IRTCPortManager3 *iface, char *buf, size_t buflen)
 {
     if (!static_pm_is_ours(iface)) return -1;
-    return pm_format_mappings(impl_from_IRTCPortManager3(iface)->table, buf, buflen);
+    return pm_format_mappings(impl_from_IRTCPortManager3(iface)->base.table, buf, buflen);
 }
 
 static int rule_matches(const struct static_rule *r, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote)
@@ -398,7 +397,7 @@ static HRESULT allocate(struct static_pm *pm, RTC_PORT_TYPE type, LONG transport
                 m->port_type = (uint8_t)type;
                 m->transport = (uint8_t)transport;
                 m->owner = (uint16_t)i;
-                switch (rtcpm_mapping_table_insert(pm->table, m))
+                switch (rtcpm_mapping_table_insert(pm->base.table, m))
                 {
                 case RTCPM_MT_OK:
                     taken[off / 64] |= (uint64_t)1 << (off % 64);
@@ -462,7 +461,7 @@ HRESULT static_pm_release_mapping(IRTCPortManager3 *iface, LONG transport, const
     if (!static_pm_is_ours(iface) || !pm_transport_valid(transport) || !internal || !external) return E_INVALIDARG;
     pm = impl_from_IRTCPortManager3(iface);
     rtcpm_lock_acquire(&pm->lock);
-    r = rtcpm_mapping_table_remove(pm->table, (unsigned)transport, internal, external, &removed);
+    r = rtcpm_mapping_table_remove(pm->base.table, (unsigned)transport, internal, external, &removed);
     if (r == RTCPM_MT_OK) forget(pm, &removed);
     rtcpm_lock_release(&pm->lock);
     return r == RTCPM_MT_OK ? S_OK : RTC_E_PORT_MAPPING_UNAVAILABLE;
@@ -488,9 +487,9 @@ static ULONG WINAPI static_pm_Release(IRTCPortManager3 *iface)
     {
         size_t i;
         RTCPM_TRACE(RTCPM_LOG_PM, "%p destroyed, %lu live mapping(s) dropped", (void *)pm,
-                    (unsigned long)rtcpm_mapping_table_count(pm->table));
+                    (unsigned long)rtcpm_mapping_table_count(pm->base.table));
         com_ftm_release(&pm->ftm);
-        rtcpm_mapping_table_destroy(pm->table);
+        rtcpm_mapping_table_destroy(pm->base.table);
         rtcpm_lock_destroy(&pm->lock);
         for (i = 0; i < pm->rule_count; i++) rule_ports_free(&pm->ports[i]);
         free(pm->ports);
@@ -532,15 +531,6 @@ static HRESULT WINAPI static_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remot
     return S_OK;
 }
 
-static HRESULT WINAPI static_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
-                                                       LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
-                                                       LONG ext_port)
-{
-    struct static_pm *pm = impl_from_IRTCPortManager3(iface);
-    return pm_table_update_remote(pm->table, remote_text, remote_port, transport, int_addr, int_port, ext_addr,
-                                  ext_port);
-}
-
 static HRESULT WINAPI static_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR int_addr,
                                                  LONG int_port, BSTR ext_addr, LONG ext_port)
 {
@@ -562,7 +552,7 @@ static const IRTCPortManager3Vtbl static_pm_vtbl = {
     pm_forward_ReleaseMapping,
     pm_forward_UpdateRemoteAddressEx,
     static_pm_GetMappingEx,
-    static_pm_UpdateRemoteAddressEx2,
+    pm_UpdateRemoteAddressEx2,
     static_pm_ReleaseMappingEx,
 };
 
@@ -574,22 +564,22 @@ HRESULT rtcpm_static_pm_create(IRTCPortManager3 **out)
     if (!out) return E_POINTER;
     *out = NULL;
     if (!(pm = calloc(1, sizeof(*pm)))) return E_OUTOFMEMORY;
-    if (!(pm->table = rtcpm_mapping_table_create()))
+    if (!(pm->base.table = rtcpm_mapping_table_create()))
     {
         free(pm);
         return E_OUTOFMEMORY;
     }
-    pm->IRTCPortManager3_iface.lpVtbl = &static_pm_vtbl;
+    pm->base.IRTCPortManager3_iface.lpVtbl = &static_pm_vtbl;
     pm->ref = 1;
-    if (FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->IRTCPortManager3_iface)))
+    if (FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->base.IRTCPortManager3_iface)))
     {
-        rtcpm_mapping_table_destroy(pm->table);
+        rtcpm_mapping_table_destroy(pm->base.table);
         free(pm);
         return hr;
     }
     rtcpm_lock_init(&pm->lock);
     com_object_created();
     RTCPM_TRACE(RTCPM_LOG_PM, "%p created", (void *)pm);
-    *out = &pm->IRTCPortManager3_iface;
+    *out = &pm->base.IRTCPortManager3_iface;
     return S_OK;
 }

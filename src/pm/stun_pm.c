@@ -77,11 +77,10 @@ struct nat_info
 
 struct stun_pm
 {
-    IRTCPortManager3 IRTCPortManager3_iface;
+    struct pm_object base; /* the interface and the mapping table */
     LONG ref;
     struct com_ftm ftm;
     struct stun_pm_settings set; /* immutable */
-    struct rtcpm_mapping_table *table;
 
     struct rtcpm_lock lock;
     struct rtcpm_cond cond; /* warming or stopping changed */
@@ -102,7 +101,7 @@ static const IRTCPortManager3Vtbl stun_pm_vtbl;
 
 static inline struct stun_pm *impl_from_IRTCPortManager3(IRTCPortManager3 *iface)
 {
-    return CONTAINING_RECORD(iface, struct stun_pm, IRTCPortManager3_iface);
+    return CONTAINING_RECORD(iface, struct stun_pm, base.IRTCPortManager3_iface);
 }
 
 static struct stun_pm *stun_pm_from(IRTCPortManager3 *iface)
@@ -250,9 +249,9 @@ static void claim_drop(struct stun_pm *pm, int proto, const rtcpm_addr *a)
 static int port_free(struct stun_pm *pm, int proto, const rtcpm_addr *a)
 {
     if (claim_find(pm, proto, a)) return 0;
-    if (proto == PROTO_UDP) return !rtcpm_mapping_table_find_internal(pm->table, RTCTR_UDP, a, NULL);
-    return !rtcpm_mapping_table_find_internal(pm->table, RTCTR_TCP, a, NULL) &&
-           !rtcpm_mapping_table_find_internal(pm->table, RTCTR_TLS, a, NULL);
+    if (proto == PROTO_UDP) return !rtcpm_mapping_table_find_internal(pm->base.table, RTCTR_UDP, a, NULL);
+    return !rtcpm_mapping_table_find_internal(pm->base.table, RTCTR_TCP, a, NULL) &&
+           !rtcpm_mapping_table_find_internal(pm->base.table, RTCTR_TLS, a, NULL);
 }
 
 static struct cache_entry *cache_find(struct stun_pm *pm, const rtcpm_addr *internal, uint64_t now)
@@ -1114,7 +1113,7 @@ static HRESULT make_mapping(struct stun_pm *pm, const struct request *rq, struct
     rtcpm_lock_acquire(&pm->lock);
     claim_drop(pm, p.proto, &p.internal);
     if (rq->background) rc = RTCPM_MT_OK;
-    else rc = rtcpm_mapping_table_insert(pm->table, m);
+    else rc = rtcpm_mapping_table_insert(pm->base.table, m);
     if (p.pair)
     {
         rtcpm_addr next = p.internal;
@@ -1135,7 +1134,7 @@ static HRESULT make_mapping(struct stun_pm *pm, const struct request *rq, struct
     {
         struct rtcpm_mapping other;
         char a2[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
-        if (rtcpm_mapping_table_find_external(pm->table, m->transport, &m->external, &other))
+        if (rtcpm_mapping_table_find_external(pm->base.table, m->transport, &m->external, &other))
             fmt(why, whylen, "external %s is already mapped to internal %s: the NAT or the server reports one "
                 "external port for two internal ones", hostport(&m->external, text), hostport(&other.internal, a2));
         else
@@ -1241,7 +1240,7 @@ static void destroy(struct stun_pm *pm)
         rtcpm_thread_join(pm->worker);
     }
     com_ftm_release(&pm->ftm);
-    rtcpm_mapping_table_destroy(pm->table);
+    rtcpm_mapping_table_destroy(pm->base.table);
     rtcpm_cond_destroy(&pm->cond);
     rtcpm_lock_destroy(&pm->lock);
     free(pm->claims);
@@ -1255,7 +1254,7 @@ static ULONG WINAPI stun_pm_Release(IRTCPortManager3 *iface)
     if (!ref)
     {
         RTCPM_TRACE(RTCPM_LOG_PM, "%p destroyed, %lu live mapping(s) dropped", (void *)pm,
-                    (unsigned long)rtcpm_mapping_table_count(pm->table));
+                    (unsigned long)rtcpm_mapping_table_count(pm->base.table));
         destroy(pm);
         com_object_destroyed();
     }
@@ -1286,7 +1285,8 @@ static HRESULT WINAPI stun_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_
     if (SUCCEEDED(hr) && FAILED(hr = pm_return_mapping(&m, int_addr, int_port, ext_addr, ext_port)))
     {
         struct rtcpm_mapping removed;
-        if (rtcpm_mapping_table_remove(pm->table, m.transport, &m.internal, &m.external, &removed) == RTCPM_MT_OK &&
+        if (rtcpm_mapping_table_remove(pm->base.table, m.transport, &m.internal, &m.external, &removed) ==
+                RTCPM_MT_OK &&
             is_rtp(removed.port_type))
         {
             rtcpm_addr next = removed.internal;
@@ -1310,21 +1310,12 @@ static HRESULT WINAPI stun_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_
     return hr;
 }
 
-static HRESULT WINAPI stun_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
-                                                     LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
-                                                     LONG ext_port)
-{
-    struct stun_pm *pm = impl_from_IRTCPortManager3(iface);
-    return pm_table_update_remote(pm->table, remote_text, remote_port, transport, int_addr, int_port, ext_addr,
-                                  ext_port);
-}
-
 static HRESULT WINAPI stun_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR int_addr,
                                                LONG int_port, BSTR ext_addr, LONG ext_port)
 {
     struct stun_pm *pm = impl_from_IRTCPortManager3(iface);
     struct rtcpm_mapping removed;
-    HRESULT hr = pm_table_release(pm->table, transport, int_addr, int_port, ext_addr, ext_port, &removed);
+    HRESULT hr = pm_table_release(pm->base.table, transport, int_addr, int_port, ext_addr, ext_port, &removed);
     if (SUCCEEDED(hr) && is_rtp(removed.port_type))
     {
         /* the RTCP port kept for it goes back too, unless its mapping was made */
@@ -1349,7 +1340,7 @@ static const IRTCPortManager3Vtbl stun_pm_vtbl = {
     pm_forward_ReleaseMapping,
     pm_forward_UpdateRemoteAddressEx,
     stun_pm_GetMappingEx,
-    stun_pm_UpdateRemoteAddressEx2,
+    pm_UpdateRemoteAddressEx2,
     stun_pm_ReleaseMappingEx,
 };
 
@@ -1362,19 +1353,19 @@ HRESULT stun_pm_create_from_settings(const struct stun_pm_settings *set, IRTCPor
 
     *out = NULL;
     if (!(pm = calloc(1, sizeof(*pm)))) return E_OUTOFMEMORY;
-    if (!(pm->table = rtcpm_mapping_table_create()))
+    if (!(pm->base.table = rtcpm_mapping_table_create()))
     {
         free(pm);
         return E_OUTOFMEMORY;
     }
-    pm->IRTCPortManager3_iface.lpVtbl = &stun_pm_vtbl;
+    pm->base.IRTCPortManager3_iface.lpVtbl = &stun_pm_vtbl;
     pm->ref = 1;
     pm->set = *set;
     rtcpm_lock_init(&pm->lock);
     rtcpm_cond_init(&pm->cond);
-    if (FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->IRTCPortManager3_iface)))
+    if (FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->base.IRTCPortManager3_iface)))
     {
-        rtcpm_mapping_table_destroy(pm->table);
+        rtcpm_mapping_table_destroy(pm->base.table);
         rtcpm_cond_destroy(&pm->cond);
         rtcpm_lock_destroy(&pm->lock);
         free(pm);
@@ -1392,7 +1383,7 @@ HRESULT stun_pm_create_from_settings(const struct stun_pm_settings *set, IRTCPor
     com_object_created();
     RTCPM_TRACE(RTCPM_LOG_PM, "%p created, %u server(s), %u range(s)", (void *)pm, (unsigned)set->server_count,
                 (unsigned)set->range_count);
-    *out = &pm->IRTCPortManager3_iface;
+    *out = &pm->base.IRTCPortManager3_iface;
     return S_OK;
 }
 
@@ -1412,13 +1403,13 @@ HRESULT rtcpm_stun_pm_last_error(IRTCPortManager3 *iface, char *buf, size_t bufl
 LONG rtcpm_stun_pm_live_mappings(IRTCPortManager3 *iface)
 {
     struct stun_pm *pm = stun_pm_from(iface);
-    return pm ? (LONG)rtcpm_mapping_table_count(pm->table) : -1;
+    return pm ? (LONG)rtcpm_mapping_table_count(pm->base.table) : -1;
 }
 
 LONG rtcpm_stun_pm_format_mappings(IRTCPortManager3 *iface, char *buf, size_t buflen)
 {
     struct stun_pm *pm = stun_pm_from(iface);
-    return pm ? pm_format_mappings(pm->table, buf, buflen) : -1;
+    return pm ? pm_format_mappings(pm->base.table, buf, buflen) : -1;
 }
 
 HRESULT rtcpm_stun_pm_wait_ready(IRTCPortManager3 *iface, LONG timeout_ms)

@@ -321,6 +321,9 @@ static void test_stress(void)
     /* keep going until every thread has done its minimum (a slow start under valgrind) */
     for (i = 0; i < n; i++)
         while (load(&w[i].rounds) < MIN_ROUNDS) test_sleep_ms(10);
+    /* and until a call went through the wrapped port manager: under a heavy load the callers
+     * can run only while the swapper left pm_a in place (bounded: the assertion below decides) */
+    for (i = 0; i < 3000 && !load(&s.traced); i++) test_sleep_ms(10);
     InterlockedExchange(&s.stop, 1);
     for (i = 0; i < n; i++) (void)test_thread_join(t[i]);
 

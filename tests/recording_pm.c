@@ -54,25 +54,6 @@ static const char *s(BSTR b, char *buf, size_t len)
     return buf;
 }
 
-static const char *transport_name(LONG t)
-{
-    switch (t) { case RTCTR_UDP: return "UDP"; case RTCTR_TCP: return "TCP"; case RTCTR_TLS: return "TLS"; }
-    return "?";
-}
-
-static const char *type_name(RTC_PORT_TYPE t)
-{
-    switch (t)
-    {
-    case RTCPT_AUDIO_RTP: return "AUDIO_RTP";
-    case RTCPT_AUDIO_RTCP: return "AUDIO_RTCP";
-    case RTCPT_VIDEO_RTP: return "VIDEO_RTP";
-    case RTCPT_VIDEO_RTCP: return "VIDEO_RTCP";
-    case RTCPT_SIP: return "SIP";
-    }
-    return "?";
-}
-
 static HRESULT WINAPI rpm_QueryInterface(IRTCPortManager3 *iface, REFIID riid, void **out)
 {
     struct recording_pm *pm = impl_from_IRTCPortManager3(iface);
@@ -135,7 +116,7 @@ static HRESULT WINAPI rpm_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_P
     struct recording_pm *pm = impl_from_IRTCPortManager3(iface);
     char b[64];
     HRESULT hr;
-    logf_(pm, "GetMapping(%s,%s)", s(remote, b, sizeof b), type_name(type));
+    logf_(pm, "GetMapping(%s,%s)", s(remote, b, sizeof b), rtcpm_port_type_name(type));
     hr = answer(pm, type, ia, ip, ea, ep);
     log_answer(pm, hr, ia ? *ia : NULL, ip ? *ip : 0, ea ? *ea : NULL, ep ? *ep : 0);
     return hr;
@@ -175,8 +156,8 @@ static HRESULT WINAPI rpm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote, LON
     struct recording_pm *pm = impl_from_IRTCPortManager3(iface);
     char b[64];
     HRESULT hr;
-    logf_(pm, "GetMappingEx(%s:%ld,%s,%s)", s(remote, b, sizeof b), (long)rport, transport_name(transport),
-          type_name(type));
+    logf_(pm, "GetMappingEx(%s:%ld,%s,%s)", s(remote, b, sizeof b), (long)rport, rtcpm_transport_name(transport),
+          rtcpm_port_type_name(type));
     hr = answer(pm, type, ia, ip, ea, ep);
     log_answer(pm, hr, ia ? *ia : NULL, ip ? *ip : 0, ea ? *ea : NULL, ep ? *ep : 0);
     return hr;
@@ -188,7 +169,7 @@ static HRESULT WINAPI rpm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR r
     struct recording_pm *pm = impl_from_IRTCPortManager3(iface);
     char b1[64], b2[64], b3[64];
     logf_(pm, "UpdateRemoteAddressEx2(%s:%ld,%s,%s:%ld,%s:%ld)\n", s(remote, b1, sizeof b1), (long)rport,
-          transport_name(transport), s(ia, b2, sizeof b2), (long)ip, s(ea, b3, sizeof b3), (long)ep);
+          rtcpm_transport_name(transport), s(ia, b2, sizeof b2), (long)ip, s(ea, b3, sizeof b3), (long)ep);
     return S_OK;
 }
 
@@ -197,7 +178,7 @@ static HRESULT WINAPI rpm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transpo
 {
     struct recording_pm *pm = impl_from_IRTCPortManager3(iface);
     char b2[64], b3[64];
-    logf_(pm, "ReleaseMappingEx(%s,%s:%ld,%s:%ld)\n", transport_name(transport), s(ia, b2, sizeof b2), (long)ip,
+    logf_(pm, "ReleaseMappingEx(%s,%s:%ld,%s:%ld)\n", rtcpm_transport_name(transport), s(ia, b2, sizeof b2), (long)ip,
           s(ea, b3, sizeof b3), (long)ep);
     return S_OK;
 }

@@ -1,11 +1,10 @@
 /*
  * sip_msg.c — SIP requests built, responses and SDP answers parsed. See sip_msg.h.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sip_msg.h"
+#include "text_out.h"
 
 const char *sip_msg_error_name(int err)
 {
@@ -101,35 +100,10 @@ static int is_media_type(const char *s)
 
 /* ---- building --------------------------------------------------------------------------------- */
 
-struct out
-{
-    char *buf;
-    size_t len, used;
-    int overflow;
-};
-
-static void put(struct out *o, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void put(struct out *o, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    if (o->overflow) return;
-    va_start(ap, fmt);
-    n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= o->len - o->used) { o->overflow = 1; return; }
-    o->used += (size_t)n;
-}
-
 int sip_msg_build_request(const struct sip_request_params *p, char *buf, size_t buflen, size_t *written)
 {
     char via[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
-    struct out o;
+    struct text_out o;
     size_t body_len;
 
     if (written) *written = 0;
@@ -146,31 +120,22 @@ int sip_msg_build_request(const struct sip_request_params *p, char *buf, size_t 
         return SIP_MSG_E_INVALID;
     body_len = p->body ? strlen(p->body) : 0;
 
-    o.buf = buf;
-    o.len = buflen;
-    o.used = 0;
-    o.overflow = 0;
-    put(&o, "%s %s SIP/2.0\r\n", p->method, p->request_uri);
-    put(&o, "Via: SIP/2.0/UDP %s;branch=%s;rport\r\n", via, p->branch);
-    put(&o, "Max-Forwards: 70\r\n");
-    put(&o, "From: <%s>;tag=%s\r\n", p->from_uri, p->from_tag);
-    if (p->to_tag && *p->to_tag) put(&o, "To: <%s>;tag=%s\r\n", p->to_uri, p->to_tag);
-    else put(&o, "To: <%s>\r\n", p->to_uri);
-    put(&o, "Call-ID: %s\r\n", p->call_id);
-    put(&o, "CSeq: %lu %s\r\n", p->cseq, p->method);
-    if (p->contact) put(&o, "%s", p->contact);
-    if (p->expires >= 0) put(&o, "Expires: %ld\r\n", p->expires);
-    if (p->user_agent) put(&o, "User-Agent: %s\r\n", p->user_agent);
-    if (p->body) put(&o, "Content-Type: %s\r\n", p->content_type);
-    put(&o, "Content-Length: %lu\r\n\r\n", (unsigned long)body_len);
-    if (p->body) put(&o, "%s", p->body);
-    if (o.overflow)
-    {
-        buf[0] = 0;
-        return SIP_MSG_E_BUFFER;
-    }
-    if (written) *written = o.used;
-    return SIP_MSG_OK;
+    text_out_init(&o, buf, buflen);
+    text_out_put(&o, "%s %s SIP/2.0\r\n", p->method, p->request_uri);
+    text_out_put(&o, "Via: SIP/2.0/UDP %s;branch=%s;rport\r\n", via, p->branch);
+    text_out_put(&o, "Max-Forwards: 70\r\n");
+    text_out_put(&o, "From: <%s>;tag=%s\r\n", p->from_uri, p->from_tag);
+    if (p->to_tag && *p->to_tag) text_out_put(&o, "To: <%s>;tag=%s\r\n", p->to_uri, p->to_tag);
+    else text_out_put(&o, "To: <%s>\r\n", p->to_uri);
+    text_out_put(&o, "Call-ID: %s\r\n", p->call_id);
+    text_out_put(&o, "CSeq: %lu %s\r\n", p->cseq, p->method);
+    if (p->contact) text_out_put(&o, "%s", p->contact);
+    if (p->expires >= 0) text_out_put(&o, "Expires: %ld\r\n", p->expires);
+    if (p->user_agent) text_out_put(&o, "User-Agent: %s\r\n", p->user_agent);
+    if (p->body) text_out_put(&o, "Content-Type: %s\r\n", p->content_type);
+    text_out_put(&o, "Content-Length: %lu\r\n\r\n", (unsigned long)body_len);
+    if (p->body) text_out_put(&o, "%s", p->body);
+    return text_out_finish(&o, written) ? SIP_MSG_E_BUFFER : SIP_MSG_OK;
 }
 
 /* ---- parsing helpers -------------------------------------------------------------------------- */

@@ -1,48 +1,9 @@
 /*
  * sip_text.c — Contact header and SDP offer text. See sip_text.h.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include "sip_text.h"
-
-struct text
-{
-    char *buf;
-    size_t len, used;
-    int overflow;
-};
-
-static void put(struct text *t, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void put(struct text *t, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    if (t->overflow) return;
-    va_start(ap, fmt);
-    n = vsnprintf(t->buf + t->used, t->len - t->used, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= t->len - t->used) { t->overflow = 1; return; }
-    t->used += (size_t)n;
-}
-
-static HRESULT finish(struct text *t, size_t *written)
-{
-    if (t->overflow)
-    {
-        t->buf[0] = 0;
-        if (written) *written = 0;
-        return SIP_TEXT_E_BUFFER;
-    }
-    if (written) *written = t->used;
-    return S_OK;
-}
+#include "text_out.h"
 
 const char *sip_text_transport_name(LONG transport)
 {
@@ -119,7 +80,7 @@ HRESULT sip_text_contact(const char *user, int secure, const rtcpm_addr *contact
 {
     char host[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
     const char *param;
-    struct text t;
+    struct text_out t;
 
     if (!buf || !buflen) return E_POINTER;
     buf[0] = 0;
@@ -136,10 +97,10 @@ HRESULT sip_text_contact(const char *user, int secure, const rtcpm_addr *contact
     }
     if (format_public(contact, 1, host, sizeof(host)) < 0) return E_INVALIDARG;
 
-    t.buf = buf; t.len = buflen; t.used = 0; t.overflow = 0;
-    put(&t, "Contact: <%s:%s%s%s;transport=%s>\r\n", secure ? "sips" : "sip", user ? user : "",
+    text_out_init(&t, buf, buflen);
+    text_out_put(&t, "Contact: <%s:%s%s%s;transport=%s>\r\n", secure ? "sips" : "sip", user ? user : "",
         user && *user ? "@" : "", host, param);
-    return finish(&t, written);
+    return text_out_finish(&t, written) ? SIP_TEXT_E_BUFFER : S_OK;
 }
 
 static int same_public_host(const rtcpm_addr *a, const rtcpm_addr *b)
@@ -154,18 +115,18 @@ static const char *ip_kind(const rtcpm_addr *a)
     return a->family == RTCPM_AF_INET6 ? "IP6" : "IP4";
 }
 
-static void put_rtcp(struct text *t, const rtcpm_addr *rtcp)
+static void put_rtcp(struct text_out *t, const rtcpm_addr *rtcp)
 {
     char a[RTCPM_ADDR_TEXT_SIZE];
     format_public(rtcp, 0, a, sizeof(a));
     /* RFC 3605: the RTCP port is not rtp+1 behind a NAT, so say it, with its address. */
-    put(t, "a=rtcp:%u IN %s %s\r\n", (unsigned)rtcp->port, ip_kind(rtcp), a);
+    text_out_put(t, "a=rtcp:%u IN %s %s\r\n", (unsigned)rtcp->port, ip_kind(rtcp), a);
 }
 
 HRESULT sip_text_sdp_offer(const struct sip_text_sdp *in, char *buf, size_t buflen, size_t *written)
 {
     char origin[RTCPM_ADDR_TEXT_SIZE], conn[RTCPM_ADDR_TEXT_SIZE], vconn[RTCPM_ADDR_TEXT_SIZE];
-    struct text t;
+    struct text_out t;
 
     if (!buf || !buflen) return E_POINTER;
     buf[0] = 0;
@@ -178,30 +139,30 @@ HRESULT sip_text_sdp_offer(const struct sip_text_sdp *in, char *buf, size_t bufl
     format_public(in->origin, 0, origin, sizeof(origin));
     format_public(in->audio_rtp, 0, conn, sizeof(conn));
 
-    t.buf = buf; t.len = buflen; t.used = 0; t.overflow = 0;
-    put(&t, "v=0\r\n");
-    put(&t, "o=%s %llu %llu IN %s %s\r\n", in->user && *in->user ? in->user : "-",
+    text_out_init(&t, buf, buflen);
+    text_out_put(&t, "v=0\r\n");
+    text_out_put(&t, "o=%s %llu %llu IN %s %s\r\n", in->user && *in->user ? in->user : "-",
         (unsigned long long)in->session_id, (unsigned long long)in->session_version, ip_kind(in->origin), origin);
-    put(&t, "s=-\r\n");
+    text_out_put(&t, "s=-\r\n");
     /* Session-level c= names the audio stream's external address (RFC 4566 section 5.7). */
-    put(&t, "c=IN %s %s\r\n", ip_kind(in->audio_rtp), conn);
-    put(&t, "t=0 0\r\n");
-    put(&t, "m=audio %u RTP/AVP 0 8 101\r\n", (unsigned)in->audio_rtp->port);
-    put(&t, "a=rtpmap:0 PCMU/8000\r\n");
-    put(&t, "a=rtpmap:8 PCMA/8000\r\n");
-    put(&t, "a=rtpmap:101 telephone-event/8000\r\n");
-    put(&t, "a=fmtp:101 0-15\r\n");
+    text_out_put(&t, "c=IN %s %s\r\n", ip_kind(in->audio_rtp), conn);
+    text_out_put(&t, "t=0 0\r\n");
+    text_out_put(&t, "m=audio %u RTP/AVP 0 8 101\r\n", (unsigned)in->audio_rtp->port);
+    text_out_put(&t, "a=rtpmap:0 PCMU/8000\r\n");
+    text_out_put(&t, "a=rtpmap:8 PCMA/8000\r\n");
+    text_out_put(&t, "a=rtpmap:101 telephone-event/8000\r\n");
+    text_out_put(&t, "a=fmtp:101 0-15\r\n");
     put_rtcp(&t, in->audio_rtcp);
     if (in->video_rtp)
     {
-        put(&t, "m=video %u RTP/AVP 34\r\n", (unsigned)in->video_rtp->port);
+        text_out_put(&t, "m=video %u RTP/AVP 34\r\n", (unsigned)in->video_rtp->port);
         if (!same_public_host(in->video_rtp, in->audio_rtp))
         {
             format_public(in->video_rtp, 0, vconn, sizeof(vconn));
-            put(&t, "c=IN %s %s\r\n", ip_kind(in->video_rtp), vconn);
+            text_out_put(&t, "c=IN %s %s\r\n", ip_kind(in->video_rtp), vconn);
         }
-        put(&t, "a=rtpmap:34 H263/90000\r\n");
+        text_out_put(&t, "a=rtpmap:34 H263/90000\r\n");
         put_rtcp(&t, in->video_rtcp);
     }
-    return finish(&t, written);
+    return text_out_finish(&t, written) ? SIP_TEXT_E_BUFFER : S_OK;
 }

@@ -189,6 +189,20 @@ static void base_params(struct sip_ua *ua, struct sip_request_params *p, const c
     p->user_agent = ua->user_agent;
 }
 
+/* A request inside the dialog (the 2xx's ACK, BYE): to the remote target, with the peer's
+ * tag, on a new branch. */
+static int dialog_params(struct sip_ua *ua, struct sip_request_params *p, const char *method, char *branch,
+                         size_t branch_len, unsigned long cseq)
+{
+    if (new_branch(branch, branch_len)) return SIP_UA_E_SOCKET;
+    base_params(ua, p, method, branch);
+    p->request_uri = ua->remote_target;
+    p->to_uri = ua->remote_uri;
+    p->to_tag = ua->to_tag;
+    p->cseq = cseq;
+    return 0;
+}
+
 int sip_ua_register(struct sip_ua *ua, const char *contact_line, long expires, struct sip_response *final)
 {
     struct sip_request_params p;
@@ -238,12 +252,7 @@ int sip_ua_invite(struct sip_ua *ua, const char *contact_line, const char *sdp, 
         if (!final->contact_uri[0] || !copy_uri(ua->remote_target, sizeof(ua->remote_target), final->contact_uri))
             strcpy(ua->remote_target, ua->remote_uri);
         ua->dialog = 1;
-        if (new_branch(branch, sizeof(branch))) return SIP_UA_E_SOCKET;
-        base_params(ua, &p, "ACK", branch);
-        p.request_uri = ua->remote_target;
-        p.to_uri = ua->remote_uri;
-        p.to_tag = ua->to_tag;
-        p.cseq = ua->cseq;
+        if ((rc = dialog_params(ua, &p, "ACK", branch, sizeof(branch), ua->cseq))) return rc;
         if (sip_msg_build_request(&p, ua->ack, sizeof(ua->ack), &ua->ack_len) != SIP_MSG_OK)
         {
             /* a Contact we cannot write back: fall back to the URI we called */
@@ -279,12 +288,8 @@ int sip_ua_bye(struct sip_ua *ua, struct sip_response *final)
     memset(final, 0, sizeof(*final));
     if (!ua->dialog) return SIP_UA_E_STATE;
     ua->dialog = 0;
-    if (new_branch(branch, sizeof(branch))) return SIP_UA_E_SOCKET;
-    base_params(ua, &p, "BYE", branch);
-    p.request_uri = ua->remote_target;
-    p.to_uri = ua->remote_uri;
-    p.to_tag = ua->to_tag;
-    p.cseq = ++ua->cseq;
+    if ((rc = dialog_params(ua, &p, "BYE", branch, sizeof(branch), ua->cseq + 1))) return rc;
+    ua->cseq = p.cseq;
     if ((rc = build(&p, req, &len))) return rc;
     return sip_ua_transaction(ua, req, len, branch, "BYE", 0, final);
 }

@@ -19,6 +19,7 @@
 #include "bstr_count.h"
 #include "fake_stun_server.h"
 #include "net/addr.h"
+#include "loopback.h"
 
 /* ---- the objects ---------------------------------------------------------------------- */
 
@@ -118,17 +119,10 @@ static struct
     char servers[2 * RTCPM_ADDR_HOSTPORT_TEXT_SIZE + 4];
 } stun_env;
 
-static rtcpm_addr addr_of(const char *text)
-{
-    rtcpm_addr a;
-    rtcpm_addr_parse(text, strlen(text), &a);
-    return a;
-}
-
 static int stun_env_start(void)
 {
     struct fake_stun_options opt;
-    rtcpm_addr lo = addr_of("127.0.0.1"), lo6 = addr_of("::1");
+    rtcpm_addr lo = test_addr("127.0.0.1", 0), lo6 = test_addr("::1", 0);
     size_t n;
     int os_error = 0;
 
@@ -136,14 +130,14 @@ static int stun_env_start(void)
     memset(&opt, 0, sizeof(opt));
     opt.mode = FAKE_STUN_NORMAL;
     opt.mapped_port_offset = STUN_PORT_OFFSET;
-    opt.mapped_addr = addr_of(STUN_EXTERNAL_V4);
+    opt.mapped_addr = test_addr(STUN_EXTERNAL_V4, 0);
     if (fake_stun_start(&stun_env.v4srv, &lo, &opt, &os_error) != RTCPM_SOCK_OK)
     {
         printf("\n    fake STUN server on 127.0.0.1 did not start (OS error %d)", os_error);
         stun_env.state = -1;
         return 0;
     }
-    opt.mapped_addr = addr_of(STUN_EXTERNAL_V6);
+    opt.mapped_addr = test_addr(STUN_EXTERNAL_V6, 0);
     stun_env.v6 = fake_stun_start(&stun_env.v6srv, &lo6, &opt, &os_error) == RTCPM_SOCK_OK;
     if (!stun_env.v6) printf("\n    SKIPPED (IPv6): cannot bind [::1]; the STUN rows with IPv6 remotes are skipped");
     n = (size_t)rtcpm_addr_format_hostport(&stun_env.v4srv.addr, stun_env.servers, sizeof(stun_env.servers));

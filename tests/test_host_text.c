@@ -4,15 +4,8 @@
 #include <string.h>
 #include "harness.h"
 #include "host/sip_text.h"
+#include "loopback.h"
 #include "sdp_offer.h"
-
-static rtcpm_addr addr(const char *text, uint16_t port)
-{
-    rtcpm_addr a;
-    CU_ASSERT_EQUAL(rtcpm_addr_parse(text, strlen(text), &a), RTCPM_ADDR_OK);
-    a.port = port;
-    return a;
-}
 
 static void test_parse_uri(void)
 {
@@ -48,8 +41,9 @@ static void test_parse_uri(void)
 
 static void test_contact(void)
 {
-    rtcpm_addr v4 = addr("198.51.100.7", 45060), v6 = addr("2001:db8::7", 45060), zoned = addr("fe80::1%3", 5060);
-    rtcpm_addr noport = addr("198.51.100.7", 0);
+    rtcpm_addr v4 = test_addr("198.51.100.7", 45060), v6 = test_addr("2001:db8::7", 45060),
+               zoned = test_addr("fe80::1%3", 5060);
+    rtcpm_addr noport = test_addr("198.51.100.7", 0);
     char buf[128];
     size_t n = 0;
 
@@ -86,8 +80,9 @@ static void test_contact(void)
 static void test_sdp_split_addresses(void)
 {
     /* RTCP and video elsewhere than audio RTP: RFC 3605 address on a=rtcp, media-level c= */
-    rtcpm_addr origin = addr("198.51.100.7", 0), art = addr("198.51.100.7", 40000);
-    rtcpm_addr arc = addr("198.51.100.8", 41111), vrt = addr("2001:db8::9", 42000), vrc = addr("2001:db8::9", 42001);
+    rtcpm_addr origin = test_addr("198.51.100.7", 0), art = test_addr("198.51.100.7", 40000);
+    rtcpm_addr arc = test_addr("198.51.100.8", 41111), vrt = test_addr("2001:db8::9", 42000),
+               vrc = test_addr("2001:db8::9", 42001);
     struct sip_text_sdp in;
     char buf[1024];
     size_t n = 0;

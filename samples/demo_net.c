@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "demo_net.h"
-#include "net/platform.h"
+#include "os/platform.h"
 
 static void say(struct demo_net *net, const char *fmt, ...)
 #if defined(__GNUC__)

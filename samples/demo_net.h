@@ -13,7 +13,7 @@
 #include "rtcpm/rtcpm.h"
 #include "nat_flows.h"
 #include "net/addr.h"
-#include "host/sip_ua.h"
+#include "sip/sip_ua.h"
 
 /* rtcpm-demo's exit codes (the e2e harness reads them; README "rtcpm-demo"). */
 enum demo_exit

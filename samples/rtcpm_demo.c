@@ -16,7 +16,7 @@
 #include "rtcpm/rtcpm.h"
 #include "nat_flows.h"
 #include "demo_net.h"
-#include "net/socket.h"
+#include "os/socket.h"
 
 enum command { CMD_NONE, CMD_REGISTER, CMD_CALL };
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "net/addr.h"
-#include "net/socket.h"
+#include "os/socket.h"
 #include "net/stun_client.h"
 
 #define MAX_SERVERS 8

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/platform.h"
+#include "os/platform.h"
 
 #define POLL_MS 20 /* how often the thread looks at the stop flag */
 

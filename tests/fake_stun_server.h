@@ -21,10 +21,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "net/socket.h"
+#include "os/socket.h"
 #include "net/stun.h"
 #include "test_thread.h"
-#include "com/lock.h"
+#include "os/lock.h"
 
 enum fake_stun_mode {
     FAKE_STUN_NORMAL,           /* SOFTWARE + XOR-MAPPED-ADDRESS + FINGERPRINT, at once */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "net/socket.h"
+#include "os/socket.h"
 
 rtcpm_addr test_addr(const char *text, uint16_t port)
 {

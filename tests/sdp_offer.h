@@ -1,5 +1,5 @@
 /*
- * sdp_offer.h — the SDP offer rtcpm's host writes (src/host/sip_text.c), piece by piece, for
+ * sdp_offer.h — the SDP offer rtcpm's host writes (src/sip/sip_text.c), piece by piece, for
  * tests that compare one exactly:
  *
  *   SDP_HEAD("alice 1 1", "IP4 198.51.100.7")                v=, o=, s=, c=, t=

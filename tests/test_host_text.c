@@ -3,7 +3,7 @@
  */
 #include <string.h>
 #include "harness.h"
-#include "host/sip_text.h"
+#include "sip/sip_text.h"
 #include "loopback.h"
 #include "sdp_offer.h"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/sip_msg.h"
+#include "sip/sip_msg.h"
 #include "loopback.h"
 #include "com/com.h" /* ARRAY_SIZE */
 

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/sip_ua.h"
+#include "sip/sip_ua.h"
 #include "loopback.h"
-#include "net/platform.h"
+#include "os/platform.h"
 #include "test_thread.h"
 
 #define MAX_SEEN 16

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "loopback.h"
-#include "net/platform.h"
-#include "net/socket.h"
+#include "os/platform.h"
+#include "os/socket.h"
 
 #define ASSERT_SOCK(expr, want)                                                            \
     do {                                                                                   \

@@ -13,7 +13,7 @@
 #include "test_thread.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
-#include "pm/static_pm.h"
+#include "pm/static_pm_private.h"
 #include "pm/mapping_table.h"
 
 /* A BSTR from ASCII (the tests' [in] strings); freed with SysFreeString. */

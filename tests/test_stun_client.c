@@ -13,7 +13,7 @@
 
 #include "fake_stun_server.h"
 #include "loopback.h"
-#include "net/platform.h"
+#include "os/platform.h"
 #include "net/stun_client.h"
 
 #define SLACK_MS 300

@@ -21,8 +21,8 @@
 #include "loopback.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
-#include "net/platform.h"
-#include "net/socket.h"
+#include "os/platform.h"
+#include "os/socket.h"
 #include "net/stun_client.h"
 
 #define SLACK_MS 1000

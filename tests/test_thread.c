@@ -1,5 +1,5 @@
 /*
- * test_thread.c — test_thread.h over the library's own thread (src/net/platform.h), which
+ * test_thread.c — test_thread.h over the library's own thread (src/os/platform.h), which
  * returns nothing: the wrapper keeps fn's result for test_thread_join. Sleep and yield are
  * the OS's.
  */
@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 
-#include "net/platform.h"
+#include "os/platform.h"
 
 struct test_thread {
     rtcpm_thread *thread;

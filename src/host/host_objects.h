@@ -8,9 +8,9 @@
 #include "rtcpm/rtcpm.h"
 #include "rtcpm/host.h"
 #include "net/addr.h"
-#include "com/lock.h"
+#include "os/lock.h"
 #include "host/driver.h"
-#include "host/sip_text.h"
+#include "sip/sip_text.h"
 
 #define HOST_PORT_TYPES 5 /* RTCPT_AUDIO_RTP .. RTCPT_SIP */
 #define HOST_URI_MAX 256

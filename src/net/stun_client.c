@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "com/log.h"
-#include "platform.h"
+#include "os/platform.h"
 
 /* Largest STUN message: 20-byte header + 16-bit length. */
 #define STUN_MAX_MESSAGE (STUN_HEADER_SIZE + 0xFFFF)

@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #include "addr.h"
-#include "socket.h"
+#include "os/socket.h"
 #include "stun.h"
 
 #ifdef __cplusplus

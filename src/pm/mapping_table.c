@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mapping_table.h"
-#include "com/lock.h"
-#include "net/platform.h"
+#include "os/lock.h"
+#include "os/platform.h"
 #include "rtcpm/rtcpm.h"
 
 /* Fixed seeds: reproducible layouts for benchmarks; keys are our own endpoints, which a

@@ -16,13 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "pm/static_pm.h"
+#include "pm/static_pm_private.h"
 #include "pm/mapping_table.h"
 #include "pm/config.h"
 #include "pm/pm_common.h"
 #include "com/com.h"
 #include "com/ftm.h"
-#include "com/lock.h"
+#include "os/lock.h"
 #include "com/log.h"
 
 /* Transport slots of a rule's bitmaps: RTCTR_UDP, RTCTR_TCP, RTCTR_TLS. */

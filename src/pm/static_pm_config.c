@@ -26,7 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "pm/static_pm.h"
+#include "pm/static_pm_private.h"
 #include "pm/config.h"
 
 struct section

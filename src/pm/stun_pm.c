@@ -18,16 +18,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "pm/stun_pm.h"
+#include "pm/stun_pm_private.h"
 #include "pm/pm_common.h"
 #include "pm/mapping_table.h"
 #include "pm/config.h"
-#include "net/socket.h"
+#include "os/socket.h"
 #include "net/stun_client.h"
-#include "net/platform.h"
+#include "os/platform.h"
 #include "com/com.h"
 #include "com/ftm.h"
-#include "com/lock.h"
+#include "os/lock.h"
 #include "com/log.h"
 
 #define CACHE_MAX 256      /* discoveries kept; the oldest goes first */

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "pm/stun_pm.h"
+#include "pm/stun_pm_private.h"
 #include "pm/config.h"
 #include "net/stun_client.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bench.h"
-#include "net/platform.h"
+#include "os/platform.h"
 
 struct bench_opts bench_opts;
 

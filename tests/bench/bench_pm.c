@@ -9,9 +9,9 @@
 #include "bench.h"
 #include "test_thread.h"
 #include "rtcpm/rtcpm.h"
-#include "pm/static_pm.h"
+#include "pm/static_pm_private.h"
 #include "pm/mapping_table.h"
-#include "net/platform.h"
+#include "os/platform.h"
 
 /* The remote end every lookup names (a peer's RTP address and port). */
 #define REMOTE_TEXT "203.0.113.5"

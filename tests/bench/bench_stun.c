@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "bench.h"
-#include "net/socket.h"
+#include "os/socket.h"
 #include "net/stun_client.h"
 #include "rtcpm/rtcpm.h"
 

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "fuzz_check.h"
-#include "pm/stun_pm.h"
+#include "pm/stun_pm_private.h"
 #include "pm/config.h"
 
 #define STORAGE RTCPM_STUN_PM_CONFIG_STORAGE

@@ -23,8 +23,8 @@
 
 #include <stddef.h>
 #include "net/addr.h"
-#include "net/socket.h"
-#include "host/sip_msg.h"
+#include "os/socket.h"
+#include "sip/sip_msg.h"
 
 struct sip_ua_timers
 {

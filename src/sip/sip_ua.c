@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "sip_ua.h"
-#include "net/platform.h"
+#include "os/platform.h"
 
 #define REQUEST_MAX 4096
 

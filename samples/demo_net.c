@@ -114,11 +114,11 @@ static void on_sip(void *ctx, enum sip_ua_event ev, int n, const char *text, con
 static int start_ua(struct demo_net *net, const rtcpm_addr *via, const char *remote_uri)
 {
     char a[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
-    int rc = sip_ua_init(&net->ua, net->sip, &net->server, via, net->user_uri, remote_uri, &net->timers);
+    int rc = rtcpm_sip_ua_init(&net->ua, net->sip, &net->server, via, net->user_uri, remote_uri, &net->timers);
     if (rc != SIP_UA_OK)
     {
         fflush(net->out);
-        fprintf(stderr, "rtcpm-demo: cannot set up SIP (%s): check --user/--to\n", sip_ua_result_name(rc));
+        fprintf(stderr, "rtcpm-demo: cannot set up SIP (%s): check --user/--to\n", rtcpm_sip_ua_result_name(rc));
         return decide(net, rc == SIP_UA_E_BUILD ? DEMO_EXIT_USAGE : DEMO_EXIT_INTERNAL);
     }
     net->ua.user_agent = "rtcpm-demo";
@@ -147,7 +147,7 @@ static int report(struct demo_net *net, int rc, const struct sip_response *final
             os_error(rtcpm_socket_os_error(net->sip), e, sizeof(e)));
         return decide(net, DEMO_EXIT_NO_ANSWER);
     default:
-        say(net, "%s: the request could not be built (%s)\n", net->command, sip_ua_result_name(rc));
+        say(net, "%s: the request could not be built (%s)\n", net->command, rtcpm_sip_ua_result_name(rc));
         return decide(net, DEMO_EXIT_USAGE);
     }
 }
@@ -185,7 +185,7 @@ static int hook_registered(void *ctx, IRTCProfilePortManagement *profile)
     external.port = (uint16_t)m.external_port;
     if (!bind_mapped(net, "SIP", &internal, &net->sip)) return decide(net, DEMO_EXIT_MAPPING);
     if ((rc = start_ua(net, &external, NULL))) return rc;
-    rc = sip_ua_register(&net->ua, contact, net->expires, &final);
+    rc = rtcpm_sip_ua_register(&net->ua, contact, net->expires, &final);
     rc = report(net, rc, &final);
     if (!rc) say(net, "  (registered for %ld s; rtcpm-demo sends no expires-0 REGISTER at the end)\n", net->expires);
     return rc;
@@ -226,9 +226,9 @@ static int hook_invite(void *ctx, IRTCSessionPortManagement *session, struct nat
         !bind_mapped(net, "RTCP", &internal[2], &net->rtcp))
         return decide(net, DEMO_EXIT_MAPPING);
     if ((rc = start_ua(net, &sip_external, net->peer_uri))) return rc;
-    rc = sip_ua_invite(&net->ua, contact, sdp, &final);
+    rc = rtcpm_sip_ua_invite(&net->ua, contact, sdp, &final);
     if ((rc = report(net, rc, &final))) return rc;
-    if (sip_msg_parse_sdp_audio(final.body, final.body_len, &net->media, &rtcp) != SIP_MSG_OK ||
+    if (rtcpm_sip_msg_parse_sdp_audio(final.body, final.body_len, &net->media, &rtcp) != SIP_MSG_OK ||
         rtcpm_addr_format(&net->media, answer->address, sizeof(answer->address)) < 0)
     {
         say(net, "call: the answer has no usable audio stream in its SDP (Content-Type: %s, %lu byte body)\n",
@@ -330,9 +330,9 @@ static int hook_bye(void *ctx, IRTCSessionPortManagement *session)
     (void)session;
 
     if (!net->send || !net->ua_ready || !net->ua.dialog) return 0;
-    rc = sip_ua_bye(&net->ua, &final);
+    rc = rtcpm_sip_ua_bye(&net->ua, &final);
     if (rc == SIP_UA_OK) say(net, "bye: %d %s\n", final.code, final.reason);
-    else say(net, "bye: %s\n", rc == SIP_UA_E_NO_ANSWER ? "no answer" : sip_ua_result_name(rc));
+    else say(net, "bye: %s\n", rc == SIP_UA_E_NO_ANSWER ? "no answer" : rtcpm_sip_ua_result_name(rc));
     /* the call's result stands; a lost BYE is reported, not fatal */
     return 0;
 }
@@ -344,7 +344,7 @@ void demo_net_init(struct demo_net *net, struct nat_flow_hooks *hooks)
     net->code = -1;
     net->expires = 3600;
     net->media_timeout_ms = 5000;
-    sip_ua_timers_default(&net->timers);
+    rtcpm_sip_ua_timers_default(&net->timers);
     memset(hooks, 0, sizeof(*hooks));
     hooks->ctx = net;
     hooks->mapping_failed = hook_mapping_failed;

@@ -163,7 +163,7 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
     d->rtp_port = 30000;
     d->user = "sip:alice@example.com";
     d->to = "sip:bob@example.net";
-    sip_ua_timers_default(&d->timers);
+    rtcpm_sip_ua_timers_default(&d->timers);
     d->media_timeout_ms = 5000;
     d->expires = 3600;
 

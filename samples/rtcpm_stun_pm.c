@@ -186,7 +186,7 @@ int main(int argc, char **argv)
     for (i = 0; i < 2 && types[i] >= 0; i++)
     {
         struct held *h = &held[held_count];
-        BSTR r = remote ? bstr_from_cstr(remote) : NULL;
+        BSTR r = remote ? rtcpm_bstr_from_cstr(remote) : NULL;
         char ia[64], ea[64];
         size_t len;
         h->transport = transport_of(transport_text);
@@ -203,8 +203,8 @@ int main(int argc, char **argv)
             break;
         }
         held_count++;
-        bstr_to_utf8(h->ia, ia, sizeof(ia), &len);
-        bstr_to_utf8(h->ea, ea, sizeof(ea), &len);
+        rtcpm_bstr_to_utf8(h->ia, ia, sizeof(ia), &len);
+        rtcpm_bstr_to_utf8(h->ea, ea, sizeof(ea), &len);
         printf(strchr(ia, ':') ? "mapping %s %s internal [%s]:%ld external [%s]:%ld\n"
                                : "mapping %s %s internal %s:%ld external %s:%ld\n",
                type_names[types[i]], transport_text, ia, (long)h->ip, ea, (long)h->ep);

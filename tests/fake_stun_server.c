@@ -35,7 +35,7 @@ static const char *reason_for(int code)
 
 static uint16_t success_type(void)
 {
-    return stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_SUCCESS);
+    return rtcpm_stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_SUCCESS);
 }
 
 /* What the server reports for a request from `client`: its source, or the emulated NAT's. */
@@ -57,17 +57,17 @@ static int good_answer_for(const struct fake_stun_options *opt, uint8_t *buf, si
     rtcpm_addr mapped = reported(opt, client);
     if (opt->other_address.family == RTCPM_AF_NONE) {
         unsigned enc = txid->len == 16 ? STUN_ENCODE_MAPPED : STUN_ENCODE_XOR_MAPPED;
-        return stun_encode_binding_success(buf, cap, txid, &mapped, enc, "rtcpm fake", true);
+        return rtcpm_stun_encode_binding_success(buf, cap, txid, &mapped, enc, "rtcpm fake", true);
     }
     stun_writer w;
-    stun_writer_init(&w, buf, cap, success_type(), txid);
-    stun_writer_add_software(&w, "rtcpm fake", 10);
+    rtcpm_stun_writer_init(&w, buf, cap, success_type(), txid);
+    rtcpm_stun_writer_add_software(&w, "rtcpm fake", 10);
     if (txid->len == 16)
-        stun_writer_add_address(&w, STUN_ATTR_MAPPED_ADDRESS, &mapped);
+        rtcpm_stun_writer_add_address(&w, STUN_ATTR_MAPPED_ADDRESS, &mapped);
     else
-        stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &mapped);
-    stun_writer_add_address(&w, STUN_ATTR_OTHER_ADDRESS, &opt->other_address);
-    return stun_writer_finish(&w, true);
+        rtcpm_stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &mapped);
+    rtcpm_stun_writer_add_address(&w, STUN_ATTR_OTHER_ADDRESS, &opt->other_address);
+    return rtcpm_stun_writer_finish(&w, true);
 }
 
 static const struct fake_stun_options plain_options; /* no NAT, no OTHER-ADDRESS */
@@ -89,9 +89,9 @@ static int bad_answer(const struct fake_stun_options *opt, uint8_t *buf, size_t 
         return good_answer(buf, cap, &other, client);
     }
     case FAKE_STUN_TRUNCATED_ATTR: {
-        stun_writer_init(&w, buf, cap, success_type(), txid);
-        stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, client);
-        int len = stun_writer_finish(&w, false);
+        rtcpm_stun_writer_init(&w, buf, cap, success_type(), txid);
+        rtcpm_stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, client);
+        int len = rtcpm_stun_writer_finish(&w, false);
         if (len > 0) {
             buf[STUN_HEADER_SIZE + 2] = 0x00; /* the attribute claims 64 bytes */
             buf[STUN_HEADER_SIZE + 3] = 0x40;
@@ -105,26 +105,26 @@ static int bad_answer(const struct fake_stun_options *opt, uint8_t *buf, size_t 
         v[2] = (uint8_t)(client->port >> 8);
         v[3] = (uint8_t)client->port;
         memcpy(v + 4, client->bytes, alen);
-        stun_writer_init(&w, buf, cap, success_type(), txid);
-        stun_writer_add(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, v, 4 + alen + 4);
-        return stun_writer_finish(&w, true);
+        rtcpm_stun_writer_init(&w, buf, cap, success_type(), txid);
+        rtcpm_stun_writer_add(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, v, 4 + alen + 4);
+        return rtcpm_stun_writer_finish(&w, true);
     }
     case FAKE_STUN_NO_ADDRESS:
-        stun_writer_init(&w, buf, cap, success_type(), txid);
-        stun_writer_add_software(&w, "no address", 10);
-        return stun_writer_finish(&w, true);
+        rtcpm_stun_writer_init(&w, buf, cap, success_type(), txid);
+        rtcpm_stun_writer_add_software(&w, "no address", 10);
+        return rtcpm_stun_writer_finish(&w, true);
     case FAKE_STUN_RFC3489:
-        return stun_encode_binding_success(buf, cap, txid, client, STUN_ENCODE_MAPPED, NULL,
+        return rtcpm_stun_encode_binding_success(buf, cap, txid, client, STUN_ENCODE_MAPPED, NULL,
                                            false);
     case FAKE_STUN_ERROR:
-        return stun_encode_binding_error(buf, cap, txid, opt->error_code,
+        return rtcpm_stun_encode_binding_error(buf, cap, txid, opt->error_code,
                                          reason_for(opt->error_code), "rtcpm fake", true);
     case FAKE_STUN_UNKNOWN_REQUIRED: {
         static const uint8_t value[4] = {1, 2, 3, 4};
-        stun_writer_init(&w, buf, cap, success_type(), txid);
-        stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, client);
-        stun_writer_add(&w, FAKE_STUN_UNKNOWN_ATTR, value, sizeof value);
-        return stun_writer_finish(&w, true);
+        rtcpm_stun_writer_init(&w, buf, cap, success_type(), txid);
+        rtcpm_stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, client);
+        rtcpm_stun_writer_add(&w, FAKE_STUN_UNKNOWN_ATTR, value, sizeof value);
+        return rtcpm_stun_writer_finish(&w, true);
     }
     default:
         return good_answer(buf, cap, txid, client);
@@ -174,7 +174,7 @@ static int handle(struct reply_path *p, const uint8_t *req, size_t len)
     stun_message *m = malloc(sizeof *m);
     if (!m)
         return 0;
-    int rc = stun_decode(req, len, m);
+    int rc = rtcpm_stun_decode(req, len, m);
     if (rc < 0 || m->method != STUN_METHOD_BINDING || m->message_class != STUN_CLASS_REQUEST) {
         free(m);
         return 0;

@@ -50,7 +50,7 @@ static void logf_(struct recording_pm *pm, const char *fmt, ...)
 
 static const char *s(BSTR b, char *buf, size_t len)
 {
-    if (FAILED(bstr_to_utf8(b, buf, len, NULL))) snprintf(buf, len, "<bad>");
+    if (FAILED(rtcpm_bstr_to_utf8(b, buf, len, NULL))) snprintf(buf, len, "<bad>");
     return buf;
 }
 
@@ -62,8 +62,8 @@ static HRESULT WINAPI rpm_QueryInterface(IRTCPortManager3 *iface, REFIID riid, v
         { &IID_IRTCPortManager2, offsetof(struct recording_pm, IRTCPortManager3_iface) },
         { &IID_IRTCPortManager3, offsetof(struct recording_pm, IRTCPortManager3_iface) },
     };
-    HRESULT hr = com_query_interface(pm, table, (size_t)pm->version, riid, out);
-    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&pm->ftm, riid, out);
+    HRESULT hr = rtcpm_com_query_interface(pm, table, (size_t)pm->version, riid, out);
+    if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&pm->ftm, riid, out);
     return hr;
 }
 
@@ -78,9 +78,9 @@ static ULONG WINAPI rpm_Release(IRTCPortManager3 *iface)
     LONG ref = com_ref_dec(&pm->ref);
     if (!ref)
     {
-        com_ftm_release(&pm->ftm);
+        rtcpm_com_ftm_release(&pm->ftm);
         free(pm);
-        com_object_destroyed();
+        rtcpm_com_object_destroyed();
     }
     return (ULONG)ref;
 }
@@ -93,8 +93,8 @@ static HRESULT answer(struct recording_pm *pm, RTC_PORT_TYPE type, BSTR *int_add
     *int_port = *ext_port = 0;
     if ((unsigned)type > RTCPT_SIP) return E_INVALIDARG;
     if (pm->refused & (1u << type)) return RTC_E_PORT_MAPPING_UNAVAILABLE;
-    *int_addr = bstr_from_cstr(pm->internal);
-    *ext_addr = bstr_from_cstr(pm->external);
+    *int_addr = rtcpm_bstr_from_cstr(pm->internal);
+    *ext_addr = rtcpm_bstr_from_cstr(pm->external);
     *int_port = type == RTCPT_SIP ? 5060 : 5000 + (LONG)type;
     *ext_port = type == RTCPT_SIP ? 45060 : 40000 + (LONG)type;
     return S_OK;
@@ -204,12 +204,12 @@ static HRESULT create(int version, int ftm, IRTCPortManager **out)
     pm->version = version;
     strcpy(pm->internal, "192.168.1.10");
     strcpy(pm->external, "198.51.100.7");
-    if (ftm && FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->IRTCPortManager3_iface)))
+    if (ftm && FAILED(hr = rtcpm_com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->IRTCPortManager3_iface)))
     {
         free(pm);
         return hr;
     }
-    com_object_created();
+    rtcpm_com_object_created();
     *out = (IRTCPortManager *)&pm->IRTCPortManager3_iface;
     return S_OK;
 }

@@ -101,7 +101,7 @@ static void test_c_calls_cpp(void)
     IRTCPortManager3 *pm = abi_cpp_create_pm();
     IRTCPortManager *pm1 = NULL;
     IUnknown *unk = NULL;
-    BSTR remote = bstr_from_cstr("203.0.113.5"), other = bstr_from_cstr("203.0.113.6");
+    BSTR remote = rtcpm_bstr_from_cstr("203.0.113.5"), other = rtcpm_bstr_from_cstr("203.0.113.6");
     BSTR ia = (BSTR)1, ea = (BSTR)1;
     LONG ip = -1, ep = -1;
     char a[32], e[32];
@@ -116,8 +116,8 @@ static void test_c_calls_cpp(void)
     CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 3);
 
     CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, remote, 5063, RTCTR_TLS, RTCPT_VIDEO_RTCP, &ia, &ip, &ea, &ep), S_OK);
-    CU_ASSERT_EQUAL(bstr_to_utf8(ia, a, sizeof(a), NULL), S_OK);
-    CU_ASSERT_EQUAL(bstr_to_utf8(ea, e, sizeof(e), NULL), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_bstr_to_utf8(ia, a, sizeof(a), NULL), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_bstr_to_utf8(ea, e, sizeof(e), NULL), S_OK);
     CU_ASSERT_STRING_EQUAL(a, "10.1.2.3");
     CU_ASSERT_STRING_EQUAL(e, "192.0.2.44");
     CU_ASSERT_EQUAL(ip, 6000 + 3 + 3);

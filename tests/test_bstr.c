@@ -32,7 +32,7 @@ static void test_null_is_empty(void)
     CU_ASSERT_EQUAL(SysStringLen(e), 0);
     CU_ASSERT_EQUAL(prefix(e), 0);
     CU_ASSERT_EQUAL(e[0], 0);
-    CU_ASSERT_TRUE(bstr_equal(NULL, e));
+    CU_ASSERT_TRUE(rtcpm_bstr_equal(NULL, e));
     SysFreeString(e);
 }
 
@@ -160,14 +160,14 @@ static void test_utf8_round_trip(void)
     static const WCHAR expect[] = { 'a', 0xE9, 0x20AC, 0xD83D, 0xDE00 };
     char back[32];
     size_t len;
-    BSTR b = bstr_from_utf8(text, sizeof(text) - 1);
+    BSTR b = rtcpm_bstr_from_utf8(text, sizeof(text) - 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_EQUAL(SysStringLen(b), 5);
     CU_ASSERT_EQUAL(memcmp(b, expect, sizeof(expect)), 0);
-    CU_ASSERT_EQUAL(bstr_to_utf8(b, back, sizeof(back), &len), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_bstr_to_utf8(b, back, sizeof(back), &len), S_OK);
     CU_ASSERT_EQUAL(len, sizeof(text) - 1);
     CU_ASSERT_STRING_EQUAL(back, text);
-    CU_ASSERT_EQUAL(bstr_to_utf8(b, back, 5, &len), (HRESULT)0x8007007A); /* too small */
+    CU_ASSERT_EQUAL(rtcpm_bstr_to_utf8(b, back, 5, &len), (HRESULT)0x8007007A); /* too small */
     CU_ASSERT_EQUAL(back[0], 0);
     SysFreeString(b);
 }
@@ -178,17 +178,17 @@ static void test_utf8_rejects(void)
     static const WCHAR nul[] = { 'a', 0, 'b' };
     char out[16];
     BSTR b;
-    CU_ASSERT_PTR_NULL(bstr_from_utf8("\xC0\xAF", 2));     /* overlong */
-    CU_ASSERT_PTR_NULL(bstr_from_utf8("\xED\xA0\x80", 3)); /* surrogate */
-    CU_ASSERT_PTR_NULL(bstr_from_utf8("\xE2\x82", 2));     /* truncated */
-    CU_ASSERT_PTR_NULL(bstr_from_utf8("\xF4\x90\x80\x80", 4)); /* > U+10FFFF */
+    CU_ASSERT_PTR_NULL(rtcpm_bstr_from_utf8("\xC0\xAF", 2));     /* overlong */
+    CU_ASSERT_PTR_NULL(rtcpm_bstr_from_utf8("\xED\xA0\x80", 3)); /* surrogate */
+    CU_ASSERT_PTR_NULL(rtcpm_bstr_from_utf8("\xE2\x82", 2));     /* truncated */
+    CU_ASSERT_PTR_NULL(rtcpm_bstr_from_utf8("\xF4\x90\x80\x80", 4)); /* > U+10FFFF */
     b = SysAllocStringLen(lone, 3);
-    CU_ASSERT_EQUAL(bstr_to_utf8(b, out, sizeof(out), NULL), E_INVALIDARG);
+    CU_ASSERT_EQUAL(rtcpm_bstr_to_utf8(b, out, sizeof(out), NULL), E_INVALIDARG);
     SysFreeString(b);
     b = SysAllocStringLen(nul, 3);
-    CU_ASSERT_EQUAL(bstr_to_utf8(b, out, sizeof(out), NULL), E_INVALIDARG);
+    CU_ASSERT_EQUAL(rtcpm_bstr_to_utf8(b, out, sizeof(out), NULL), E_INVALIDARG);
     SysFreeString(b);
-    CU_ASSERT_EQUAL(bstr_to_utf8(NULL, out, sizeof(out), NULL), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_bstr_to_utf8(NULL, out, sizeof(out), NULL), S_OK);
     CU_ASSERT_STRING_EQUAL(out, "");
 }
 

@@ -30,7 +30,7 @@ static void test_qi_all_levels(void)
     CU_ASSERT_EQUAL(pm->lpVtbl->QueryInterface(pm, &IID_IUnknown, (void **)&unk), S_OK);
     CU_ASSERT_EQUAL(pm3->lpVtbl->QueryInterface(pm3, &IID_IUnknown, (void **)&unk3), S_OK);
     CU_ASSERT_PTR_EQUAL(unk, unk3);
-    CU_ASSERT_EQUAL(com_refcount(unk), 5);
+    CU_ASSERT_EQUAL(rtcpm_com_refcount(unk), 5);
     unk->lpVtbl->Release(unk);
     unk3->lpVtbl->Release(unk3);
     pm2->lpVtbl->Release(pm2);

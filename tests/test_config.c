@@ -410,7 +410,7 @@ static void test_static_config_append(void)
 static void expect(IRTCPortManager3 *pm, const char *remote, LONG transport, RTC_PORT_TYPE type, const WCHAR *ia_want,
                    LONG ip_want, const WCHAR *ea_want, LONG ep_want)
 {
-    BSTR r = bstr_from_cstr(remote), ia = NULL, ea = NULL;
+    BSTR r = rtcpm_bstr_from_cstr(remote), ia = NULL, ea = NULL;
     LONG ip = 0, ep = 0;
     CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, r, 0, transport, type, &ia, &ip, &ea, &ep), S_OK);
     CU_ASSERT_BSTR_EQUAL(ia, ia_want);
@@ -425,7 +425,7 @@ static void expect(IRTCPortManager3 *pm, const char *remote, LONG transport, RTC
 /* No mapping for that: RTC_E_PORT_MAPPING_UNAVAILABLE (remote NULL: the NULL BSTR). */
 static void expect_none(IRTCPortManager3 *pm, const char *remote, LONG transport, RTC_PORT_TYPE type)
 {
-    BSTR r = remote ? bstr_from_cstr(remote) : NULL, ia = NULL, ea = NULL;
+    BSTR r = remote ? rtcpm_bstr_from_cstr(remote) : NULL, ia = NULL, ea = NULL;
     LONG ip = 0, ep = 0;
     CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, r, 0, transport, type, &ia, &ip, &ea, &ep),
                     RTC_E_PORT_MAPPING_UNAVAILABLE);
@@ -517,7 +517,7 @@ static void test_readme_example(void)
     expect(pm, "2001:db8:2:3::4", RTCTR_UDP, RTCPT_VIDEO_RTP, RTCPM_W("2001:db8:1::10"), 5060,
            RTCPM_W("2001:db8:ffff::7"), 5060);
     {
-        BSTR r = bstr_from_cstr("2001:db8:3::4"); /* outside the remote filter */
+        BSTR r = rtcpm_bstr_from_cstr("2001:db8:3::4"); /* outside the remote filter */
         CU_ASSERT_EQUAL(pm->lpVtbl->GetMappingEx(pm, r, 0, RTCTR_UDP, RTCPT_VIDEO_RTCP, &ia, &ip, &ea, &ep),
                         RTC_E_PORT_MAPPING_UNAVAILABLE);
         SysFreeString(r);

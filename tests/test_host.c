@@ -83,7 +83,7 @@ static IRTCPortManager *new_pm(int version)
     return pm;
 }
 
-static BSTR b(const char *s) { return bstr_from_cstr(s); }
+static BSTR b(const char *s) { return rtcpm_bstr_from_cstr(s); }
 
 /* ---- checks of several values at once, reported at the test's line ---------------------- */
 
@@ -150,7 +150,7 @@ static void test_client_identity(void)
     CU_ASSERT_EQUAL(client->lpVtbl->QueryInterface(client, &IID_IRTCProfilePortManagement, &out), E_NOINTERFACE);
     CU_ASSERT_PTR_NULL(out);
     CU_ASSERT_EQUAL(client->lpVtbl->QueryInterface(client, &IID_IRTCClientPortManagement, NULL), E_POINTER);
-    CU_ASSERT_EQUAL(com_refcount(unk), 4);
+    CU_ASSERT_EQUAL(rtcpm_com_refcount(unk), 4);
     unk->lpVtbl->Release(unk);
     unk2->lpVtbl->Release(unk2);
     again->lpVtbl->Release(again);
@@ -364,14 +364,14 @@ static void test_profile_identity(void)
     IUnknown *unk;
     void *out = &out;
 
-    CU_ASSERT_EQUAL(com_refcount((IUnknown *)client), 2); /* the profile holds the client */
+    CU_ASSERT_EQUAL(rtcpm_com_refcount((IUnknown *)client), 2); /* the profile holds the client */
     CU_ASSERT_EQUAL(profile->lpVtbl->QueryInterface(profile, &IID_IUnknown, (void **)&unk), S_OK);
     CU_ASSERT_PTR_EQUAL(unk, profile);
     unk->lpVtbl->Release(unk);
     CU_ASSERT_EQUAL(profile->lpVtbl->QueryInterface(profile, &IID_IRTCSessionPortManagement, &out), E_NOINTERFACE);
     CU_ASSERT_PTR_NULL(out);
     CU_ASSERT_EQUAL(profile->lpVtbl->Release(profile), 0);
-    CU_ASSERT_EQUAL(com_refcount((IUnknown *)client), 1);
+    CU_ASSERT_EQUAL(rtcpm_com_refcount((IUnknown *)client), 1);
     RELEASE_ALL(live_at_start, client);
 }
 

@@ -75,7 +75,7 @@ static void test_cpp_pm_refuses_unknown(void)
 {
     IRTCPortManager *pm;
     IRTCPortManager3 *pm3 = NULL;
-    BSTR a = bstr_from_cstr("10.0.0.2"), e = bstr_from_cstr("192.0.2.44");
+    BSTR a = rtcpm_bstr_from_cstr("10.0.0.2"), e = rtcpm_bstr_from_cstr("192.0.2.44");
 
     CU_ASSERT_EQUAL_FATAL(cpp_port_manager_create("10.0.0.2", "192.0.2.44", &pm), S_OK);
     CU_ASSERT_EQUAL_FATAL(pm->lpVtbl->QueryInterface(pm, &IID_IRTCPortManager3, (void **)&pm3), S_OK);

@@ -42,7 +42,7 @@ static HRESULT WINAPI cpm_QueryInterface(IRTCPortManager3 *iface, REFIID riid, v
         { &IID_IRTCPortManager2, offsetof(struct counting_pm, IRTCPortManager3_iface) },
         { &IID_IRTCPortManager, offsetof(struct counting_pm, IRTCPortManager3_iface) },
     };
-    return com_query_interface(impl_from_IRTCPortManager3(iface), table, ARRAY_SIZE(table), riid, out);
+    return rtcpm_com_query_interface(impl_from_IRTCPortManager3(iface), table, ARRAY_SIZE(table), riid, out);
 }
 
 static ULONG WINAPI cpm_AddRef(IRTCPortManager3 *iface)
@@ -57,7 +57,7 @@ static ULONG WINAPI cpm_Release(IRTCPortManager3 *iface)
     if (!ref)
     {
         free(pm);
-        com_object_destroyed();
+        rtcpm_com_object_destroyed();
     }
     return (ULONG)ref;
 }
@@ -69,8 +69,8 @@ static HRESULT WINAPI cpm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote, LON
     (void)remote;
     (void)rport;
     (void)transport;
-    *ia = bstr_from_cstr("192.168.1.10");
-    *ea = bstr_from_cstr(pm->external);
+    *ia = rtcpm_bstr_from_cstr("192.168.1.10");
+    *ea = rtcpm_bstr_from_cstr(pm->external);
     *ip = 5000 + (LONG)type;
     *ep = 40000 + (LONG)type;
     InterlockedIncrement(&pm->gets);
@@ -90,7 +90,7 @@ static HRESULT WINAPI cpm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transpo
     (void)transport;
     (void)ia;
     /* a release must name what this instance handed out */
-    if (FAILED(bstr_to_utf8(ea, ext, sizeof(ext), NULL)) || strcmp(ext, pm->external) || ep - 40000 != ip - 5000)
+    if (FAILED(rtcpm_bstr_to_utf8(ea, ext, sizeof(ext), NULL)) || strcmp(ext, pm->external) || ep - 40000 != ip - 5000)
         InterlockedIncrement(&pm->bad_releases);
     InterlockedIncrement(&pm->releases);
     return S_OK;
@@ -136,7 +136,7 @@ static struct counting_pm *counting_pm_create(const char *external)
     pm->IRTCPortManager3_iface.lpVtbl = &counting_pm_vtbl;
     pm->ref = 1;
     pm->external = external;
-    com_object_created();
+    rtcpm_com_object_created();
     return pm;
 }
 

@@ -95,8 +95,8 @@ static HRESULT WINAPI probe_QueryInterface(IRTCPortManager3 *iface, REFIID riid,
         { &IID_IRTCPortManager2, offsetof(struct probe, IRTCPortManager3_iface) },
         { &IID_IRTCPortManager, offsetof(struct probe, IRTCPortManager3_iface) },
     };
-    HRESULT hr = com_query_interface(p, table, ARRAY_SIZE(table), riid, out);
-    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&p->ftm, riid, out);
+    HRESULT hr = rtcpm_com_query_interface(p, table, ARRAY_SIZE(table), riid, out);
+    if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&p->ftm, riid, out);
     return hr;
 }
 
@@ -111,9 +111,9 @@ static ULONG WINAPI probe_Release(IRTCPortManager3 *iface)
     LONG ref = com_ref_dec(&p->ref);
     if (!ref)
     {
-        com_ftm_release(&p->ftm);
+        rtcpm_com_ftm_release(&p->ftm);
         free(p);
-        com_object_destroyed();
+        rtcpm_com_object_destroyed();
     }
     return (ULONG)ref;
 }
@@ -221,12 +221,12 @@ static struct probe *probe_create(int ftm)
     if (!p) return NULL;
     p->IRTCPortManager3_iface.lpVtbl = &probe_vtbl;
     p->ref = 1;
-    if (ftm && FAILED(com_ftm_aggregate(&p->ftm, (IUnknown *)&p->IRTCPortManager3_iface)))
+    if (ftm && FAILED(rtcpm_com_ftm_aggregate(&p->ftm, (IUnknown *)&p->IRTCPortManager3_iface)))
     {
         free(p);
         return NULL;
     }
-    com_object_created();
+    rtcpm_com_object_created();
     return p;
 }
 
@@ -261,7 +261,7 @@ static ULONG host_release(struct host *h)
         if (h->profile_pm) h->profile_pm->lpVtbl->Release(h->profile_pm);
         if (h->session_pm) h->session_pm->lpVtbl->Release(h->session_pm);
         free(h);
-        com_object_destroyed();
+        rtcpm_com_object_destroyed();
     }
     return (ULONG)ref;
 }
@@ -280,7 +280,7 @@ static void host_set(IRTCPortManager **slot, IRTCPortManager *pm)
     static struct host *impl_from_##itf(itf *iface) { return CONTAINING_RECORD(iface, struct host, itf##_iface); } \
     static HRESULT WINAPI prefix##_QueryInterface(itf *iface, REFIID riid, void **out)                           \
     {                                                                                                         \
-        return com_query_interface(impl_from_##itf(iface), host_ifaces, ARRAY_SIZE(host_ifaces), riid, out);   \
+        return rtcpm_com_query_interface(impl_from_##itf(iface), host_ifaces, ARRAY_SIZE(host_ifaces), riid, out);   \
     }                                                                                                         \
     static ULONG WINAPI prefix##_AddRef(itf *iface) { return (ULONG)com_ref_inc(&impl_from_##itf(iface)->ref); } \
     static ULONG WINAPI prefix##_Release(itf *iface) { return host_release(impl_from_##itf(iface)); }
@@ -350,7 +350,7 @@ static struct host *host_create(void)
     h->IRTCSessionPortManagement_iface.lpVtbl = &session_vtbl;
     h->IRTCClientPortManagement_iface.lpVtbl = &client_vtbl;
     h->ref = 1;
-    com_object_created();
+    rtcpm_com_object_created();
     return h;
 }
 
@@ -1058,8 +1058,8 @@ static HRESULT WINAPI ftm_host_QueryInterface(IRTCProfilePortManagement *iface, 
         { &IID_IRTCProfilePortManagement, offsetof(struct ftm_host, IRTCProfilePortManagement_iface) },
     };
     struct ftm_host *h = impl_from_ftm_host(iface);
-    HRESULT hr = com_query_interface(h, table, ARRAY_SIZE(table), riid, out);
-    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&h->ftm, riid, out);
+    HRESULT hr = rtcpm_com_query_interface(h, table, ARRAY_SIZE(table), riid, out);
+    if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&h->ftm, riid, out);
     return hr;
 }
 
@@ -1074,11 +1074,11 @@ static ULONG WINAPI ftm_host_Release(IRTCProfilePortManagement *iface)
     LONG ref = com_ref_dec(&h->ref);
     if (!ref)
     {
-        com_agile_ref_clear(&h->pm);
+        rtcpm_com_agile_ref_clear(&h->pm);
         if (h->raw_pm) h->raw_pm->lpVtbl->Release(h->raw_pm);
-        com_ftm_release(&h->ftm);
+        rtcpm_com_ftm_release(&h->ftm);
         free(h);
-        com_object_destroyed();
+        rtcpm_com_object_destroyed();
     }
     return (ULONG)ref;
 }
@@ -1086,7 +1086,7 @@ static ULONG WINAPI ftm_host_Release(IRTCProfilePortManagement *iface)
 static HRESULT WINAPI ftm_host_SetPortManager(IRTCProfilePortManagement *iface, IRTCPortManager *pm)
 {
     struct ftm_host *h = impl_from_ftm_host(iface);
-    if (h->agile) return com_agile_ref_set(&h->pm, &IID_IRTCPortManager, (IUnknown *)pm);
+    if (h->agile) return rtcpm_com_agile_ref_set(&h->pm, &IID_IRTCPortManager, (IUnknown *)pm);
     host_set(&h->raw_pm, pm);
     return S_OK;
 }
@@ -1098,7 +1098,7 @@ static const IRTCProfilePortManagementVtbl ftm_host_vtbl = {
 /* The port manager as the host would use it now, on this thread. */
 static HRESULT ftm_host_port_manager(struct ftm_host *h, IRTCPortManager **pm)
 {
-    if (h->agile) return com_agile_ref_get(&h->pm, (void **)pm);
+    if (h->agile) return rtcpm_com_agile_ref_get(&h->pm, (void **)pm);
     *pm = h->raw_pm;
     if (!*pm) return S_FALSE;
     (*pm)->lpVtbl->AddRef(*pm);
@@ -1140,8 +1140,8 @@ static void ftm_host_keeps(int agile)
     h->IRTCProfilePortManagement_iface.lpVtbl = &ftm_host_vtbl;
     h->ref = 1;
     h->agile = agile;
-    CU_ASSERT_EQUAL_FATAL(com_ftm_aggregate(&h->ftm, (IUnknown *)&h->IRTCProfilePortManagement_iface), S_OK);
-    com_object_created();
+    CU_ASSERT_EQUAL_FATAL(rtcpm_com_ftm_aggregate(&h->ftm, (IUnknown *)&h->IRTCProfilePortManagement_iface), S_OK);
+    rtcpm_com_object_created();
 
     s.expect = h;
     s.stream = to_stream(&IID_IRTCProfilePortManagement, &h->IRTCProfilePortManagement_iface);

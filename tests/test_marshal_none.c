@@ -22,17 +22,17 @@ static void test_ftm_without_com(void)
     IUnknown outer = { NULL };
     void *out = &out;
 
-    CU_ASSERT_EQUAL(com_ftm_aggregate(&ftm, NULL), E_POINTER);
-    CU_ASSERT_EQUAL(com_ftm_aggregate(&ftm, &outer), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_com_ftm_aggregate(&ftm, NULL), E_POINTER);
+    CU_ASSERT_EQUAL(rtcpm_com_ftm_aggregate(&ftm, &outer), S_OK);
     CU_ASSERT_PTR_NULL(ftm.inner);
-    CU_ASSERT_EQUAL(com_ftm_query_interface(&ftm, &IID_IUnknown, &out), E_NOINTERFACE);
+    CU_ASSERT_EQUAL(rtcpm_com_ftm_query_interface(&ftm, &IID_IUnknown, &out), E_NOINTERFACE);
     CU_ASSERT_PTR_NULL(out);
-    CU_ASSERT_EQUAL(com_ftm_query_interface(&ftm, &IID_IUnknown, NULL), E_POINTER);
-    com_ftm_release(&ftm);
+    CU_ASSERT_EQUAL(rtcpm_com_ftm_query_interface(&ftm, &IID_IUnknown, NULL), E_POINTER);
+    rtcpm_com_ftm_release(&ftm);
     CU_ASSERT_PTR_NULL(ftm.inner);
     /* no apartments: anything may be called from any thread */
-    CU_ASSERT_EQUAL(com_ftm_is_free_threaded(&outer), 1);
-    CU_ASSERT_EQUAL(com_ftm_is_free_threaded(NULL), 0);
+    CU_ASSERT_EQUAL(rtcpm_com_ftm_is_free_threaded(&outer), 1);
+    CU_ASSERT_EQUAL(rtcpm_com_ftm_is_free_threaded(NULL), 0);
 }
 
 static void ignore_line(void *ctx, const char *line)
@@ -87,25 +87,25 @@ static void test_agile_ref_without_com(void)
     struct com_agile_ref ref = { NULL, 0, NULL };
     IRTCPortManager *pm, *pm2, *got = (IRTCPortManager *)&got;
 
-    CU_ASSERT_EQUAL(com_agile_ref_get(&ref, (void **)&got), S_FALSE);
+    CU_ASSERT_EQUAL(rtcpm_com_agile_ref_get(&ref, (void **)&got), S_FALSE);
     CU_ASSERT_PTR_NULL(got);
     CU_ASSERT_EQUAL_FATAL(recording_pm_create(3, &pm), S_OK);
     CU_ASSERT_EQUAL_FATAL(recording_pm_create(1, &pm2), S_OK);
-    CU_ASSERT_EQUAL(com_agile_ref_set(&ref, NULL, (IUnknown *)pm), E_INVALIDARG);
-    CU_ASSERT_EQUAL(com_agile_ref_set(&ref, &IID_IRTCPortManager, (IUnknown *)pm), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_com_agile_ref_set(&ref, NULL, (IUnknown *)pm), E_INVALIDARG);
+    CU_ASSERT_EQUAL(rtcpm_com_agile_ref_set(&ref, &IID_IRTCPortManager, (IUnknown *)pm), S_OK);
     CU_ASSERT_EQUAL(recording_pm_refcount(pm), 2);
-    CU_ASSERT_EQUAL(com_agile_ref_get(&ref, NULL), E_POINTER);
-    CU_ASSERT_EQUAL(com_agile_ref_get(&ref, (void **)&got), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_com_agile_ref_get(&ref, NULL), E_POINTER);
+    CU_ASSERT_EQUAL(rtcpm_com_agile_ref_get(&ref, (void **)&got), S_OK);
     CU_ASSERT_PTR_EQUAL(got, pm);
     CU_ASSERT_EQUAL(recording_pm_refcount(pm), 3);
     got->lpVtbl->Release(got);
     /* replacing releases the old one */
-    CU_ASSERT_EQUAL(com_agile_ref_set(&ref, &IID_IRTCPortManager, (IUnknown *)pm2), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_com_agile_ref_set(&ref, &IID_IRTCPortManager, (IUnknown *)pm2), S_OK);
     CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1);
     CU_ASSERT_EQUAL(recording_pm_refcount(pm2), 2);
-    com_agile_ref_clear(&ref);
+    rtcpm_com_agile_ref_clear(&ref);
     CU_ASSERT_EQUAL(recording_pm_refcount(pm2), 1);
-    CU_ASSERT_EQUAL(com_agile_ref_get(&ref, (void **)&got), S_FALSE);
+    CU_ASSERT_EQUAL(rtcpm_com_agile_ref_get(&ref, (void **)&got), S_FALSE);
     CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
     CU_ASSERT_EQUAL(pm2->lpVtbl->Release(pm2), 0);
 }

@@ -64,7 +64,7 @@ static IRTCPortManager3 *new_static_pm(void)
 /* One GetMappingEx + ReleaseMappingEx on a static port manager; S_OK or the first failure. */
 static HRESULT static_round_trip(IRTCPortManager3 *pm, LONG *ext_port)
 {
-    BSTR remote = bstr_from_cstr(PEER), ia = NULL, ea = NULL;
+    BSTR remote = rtcpm_bstr_from_cstr(PEER), ia = NULL, ea = NULL;
     LONG ip = 0, ep = 0;
     HRESULT hr = pm->lpVtbl->GetMappingEx(pm, remote, 5060, RTCTR_UDP, RTCPT_SIP, &ia, &ip, &ea, &ep);
     if (ext_port) *ext_port = ep;
@@ -137,7 +137,7 @@ static void objects_make_job_run(void *arg)
         return;
     for (i = 0; i < OBJ_COUNT; i++)
     {
-        o->refs[i] = com_refcount(o->obj[i]);
+        o->refs[i] = rtcpm_com_refcount(o->obj[i]);
         o->stream[i] = to_stream(obj_iid[i], o->obj[i]);
     }
     o->made = 1;
@@ -183,7 +183,7 @@ static void test_objects_cross_as_themselves(void)
         release(unk1);
         release(unk2);
         release(got);
-        CU_ASSERT_EQUAL(com_refcount(o.obj[i]), o.refs[i]);
+        CU_ASSERT_EQUAL(rtcpm_com_refcount(o.obj[i]), o.refs[i]);
     }
     sta_run(&sta, objects_release_job_run, &o);
     sta_stop_ok(&sta);
@@ -212,7 +212,7 @@ static DWORD WINAPI blocked_use_thread(void *arg)
     struct blocked_use *u = arg;
     struct objects *o = u->o;
     void *got[OBJ_COUNT];
-    BSTR addr = SysAllocString(RTCPM_W("192.168.1.10")), remote = bstr_from_cstr(PEER), ia = NULL,
+    BSTR addr = SysAllocString(RTCPM_W("192.168.1.10")), remote = rtcpm_bstr_from_cstr(PEER), ia = NULL,
          ea = NULL;
     LONG ip = 0, ep = 0;
     int i;
@@ -347,7 +347,7 @@ static void test_methods_run_on_calling_thread(void)
                            "ReleaseMappingEx(UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
                            "ReleaseMappingEx(UDP,192.168.1.10:5060,198.51.100.7:45060)\n"
                            "ReleaseMappingEx(UDP,192.168.1.10:5060,198.51.100.7:45060)\n");
-    for (i = 0; i < OBJ_COUNT; i++) CU_ASSERT_EQUAL(com_refcount(o.obj[i]), o.refs[i]);
+    for (i = 0; i < OBJ_COUNT; i++) CU_ASSERT_EQUAL(rtcpm_com_refcount(o.obj[i]), o.refs[i]);
     sta_run(&sta, objects_release_job_run, &o);
     sta_stop_ok(&sta);
     CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
@@ -391,7 +391,7 @@ static void test_trace_wrapper_stays_with_bound_inner(void)
     rtcpm_marshal_registration *reg = NULL;
     struct trace_sta_job j;
     IRTCPortManager *pm, *pm3 = NULL;
-    BSTR remote = bstr_from_cstr(PEER), ia = NULL, ea = NULL;
+    BSTR remote = rtcpm_bstr_from_cstr(PEER), ia = NULL, ea = NULL;
     LONG ip = 0, ep = 0;
     struct sta sta;
     LONG live = rtcpm_live_objects();
@@ -529,7 +529,7 @@ static void test_profile_drives_sta_port_manager(void)
     CU_ASSERT_TRUE(s.arrived_as_itself);
     CU_ASSERT_EQUAL(s.hr, S_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s.pm);
-    CU_ASSERT_EQUAL(com_refcount((IUnknown *)profile), 1); /* the STA kept nothing of the host */
+    CU_ASSERT_EQUAL(rtcpm_com_refcount((IUnknown *)profile), 1); /* the STA kept nothing of the host */
 
     /* no proxy/stub in the MTA: the host gets no pointer to the port manager here */
     hr = rtcpm_host_profile_enable(profile);
@@ -860,7 +860,7 @@ static void test_static_pm_call_cost(void)
     CU_ASSERT_EQUAL(release(proxy), 0);
     release(ftm);
     CU_ASSERT_EQUAL(release(direct), 0);
-    CU_ASSERT_EQUAL(com_refcount((IUnknown *)j.pm), 1);
+    CU_ASSERT_EQUAL(rtcpm_com_refcount((IUnknown *)j.pm), 1);
     sta_run(&sta, release_job_run, j.pm);
     sta_stop_ok(&sta);
     CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);

@@ -18,8 +18,8 @@
     do {                                                                                   \
         int rc_ = (expr);                                                                  \
         if (rc_ != (want))                                                                 \
-            printf("\n  %s: got %s, want %s\n", #expr, sip_msg_error_name(rc_),            \
-                   sip_msg_error_name(want));                                              \
+            printf("\n  %s: got %s, want %s\n", #expr, rtcpm_sip_msg_error_name(rc_),            \
+                   rtcpm_sip_msg_error_name(want));                                              \
         CU_ASSERT_EQUAL(rc_, (want));                                                      \
     } while (0)
 
@@ -62,18 +62,18 @@ static void test_register_text(void)
         "\r\n";
 
     register_params(&p, &via);
-    ASSERT_MSG(sip_msg_build_request(&p, buf, sizeof(buf), &n), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), &n), SIP_MSG_OK);
     ASSERT_TEXT(buf, want);
     CU_ASSERT_EQUAL(n, strlen(want));
 
     /* Expires 0 is written (a de-registration); < 0 leaves the header out, as does NULL UA */
     p.expires = 0;
-    ASSERT_MSG(sip_msg_build_request(&p, buf, sizeof(buf), NULL), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), NULL), SIP_MSG_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\r\nExpires: 0\r\n"));
     p.expires = -1;
     p.user_agent = NULL;
     p.contact = NULL;
-    ASSERT_MSG(sip_msg_build_request(&p, buf, sizeof(buf), NULL), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), NULL), SIP_MSG_OK);
     CU_ASSERT_PTR_NULL(strstr(buf, "Expires"));
     CU_ASSERT_PTR_NULL(strstr(buf, "User-Agent"));
     CU_ASSERT_PTR_NULL(strstr(buf, "Contact"));
@@ -117,7 +117,7 @@ static void test_invite_ack_bye_text(void)
     p.expires = -1;
     p.content_type = "application/sdp";
     p.body = sdp;
-    ASSERT_MSG(sip_msg_build_request(&p, buf, sizeof(buf), &n), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), &n), SIP_MSG_OK);
     ASSERT_TEXT(buf, want);
     CU_ASSERT_EQUAL(n, strlen(want));
 
@@ -129,7 +129,7 @@ static void test_invite_ack_bye_text(void)
     p.contact = NULL;
     p.content_type = NULL;
     p.body = NULL;
-    ASSERT_MSG(sip_msg_build_request(&p, buf, sizeof(buf), NULL), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), NULL), SIP_MSG_OK);
     ASSERT_TEXT(buf, "ACK sip:peer@198.19.1.2:5060 SIP/2.0\r\n"
                      "Via: SIP/2.0/UDP [2001:db8::7]:5060;branch=z9hG4bK5ack;rport\r\n"
                      "Max-Forwards: 70\r\n"
@@ -142,7 +142,7 @@ static void test_invite_ack_bye_text(void)
     p.method = "BYE";
     p.branch = "z9hG4bKbye1";
     p.cseq = 8;
-    ASSERT_MSG(sip_msg_build_request(&p, buf, sizeof(buf), NULL), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), NULL), SIP_MSG_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "BYE sip:peer@198.19.1.2:5060 SIP/2.0\r\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\r\nCSeq: 8 BYE\r\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\r\nTo: <sip:bob@example.net>;tag=314159\r\n"));
@@ -189,17 +189,17 @@ static void test_build_refuses(void)
         }
         strcpy(buf, "junk");
         n = 5;
-        if (sip_msg_build_request(&p, buf, sizeof(buf), &n) != SIP_MSG_E_INVALID) printf("\n  case %d accepted\n", i);
-        ASSERT_MSG(sip_msg_build_request(&p, buf, sizeof(buf), &n), SIP_MSG_E_INVALID);
+        if (rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), &n) != SIP_MSG_E_INVALID) printf("\n  case %d accepted\n", i);
+        ASSERT_MSG(rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), &n), SIP_MSG_E_INVALID);
         CU_ASSERT_STRING_EQUAL(buf, "");
         CU_ASSERT_EQUAL(n, 0);
     }
 done:
     CU_ASSERT_EQUAL(i, 22);
-    ASSERT_MSG(sip_msg_build_request(NULL, buf, sizeof(buf), NULL), SIP_MSG_E_INVALID);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(NULL, buf, sizeof(buf), NULL), SIP_MSG_E_INVALID);
     register_params(&p, &via);
-    ASSERT_MSG(sip_msg_build_request(&p, NULL, 10, NULL), SIP_MSG_E_INVALID);
-    ASSERT_MSG(sip_msg_build_request(&p, buf, 0, NULL), SIP_MSG_E_INVALID);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, NULL, 10, NULL), SIP_MSG_E_INVALID);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, buf, 0, NULL), SIP_MSG_E_INVALID);
 }
 
 /* Exactly enough room works; one byte less is SIP_MSG_E_BUFFER with "" left behind. */
@@ -211,16 +211,16 @@ static void test_build_buffer_bounds(void)
     size_t n = 0, m = 7;
 
     register_params(&p, &via);
-    ASSERT_MSG(sip_msg_build_request(&p, full, sizeof(full), &n), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, full, sizeof(full), &n), SIP_MSG_OK);
     small = malloc(n + 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(small);
-    ASSERT_MSG(sip_msg_build_request(&p, small, n + 1, &m), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, small, n + 1, &m), SIP_MSG_OK);
     CU_ASSERT_EQUAL(m, n);
     CU_ASSERT_STRING_EQUAL(small, full);
-    ASSERT_MSG(sip_msg_build_request(&p, small, n, &m), SIP_MSG_E_BUFFER);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, small, n, &m), SIP_MSG_E_BUFFER);
     CU_ASSERT_STRING_EQUAL(small, "");
     CU_ASSERT_EQUAL(m, 0);
-    ASSERT_MSG(sip_msg_build_request(&p, small, 1, &m), SIP_MSG_E_BUFFER);
+    ASSERT_MSG(rtcpm_sip_msg_build_request(&p, small, 1, &m), SIP_MSG_E_BUFFER);
     CU_ASSERT_STRING_EQUAL(small, "");
     free(small);
 }
@@ -255,7 +255,7 @@ static void test_parse_200(void)
     struct sip_response r;
     char buf[1024];
 
-    ASSERT_MSG(sip_msg_parse_response(OK_200, strlen(OK_200), &r), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_parse_response(OK_200, strlen(OK_200), &r), SIP_MSG_OK);
     ASSERT_TEXT(fields(&r, buf, sizeof(buf)),
                 "200 OK|via UDP z9hG4bKabc|call-id a84b4c76e66710@rtcpm|cseq 1 INVITE|to-tag 4242SIPpTag011"
                 "|contact sip:peer@198.19.1.2:5060|type application/sdp|length 51"
@@ -289,11 +289,11 @@ static void test_parse_forms(void)
     struct sip_response r;
     char buf[1024];
 
-    ASSERT_MSG(sip_msg_parse_response(text, strlen(text), &r), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_parse_response(text, strlen(text), &r), SIP_MSG_OK);
     ASSERT_TEXT(fields(&r, buf, sizeof(buf)),
                 "180 Ringing|via UDP z9hG4bKtop|call-id cid|cseq 99 INVITE|to-tag folded-tag"
                 "|contact sip:bob@198.19.1.2:5062|type application/sdp|length -1|body v=0\n");
-    ASSERT_MSG(sip_msg_parse_response(t2, strlen(t2), &r), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_parse_response(t2, strlen(t2), &r), SIP_MSG_OK);
     ASSERT_TEXT(fields(&r, buf, sizeof(buf)),
                 "486 |via UDP |call-id x|cseq 4294967295 BYE|to-tag |contact |type |length 2|body ab");
 }
@@ -307,8 +307,8 @@ static void expect_parse(const char *first, const char *headers, const char *tai
     struct sip_response r;
     snprintf(text, sizeof(text), "%s%s%s", first, headers, tail);
     memset(&r, 0x5a, sizeof(r));
-    if (sip_msg_parse_response(text, strlen(text), &r) != want) printf("\n  for:\n%s\n", text);
-    ASSERT_MSG(sip_msg_parse_response(text, strlen(text), &r), want);
+    if (rtcpm_sip_msg_parse_response(text, strlen(text), &r) != want) printf("\n  for:\n%s\n", text);
+    ASSERT_MSG(rtcpm_sip_msg_parse_response(text, strlen(text), &r), want);
     if (want != SIP_MSG_OK)
     {
         /* a failed parse leaves nothing behind */
@@ -388,7 +388,7 @@ static void test_parse_malformed(void)
     /* ... and an error for one we do */
     snprintf(hdr, sizeof(hdr), "Via: SIP/2.0/UDP h;x=%s%s%s%s%s%s\r\n", longv, longv, longv, longv, longv, longv);
     expect_parse("SIP/2.0 200 OK\r\n", hdr, HDRS_NO_VIA "\r\n", SIP_MSG_E_TOO_LONG);
-    ASSERT_MSG(sip_msg_parse_response(NULL, 5, NULL), SIP_MSG_E_INVALID);
+    ASSERT_MSG(rtcpm_sip_msg_parse_response(NULL, 5, NULL), SIP_MSG_E_INVALID);
 }
 
 /* Every prefix of a valid response that cuts into its headers is refused, and none reads
@@ -405,7 +405,7 @@ static void test_parse_prefixes(void)
         int rc;
         CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
         memcpy(copy, OK_200, i);
-        rc = sip_msg_parse_response(copy, i, &r);
+        rc = rtcpm_sip_msg_parse_response(copy, i, &r);
         if (i < headers) CU_ASSERT_NOT_EQUAL(rc, SIP_MSG_OK);
         if (i >= headers && i < len) CU_ASSERT_EQUAL(rc, SIP_MSG_E_LENGTH);
         if (rc == SIP_MSG_OK) ok++;
@@ -418,7 +418,7 @@ static void expect_sdp(const char *sdp, int want, const char *rtp, const char *r
 {
     rtcpm_addr a, b;
     char ta[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], tb[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
-    int rc = sip_msg_parse_sdp_audio(sdp, strlen(sdp), &a, &b);
+    int rc = rtcpm_sip_msg_parse_sdp_audio(sdp, strlen(sdp), &a, &b);
     if (rc != want) printf("\n  for:\n%s\n", sdp);
     ASSERT_MSG(rc, want);
     if (rc != SIP_MSG_OK)
@@ -471,19 +471,19 @@ static void test_sdp_audio(void)
 static void test_domain_uri(void)
 {
     char buf[64];
-    ASSERT_MSG(sip_msg_domain_uri("sip:alice@example.com", buf, sizeof(buf)), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_domain_uri("sip:alice@example.com", buf, sizeof(buf)), SIP_MSG_OK);
     CU_ASSERT_STRING_EQUAL(buf, "sip:example.com");
-    ASSERT_MSG(sip_msg_domain_uri("sips:alice@example.com:5061;transport=tls?x=y", buf, sizeof(buf)), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_domain_uri("sips:alice@example.com:5061;transport=tls?x=y", buf, sizeof(buf)), SIP_MSG_OK);
     CU_ASSERT_STRING_EQUAL(buf, "sips:example.com:5061");
-    ASSERT_MSG(sip_msg_domain_uri("sip:[2001:db8::1]:5060", buf, sizeof(buf)), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_domain_uri("sip:[2001:db8::1]:5060", buf, sizeof(buf)), SIP_MSG_OK);
     CU_ASSERT_STRING_EQUAL(buf, "sip:[2001:db8::1]:5060");
-    ASSERT_MSG(sip_msg_domain_uri("sip:alice@", buf, sizeof(buf)), SIP_MSG_E_INVALID);
+    ASSERT_MSG(rtcpm_sip_msg_domain_uri("sip:alice@", buf, sizeof(buf)), SIP_MSG_E_INVALID);
     CU_ASSERT_STRING_EQUAL(buf, "");
-    ASSERT_MSG(sip_msg_domain_uri("alice@example.com", buf, sizeof(buf)), SIP_MSG_E_INVALID);
-    ASSERT_MSG(sip_msg_domain_uri(":alice@example.com", buf, sizeof(buf)), SIP_MSG_E_INVALID);
-    ASSERT_MSG(sip_msg_domain_uri("sip:alice@example.com", buf, 15), SIP_MSG_E_BUFFER);
+    ASSERT_MSG(rtcpm_sip_msg_domain_uri("alice@example.com", buf, sizeof(buf)), SIP_MSG_E_INVALID);
+    ASSERT_MSG(rtcpm_sip_msg_domain_uri(":alice@example.com", buf, sizeof(buf)), SIP_MSG_E_INVALID);
+    ASSERT_MSG(rtcpm_sip_msg_domain_uri("sip:alice@example.com", buf, 15), SIP_MSG_E_BUFFER);
     CU_ASSERT_STRING_EQUAL(buf, "");
-    ASSERT_MSG(sip_msg_domain_uri("sip:alice@example.com", buf, 16), SIP_MSG_OK);
+    ASSERT_MSG(rtcpm_sip_msg_domain_uri("sip:alice@example.com", buf, 16), SIP_MSG_OK);
 }
 
 static CU_TestInfo tests[] = {

@@ -281,7 +281,7 @@ static int setup(struct ua_test *t, enum script script, int t1, int t2, int time
         rtcpm_socket_open(&t->client, RTCPM_SOCK_UDP, &lo, NULL))
         return 0;
     rtcpm_socket_local_addr(u->sock, &u->addr);
-    if (sip_ua_init(&t->ua, t->client, &u->addr, &via, "sip:alice@example.com", "sip:bob@example.net", &timers) !=
+    if (rtcpm_sip_ua_init(&t->ua, t->client, &u->addr, &via, "sip:alice@example.com", "sip:bob@example.net", &timers) !=
         SIP_UA_OK)
         return 0;
     t->ua.observer = observe;
@@ -305,7 +305,7 @@ static void test_register_retransmit(void)
     int rc;
 
     CU_ASSERT_TRUE_FATAL(setup(&t, SCRIPT_LOSS, 100, 400, 5000));
-    rc = sip_ua_register(&t.ua, "Contact: <sip:alice@198.51.100.7:5060;transport=udp>\r\n", 60, &t.r);
+    rc = rtcpm_sip_ua_register(&t.ua, "Contact: <sip:alice@198.51.100.7:5060;transport=udp>\r\n", 60, &t.r);
     teardown(&t);
     CU_ASSERT_EQUAL(rc, SIP_UA_OK);
     CU_ASSERT_EQUAL(t.r.code, 200);
@@ -332,7 +332,7 @@ static void test_no_answer(void)
 
     CU_ASSERT_TRUE_FATAL(setup(&t, SCRIPT_SILENT, 40, 160, 800));
     t0 = rtcpm_clock_ms();
-    rc = sip_ua_register(&t.ua, "Contact: <sip:alice@198.51.100.7:5060>\r\n", 3600, &t.r);
+    rc = rtcpm_sip_ua_register(&t.ua, "Contact: <sip:alice@198.51.100.7:5060>\r\n", 3600, &t.r);
     t0 = rtcpm_clock_ms() - t0;
     teardown(&t);
     CU_ASSERT_EQUAL(rc, SIP_UA_E_NO_ANSWER);
@@ -359,7 +359,7 @@ static void test_invite_rejected(void)
     int rc;
 
     CU_ASSERT_TRUE_FATAL(setup(&t, SCRIPT_REJECT, 200, 4000, 8000));
-    rc = sip_ua_invite(&t.ua, "Contact: <sip:198.51.100.7:5060>\r\n", "v=0\r\n", &t.r);
+    rc = rtcpm_sip_ua_invite(&t.ua, "Contact: <sip:198.51.100.7:5060>\r\n", "v=0\r\n", &t.r);
     teardown(&t);
     CU_ASSERT_EQUAL(rc, SIP_UA_OK);
     CU_ASSERT_EQUAL(t.r.code, 486);
@@ -367,7 +367,7 @@ static void test_invite_rejected(void)
     CU_ASSERT_EQUAL(t.ev.received, 3); /* 100, 180, 486 */
     CU_ASSERT_EQUAL(t.u.late_invites, 0);
     CU_ASSERT_FALSE(t.ua.dialog);
-    CU_ASSERT_EQUAL(sip_ua_bye(&t.ua, &t.r), SIP_UA_E_STATE);
+    CU_ASSERT_EQUAL(rtcpm_sip_ua_bye(&t.ua, &t.r), SIP_UA_E_STATE);
     CU_ASSERT_PTR_NOT_NULL(strstr(t.u.msg[0], "\r\nContent-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n"));
 }
 
@@ -378,15 +378,15 @@ static void test_invite_accepted_bye(void)
     int rc, bye_rc;
 
     CU_ASSERT_TRUE_FATAL(setup(&t, SCRIPT_ACCEPT, 200, 4000, 8000));
-    rc = sip_ua_invite(&t.ua, "Contact: <sip:198.51.100.7:5060>\r\n", "v=0\r\n", &t.r);
+    rc = rtcpm_sip_ua_invite(&t.ua, "Contact: <sip:198.51.100.7:5060>\r\n", "v=0\r\n", &t.r);
     CU_ASSERT_EQUAL(rc, SIP_UA_OK);
     CU_ASSERT_EQUAL(t.r.code, 200);
     CU_ASSERT_TRUE(t.ua.dialog);
     CU_ASSERT_STRING_EQUAL(t.ua.to_tag, "ok9");
-    CU_ASSERT_EQUAL(sip_msg_parse_sdp_audio(t.r.body, t.r.body_len, &rtp, &rtcp), SIP_MSG_OK);
+    CU_ASSERT_EQUAL(rtcpm_sip_msg_parse_sdp_audio(t.r.body, t.r.body_len, &rtp, &rtcp), SIP_MSG_OK);
     CU_ASSERT_EQUAL(rtp.port, 40000);
     CU_ASSERT_EQUAL(rtcp.port, 40009);
-    bye_rc = sip_ua_bye(&t.ua, &t.r);
+    bye_rc = rtcpm_sip_ua_bye(&t.ua, &t.r);
     teardown(&t);
     CU_ASSERT_EQUAL(bye_rc, SIP_UA_OK);
     CU_ASSERT_EQUAL(t.r.code, 200);
@@ -403,29 +403,29 @@ static void test_random_and_init(void)
     rtcpm_socket *s = NULL;
     size_t i;
 
-    CU_ASSERT_EQUAL(sip_ua_random_hex(a, 32), 0);
-    CU_ASSERT_EQUAL(sip_ua_random_hex(b, 32), 0);
+    CU_ASSERT_EQUAL(rtcpm_sip_ua_random_hex(a, 32), 0);
+    CU_ASSERT_EQUAL(rtcpm_sip_ua_random_hex(b, 32), 0);
     CU_ASSERT_EQUAL(strlen(a), 32);
     CU_ASSERT_STRING_NOT_EQUAL(a, b);
     for (i = 0; i < 32; i++) CU_ASSERT_PTR_NOT_NULL(strchr("0123456789abcdef", a[i]));
-    CU_ASSERT_EQUAL(sip_ua_random_hex(a, 7), 0);
+    CU_ASSERT_EQUAL(rtcpm_sip_ua_random_hex(a, 7), 0);
     CU_ASSERT_EQUAL(strlen(a), 7);
 
     CU_ASSERT_EQUAL_FATAL(rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &noport, NULL), RTCPM_SOCK_OK);
-    CU_ASSERT_EQUAL(sip_ua_init(&ua, s, &lo, &lo, "sip:a@b", NULL, NULL), SIP_UA_OK);
+    CU_ASSERT_EQUAL(rtcpm_sip_ua_init(&ua, s, &lo, &lo, "sip:a@b", NULL, NULL), SIP_UA_OK);
     CU_ASSERT_EQUAL(strlen(ua.from_tag), 16);
     CU_ASSERT_PTR_NOT_NULL(strstr(ua.call_id, "@rtcpm"));
     CU_ASSERT_EQUAL(ua.timers.t1_ms, 500);
     CU_ASSERT_EQUAL(ua.timers.t2_ms, 4000);
     /* an INVITE needs a remote URI; bad URIs never reach the wire */
-    CU_ASSERT_EQUAL(sip_ua_invite(&ua, NULL, "v=0\r\n", &(struct sip_response){ 0 }), SIP_UA_E_BUILD);
-    CU_ASSERT_EQUAL(sip_ua_init(&ua, s, &noport, &lo, "sip:a@b", NULL, NULL), SIP_UA_E_BUILD);
-    CU_ASSERT_EQUAL(sip_ua_init(&ua, s, &lo, &lo, "sip:a@b", "sip:x y", NULL), SIP_UA_OK);
-    CU_ASSERT_EQUAL(sip_ua_invite(&ua, NULL, "v=0\r\n", &(struct sip_response){ 0 }), SIP_UA_E_BUILD);
-    CU_ASSERT_EQUAL(sip_ua_init(&ua, s, &lo, &lo, "a@b", NULL, NULL), SIP_UA_OK);
-    CU_ASSERT_EQUAL(sip_ua_register(&ua, NULL, 1, &(struct sip_response){ 0 }), SIP_UA_E_BUILD);
+    CU_ASSERT_EQUAL(rtcpm_sip_ua_invite(&ua, NULL, "v=0\r\n", &(struct sip_response){ 0 }), SIP_UA_E_BUILD);
+    CU_ASSERT_EQUAL(rtcpm_sip_ua_init(&ua, s, &noport, &lo, "sip:a@b", NULL, NULL), SIP_UA_E_BUILD);
+    CU_ASSERT_EQUAL(rtcpm_sip_ua_init(&ua, s, &lo, &lo, "sip:a@b", "sip:x y", NULL), SIP_UA_OK);
+    CU_ASSERT_EQUAL(rtcpm_sip_ua_invite(&ua, NULL, "v=0\r\n", &(struct sip_response){ 0 }), SIP_UA_E_BUILD);
+    CU_ASSERT_EQUAL(rtcpm_sip_ua_init(&ua, s, &lo, &lo, "a@b", NULL, NULL), SIP_UA_OK);
+    CU_ASSERT_EQUAL(rtcpm_sip_ua_register(&ua, NULL, 1, &(struct sip_response){ 0 }), SIP_UA_E_BUILD);
     rtcpm_socket_close(s);
-    CU_ASSERT_STRING_EQUAL(sip_ua_result_name(SIP_UA_E_NO_ANSWER), "SIP_UA_E_NO_ANSWER");
+    CU_ASSERT_STRING_EQUAL(rtcpm_sip_ua_result_name(SIP_UA_E_NO_ANSWER), "SIP_UA_E_NO_ANSWER");
 }
 
 static CU_TestInfo tests[] = {

@@ -17,7 +17,7 @@
 #include "pm/mapping_table.h"
 
 /* A BSTR from ASCII (the tests' [in] strings); freed with SysFreeString. */
-static BSTR B(const char *s) { return bstr_from_cstr(s); }
+static BSTR B(const char *s) { return rtcpm_bstr_from_cstr(s); }
 
 static IRTCPortManager3 *pm_from(const char *config)
 {
@@ -352,8 +352,8 @@ static void test_full_rules_and_returns(void)
             if (hr != S_OK) continue;
             {
                 char ta[64] = "", te[64] = "";
-                bstr_to_utf8(ia, ta, sizeof(ta), NULL);
-                bstr_to_utf8(ea, te, sizeof(te), NULL);
+                rtcpm_bstr_to_utf8(ia, ta, sizeof(ta), NULL);
+                rtcpm_bstr_to_utf8(ea, te, sizeof(te), NULL);
                 CU_ASSERT_STRING_EQUAL(ta, in[r]); /* rule by rule, in order */
                 CU_ASSERT_STRING_EQUAL(te, ex[r]);
             }
@@ -401,7 +401,7 @@ static void test_c_entry_points(void)
 
     CU_ASSERT_EQUAL(rtcpm_addr_parse("::ffff:203.0.113.5", 18, &remote), RTCPM_ADDR_OK);
     remote.port = 5004;
-    CU_ASSERT_EQUAL(static_pm_get_mapping(pm, RTCPT_AUDIO_RTP, RTCTR_UDP, &remote, &m), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping(pm, RTCPT_AUDIO_RTP, RTCTR_UDP, &remote, &m), S_OK);
     CU_ASSERT_EQUAL(m.internal.port, 30000);
     CU_ASSERT_EQUAL(m.external.port, 40000);
     CU_ASSERT_EQUAL(m.remote.family, RTCPM_AF_INET); /* unmapped, as GetMappingEx does */
@@ -411,7 +411,7 @@ static void test_c_entry_points(void)
                            "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.5:5004\n");
     /* released through the vtable; then the C release finds nothing */
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, "192.168.1.10", 30000, "198.51.100.7", 40000), S_OK);
-    CU_ASSERT_EQUAL(static_pm_release_mapping(pm, RTCTR_UDP, &m.internal, &m.external),
+    CU_ASSERT_EQUAL(rtcpm_static_pm_release_mapping(pm, RTCTR_UDP, &m.internal, &m.external),
                     RTC_E_PORT_MAPPING_UNAVAILABLE);
     /* got through the vtable, released in C; a wrong external side names nothing */
     hr = get_ex(pm, NULL, 0, RTCTR_UDP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep);
@@ -419,21 +419,21 @@ static void test_c_entry_points(void)
     m2 = m;
     m2.internal.port = 30001;
     m2.external.port = 40002;
-    CU_ASSERT_EQUAL(static_pm_release_mapping(pm, RTCTR_UDP, &m2.internal, &m2.external),
+    CU_ASSERT_EQUAL(rtcpm_static_pm_release_mapping(pm, RTCTR_UDP, &m2.internal, &m2.external),
                     RTC_E_PORT_MAPPING_UNAVAILABLE);
     m2.external.port = 40001;
-    CU_ASSERT_EQUAL(static_pm_release_mapping(pm, RTCTR_UDP, &m2.internal, &m2.external), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_release_mapping(pm, RTCTR_UDP, &m2.internal, &m2.external), S_OK);
     CU_ASSERT_EQUAL(rtcpm_static_pm_live_mappings(pm), 0);
     /* bad arguments, a foreign object, an exhausted type */
-    CU_ASSERT_EQUAL(static_pm_get_mapping(pm, RTCPT_AUDIO_RTP, RTCTR_UDP, NULL, NULL), E_POINTER);
-    CU_ASSERT_EQUAL(static_pm_get_mapping(pm, (RTC_PORT_TYPE)5, RTCTR_UDP, NULL, &m), E_INVALIDARG);
-    CU_ASSERT_EQUAL(static_pm_get_mapping(pm, RTCPT_AUDIO_RTP, 3, NULL, &m), E_INVALIDARG);
-    CU_ASSERT_EQUAL(static_pm_get_mapping(pm, RTCPT_VIDEO_RTP, RTCTR_UDP, NULL, &m), RTC_E_PORT_MAPPING_UNAVAILABLE);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping(pm, RTCPT_AUDIO_RTP, RTCTR_UDP, NULL, NULL), E_POINTER);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping(pm, (RTC_PORT_TYPE)5, RTCTR_UDP, NULL, &m), E_INVALIDARG);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping(pm, RTCPT_AUDIO_RTP, 3, NULL, &m), E_INVALIDARG);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping(pm, RTCPT_VIDEO_RTP, RTCTR_UDP, NULL, &m), RTC_E_PORT_MAPPING_UNAVAILABLE);
     CU_ASSERT_EQUAL(m.internal.family, RTCPM_AF_NONE); /* zeroed on failure */
     CU_ASSERT_EQUAL_FATAL(recording_pm_create(3, &foreign), S_OK);
-    CU_ASSERT_EQUAL(static_pm_get_mapping((IRTCPortManager3 *)foreign, RTCPT_AUDIO_RTP, RTCTR_UDP, NULL, &m),
+    CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping((IRTCPortManager3 *)foreign, RTCPT_AUDIO_RTP, RTCTR_UDP, NULL, &m),
                     E_INVALIDARG);
-    CU_ASSERT_EQUAL(static_pm_release_mapping((IRTCPortManager3 *)foreign, RTCTR_UDP, &m2.internal, &m2.external),
+    CU_ASSERT_EQUAL(rtcpm_static_pm_release_mapping((IRTCPortManager3 *)foreign, RTCTR_UDP, &m2.internal, &m2.external),
                     E_INVALIDARG);
     foreign->lpVtbl->Release(foreign);
     pm->lpVtbl->Release(pm);
@@ -451,15 +451,15 @@ static void test_rule_limit(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(rules);
     CU_ASSERT_EQUAL(rtcpm_addr_parse("192.168.1.10", 12, &in), RTCPM_ADDR_OK);
     CU_ASSERT_EQUAL(rtcpm_addr_parse("198.51.100.7", 12, &ex), RTCPM_ADDR_OK);
-    CU_ASSERT_EQUAL_FATAL(static_rule_build(RTCPM_PORT_TYPE_ANY, RTCTR_UDP, &in, 1024, 1024, &ex, 1024, 1024, NULL,
+    CU_ASSERT_EQUAL_FATAL(rtcpm_static_rule_build(RTCPM_PORT_TYPE_ANY, RTCTR_UDP, &in, 1024, 1024, &ex, 1024, 1024, NULL,
                                             &rules[0], err, sizeof(err)),
                           STATIC_RULE_OK);
     for (int i = 1; i < N; i++) rules[i] = rules[0];
-    CU_ASSERT_EQUAL(static_pm_append_rules(pm, rules, N - 1), E_OUTOFMEMORY); /* 2 + 65535 > 65535 */
+    CU_ASSERT_EQUAL(rtcpm_static_pm_append_rules(pm, rules, N - 1), E_OUTOFMEMORY); /* 2 + 65535 > 65535 */
     CU_ASSERT_EQUAL(rtcpm_static_pm_rule_count(pm), 2);
-    CU_ASSERT_EQUAL(static_pm_append_rules(pm, rules, N - 3), S_OK); /* exactly 65535 */
+    CU_ASSERT_EQUAL(rtcpm_static_pm_append_rules(pm, rules, N - 3), S_OK); /* exactly 65535 */
     CU_ASSERT_EQUAL(rtcpm_static_pm_rule_count(pm), 65535);
-    CU_ASSERT_EQUAL(static_pm_append_rules(pm, rules, 1), E_OUTOFMEMORY);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_append_rules(pm, rules, 1), E_OUTOFMEMORY);
     CU_ASSERT_EQUAL(rtcpm_static_pm_rule_count(pm), 65535);
     free(rules);
     pm->lpVtbl->Release(pm);

@@ -98,7 +98,7 @@ static int family_of(BSTR b)
     char text[RTCPM_ADDR_TEXT_SIZE];
     rtcpm_addr a;
     size_t n;
-    if (FAILED(bstr_to_utf8(b, text, sizeof(text), &n)) || rtcpm_addr_parse(text, n, &a)) return -1;
+    if (FAILED(rtcpm_bstr_to_utf8(b, text, sizeof(text), &n)) || rtcpm_addr_parse(text, n, &a)) return -1;
     return a.family == RTCPM_AF_INET ? 0 : 1;
 }
 
@@ -107,8 +107,8 @@ static int mapper(void *arg)
     struct worker *w = arg;
     IRTCPortManager3 *pm = w->s->pm_a;
     struct held_mapping h[HOLD];
-    BSTR v4 = bstr_from_cstr("203.0.113.5"), v6 = bstr_from_cstr("2001:db8:2::5"), moved = bstr_from_cstr("203.0.113.77");
-    BSTR unknown = bstr_from_cstr("192.0.2.99");
+    BSTR v4 = rtcpm_bstr_from_cstr("203.0.113.5"), v6 = rtcpm_bstr_from_cstr("2001:db8:2::5"), moved = rtcpm_bstr_from_cstr("203.0.113.77");
+    BSTR unknown = rtcpm_bstr_from_cstr("192.0.2.99");
     int n = 0, i;
 
     while (!load(&w->s->stop) || n)
@@ -269,7 +269,7 @@ static int swapper(void *arg)
 
 /* ---- the test ----------------------------------------------------------------------------- */
 
-static ULONG refs(void *unk) { return com_refcount((IUnknown *)unk); }
+static ULONG refs(void *unk) { return rtcpm_com_refcount((IUnknown *)unk); }
 
 static void test_stress(void)
 {

@@ -309,7 +309,7 @@ static void test_txid_fresh_and_fingerprint(void)
     cfg.software = "rtcpm test";
     run_two_ok(&f, &opt, &cfg, &r1, &r2);
     CU_ASSERT_EQUAL_FATAL(f.srv.requests, 2);
-    CU_ASSERT_FALSE(stun_txid_equal(&f.srv.request_txid[0], &f.srv.request_txid[1]));
+    CU_ASSERT_FALSE(rtcpm_stun_txid_equal(&f.srv.request_txid[0], &f.srv.request_txid[1]));
     CU_ASSERT_TRUE(f.srv.request_fingerprint[0]);
     CU_ASSERT_TRUE(f.srv.request_fingerprint[1]);
 }
@@ -326,8 +326,8 @@ static void drop_first(const char *host)
     RUN_EXPECT_MAPPED(&f, host, &opt, &cfg, &res, STUN_ATTR_XOR_MAPPED_ADDRESS);
     CU_ASSERT_EQUAL(res.requests_sent, 3);
     CU_ASSERT_EQUAL_FATAL(f.srv.requests, 3);
-    CU_ASSERT_TRUE(stun_txid_equal(&f.srv.request_txid[0], &f.srv.request_txid[1]));
-    CU_ASSERT_TRUE(stun_txid_equal(&f.srv.request_txid[0], &f.srv.request_txid[2]));
+    CU_ASSERT_TRUE(rtcpm_stun_txid_equal(&f.srv.request_txid[0], &f.srv.request_txid[1]));
+    CU_ASSERT_TRUE(rtcpm_stun_txid_equal(&f.srv.request_txid[0], &f.srv.request_txid[2]));
     /* scheduled at 0, RTO = 100 and RTO + 2 RTO = 300 ms */
     ASSERT_ELAPSED_AT(arrival_ms(&f, 0), 0);
     ASSERT_ELAPSED_AT(arrival_ms(&f, 1), 100);

@@ -15,8 +15,8 @@
 static void check_rc(int got, int want, const char *expr, const char *file, unsigned line)
 {
     char msg[256];
-    snprintf(msg, sizeof msg, "%s == %s (got %s = %d)", expr, stun_error_name(want),
-             stun_error_name(got), got);
+    snprintf(msg, sizeof msg, "%s == %s (got %s = %d)", expr, rtcpm_stun_error_name(want),
+             rtcpm_stun_error_name(got), got);
     CU_assertImplementation(got == want, line, msg, file, "", CU_FALSE);
 }
 #define ASSERT_RC(expr, want) check_rc((expr), (want), #expr, __FILE__, __LINE__)
@@ -37,7 +37,7 @@ static int decode_copy(const uint8_t *msg, size_t len, stun_message *out)
     CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
     if (len)
         memcpy(copy, msg, len);
-    int rc = stun_decode(copy, len, out);
+    int rc = rtcpm_stun_decode(copy, len, out);
     free(copy);
     return rc;
 }
@@ -72,7 +72,7 @@ static const uint8_t vector_txid[12] = {0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34,
 static stun_txid make_txid(void)
 {
     stun_txid t;
-    CU_ASSERT_EQUAL(stun_txid_init(&t, vector_txid, sizeof vector_txid), STUN_OK);
+    CU_ASSERT_EQUAL(rtcpm_stun_txid_init(&t, vector_txid, sizeof vector_txid), STUN_OK);
     return t;
 }
 
@@ -81,7 +81,7 @@ static stun_txid make_rfc3489_txid(void)
     static const uint8_t id[16] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
                                    0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10};
     stun_txid t;
-    CU_ASSERT_EQUAL(stun_txid_init(&t, id, sizeof id), STUN_OK);
+    CU_ASSERT_EQUAL(rtcpm_stun_txid_init(&t, id, sizeof id), STUN_OK);
     return t;
 }
 
@@ -106,7 +106,7 @@ static void check_addr_text(const rtcpm_addr *a, const char *want, unsigned line
 static void begin(stun_writer *w, uint8_t *buf, size_t cap, stun_class cls)
 {
     stun_txid t = make_txid();
-    ASSERT_RC(stun_writer_init(w, buf, cap, stun_message_type(STUN_METHOD_BINDING, cls), &t),
+    ASSERT_RC(rtcpm_stun_writer_init(w, buf, cap, rtcpm_stun_message_type(STUN_METHOD_BINDING, cls), &t),
               STUN_OK);
 }
 
@@ -153,10 +153,10 @@ static const uint8_t rfc5769_ipv6_response[92] = {
 static void test_crc32_check_value(void)
 {
     /* The CRC-32 catalogue check value, and the empty input. */
-    CU_ASSERT_EQUAL(stun_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u);
-    CU_ASSERT_EQUAL(stun_crc32(NULL, 0), 0u);
+    CU_ASSERT_EQUAL(rtcpm_stun_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u);
+    CU_ASSERT_EQUAL(rtcpm_stun_crc32(NULL, 0), 0u);
     /* The RFC 5769 request's FINGERPRINT, recomputed. */
-    CU_ASSERT_EQUAL(stun_crc32(rfc5769_request, 100) ^ STUN_FINGERPRINT_XOR, 0xe57a3bcfu);
+    CU_ASSERT_EQUAL(rtcpm_stun_crc32(rfc5769_request, 100) ^ STUN_FINGERPRINT_XOR, 0xe57a3bcfu);
 }
 
 static void test_rfc5769_request(void)
@@ -169,7 +169,7 @@ static void test_rfc5769_request(void)
     CU_ASSERT_EQUAL(m.message_class, STUN_CLASS_REQUEST);
     CU_ASSERT_TRUE(m.rfc5389);
     CU_ASSERT_EQUAL(m.txid.len, 12);
-    CU_ASSERT_TRUE(stun_txid_equal(&m.txid, &t));
+    CU_ASSERT_TRUE(rtcpm_stun_txid_equal(&m.txid, &t));
     CU_ASSERT_TRUE(m.has_software);
     CU_ASSERT_EQUAL(m.software_len, 16);
     CU_ASSERT_STRING_EQUAL(m.software, "STUN test client");
@@ -192,7 +192,7 @@ static void test_rfc5769_ipv4_response(void)
     CU_ASSERT_EQUAL(m.message_class, STUN_CLASS_SUCCESS);
     CU_ASSERT_EQUAL(m.method, STUN_METHOD_BINDING);
     CU_ASSERT_TRUE(m.rfc5389);
-    CU_ASSERT_TRUE(stun_txid_equal(&m.txid, &t));
+    CU_ASSERT_TRUE(rtcpm_stun_txid_equal(&m.txid, &t));
     CU_ASSERT_EQUAL(m.mapped_from, STUN_ATTR_XOR_MAPPED_ADDRESS);
     CU_ASSERT_EQUAL(m.mapped.family, RTCPM_AF_INET);
     CU_ASSERT_EQUAL(m.mapped.port, 32853);
@@ -269,7 +269,7 @@ static void test_encode_binding_request(void)
 {
     uint8_t buf[128];
     stun_txid t = make_txid();
-    int n = stun_encode_binding_request(buf, sizeof buf, &t, "STUN test client", true);
+    int n = rtcpm_stun_encode_binding_request(buf, sizeof buf, &t, "STUN test client", true);
     CU_ASSERT_EQUAL_FATAL(n, (int)sizeof expected_request);
     CU_ASSERT_EQUAL(memcmp(buf, expected_request, sizeof expected_request), 0);
 
@@ -277,13 +277,13 @@ static void test_encode_binding_request(void)
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_EQUAL(m.message_class, STUN_CLASS_REQUEST);
     CU_ASSERT_EQUAL(m.method, STUN_METHOD_BINDING);
-    CU_ASSERT_TRUE(stun_txid_equal(&m.txid, &t));
+    CU_ASSERT_TRUE(rtcpm_stun_txid_equal(&m.txid, &t));
     CU_ASSERT_STRING_EQUAL(m.software, "STUN test client");
     CU_ASSERT_TRUE(m.has_fingerprint);
     CU_ASSERT_FALSE(m.has_message_integrity);
 
     /* The bare request: header only. */
-    n = stun_encode_binding_request(buf, sizeof buf, &t, NULL, false);
+    n = rtcpm_stun_encode_binding_request(buf, sizeof buf, &t, NULL, false);
     CU_ASSERT_EQUAL_FATAL(n, 20);
     CU_ASSERT_EQUAL(memcmp(buf, expected_request, 2), 0);
     CU_ASSERT_EQUAL(buf[2], 0);
@@ -299,7 +299,7 @@ static void test_encode_binding_success_ipv4(void)
     uint8_t buf[128];
     stun_txid t = make_txid();
     rtcpm_addr mapped = addr("192.0.2.1:32853");
-    int n = stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_XOR_MAPPED,
+    int n = rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_XOR_MAPPED,
                                         "test vector", true);
     CU_ASSERT_EQUAL_FATAL(n, (int)sizeof expected_ipv4_response);
     CU_ASSERT_EQUAL(memcmp(buf, expected_ipv4_response, sizeof expected_ipv4_response), 0);
@@ -321,7 +321,7 @@ static void test_encode_binding_success_ipv6(void)
     uint8_t buf[128];
     stun_txid t = make_txid();
     rtcpm_addr mapped = addr("[2001:db8:1234:5678:11:2233:4455:6677]:32853");
-    int n = stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_XOR_MAPPED,
+    int n = rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_XOR_MAPPED,
                                         "test vector", true);
     CU_ASSERT_EQUAL_FATAL(n, (int)sizeof expected_ipv6_response);
     CU_ASSERT_EQUAL(memcmp(buf, expected_ipv6_response, sizeof expected_ipv6_response), 0);
@@ -337,7 +337,7 @@ static void test_encode_both_mapped_attributes(void)
     uint8_t buf[128];
     stun_txid t = make_txid();
     rtcpm_addr mapped = addr("[2001:db8::5]:3478");
-    int n = stun_encode_binding_success(buf, sizeof buf, &t, &mapped,
+    int n = rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped,
                                         STUN_ENCODE_XOR_MAPPED | STUN_ENCODE_MAPPED, NULL, false);
     CU_ASSERT_EQUAL_FATAL(n, 20 + 24 + 24);
     /* MAPPED-ADDRESS in the clear after the XOR'ed one. */
@@ -350,10 +350,10 @@ static void test_encode_both_mapped_attributes(void)
     CU_ASSERT_EQUAL(m.mapped_from, STUN_ATTR_XOR_MAPPED_ADDRESS);
     CU_ASSERT_TRUE(rtcpm_addr_equal(&m.mapped, &mapped));
 
-    ASSERT_RC(stun_encode_binding_success(buf, sizeof buf, &t, &mapped, 4, NULL, false),
+    ASSERT_RC(rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, 4, NULL, false),
               STUN_E_INVALID_ARG);
     rtcpm_addr none = {0};
-    ASSERT_RC(stun_encode_binding_success(buf, sizeof buf, &t, &none, STUN_ENCODE_MAPPED, NULL,
+    ASSERT_RC(rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &none, STUN_ENCODE_MAPPED, NULL,
                                           false),
               STUN_E_INVALID_ARG);
 }
@@ -362,7 +362,7 @@ static void test_encode_binding_error(void)
 {
     uint8_t buf[128];
     stun_txid t = make_txid();
-    int n = stun_encode_binding_error(buf, sizeof buf, &t, 420, "Unknown Attribute", NULL, true);
+    int n = rtcpm_stun_encode_binding_error(buf, sizeof buf, &t, 420, "Unknown Attribute", NULL, true);
     /* header 20 + ERROR-CODE 4+4+17(+3) + FINGERPRINT 8 */
     CU_ASSERT_EQUAL_FATAL(n, 20 + 28 + 8);
     CU_ASSERT_EQUAL(buf[0], 0x01);
@@ -377,16 +377,16 @@ static void test_encode_binding_error(void)
     CU_ASSERT_EQUAL(m.error_reason_len, 17);
     CU_ASSERT_STRING_EQUAL(m.error_reason, "Unknown Attribute");
 
-    n = stun_encode_binding_error(buf, sizeof buf, &t, 699, NULL, "srv", false);
+    n = rtcpm_stun_encode_binding_error(buf, sizeof buf, &t, 699, NULL, "srv", false);
     CU_ASSERT_EQUAL_FATAL(n, 20 + 8 + 8);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_EQUAL(m.error_code, 699);
     CU_ASSERT_EQUAL(m.error_reason_len, 0);
     CU_ASSERT_STRING_EQUAL(m.software, "srv");
 
-    ASSERT_RC(stun_encode_binding_error(buf, sizeof buf, &t, 299, "x", NULL, false),
+    ASSERT_RC(rtcpm_stun_encode_binding_error(buf, sizeof buf, &t, 299, "x", NULL, false),
               STUN_E_ERROR_CODE_INVALID);
-    ASSERT_RC(stun_encode_binding_error(buf, sizeof buf, &t, 700, "x", NULL, false),
+    ASSERT_RC(rtcpm_stun_encode_binding_error(buf, sizeof buf, &t, 700, "x", NULL, false),
               STUN_E_ERROR_CODE_INVALID);
 }
 
@@ -395,7 +395,7 @@ static void test_rfc3489_round_trip(void)
 {
     uint8_t buf[128];
     stun_txid t = make_rfc3489_txid();
-    int n = stun_encode_binding_request(buf, sizeof buf, &t, NULL, false);
+    int n = rtcpm_stun_encode_binding_request(buf, sizeof buf, &t, NULL, false);
     CU_ASSERT_EQUAL_FATAL(n, 20);
     CU_ASSERT_EQUAL(memcmp(buf + 4, t.bytes, 16), 0);
 
@@ -403,10 +403,10 @@ static void test_rfc3489_round_trip(void)
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_FALSE(m.rfc5389);
     CU_ASSERT_EQUAL(m.txid.len, 16);
-    CU_ASSERT_TRUE(stun_txid_equal(&m.txid, &t));
+    CU_ASSERT_TRUE(rtcpm_stun_txid_equal(&m.txid, &t));
 
     rtcpm_addr mapped = addr("198.51.100.7:40000");
-    n = stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_MAPPED, NULL, false);
+    n = rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_MAPPED, NULL, false);
     CU_ASSERT_EQUAL_FATAL(n, 32);
     static const uint8_t attr[12] = {0x00, 0x01, 0x00, 0x08, 0x00, 0x01, 0x9c, 0x40,
                                      198, 51, 100, 7};
@@ -453,19 +453,19 @@ static void test_mapped_address_preference(void)
     stun_message m;
 
     begin(&w, buf, sizeof buf, STUN_CLASS_SUCCESS);
-    stun_writer_add_address(&w, STUN_ATTR_MAPPED_ADDRESS, &plain);
-    stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS_OLD, &plain);
-    stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &xored);
-    int n = stun_writer_finish(&w, false);
+    rtcpm_stun_writer_add_address(&w, STUN_ATTR_MAPPED_ADDRESS, &plain);
+    rtcpm_stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS_OLD, &plain);
+    rtcpm_stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &xored);
+    int n = rtcpm_stun_writer_finish(&w, false);
     CU_ASSERT_FATAL(n > 0);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_EQUAL(m.mapped_from, STUN_ATTR_XOR_MAPPED_ADDRESS);
     CU_ASSERT_TRUE(rtcpm_addr_equal(&m.mapped, &xored));
 
     begin(&w, buf, sizeof buf, STUN_CLASS_SUCCESS);
-    stun_writer_add_address(&w, STUN_ATTR_MAPPED_ADDRESS, &plain);
-    stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS_OLD, &xored);
-    n = stun_writer_finish(&w, false);
+    rtcpm_stun_writer_add_address(&w, STUN_ATTR_MAPPED_ADDRESS, &plain);
+    rtcpm_stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS_OLD, &xored);
+    n = rtcpm_stun_writer_finish(&w, false);
     CU_ASSERT_FATAL(n > 0);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_EQUAL(m.mapped_from, STUN_ATTR_XOR_MAPPED_ADDRESS_OLD);
@@ -473,9 +473,9 @@ static void test_mapped_address_preference(void)
 
     /* Duplicates: the first occurrence counts. */
     begin(&w, buf, sizeof buf, STUN_CLASS_SUCCESS);
-    stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &xored);
-    stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &plain);
-    n = stun_writer_finish(&w, false);
+    rtcpm_stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &xored);
+    rtcpm_stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &plain);
+    n = rtcpm_stun_writer_finish(&w, false);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_TRUE(rtcpm_addr_equal(&m.mapped, &xored));
 }
@@ -490,11 +490,11 @@ static void test_other_address_and_alternate_server(void)
     stun_message m;
 
     begin(&w, buf, sizeof buf, STUN_CLASS_SUCCESS);
-    stun_writer_add_address(&w, STUN_ATTR_CHANGED_ADDRESS, &changed);
-    stun_writer_add_address(&w, STUN_ATTR_OTHER_ADDRESS, &other);
-    stun_writer_add_address(&w, STUN_ATTR_RESPONSE_ORIGIN, &origin);
-    stun_writer_add_address(&w, STUN_ATTR_ALTERNATE_SERVER, &alt);
-    int n = stun_writer_finish(&w, true);
+    rtcpm_stun_writer_add_address(&w, STUN_ATTR_CHANGED_ADDRESS, &changed);
+    rtcpm_stun_writer_add_address(&w, STUN_ATTR_OTHER_ADDRESS, &other);
+    rtcpm_stun_writer_add_address(&w, STUN_ATTR_RESPONSE_ORIGIN, &origin);
+    rtcpm_stun_writer_add_address(&w, STUN_ATTR_ALTERNATE_SERVER, &alt);
+    int n = rtcpm_stun_writer_finish(&w, true);
     CU_ASSERT_FATAL(n > 0);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_EQUAL(m.other_address_from, STUN_ATTR_OTHER_ADDRESS);
@@ -650,7 +650,7 @@ static void test_bad_fingerprint(void)
     memcpy(buf + 8, vector_txid, 12);
     put16(buf + 20, STUN_ATTR_FINGERPRINT);
     put16(buf + 22, 8);
-    put32(buf + 24, stun_crc32(buf, 20) ^ STUN_FINGERPRINT_XOR);
+    put32(buf + 24, rtcpm_stun_crc32(buf, 20) ^ STUN_FINGERPRINT_XOR);
     ASSERT_REJECTED(buf, 32, STUN_E_ATTR_LENGTH);
 }
 
@@ -661,17 +661,17 @@ static void test_fingerprint_not_last(void)
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
     /* A correct FINGERPRINT for the message as it will be, followed by SOFTWARE. */
     uint8_t crc[4] = {0};
-    stun_writer_add(&w, STUN_ATTR_FINGERPRINT, crc, 4);
-    stun_writer_add_software(&w, "late", 4);
-    int n = stun_writer_finish(&w, false);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_FINGERPRINT, crc, 4);
+    rtcpm_stun_writer_add_software(&w, "late", 4);
+    int n = rtcpm_stun_writer_finish(&w, false);
     CU_ASSERT_EQUAL_FATAL(n, 36);
-    put32(buf + 24, stun_crc32(buf, 20) ^ STUN_FINGERPRINT_XOR);
+    put32(buf + 24, rtcpm_stun_crc32(buf, 20) ^ STUN_FINGERPRINT_XOR);
     ASSERT_REJECTED(buf, (size_t)n, STUN_E_FINGERPRINT_NOT_LAST);
 
     /* Two FINGERPRINTs: the first is not last. */
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
-    stun_writer_add(&w, STUN_ATTR_FINGERPRINT, crc, 4);
-    n = stun_writer_finish(&w, true);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_FINGERPRINT, crc, 4);
+    n = rtcpm_stun_writer_finish(&w, true);
     CU_ASSERT_EQUAL_FATAL(n, 36);
     ASSERT_REJECTED(buf, (size_t)n, STUN_E_FINGERPRINT_NOT_LAST);
 }
@@ -685,12 +685,12 @@ static void test_unknown_comprehension_required(void)
     const uint8_t value[4] = {1, 2, 3, 4};
 
     begin(&w, buf, sizeof buf, STUN_CLASS_SUCCESS);
-    stun_writer_add(&w, 0x7777, value, 4);
-    stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &mapped);
-    stun_writer_add(&w, 0x0030, value, 3);
-    stun_writer_add(&w, 0x7777, value, 0); /* duplicate: listed once */
-    stun_writer_add(&w, 0xC001, value, 4); /* comprehension-optional: ignored */
-    int n = stun_writer_finish(&w, true);
+    rtcpm_stun_writer_add(&w, 0x7777, value, 4);
+    rtcpm_stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &mapped);
+    rtcpm_stun_writer_add(&w, 0x0030, value, 3);
+    rtcpm_stun_writer_add(&w, 0x7777, value, 0); /* duplicate: listed once */
+    rtcpm_stun_writer_add(&w, 0xC001, value, 4); /* comprehension-optional: ignored */
+    int n = rtcpm_stun_writer_finish(&w, true);
     CU_ASSERT_FATAL(n > 0);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_DECODE_UNKNOWN_ATTRIBUTES);
     CU_ASSERT_EQUAL(m.unknown_count, 2);
@@ -704,8 +704,8 @@ static void test_unknown_comprehension_required(void)
     /* More distinct ones than the list holds. */
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
     for (unsigned t = 0; t < STUN_MAX_UNKNOWN_ATTRIBUTES + 3; t++)
-        stun_writer_add(&w, (uint16_t)(0x4000 + t), NULL, 0);
-    n = stun_writer_finish(&w, false);
+        rtcpm_stun_writer_add(&w, (uint16_t)(0x4000 + t), NULL, 0);
+    n = rtcpm_stun_writer_finish(&w, false);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_DECODE_UNKNOWN_ATTRIBUTES);
     CU_ASSERT_EQUAL(m.unknown_count, STUN_MAX_UNKNOWN_ATTRIBUTES);
     CU_ASSERT_EQUAL(m.unknown_attributes[STUN_MAX_UNKNOWN_ATTRIBUTES - 1],
@@ -721,10 +721,10 @@ static void test_unknown_optional_ignored(void)
     const uint8_t junk[7] = {9, 9, 9, 9, 9, 9, 9};
 
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
-    stun_writer_add(&w, 0x8000, junk, sizeof junk);
-    stun_writer_add(&w, 0xFFFF, junk, 1);
-    stun_writer_add(&w, STUN_ATTR_ICE_CONTROLLING, junk, 7); /* known optional, any length */
-    int n = stun_writer_finish(&w, true);
+    rtcpm_stun_writer_add(&w, 0x8000, junk, sizeof junk);
+    rtcpm_stun_writer_add(&w, 0xFFFF, junk, 1);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_ICE_CONTROLLING, junk, 7); /* known optional, any length */
+    int n = rtcpm_stun_writer_finish(&w, true);
     CU_ASSERT_FATAL(n > 0);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_EQUAL(m.unknown_count, 0);
@@ -741,12 +741,12 @@ static void test_attributes_after_integrity_ignored(void)
     rtcpm_addr before = addr("198.19.1.1:1"), after = addr("198.19.1.2:2");
 
     begin(&w, buf, sizeof buf, STUN_CLASS_SUCCESS);
-    stun_writer_add_address(&w, STUN_ATTR_MAPPED_ADDRESS, &before);
-    stun_writer_add(&w, STUN_ATTR_MESSAGE_INTEGRITY, hmac, 20);
-    stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &after);
-    stun_writer_add(&w, 0x7777, hmac, 4);
-    stun_writer_add_software(&w, "ignored", 7);
-    int n = stun_writer_finish(&w, true);
+    rtcpm_stun_writer_add_address(&w, STUN_ATTR_MAPPED_ADDRESS, &before);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_MESSAGE_INTEGRITY, hmac, 20);
+    rtcpm_stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, &after);
+    rtcpm_stun_writer_add(&w, 0x7777, hmac, 4);
+    rtcpm_stun_writer_add_software(&w, "ignored", 7);
+    int n = rtcpm_stun_writer_finish(&w, true);
     CU_ASSERT_FATAL(n > 0);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_TRUE(m.has_message_integrity);
@@ -759,17 +759,17 @@ static void test_attributes_after_integrity_ignored(void)
 
     /* MESSAGE-INTEGRITY must be 20 bytes, MESSAGE-INTEGRITY-SHA256 16..32 in steps of 4. */
     begin(&w, buf, sizeof buf, STUN_CLASS_SUCCESS);
-    stun_writer_add(&w, STUN_ATTR_MESSAGE_INTEGRITY, hmac, 16);
-    n = stun_writer_finish(&w, false);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_MESSAGE_INTEGRITY, hmac, 16);
+    n = rtcpm_stun_writer_finish(&w, false);
     ASSERT_REJECTED(buf, (size_t)n, STUN_E_ATTR_LENGTH);
     begin(&w, buf, sizeof buf, STUN_CLASS_SUCCESS);
-    stun_writer_add(&w, STUN_ATTR_MESSAGE_INTEGRITY_SHA256, hmac, 18);
-    n = stun_writer_finish(&w, false);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_MESSAGE_INTEGRITY_SHA256, hmac, 18);
+    n = rtcpm_stun_writer_finish(&w, false);
     ASSERT_REJECTED(buf, (size_t)n, STUN_E_ATTR_LENGTH);
     begin(&w, buf, sizeof buf, STUN_CLASS_SUCCESS);
-    stun_writer_add(&w, STUN_ATTR_MESSAGE_INTEGRITY, hmac, 20);
-    stun_writer_add(&w, STUN_ATTR_MESSAGE_INTEGRITY_SHA256, hmac, 20);
-    n = stun_writer_finish(&w, true);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_MESSAGE_INTEGRITY, hmac, 20);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_MESSAGE_INTEGRITY_SHA256, hmac, 20);
+    n = rtcpm_stun_writer_finish(&w, true);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_TRUE(m.has_message_integrity_sha256);
     CU_ASSERT_EQUAL(m.message_integrity_sha256_offset, 44);
@@ -784,8 +784,8 @@ static void test_software_length_limit(void)
     stun_message m;
 
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
-    stun_writer_add_software(&w, text, STUN_TEXT_MAX);
-    int n = stun_writer_finish(&w, true);
+    rtcpm_stun_writer_add_software(&w, text, STUN_TEXT_MAX);
+    int n = rtcpm_stun_writer_finish(&w, true);
     CU_ASSERT_EQUAL_FATAL(n, 20 + 4 + 764 + 8);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_EQUAL(m.software_len, STUN_TEXT_MAX);
@@ -793,12 +793,12 @@ static void test_software_length_limit(void)
 
     /* Our writer refuses 764 bytes... */
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
-    ASSERT_RC(stun_writer_add_software(&w, text, STUN_TEXT_MAX + 1), STUN_E_SOFTWARE_TOO_LONG);
-    ASSERT_RC(stun_writer_finish(&w, false), STUN_E_SOFTWARE_TOO_LONG);
+    ASSERT_RC(rtcpm_stun_writer_add_software(&w, text, STUN_TEXT_MAX + 1), STUN_E_SOFTWARE_TOO_LONG);
+    ASSERT_RC(rtcpm_stun_writer_finish(&w, false), STUN_E_SOFTWARE_TOO_LONG);
     /* ...and the decoder rejects a peer that sends them. */
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
-    stun_writer_add(&w, STUN_ATTR_SOFTWARE, text, STUN_TEXT_MAX + 1);
-    n = stun_writer_finish(&w, true);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_SOFTWARE, text, STUN_TEXT_MAX + 1);
+    n = rtcpm_stun_writer_finish(&w, true);
     CU_ASSERT_FATAL(n > 0);
     ASSERT_REJECTED(buf, (size_t)n, STUN_E_SOFTWARE_TOO_LONG);
 }
@@ -815,20 +815,20 @@ static void test_error_code_validation(void)
     static const uint8_t bad[][4] = {{0, 0, 7, 0}, {0, 0, 2, 99}, {0, 0, 4, 100}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         begin(&w, buf, sizeof buf, STUN_CLASS_ERROR);
-        stun_writer_add(&w, STUN_ATTR_ERROR_CODE, bad[i], 4);
-        n = stun_writer_finish(&w, false);
+        rtcpm_stun_writer_add(&w, STUN_ATTR_ERROR_CODE, bad[i], 4);
+        n = rtcpm_stun_writer_finish(&w, false);
         ASSERT_REJECTED(buf, (size_t)n, STUN_E_ERROR_CODE_INVALID);
     }
     begin(&w, buf, sizeof buf, STUN_CLASS_ERROR);
-    stun_writer_add(&w, STUN_ATTR_ERROR_CODE, bad[0], 3);
-    n = stun_writer_finish(&w, false);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_ERROR_CODE, bad[0], 3);
+    n = rtcpm_stun_writer_finish(&w, false);
     ASSERT_REJECTED(buf, (size_t)n, STUN_E_ERROR_CODE_INVALID);
 
     /* Reserved bits are ignored: 0xFFFFF8 above the class. */
     static const uint8_t reserved_set[4] = {0xff, 0xff, 0xfc, 1};
     begin(&w, buf, sizeof buf, STUN_CLASS_ERROR);
-    stun_writer_add(&w, STUN_ATTR_ERROR_CODE, reserved_set, 4);
-    n = stun_writer_finish(&w, false);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_ERROR_CODE, reserved_set, 4);
+    n = rtcpm_stun_writer_finish(&w, false);
     stun_message m;
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_EQUAL(m.error_code, 401);
@@ -839,20 +839,20 @@ static void test_error_code_validation(void)
     value[2] = 5;
     value[3] = 0;
     begin(&w, buf, sizeof buf, STUN_CLASS_ERROR);
-    stun_writer_add(&w, STUN_ATTR_ERROR_CODE, value, 4 + STUN_TEXT_MAX);
-    n = stun_writer_finish(&w, false);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_ERROR_CODE, value, 4 + STUN_TEXT_MAX);
+    n = rtcpm_stun_writer_finish(&w, false);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_EQUAL(m.error_code, 500);
     CU_ASSERT_EQUAL(m.error_reason_len, STUN_TEXT_MAX);
     begin(&w, buf, sizeof buf, STUN_CLASS_ERROR);
-    stun_writer_add(&w, STUN_ATTR_ERROR_CODE, value, 4 + STUN_TEXT_MAX + 1);
-    n = stun_writer_finish(&w, false);
+    rtcpm_stun_writer_add(&w, STUN_ATTR_ERROR_CODE, value, 4 + STUN_TEXT_MAX + 1);
+    n = rtcpm_stun_writer_finish(&w, false);
     ASSERT_REJECTED(buf, (size_t)n, STUN_E_REASON_TOO_LONG);
 
     /* An error response must say which error. */
     begin(&w, buf, sizeof buf, STUN_CLASS_ERROR);
-    stun_writer_add_software(&w, "x", 1);
-    n = stun_writer_finish(&w, true);
+    rtcpm_stun_writer_add_software(&w, "x", 1);
+    n = rtcpm_stun_writer_finish(&w, true);
     ASSERT_REJECTED(buf, (size_t)n, STUN_E_ERROR_CODE_MISSING);
 }
 
@@ -860,18 +860,18 @@ static void test_error_code_validation(void)
 
 static void test_message_type_bits(void)
 {
-    CU_ASSERT_EQUAL(stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_REQUEST), 0x0001);
-    CU_ASSERT_EQUAL(stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_INDICATION), 0x0011);
-    CU_ASSERT_EQUAL(stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_SUCCESS), 0x0101);
-    CU_ASSERT_EQUAL(stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_ERROR), 0x0111);
-    CU_ASSERT_EQUAL(stun_message_type(0x003, STUN_CLASS_REQUEST), 0x0003); /* TURN Allocate */
-    CU_ASSERT_EQUAL(stun_message_type(0xFFF, STUN_CLASS_ERROR), 0x3FFF);
-    CU_ASSERT_EQUAL(stun_message_type(0xFFF, STUN_CLASS_REQUEST), 0x3EEF);
+    CU_ASSERT_EQUAL(rtcpm_stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_REQUEST), 0x0001);
+    CU_ASSERT_EQUAL(rtcpm_stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_INDICATION), 0x0011);
+    CU_ASSERT_EQUAL(rtcpm_stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_SUCCESS), 0x0101);
+    CU_ASSERT_EQUAL(rtcpm_stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_ERROR), 0x0111);
+    CU_ASSERT_EQUAL(rtcpm_stun_message_type(0x003, STUN_CLASS_REQUEST), 0x0003); /* TURN Allocate */
+    CU_ASSERT_EQUAL(rtcpm_stun_message_type(0xFFF, STUN_CLASS_ERROR), 0x3FFF);
+    CU_ASSERT_EQUAL(rtcpm_stun_message_type(0xFFF, STUN_CLASS_REQUEST), 0x3EEF);
     for (unsigned method = 0; method < 0x1000; method += 0x0FB) {
         for (int c = 0; c < 4; c++) {
-            uint16_t type = stun_message_type((uint16_t)method, (stun_class)c);
-            CU_ASSERT_EQUAL(stun_type_method(type), method);
-            CU_ASSERT_EQUAL(stun_type_class(type), (stun_class)c);
+            uint16_t type = rtcpm_stun_message_type((uint16_t)method, (stun_class)c);
+            CU_ASSERT_EQUAL(rtcpm_stun_type_method(type), method);
+            CU_ASSERT_EQUAL(rtcpm_stun_type_class(type), (stun_class)c);
             CU_ASSERT_EQUAL(type & 0xC000, 0);
         }
     }
@@ -882,10 +882,10 @@ static void test_indication_decodes(void)
     uint8_t buf[64];
     stun_txid t = make_txid();
     stun_writer w;
-    ASSERT_RC(stun_writer_init(&w, buf, sizeof buf,
-                               stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_INDICATION), &t),
+    ASSERT_RC(rtcpm_stun_writer_init(&w, buf, sizeof buf,
+                               rtcpm_stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_INDICATION), &t),
               STUN_OK);
-    int n = stun_writer_finish(&w, true);
+    int n = rtcpm_stun_writer_finish(&w, true);
     stun_message m;
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_EQUAL(m.message_class, STUN_CLASS_INDICATION);
@@ -897,32 +897,32 @@ static void test_txid_helpers(void)
     stun_txid a, b;
     uint8_t bytes[16] = {0x21, 0x12, 0xa4, 0x42, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
-    ASSERT_RC(stun_txid_init(&a, bytes, 12), STUN_OK);
+    ASSERT_RC(rtcpm_stun_txid_init(&a, bytes, 12), STUN_OK);
     CU_ASSERT_EQUAL(a.len, 12);
     /* 16 bytes starting with the cookie would read back as RFC 5389: refused. */
-    ASSERT_RC(stun_txid_init(&b, bytes, 16), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_txid_init(&b, bytes, 16), STUN_E_INVALID_ARG);
     CU_ASSERT_EQUAL(b.len, 0);
-    ASSERT_RC(stun_txid_init(&b, bytes, 13), STUN_E_INVALID_ARG);
-    ASSERT_RC(stun_txid_init(&b, NULL, 12), STUN_E_INVALID_ARG);
-    ASSERT_RC(stun_txid_init(NULL, bytes, 12), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_txid_init(&b, bytes, 13), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_txid_init(&b, NULL, 12), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_txid_init(NULL, bytes, 12), STUN_E_INVALID_ARG);
     bytes[0] = 0;
-    ASSERT_RC(stun_txid_init(&b, bytes, 16), STUN_OK);
-    CU_ASSERT_FALSE(stun_txid_equal(&a, &b)); /* different lengths */
-    ASSERT_RC(stun_txid_init(&b, bytes, 12), STUN_OK);
-    CU_ASSERT_FALSE(stun_txid_equal(&a, &b)); /* differ in byte 0 */
+    ASSERT_RC(rtcpm_stun_txid_init(&b, bytes, 16), STUN_OK);
+    CU_ASSERT_FALSE(rtcpm_stun_txid_equal(&a, &b)); /* different lengths */
+    ASSERT_RC(rtcpm_stun_txid_init(&b, bytes, 12), STUN_OK);
+    CU_ASSERT_FALSE(rtcpm_stun_txid_equal(&a, &b)); /* differ in byte 0 */
     bytes[0] = 0x21;
-    ASSERT_RC(stun_txid_init(&b, bytes, 12), STUN_OK);
-    CU_ASSERT_TRUE(stun_txid_equal(&a, &b));
-    CU_ASSERT_FALSE(stun_txid_equal(&a, NULL));
-    CU_ASSERT_FALSE(stun_txid_equal(NULL, NULL));
+    ASSERT_RC(rtcpm_stun_txid_init(&b, bytes, 12), STUN_OK);
+    CU_ASSERT_TRUE(rtcpm_stun_txid_equal(&a, &b));
+    CU_ASSERT_FALSE(rtcpm_stun_txid_equal(&a, NULL));
+    CU_ASSERT_FALSE(rtcpm_stun_txid_equal(NULL, NULL));
 
     /* The writer refuses an invalid ID too. */
     uint8_t buf[64];
     stun_writer w;
     stun_txid bad = {{0}, 11};
-    ASSERT_RC(stun_writer_init(&w, buf, sizeof buf, 0x0001, &bad), STUN_E_INVALID_ARG);
-    ASSERT_RC(stun_writer_finish(&w, true), STUN_E_INVALID_ARG);
-    ASSERT_RC(stun_encode_binding_request(buf, sizeof buf, NULL, NULL, false),
+    ASSERT_RC(rtcpm_stun_writer_init(&w, buf, sizeof buf, 0x0001, &bad), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_writer_finish(&w, true), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_encode_binding_request(buf, sizeof buf, NULL, NULL, false),
               STUN_E_INVALID_ARG);
 }
 
@@ -933,14 +933,14 @@ static void test_encoder_buffer_limits(void)
     for (size_t cap = 0; cap < sizeof expected_request; cap++) {
         uint8_t *exact = malloc(cap ? cap : 1);
         CU_ASSERT_PTR_NOT_NULL_FATAL(exact);
-        ASSERT_RC(stun_encode_binding_request(exact, cap, &t, "STUN test client", true),
+        ASSERT_RC(rtcpm_stun_encode_binding_request(exact, cap, &t, "STUN test client", true),
                   STUN_E_BUFFER_TOO_SMALL);
         free(exact);
     }
-    CU_ASSERT_EQUAL(stun_encode_binding_request(buf, sizeof buf, &t, "STUN test client", true),
+    CU_ASSERT_EQUAL(rtcpm_stun_encode_binding_request(buf, sizeof buf, &t, "STUN test client", true),
                     (int)sizeof buf);
     CU_ASSERT_EQUAL(memcmp(buf, expected_request, sizeof buf), 0);
-    ASSERT_RC(stun_encode_binding_request(NULL, 100, &t, NULL, false), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_encode_binding_request(NULL, 100, &t, NULL, false), STUN_E_INVALID_ARG);
 }
 
 static void test_writer_contract(void)
@@ -949,22 +949,22 @@ static void test_writer_contract(void)
     stun_writer w;
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
     /* Sticky error: the first failure is what finish reports. */
-    ASSERT_RC(stun_writer_add(&w, 0x8001, NULL, 4), STUN_E_INVALID_ARG);
-    ASSERT_RC(stun_writer_add_software(&w, "ok", 2), STUN_E_INVALID_ARG);
-    ASSERT_RC(stun_writer_finish(&w, true), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_writer_add(&w, 0x8001, NULL, 4), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_writer_add_software(&w, "ok", 2), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_writer_finish(&w, true), STUN_E_INVALID_ARG);
 
     /* Nothing may be added after finish, and finishing twice is an error. */
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
-    CU_ASSERT_EQUAL(stun_writer_finish(&w, false), 20);
-    ASSERT_RC(stun_writer_add_software(&w, "late", 4), STUN_E_INVALID_ARG);
+    CU_ASSERT_EQUAL(rtcpm_stun_writer_finish(&w, false), 20);
+    ASSERT_RC(rtcpm_stun_writer_add_software(&w, "late", 4), STUN_E_INVALID_ARG);
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
-    CU_ASSERT_EQUAL(stun_writer_finish(&w, false), 20);
-    ASSERT_RC(stun_writer_finish(&w, false), STUN_E_INVALID_ARG);
+    CU_ASSERT_EQUAL(rtcpm_stun_writer_finish(&w, false), 20);
+    ASSERT_RC(rtcpm_stun_writer_finish(&w, false), STUN_E_INVALID_ARG);
 
     /* Padding is zero and the length field tracks every add. */
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
     memset(buf + 20, 0xEE, sizeof buf - 20);
-    stun_writer_add(&w, 0x8050, "abcde", 5);
+    rtcpm_stun_writer_add(&w, 0x8050, "abcde", 5);
     CU_ASSERT_EQUAL(buf[3], 12);
     CU_ASSERT_EQUAL(memcmp(buf + 24, "abcde\0\0\0", 8), 0);
 
@@ -972,34 +972,34 @@ static void test_writer_contract(void)
     static uint8_t big[STUN_HEADER_SIZE + STUN_MAX_ATTRIBUTES_SIZE + 64];
     static uint8_t blob[0xFFFF];
     begin(&w, big, sizeof big, STUN_CLASS_REQUEST);
-    ASSERT_RC(stun_writer_add(&w, 0x8050, blob, 0xFFFF), STUN_E_MESSAGE_TOO_LONG);
+    ASSERT_RC(rtcpm_stun_writer_add(&w, 0x8050, blob, 0xFFFF), STUN_E_MESSAGE_TOO_LONG);
     begin(&w, big, sizeof big, STUN_CLASS_REQUEST);
-    ASSERT_RC(stun_writer_add(&w, 0x8050, blob, STUN_MAX_ATTRIBUTES_SIZE - 4), STUN_OK);
-    ASSERT_RC(stun_writer_add(&w, 0x8050, NULL, 0), STUN_E_MESSAGE_TOO_LONG);
+    ASSERT_RC(rtcpm_stun_writer_add(&w, 0x8050, blob, STUN_MAX_ATTRIBUTES_SIZE - 4), STUN_OK);
+    ASSERT_RC(rtcpm_stun_writer_add(&w, 0x8050, NULL, 0), STUN_E_MESSAGE_TOO_LONG);
 }
 
 static void test_decode_arguments(void)
 {
     stun_message m;
-    ASSERT_RC(stun_decode(rfc5769_request, sizeof rfc5769_request, NULL), STUN_E_INVALID_ARG);
-    ASSERT_RC(stun_decode(NULL, 20, &m), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_decode(rfc5769_request, sizeof rfc5769_request, NULL), STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_decode(NULL, 20, &m), STUN_E_INVALID_ARG);
     CU_ASSERT_TRUE(is_all_zero(&m, sizeof m));
 }
 
 static void test_error_names(void)
 {
-    CU_ASSERT_STRING_EQUAL(stun_error_name(STUN_OK), "STUN_OK");
-    CU_ASSERT_STRING_EQUAL(stun_error_name(STUN_E_TOO_SHORT), "STUN_E_TOO_SHORT");
-    CU_ASSERT_STRING_EQUAL(stun_error_name(STUN_E_FINGERPRINT_MISMATCH),
+    CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(STUN_OK), "STUN_OK");
+    CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(STUN_E_TOO_SHORT), "STUN_E_TOO_SHORT");
+    CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(STUN_E_FINGERPRINT_MISMATCH),
                            "STUN_E_FINGERPRINT_MISMATCH");
-    CU_ASSERT_STRING_EQUAL(stun_error_name(STUN_DECODE_UNKNOWN_ATTRIBUTES),
+    CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(STUN_DECODE_UNKNOWN_ATTRIBUTES),
                            "STUN_DECODE_UNKNOWN_ATTRIBUTES");
-    CU_ASSERT_STRING_EQUAL(stun_error_name(-1000), "STUN_E_?");
+    CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(-1000), "STUN_E_?");
     /* Every code in the enum has its own name. */
     for (int e = STUN_E_SOFTWARE_TOO_LONG; e <= STUN_DECODE_UNKNOWN_ATTRIBUTES; e++) {
-        CU_ASSERT_STRING_NOT_EQUAL(stun_error_name(e), "STUN_E_?");
+        CU_ASSERT_STRING_NOT_EQUAL(rtcpm_stun_error_name(e), "STUN_E_?");
         for (int f = e + 1; f <= STUN_DECODE_UNKNOWN_ATTRIBUTES; f++)
-            CU_ASSERT_STRING_NOT_EQUAL(stun_error_name(e), stun_error_name(f));
+            CU_ASSERT_STRING_NOT_EQUAL(rtcpm_stun_error_name(e), rtcpm_stun_error_name(f));
     }
 }
 

@@ -27,7 +27,7 @@
 
 #define SLACK_MS 1000
 
-static BSTR B(const char *s) { return bstr_from_cstr(s); }
+static BSTR B(const char *s) { return rtcpm_bstr_from_cstr(s); }
 
 static const char *hp(const rtcpm_addr *a)
 {
@@ -107,8 +107,8 @@ static struct mapping get_ex(IRTCPortManager3 *pm, const char *remote, LONG rpor
         CU_ASSERT_EQUAL(m.external_port, 0);
         return m;
     }
-    CU_ASSERT_EQUAL(bstr_to_utf8(ia, m.internal, sizeof(m.internal), &len), S_OK);
-    CU_ASSERT_EQUAL(bstr_to_utf8(ea, m.external, sizeof(m.external), &len), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_bstr_to_utf8(ia, m.internal, sizeof(m.internal), &len), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_bstr_to_utf8(ea, m.external, sizeof(m.external), &len), S_OK);
     SysFreeString(ia);
     SysFreeString(ea);
     return m;

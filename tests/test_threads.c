@@ -128,9 +128,9 @@ static void *bstr_worker(void *arg)
 
     for (int i = 0; i < ITERATIONS / 5; i++) {
         int n = snprintf(text, sizeof text, "thread %d item %d \xc3\xa9", w->index, i);
-        BSTR b = bstr_from_utf8(text, (size_t)n);
+        BSTR b = rtcpm_bstr_from_utf8(text, (size_t)n);
         size_t len = 0;
-        if (!b || FAILED(bstr_to_utf8(b, back, sizeof back, &len)) || len != (size_t)n ||
+        if (!b || FAILED(rtcpm_bstr_to_utf8(b, back, sizeof back, &len)) || len != (size_t)n ||
             memcmp(back, text, len) != 0)
             w->failures++;
         if (!SysReAllocStringLen(&b, b, 6) || SysStringLen(b) != 6 ||

@@ -20,7 +20,7 @@ static void test_v3_forward_and_report(void)
 {
     IRTCPortManager *inner, *pm;
     IRTCPortManager3 *pm3;
-    BSTR remote = bstr_from_cstr("198.18.0.1"), ia = NULL, ea = NULL;
+    BSTR remote = rtcpm_bstr_from_cstr("198.18.0.1"), ia = NULL, ea = NULL;
     LONG ip = 0, ep = 0;
 
     traced[0] = 0;
@@ -54,7 +54,7 @@ static void test_v1_levels(void)
 {
     IRTCPortManager *inner, *pm;
     void *out = (void *)&out;
-    BSTR remote = bstr_from_cstr("2001:db8::5"), ia, ea;
+    BSTR remote = rtcpm_bstr_from_cstr("2001:db8::5"), ia, ea;
     LONG ip, ep;
 
     traced[0] = 0;

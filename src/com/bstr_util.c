@@ -7,7 +7,7 @@
 
 #define E_INSUFFICIENT_BUFFER ((HRESULT)0x8007007A)
 
-HRESULT bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
+HRESULT rtcpm_bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
 {
     UINT n = SysStringLen(b), i;
     size_t o = 0;
@@ -83,7 +83,7 @@ static size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
     return n;
 }
 
-BSTR bstr_from_utf8(const char *s, size_t len)
+BSTR rtcpm_bstr_from_utf8(const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, units = 0;
@@ -128,12 +128,12 @@ BSTR bstr_from_utf8(const char *s, size_t len)
     return b;
 }
 
-BSTR bstr_from_cstr(const char *s)
+BSTR rtcpm_bstr_from_cstr(const char *s)
 {
-    return bstr_from_utf8(s, s ? strlen(s) : 0);
+    return rtcpm_bstr_from_utf8(s, s ? strlen(s) : 0);
 }
 
-int bstr_equal(BSTR a, BSTR b)
+int rtcpm_bstr_equal(BSTR a, BSTR b)
 {
     UINT la = SysStringLen(a), lb = SysStringLen(b);
     if (la != lb) return 0;

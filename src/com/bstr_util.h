@@ -11,15 +11,15 @@
  * Returns S_OK, E_INVALIDARG for an embedded NUL or an unpaired surrogate, or
  * E_OUTOFMEMORY... never: it returns HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER)
  * (0x8007007A) when buf is too small. *len (optional) gets the byte length. */
-HRESULT bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len);
+HRESULT rtcpm_bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len);
 
 /* A new BSTR from len bytes of UTF-8; NULL on invalid UTF-8 or no memory. */
-BSTR bstr_from_utf8(const char *s, size_t len);
+BSTR rtcpm_bstr_from_utf8(const char *s, size_t len);
 
 /* A new BSTR from a NUL-terminated ASCII/UTF-8 string. */
-BSTR bstr_from_cstr(const char *s);
+BSTR rtcpm_bstr_from_cstr(const char *s);
 
 /* 1 when the two BSTRs hold the same characters (NULL equals ""). */
-int bstr_equal(BSTR a, BSTR b);
+int rtcpm_bstr_equal(BSTR a, BSTR b);
 
 #endif /* RTCPM_SRC_BSTR_UTIL_H */

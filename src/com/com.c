@@ -5,7 +5,7 @@
 
 static LONG live_objects;
 
-HRESULT com_query_interface(void *object, const struct com_iface_entry *table, size_t count,
+HRESULT rtcpm_com_query_interface(void *object, const struct com_iface_entry *table, size_t count,
                             const IID *riid, void **out)
 {
     size_t i;
@@ -27,15 +27,15 @@ HRESULT com_query_interface(void *object, const struct com_iface_entry *table, s
     return E_NOINTERFACE;
 }
 
-void com_object_created(void) { InterlockedIncrement(&live_objects); }
-void com_object_destroyed(void) { InterlockedDecrement(&live_objects); }
+void rtcpm_com_object_created(void) { InterlockedIncrement(&live_objects); }
+void rtcpm_com_object_destroyed(void) { InterlockedDecrement(&live_objects); }
 
 LONG rtcpm_live_objects(void)
 {
     return InterlockedCompareExchange(&live_objects, 0, 0);
 }
 
-ULONG com_refcount(IUnknown *unk)
+ULONG rtcpm_com_refcount(IUnknown *unk)
 {
     unk->lpVtbl->AddRef(unk);
     return unk->lpVtbl->Release(unk);

@@ -14,7 +14,7 @@
  *       { &IID_IRTCPortManager2, offsetof(struct thing, IRTCPortManager3_iface) },
  *       ...
  *   };
- *   QueryInterface: return com_query_interface(thing, thing_ifaces, ARRAY_SIZE(thing_ifaces), riid, out);
+ *   QueryInterface: return rtcpm_com_query_interface(thing, thing_ifaces, ARRAY_SIZE(thing_ifaces), riid, out);
  *
  * The first entry of a table is the object's identity: IID_IUnknown answers with it, so
  * every interface of one object QIs to the same IUnknown pointer, as COM requires.
@@ -37,7 +37,7 @@ struct com_iface_entry
 
 /* QueryInterface from a table: E_POINTER for a NULL out pointer, E_NOINTERFACE (and
  * *out = NULL) when no entry matches; on success *out is AddRef'ed. */
-HRESULT com_query_interface(void *object, const struct com_iface_entry *table, size_t count,
+HRESULT rtcpm_com_query_interface(void *object, const struct com_iface_entry *table, size_t count,
                             const IID *riid, void **out);
 
 /* Atomic refcounts. */
@@ -45,10 +45,10 @@ static inline LONG com_ref_inc(LONG volatile *ref) { return InterlockedIncrement
 static inline LONG com_ref_dec(LONG volatile *ref) { return InterlockedDecrement(ref); }
 
 /* Every object calls these once in its constructor / destructor (rtcpm_live_objects()). */
-void com_object_created(void);
-void com_object_destroyed(void);
+void rtcpm_com_object_created(void);
+void rtcpm_com_object_destroyed(void);
 
 /* A refcount a test can read: AddRef then Release, returns the count before. */
-ULONG com_refcount(IUnknown *unk);
+ULONG rtcpm_com_refcount(IUnknown *unk);
 
 #endif /* RTCPM_SRC_COM_H */

@@ -4,7 +4,7 @@
  */
 #include "ftm.h"
 
-HRESULT com_ftm_aggregate(struct com_ftm *ftm, IUnknown *outer)
+HRESULT rtcpm_com_ftm_aggregate(struct com_ftm *ftm, IUnknown *outer)
 {
     HRESULT hr;
 
@@ -15,7 +15,7 @@ HRESULT com_ftm_aggregate(struct com_ftm *ftm, IUnknown *outer)
     return hr;
 }
 
-HRESULT com_ftm_query_interface(const struct com_ftm *ftm, const IID *riid, void **out)
+HRESULT rtcpm_com_ftm_query_interface(const struct com_ftm *ftm, const IID *riid, void **out)
 {
     if (!out) return E_POINTER;
     *out = NULL;
@@ -24,7 +24,7 @@ HRESULT com_ftm_query_interface(const struct com_ftm *ftm, const IID *riid, void
     return ftm->inner->lpVtbl->QueryInterface(ftm->inner, riid, out);
 }
 
-void com_ftm_release(struct com_ftm *ftm)
+void rtcpm_com_ftm_release(struct com_ftm *ftm)
 {
     IUnknown *inner = ftm->inner;
     ftm->inner = NULL;
@@ -35,7 +35,7 @@ void com_ftm_release(struct com_ftm *ftm)
 static const CLSID clsid_in_proc_free_marshaler = { 0x0000033a, 0x0000, 0x0000,
                                                     { 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 } };
 
-int com_ftm_is_free_threaded(IUnknown *itf)
+int rtcpm_com_ftm_is_free_threaded(IUnknown *itf)
 {
     IMarshal *marshal = NULL;
     CLSID clsid;
@@ -78,7 +78,7 @@ static void git_revoke(DWORD cookie)
     git->lpVtbl->Release(git);
 }
 
-HRESULT com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *itf)
+HRESULT rtcpm_com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *itf)
 {
     IGlobalInterfaceTable *git;
     DWORD cookie = 0;
@@ -86,7 +86,7 @@ HRESULT com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *i
 
     if (!itf)
     {
-        com_agile_ref_clear(ref);
+        rtcpm_com_agile_ref_clear(ref);
         return S_OK;
     }
     if (!iid) return E_INVALIDARG;
@@ -96,7 +96,7 @@ HRESULT com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *i
         /* No apartment on this thread (nor an MTA to be in implicitly): itf is bound to none,
          * keep it as it is. */
         itf->lpVtbl->AddRef(itf);
-        com_agile_ref_clear(ref);
+        rtcpm_com_agile_ref_clear(ref);
         ref->raw = itf;
         ref->iid = iid;
         return S_OK;
@@ -107,14 +107,14 @@ HRESULT com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *i
     git->lpVtbl->Release(git);
     if (SUCCEEDED(hr))
     {
-        com_agile_ref_clear(ref);
+        rtcpm_com_agile_ref_clear(ref);
         ref->cookie = cookie;
         ref->iid = iid;
     }
     return hr;
 }
 
-HRESULT com_agile_ref_get(const struct com_agile_ref *ref, void **out)
+HRESULT rtcpm_com_agile_ref_get(const struct com_agile_ref *ref, void **out)
 {
     IGlobalInterfaceTable *git;
     HRESULT hr;
@@ -136,7 +136,7 @@ HRESULT com_agile_ref_get(const struct com_agile_ref *ref, void **out)
     return hr;
 }
 
-void com_agile_ref_clear(struct com_agile_ref *ref)
+void rtcpm_com_agile_ref_clear(struct com_agile_ref *ref)
 {
     IUnknown *raw = ref->raw;
     DWORD cookie = ref->cookie;

@@ -5,13 +5,13 @@
  */
 #include "ftm.h"
 
-HRESULT com_ftm_aggregate(struct com_ftm *ftm, IUnknown *outer)
+HRESULT rtcpm_com_ftm_aggregate(struct com_ftm *ftm, IUnknown *outer)
 {
     ftm->inner = NULL;
     return outer ? S_OK : E_POINTER;
 }
 
-HRESULT com_ftm_query_interface(const struct com_ftm *ftm, const IID *riid, void **out)
+HRESULT rtcpm_com_ftm_query_interface(const struct com_ftm *ftm, const IID *riid, void **out)
 {
     (void)ftm;
     (void)riid;
@@ -20,11 +20,11 @@ HRESULT com_ftm_query_interface(const struct com_ftm *ftm, const IID *riid, void
     return E_NOINTERFACE;
 }
 
-void com_ftm_release(struct com_ftm *ftm) { ftm->inner = NULL; }
+void rtcpm_com_ftm_release(struct com_ftm *ftm) { ftm->inner = NULL; }
 
-int com_ftm_is_free_threaded(IUnknown *itf) { return itf != NULL; }
+int rtcpm_com_ftm_is_free_threaded(IUnknown *itf) { return itf != NULL; }
 
-HRESULT com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *itf)
+HRESULT rtcpm_com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *itf)
 {
     IUnknown *old = ref->raw;
 
@@ -36,7 +36,7 @@ HRESULT com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *i
     return S_OK;
 }
 
-HRESULT com_agile_ref_get(const struct com_agile_ref *ref, void **out)
+HRESULT rtcpm_com_agile_ref_get(const struct com_agile_ref *ref, void **out)
 {
     if (!out) return E_POINTER;
     *out = NULL;
@@ -47,7 +47,7 @@ HRESULT com_agile_ref_get(const struct com_agile_ref *ref, void **out)
     return S_OK;
 }
 
-void com_agile_ref_clear(struct com_agile_ref *ref)
+void rtcpm_com_agile_ref_clear(struct com_agile_ref *ref)
 {
-    com_agile_ref_set(ref, NULL, NULL);
+    rtcpm_com_agile_ref_set(ref, NULL, NULL);
 }

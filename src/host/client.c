@@ -52,7 +52,7 @@ static inline struct host_client *impl_from_IRTCClientPortManagement(IRTCClientP
     return CONTAINING_RECORD(iface, struct host_client, IRTCClientPortManagement_iface);
 }
 
-struct host_client *host_client_from(IRTCClientPortManagement *iface)
+struct host_client *rtcpm_host_client_from(IRTCClientPortManagement *iface)
 {
     return iface && iface->lpVtbl == &client_vtbl ? impl_from_IRTCClientPortManagement(iface) : NULL;
 }
@@ -64,8 +64,8 @@ static const struct com_iface_entry client_ifaces[] = {
 static HRESULT WINAPI client_QueryInterface(IRTCClientPortManagement *iface, REFIID riid, void **out)
 {
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
-    HRESULT hr = com_query_interface(client, client_ifaces, ARRAY_SIZE(client_ifaces), riid, out);
-    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&client->ftm, riid, out);
+    HRESULT hr = rtcpm_com_query_interface(client, client_ifaces, ARRAY_SIZE(client_ifaces), riid, out);
+    if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&client->ftm, riid, out);
     return hr;
 }
 
@@ -82,16 +82,16 @@ static ULONG WINAPI client_Release(IRTCClientPortManagement *iface)
     if (!ref)
     {
         free(client->listen);
-        com_ftm_release(&client->ftm);
+        rtcpm_com_ftm_release(&client->ftm);
         rtcpm_lock_destroy(&client->lock);
         free(client);
-        com_object_destroyed();
+        rtcpm_com_object_destroyed();
     }
     return (ULONG)ref;
 }
 
-void host_client_addref(struct host_client *client) { client_AddRef(&client->IRTCClientPortManagement_iface); }
-void host_client_release(struct host_client *client) { client_Release(&client->IRTCClientPortManagement_iface); }
+void rtcpm_host_client_addref(struct host_client *client) { client_AddRef(&client->IRTCClientPortManagement_iface); }
+void rtcpm_host_client_release(struct host_client *client) { client_Release(&client->IRTCClientPortManagement_iface); }
 
 /* addr:port from a BSTR and a long; E_INVALIDARG when either is unusable. */
 static HRESULT parse_listen(BSTR address, LONG port, rtcpm_addr *out)
@@ -100,7 +100,7 @@ static HRESULT parse_listen(BSTR address, LONG port, rtcpm_addr *out)
     size_t len;
 
     if (port < 1 || port > 65535) return E_INVALIDARG;
-    if (!address || FAILED(bstr_to_utf8(address, text, sizeof(text), &len))) return E_INVALIDARG;
+    if (!address || FAILED(rtcpm_bstr_to_utf8(address, text, sizeof(text), &len))) return E_INVALIDARG;
     if (rtcpm_addr_parse(text, len, out) != RTCPM_ADDR_OK) return E_INVALIDARG;
     out->port = (uint16_t)port;
     return S_OK;
@@ -203,7 +203,7 @@ HRESULT rtcpm_host_create_client(const char *local_address, IRTCClientPortManage
     if (!client) return E_OUTOFMEMORY;
     client->IRTCClientPortManagement_iface.lpVtbl = &client_vtbl;
     client->ref = 1;
-    if (FAILED(hr = com_ftm_aggregate(&client->ftm, (IUnknown *)&client->IRTCClientPortManagement_iface)))
+    if (FAILED(hr = rtcpm_com_ftm_aggregate(&client->ftm, (IUnknown *)&client->IRTCClientPortManagement_iface)))
     {
         free(client);
         return hr;
@@ -215,7 +215,7 @@ HRESULT rtcpm_host_create_client(const char *local_address, IRTCClientPortManage
         client->range[t][1] = 65535;
     }
     rtcpm_lock_init(&client->lock);
-    com_object_created();
+    rtcpm_com_object_created();
     *out = &client->IRTCClientPortManagement_iface;
     return S_OK;
 }
@@ -225,7 +225,7 @@ HRESULT rtcpm_host_client_set_port_range(IRTCClientPortManagement *iface, RTC_PO
     struct host_client *client;
 
     if (!iface) return E_POINTER;
-    if (!(client = host_client_from(iface))) return E_INVALIDARG;
+    if (!(client = rtcpm_host_client_from(iface))) return E_INVALIDARG;
     if ((unsigned)type >= HOST_PORT_TYPES) return E_INVALIDARG;
     if (min < 1024 || max > 65535 || min >= max) return E_INVALIDARG;
     if (max - min + 1 < (type == RTCPT_SIP ? 2 : 4)) return E_INVALIDARG;
@@ -245,7 +245,7 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *iface, LONG index
     if (port) *port = 0;
     if (address && address_len) address[0] = 0;
     if (!iface || !address || !address_len || !port) return E_POINTER;
-    if (!(client = host_client_from(iface)) || index < 0) return E_INVALIDARG;
+    if (!(client = rtcpm_host_client_from(iface)) || index < 0) return E_INVALIDARG;
     rtcpm_lock_acquire(&client->lock);
     if ((size_t)index < client->listen_count)
     {
@@ -261,7 +261,7 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *iface, LONG index
     return hr;
 }
 
-void host_client_local_sip(struct host_client *client, rtcpm_addr *out)
+void rtcpm_host_client_local_sip(struct host_client *client, rtcpm_addr *out)
 {
     rtcpm_lock_acquire(&client->lock);
     if (client->listen_count) *out = client->listen[0].addr;
@@ -273,7 +273,7 @@ void host_client_local_sip(struct host_client *client, rtcpm_addr *out)
     rtcpm_lock_release(&client->lock);
 }
 
-void host_client_local_media(struct host_client *client, rtcpm_addr out[4])
+void rtcpm_host_client_local_media(struct host_client *client, rtcpm_addr out[4])
 {
     LONG min, max, base, blocks;
     int i;
@@ -298,9 +298,9 @@ void host_client_local_media(struct host_client *client, rtcpm_addr out[4])
     rtcpm_lock_release(&client->lock);
 }
 
-LONG host_default_sip_port(LONG transport) { return transport == RTCTR_TLS ? 5061 : 5060; }
+LONG rtcpm_host_default_sip_port(LONG transport) { return transport == RTCTR_TLS ? 5061 : 5060; }
 
-int host_transport_valid(LONG transport)
+int rtcpm_host_transport_valid(LONG transport)
 {
     return transport == RTCTR_UDP || transport == RTCTR_TCP || transport == RTCTR_TLS;
 }

@@ -20,7 +20,7 @@
 #include "com/bstr_util.h"
 #include "com/log.h"
 
-void driver_mapping_describe(const struct driver_mapping *m, struct rtcpm_host_mapping *out)
+void rtcpm_driver_mapping_describe(const struct driver_mapping *m, struct rtcpm_host_mapping *out)
 {
     memset(out, 0, sizeof(*out));
     out->type = m->type;
@@ -32,7 +32,7 @@ void driver_mapping_describe(const struct driver_mapping *m, struct rtcpm_host_m
     out->external_port = m->external_port;
 }
 
-void driver_pm_open(IRTCPortManager *pm, struct driver_pm *out)
+void rtcpm_driver_pm_open(IRTCPortManager *pm, struct driver_pm *out)
 {
     memset(out, 0, sizeof(*out));
     if (!pm) return;
@@ -61,9 +61,9 @@ void driver_pm_open(IRTCPortManager *pm, struct driver_pm *out)
     RTCPM_TRACE(RTCPM_LOG_HOST, "port manager %p answers level %d", (void *)pm, out->level);
 }
 
-void driver_pm_close(struct driver_pm *pm)
+void rtcpm_driver_pm_close(struct driver_pm *pm)
 {
-    /* v1 is the one pointer holding this open's reference (see driver_pm_open). */
+    /* v1 is the one pointer holding this open's reference (see rtcpm_driver_pm_open). */
     if (pm->v1) pm->v1->lpVtbl->Release(pm->v1);
     memset(pm, 0, sizeof(*pm));
 }
@@ -84,7 +84,7 @@ static int parse_answer(BSTR text, LONG port, rtcpm_addr *out)
 
     memset(out, 0, sizeof(*out));
     if (port < 1 || port > 65535) return 0;
-    if (FAILED(bstr_to_utf8(text, buf, sizeof(buf), &len))) return 0;
+    if (FAILED(rtcpm_bstr_to_utf8(text, buf, sizeof(buf), &len))) return 0;
     if (rtcpm_addr_parse(buf, len, out) != RTCPM_ADDR_OK) return 0;
     out->port = (uint16_t)port;
     return 1;
@@ -117,7 +117,7 @@ static HRESULT acquire_one(struct driver_pm *pm, const struct driver_request *re
     m->type = req->type;
     m->transport = req->transport;
     m->remote_port = req->remote_port;
-    remote = bstr_from_cstr(req->remote ? req->remote : "");
+    remote = rtcpm_bstr_from_cstr(req->remote ? req->remote : "");
     if (!remote) return E_OUTOFMEMORY;
 
     if (!pm->level)
@@ -130,8 +130,8 @@ static HRESULT acquire_one(struct driver_pm *pm, const struct driver_request *re
         }
         m->internal = m->external = req->local;
         m->internal_port = m->external_port = req->local.port;
-        m->internal_text = bstr_from_cstr(text);
-        m->external_text = bstr_from_cstr(text);
+        m->internal_text = rtcpm_bstr_from_cstr(text);
+        m->external_text = rtcpm_bstr_from_cstr(text);
         m->remote = remote;
         if (!m->internal_text || !m->external_text)
         {
@@ -179,12 +179,12 @@ static HRESULT set_open(struct driver_set *set, struct driver_pm *pm)
 
     memset(pm, 0, sizeof(*pm));
     if (!set->pm) return S_OK;
-    if (FAILED(hr = host_pm_ref_get(set->pm, &here)))
+    if (FAILED(hr = rtcpm_host_pm_ref_get(set->pm, &here)))
     {
         RTCPM_TRACE(RTCPM_LOG_HOST, "no port manager in this apartment: %#lx", (unsigned long)(ULONG)hr);
         return hr;
     }
-    driver_pm_open(here, pm);
+    rtcpm_driver_pm_open(here, pm);
     here->lpVtbl->Release(here);
     return S_OK;
 }
@@ -206,7 +206,7 @@ static HRESULT release_all(struct driver_set *set, struct driver_pm *pm)
     return first;
 }
 
-HRESULT driver_set_acquire(struct driver_set *set, IRTCPortManager *pm, const struct driver_request *req, int n)
+HRESULT rtcpm_driver_set_acquire(struct driver_set *set, IRTCPortManager *pm, const struct driver_request *req, int n)
 {
     struct driver_pm opened;
     HRESULT hr = S_OK;
@@ -214,8 +214,8 @@ HRESULT driver_set_acquire(struct driver_set *set, IRTCPortManager *pm, const st
 
     memset(set, 0, sizeof(*set));
     if (n < 0 || n > DRIVER_MAX_MAPPINGS || (n && !req)) return E_INVALIDARG;
-    if (pm && FAILED(hr = host_pm_ref_create(pm, &set->pm))) return hr;
-    driver_pm_open(pm, &opened);
+    if (pm && FAILED(hr = rtcpm_host_pm_ref_create(pm, &set->pm))) return hr;
+    rtcpm_driver_pm_open(pm, &opened);
     set->level = opened.level;
     for (i = 0; i < n; i++)
     {
@@ -227,14 +227,14 @@ HRESULT driver_set_acquire(struct driver_set *set, IRTCPortManager *pm, const st
     {
         /* All or nothing: give back what this operation got before the failure. */
         release_all(set, &opened);
-        host_pm_ref_release(set->pm);
+        rtcpm_host_pm_ref_release(set->pm);
         memset(set, 0, sizeof(*set));
     }
-    driver_pm_close(&opened);
+    rtcpm_driver_pm_close(&opened);
     return hr;
 }
 
-const struct driver_mapping *driver_set_find(const struct driver_set *set, RTC_PORT_TYPE type)
+const struct driver_mapping *rtcpm_driver_set_find(const struct driver_set *set, RTC_PORT_TYPE type)
 {
     int i;
     for (i = 0; i < set->count; i++)
@@ -242,9 +242,9 @@ const struct driver_mapping *driver_set_find(const struct driver_set *set, RTC_P
     return NULL;
 }
 
-HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, const char *remote, LONG port)
+HRESULT rtcpm_driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, const char *remote, LONG port)
 {
-    struct driver_mapping *m = (struct driver_mapping *)driver_set_find(set, type);
+    struct driver_mapping *m = (struct driver_mapping *)rtcpm_driver_set_find(set, type);
     struct driver_pm pm;
     rtcpm_addr check;
     BSTR b;
@@ -256,7 +256,7 @@ HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, con
      * port manager is told (rtcpm's refuse it as well; an application's might not). */
     rtcpm_addr_unmap_v4(&check);
     if (check.family != m->internal.family) return E_INVALIDARG;
-    b = bstr_from_cstr(remote);
+    b = rtcpm_bstr_from_cstr(remote);
     if (!b) return E_OUTOFMEMORY;
     if (m->from_pm)
     {
@@ -276,7 +276,7 @@ HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, con
                                                     m->external_text, m->external_port);
         RTCPM_TRACE(RTCPM_LOG_HOST, "update %s -> %s:%ld (level %d) -> %#lx", rtcpm_port_type_name(type), remote,
                     (long)port, pm.level, (unsigned long)(ULONG)hr);
-        driver_pm_close(&pm);
+        rtcpm_driver_pm_close(&pm);
     }
     if (FAILED(hr))
     {
@@ -289,7 +289,7 @@ HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, con
     return S_OK;
 }
 
-HRESULT driver_set_release(struct driver_set *set)
+HRESULT rtcpm_driver_set_release(struct driver_set *set)
 {
     struct driver_pm pm;
     HRESULT first, hr;
@@ -298,8 +298,8 @@ HRESULT driver_set_release(struct driver_set *set)
     hr = set_open(set, &pm);
     first = release_all(set, SUCCEEDED(hr) ? &pm : NULL);
     if (FAILED(hr)) first = hr;
-    driver_pm_close(&pm);
-    host_pm_ref_release(set->pm);
+    rtcpm_driver_pm_close(&pm);
+    rtcpm_host_pm_ref_release(set->pm);
     memset(set, 0, sizeof(*set));
     return had ? first : S_FALSE;
 }

@@ -46,8 +46,8 @@ struct driver_pm
 
 /* pm (valid in the calling apartment) may be NULL (level 0). Takes its own references;
  * never fails for a non-NULL pm (a failed QI just means a lower level). */
-void driver_pm_open(IRTCPortManager *pm, struct driver_pm *out);
-void driver_pm_close(struct driver_pm *pm);
+void rtcpm_driver_pm_open(IRTCPortManager *pm, struct driver_pm *out);
+void rtcpm_driver_pm_close(struct driver_pm *pm);
 
 struct driver_request
 {
@@ -85,7 +85,7 @@ struct driver_set
 /* Keeps pm (NULL allowed; valid in the calling apartment) in the set's own host_pm_ref and
  * obtains every mapping of req[0..n-1] in order; see above. On failure the set is left
  * empty and holds no reference; a failed registration returns COM's error. */
-HRESULT driver_set_acquire(struct driver_set *set, IRTCPortManager *pm, const struct driver_request *req, int n);
+HRESULT rtcpm_driver_set_acquire(struct driver_set *set, IRTCPortManager *pm, const struct driver_request *req, int n);
 
 /* Tells the port manager that the mapping of `type` now talks to remote:port
  * (UpdateRemoteAddressEx2 / Ex / plain, by level). On failure the mapping keeps its old
@@ -93,18 +93,18 @@ HRESULT driver_set_acquire(struct driver_set *set, IRTCPortManager *pm, const st
  * manager can be had in this apartment). E_INVALIDARG when the set has no such mapping,
  * remote is not an IP literal or is of the other address family than the mapping's internal
  * address (IPv4-mapped IPv6 counts as IPv4): then no port manager is called. */
-HRESULT driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, const char *remote, LONG port);
+HRESULT rtcpm_driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE type, const char *remote, LONG port);
 
 /* Releases every mapping, last obtained first, and the set's reference on the port manager.
  * Every release is attempted; returns S_OK or the first failure a port manager reported.
  * When no pointer to the port manager can be had in this apartment the mappings are
  * forgotten unreleased and COM's error is returned. Empty set: S_FALSE. */
-HRESULT driver_set_release(struct driver_set *set);
+HRESULT rtcpm_driver_set_release(struct driver_set *set);
 
-const struct driver_mapping *driver_set_find(const struct driver_set *set, RTC_PORT_TYPE type);
+const struct driver_mapping *rtcpm_driver_set_find(const struct driver_set *set, RTC_PORT_TYPE type);
 
 /* The public view of a mapping (rtcpm_host_*_mapping): canonical address text, ports. */
-void driver_mapping_describe(const struct driver_mapping *m, struct rtcpm_host_mapping *out);
+void rtcpm_driver_mapping_describe(const struct driver_mapping *m, struct rtcpm_host_mapping *out);
 
 
 #endif /* RTCPM_SRC_HOST_DRIVER_H */

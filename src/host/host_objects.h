@@ -20,29 +20,29 @@ struct host_profile;
 
 /* The object behind an interface pointer, or NULL when it is not an rtcpm host object.
  * No reference is taken. */
-struct host_client *host_client_from(IRTCClientPortManagement *iface);
-struct host_profile *host_profile_from(IRTCProfilePortManagement *iface);
+struct host_client *rtcpm_host_client_from(IRTCClientPortManagement *iface);
+struct host_profile *rtcpm_host_profile_from(IRTCProfilePortManagement *iface);
 
-void host_client_addref(struct host_client *client);
-void host_client_release(struct host_client *client);
-void host_profile_addref(struct host_profile *profile);
-void host_profile_release(struct host_profile *profile);
+void rtcpm_host_client_addref(struct host_client *client);
+void rtcpm_host_client_release(struct host_client *client);
+void rtcpm_host_profile_addref(struct host_profile *profile);
+void rtcpm_host_profile_release(struct host_profile *profile);
 
 /* Local addresses, used when no port manager is set (with ports):
  * SIP: the oldest listen address still started, else the client's address with the first
  * port of the SIP range. Media: the client's address; RTP on an even port of the audio RTP
  * range, RTCP on the next one, video on the two after (RFC 3550's pairing), a new block of
  * four per call so that calls do not share ports. */
-void host_client_local_sip(struct host_client *client, rtcpm_addr *out);
-void host_client_local_media(struct host_client *client, rtcpm_addr out[4]);
+void rtcpm_host_client_local_sip(struct host_client *client, rtcpm_addr *out);
+void rtcpm_host_client_local_media(struct host_client *client, rtcpm_addr out[4]);
 
-/* The profile's port manager, referenced (NULL when none; host_pm_ref_get gives a pointer
+/* The profile's port manager, referenced (NULL when none; rtcpm_host_pm_ref_get gives a pointer
  * valid in the caller's apartment), and its identity. */
-struct host_pm_ref *host_profile_port_manager(struct host_profile *profile);
-void host_profile_identity(struct host_profile *profile, const char **user, int *secure, LONG *transport);
+struct host_pm_ref *rtcpm_host_profile_port_manager(struct host_profile *profile);
+void rtcpm_host_profile_identity(struct host_profile *profile, const char **user, int *secure, LONG *transport);
 
 /* Default SIP port for a transport (RFC 3261 section 19.1.2: 5060, 5061 for TLS). */
-LONG host_default_sip_port(LONG transport);
-int host_transport_valid(LONG transport);
+LONG rtcpm_host_default_sip_port(LONG transport);
+int rtcpm_host_transport_valid(LONG transport);
 
 #endif /* RTCPM_SRC_HOST_OBJECTS_H */

@@ -12,7 +12,7 @@ struct host_pm_ref
     struct com_agile_ref agile; /* set once at creation, cleared by the last release */
 };
 
-HRESULT host_pm_ref_create(IRTCPortManager *pm, struct host_pm_ref **out)
+HRESULT rtcpm_host_pm_ref_create(IRTCPortManager *pm, struct host_pm_ref **out)
 {
     struct host_pm_ref *ref;
     HRESULT hr;
@@ -22,7 +22,7 @@ HRESULT host_pm_ref_create(IRTCPortManager *pm, struct host_pm_ref **out)
     if (!pm) return E_POINTER;
     if (!(ref = calloc(1, sizeof(*ref)))) return E_OUTOFMEMORY;
     ref->ref = 1;
-    hr = com_agile_ref_set(&ref->agile, &IID_IRTCPortManager, (IUnknown *)pm);
+    hr = rtcpm_com_agile_ref_set(&ref->agile, &IID_IRTCPortManager, (IUnknown *)pm);
     if (FAILED(hr))
     {
         free(ref);
@@ -32,26 +32,26 @@ HRESULT host_pm_ref_create(IRTCPortManager *pm, struct host_pm_ref **out)
     return S_OK;
 }
 
-void host_pm_ref_addref(struct host_pm_ref *ref)
+void rtcpm_host_pm_ref_addref(struct host_pm_ref *ref)
 {
     if (ref) com_ref_inc(&ref->ref);
 }
 
-void host_pm_ref_release(struct host_pm_ref *ref)
+void rtcpm_host_pm_ref_release(struct host_pm_ref *ref)
 {
     if (!ref || com_ref_dec(&ref->ref)) return;
-    com_agile_ref_clear(&ref->agile);
+    rtcpm_com_agile_ref_clear(&ref->agile);
     free(ref);
 }
 
-HRESULT host_pm_ref_get(struct host_pm_ref *ref, IRTCPortManager **out)
+HRESULT rtcpm_host_pm_ref_get(struct host_pm_ref *ref, IRTCPortManager **out)
 {
     HRESULT hr;
 
     if (!out) return E_POINTER;
     *out = NULL;
     if (!ref) return E_POINTER;
-    hr = com_agile_ref_get(&ref->agile, (void **)out);
+    hr = rtcpm_com_agile_ref_get(&ref->agile, (void **)out);
     /* never empty while referenced: S_FALSE cannot come back; treat it as the failure it is */
     if (hr == S_FALSE) hr = E_UNEXPECTED;
     if (FAILED(hr)) *out = NULL;

@@ -27,13 +27,13 @@ struct host_pm_ref;
 
 /* Registers pm (valid in the calling apartment); *out holds the one reference. E_POINTER for
  * a NULL pm or out, E_OUTOFMEMORY, or COM's error from the registration (*out NULL). */
-HRESULT host_pm_ref_create(IRTCPortManager *pm, struct host_pm_ref **out);
+HRESULT rtcpm_host_pm_ref_create(IRTCPortManager *pm, struct host_pm_ref **out);
 /* NULL is allowed in both (does nothing). The last release revokes the registration. */
-void host_pm_ref_addref(struct host_pm_ref *ref);
-void host_pm_ref_release(struct host_pm_ref *ref);
+void rtcpm_host_pm_ref_addref(struct host_pm_ref *ref);
+void rtcpm_host_pm_ref_release(struct host_pm_ref *ref);
 /* The port manager, AddRef'ed, valid in the calling apartment (the object itself in its own
  * apartment or when free-threaded, a proxy elsewhere): S_OK, or COM's error (*out NULL), e.g.
  * CO_E_NOTINITIALIZED, or the proxy/stub not registered in this apartment. */
-HRESULT host_pm_ref_get(struct host_pm_ref *ref, IRTCPortManager **out);
+HRESULT rtcpm_host_pm_ref_get(struct host_pm_ref *ref, IRTCPortManager **out);
 
 #endif /* RTCPM_SRC_HOST_PM_REF_H */

@@ -53,7 +53,7 @@ static inline struct host_profile *impl_from_IRTCProfilePortManagement(IRTCProfi
     return CONTAINING_RECORD(iface, struct host_profile, IRTCProfilePortManagement_iface);
 }
 
-struct host_profile *host_profile_from(IRTCProfilePortManagement *iface)
+struct host_profile *rtcpm_host_profile_from(IRTCProfilePortManagement *iface)
 {
     return iface && iface->lpVtbl == &profile_vtbl ? impl_from_IRTCProfilePortManagement(iface) : NULL;
 }
@@ -65,8 +65,8 @@ static const struct com_iface_entry profile_ifaces[] = {
 static HRESULT WINAPI profile_QueryInterface(IRTCProfilePortManagement *iface, REFIID riid, void **out)
 {
     struct host_profile *profile = impl_from_IRTCProfilePortManagement(iface);
-    HRESULT hr = com_query_interface(profile, profile_ifaces, ARRAY_SIZE(profile_ifaces), riid, out);
-    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&profile->ftm, riid, out);
+    HRESULT hr = rtcpm_com_query_interface(profile, profile_ifaces, ARRAY_SIZE(profile_ifaces), riid, out);
+    if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&profile->ftm, riid, out);
     return hr;
 }
 
@@ -83,19 +83,19 @@ static ULONG WINAPI profile_Release(IRTCProfilePortManagement *iface)
     if (!ref)
     {
         /* The last reference: nobody can be enabling; an enabled profile unregisters. */
-        driver_set_release(&profile->registration);
-        host_pm_ref_release(profile->pm);
-        host_client_release(profile->client);
-        com_ftm_release(&profile->ftm);
+        rtcpm_driver_set_release(&profile->registration);
+        rtcpm_host_pm_ref_release(profile->pm);
+        rtcpm_host_client_release(profile->client);
+        rtcpm_com_ftm_release(&profile->ftm);
         rtcpm_lock_destroy(&profile->lock);
         free(profile);
-        com_object_destroyed();
+        rtcpm_com_object_destroyed();
     }
     return (ULONG)ref;
 }
 
-void host_profile_addref(struct host_profile *p) { profile_AddRef(&p->IRTCProfilePortManagement_iface); }
-void host_profile_release(struct host_profile *p) { profile_Release(&p->IRTCProfilePortManagement_iface); }
+void rtcpm_host_profile_addref(struct host_profile *p) { profile_AddRef(&p->IRTCProfilePortManagement_iface); }
+void rtcpm_host_profile_release(struct host_profile *p) { profile_Release(&p->IRTCProfilePortManagement_iface); }
 
 static HRESULT WINAPI profile_SetPortManager(IRTCProfilePortManagement *iface, IRTCPortManager *pm)
 {
@@ -106,7 +106,7 @@ static HRESULT WINAPI profile_SetPortManager(IRTCProfilePortManagement *iface, I
     if (!pm) return E_POINTER;
     /* Registered and released outside the lock: either may call into the port manager's
      * apartment, whose thread may be waiting for this lock. */
-    if (FAILED(hr = host_pm_ref_create(pm, &fresh))) return hr;
+    if (FAILED(hr = rtcpm_host_pm_ref_create(pm, &fresh))) return hr;
     rtcpm_lock_acquire(&profile->lock);
     if (profile->state != PROFILE_DISABLED)
     {
@@ -119,7 +119,7 @@ static HRESULT WINAPI profile_SetPortManager(IRTCProfilePortManagement *iface, I
         profile->pm = fresh;
     }
     rtcpm_lock_release(&profile->lock);
-    host_pm_ref_release(old);
+    rtcpm_host_pm_ref_release(old);
     RTCPM_TRACE(RTCPM_LOG_HOST, "profile %p pm %p -> %#lx", (void *)profile, (void *)pm, (unsigned long)(ULONG)hr);
     return hr;
 }
@@ -145,25 +145,25 @@ HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client_iface, const 
     if (!out) return E_POINTER;
     *out = NULL;
     if (!client_iface || !user_uri || !registrar_address) return E_POINTER;
-    if (!(client = host_client_from(client_iface))) return E_INVALIDARG;
-    if (FAILED(sip_text_parse_uri(user_uri, &secure, user, sizeof(user)))) return E_INVALIDARG;
+    if (!(client = rtcpm_host_client_from(client_iface))) return E_INVALIDARG;
+    if (FAILED(rtcpm_sip_text_parse_uri(user_uri, &secure, user, sizeof(user)))) return E_INVALIDARG;
     if (rtcpm_addr_parse(registrar_address, strlen(registrar_address), &registrar) != RTCPM_ADDR_OK)
         return E_INVALIDARG;
-    if (!host_transport_valid(transport)) return E_INVALIDARG;
-    if (registrar_port == 0) registrar_port = host_default_sip_port(transport);
+    if (!rtcpm_host_transport_valid(transport)) return E_INVALIDARG;
+    if (registrar_port == 0) registrar_port = rtcpm_host_default_sip_port(transport);
     if (registrar_port < 1 || registrar_port > 65535) return E_INVALIDARG;
 
     profile = calloc(1, sizeof(*profile));
     if (!profile) return E_OUTOFMEMORY;
     profile->IRTCProfilePortManagement_iface.lpVtbl = &profile_vtbl;
     profile->ref = 1;
-    if (FAILED(hr = com_ftm_aggregate(&profile->ftm, (IUnknown *)&profile->IRTCProfilePortManagement_iface)))
+    if (FAILED(hr = rtcpm_com_ftm_aggregate(&profile->ftm, (IUnknown *)&profile->IRTCProfilePortManagement_iface)))
     {
         free(profile);
         return hr;
     }
     rtcpm_lock_init(&profile->lock);
-    host_client_addref(client);
+    rtcpm_host_client_addref(client);
     profile->client = client;
     strcpy(profile->user, user);
     profile->secure = secure;
@@ -171,23 +171,23 @@ HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client_iface, const 
     profile->registrar_port = registrar_port;
     profile->transport = transport;
     profile->state = PROFILE_DISABLED;
-    com_object_created();
+    rtcpm_com_object_created();
     *out = &profile->IRTCProfilePortManagement_iface;
     return S_OK;
 }
 
-struct host_pm_ref *host_profile_port_manager(struct host_profile *profile)
+struct host_pm_ref *rtcpm_host_profile_port_manager(struct host_profile *profile)
 {
     struct host_pm_ref *pm;
 
     rtcpm_lock_acquire(&profile->lock);
     pm = profile->pm;
-    host_pm_ref_addref(pm);
+    rtcpm_host_pm_ref_addref(pm);
     rtcpm_lock_release(&profile->lock);
     return pm;
 }
 
-void host_profile_identity(struct host_profile *profile, const char **user, int *secure, LONG *transport)
+void rtcpm_host_profile_identity(struct host_profile *profile, const char **user, int *secure, LONG *transport)
 {
     /* Fixed at creation: no lock needed. */
     if (user) *user = profile->user;
@@ -205,7 +205,7 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
     HRESULT hr = S_OK;
 
     if (!iface) return E_POINTER;
-    if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
 
     rtcpm_lock_acquire(&profile->lock);
     if (profile->state != PROFILE_DISABLED)
@@ -215,13 +215,13 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
     }
     profile->state = PROFILE_ENABLING; /* from here SetPortManager answers E_FAIL */
     ref = profile->pm;
-    host_pm_ref_addref(ref);
+    rtcpm_host_pm_ref_addref(ref);
     rtcpm_lock_release(&profile->lock);
 
     /* The port manager is called without the profile's lock held: it may take its time
      * (a STUN port manager asks the network), or live in another apartment. */
-    if (ref) hr = host_pm_ref_get(ref, &pm);
-    host_pm_ref_release(ref);
+    if (ref) hr = rtcpm_host_pm_ref_get(ref, &pm);
+    rtcpm_host_pm_ref_release(ref);
     if (SUCCEEDED(hr))
     {
         memset(&req, 0, sizeof(req));
@@ -229,8 +229,8 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
         req.transport = profile->transport;
         req.remote = profile->registrar_text;
         req.remote_port = profile->registrar_port;
-        host_client_local_sip(profile->client, &req.local);
-        hr = driver_set_acquire(&set, pm, &req, 1);
+        rtcpm_host_client_local_sip(profile->client, &req.local);
+        hr = rtcpm_driver_set_acquire(&set, pm, &req, 1);
     }
     if (pm) pm->lpVtbl->Release(pm);
 
@@ -253,7 +253,7 @@ HRESULT rtcpm_host_profile_disable(IRTCProfilePortManagement *iface)
     HRESULT hr;
 
     if (!iface) return E_POINTER;
-    if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
 
     rtcpm_lock_acquire(&profile->lock);
     if (profile->state == PROFILE_DISABLED)
@@ -271,7 +271,7 @@ HRESULT rtcpm_host_profile_disable(IRTCProfilePortManagement *iface)
     memset(&profile->registration, 0, sizeof(profile->registration));
     rtcpm_lock_release(&profile->lock);
 
-    hr = driver_set_release(&set);
+    hr = rtcpm_driver_set_release(&set);
 
     rtcpm_lock_acquire(&profile->lock);
     profile->state = PROFILE_DISABLED;
@@ -289,12 +289,12 @@ HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *iface, char *buf, 
 
     if (!iface || !buf || !buflen) return E_POINTER;
     buf[0] = 0;
-    if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&profile->lock);
-    if (profile->state != PROFILE_ENABLED || !(sip = driver_set_find(&profile->registration, RTCPT_SIP)))
+    if (profile->state != PROFILE_ENABLED || !(sip = rtcpm_driver_set_find(&profile->registration, RTCPT_SIP)))
         hr = E_UNEXPECTED;
     else
-        hr = sip_text_contact(profile->user, profile->secure, &sip->external, profile->transport, buf, buflen, NULL);
+        hr = rtcpm_sip_text_contact(profile->user, profile->secure, &sip->external, profile->transport, buf, buflen, NULL);
     rtcpm_lock_release(&profile->lock);
     return hr;
 }
@@ -307,12 +307,12 @@ HRESULT rtcpm_host_profile_mapping(IRTCProfilePortManagement *iface, struct rtcp
 
     if (!iface || !out) return E_POINTER;
     memset(out, 0, sizeof(*out));
-    if (!(profile = host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&profile->lock);
-    if (profile->state != PROFILE_ENABLED || !(sip = driver_set_find(&profile->registration, RTCPT_SIP)))
+    if (profile->state != PROFILE_ENABLED || !(sip = rtcpm_driver_set_find(&profile->registration, RTCPT_SIP)))
         hr = E_UNEXPECTED;
     else
-        driver_mapping_describe(sip, out);
+        rtcpm_driver_mapping_describe(sip, out);
     rtcpm_lock_release(&profile->lock);
     return hr;
 }

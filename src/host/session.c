@@ -75,8 +75,8 @@ static const struct com_iface_entry session_ifaces[] = {
 static HRESULT WINAPI session_QueryInterface(IRTCSessionPortManagement *iface, REFIID riid, void **out)
 {
     struct host_session *session = impl_from_IRTCSessionPortManagement(iface);
-    HRESULT hr = com_query_interface(session, session_ifaces, ARRAY_SIZE(session_ifaces), riid, out);
-    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&session->ftm, riid, out);
+    HRESULT hr = rtcpm_com_query_interface(session, session_ifaces, ARRAY_SIZE(session_ifaces), riid, out);
+    if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&session->ftm, riid, out);
     return hr;
 }
 
@@ -93,14 +93,14 @@ static ULONG WINAPI session_Release(IRTCSessionPortManagement *iface)
     if (!ref)
     {
         /* The last reference: no other thread is inside; a call still up is hung up. */
-        driver_set_release(&session->call);
-        host_pm_ref_release(session->pm);
-        if (session->profile) host_profile_release(session->profile);
-        host_client_release(session->client);
-        com_ftm_release(&session->ftm);
+        rtcpm_driver_set_release(&session->call);
+        rtcpm_host_pm_ref_release(session->pm);
+        if (session->profile) rtcpm_host_profile_release(session->profile);
+        rtcpm_host_client_release(session->client);
+        rtcpm_com_ftm_release(&session->ftm);
         rtcpm_lock_destroy(&session->lock);
         free(session);
-        com_object_destroyed();
+        rtcpm_com_object_destroyed();
     }
     return (ULONG)ref;
 }
@@ -113,7 +113,7 @@ static HRESULT WINAPI session_SetPortManager(IRTCSessionPortManagement *iface, I
 
     /* Registered and released outside the lock: either may call into the port manager's
      * apartment, whose thread may be waiting for this lock. */
-    if (pm && FAILED(hr = host_pm_ref_create(pm, &fresh))) return hr;
+    if (pm && FAILED(hr = rtcpm_host_pm_ref_create(pm, &fresh))) return hr;
     hr = S_OK;
     rtcpm_lock_acquire(&session->lock);
     if (session->state != SESSION_IDLE)
@@ -127,7 +127,7 @@ static HRESULT WINAPI session_SetPortManager(IRTCSessionPortManagement *iface, I
         session->pm = fresh;
     }
     rtcpm_lock_release(&session->lock);
-    host_pm_ref_release(old);
+    rtcpm_host_pm_ref_release(old);
     RTCPM_TRACE(RTCPM_LOG_HOST, "session %p pm %p -> %#lx", (void *)session, (void *)pm, (unsigned long)(ULONG)hr);
     return hr;
 }
@@ -153,7 +153,7 @@ static int peer_uri_valid(const char *uri)
             if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == 0x7f) return 0;
         return 1;
     }
-    return SUCCEEDED(sip_text_parse_uri(uri, &secure, user, sizeof(user)));
+    return SUCCEEDED(rtcpm_sip_text_parse_uri(uri, &secure, user, sizeof(user)));
 }
 
 HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client_iface, IRTCProfilePortManagement *profile_iface,
@@ -172,32 +172,32 @@ HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client_iface, IRTCPr
     if (!out) return E_POINTER;
     *out = NULL;
     if (!client_iface || !peer_uri || !peer_address) return E_POINTER;
-    if (!(client = host_client_from(client_iface))) return E_INVALIDARG;
+    if (!(client = rtcpm_host_client_from(client_iface))) return E_INVALIDARG;
     if (profile_iface)
     {
-        if (!(profile = host_profile_from(profile_iface))) return E_INVALIDARG;
-        host_profile_identity(profile, &user, &secure, &profile_transport);
+        if (!(profile = rtcpm_host_profile_from(profile_iface))) return E_INVALIDARG;
+        rtcpm_host_profile_identity(profile, &user, &secure, &profile_transport);
     }
     if (!peer_uri_valid(peer_uri)) return E_INVALIDARG;
     if (rtcpm_addr_parse(peer_address, strlen(peer_address), &peer) != RTCPM_ADDR_OK) return E_INVALIDARG;
     if (!transport) transport = profile_transport;
-    if (!host_transport_valid(transport)) return E_INVALIDARG;
-    if (!peer_port) peer_port = host_default_sip_port(transport);
+    if (!rtcpm_host_transport_valid(transport)) return E_INVALIDARG;
+    if (!peer_port) peer_port = rtcpm_host_default_sip_port(transport);
     if (peer_port < 1 || peer_port > 65535) return E_INVALIDARG;
 
     session = calloc(1, sizeof(*session));
     if (!session) return E_OUTOFMEMORY;
     session->IRTCSessionPortManagement_iface.lpVtbl = &session_vtbl;
     session->ref = 1;
-    if (FAILED(hr = com_ftm_aggregate(&session->ftm, (IUnknown *)&session->IRTCSessionPortManagement_iface)))
+    if (FAILED(hr = rtcpm_com_ftm_aggregate(&session->ftm, (IUnknown *)&session->IRTCSessionPortManagement_iface)))
     {
         free(session);
         return hr;
     }
     rtcpm_lock_init(&session->lock);
-    host_client_addref(client);
+    rtcpm_host_client_addref(client);
     session->client = client;
-    if (profile) host_profile_addref(profile);
+    if (profile) rtcpm_host_profile_addref(profile);
     session->profile = profile;
     strcpy(session->peer_uri, peer_uri);
     rtcpm_addr_format(&peer, session->peer_text, sizeof(session->peer_text));
@@ -206,7 +206,7 @@ HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client_iface, IRTCPr
     session->user = user;
     session->secure = secure;
     session->state = SESSION_IDLE;
-    com_object_created();
+    rtcpm_com_object_created();
     *out = &session->IRTCSessionPortManagement_iface;
     return S_OK;
 }
@@ -253,15 +253,15 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
     }
     session->state = SESSION_CONNECTING; /* from here SetPortManager answers E_FAIL */
     ref = session->pm;
-    host_pm_ref_addref(ref);
+    rtcpm_host_pm_ref_addref(ref);
     rtcpm_lock_release(&session->lock);
-    if (!ref && session->profile) ref = host_profile_port_manager(session->profile);
+    if (!ref && session->profile) ref = rtcpm_host_profile_port_manager(session->profile);
     /* A pointer valid on this thread, had without any lock held (pm_ref.h). */
-    if (ref) hr = host_pm_ref_get(ref, &pm);
-    host_pm_ref_release(ref);
+    if (ref) hr = rtcpm_host_pm_ref_get(ref, &pm);
+    rtcpm_host_pm_ref_release(ref);
 
-    host_client_local_sip(session->client, &local_sip);
-    host_client_local_media(session->client, local_media);
+    rtcpm_host_client_local_sip(session->client, &local_sip);
+    rtcpm_host_client_local_media(session->client, local_media);
     memset(req, 0, sizeof(req));
     req[0].type = RTCPT_SIP;
     req[0].transport = session->transport;
@@ -277,7 +277,7 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
     }
     for (i = 0; i < n; i++) req[i].remote = session->peer_text;
 
-    if (SUCCEEDED(hr)) hr = driver_set_acquire(&set, pm, req, n);
+    if (SUCCEEDED(hr)) hr = rtcpm_driver_set_acquire(&set, pm, req, n);
     if (pm) pm->lpVtbl->Release(pm);
 
     rtcpm_lock_acquire(&session->lock);
@@ -318,18 +318,18 @@ HRESULT rtcpm_host_session_update_remote(IRTCSessionPortManagement *iface, enum 
     switch (stream)
     {
     case RTCPM_HOST_STREAM_SIP:
-        hr = driver_set_update_remote(&session->call, RTCPT_SIP, address, port);
+        hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_SIP, address, port);
         break;
     case RTCPM_HOST_STREAM_AUDIO:
-        hr = driver_set_update_remote(&session->call, RTCPT_AUDIO_RTP, address, port);
-        if (SUCCEEDED(hr)) hr = driver_set_update_remote(&session->call, RTCPT_AUDIO_RTCP, address, rtcp_port);
+        hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_AUDIO_RTP, address, port);
+        if (SUCCEEDED(hr)) hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_AUDIO_RTCP, address, rtcp_port);
         break;
     default:
         if (!(session->media & RTCPM_HOST_MEDIA_VIDEO)) hr = E_INVALIDARG;
         else
         {
-            hr = driver_set_update_remote(&session->call, RTCPT_VIDEO_RTP, address, port);
-            if (SUCCEEDED(hr)) hr = driver_set_update_remote(&session->call, RTCPT_VIDEO_RTCP, address, rtcp_port);
+            hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_VIDEO_RTP, address, port);
+            if (SUCCEEDED(hr)) hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_VIDEO_RTCP, address, rtcp_port);
         }
         break;
     }
@@ -361,7 +361,7 @@ HRESULT rtcpm_host_session_hangup(IRTCSessionPortManagement *iface)
     memset(&session->call, 0, sizeof(session->call));
     rtcpm_lock_release(&session->lock);
 
-    hr = driver_set_release(&set);
+    hr = rtcpm_driver_set_release(&set);
     set_state(session, SESSION_IDLE);
     return FAILED(hr) ? hr : S_OK;
 }
@@ -383,10 +383,10 @@ HRESULT rtcpm_host_session_contact(IRTCSessionPortManagement *iface, char *buf, 
     buf[0] = 0;
     if (!(session = host_session_from(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&session->lock);
-    if (!call_is_up(session) || !(sip = driver_set_find(&session->call, RTCPT_SIP)))
+    if (!call_is_up(session) || !(sip = rtcpm_driver_set_find(&session->call, RTCPT_SIP)))
         hr = RTC_E_INVALID_SESSION_STATE;
     else
-        hr = sip_text_contact(session->user, session->secure, &sip->external, session->transport, buf, buflen, NULL);
+        hr = rtcpm_sip_text_contact(session->user, session->secure, &sip->external, session->transport, buf, buflen, NULL);
     rtcpm_lock_release(&session->lock);
     return hr;
 }
@@ -403,11 +403,11 @@ HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *iface, ULONGLONG sessi
     buf[0] = 0;
     if (!(session = host_session_from(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&session->lock);
-    sip = driver_set_find(&session->call, RTCPT_SIP);
-    art = driver_set_find(&session->call, RTCPT_AUDIO_RTP);
-    arc = driver_set_find(&session->call, RTCPT_AUDIO_RTCP);
-    vrt = driver_set_find(&session->call, RTCPT_VIDEO_RTP);
-    vrc = driver_set_find(&session->call, RTCPT_VIDEO_RTCP);
+    sip = rtcpm_driver_set_find(&session->call, RTCPT_SIP);
+    art = rtcpm_driver_set_find(&session->call, RTCPT_AUDIO_RTP);
+    arc = rtcpm_driver_set_find(&session->call, RTCPT_AUDIO_RTCP);
+    vrt = rtcpm_driver_set_find(&session->call, RTCPT_VIDEO_RTP);
+    vrc = rtcpm_driver_set_find(&session->call, RTCPT_VIDEO_RTCP);
     if (!call_is_up(session) || !sip || !art || !arc) hr = RTC_E_INVALID_SESSION_STATE;
     else
     {
@@ -420,7 +420,7 @@ HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *iface, ULONGLONG sessi
         in.audio_rtcp = &arc->external;
         in.video_rtp = vrt ? &vrt->external : NULL;
         in.video_rtcp = vrc ? &vrc->external : NULL;
-        hr = sip_text_sdp_offer(&in, buf, buflen, NULL);
+        hr = rtcpm_sip_text_sdp_offer(&in, buf, buflen, NULL);
     }
     rtcpm_lock_release(&session->lock);
     return hr;
@@ -453,8 +453,8 @@ HRESULT rtcpm_host_session_mapping(IRTCSessionPortManagement *iface, RTC_PORT_TY
     if (!(session = host_session_from(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&session->lock);
     if (!call_is_up(session)) hr = RTC_E_INVALID_SESSION_STATE;
-    else if (!(m = driver_set_find(&session->call, type))) hr = E_INVALIDARG;
-    else driver_mapping_describe(m, out);
+    else if (!(m = rtcpm_driver_set_find(&session->call, type))) hr = E_INVALIDARG;
+    else rtcpm_driver_mapping_describe(m, out);
     rtcpm_lock_release(&session->lock);
     return hr;
 }

@@ -42,7 +42,7 @@ static size_t padded(size_t len)
 
 /* ---- names ---- */
 
-const char *stun_error_name(int err)
+const char *rtcpm_stun_error_name(int err)
 {
     switch (err) {
     case STUN_OK: return "STUN_OK";
@@ -80,7 +80,7 @@ static int txid_valid(const stun_txid *t)
     return t->len == 16 && get32(t->bytes) != STUN_MAGIC_COOKIE;
 }
 
-int stun_txid_init(stun_txid *txid, const uint8_t *bytes, size_t len)
+int rtcpm_stun_txid_init(stun_txid *txid, const uint8_t *bytes, size_t len)
 {
     if (!txid)
         return STUN_E_INVALID_ARG;
@@ -96,7 +96,7 @@ int stun_txid_init(stun_txid *txid, const uint8_t *bytes, size_t len)
     return STUN_OK;
 }
 
-int stun_txid_equal(const stun_txid *a, const stun_txid *b)
+int rtcpm_stun_txid_equal(const stun_txid *a, const stun_txid *b)
 {
     if (!a || !b || a->len != b->len || a->len > sizeof a->bytes)
         return 0;
@@ -104,26 +104,26 @@ int stun_txid_equal(const stun_txid *a, const stun_txid *b)
 }
 
 /* Type bits: 0 0 M11..M7 C1 M6..M4 C0 M3..M0. */
-uint16_t stun_message_type(uint16_t method, stun_class message_class)
+uint16_t rtcpm_stun_message_type(uint16_t method, stun_class message_class)
 {
     unsigned m = method & 0x0fffu, c = (unsigned)message_class & 3u;
     return (uint16_t)((m & 0x000f) | (m & 0x0070) << 1 | (m & 0x0f80) << 2 | (c & 1) << 4 |
                       (c & 2) << 7);
 }
 
-uint16_t stun_type_method(uint16_t type)
+uint16_t rtcpm_stun_type_method(uint16_t type)
 {
     return (uint16_t)((type & 0x000f) | (type & 0x00e0) >> 1 | (type & 0x3e00) >> 2);
 }
 
-stun_class stun_type_class(uint16_t type)
+stun_class rtcpm_stun_type_class(uint16_t type)
 {
     return (stun_class)((type >> 4 & 1) | (type >> 7 & 2));
 }
 
 /* ---- CRC-32 (reflected 0xEDB88320), a nibble at a time: a 16-entry const table ---- */
 
-uint32_t stun_crc32(const uint8_t *data, size_t len)
+uint32_t rtcpm_stun_crc32(const uint8_t *data, size_t len)
 {
     static const uint32_t nibble_table[16] = {
         0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u,
@@ -341,8 +341,8 @@ static int decode_message(const uint8_t *buf, size_t len, stun_message *out)
         return STUN_E_LENGTH_MISMATCH;
 
     out->type = type;
-    out->method = stun_type_method(type);
-    out->message_class = stun_type_class(type);
+    out->method = rtcpm_stun_type_method(type);
+    out->message_class = rtcpm_stun_type_class(type);
     out->rfc5389 = get32(buf + 4) == STUN_MAGIC_COOKIE;
     out->txid.len = out->rfc5389 ? 12 : 16;
     memcpy(out->txid.bytes, buf + STUN_HEADER_SIZE - out->txid.len, out->txid.len);
@@ -370,7 +370,7 @@ static int decode_message(const uint8_t *buf, size_t len, stun_message *out)
                 return STUN_E_ATTR_LENGTH;
             if (pos + FINGERPRINT_ATTR_SIZE != len)
                 return STUN_E_FINGERPRINT_NOT_LAST; /* so it is also the last iteration */
-            if (get32(value) != (stun_crc32(buf, pos) ^ STUN_FINGERPRINT_XOR))
+            if (get32(value) != (rtcpm_stun_crc32(buf, pos) ^ STUN_FINGERPRINT_XOR))
                 return STUN_E_FINGERPRINT_MISMATCH;
             out->has_fingerprint = true;
         } else {
@@ -386,7 +386,7 @@ static int decode_message(const uint8_t *buf, size_t len, stun_message *out)
     return out->unknown_count ? STUN_DECODE_UNKNOWN_ATTRIBUTES : STUN_OK;
 }
 
-int stun_decode(const uint8_t *buf, size_t len, stun_message *out)
+int rtcpm_stun_decode(const uint8_t *buf, size_t len, stun_message *out)
 {
     if (!out)
         return STUN_E_INVALID_ARG;
@@ -436,7 +436,7 @@ static uint8_t *writer_reserve(stun_writer *w, uint16_t attr_type, size_t vlen)
     return attr + 4;
 }
 
-int stun_writer_init(stun_writer *w, uint8_t *buf, size_t cap, uint16_t type,
+int rtcpm_stun_writer_init(stun_writer *w, uint8_t *buf, size_t cap, uint16_t type,
                      const stun_txid *txid)
 {
     if (!w)
@@ -460,7 +460,7 @@ int stun_writer_init(stun_writer *w, uint8_t *buf, size_t cap, uint16_t type,
     return STUN_OK;
 }
 
-int stun_writer_add(stun_writer *w, uint16_t attr_type, const void *value, size_t len)
+int rtcpm_stun_writer_add(stun_writer *w, uint16_t attr_type, const void *value, size_t len)
 {
     if (!w)
         return STUN_E_INVALID_ARG;
@@ -494,26 +494,26 @@ static int writer_add_address(stun_writer *w, uint16_t attr_type, const rtcpm_ad
     return STUN_OK;
 }
 
-int stun_writer_add_address(stun_writer *w, uint16_t attr_type, const rtcpm_addr *a)
+int rtcpm_stun_writer_add_address(stun_writer *w, uint16_t attr_type, const rtcpm_addr *a)
 {
     return writer_add_address(w, attr_type, a, 0);
 }
 
-int stun_writer_add_xor_address(stun_writer *w, uint16_t attr_type, const rtcpm_addr *a)
+int rtcpm_stun_writer_add_xor_address(stun_writer *w, uint16_t attr_type, const rtcpm_addr *a)
 {
     return writer_add_address(w, attr_type, a, 1);
 }
 
-int stun_writer_add_software(stun_writer *w, const char *text, size_t len)
+int rtcpm_stun_writer_add_software(stun_writer *w, const char *text, size_t len)
 {
     if (!w)
         return STUN_E_INVALID_ARG;
     if (len > STUN_TEXT_MAX)
         return writer_fail(w, STUN_E_SOFTWARE_TOO_LONG);
-    return stun_writer_add(w, STUN_ATTR_SOFTWARE, text, len);
+    return rtcpm_stun_writer_add(w, STUN_ATTR_SOFTWARE, text, len);
 }
 
-int stun_writer_add_error_code(stun_writer *w, int code, const char *reason, size_t len)
+int rtcpm_stun_writer_add_error_code(stun_writer *w, int code, const char *reason, size_t len)
 {
     if (!w)
         return STUN_E_INVALID_ARG;
@@ -535,7 +535,7 @@ int stun_writer_add_error_code(stun_writer *w, int code, const char *reason, siz
     return STUN_OK;
 }
 
-int stun_writer_finish(stun_writer *w, bool fingerprint)
+int rtcpm_stun_writer_finish(stun_writer *w, bool fingerprint)
 {
     if (!w)
         return STUN_E_INVALID_ARG;
@@ -546,7 +546,7 @@ int stun_writer_finish(stun_writer *w, bool fingerprint)
         size_t at = w->len;
         uint8_t *v = writer_reserve(w, STUN_ATTR_FINGERPRINT, 4);
         if (v)
-            put32(v, stun_crc32(w->buf, at) ^ STUN_FINGERPRINT_XOR);
+            put32(v, rtcpm_stun_crc32(w->buf, at) ^ STUN_FINGERPRINT_XOR);
     }
     if (w->error != STUN_OK)
         return w->error;
@@ -559,43 +559,43 @@ int stun_writer_finish(stun_writer *w, bool fingerprint)
 static void add_software_text(stun_writer *w, const char *software)
 {
     if (software)
-        stun_writer_add_software(w, software, strlen(software));
+        rtcpm_stun_writer_add_software(w, software, strlen(software));
 }
 
-int stun_encode_binding_request(uint8_t *buf, size_t cap, const stun_txid *txid,
+int rtcpm_stun_encode_binding_request(uint8_t *buf, size_t cap, const stun_txid *txid,
                                 const char *software, bool fingerprint)
 {
     stun_writer w;
-    stun_writer_init(&w, buf, cap, stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_REQUEST),
+    rtcpm_stun_writer_init(&w, buf, cap, rtcpm_stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_REQUEST),
                      txid);
     add_software_text(&w, software);
-    return stun_writer_finish(&w, fingerprint);
+    return rtcpm_stun_writer_finish(&w, fingerprint);
 }
 
-int stun_encode_binding_success(uint8_t *buf, size_t cap, const stun_txid *txid,
+int rtcpm_stun_encode_binding_success(uint8_t *buf, size_t cap, const stun_txid *txid,
                                 const rtcpm_addr *mapped, unsigned mapped_encoding,
                                 const char *software, bool fingerprint)
 {
     stun_writer w;
-    stun_writer_init(&w, buf, cap, stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_SUCCESS),
+    rtcpm_stun_writer_init(&w, buf, cap, rtcpm_stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_SUCCESS),
                      txid);
     add_software_text(&w, software);
     if (mapped_encoding & ~(unsigned)(STUN_ENCODE_XOR_MAPPED | STUN_ENCODE_MAPPED))
         writer_fail(&w, STUN_E_INVALID_ARG);
     if (mapped_encoding & STUN_ENCODE_XOR_MAPPED)
-        stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, mapped);
+        rtcpm_stun_writer_add_xor_address(&w, STUN_ATTR_XOR_MAPPED_ADDRESS, mapped);
     if (mapped_encoding & STUN_ENCODE_MAPPED)
-        stun_writer_add_address(&w, STUN_ATTR_MAPPED_ADDRESS, mapped);
-    return stun_writer_finish(&w, fingerprint);
+        rtcpm_stun_writer_add_address(&w, STUN_ATTR_MAPPED_ADDRESS, mapped);
+    return rtcpm_stun_writer_finish(&w, fingerprint);
 }
 
-int stun_encode_binding_error(uint8_t *buf, size_t cap, const stun_txid *txid, int error_code,
+int rtcpm_stun_encode_binding_error(uint8_t *buf, size_t cap, const stun_txid *txid, int error_code,
                               const char *reason, const char *software, bool fingerprint)
 {
     stun_writer w;
-    stun_writer_init(&w, buf, cap, stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_ERROR),
+    rtcpm_stun_writer_init(&w, buf, cap, rtcpm_stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_ERROR),
                      txid);
     add_software_text(&w, software);
-    stun_writer_add_error_code(&w, error_code, reason, reason ? strlen(reason) : 0);
-    return stun_writer_finish(&w, fingerprint);
+    rtcpm_stun_writer_add_error_code(&w, error_code, reason, reason ? strlen(reason) : 0);
+    return rtcpm_stun_writer_finish(&w, fingerprint);
 }

@@ -92,7 +92,7 @@ enum stun_attribute_type {
 /* Results: 0 success, 1 decoded-but-unknown-attributes, negative errors. */
 typedef enum stun_error {
     STUN_OK = 0,
-    /* stun_decode filled the message, but it carries comprehension-required attributes we
+    /* rtcpm_stun_decode filled the message, but it carries comprehension-required attributes we
      * do not know (listed in unknown_attributes). RFC 8489 section 7.3: a request gets a 420
      * error response, a response fails the transaction. */
     STUN_DECODE_UNKNOWN_ATTRIBUTES = 1,
@@ -118,7 +118,7 @@ typedef enum stun_error {
 } stun_error;
 
 /* "STUN_E_TOO_SHORT" etc.; "STUN_E_?" for a value outside the enum. */
-const char *stun_error_name(int err);
+const char *rtcpm_stun_error_name(int err);
 
 /* Transaction ID: 12 bytes after the cookie (RFC 5389), or all 16 bytes (RFC 3489). */
 typedef struct stun_txid {
@@ -128,19 +128,19 @@ typedef struct stun_txid {
 
 /* Fills *txid from 12 bytes (RFC 5389) or 16 bytes (RFC 3489). A 16-byte ID that starts
  * with the magic cookie is refused (STUN_E_INVALID_ARG): peers would read it as RFC 5389. */
-int stun_txid_init(stun_txid *txid, const uint8_t *bytes, size_t len);
+int rtcpm_stun_txid_init(stun_txid *txid, const uint8_t *bytes, size_t len);
 
 /* 1 when both have the same length and bytes, else 0 (NULLs are never equal). */
-int stun_txid_equal(const stun_txid *a, const stun_txid *b);
+int rtcpm_stun_txid_equal(const stun_txid *a, const stun_txid *b);
 
 /* Message type <-> method and class (RFC 8489 section 5 bit interleaving). */
-uint16_t stun_message_type(uint16_t method, stun_class message_class);
-uint16_t stun_type_method(uint16_t type);
-stun_class stun_type_class(uint16_t type);
+uint16_t rtcpm_stun_message_type(uint16_t method, stun_class message_class);
+uint16_t rtcpm_stun_type_method(uint16_t type);
+stun_class rtcpm_stun_type_class(uint16_t type);
 
 /* CRC-32 of ISO 3309 / ITU-T V.42 (the zlib one): reflected 0x04C11DB7, init and final
- * XOR 0xFFFFFFFF. FINGERPRINT is stun_crc32(message up to the attribute) ^ 0x5354554E. */
-uint32_t stun_crc32(const uint8_t *data, size_t len);
+ * XOR 0xFFFFFFFF. FINGERPRINT is rtcpm_stun_crc32(message up to the attribute) ^ 0x5354554E. */
+uint32_t rtcpm_stun_crc32(const uint8_t *data, size_t len);
 
 /* ---- decoding ---- */
 
@@ -199,14 +199,14 @@ typedef struct stun_message {
  * Returns STUN_OK, STUN_DECODE_UNKNOWN_ATTRIBUTES (message filled), or a negative
  * stun_error with *out zeroed.
  */
-int stun_decode(const uint8_t *buf, size_t len, stun_message *out);
+int rtcpm_stun_decode(const uint8_t *buf, size_t len, stun_message *out);
 
 /* ---- encoding ---- */
 
 /*
  * A writer appends attributes to a message in a caller-provided buffer, keeping the
  * length field current. Errors are sticky: after the first failure every call returns it
- * and stun_writer_finish reports it, so a sequence of adds needs one check at the end.
+ * and rtcpm_stun_writer_finish reports it, so a sequence of adds needs one check at the end.
  * Padding is written as zero bytes.
  */
 typedef struct stun_writer {
@@ -217,29 +217,29 @@ typedef struct stun_writer {
     bool finished;
 } stun_writer;
 
-/* Starts a message of the given raw type (see stun_message_type; any 16-bit value is
+/* Starts a message of the given raw type (see rtcpm_stun_message_type; any 16-bit value is
  * written as is, so a test server can send malformed types). */
-int stun_writer_init(stun_writer *w, uint8_t *buf, size_t cap, uint16_t type,
+int rtcpm_stun_writer_init(stun_writer *w, uint8_t *buf, size_t cap, uint16_t type,
                      const stun_txid *txid);
 /* Any attribute, value copied verbatim then padded. */
-int stun_writer_add(stun_writer *w, uint16_t attr_type, const void *value, size_t len);
+int rtcpm_stun_writer_add(stun_writer *w, uint16_t attr_type, const void *value, size_t len);
 /* MAPPED-ADDRESS style value (also for OTHER-ADDRESS, RESPONSE-ORIGIN, ...). */
-int stun_writer_add_address(stun_writer *w, uint16_t attr_type, const rtcpm_addr *a);
+int rtcpm_stun_writer_add_address(stun_writer *w, uint16_t attr_type, const rtcpm_addr *a);
 /* XOR-MAPPED-ADDRESS style value (XOR'ed with header bytes 4..19). */
-int stun_writer_add_xor_address(stun_writer *w, uint16_t attr_type, const rtcpm_addr *a);
+int rtcpm_stun_writer_add_xor_address(stun_writer *w, uint16_t attr_type, const rtcpm_addr *a);
 /* SOFTWARE, at most STUN_TEXT_MAX bytes. */
-int stun_writer_add_software(stun_writer *w, const char *text, size_t len);
+int rtcpm_stun_writer_add_software(stun_writer *w, const char *text, size_t len);
 /* ERROR-CODE with code 300..699 and a reason of at most STUN_TEXT_MAX bytes. */
-int stun_writer_add_error_code(stun_writer *w, int code, const char *reason, size_t len);
+int rtcpm_stun_writer_add_error_code(stun_writer *w, int code, const char *reason, size_t len);
 /* Optionally appends FINGERPRINT (length field counting it first), then returns the total
  * message length, or the first error. No add is accepted afterwards. */
-int stun_writer_finish(stun_writer *w, bool fingerprint);
+int rtcpm_stun_writer_finish(stun_writer *w, bool fingerprint);
 
 /*
  * Whole messages. software: NUL-terminated, NULL for none. Each returns the message length
  * or a negative stun_error. A 16-byte txid gives an RFC 3489 message (no cookie).
  */
-int stun_encode_binding_request(uint8_t *buf, size_t cap, const stun_txid *txid,
+int rtcpm_stun_encode_binding_request(uint8_t *buf, size_t cap, const stun_txid *txid,
                                 const char *software, bool fingerprint);
 
 /* Which address attributes a success response carries (both may be set). */
@@ -250,13 +250,13 @@ enum stun_mapped_encoding {
 
 /* Binding success: SOFTWARE, then XOR-MAPPED-ADDRESS and/or MAPPED-ADDRESS (mapped must
  * carry the port), then FINGERPRINT — the attribute order of RFC 5769. */
-int stun_encode_binding_success(uint8_t *buf, size_t cap, const stun_txid *txid,
+int rtcpm_stun_encode_binding_success(uint8_t *buf, size_t cap, const stun_txid *txid,
                                 const rtcpm_addr *mapped, unsigned mapped_encoding,
                                 const char *software, bool fingerprint);
 
 /* Binding error response: SOFTWARE, ERROR-CODE (reason NUL-terminated, NULL = empty),
  * FINGERPRINT. */
-int stun_encode_binding_error(uint8_t *buf, size_t cap, const stun_txid *txid, int error_code,
+int rtcpm_stun_encode_binding_error(uint8_t *buf, size_t cap, const stun_txid *txid, int error_code,
                               const char *reason, const char *software, bool fingerprint);
 
 #ifdef __cplusplus

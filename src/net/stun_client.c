@@ -113,7 +113,7 @@ const char *rtcpm_stun_describe(const rtcpm_stun_result *res, char *buf, size_t 
         break;
     case RTCPM_STUN_E_MALFORMED:
         snprintf(buf, cap, "%s answered only with malformed responses (%s)", text,
-                 stun_error_name(res->codec_error));
+                 rtcpm_stun_error_name(res->codec_error));
         break;
     case RTCPM_STUN_E_NO_MAPPED_ADDRESS:
         snprintf(buf, cap, "%s answered without a mapped address", text);
@@ -162,7 +162,7 @@ static int new_txid(struct transaction *t)
         if (rtcpm_random_bytes(bytes, len) != 0)
             return RTCPM_STUN_E_RANDOM;
         /* a classic ID starting with the cookie would be read as RFC 5389: draw again */
-        if (stun_txid_init(&t->txid, bytes, len) == STUN_OK)
+        if (rtcpm_stun_txid_init(&t->txid, bytes, len) == STUN_OK)
             return RTCPM_STUN_OK;
     }
     return RTCPM_STUN_E_RANDOM;
@@ -196,13 +196,13 @@ static enum verdict judge(struct transaction *t, const uint8_t *msg, size_t len,
         res->ignored++;
         return KEEP_WAITING;
     }
-    int rc = stun_decode(msg, len, m);
+    int rc = rtcpm_stun_decode(msg, len, m);
     enum verdict v = KEEP_WAITING;
     if (rc < 0) {
         res->discarded++;
         res->codec_error = rc;
         t->pending_failure = RTCPM_STUN_E_MALFORMED;
-        RTCPM_TRACE(RTCPM_LOG_STUN, "discarding malformed answer: %s\n", stun_error_name(rc));
+        RTCPM_TRACE(RTCPM_LOG_STUN, "discarding malformed answer: %s\n", rtcpm_stun_error_name(rc));
     } else if (m->method != STUN_METHOD_BINDING ||
                (m->message_class != STUN_CLASS_SUCCESS && m->message_class != STUN_CLASS_ERROR)) {
         res->ignored++;
@@ -385,7 +385,7 @@ static int binding_once(rtcpm_socket *s, const rtcpm_addr *server, const rtcpm_s
     int status = new_txid(&t);
     if (status != RTCPM_STUN_OK)
         return status;
-    int len = stun_encode_binding_request(t.request, sizeof t.request, &t.txid, cfg->software,
+    int len = rtcpm_stun_encode_binding_request(t.request, sizeof t.request, &t.txid, cfg->software,
                                           cfg->fingerprint);
     if (len < 0)
         return RTCPM_STUN_E_INVALID_ARG; /* SOFTWARE too long */

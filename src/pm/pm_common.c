@@ -10,30 +10,30 @@
 #include "com/bstr_util.h"
 #include "com/com.h"
 
-int pm_transport_valid(LONG t) { return t == RTCTR_UDP || t == RTCTR_TCP || t == RTCTR_TLS; }
-int pm_port_valid(LONG p) { return p >= 1 && p <= 65535; }
-int pm_remote_port_valid(LONG p) { return p >= 0 && p <= 65535; }
+int rtcpm_pm_transport_valid(LONG t) { return t == RTCTR_UDP || t == RTCTR_TCP || t == RTCTR_TLS; }
+int rtcpm_pm_port_valid(LONG p) { return p >= 1 && p <= 65535; }
+int rtcpm_pm_remote_port_valid(LONG p) { return p >= 0 && p <= 65535; }
 
-const char *pm_transport_name(LONG t)
+const char *rtcpm_pm_transport_name(LONG t)
 {
     switch (t) { case RTCTR_UDP: return "udp"; case RTCTR_TCP: return "tcp"; case RTCTR_TLS: return "tls"; }
     return "?";
 }
 
-HRESULT pm_addr_from_bstr(BSTR b, int allow_empty, LONG port, rtcpm_addr *out)
+HRESULT rtcpm_pm_addr_from_bstr(BSTR b, int allow_empty, LONG port, rtcpm_addr *out)
 {
     char text[RTCPM_ADDR_PARSE_TEXT_MAX + 1];
     size_t len;
 
     memset(out, 0, sizeof(*out));
-    if (FAILED(bstr_to_utf8(b, text, sizeof(text), &len))) return E_INVALIDARG;
+    if (FAILED(rtcpm_bstr_to_utf8(b, text, sizeof(text), &len))) return E_INVALIDARG;
     if (!len) return allow_empty ? S_OK : E_INVALIDARG;
     if (rtcpm_addr_parse(text, len, out)) return E_INVALIDARG;
     out->port = (uint16_t)port;
     return S_OK;
 }
 
-HRESULT pm_check_get_mapping(BSTR remote_text, LONG remote_port, LONG transport, RTC_PORT_TYPE type,
+HRESULT rtcpm_pm_check_get_mapping(BSTR remote_text, LONG remote_port, LONG transport, RTC_PORT_TYPE type,
                              BSTR *int_addr, LONG *int_port, BSTR *ext_addr, LONG *ext_port,
                              rtcpm_addr *remote)
 {
@@ -45,23 +45,23 @@ HRESULT pm_check_get_mapping(BSTR remote_text, LONG remote_port, LONG transport,
     if (ext_addr) *ext_addr = NULL;
     if (ext_port) *ext_port = 0;
     if (!int_addr || !int_port || !ext_addr || !ext_port) return E_POINTER;
-    if ((unsigned)type > RTCPT_SIP || !pm_transport_valid(transport) || !pm_remote_port_valid(remote_port))
+    if ((unsigned)type > RTCPT_SIP || !rtcpm_pm_transport_valid(transport) || !rtcpm_pm_remote_port_valid(remote_port))
         return E_INVALIDARG;
-    if (FAILED(hr = pm_addr_from_bstr(remote_text, 1, remote_port, remote))) return hr;
+    if (FAILED(hr = rtcpm_pm_addr_from_bstr(remote_text, 1, remote_port, remote))) return hr;
     rtcpm_addr_unmap_v4(remote);
     return S_OK;
 }
 
-HRESULT pm_mapping_key(LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port,
+HRESULT rtcpm_pm_mapping_key(LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port,
                        rtcpm_addr *in, rtcpm_addr *ex)
 {
     HRESULT hr;
-    if (!pm_transport_valid(transport) || !pm_port_valid(int_port) || !pm_port_valid(ext_port)) return E_INVALIDARG;
-    if (FAILED(hr = pm_addr_from_bstr(int_addr, 0, int_port, in))) return hr;
-    return pm_addr_from_bstr(ext_addr, 0, ext_port, ex);
+    if (!rtcpm_pm_transport_valid(transport) || !rtcpm_pm_port_valid(int_port) || !rtcpm_pm_port_valid(ext_port)) return E_INVALIDARG;
+    if (FAILED(hr = rtcpm_pm_addr_from_bstr(int_addr, 0, int_port, in))) return hr;
+    return rtcpm_pm_addr_from_bstr(ext_addr, 0, ext_port, ex);
 }
 
-HRESULT pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, LONG *int_port, BSTR *ext_addr,
+HRESULT rtcpm_pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, LONG *int_port, BSTR *ext_addr,
                           LONG *ext_port)
 {
     char in_text[RTCPM_ADDR_TEXT_SIZE], ex_text[RTCPM_ADDR_TEXT_SIZE];
@@ -69,8 +69,8 @@ HRESULT pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, LONG *i
 
     rtcpm_addr_format(&m->internal, in_text, sizeof(in_text));
     rtcpm_addr_format(&m->external, ex_text, sizeof(ex_text));
-    in_b = bstr_from_cstr(in_text);
-    ex_b = bstr_from_cstr(ex_text);
+    in_b = rtcpm_bstr_from_cstr(in_text);
+    ex_b = rtcpm_bstr_from_cstr(ex_text);
     if (!in_b || !ex_b)
     {
         SysFreeString(in_b);
@@ -84,19 +84,19 @@ HRESULT pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, LONG *i
     return S_OK;
 }
 
-HRESULT pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BSTR int_addr, LONG int_port,
+HRESULT rtcpm_pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BSTR int_addr, LONG int_port,
                          BSTR ext_addr, LONG ext_port, struct rtcpm_mapping *removed)
 {
     rtcpm_addr in, ex;
     HRESULT hr;
 
-    if (FAILED(hr = pm_mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
+    if (FAILED(hr = rtcpm_pm_mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
     if (rtcpm_mapping_table_remove(t, (unsigned)transport, &in, &ex, removed) != RTCPM_MT_OK)
         return RTC_E_PORT_MAPPING_UNAVAILABLE;
     return S_OK;
 }
 
-HRESULT WINAPI pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
+HRESULT WINAPI rtcpm_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
                                          LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
                                          LONG ext_port)
 {
@@ -104,9 +104,9 @@ HRESULT WINAPI pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_te
     rtcpm_addr in, ex, remote;
     HRESULT hr;
 
-    if (FAILED(hr = pm_mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
-    if (!pm_remote_port_valid(remote_port)) return E_INVALIDARG;
-    if (FAILED(hr = pm_addr_from_bstr(remote_text, 0, remote_port, &remote))) return hr;
+    if (FAILED(hr = rtcpm_pm_mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
+    if (!rtcpm_pm_remote_port_valid(remote_port)) return E_INVALIDARG;
+    if (FAILED(hr = rtcpm_pm_addr_from_bstr(remote_text, 0, remote_port, &remote))) return hr;
     rtcpm_addr_unmap_v4(&remote);
     /* the table refuses a remote of the other family under its lock: a mapping of one family
      * cannot reach it, and no caller may be told otherwise */
@@ -150,7 +150,7 @@ static int mapping_cmp(const void *x, const void *y)
     return addr_cmp(&a->internal, &b->internal);
 }
 
-LONG pm_format_mappings(struct rtcpm_mapping_table *t, char *buf, size_t buflen)
+LONG rtcpm_pm_format_mappings(struct rtcpm_mapping_table *t, char *buf, size_t buflen)
 {
     struct snapshot snap = { NULL, 0, 0 };
     size_t i, total = 0;
@@ -175,7 +175,7 @@ LONG pm_format_mappings(struct rtcpm_mapping_table *t, char *buf, size_t buflen)
         rtcpm_addr_format_hostport(&m->external, ex, sizeof(ex));
         if (m->remote.family != RTCPM_AF_NONE) rtcpm_addr_format_hostport(&m->remote, re, sizeof(re));
         n = snprintf(total < buflen ? buf + total : NULL, total < buflen ? buflen - total : 0,
-                     "%s %s %s %s remote %s\n", pm_transport_name(m->transport),
+                     "%s %s %s %s remote %s\n", rtcpm_pm_transport_name(m->transport),
                      rtcpm_cfg_port_type_name(m->port_type), in, ex, re);
         if (n > 0) total += (size_t)n;
     }
@@ -185,7 +185,7 @@ LONG pm_format_mappings(struct rtcpm_mapping_table *t, char *buf, size_t buflen)
 
 /* ---- the one QueryInterface, IRTCPortManager and IRTCPortManager2 on IRTCPortManager3 ---- */
 
-HRESULT pm_query_interface(IRTCPortManager3 *iface, const struct com_ftm *ftm, REFIID riid, void **out)
+HRESULT rtcpm_pm_query_interface(IRTCPortManager3 *iface, const struct com_ftm *ftm, REFIID riid, void **out)
 {
     /* offsets from iface itself: the three interfaces are one vtbl */
     static const struct com_iface_entry ifaces[] = {
@@ -193,31 +193,31 @@ HRESULT pm_query_interface(IRTCPortManager3 *iface, const struct com_ftm *ftm, R
         { &IID_IRTCPortManager2, 0 },
         { &IID_IRTCPortManager3, 0 },
     };
-    HRESULT hr = com_query_interface(iface, ifaces, ARRAY_SIZE(ifaces), riid, out);
-    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(ftm, riid, out);
+    HRESULT hr = rtcpm_com_query_interface(iface, ifaces, ARRAY_SIZE(ifaces), riid, out);
+    if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(ftm, riid, out);
     return hr;
 }
 
-HRESULT WINAPI pm_forward_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
+HRESULT WINAPI rtcpm_pm_forward_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
                                      LONG *int_port, BSTR *ext_addr, LONG *ext_port)
 {
     return iface->lpVtbl->GetMappingEx(iface, remote, 0, RTCTR_UDP, type, int_addr, int_port, ext_addr, ext_port);
 }
 
-HRESULT WINAPI pm_forward_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr, LONG int_port,
+HRESULT WINAPI rtcpm_pm_forward_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr, LONG int_port,
                                               BSTR ext_addr, LONG ext_port)
 {
     return iface->lpVtbl->UpdateRemoteAddressEx2(iface, remote, 0, RTCTR_UDP, int_addr, int_port, ext_addr,
                                                  ext_port);
 }
 
-HRESULT WINAPI pm_forward_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
+HRESULT WINAPI rtcpm_pm_forward_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
                                          LONG ext_port)
 {
     return iface->lpVtbl->ReleaseMappingEx(iface, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
 }
 
-HRESULT WINAPI pm_forward_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
+HRESULT WINAPI rtcpm_pm_forward_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
                                                 BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port)
 {
     return iface->lpVtbl->UpdateRemoteAddressEx2(iface, remote, remote_port, RTCTR_UDP, int_addr, int_port,

@@ -24,34 +24,34 @@
 #include "pm/mapping_table.h"
 #include "com/ftm.h"
 
-int pm_transport_valid(LONG transport);
-int pm_port_valid(LONG port);         /* 1..65535 */
-int pm_remote_port_valid(LONG port);  /* 0..65535 */
+int rtcpm_pm_transport_valid(LONG transport);
+int rtcpm_pm_port_valid(LONG port);         /* 1..65535 */
+int rtcpm_pm_remote_port_valid(LONG port);  /* 0..65535 */
 /* "udp" | "tcp" | "tls" | "?" */
-const char *pm_transport_name(LONG transport);
+const char *rtcpm_pm_transport_name(LONG transport);
 
 /* A BSTR holding an IP literal -> address with `port`. Empty text gives family NONE when
  * allow_empty, E_INVALIDARG otherwise; so does anything that is not an address. */
-HRESULT pm_addr_from_bstr(BSTR b, int allow_empty, LONG port, rtcpm_addr *out);
+HRESULT rtcpm_pm_addr_from_bstr(BSTR b, int allow_empty, LONG port, rtcpm_addr *out);
 
 /* GetMapping / GetMappingEx arguments: clears the four outs, then checks them. On S_OK
  * *remote is the remote (family NONE when empty; an IPv4-mapped IPv6 remote as IPv4). */
-HRESULT pm_check_get_mapping(BSTR remote_text, LONG remote_port, LONG transport, RTC_PORT_TYPE type,
+HRESULT rtcpm_pm_check_get_mapping(BSTR remote_text, LONG remote_port, LONG transport, RTC_PORT_TYPE type,
                              BSTR *int_addr, LONG *int_port, BSTR *ext_addr, LONG *ext_port,
                              rtcpm_addr *remote);
 
 /* The two sides RTC names a mapping by (ReleaseMapping*, UpdateRemoteAddress*). */
-HRESULT pm_mapping_key(LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port,
+HRESULT rtcpm_pm_mapping_key(LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port,
                        rtcpm_addr *in, rtcpm_addr *ex);
 
 /* New BSTRs (canonical text) and the ports of m into the outs: S_OK, or E_OUTOFMEMORY with
  * the outs left as they were. */
-HRESULT pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, LONG *int_port, BSTR *ext_addr,
+HRESULT rtcpm_pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, LONG *int_port, BSTR *ext_addr,
                           LONG *ext_port);
 
 /* ReleaseMappingEx on a table: S_OK (a copy of what went in *removed, optional),
  * E_INVALIDARG, RTC_E_PORT_MAPPING_UNAVAILABLE. */
-HRESULT pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BSTR int_addr, LONG int_port,
+HRESULT rtcpm_pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BSTR int_addr, LONG int_port,
                          BSTR ext_addr, LONG ext_port, struct rtcpm_mapping *removed);
 
 /*
@@ -59,9 +59,9 @@ HRESULT pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BSTR int
  * port: "udp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.9:5070\n" (format of
  * rtcpm_static_pm_format_mappings). snprintf-like; -1 when memory ran out.
  */
-LONG pm_format_mappings(struct rtcpm_mapping_table *t, char *buf, size_t buflen);
+LONG rtcpm_pm_format_mappings(struct rtcpm_mapping_table *t, char *buf, size_t buflen);
 
-/* What pm_UpdateRemoteAddressEx2 works on: a port manager object's one interface and its
+/* What rtcpm_pm_UpdateRemoteAddressEx2 works on: a port manager object's one interface and its
  * mapping table, kept together in a member of the object (`base` in static_pm and stun_pm). */
 struct pm_object
 {
@@ -72,7 +72,7 @@ struct pm_object
 /*
  * For a port manager object whose one IRTCPortManager3 vtbl answers all three interfaces.
  *
- * pm_query_interface: IRTCPortManager, IRTCPortManager2 and IRTCPortManager3 (and IUnknown)
+ * rtcpm_pm_query_interface: IRTCPortManager, IRTCPortManager2 and IRTCPortManager3 (and IUnknown)
  * give iface itself; any other IID goes to the object's free-threaded marshaler.
  *
  * The IRTCPortManager and IRTCPortManager2 methods, to put in the vtbl as they are: each
@@ -83,20 +83,20 @@ struct pm_object
  *   ReleaseMapping        -> ReleaseMappingEx(RTCTR_UDP, ...)
  *   UpdateRemoteAddressEx -> UpdateRemoteAddressEx2(remote, remote_port, RTCTR_UDP, ...)
  */
-HRESULT pm_query_interface(IRTCPortManager3 *iface, const struct com_ftm *ftm, REFIID riid, void **out);
-HRESULT WINAPI pm_forward_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
+HRESULT rtcpm_pm_query_interface(IRTCPortManager3 *iface, const struct com_ftm *ftm, REFIID riid, void **out);
+HRESULT WINAPI rtcpm_pm_forward_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
                                      LONG *int_port, BSTR *ext_addr, LONG *ext_port);
-HRESULT WINAPI pm_forward_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr, LONG int_port,
+HRESULT WINAPI rtcpm_pm_forward_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr, LONG int_port,
                                               BSTR ext_addr, LONG ext_port);
-HRESULT WINAPI pm_forward_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
+HRESULT WINAPI rtcpm_pm_forward_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
                                          LONG ext_port);
-HRESULT WINAPI pm_forward_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
+HRESULT WINAPI rtcpm_pm_forward_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
                                                 BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port);
 
 /* UpdateRemoteAddressEx2 on the table of iface's struct pm_object, to put in the vtbl as it
  * is: S_OK, E_INVALIDARG (also: remote of the other family than the mapping's, the mapping
  * unchanged), RTC_E_PORT_MAPPING_UNAVAILABLE. */
-HRESULT WINAPI pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
+HRESULT WINAPI rtcpm_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
                                          LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
                                          LONG ext_port);
 

@@ -57,7 +57,7 @@ static inline struct static_pm *impl_from_IRTCPortManager3(IRTCPortManager3 *ifa
     return CONTAINING_RECORD(iface, struct static_pm, base.IRTCPortManager3_iface);
 }
 
-int static_pm_is_ours(IRTCPortManager3 *pm) { return pm && pm->lpVtbl == &static_pm_vtbl; }
+int rtcpm_static_pm_is_ours(IRTCPortManager3 *pm) { return pm && pm->lpVtbl == &static_pm_vtbl; }
 
 static int transport_slot(LONG t) { return t == RTCTR_UDP ? 0 : t == RTCTR_TCP ? 1 : 2; }
 
@@ -86,9 +86,9 @@ static enum static_rule_field check_side(const char *what, const rtcpm_addr *a, 
         snprintf(err, errlen, "%s address %s is unspecified: give the host's own address", what, text);
         return STATIC_RULE_INTERNAL;
     }
-    if (!pm_port_valid(first) || !pm_port_valid(last))
+    if (!rtcpm_pm_port_valid(first) || !rtcpm_pm_port_valid(last))
     {
-        snprintf(err, errlen, "%s port %ld is outside 1..65535", what, pm_port_valid(first) ? last : first);
+        snprintf(err, errlen, "%s port %ld is outside 1..65535", what, rtcpm_pm_port_valid(first) ? last : first);
         return STATIC_RULE_INTERNAL;
     }
     if (last < first)
@@ -99,7 +99,7 @@ static enum static_rule_field check_side(const char *what, const rtcpm_addr *a, 
     return STATIC_RULE_OK;
 }
 
-enum static_rule_field static_rule_build(int port_type, unsigned transports, const rtcpm_addr *internal,
+enum static_rule_field rtcpm_static_rule_build(int port_type, unsigned transports, const rtcpm_addr *internal,
                                          long internal_first, long internal_last, const rtcpm_addr *external,
                                          long external_first, long external_last, const char *remote,
                                          struct static_rule *out, char *err, size_t errlen)
@@ -128,7 +128,7 @@ enum static_rule_field static_rule_build(int port_type, unsigned transports, con
     if (!internal_last) internal_last = internal_first;
     if (check_side("internal", internal, internal_first, internal_last, err, errlen)) return STATIC_RULE_INTERNAL;
     size = internal_last - internal_first + 1;
-    if (!external_last && pm_port_valid(external_first)) external_last = external_first + size - 1;
+    if (!external_last && rtcpm_pm_port_valid(external_first)) external_last = external_first + size - 1;
     if (check_side("external", external, external_first, external_last, err, errlen)) return STATIC_RULE_EXTERNAL;
     if (external->family != internal->family)
     {
@@ -206,7 +206,7 @@ HRESULT rtcpm_static_pm_add_rule_ex(IRTCPortManager3 *pm, const struct rtcpm_sta
         errlen = sizeof(scratch);
     }
     err[0] = 0;
-    if (!static_pm_is_ours(pm))
+    if (!rtcpm_static_pm_is_ours(pm))
     {
         snprintf(err, errlen, "not an rtcpm static port manager");
         return E_INVALIDARG;
@@ -224,11 +224,11 @@ HRESULT rtcpm_static_pm_add_rule_ex(IRTCPortManager3 *pm, const struct rtcpm_sta
                  rule->external_address ? rule->external_address : "(null)");
         return E_INVALIDARG;
     }
-    if (static_rule_build(rule->port_type, (unsigned)rule->transports, &in, (long)rule->internal_port_first,
+    if (rtcpm_static_rule_build(rule->port_type, (unsigned)rule->transports, &in, (long)rule->internal_port_first,
                           (long)rule->internal_port_last, &ex, (long)rule->external_port_first,
                           (long)rule->external_port_last, rule->remote, &r, err, errlen))
         return E_INVALIDARG;
-    return static_pm_append_rules(pm, &r, 1);
+    return rtcpm_static_pm_append_rules(pm, &r, 1);
 }
 
 HRESULT rtcpm_static_pm_add_rule(IRTCPortManager3 *pm, const struct rtcpm_static_rule *rule)
@@ -262,14 +262,14 @@ static int rule_ports_init(struct rule_ports *p, const struct static_rule *r)
     return 0;
 }
 
-HRESULT static_pm_append_rules(IRTCPortManager3 *iface, const struct static_rule *rules, size_t n)
+HRESULT rtcpm_static_pm_append_rules(IRTCPortManager3 *iface, const struct static_rule *rules, size_t n)
 {
     struct static_pm *pm;
     struct rule_ports *ports;
     HRESULT hr = S_OK;
     size_t i;
 
-    if (!static_pm_is_ours(iface)) return E_INVALIDARG;
+    if (!rtcpm_static_pm_is_ours(iface)) return E_INVALIDARG;
     pm = impl_from_IRTCPortManager3(iface);
     if (!n) return S_OK;
     /* bitmaps first, outside the lock: all or nothing */
@@ -310,20 +310,20 @@ HRESULT static_pm_append_rules(IRTCPortManager3 *iface, const struct static_rule
 
 LONG rtcpm_static_pm_live_mappings(IRTCPortManager3 *iface)
 {
-    if (!static_pm_is_ours(iface)) return -1;
+    if (!rtcpm_static_pm_is_ours(iface)) return -1;
     return (LONG)rtcpm_mapping_table_count(impl_from_IRTCPortManager3(iface)->base.table);
 }
 
-size_t static_pm_table_memory(IRTCPortManager3 *iface)
+size_t rtcpm_static_pm_table_memory(IRTCPortManager3 *iface)
 {
-    return static_pm_is_ours(iface) ? rtcpm_mapping_table_memory(impl_from_IRTCPortManager3(iface)->base.table) : 0;
+    return rtcpm_static_pm_is_ours(iface) ? rtcpm_mapping_table_memory(impl_from_IRTCPortManager3(iface)->base.table) : 0;
 }
 
 LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *iface)
 {
     struct static_pm *pm;
     LONG n;
-    if (!static_pm_is_ours(iface)) return -1;
+    if (!rtcpm_static_pm_is_ours(iface)) return -1;
     pm = impl_from_IRTCPortManager3(iface);
     rtcpm_lock_acquire(&pm->lock);
     n = (LONG)pm->rule_count;
@@ -333,8 +333,8 @@ LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *iface)
 
 LONG rtcpm_static_pm_format_mappings(IRTCPortManager3 *iface, char *buf, size_t buflen)
 {
-    if (!static_pm_is_ours(iface)) return -1;
-    return pm_format_mappings(impl_from_IRTCPortManager3(iface)->base.table, buf, buflen);
+    if (!rtcpm_static_pm_is_ours(iface)) return -1;
+    return rtcpm_pm_format_mappings(impl_from_IRTCPortManager3(iface)->base.table, buf, buflen);
 }
 
 static int rule_matches(const struct static_rule *r, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote)
@@ -430,7 +430,7 @@ static void forget(struct static_pm *pm, const struct rtcpm_mapping *m)
     ports->live[slot]--;
 }
 
-HRESULT static_pm_get_mapping(IRTCPortManager3 *iface, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote,
+HRESULT rtcpm_static_pm_get_mapping(IRTCPortManager3 *iface, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote,
                               struct rtcpm_mapping *out)
 {
     struct static_pm *pm;
@@ -439,7 +439,7 @@ HRESULT static_pm_get_mapping(IRTCPortManager3 *iface, RTC_PORT_TYPE type, LONG 
 
     if (!out) return E_POINTER;
     memset(out, 0, sizeof(*out));
-    if (!static_pm_is_ours(iface) || (unsigned)type > RTCPT_SIP || !pm_transport_valid(transport)) return E_INVALIDARG;
+    if (!rtcpm_static_pm_is_ours(iface) || (unsigned)type > RTCPT_SIP || !rtcpm_pm_transport_valid(transport)) return E_INVALIDARG;
     pm = impl_from_IRTCPortManager3(iface);
     if (remote) peer = *remote;
     else memset(&peer, 0, sizeof(peer));
@@ -451,14 +451,14 @@ HRESULT static_pm_get_mapping(IRTCPortManager3 *iface, RTC_PORT_TYPE type, LONG 
     return hr;
 }
 
-HRESULT static_pm_release_mapping(IRTCPortManager3 *iface, LONG transport, const rtcpm_addr *internal,
+HRESULT rtcpm_static_pm_release_mapping(IRTCPortManager3 *iface, LONG transport, const rtcpm_addr *internal,
                                   const rtcpm_addr *external)
 {
     struct static_pm *pm;
     struct rtcpm_mapping removed;
     int r;
 
-    if (!static_pm_is_ours(iface) || !pm_transport_valid(transport) || !internal || !external) return E_INVALIDARG;
+    if (!rtcpm_static_pm_is_ours(iface) || !rtcpm_pm_transport_valid(transport) || !internal || !external) return E_INVALIDARG;
     pm = impl_from_IRTCPortManager3(iface);
     rtcpm_lock_acquire(&pm->lock);
     r = rtcpm_mapping_table_remove(pm->base.table, (unsigned)transport, internal, external, &removed);
@@ -471,7 +471,7 @@ HRESULT static_pm_release_mapping(IRTCPortManager3 *iface, LONG transport, const
 
 static HRESULT WINAPI static_pm_QueryInterface(IRTCPortManager3 *iface, REFIID riid, void **out)
 {
-    return pm_query_interface(iface, &impl_from_IRTCPortManager3(iface)->ftm, riid, out);
+    return rtcpm_pm_query_interface(iface, &impl_from_IRTCPortManager3(iface)->ftm, riid, out);
 }
 
 static ULONG WINAPI static_pm_AddRef(IRTCPortManager3 *iface)
@@ -488,14 +488,14 @@ static ULONG WINAPI static_pm_Release(IRTCPortManager3 *iface)
         size_t i;
         RTCPM_TRACE(RTCPM_LOG_PM, "%p destroyed, %lu live mapping(s) dropped", (void *)pm,
                     (unsigned long)rtcpm_mapping_table_count(pm->base.table));
-        com_ftm_release(&pm->ftm);
+        rtcpm_com_ftm_release(&pm->ftm);
         rtcpm_mapping_table_destroy(pm->base.table);
         rtcpm_lock_destroy(&pm->lock);
         for (i = 0; i < pm->rule_count; i++) rule_ports_free(&pm->ports[i]);
         free(pm->ports);
         free(pm->rules);
         free(pm);
-        com_object_destroyed();
+        rtcpm_com_object_destroyed();
     }
     return (ULONG)ref;
 }
@@ -510,24 +510,24 @@ static HRESULT WINAPI static_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remot
     rtcpm_addr remote;
     HRESULT hr;
 
-    if (FAILED(hr = pm_check_get_mapping(remote_text, remote_port, transport, type, int_addr, int_port, ext_addr,
+    if (FAILED(hr = rtcpm_pm_check_get_mapping(remote_text, remote_port, transport, type, int_addr, int_port, ext_addr,
                                          ext_port, &remote)))
         return hr;
 
-    hr = static_pm_get_mapping(iface, type, transport, &remote, &m);
+    hr = rtcpm_static_pm_get_mapping(iface, type, transport, &remote, &m);
     if (FAILED(hr))
     {
-        RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: no mapping (0x%08lx)", (int)type, pm_transport_name(transport),
+        RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: no mapping (0x%08lx)", (int)type, rtcpm_pm_transport_name(transport),
                     (unsigned long)(ULONG)hr);
         return hr;
     }
-    if (FAILED(hr = pm_return_mapping(&m, int_addr, int_port, ext_addr, ext_port)))
+    if (FAILED(hr = rtcpm_pm_return_mapping(&m, int_addr, int_port, ext_addr, ext_port)))
     {
-        static_pm_release_mapping(iface, m.transport, &m.internal, &m.external);
+        rtcpm_static_pm_release_mapping(iface, m.transport, &m.internal, &m.external);
         return hr;
     }
     RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: internal port %u -> external port %u", (int)type,
-                pm_transport_name(transport), m.internal.port, m.external.port);
+                rtcpm_pm_transport_name(transport), m.internal.port, m.external.port);
     return S_OK;
 }
 
@@ -537,9 +537,9 @@ static HRESULT WINAPI static_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG t
     rtcpm_addr in, ex;
     HRESULT hr;
 
-    if (FAILED(hr = pm_mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
-    if (FAILED(hr = static_pm_release_mapping(iface, transport, &in, &ex))) return hr;
-    RTCPM_TRACE(RTCPM_LOG_PM, "released %s port %ld", pm_transport_name(transport), (long)int_port);
+    if (FAILED(hr = rtcpm_pm_mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
+    if (FAILED(hr = rtcpm_static_pm_release_mapping(iface, transport, &in, &ex))) return hr;
+    RTCPM_TRACE(RTCPM_LOG_PM, "released %s port %ld", rtcpm_pm_transport_name(transport), (long)int_port);
     return S_OK;
 }
 
@@ -547,12 +547,12 @@ static const IRTCPortManager3Vtbl static_pm_vtbl = {
     static_pm_QueryInterface,
     static_pm_AddRef,
     static_pm_Release,
-    pm_forward_GetMapping,
-    pm_forward_UpdateRemoteAddress,
-    pm_forward_ReleaseMapping,
-    pm_forward_UpdateRemoteAddressEx,
+    rtcpm_pm_forward_GetMapping,
+    rtcpm_pm_forward_UpdateRemoteAddress,
+    rtcpm_pm_forward_ReleaseMapping,
+    rtcpm_pm_forward_UpdateRemoteAddressEx,
     static_pm_GetMappingEx,
-    pm_UpdateRemoteAddressEx2,
+    rtcpm_pm_UpdateRemoteAddressEx2,
     static_pm_ReleaseMappingEx,
 };
 
@@ -571,14 +571,14 @@ HRESULT rtcpm_static_pm_create(IRTCPortManager3 **out)
     }
     pm->base.IRTCPortManager3_iface.lpVtbl = &static_pm_vtbl;
     pm->ref = 1;
-    if (FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->base.IRTCPortManager3_iface)))
+    if (FAILED(hr = rtcpm_com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->base.IRTCPortManager3_iface)))
     {
         rtcpm_mapping_table_destroy(pm->base.table);
         free(pm);
         return hr;
     }
     rtcpm_lock_init(&pm->lock);
-    com_object_created();
+    rtcpm_com_object_created();
     RTCPM_TRACE(RTCPM_LOG_PM, "%p created", (void *)pm);
     *out = &pm->base.IRTCPortManager3_iface;
     return S_OK;

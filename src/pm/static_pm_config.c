@@ -101,7 +101,7 @@ static int on_section_end(void *ctx, struct rtcpm_ini_error *e)
 
     if (!s->internal_line) return rtcpm_ini_fail(e, "[mapping %s] has no 'internal' key", type);
     if (!s->external_line) return rtcpm_ini_fail(e, "[mapping %s] has no 'external' key", type);
-    switch (static_rule_build(s->port_type, s->transport_line ? s->transports : RTCTR_UDP, &s->internal,
+    switch (rtcpm_static_rule_build(s->port_type, s->transport_line ? s->transports : RTCTR_UDP, &s->internal,
                               s->internal_first, s->internal_last, &s->external, s->external_first,
                               s->external_last, s->remote_line ? s->remote : NULL, &r, why, sizeof(why)))
     {
@@ -135,7 +135,7 @@ static HRESULT load_text(IRTCPortManager3 *pm, const char *text, size_t len, con
     struct loader *l;
     HRESULT hr;
 
-    if (!static_pm_is_ours(pm))
+    if (!rtcpm_static_pm_is_ours(pm))
     {
         if (err && errlen) snprintf(err, errlen, "not an rtcpm static port manager");
         return E_INVALIDARG;
@@ -143,7 +143,7 @@ static HRESULT load_text(IRTCPortManager3 *pm, const char *text, size_t len, con
     if (!(l = calloc(1, sizeof(*l)))) return E_OUTOFMEMORY;
     if (rtcpm_ini_parse(text, len, name, &handler, l, err, errlen))
         hr = l->out_of_memory ? E_OUTOFMEMORY : E_INVALIDARG;
-    else if (FAILED(hr = static_pm_append_rules(pm, l->rules, l->count)) && err && errlen)
+    else if (FAILED(hr = rtcpm_static_pm_append_rules(pm, l->rules, l->count)) && err && errlen)
         snprintf(err, errlen, "%s: out of memory", name ? name : "<config>");
     free(l->rules);
     free(l);
@@ -166,7 +166,7 @@ HRESULT rtcpm_static_pm_load_file(IRTCPortManager3 *pm, const char *path, char *
 
     if (err && errlen) err[0] = 0;
     if (!path) return E_POINTER;
-    if (!static_pm_is_ours(pm))
+    if (!rtcpm_static_pm_is_ours(pm))
     {
         if (err && errlen) snprintf(err, errlen, "not an rtcpm static port manager");
         return E_INVALIDARG;

@@ -47,7 +47,7 @@ enum static_rule_field
  * their port ranges; external_last 0 means "as many ports as internal". remote: NULL/"" or a
  * prefix list. Returns STATIC_RULE_OK or the field at fault, with the reason in err.
  */
-enum static_rule_field static_rule_build(int port_type, unsigned transports, const rtcpm_addr *internal,
+enum static_rule_field rtcpm_static_rule_build(int port_type, unsigned transports, const rtcpm_addr *internal,
                                          long internal_first, long internal_last, const rtcpm_addr *external,
                                          long external_first, long external_last, const char *remote,
                                          struct static_rule *out, char *err, size_t errlen);
@@ -55,7 +55,7 @@ enum static_rule_field static_rule_build(int port_type, unsigned transports, con
 /* Appends n rules under the object's lock, all or none: S_OK, E_OUTOFMEMORY (also past
  * 65535 rules: a mapping names its rule in 16 bits), E_INVALIDARG (pm is not a static port
  * manager). */
-HRESULT static_pm_append_rules(IRTCPortManager3 *pm, const struct static_rule *rules, size_t n);
+HRESULT rtcpm_static_pm_append_rules(IRTCPortManager3 *pm, const struct static_rule *rules, size_t n);
 
 /*
  * The lookups behind GetMappingEx / ReleaseMappingEx as plain C: binary addresses (ports
@@ -66,15 +66,15 @@ HRESULT static_pm_append_rules(IRTCPortManager3 *pm, const struct static_rule *r
  * E_POINTER, RTC_E_PORT_MAPPING_UNAVAILABLE, E_OUTOFMEMORY.
  */
 struct rtcpm_mapping;
-HRESULT static_pm_get_mapping(IRTCPortManager3 *pm, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote,
+HRESULT rtcpm_static_pm_get_mapping(IRTCPortManager3 *pm, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote,
                               struct rtcpm_mapping *out);
-HRESULT static_pm_release_mapping(IRTCPortManager3 *pm, LONG transport, const rtcpm_addr *internal,
+HRESULT rtcpm_static_pm_release_mapping(IRTCPortManager3 *pm, LONG transport, const rtcpm_addr *internal,
                                   const rtcpm_addr *external);
 
 /* rtcpm_mapping_table_memory() of pm's mapping table; 0 when pm is not a static PM. */
-size_t static_pm_table_memory(IRTCPortManager3 *pm);
+size_t rtcpm_static_pm_table_memory(IRTCPortManager3 *pm);
 
 /* 1 when pm is an rtcpm static port manager. */
-int static_pm_is_ours(IRTCPortManager3 *pm);
+int rtcpm_static_pm_is_ours(IRTCPortManager3 *pm);
 
 #endif /* RTCPM_PM_STATIC_PM_H */

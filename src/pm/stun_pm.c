@@ -1004,7 +1004,7 @@ static HRESULT make_mapping(struct stun_pm *pm, const struct request *rq, struct
     }
     if (tcp && pm->set.tcp == RTCPM_STUN_PM_TCP_OFF)
     {
-        fmt(why, whylen, "%s mappings are off (tcp = off)", pm_transport_name(rq->transport));
+        fmt(why, whylen, "%s mappings are off (tcp = off)", rtcpm_pm_transport_name(rq->transport));
         return RTC_E_PORT_MAPPING_UNAVAILABLE;
     }
     if (FAILED(hr = internal_host_for(pm, family, &servers[0], &internal_host, why, whylen))) return hr;
@@ -1221,7 +1221,7 @@ static void worker_main(void *arg)
 
 static HRESULT WINAPI stun_pm_QueryInterface(IRTCPortManager3 *iface, REFIID riid, void **out)
 {
-    return pm_query_interface(iface, &impl_from_IRTCPortManager3(iface)->ftm, riid, out);
+    return rtcpm_pm_query_interface(iface, &impl_from_IRTCPortManager3(iface)->ftm, riid, out);
 }
 
 static ULONG WINAPI stun_pm_AddRef(IRTCPortManager3 *iface)
@@ -1239,7 +1239,7 @@ static void destroy(struct stun_pm *pm)
         rtcpm_lock_release(&pm->lock);
         rtcpm_thread_join(pm->worker);
     }
-    com_ftm_release(&pm->ftm);
+    rtcpm_com_ftm_release(&pm->ftm);
     rtcpm_mapping_table_destroy(pm->base.table);
     rtcpm_cond_destroy(&pm->cond);
     rtcpm_lock_destroy(&pm->lock);
@@ -1256,7 +1256,7 @@ static ULONG WINAPI stun_pm_Release(IRTCPortManager3 *iface)
         RTCPM_TRACE(RTCPM_LOG_PM, "%p destroyed, %lu live mapping(s) dropped", (void *)pm,
                     (unsigned long)rtcpm_mapping_table_count(pm->base.table));
         destroy(pm);
-        com_object_destroyed();
+        rtcpm_com_object_destroyed();
     }
     return (ULONG)ref;
 }
@@ -1273,7 +1273,7 @@ static HRESULT WINAPI stun_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_
     struct request rq;
     HRESULT hr;
 
-    if (FAILED(hr = pm_check_get_mapping(remote_text, remote_port, transport, type, int_addr, int_port, ext_addr,
+    if (FAILED(hr = rtcpm_pm_check_get_mapping(remote_text, remote_port, transport, type, int_addr, int_port, ext_addr,
                                          ext_port, &rq.remote)))
         return hr;
     rq.type = (int)type;
@@ -1282,7 +1282,7 @@ static HRESULT WINAPI stun_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_
     rq.background = 0;
 
     hr = make_mapping(pm, &rq, &m, why, sizeof(why));
-    if (SUCCEEDED(hr) && FAILED(hr = pm_return_mapping(&m, int_addr, int_port, ext_addr, ext_port)))
+    if (SUCCEEDED(hr) && FAILED(hr = rtcpm_pm_return_mapping(&m, int_addr, int_port, ext_addr, ext_port)))
     {
         struct rtcpm_mapping removed;
         if (rtcpm_mapping_table_remove(pm->base.table, m.transport, &m.internal, &m.external, &removed) ==
@@ -1302,11 +1302,11 @@ static HRESULT WINAPI stun_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_
     if (FAILED(hr)) pm->stats.failures++;
     rtcpm_lock_release(&pm->lock);
     if (FAILED(hr))
-        RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: 0x%08lx %s", (int)type, pm_transport_name(transport),
+        RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: 0x%08lx %s", (int)type, rtcpm_pm_transport_name(transport),
                     (unsigned long)(ULONG)hr, why);
     else
         RTCPM_TRACE(RTCPM_LOG_PM, "type %d %s: internal port %u -> external port %u", (int)type,
-                    pm_transport_name(transport), m.internal.port, m.external.port);
+                    rtcpm_pm_transport_name(transport), m.internal.port, m.external.port);
     return hr;
 }
 
@@ -1315,7 +1315,7 @@ static HRESULT WINAPI stun_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG tra
 {
     struct stun_pm *pm = impl_from_IRTCPortManager3(iface);
     struct rtcpm_mapping removed;
-    HRESULT hr = pm_table_release(pm->base.table, transport, int_addr, int_port, ext_addr, ext_port, &removed);
+    HRESULT hr = rtcpm_pm_table_release(pm->base.table, transport, int_addr, int_port, ext_addr, ext_port, &removed);
     if (SUCCEEDED(hr) && is_rtp(removed.port_type))
     {
         /* the RTCP port kept for it goes back too, unless its mapping was made */
@@ -1327,7 +1327,7 @@ static HRESULT WINAPI stun_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG tra
         if (c && c->rtcp_for == removed.port_type + 1) claim_remove(pm, c);
         rtcpm_lock_release(&pm->lock);
     }
-    if (SUCCEEDED(hr)) RTCPM_TRACE(RTCPM_LOG_PM, "released %s port %ld", pm_transport_name(transport), (long)int_port);
+    if (SUCCEEDED(hr)) RTCPM_TRACE(RTCPM_LOG_PM, "released %s port %ld", rtcpm_pm_transport_name(transport), (long)int_port);
     return hr;
 }
 
@@ -1335,18 +1335,18 @@ static const IRTCPortManager3Vtbl stun_pm_vtbl = {
     stun_pm_QueryInterface,
     stun_pm_AddRef,
     stun_pm_Release,
-    pm_forward_GetMapping,
-    pm_forward_UpdateRemoteAddress,
-    pm_forward_ReleaseMapping,
-    pm_forward_UpdateRemoteAddressEx,
+    rtcpm_pm_forward_GetMapping,
+    rtcpm_pm_forward_UpdateRemoteAddress,
+    rtcpm_pm_forward_ReleaseMapping,
+    rtcpm_pm_forward_UpdateRemoteAddressEx,
     stun_pm_GetMappingEx,
-    pm_UpdateRemoteAddressEx2,
+    rtcpm_pm_UpdateRemoteAddressEx2,
     stun_pm_ReleaseMappingEx,
 };
 
 /* ---- creation and the C API ---- */
 
-HRESULT stun_pm_create_from_settings(const struct stun_pm_settings *set, IRTCPortManager3 **out)
+HRESULT rtcpm_stun_pm_create_from_settings(const struct stun_pm_settings *set, IRTCPortManager3 **out)
 {
     struct stun_pm *pm;
     HRESULT hr;
@@ -1363,7 +1363,7 @@ HRESULT stun_pm_create_from_settings(const struct stun_pm_settings *set, IRTCPor
     pm->set = *set;
     rtcpm_lock_init(&pm->lock);
     rtcpm_cond_init(&pm->cond);
-    if (FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->base.IRTCPortManager3_iface)))
+    if (FAILED(hr = rtcpm_com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->base.IRTCPortManager3_iface)))
     {
         rtcpm_mapping_table_destroy(pm->base.table);
         rtcpm_cond_destroy(&pm->cond);
@@ -1380,7 +1380,7 @@ HRESULT stun_pm_create_from_settings(const struct stun_pm_settings *set, IRTCPor
             pm->warming = 0;
         }
     }
-    com_object_created();
+    rtcpm_com_object_created();
     RTCPM_TRACE(RTCPM_LOG_PM, "%p created, %u server(s), %u range(s)", (void *)pm, (unsigned)set->server_count,
                 (unsigned)set->range_count);
     *out = &pm->base.IRTCPortManager3_iface;
@@ -1409,7 +1409,7 @@ LONG rtcpm_stun_pm_live_mappings(IRTCPortManager3 *iface)
 LONG rtcpm_stun_pm_format_mappings(IRTCPortManager3 *iface, char *buf, size_t buflen)
 {
     struct stun_pm *pm = stun_pm_from(iface);
-    return pm ? pm_format_mappings(pm->base.table, buf, buflen) : -1;
+    return pm ? rtcpm_pm_format_mappings(pm->base.table, buf, buflen) : -1;
 }
 
 HRESULT rtcpm_stun_pm_wait_ready(IRTCPortManager3 *iface, LONG timeout_ms)

@@ -111,7 +111,7 @@ static int range_check(const struct rtcpm_stun_pm_range *r, struct stun_pm_range
     return 0;
 }
 
-int stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count, char *err, size_t errlen)
+int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count, char *err, size_t errlen)
 {
     const char *p = text;
     size_t n = 0;
@@ -202,14 +202,14 @@ static int parse_locals(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *
     return 0;
 }
 
-HRESULT stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err,
+HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err,
                               size_t errlen)
 {
     size_t i;
 
     memset(out, 0, sizeof(*out));
     err[0] = 0;
-    if (stun_pm_parse_servers(cfg->servers, out->servers, &out->server_count, err, errlen)) return E_INVALIDARG;
+    if (rtcpm_stun_pm_parse_servers(cfg->servers, out->servers, &out->server_count, err, errlen)) return E_INVALIDARG;
     if (parse_locals(cfg->local_addresses, &out->local_v4, &out->local_v6, err, errlen)) return E_INVALIDARG;
     for (i = 0; i < sizeof(num_fields) / sizeof(num_fields[0]); i++)
     {
@@ -377,7 +377,7 @@ static int stun_key(struct loader *l, const char *key, const char *value, struct
     {
         rtcpm_addr tmp[RTCPM_STUN_PM_MAX_SERVERS];
         size_t n;
-        if (stun_pm_parse_servers(value, tmp, &n, why, sizeof(why))) return rtcpm_ini_fail(e, "servers: %s", why);
+        if (rtcpm_stun_pm_parse_servers(value, tmp, &n, why, sizeof(why))) return rtcpm_ini_fail(e, "servers: %s", why);
         snprintf(l->servers, l->string_cap, "%s", value);
         cfg->servers = l->servers;
         return 0;
@@ -556,7 +556,7 @@ HRESULT rtcpm_stun_pm_create_ex(const struct rtcpm_stun_pm_config *cfg, IRTCPort
         return E_POINTER;
     }
     if (!(set = malloc(sizeof(*set)))) return E_OUTOFMEMORY;
-    if (SUCCEEDED(hr = stun_pm_settings_make(cfg, set, err, errlen))) hr = stun_pm_create_from_settings(set, out);
+    if (SUCCEEDED(hr = rtcpm_stun_pm_settings_make(cfg, set, err, errlen))) hr = rtcpm_stun_pm_create_from_settings(set, out);
     free(set);
     return hr;
 }

@@ -32,14 +32,14 @@ struct stun_pm_settings
 };
 
 /* Checks cfg and fills *out. S_OK, or E_INVALIDARG with the reason in err (never NULL). */
-HRESULT stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err,
+HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err,
                               size_t errlen);
 
 /* "a:3478, [b]:3479" -> out[0..*count). 0, or -1 with "entry 2 '1.2.3' is not an IP
  * address[:port]" in err. */
-int stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count, char *err, size_t errlen);
+int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count, char *err, size_t errlen);
 
 /* The object from checked settings (stun_pm.c). */
-HRESULT stun_pm_create_from_settings(const struct stun_pm_settings *set, IRTCPortManager3 **out);
+HRESULT rtcpm_stun_pm_create_from_settings(const struct stun_pm_settings *set, IRTCPortManager3 **out);
 
 #endif /* RTCPM_PM_STUN_PM_H */

@@ -5,7 +5,7 @@
  * port manager has it, so the wrapper is exactly as capable as what it wraps.
  *
  * And exactly as agile: it keeps the inner pointers raw, so it aggregates the free-threaded
- * marshaler only when the inner object is free-threaded itself (com_ftm_is_free_threaded:
+ * marshaler only when the inner object is free-threaded itself (rtcpm_com_ftm_is_free_threaded:
  * rtcpm's port managers, an application's that aggregates the FTM). Around an apartment-bound
  * port manager it stays in its creator's apartment like the inner object, and other
  * apartments reach both through a proxy, so the inner one is always called where it lives.
@@ -42,7 +42,7 @@ static void fmt_endpoint(char *out, size_t len, BSTR b, LONG port, int with_port
 {
     char text[128];
     if (!b) snprintf(text, sizeof(text), "(null)");
-    else if (FAILED(bstr_to_utf8(b, text, sizeof(text), NULL))) snprintf(text, sizeof(text), "<unprintable>");
+    else if (FAILED(rtcpm_bstr_to_utf8(b, text, sizeof(text), NULL))) snprintf(text, sizeof(text), "<unprintable>");
     if (!with_port) snprintf(out, len, "%s", text);
     else if (strchr(text, ':')) snprintf(out, len, "[%s]:%ld", text, (long)port);
     else snprintf(out, len, "%s:%ld", text, (long)port);
@@ -73,8 +73,8 @@ static HRESULT WINAPI trace_QueryInterface(IRTCPortManager3 *iface, REFIID riid,
         { &IID_IRTCPortManager3, offsetof(struct trace_pm, IRTCPortManager3_iface) },
     };
     size_t levels = pm->inner3 ? 3 : pm->inner2 ? 2 : 1;
-    HRESULT hr = com_query_interface(pm, table, levels, riid, out);
-    if (hr == E_NOINTERFACE) hr = com_ftm_query_interface(&pm->ftm, riid, out);
+    HRESULT hr = rtcpm_com_query_interface(pm, table, levels, riid, out);
+    if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&pm->ftm, riid, out);
     return hr;
 }
 
@@ -89,12 +89,12 @@ static ULONG WINAPI trace_Release(IRTCPortManager3 *iface)
     LONG ref = com_ref_dec(&pm->ref);
     if (!ref)
     {
-        com_ftm_release(&pm->ftm);
+        rtcpm_com_ftm_release(&pm->ftm);
         if (pm->inner3) pm->inner3->lpVtbl->Release(pm->inner3);
         if (pm->inner2) pm->inner2->lpVtbl->Release(pm->inner2);
         pm->inner1->lpVtbl->Release(pm->inner1);
         free(pm);
-        com_object_destroyed();
+        rtcpm_com_object_destroyed();
     }
     return (ULONG)ref;
 }
@@ -218,8 +218,8 @@ HRESULT rtcpm_trace_pm_create(IRTCPortManager *inner, rtcpm_trace_fn fn, void *c
     if (!pm) return E_OUTOFMEMORY;
     pm->IRTCPortManager3_iface.lpVtbl = &trace_pm_vtbl;
     pm->ref = 1;
-    if (com_ftm_is_free_threaded((IUnknown *)inner) &&
-        FAILED(hr = com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->IRTCPortManager3_iface)))
+    if (rtcpm_com_ftm_is_free_threaded((IUnknown *)inner) &&
+        FAILED(hr = rtcpm_com_ftm_aggregate(&pm->ftm, (IUnknown *)&pm->IRTCPortManager3_iface)))
     {
         free(pm);
         return hr;
@@ -230,7 +230,7 @@ HRESULT rtcpm_trace_pm_create(IRTCPortManager *inner, rtcpm_trace_fn fn, void *c
     pm->inner1 = inner;
     if (FAILED(inner->lpVtbl->QueryInterface(inner, &IID_IRTCPortManager2, (void **)&pm->inner2))) pm->inner2 = NULL;
     if (FAILED(inner->lpVtbl->QueryInterface(inner, &IID_IRTCPortManager3, (void **)&pm->inner3))) pm->inner3 = NULL;
-    com_object_created();
+    rtcpm_com_object_created();
     *out = (IRTCPortManager *)&pm->IRTCPortManager3_iface;
     return S_OK;
 }

@@ -6,7 +6,7 @@
 #include "sip_msg.h"
 #include "text_out.h"
 
-const char *sip_msg_error_name(int err)
+const char *rtcpm_sip_msg_error_name(int err)
 {
     switch (err)
     {
@@ -100,7 +100,7 @@ static int is_media_type(const char *s)
 
 /* ---- building --------------------------------------------------------------------------------- */
 
-int sip_msg_build_request(const struct sip_request_params *p, char *buf, size_t buflen, size_t *written)
+int rtcpm_sip_msg_build_request(const struct sip_request_params *p, char *buf, size_t buflen, size_t *written)
 {
     char via[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
     struct text_out o;
@@ -120,22 +120,22 @@ int sip_msg_build_request(const struct sip_request_params *p, char *buf, size_t 
         return SIP_MSG_E_INVALID;
     body_len = p->body ? strlen(p->body) : 0;
 
-    text_out_init(&o, buf, buflen);
-    text_out_put(&o, "%s %s SIP/2.0\r\n", p->method, p->request_uri);
-    text_out_put(&o, "Via: SIP/2.0/UDP %s;branch=%s;rport\r\n", via, p->branch);
-    text_out_put(&o, "Max-Forwards: 70\r\n");
-    text_out_put(&o, "From: <%s>;tag=%s\r\n", p->from_uri, p->from_tag);
-    if (p->to_tag && *p->to_tag) text_out_put(&o, "To: <%s>;tag=%s\r\n", p->to_uri, p->to_tag);
-    else text_out_put(&o, "To: <%s>\r\n", p->to_uri);
-    text_out_put(&o, "Call-ID: %s\r\n", p->call_id);
-    text_out_put(&o, "CSeq: %lu %s\r\n", p->cseq, p->method);
-    if (p->contact) text_out_put(&o, "%s", p->contact);
-    if (p->expires >= 0) text_out_put(&o, "Expires: %ld\r\n", p->expires);
-    if (p->user_agent) text_out_put(&o, "User-Agent: %s\r\n", p->user_agent);
-    if (p->body) text_out_put(&o, "Content-Type: %s\r\n", p->content_type);
-    text_out_put(&o, "Content-Length: %lu\r\n\r\n", (unsigned long)body_len);
-    if (p->body) text_out_put(&o, "%s", p->body);
-    return text_out_finish(&o, written) ? SIP_MSG_E_BUFFER : SIP_MSG_OK;
+    rtcpm_text_out_init(&o, buf, buflen);
+    rtcpm_text_out_put(&o, "%s %s SIP/2.0\r\n", p->method, p->request_uri);
+    rtcpm_text_out_put(&o, "Via: SIP/2.0/UDP %s;branch=%s;rport\r\n", via, p->branch);
+    rtcpm_text_out_put(&o, "Max-Forwards: 70\r\n");
+    rtcpm_text_out_put(&o, "From: <%s>;tag=%s\r\n", p->from_uri, p->from_tag);
+    if (p->to_tag && *p->to_tag) rtcpm_text_out_put(&o, "To: <%s>;tag=%s\r\n", p->to_uri, p->to_tag);
+    else rtcpm_text_out_put(&o, "To: <%s>\r\n", p->to_uri);
+    rtcpm_text_out_put(&o, "Call-ID: %s\r\n", p->call_id);
+    rtcpm_text_out_put(&o, "CSeq: %lu %s\r\n", p->cseq, p->method);
+    if (p->contact) rtcpm_text_out_put(&o, "%s", p->contact);
+    if (p->expires >= 0) rtcpm_text_out_put(&o, "Expires: %ld\r\n", p->expires);
+    if (p->user_agent) rtcpm_text_out_put(&o, "User-Agent: %s\r\n", p->user_agent);
+    if (p->body) rtcpm_text_out_put(&o, "Content-Type: %s\r\n", p->content_type);
+    rtcpm_text_out_put(&o, "Content-Length: %lu\r\n\r\n", (unsigned long)body_len);
+    if (p->body) rtcpm_text_out_put(&o, "%s", p->body);
+    return rtcpm_text_out_finish(&o, written) ? SIP_MSG_E_BUFFER : SIP_MSG_OK;
 }
 
 /* ---- parsing helpers -------------------------------------------------------------------------- */
@@ -428,7 +428,7 @@ static int parse_status_line(struct span line, struct sip_response *out)
     return SIP_MSG_OK;
 }
 
-int sip_msg_parse_response(const char *buf, size_t len, struct sip_response *out)
+int rtcpm_sip_msg_parse_response(const char *buf, size_t len, struct sip_response *out)
 {
     struct seen seen;
     struct span line;
@@ -545,7 +545,7 @@ static int parse_port(struct span s, uint16_t *port, int allow_zero)
     return 1;
 }
 
-int sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp, rtcpm_addr *rtcp)
+int rtcpm_sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp, rtcpm_addr *rtcp)
 {
     enum { BEFORE_MEDIA, IN_AUDIO, AFTER_AUDIO, IN_OTHER } where = BEFORE_MEDIA;
     rtcpm_addr session_c, audio_c, rtcp_addr;
@@ -634,7 +634,7 @@ int sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp, rtcpm
     return SIP_MSG_OK;
 }
 
-int sip_msg_domain_uri(const char *uri, char *buf, size_t buflen)
+int rtcpm_sip_msg_domain_uri(const char *uri, char *buf, size_t buflen)
 {
     const char *colon, *host, *end, *p;
     size_t scheme_len, host_len;

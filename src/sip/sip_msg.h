@@ -36,11 +36,11 @@ enum sip_msg_error
     SIP_MSG_E_CSEQ = -7,         /* parse: CSeq is not "number method" */
     SIP_MSG_E_LENGTH = -8,       /* parse: Content-Length not a number, or longer than the body */
     SIP_MSG_E_TOO_LONG = -9,     /* parse: a field longer than its buffer in sip_response */
-    SIP_MSG_E_SDP = -10          /* SDP: no usable audio stream (see sip_msg_parse_sdp_audio) */
+    SIP_MSG_E_SDP = -10          /* SDP: no usable audio stream (see rtcpm_sip_msg_parse_sdp_audio) */
 };
 
 /* "SIP_MSG_E_HEADER" etc. */
-const char *sip_msg_error_name(int err);
+const char *rtcpm_sip_msg_error_name(int err);
 
 struct sip_request_params
 {
@@ -54,7 +54,7 @@ struct sip_request_params
     const char *to_tag;       /* NULL or "" = none (outside a dialog) */
     const char *call_id;
     unsigned long cseq;       /* 1 .. 2^31 - 1 */
-    const char *contact;      /* a whole header line ending in CRLF (sip_text_contact's), or NULL */
+    const char *contact;      /* a whole header line ending in CRLF (rtcpm_sip_text_contact's), or NULL */
     long expires;             /* >= 0: an Expires header; < 0: none */
     const char *user_agent;   /* NULL = no User-Agent header */
     const char *content_type; /* required with a body */
@@ -79,7 +79,7 @@ struct sip_request_params
  * Returns SIP_MSG_OK (text NUL-terminated, *written = its length when written is not NULL),
  * SIP_MSG_E_INVALID or SIP_MSG_E_BUFFER.
  */
-int sip_msg_build_request(const struct sip_request_params *p, char *buf, size_t buflen, size_t *written);
+int rtcpm_sip_msg_build_request(const struct sip_request_params *p, char *buf, size_t buflen, size_t *written);
 
 struct sip_response
 {
@@ -103,7 +103,7 @@ struct sip_response
  * filled in; on failure *out is zeroed and a negative sip_msg_error says what was wrong.
  * Extra bytes beyond Content-Length are ignored (RFC 3261 section 18.3, datagrams).
  */
-int sip_msg_parse_response(const char *buf, size_t len, struct sip_response *out);
+int rtcpm_sip_msg_parse_response(const char *buf, size_t len, struct sip_response *out);
 
 /*
  * The first audio stream of an SDP body: *rtp = its connection address (media-level c=, else
@@ -112,10 +112,10 @@ int sip_msg_parse_response(const char *buf, size_t len, struct sip_response *out
  * port is 0 (stream refused) or not a port, no c= applies to it, an address is not an IP
  * literal of the family c= names (IN IP4 / IN IP6), or an a=rtcp line is malformed.
  */
-int sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp, rtcpm_addr *rtcp);
+int rtcpm_sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp, rtcpm_addr *rtcp);
 
 /* The host part of a SIP URI, for a REGISTER's Request-URI: "sip:alice@example.com;x" ->
  * "sip:example.com" (scheme kept). SIP_MSG_E_INVALID for a URI without scheme or host. */
-int sip_msg_domain_uri(const char *uri, char *buf, size_t buflen);
+int rtcpm_sip_msg_domain_uri(const char *uri, char *buf, size_t buflen);
 
 #endif /* RTCPM_SRC_HOST_SIP_MSG_H */

@@ -5,7 +5,7 @@
 #include "sip_text.h"
 #include "text_out.h"
 
-const char *sip_text_transport_name(LONG transport)
+const char *rtcpm_sip_text_transport_name(LONG transport)
 {
     const char *name = rtcpm_transport_name(transport);
     return strcmp(name, "?") ? name : NULL;
@@ -24,7 +24,7 @@ static int is_hex(char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-HRESULT sip_text_parse_uri(const char *uri, int *secure, char *user, size_t userlen)
+HRESULT rtcpm_sip_text_parse_uri(const char *uri, int *secure, char *user, size_t userlen)
 {
     const char *rest, *at, *p;
     size_t n;
@@ -75,7 +75,7 @@ static int usable(const rtcpm_addr *a, int need_port)
     return a && (a->family == RTCPM_AF_INET || a->family == RTCPM_AF_INET6) && (!need_port || a->port);
 }
 
-HRESULT sip_text_contact(const char *user, int secure, const rtcpm_addr *contact, LONG transport,
+HRESULT rtcpm_sip_text_contact(const char *user, int secure, const rtcpm_addr *contact, LONG transport,
                          char *buf, size_t buflen, size_t *written)
 {
     char host[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
@@ -97,10 +97,10 @@ HRESULT sip_text_contact(const char *user, int secure, const rtcpm_addr *contact
     }
     if (format_public(contact, 1, host, sizeof(host)) < 0) return E_INVALIDARG;
 
-    text_out_init(&t, buf, buflen);
-    text_out_put(&t, "Contact: <%s:%s%s%s;transport=%s>\r\n", secure ? "sips" : "sip", user ? user : "",
+    rtcpm_text_out_init(&t, buf, buflen);
+    rtcpm_text_out_put(&t, "Contact: <%s:%s%s%s;transport=%s>\r\n", secure ? "sips" : "sip", user ? user : "",
         user && *user ? "@" : "", host, param);
-    return text_out_finish(&t, written) ? SIP_TEXT_E_BUFFER : S_OK;
+    return rtcpm_text_out_finish(&t, written) ? SIP_TEXT_E_BUFFER : S_OK;
 }
 
 static int same_public_host(const rtcpm_addr *a, const rtcpm_addr *b)
@@ -120,10 +120,10 @@ static void put_rtcp(struct text_out *t, const rtcpm_addr *rtcp)
     char a[RTCPM_ADDR_TEXT_SIZE];
     format_public(rtcp, 0, a, sizeof(a));
     /* RFC 3605: the RTCP port is not rtp+1 behind a NAT, so say it, with its address. */
-    text_out_put(t, "a=rtcp:%u IN %s %s\r\n", (unsigned)rtcp->port, ip_kind(rtcp), a);
+    rtcpm_text_out_put(t, "a=rtcp:%u IN %s %s\r\n", (unsigned)rtcp->port, ip_kind(rtcp), a);
 }
 
-HRESULT sip_text_sdp_offer(const struct sip_text_sdp *in, char *buf, size_t buflen, size_t *written)
+HRESULT rtcpm_sip_text_sdp_offer(const struct sip_text_sdp *in, char *buf, size_t buflen, size_t *written)
 {
     char origin[RTCPM_ADDR_TEXT_SIZE], conn[RTCPM_ADDR_TEXT_SIZE], vconn[RTCPM_ADDR_TEXT_SIZE];
     struct text_out t;
@@ -139,30 +139,30 @@ HRESULT sip_text_sdp_offer(const struct sip_text_sdp *in, char *buf, size_t bufl
     format_public(in->origin, 0, origin, sizeof(origin));
     format_public(in->audio_rtp, 0, conn, sizeof(conn));
 
-    text_out_init(&t, buf, buflen);
-    text_out_put(&t, "v=0\r\n");
-    text_out_put(&t, "o=%s %llu %llu IN %s %s\r\n", in->user && *in->user ? in->user : "-",
+    rtcpm_text_out_init(&t, buf, buflen);
+    rtcpm_text_out_put(&t, "v=0\r\n");
+    rtcpm_text_out_put(&t, "o=%s %llu %llu IN %s %s\r\n", in->user && *in->user ? in->user : "-",
         (unsigned long long)in->session_id, (unsigned long long)in->session_version, ip_kind(in->origin), origin);
-    text_out_put(&t, "s=-\r\n");
+    rtcpm_text_out_put(&t, "s=-\r\n");
     /* Session-level c= names the audio stream's external address (RFC 4566 section 5.7). */
-    text_out_put(&t, "c=IN %s %s\r\n", ip_kind(in->audio_rtp), conn);
-    text_out_put(&t, "t=0 0\r\n");
-    text_out_put(&t, "m=audio %u RTP/AVP 0 8 101\r\n", (unsigned)in->audio_rtp->port);
-    text_out_put(&t, "a=rtpmap:0 PCMU/8000\r\n");
-    text_out_put(&t, "a=rtpmap:8 PCMA/8000\r\n");
-    text_out_put(&t, "a=rtpmap:101 telephone-event/8000\r\n");
-    text_out_put(&t, "a=fmtp:101 0-15\r\n");
+    rtcpm_text_out_put(&t, "c=IN %s %s\r\n", ip_kind(in->audio_rtp), conn);
+    rtcpm_text_out_put(&t, "t=0 0\r\n");
+    rtcpm_text_out_put(&t, "m=audio %u RTP/AVP 0 8 101\r\n", (unsigned)in->audio_rtp->port);
+    rtcpm_text_out_put(&t, "a=rtpmap:0 PCMU/8000\r\n");
+    rtcpm_text_out_put(&t, "a=rtpmap:8 PCMA/8000\r\n");
+    rtcpm_text_out_put(&t, "a=rtpmap:101 telephone-event/8000\r\n");
+    rtcpm_text_out_put(&t, "a=fmtp:101 0-15\r\n");
     put_rtcp(&t, in->audio_rtcp);
     if (in->video_rtp)
     {
-        text_out_put(&t, "m=video %u RTP/AVP 34\r\n", (unsigned)in->video_rtp->port);
+        rtcpm_text_out_put(&t, "m=video %u RTP/AVP 34\r\n", (unsigned)in->video_rtp->port);
         if (!same_public_host(in->video_rtp, in->audio_rtp))
         {
             format_public(in->video_rtp, 0, vconn, sizeof(vconn));
-            text_out_put(&t, "c=IN %s %s\r\n", ip_kind(in->video_rtp), vconn);
+            rtcpm_text_out_put(&t, "c=IN %s %s\r\n", ip_kind(in->video_rtp), vconn);
         }
-        text_out_put(&t, "a=rtpmap:34 H263/90000\r\n");
+        rtcpm_text_out_put(&t, "a=rtpmap:34 H263/90000\r\n");
         put_rtcp(&t, in->video_rtcp);
     }
-    return text_out_finish(&t, written) ? SIP_TEXT_E_BUFFER : S_OK;
+    return rtcpm_text_out_finish(&t, written) ? SIP_TEXT_E_BUFFER : S_OK;
 }

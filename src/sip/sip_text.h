@@ -16,7 +16,7 @@
 #include "rtcpm/rtcpm.h"
 #include "net/addr.h"
 
-/* HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER), as bstr_to_utf8 returns. */
+/* HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER), as rtcpm_bstr_to_utf8 returns. */
 #define SIP_TEXT_E_BUFFER ((HRESULT)0x8007007A)
 
 /* The longest user part sip_text accepts from a SIP URI. */
@@ -28,7 +28,7 @@
  * E_INVALIDARG for another scheme, an empty host, or a character RFC 3261 does not allow in
  * a user part (this is what keeps CR, LF, '<', '>' and spaces out of the headers we write).
  */
-HRESULT sip_text_parse_uri(const char *uri, int *secure, char *user, size_t userlen);
+HRESULT rtcpm_sip_text_parse_uri(const char *uri, int *secure, char *user, size_t userlen);
 
 /*
  * "Contact: <sip:alice@198.51.100.7:45060;transport=udp>\r\n"
@@ -36,7 +36,7 @@ HRESULT sip_text_parse_uri(const char *uri, int *secure, char *user, size_t user
  * address and port (IPv6 in brackets; a zone is dropped: it means nothing to the peer);
  * transport: RTCTR_UDP / RTCTR_TCP / RTCTR_TLS; secure: write a sips: URI.
  */
-HRESULT sip_text_contact(const char *user, int secure, const rtcpm_addr *contact, LONG transport,
+HRESULT rtcpm_sip_text_contact(const char *user, int secure, const rtcpm_addr *contact, LONG transport,
                          char *buf, size_t buflen, size_t *written);
 
 struct sip_text_sdp
@@ -58,9 +58,9 @@ struct sip_text_sdp
  *   [/ m=video <port> RTP/AVP 34 (+ its own c= when its address differs) + rtpmap / a=rtcp]
  * E_INVALIDARG when a required address is missing, has no port, or is not IPv4/IPv6.
  */
-HRESULT sip_text_sdp_offer(const struct sip_text_sdp *in, char *buf, size_t buflen, size_t *written);
+HRESULT rtcpm_sip_text_sdp_offer(const struct sip_text_sdp *in, char *buf, size_t buflen, size_t *written);
 
 /* "UDP", "TCP", "TLS" or NULL. */
-const char *sip_text_transport_name(LONG transport);
+const char *rtcpm_sip_text_transport_name(LONG transport);
 
 #endif /* RTCPM_SRC_HOST_SIP_TEXT_H */

@@ -8,14 +8,14 @@
 
 #define REQUEST_MAX 4096
 
-void sip_ua_timers_default(struct sip_ua_timers *t)
+void rtcpm_sip_ua_timers_default(struct sip_ua_timers *t)
 {
     t->t1_ms = 500;
     t->t2_ms = 4000;
     t->timeout_ms = 8000;
 }
 
-const char *sip_ua_result_name(int result)
+const char *rtcpm_sip_ua_result_name(int result)
 {
     switch (result)
     {
@@ -28,7 +28,7 @@ const char *sip_ua_result_name(int result)
     return "SIP_UA_E_?";
 }
 
-int sip_ua_random_hex(char *buf, size_t n)
+int rtcpm_sip_ua_random_hex(char *buf, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char bytes[64];
@@ -46,7 +46,7 @@ int sip_ua_random_hex(char *buf, size_t n)
 static int new_branch(char *buf, size_t len)
 {
     char rnd[33];
-    if (sip_ua_random_hex(rnd, 24)) return -1;
+    if (rtcpm_sip_ua_random_hex(rnd, 24)) return -1;
     snprintf(buf, len, "%s%s", SIP_MSG_BRANCH_COOKIE, rnd);
     return 0;
 }
@@ -58,7 +58,7 @@ static int copy_uri(char *dst, size_t cap, const char *src)
     return 1;
 }
 
-int sip_ua_init(struct sip_ua *ua, rtcpm_socket *sock, const rtcpm_addr *server, const rtcpm_addr *via,
+int rtcpm_sip_ua_init(struct sip_ua *ua, rtcpm_socket *sock, const rtcpm_addr *server, const rtcpm_addr *via,
                 const char *local_uri, const char *remote_uri, const struct sip_ua_timers *timers)
 {
     char rnd[33];
@@ -70,10 +70,10 @@ int sip_ua_init(struct sip_ua *ua, rtcpm_socket *sock, const rtcpm_addr *server,
     ua->server = *server;
     ua->via = *via;
     if (timers) ua->timers = *timers;
-    else sip_ua_timers_default(&ua->timers);
-    if (sip_ua_random_hex(rnd, 24)) return SIP_UA_E_SOCKET;
+    else rtcpm_sip_ua_timers_default(&ua->timers);
+    if (rtcpm_sip_ua_random_hex(rnd, 24)) return SIP_UA_E_SOCKET;
     snprintf(ua->call_id, sizeof(ua->call_id), "%s@rtcpm", rnd);
-    if (sip_ua_random_hex(ua->from_tag, 16)) return SIP_UA_E_SOCKET;
+    if (rtcpm_sip_ua_random_hex(ua->from_tag, 16)) return SIP_UA_E_SOCKET;
     return SIP_UA_OK;
 }
 
@@ -95,7 +95,7 @@ static int min_int(int a, int b)
     return a < b ? a : b;
 }
 
-int sip_ua_transaction(struct sip_ua *ua, const char *req, size_t len, const char *branch, const char *method,
+int rtcpm_sip_ua_transaction(struct sip_ua *ua, const char *req, size_t len, const char *branch, const char *method,
                        int invite, struct sip_response *final)
 {
     uint64_t start = rtcpm_clock_ms(), deadline, next_send;
@@ -139,9 +139,9 @@ int sip_ua_transaction(struct sip_ua *ua, const char *req, size_t len, const cha
             observe(ua, SIP_UA_IGNORED, 0, "not from the server's address", NULL, &from);
             continue;
         }
-        if ((rc = sip_msg_parse_response(buf, got, &resp)) != SIP_MSG_OK)
+        if ((rc = rtcpm_sip_msg_parse_response(buf, got, &resp)) != SIP_MSG_OK)
         {
-            observe(ua, SIP_UA_IGNORED, 0, sip_msg_error_name(rc), NULL, &from);
+            observe(ua, SIP_UA_IGNORED, 0, rtcpm_sip_msg_error_name(rc), NULL, &from);
             continue;
         }
         if (strcmp(resp.via_branch, branch) || strcmp(resp.cseq_method, method))
@@ -165,7 +165,7 @@ int sip_ua_transaction(struct sip_ua *ua, const char *req, size_t len, const cha
         }
         /* keep the bytes: the response's body points into them */
         memcpy(ua->last, buf, got + 1);
-        sip_msg_parse_response(ua->last, got, final);
+        rtcpm_sip_msg_parse_response(ua->last, got, final);
         observe(ua, SIP_UA_RECEIVED, 0, ua->last, final, &from);
         return SIP_UA_OK;
     }
@@ -173,7 +173,7 @@ int sip_ua_transaction(struct sip_ua *ua, const char *req, size_t len, const cha
 
 static int build(const struct sip_request_params *p, char *buf, size_t *len)
 {
-    return sip_msg_build_request(p, buf, REQUEST_MAX, len) == SIP_MSG_OK ? SIP_UA_OK : SIP_UA_E_BUILD;
+    return rtcpm_sip_msg_build_request(p, buf, REQUEST_MAX, len) == SIP_MSG_OK ? SIP_UA_OK : SIP_UA_E_BUILD;
 }
 
 static void base_params(struct sip_ua *ua, struct sip_request_params *p, const char *method, const char *branch)
@@ -203,7 +203,7 @@ static int dialog_params(struct sip_ua *ua, struct sip_request_params *p, const 
     return 0;
 }
 
-int sip_ua_register(struct sip_ua *ua, const char *contact_line, long expires, struct sip_response *final)
+int rtcpm_sip_ua_register(struct sip_ua *ua, const char *contact_line, long expires, struct sip_response *final)
 {
     struct sip_request_params p;
     char req[REQUEST_MAX], branch[64], domain[256];
@@ -211,7 +211,7 @@ int sip_ua_register(struct sip_ua *ua, const char *contact_line, long expires, s
     int rc;
 
     memset(final, 0, sizeof(*final));
-    if (sip_msg_domain_uri(ua->local_uri, domain, sizeof(domain)) != SIP_MSG_OK) return SIP_UA_E_BUILD;
+    if (rtcpm_sip_msg_domain_uri(ua->local_uri, domain, sizeof(domain)) != SIP_MSG_OK) return SIP_UA_E_BUILD;
     if (new_branch(branch, sizeof(branch))) return SIP_UA_E_SOCKET;
     base_params(ua, &p, "REGISTER", branch);
     p.request_uri = domain;
@@ -220,10 +220,10 @@ int sip_ua_register(struct sip_ua *ua, const char *contact_line, long expires, s
     p.contact = contact_line;
     p.expires = expires;
     if ((rc = build(&p, req, &len))) return rc;
-    return sip_ua_transaction(ua, req, len, branch, "REGISTER", 0, final);
+    return rtcpm_sip_ua_transaction(ua, req, len, branch, "REGISTER", 0, final);
 }
 
-int sip_ua_invite(struct sip_ua *ua, const char *contact_line, const char *sdp, struct sip_response *final)
+int rtcpm_sip_ua_invite(struct sip_ua *ua, const char *contact_line, const char *sdp, struct sip_response *final)
 {
     struct sip_request_params p;
     char req[REQUEST_MAX];
@@ -241,7 +241,7 @@ int sip_ua_invite(struct sip_ua *ua, const char *contact_line, const char *sdp, 
     p.content_type = "application/sdp";
     p.body = sdp;
     if ((rc = build(&p, req, &len))) return rc;
-    if ((rc = sip_ua_transaction(ua, req, len, ua->invite_branch, "INVITE", 1, final))) return rc;
+    if ((rc = rtcpm_sip_ua_transaction(ua, req, len, ua->invite_branch, "INVITE", 1, final))) return rc;
 
     /* ACK: for a 2xx a new transaction inside the dialog (to the remote target), for a
      * failure part of the INVITE transaction (same branch and Request-URI). */
@@ -253,11 +253,11 @@ int sip_ua_invite(struct sip_ua *ua, const char *contact_line, const char *sdp, 
             strcpy(ua->remote_target, ua->remote_uri);
         ua->dialog = 1;
         if ((rc = dialog_params(ua, &p, "ACK", branch, sizeof(branch), ua->cseq))) return rc;
-        if (sip_msg_build_request(&p, ua->ack, sizeof(ua->ack), &ua->ack_len) != SIP_MSG_OK)
+        if (rtcpm_sip_msg_build_request(&p, ua->ack, sizeof(ua->ack), &ua->ack_len) != SIP_MSG_OK)
         {
             /* a Contact we cannot write back: fall back to the URI we called */
             strcpy(ua->remote_target, ua->remote_uri);
-            if (sip_msg_build_request(&p, ua->ack, sizeof(ua->ack), &ua->ack_len) != SIP_MSG_OK)
+            if (rtcpm_sip_msg_build_request(&p, ua->ack, sizeof(ua->ack), &ua->ack_len) != SIP_MSG_OK)
             {
                 ua->ack_len = 0;
                 return SIP_UA_E_BUILD;
@@ -270,7 +270,7 @@ int sip_ua_invite(struct sip_ua *ua, const char *contact_line, const char *sdp, 
     p.to_uri = ua->remote_uri;
     p.to_tag = final->to_tag;
     p.cseq = ua->cseq;
-    if (sip_msg_build_request(&p, req, sizeof(req), &len) != SIP_MSG_OK)
+    if (rtcpm_sip_msg_build_request(&p, req, sizeof(req), &len) != SIP_MSG_OK)
     {
         p.to_tag = NULL; /* a tag we cannot write back: ACK without it rather than not at all */
         if ((rc = build(&p, req, &len))) return rc;
@@ -278,7 +278,7 @@ int sip_ua_invite(struct sip_ua *ua, const char *contact_line, const char *sdp, 
     return send_text(ua, req, len, 0);
 }
 
-int sip_ua_bye(struct sip_ua *ua, struct sip_response *final)
+int rtcpm_sip_ua_bye(struct sip_ua *ua, struct sip_response *final)
 {
     struct sip_request_params p;
     char req[REQUEST_MAX], branch[64];
@@ -291,5 +291,5 @@ int sip_ua_bye(struct sip_ua *ua, struct sip_response *final)
     if ((rc = dialog_params(ua, &p, "BYE", branch, sizeof(branch), ua->cseq + 1))) return rc;
     ua->cseq = p.cseq;
     if ((rc = build(&p, req, &len))) return rc;
-    return sip_ua_transaction(ua, req, len, branch, "BYE", 0, final);
+    return rtcpm_sip_ua_transaction(ua, req, len, branch, "BYE", 0, final);
 }

@@ -34,7 +34,7 @@ struct sip_ua_timers
 };
 
 /* t1 500, t2 4000, timeout 8000. */
-void sip_ua_timers_default(struct sip_ua_timers *t);
+void rtcpm_sip_ua_timers_default(struct sip_ua_timers *t);
 
 enum sip_ua_result
 {
@@ -84,30 +84,30 @@ struct sip_ua
  * may be NULL for a registration). via: the external SIP mapping. Call-ID and From tag are
  * drawn at random. Returns SIP_UA_OK, SIP_UA_E_BUILD (bad URI) or SIP_UA_E_SOCKET (no
  * random source). */
-int sip_ua_init(struct sip_ua *ua, rtcpm_socket *sock, const rtcpm_addr *server, const rtcpm_addr *via,
+int rtcpm_sip_ua_init(struct sip_ua *ua, rtcpm_socket *sock, const rtcpm_addr *server, const rtcpm_addr *via,
                 const char *local_uri, const char *remote_uri, const struct sip_ua_timers *timers);
 
 /* REGISTER sip:<domain of local_uri> with To = From = local_uri, the given Contact header
  * line (CRLF-terminated, as rtcpm_host_profile_contact returns it) and Expires. */
-int sip_ua_register(struct sip_ua *ua, const char *contact_line, long expires, struct sip_response *final);
+int rtcpm_sip_ua_register(struct sip_ua *ua, const char *contact_line, long expires, struct sip_response *final);
 
 /* INVITE remote_uri with Contact and an application/sdp body. On a final response: 2xx ->
  * dialog established (to-tag, remote target from Contact) and ACKed; 3xx-6xx -> ACKed in the
  * transaction. */
-int sip_ua_invite(struct sip_ua *ua, const char *contact_line, const char *sdp, struct sip_response *final);
+int rtcpm_sip_ua_invite(struct sip_ua *ua, const char *contact_line, const char *sdp, struct sip_response *final);
 
 /* BYE within the dialog (SIP_UA_E_STATE without one); the dialog ends whatever the answer. */
-int sip_ua_bye(struct sip_ua *ua, struct sip_response *final);
+int rtcpm_sip_ua_bye(struct sip_ua *ua, struct sip_response *final);
 
 /* One client transaction: sends req (len bytes) to ua->server, retransmits per the rules
  * above (invite: INVITE rules), waits for the matching final response. Exposed for tests. */
-int sip_ua_transaction(struct sip_ua *ua, const char *req, size_t len, const char *branch, const char *method,
+int rtcpm_sip_ua_transaction(struct sip_ua *ua, const char *req, size_t len, const char *branch, const char *method,
                        int invite, struct sip_response *final);
 
 /* Fills buf with n random lowercase hex digits (+ NUL). -1 when the OS source failed. */
-int sip_ua_random_hex(char *buf, size_t n);
+int rtcpm_sip_ua_random_hex(char *buf, size_t n);
 
 /* "SIP_UA_E_NO_ANSWER" etc. */
-const char *sip_ua_result_name(int result);
+const char *rtcpm_sip_ua_result_name(int result);
 
 #endif /* RTCPM_SRC_HOST_SIP_UA_H */

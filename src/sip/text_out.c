@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include "text_out.h"
 
-void text_out_init(struct text_out *t, char *buf, size_t len)
+void rtcpm_text_out_init(struct text_out *t, char *buf, size_t len)
 {
     t->buf = buf;
     t->len = len;
@@ -14,7 +14,7 @@ void text_out_init(struct text_out *t, char *buf, size_t len)
     buf[0] = 0;
 }
 
-void text_out_put(struct text_out *t, const char *fmt, ...)
+void rtcpm_text_out_put(struct text_out *t, const char *fmt, ...)
 {
     va_list ap;
     int n;
@@ -27,7 +27,7 @@ void text_out_put(struct text_out *t, const char *fmt, ...)
     t->used += (size_t)n;
 }
 
-int text_out_finish(struct text_out *t, size_t *written)
+int rtcpm_text_out_finish(struct text_out *t, size_t *written)
 {
     if (t->overflow)
     {

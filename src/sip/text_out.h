@@ -15,9 +15,9 @@ struct text_out
 };
 
 /* buf must hold at least one char; it starts as "". */
-void text_out_init(struct text_out *t, char *buf, size_t len);
+void rtcpm_text_out_init(struct text_out *t, char *buf, size_t len);
 
-void text_out_put(struct text_out *t, const char *fmt, ...)
+void rtcpm_text_out_put(struct text_out *t, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
@@ -25,6 +25,6 @@ void text_out_put(struct text_out *t, const char *fmt, ...)
 
 /* 0 and *written (if given) = the length, or -1 after an overflow: then the buffer is ""
  * again and *written 0, so nothing half-written is handed on. */
-int text_out_finish(struct text_out *t, size_t *written);
+int rtcpm_text_out_finish(struct text_out *t, size_t *written);
 
 #endif

@@ -59,7 +59,7 @@ static int pm_ctx_fill(struct pm_ctx *c, unsigned long n)
     unsigned long i;
     for (i = 0; i < n; i++)
     {
-        HRESULT hr = static_pm_get_mapping(c->pm, RTCPT_AUDIO_RTP, RTCTR_UDP, &c->peer, &m);
+        HRESULT hr = rtcpm_static_pm_get_mapping(c->pm, RTCPT_AUDIO_RTP, RTCTR_UDP, &c->peer, &m);
         if (FAILED(hr))
         {
             bench_fail("fill: mapping %lu: 0x%08lx", i, (unsigned long)(ULONG)hr);
@@ -107,8 +107,8 @@ BENCH_NOINLINE void bench_kernel_c(void *ctx, uint64_t n)
     for (i = 0; i < n; i++)
     {
         struct rtcpm_mapping m;
-        HRESULT hr = static_pm_get_mapping(c->pm, RTCPT_AUDIO_RTP, RTCTR_UDP, &c->peer, &m);
-        if (SUCCEEDED(hr)) hr = static_pm_release_mapping(c->pm, RTCTR_UDP, &m.internal, &m.external);
+        HRESULT hr = rtcpm_static_pm_get_mapping(c->pm, RTCPT_AUDIO_RTP, RTCTR_UDP, &c->peer, &m);
+        if (SUCCEEDED(hr)) hr = rtcpm_static_pm_release_mapping(c->pm, RTCTR_UDP, &m.internal, &m.external);
         if (FAILED(hr))
         {
             bench_fail("static_pm_get/release_mapping: 0x%08lx", (unsigned long)(ULONG)hr);
@@ -121,7 +121,7 @@ static const char what_vtable[] =
     "COM: `pm->lpVtbl->GetMappingEx` (BSTR remote in, 2 BSTRs out) + `ReleaseMappingEx` (2 BSTRs in) "
     "+ 2 `SysFreeString`";
 static const char what_c[] =
-    "C: `static_pm_get_mapping` + `static_pm_release_mapping` (binary addresses, no BSTR; the functions "
+    "C: `rtcpm_static_pm_get_mapping` + `rtcpm_static_pm_release_mapping` (binary addresses, no BSTR; the functions "
     "the COM methods call)";
 
 static void row_1(void)
@@ -172,7 +172,7 @@ static void row_3(void)
         if (rtcpm_static_pm_live_mappings(c[i].pm) != (LONG)sizes[i])
             bench_fail("row 3: %ld live mappings, expected %lu", (long)rtcpm_static_pm_live_mappings(c[i].pm),
                        sizes[i]);
-        table_bytes[i] = (double)static_pm_table_memory(c[i].pm) / (double)sizes[i];
+        table_bytes[i] = (double)rtcpm_static_pm_table_memory(c[i].pm) / (double)sizes[i];
         heap_bytes[i] = heap0 >= 0 && heap1 >= 0 ? (double)(heap1 - heap0) / (double)sizes[i] : -1;
         rss_bytes[i] = rss0 >= 0 && rss1 >= 0 ? (double)(rss1 - rss0) / (double)sizes[i] : -1;
     }

@@ -1,5 +1,5 @@
 /*
- * fuzz_stun.c — stun_decode on arbitrary datagrams.
+ * fuzz_stun.c — rtcpm_stun_decode on arbitrary datagrams.
  *
  * Beyond "no crash, no read past the datagram" (the input is an exact-size heap block):
  *  - a failure returns a known negative stun_error and a zeroed message;
@@ -57,9 +57,9 @@ static void check_decoded(const uint8_t *data, size_t size, const stun_message *
     FUZZ_CHECK(size >= STUN_HEADER_SIZE && size % 4 == 0);
     FUZZ_CHECK(get16(data + 2) == size - STUN_HEADER_SIZE);
     FUZZ_CHECK(m->type == get16(data) && (m->type & 0xC000) == 0);
-    FUZZ_CHECK(m->method == stun_type_method(m->type));
-    FUZZ_CHECK(m->message_class == stun_type_class(m->type));
-    FUZZ_CHECK(stun_message_type(m->method, m->message_class) == m->type);
+    FUZZ_CHECK(m->method == rtcpm_stun_type_method(m->type));
+    FUZZ_CHECK(m->message_class == rtcpm_stun_type_class(m->type));
+    FUZZ_CHECK(rtcpm_stun_message_type(m->method, m->message_class) == m->type);
     FUZZ_CHECK(m->rfc5389 == (get32(data + 4) == STUN_MAGIC_COOKIE));
     FUZZ_CHECK(m->txid.len == (m->rfc5389 ? 12 : 16));
     FUZZ_CHECK(memcmp(m->txid.bytes, data + STUN_HEADER_SIZE - m->txid.len, m->txid.len) == 0);
@@ -102,7 +102,7 @@ static void check_decoded(const uint8_t *data, size_t size, const stun_message *
         FUZZ_CHECK(size >= STUN_HEADER_SIZE + 8);
         FUZZ_CHECK(get16(data + size - 8) == STUN_ATTR_FINGERPRINT && get16(data + size - 6) == 4);
         FUZZ_CHECK(get32(data + size - 4) ==
-                   (stun_crc32(data, size - 8) ^ STUN_FINGERPRINT_XOR));
+                   (rtcpm_stun_crc32(data, size - 8) ^ STUN_FINGERPRINT_XOR));
     }
 
     FUZZ_CHECK((rc == STUN_DECODE_UNKNOWN_ATTRIBUTES) == (m->unknown_count > 0));
@@ -119,24 +119,24 @@ static void check_decoded(const uint8_t *data, size_t size, const stun_message *
 static int reencode(const stun_message *m, uint8_t *buf, size_t cap)
 {
     stun_writer w;
-    stun_writer_init(&w, buf, cap, m->type, &m->txid);
+    rtcpm_stun_writer_init(&w, buf, cap, m->type, &m->txid);
     if (m->has_software)
-        stun_writer_add_software(&w, m->software, m->software_len);
+        rtcpm_stun_writer_add_software(&w, m->software, m->software_len);
     if (m->error_code)
-        stun_writer_add_error_code(&w, m->error_code, m->error_reason, m->error_reason_len);
+        rtcpm_stun_writer_add_error_code(&w, m->error_code, m->error_reason, m->error_reason_len);
     if (m->mapped_from == STUN_ATTR_MAPPED_ADDRESS)
-        stun_writer_add_address(&w, m->mapped_from, &m->mapped);
+        rtcpm_stun_writer_add_address(&w, m->mapped_from, &m->mapped);
     else if (m->mapped_from)
-        stun_writer_add_xor_address(&w, m->mapped_from, &m->mapped);
+        rtcpm_stun_writer_add_xor_address(&w, m->mapped_from, &m->mapped);
     if (m->other_address_from)
-        stun_writer_add_address(&w, m->other_address_from, &m->other_address);
+        rtcpm_stun_writer_add_address(&w, m->other_address_from, &m->other_address);
     if (m->response_origin_from)
-        stun_writer_add_address(&w, m->response_origin_from, &m->response_origin);
+        rtcpm_stun_writer_add_address(&w, m->response_origin_from, &m->response_origin);
     if (m->alternate_server.family != RTCPM_AF_NONE)
-        stun_writer_add_address(&w, STUN_ATTR_ALTERNATE_SERVER, &m->alternate_server);
+        rtcpm_stun_writer_add_address(&w, STUN_ATTR_ALTERNATE_SERVER, &m->alternate_server);
     for (size_t i = 0; i < m->unknown_count; i++)
-        stun_writer_add(&w, m->unknown_attributes[i], NULL, 0);
-    return stun_writer_finish(&w, m->has_fingerprint);
+        rtcpm_stun_writer_add(&w, m->unknown_attributes[i], NULL, 0);
+    return rtcpm_stun_writer_finish(&w, m->has_fingerprint);
 }
 
 /* What decoding the re-encoded message must give back. */
@@ -144,7 +144,7 @@ static void check_same_content(const stun_message *m, const stun_message *r)
 {
     FUZZ_CHECK(r->type == m->type && r->method == m->method);
     FUZZ_CHECK(r->message_class == m->message_class && r->rfc5389 == m->rfc5389);
-    FUZZ_CHECK(stun_txid_equal(&r->txid, &m->txid));
+    FUZZ_CHECK(rtcpm_stun_txid_equal(&r->txid, &m->txid));
     FUZZ_CHECK(r->mapped_from == m->mapped_from && rtcpm_addr_equal(&r->mapped, &m->mapped));
     FUZZ_CHECK(r->other_address_from == m->other_address_from &&
                rtcpm_addr_equal(&r->other_address, &m->other_address));
@@ -169,7 +169,7 @@ static void check_reencode(const stun_message *m, int rc)
     uint8_t big[CAP];
     int len = reencode(m, big, sizeof big);
     if (len < 0)
-        fprintf(stderr, "fuzz_stun: re-encoding failed: %s\n", stun_error_name(len));
+        fprintf(stderr, "fuzz_stun: re-encoding failed: %s\n", rtcpm_stun_error_name(len));
     FUZZ_CHECK(len >= STUN_HEADER_SIZE && len % 4 == 0);
 
     /* Exactly len bytes suffice, len - 1 do not (heap blocks: ASan sees any overrun). */
@@ -181,10 +181,10 @@ static void check_reencode(const stun_message *m, int rc)
     free(short_buf);
 
     stun_message *r = fuzz_alloc(sizeof *r);
-    int rrc = stun_decode(exact, (size_t)len, r);
+    int rrc = rtcpm_stun_decode(exact, (size_t)len, r);
     if (rrc != rc)
         fprintf(stderr, "fuzz_stun: re-encoded message decodes to %s, not %s\n",
-                stun_error_name(rrc), stun_error_name(rc));
+                rtcpm_stun_error_name(rrc), rtcpm_stun_error_name(rc));
     FUZZ_CHECK(rrc == rc);
     check_decoded(exact, (size_t)len, r, rrc);
     check_same_content(m, r);
@@ -209,12 +209,12 @@ static void check_binding_encoders(const stun_message *m)
 
     switch (m->message_class) {
     case STUN_CLASS_REQUEST:
-        len = stun_encode_binding_request(buf, sizeof buf, &m->txid, software, m->has_fingerprint);
+        len = rtcpm_stun_encode_binding_request(buf, sizeof buf, &m->txid, software, m->has_fingerprint);
         break;
     case STUN_CLASS_SUCCESS:
         if (m->mapped.family == RTCPM_AF_NONE)
             goto done;
-        len = stun_encode_binding_success(buf, sizeof buf, &m->txid, &m->mapped,
+        len = rtcpm_stun_encode_binding_success(buf, sizeof buf, &m->txid, &m->mapped,
                                           STUN_ENCODE_XOR_MAPPED | STUN_ENCODE_MAPPED, software,
                                           m->has_fingerprint);
         break;
@@ -222,7 +222,7 @@ static void check_binding_encoders(const stun_message *m)
         const char *reason = as_c_text(m->error_reason, m->error_reason_len);
         if (!reason)
             goto done;
-        len = stun_encode_binding_error(buf, sizeof buf, &m->txid, m->error_code, reason,
+        len = rtcpm_stun_encode_binding_error(buf, sizeof buf, &m->txid, m->error_code, reason,
                                         software, m->has_fingerprint);
         break;
     }
@@ -230,12 +230,12 @@ static void check_binding_encoders(const stun_message *m)
         goto done;
     }
     if (len < 0)
-        fprintf(stderr, "fuzz_stun: Binding encoder failed: %s\n", stun_error_name(len));
+        fprintf(stderr, "fuzz_stun: Binding encoder failed: %s\n", rtcpm_stun_error_name(len));
     FUZZ_CHECK(len >= STUN_HEADER_SIZE);
-    FUZZ_CHECK(stun_decode(buf, (size_t)len, r) == STUN_OK);
+    FUZZ_CHECK(rtcpm_stun_decode(buf, (size_t)len, r) == STUN_OK);
     check_decoded(buf, (size_t)len, r, STUN_OK);
     FUZZ_CHECK(r->method == STUN_METHOD_BINDING && r->message_class == m->message_class);
-    FUZZ_CHECK(stun_txid_equal(&r->txid, &m->txid));
+    FUZZ_CHECK(rtcpm_stun_txid_equal(&r->txid, &m->txid));
     FUZZ_CHECK(r->has_fingerprint == m->has_fingerprint);
     FUZZ_CHECK(r->has_software == (software != NULL));
     if (software)
@@ -256,10 +256,10 @@ done:
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     stun_message *m = fuzz_alloc(sizeof *m);
-    int rc = stun_decode(data, size, m);
+    int rc = rtcpm_stun_decode(data, size, m);
 
     if (rc < 0) {
-        FUZZ_CHECK(strcmp(stun_error_name(rc), "STUN_E_?") != 0);
+        FUZZ_CHECK(strcmp(rtcpm_stun_error_name(rc), "STUN_E_?") != 0);
         FUZZ_CHECK(rc != STUN_E_INVALID_ARG && rc != STUN_E_BUFFER_TOO_SMALL &&
                    rc != STUN_E_MESSAGE_TOO_LONG);
         FUZZ_CHECK(all_zero(m, sizeof *m));
@@ -270,7 +270,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_decoded(data, size, m, rc);
 
     stun_message *again = fuzz_alloc(sizeof *again);
-    FUZZ_CHECK(stun_decode(data, size, again) == rc);
+    FUZZ_CHECK(rtcpm_stun_decode(data, size, again) == rc);
     FUZZ_CHECK(memcmp(m, again, sizeof *m) == 0);
     free(again);
 

@@ -2,7 +2,7 @@
  * fuzz_stun_mutator.c — libFuzzer custom mutator for fuzz_stun (linked only with libFuzzer).
  *
  * Nearly every random mutation of a STUN datagram breaks the header length field or the
- * FINGERPRINT CRC, and stun_decode stops there: the attribute checks behind them would get
+ * FINGERPRINT CRC, and rtcpm_stun_decode stops there: the attribute checks behind them would get
  * little of the fuzzing time. So half of the mutations are repaired afterwards: the size is
  * cut to a multiple of 4, the length field set to match, and a FINGERPRINT in last place gets
  * its CRC recomputed. The other half stay raw, so the header checks keep being fuzzed too.
@@ -36,7 +36,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
     size_t fp = size - 8;
     if (size >= STUN_HEADER_SIZE + 8 && data[fp] == 0x80 && data[fp + 1] == 0x28 &&
         data[fp + 2] == 0 && data[fp + 3] == 4) {
-        uint32_t crc = stun_crc32(data, fp) ^ STUN_FINGERPRINT_XOR;
+        uint32_t crc = rtcpm_stun_crc32(data, fp) ^ STUN_FINGERPRINT_XOR;
         put16(data + fp + 4, (uint16_t)(crc >> 16));
         put16(data + fp + 6, (uint16_t)crc);
     }

@@ -6,7 +6,7 @@
  *  - the result is S_OK or E_INVALIDARG; a failure's message is "fuzz.ini:<line>: ..." or
  *    "fuzz.ini: ...", NUL-terminated, and the same message cut short when err is tiny;
  *  - whatever the INI reader accepts, the C struct's checks accept too
- *    (stun_pm_settings_make: every value was checked at its line, nothing is left for
+ *    (rtcpm_stun_pm_settings_make: every value was checked at its line, nothing is left for
  *    rtcpm_stun_pm_create_* to reject without a line);
  *  - parse -> write the config back as INI -> parse gives the same config, field by field
  *    (the writer is here; the servers/local strings compare as text).
@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         FUZZ_CHECK(err[0] == 0 && tiny[0] == 0);
         FUZZ_CHECK(cfg.servers != NULL);
-        hr = stun_pm_settings_make(&cfg, set, why, sizeof(why));
+        hr = rtcpm_stun_pm_settings_make(&cfg, set, why, sizeof(why));
         if (FAILED(hr)) fprintf(stderr, "accepted by the INI reader, refused by the struct checks: %s\n", why);
         FUZZ_CHECK(hr == S_OK);
         free(set);

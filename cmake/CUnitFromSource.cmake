@@ -5,7 +5,7 @@
 # sources and headers in the build tree; they are compiled here with the target's compiler.
 # Nothing of CUnit is committed to the repository.
 
-set(CUNIT_DIR "${CMAKE_BINARY_DIR}/_deps/cunit")
+set(CUNIT_DIR "${PROJECT_BINARY_DIR}/_deps/cunit")
 set(CUNIT_SOURCES)
 foreach(f CUError MyMem TestDB TestRun Util Basic)
   list(APPEND CUNIT_SOURCES "${CUNIT_DIR}/src/${f}.c")

@@ -21,8 +21,18 @@ wine_loader_for() {
     machine=$(od -An -tx2 -j$((off + 4)) -N2 "$1" | tr -d ' ')
     case "$machine" in
         8664) for w in /usr/lib/wine/wine64 /usr/bin/wine64 /usr/bin/wine; do [ -x "$w" ] && { echo "$w"; return; }; done ;;
-        014c) for w in /usr/lib/wine/wine /usr/lib/i386-linux-gnu/wine/wine; do [ -x "$w" ] && { echo "$w"; return; }; done ;;
+        # wine32's loader is an i386 ELF: installed is not enough, this kernel must run it
+        014c) for w in /usr/lib/wine/wine /usr/lib/i386-linux-gnu/wine/wine; do
+                  [ -x "$w" ] && "$w" --version >/dev/null 2>&1 && { echo "$w"; return; }
+              done ;;
     esac
+    echo ""
+}
+
+# The 64-bit loader, in this order (not `ls a b c`, which sorts: /usr/bin/wine would win, and
+# with wine32 installed it is the i386 loader).
+wine64_loader() {
+    for w in /usr/lib/wine/wine64 /usr/bin/wine64 /usr/bin/wine; do [ -x "$w" ] && { echo "$w"; return; }; done
     echo ""
 }
 
@@ -41,7 +51,7 @@ case "${1:-}" in
     if [ ! -f "$WINEPREFIX/system.reg" ]; then
         # first run: wineboot makes the prefix (~8 s); wait until its wineserver has gone,
         # then start the persistent one (waiting on a persistent server would never end)
-        loader=$(ls /usr/lib/wine/wine64 /usr/bin/wine64 /usr/bin/wine 2>/dev/null | head -n1)
+        loader=$(wine64_loader)
         "$loader" wineboot -i >"$WINEPREFIX.wineboot.log" 2>&1 </dev/null || true
         wineserver -w 2>/dev/null || true
     fi
@@ -50,7 +60,7 @@ case "${1:-}" in
     # The first program of a wineserver session starts Wine's background processes
     # (services.exe, winedevice, ...), which inherit its stdout/stderr: start them here,
     # writing to the log, so they never hold a test's output pipe open.
-    loader=$(ls /usr/lib/wine/wine64 /usr/bin/wine64 /usr/bin/wine 2>/dev/null | head -n1)
+    loader=$(wine64_loader)
     "$loader" wineboot >>"$WINEPREFIX.wineboot.log" 2>&1 </dev/null || true
     echo "wine-run: prefix $WINEPREFIX ready, wineserver up"
     ;;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # CUnitFromSource.cmake — CUnit for targets Debian has no libcunit for (MinGW, -m32).
 #
 # At build time, fetch-cunit.cmake downloads Debian's `cunit` source package with

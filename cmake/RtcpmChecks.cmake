@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Checking builds (presets asan, tsan, fuzz; label valgrind in the native preset).
 #
 #   RTCPM_SANITIZE  -fsanitize= list applied to every target of the build (library, samples,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # RtcpmWidl.cmake — runs widl on the project's IDL into the build tree.
 #
 # Cross builds use the toolchain's widl (x86_64-w64-mingw32-widl, i686-w64-mingw32-widl);

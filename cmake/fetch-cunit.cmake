@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # fetch-cunit.cmake — cmake -DDEST=<dir> -P fetch-cunit.cmake
 # Gets Debian's cunit source package and lays out DEST/src/*.c and DEST/include/CUnit/*.h.
 

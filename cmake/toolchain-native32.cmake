@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Native i386 Linux (gcc -m32): the 32-bit stdcall COM ABI, tested on a 64-bit host.
 # This machine's kernel cannot exec i386 binaries, so tests run under qemu-i386-static.
 set(CMAKE_SYSTEM_NAME Linux)

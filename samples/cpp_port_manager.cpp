@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cpp_port_manager.cpp — see cpp_port_manager.h. Compiled with RTCPM_SAMPLE_NO_MAIN it is
  * just the class (the tests link it); otherwise it is also the sample program, which runs both

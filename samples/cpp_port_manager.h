@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cpp_port_manager.h — a port manager written in C++ (a class deriving from the widl
  * generated IRTCPortManager3), handed to the C host like any other. Built natively with g++

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * demo_net.h — rtcpm-demo's network side: the nat_flows hooks that bind the internal ports
  * the port manager mapped, send the REGISTER / INVITE (src/host/sip_ua), the first RTP packet

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nat_flows.c — see nat_flows.h. Written the way an RTC application is: COM calls through
  * COBJMACROS, one step per documented step.

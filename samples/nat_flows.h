@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nat_flows.h — the two NAT flows of the RTC 1.5 documentation, run against rtcpm's host
  * objects with any port manager: registration from behind a NAT, and an outgoing call from

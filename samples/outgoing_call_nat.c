@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * outgoing_call_nat — RTC's "create an outgoing session when the client is behind a NAT":
  * the application sets its port manager on the session before AddParticipant; RTC asks it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * registration_nat — RTC 1.5's "registration from behind a NAT": the application sets its
  * port manager on the profile, enables it, and RTC asks the port manager for the SIP mapping

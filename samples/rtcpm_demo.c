@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm-demo — what an RTC 1.5 application behind a NAT does, with rtcpm's port managers and
  * host objects: `register` enables a profile (RTC asks the port manager for the SIP mapping

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm-info — lists the RTC 1.5 port-management interfaces this build provides: IID
  * (published or project-assigned) and number of vtable slots. A smoke test of the headers,

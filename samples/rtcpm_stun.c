@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm-stun — asks a STUN server for a socket's server-reflexive address, with rtcpm's
  * socket layer and STUN client (the same code the STUN port manager uses).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm-stun-pm — asks rtcpm's STUN port manager for mappings, the way RTC does
  * (IRTCPortManager3::GetMappingEx, then ReleaseMappingEx), and prints them.

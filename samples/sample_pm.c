@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_pm.c — see sample_pm.h. A complete COM object in plain C: one struct, one vtable
  * for all three interface levels (each derives from the one before), an atomic refcount.

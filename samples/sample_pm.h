@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample_pm.h — the samples' own port manager: fixed mappings, as an application behind a
  * NAT it configured by hand would answer (the static port manager, loaded from a file, does

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # bench.sh — rtcpm's benchmark table (README "Benchmarks"): one markdown table on stdout and
 # the same as CSV in build/bench/bench.csv.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # demo.sh — installs what is missing, builds natively and for x86_64 MinGW, and runs the
 # demo (rtcpm-demo register and call with samples/static-nat.ini) natively and as .exe under
 # wine64 (private prefix in the build tree).

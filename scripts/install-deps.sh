@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Installs every Debian package rtcpm needs to build and test (Debian 12, run as root).
 # Idempotent: installs only what is missing. Adds nothing outside Debian's archive.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # test.sh — installs what is missing, builds every preset and runs every test.
 #   bash scripts/test.sh            all presets
 #   bash scripts/test.sh native     only the named presets

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # update-bad-input-table.sh — rewrites README.md's "Bad input: HRESULTs" tables from the test's
 # table (tests/bad_input_table.c), between the "bad-input table: begin/end" markers.
 #

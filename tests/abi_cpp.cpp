@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * abi_cpp.cpp — C++ on both sides of the vtable: a C++ class that C calls through
  * IRTCPortManager3Vtbl, and C++ virtual calls into a C object.

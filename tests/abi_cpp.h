@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * abi_cpp.h — the C side's view of abi_cpp.cpp: a C++ port manager, and C++ code that
  * calls a C object through its C++ interface.

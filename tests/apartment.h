@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * apartment.h — a single-threaded apartment (STA) on its own thread, for marshalling tests
  * (Windows/Wine only).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bad_input.h — the bad-input matrix: which HRESULT every port-management method of every
  * rtcpm object answers to each bad argument (NULL/empty/embedded-NUL/1 MiB/non-address/IPv6

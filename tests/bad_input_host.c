@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bad_input_host.c — the host rows of the bad-input matrix: IRTCClientPortManagement on a
  * client object, IRTCProfilePortManagement and IRTCSessionPortManagement with every port

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bad_input_pm.c — the IRTCPortManager/2/3 rows of the bad-input matrix, run on every rtcpm
  * port manager in bi_pm_objects[] (static, its tracing wrapper, STUN against a fake server).

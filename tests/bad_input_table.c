@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bad_input_table.c — THE table of expected HRESULTs for bad input (see bad_input.h), its
  * names, and its rendering as README's "Bad input: HRESULTs" tables.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bstr_count.h — live BSTRs, for tests that prove a call leaked none: rtcpm's own BSTR
  * runtime counts them natively (rtcpm_live_bstrs); under oleaut32 (Windows, Wine) an IMallocSpy

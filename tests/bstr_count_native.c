@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bstr_count_native.c — bstr_count.h on rtcpm's own BSTR runtime (non-Windows builds).
  */

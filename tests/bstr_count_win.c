@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bstr_count_win.c — bstr_count.h under oleaut32: every BSTR is a CoTaskMem block, and
  * malloc_spy.c counts those once oleaut32's BSTR cache is off (SetOaNoCache).

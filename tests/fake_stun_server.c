@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fake_stun_server.c — the fault-injecting STUN server of fake_stun_server.h.
  */

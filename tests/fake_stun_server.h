@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fake_stun_server.h — an in-process STUN server on loopback (its own thread) that answers
  * Binding requests correctly or, on purpose, wrongly, and records what it saw, so the

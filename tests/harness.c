@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * harness.c — one CUnit suite per executable, exit status from the failure count.
  *

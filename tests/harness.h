@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * harness.h — the CUnit main every rtcpm suite shares (natively, under Wine, under qemu).
  *

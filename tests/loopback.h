@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * loopback.h — what the tests on the loopback network share: addresses from text, and
  * whether ::1 is usable here (a machine or container may run without IPv6).

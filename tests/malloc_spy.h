@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * malloc_spy.h — counts live COM task-memory blocks (CoTaskMemAlloc/Realloc/Free) through an
  * IMallocSpy, for tests that prove [out] BSTRs leak nowhere (Windows/Wine only).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # marshal_regsvr32.sh — `regsvr32 rtcpm_ps.dll` in a FRESH WINEPREFIX, then a marshalled call
 # works with no in-process registration; `regsvr32 /u` undoes it. (CTest marshal_regsvr32.)
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * marshal_util.h — what the marshalling suites (test_marshal.c, test_marshal_objects.c) share
  * (Windows/Wine only): moving an interface between apartments through a stream, telling a

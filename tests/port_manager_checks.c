@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * port_manager_checks.c — see port_manager_checks.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * recording_pm.h — a test port manager that answers with fixed mappings and writes every
  * call it receives, with its arguments, to a text log the test compares exactly.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mingw-w64's <rtccore.h> first, then rtcpm's header: shared declarations are not defined twice. */
 #define COBJMACROS
 #include <windows.h>

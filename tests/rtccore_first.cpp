@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 // C++ view: <rtccore.h> and rtcpm's header in one translation unit.
 #include <windows.h>
 #include <rtccore.h>

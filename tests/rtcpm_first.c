@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* rtcpm's header first, then mingw-w64's <rtccore.h>. */
 #define COBJMACROS
 #include "rtcpm/rtcpm.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sdp_offer.h — the SDP offer rtcpm's host writes (src/sip/sip_text.c), piece by piece, for
  * tests that compare one exactly:

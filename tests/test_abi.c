@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_abi.c — the binary interface: vtable slot positions, type widths, IIDs, constants,
  * C calling C++ and C++ calling C through the same vtables, and (on i386) the stdcall

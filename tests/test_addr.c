@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — address parsing and formatting tests: RFC 4291 input forms, RFC 5952 output,
  * host:port forms, zones, equality and hashing, buffer limits, reads bounded by len.

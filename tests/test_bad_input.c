@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_bad_input.c — the bad-input matrix (bad_input.h): every port-management method of every
  * rtcpm object against NULL/empty/embedded-NUL/1 MiB/non-address/IPv6 BSTRs, out-of-range

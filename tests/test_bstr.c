@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_bstr.c — BSTR layout and semantics. The same suite runs against rtcpm's native
  * runtime and, cross-compiled, against Wine's oleaut32: both must agree.

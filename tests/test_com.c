@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_com.c — the object plumbing: table QueryInterface, identity, refcounts, live counts.
  */

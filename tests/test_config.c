@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_config.c — the INI reader (events, comments, line endings, exact file:line errors),
  * the shared value parsers, address prefixes, and the static port manager's config: every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_host.c — the host objects (client, profile, session) and the driver, against the
  * recording port manager: method semantics, the exact calls RTC makes on a port manager, the

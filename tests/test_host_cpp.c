@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_host_cpp.c — the C++ port manager of samples/cpp_port_manager.cpp driven by the C
  * host, and the samples' NAT flows (samples/nat_flows.c) run end to end.

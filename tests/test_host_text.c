@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_host_text.c — the Contact header and SDP offer text (src/host/sip_text), byte for byte.
  */

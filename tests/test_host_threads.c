@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_host_threads.c — SetPortManager swaps on a shared profile / session while other
  * threads register and place calls: every operation uses exactly one port manager from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_mapping_table.c — the live-mapping table every port manager shares: keys, duplicates,
  * canonical address comparison, remote updates, iteration, 100k entries, a random workload

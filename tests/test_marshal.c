@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_marshal.c — the port-management interfaces across apartments, under Wine:
  * through rtcpm_ps.dll (widl's proxy/stub) and through the free-threaded marshaler.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_marshal_none.c — marshal.h and the FTM helper where there is no COM runtime
  * (native builds): nothing to register, nothing to aggregate, and saying so.

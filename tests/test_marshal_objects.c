@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_marshal_objects.c — rtcpm's own objects across apartments, under Wine.
  *

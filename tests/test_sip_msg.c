@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_sip_msg.c — rtcpm-demo's SIP text (src/host/sip_msg): the exact REGISTER, INVITE, ACK
  * and BYE bytes, refused parameters (header injection), buffer bounds, response parsing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_sip_ua.c — rtcpm-demo's SIP client transactions (src/host/sip_ua) against an
  * in-process server thread on 127.0.0.1: retransmission of a lost REGISTER (byte-identical,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — socket layer tests on loopback: binding, local addresses, the error enum,
  * IPV6_V6ONLY, UDP datagrams, TCP streams, timeouts, sockaddr layout, random bytes.

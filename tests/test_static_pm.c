@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_static_pm.c — the static port manager as RTC sees it: QueryInterface, identity and
  * refcounts; GetMapping(Ex) texts and ports for IPv4 and IPv6; ranges, exhaustion and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_stress.c — everything at once, for a bounded time (STRESS_MS): threads hammering one
  * static port manager with GetMappingEx / UpdateRemoteAddressEx2 / ReleaseMappingEx (and

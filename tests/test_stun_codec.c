@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — STUN codec tests: RFC 5769 vectors, encoder output byte for byte, and every
  * malformation the decoder must refuse, each with its exact error code.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_stun_pm.c — the STUN port manager as RTC sees it, against the in-process fake STUN
  * server on loopback: the external side equals what the server saw (or what its emulated

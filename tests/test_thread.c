@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_thread.c — test_thread.h over the library's own thread (src/os/platform.h), which
  * returns nothing: the wrapper keeps fn's result for test_thread_join. Sleep and yield are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_thread.h — the one thread wrapper the tests need (over the library's rtcpm_thread:
  * pthreads natively, CreateThread on Windows), so a test can run an in-process server next to

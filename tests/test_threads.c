@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_threads.c — objects and BSTRs used from several threads at once.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_trace_pm.c — the tracing wrapper forwards every call unchanged, reports it exactly,
  * and is exactly as capable (QI levels) as the port manager it wraps.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # wine-run.sh — CTest's CMAKE_CROSSCOMPILING_EMULATOR for the MinGW presets.
 #
 #   wine-run.sh PREFIX prog.exe [args...]   run prog.exe under Wine in the private PREFIX

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * diag.h — counters an application or a test reads to prove nothing leaked.
  */

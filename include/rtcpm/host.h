@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * host.h — the RTC side, as rtcpm models it: the objects the RTC Client API hands an
  * application (client, profile, session) with their port-management interfaces, driving

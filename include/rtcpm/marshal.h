@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * marshal.h — using rtcpm_ps.dll, the proxy/stub for the port-management interfaces,
  * without writing to the registry.

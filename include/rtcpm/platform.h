@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * platform.h — the one place that tells Windows from the rest for rtcpm's users.
  *

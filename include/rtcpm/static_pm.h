@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * static_pm.h — a port manager for a NAT whose port forwarding is configured by hand.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * stun_pm.h — the STUN port manager: discovers the NAT's external address/port for each
  * mapping RTC asks for, by a STUN Binding request (RFC 5389/8489; RFC 3489 servers too)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * trace_pm.h — a port manager that wraps another and reports every call.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bstr.c — the BSTR runtime for non-Windows builds, laid out as oleaut32's:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bstr_util.c — BSTR <-> UTF-8 conversion, strict both ways.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bstr_util.h — BSTR <-> UTF-8, for code that parses or prints what COM hands it.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * com.h — the plumbing every rtcpm COM object uses (Wine style, plain C).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * compat_guids.c — IIDs the Windows SDK's libuuid defines, for non-Windows builds only
  * (CMake compiles this file only there).

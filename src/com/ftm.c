@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ftm.c — the free-threaded marshaler and the Global Interface Table, on targets with a COM
  * runtime (Windows, Wine). See ftm.h; ftm_none.c is the same interface where COM does not exist.

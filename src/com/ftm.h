@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ftm.h — aggregating COM's free-threaded marshaler (FTM) into an rtcpm object.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ftm_none.c — ftm.h where there is no COM runtime (native builds): no apartments, so
  * nothing is ever marshalled, there is no marshaler to aggregate, and a pointer is valid on

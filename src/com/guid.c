@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * guid.c — GUID text form, for logs, the demo and tests.
  */

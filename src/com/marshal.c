@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * marshal.c — in-process registration of rtcpm_ps.dll (see include/rtcpm/marshal.h), for
  * targets with a COM runtime. marshal_none.c is the same API where COM does not exist.

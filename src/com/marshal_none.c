@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * marshal_none.c — include/rtcpm/marshal.h where there is no COM runtime (native builds):
  * no apartments, so nothing is ever marshalled and there is nothing to register.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * names.c — text for HRESULTs, port types and transports, for traces and messages.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * client.c — the RTC client object as far as port management goes: IRTCClientPortManagement.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * driver.h — uses an application's port manager the way the RTC Client API does.
  *

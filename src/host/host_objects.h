@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * host_objects.h — what the client, profile and session objects know of each other.
  * The application sees only include/rtcpm/host.h.

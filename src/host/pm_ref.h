@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pm_ref.h — an application's port manager as the host objects keep it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * profile.c — the RTC profile object's port management: IRTCProfilePortManagement, and the
  * registration it drives.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * session.c — the RTC session object's port management: IRTCSessionPortManagement, and the
  * call it drives.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — canonical network addresses. See addr.h for the accepted syntax and the
  * decisions taken; this file only implements them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — canonical network addresses (IPv4 and IPv6), text <-> binary.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — STUN message codec. Wire format and validation rules are described in stun.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — STUN message codec: RFC 5389 / RFC 8489 messages and classic RFC 3489 ones.
  *

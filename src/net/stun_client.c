@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — STUN Binding client (see stun_client.h for the rules it follows).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — STUN Binding client: one transaction from a caller's bound socket to one server
  * (or to a list of servers in fallback order), giving the server-reflexive address.

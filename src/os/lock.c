@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * lock.c — see lock.h (one of the few files allowed an `#ifdef _WIN32`).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * lock.h — a plain mutex for objects that RTC calls from its own threads, and a condition
  * variable to wait on under it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — monotonic clock, OS random bytes and a thread, Windows and POSIX (see platform.h).
  */

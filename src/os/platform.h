@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — the OS services the network code needs besides sockets: a monotonic clock
  * (deadlines, RTT), a cryptographically strong random source (STUN transaction IDs) and a

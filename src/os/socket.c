@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — sockets over Winsock and POSIX (see socket.h for the decisions).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — UDP and TCP sockets over IPv4 and IPv6: the only code that knows Winsock from
  * POSIX sockets. Everything above it speaks rtcpm_addr and the small error enum below.

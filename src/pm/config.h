@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * config.h — a small INI reader with "file:line: message" errors, and the value parsers
  * every port manager's config shares (port type names, transport lists, address:port ranges).

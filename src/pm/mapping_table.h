@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mapping_table.h — the live NAT mappings of one port manager, shared by every port manager
  * (static, STUN): what was handed to RTC by GetMapping(Ex) and not yet released.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pm_common.c — see pm_common.h (factored out of the static port manager, so the STUN one
  * answers RTC's arguments exactly the same way).

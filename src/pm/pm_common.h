@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pm_common.h — what every port manager built on the mapping table shares (static, STUN):
  * the checks of RTC's arguments in one order with one set of results, BSTR <-> address,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * prefix.h — address prefixes ("192.168.0.0/16", "2001:db8::/32") for remote-address filters.
  */

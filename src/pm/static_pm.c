@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * static_pm.c — the static port manager: one COM object (IRTCPortManager, 2, 3) handing out
  * mappings from hand-configured forwarding rules. Semantics and results: include/rtcpm/static_pm.h.

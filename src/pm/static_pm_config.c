@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * static_pm_config.c — the static port manager's INI sections (on the generic reader in
  * config.c): rtcpm_static_pm_load_file / _load_string.

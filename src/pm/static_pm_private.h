@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * static_pm.h (private) — the static port manager's rules, as the COM object (static_pm.c)
  * and its INI loader (static_pm_config.c) share them. The public API is

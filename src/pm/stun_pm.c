@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * stun_pm.c — the STUN port manager: one COM object (IRTCPortManager, 2, 3 + FTM) that binds
  * an internal port, learns its external side by a STUN Binding request from that port, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * stun_pm_config.c — the STUN port manager's settings: defaults, checks (one set of limits
  * for the C struct and the INI file), the INI sections [stun] and [ports <type>] on the

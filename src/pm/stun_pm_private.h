@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * stun_pm.h (private) — the STUN port manager's checked settings, as the config code
  * (stun_pm_config.c: C struct and INI) makes them and the object (stun_pm.c) uses them.

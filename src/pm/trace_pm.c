@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * trace_pm.c — see include/rtcpm/trace_pm.h.
  *

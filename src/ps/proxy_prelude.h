@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * proxy_prelude.h — force-included (-include) into widl's generated proxy code.
  *

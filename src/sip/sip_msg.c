@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sip_msg.c — SIP requests built, responses and SDP answers parsed. See sip_msg.h.
  */

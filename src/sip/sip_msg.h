@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sip_msg.h — the few SIP messages rtcpm-demo exchanges over UDP (RFC 3261): requests
  * (REGISTER, INVITE, ACK, BYE) built from parameters, responses parsed, and the audio

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sip_text.c — Contact header and SDP offer text. See sip_text.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sip_text.h — the text RTC puts on the wire from the port manager's answers: the SIP
  * Contact header (RFC 3261) of a REGISTER or INVITE, and the SDP offer (RFC 4566,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sip_ua.c — minimal SIP UAC over UDP. See sip_ua.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sip_ua.h — a minimal SIP user agent client over UDP (RFC 3261) for rtcpm-demo: one
  * registration, or one call (INVITE, ACK, BYE), from a socket the caller bound to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * text_out.h — printf-style appending into a caller's fixed buffer that remembers an overflow,
  * so a builder writes every line and checks once at the end (SIP requests, Contact, SDP).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench.c — measuring, the table and the CSV (see bench.h).
  */

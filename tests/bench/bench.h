@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench.h — the benchmark's measuring and reporting (tests/bench, README "Benchmarks").
  *

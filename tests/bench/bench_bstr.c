@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench_bstr.c — row 2: allocating and freeing BSTRs of typical address strings, with
  * whichever BSTR runtime the build has: rtcpm's (native builds) or oleaut32 (MinGW builds,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench_host.c — row 5: the whole host sequence RTC runs for a registered user placing an
  * audio call, per second, with the static port manager (include/rtcpm/host.h), next to the

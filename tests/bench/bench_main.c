@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench_main.c — rtcpm's benchmark (README "Benchmarks"): prints one markdown table, writes
  * it as CSV. scripts/bench.sh runs it natively and under wine64 and merges the two.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench_marshal.c — row 7 (Windows targets, run under wine64): a call through
  * rtcpm_ps.dll's proxy into a single-threaded apartment vs the same call made directly.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench_marshal_none.c — row 7 off Windows: there is no COM runtime, so no proxy to measure.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench_os_posix.c — bench.h's OS services natively (glibc, Linux).
  */

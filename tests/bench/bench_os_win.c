@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench_os_win.c — bench.h's OS services on Windows targets (run under wine64 here).
  */

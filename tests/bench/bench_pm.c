@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench_pm.c — rows 1, 3 and 4: the static port manager's GetMappingEx + ReleaseMappingEx
  * through the COM vtable and as plain C, with 10^3..10^6 live mappings, from 1 and 2 threads.

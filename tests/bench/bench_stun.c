@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench_stun.c — row 6: STUN discovery latency on loopback against coturn.
  *

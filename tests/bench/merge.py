@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """merge.py — joins rtcpm_bench's native and wine64 CSVs and callgrind's instruction counts
 into the one table scripts/bench.sh prints (markdown on stdout, CSV with --csv).
 

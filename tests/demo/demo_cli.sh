@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # demo_cli.sh — rtcpm-demo's command line on loopback: the documented output lines and every
 # exit code (README "rtcpm-demo"), natively or the .exe under Wine.
 #

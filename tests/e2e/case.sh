@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # case.sh — one end-to-end case: builds the network, starts the peers, runs the client inside
 # the client namespace, checks what the peers saw against the NAT's real mappings (the router's
 # conntrack table), and tears everything down (netns.sh's trap), failing on any leak.

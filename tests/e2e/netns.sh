@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # netns.sh — the end-to-end test network: a client behind an iptables NAT router, and a
 # public side, each in a network namespace this script makes and removes again.
 #

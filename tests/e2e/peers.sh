@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # peers.sh — the public side of the end-to-end tests, sourced after netns.sh:
 #   coturn `turnserver --stun-only` on 198.19.1.2 and 198.19.1.4 (RFC 5780: the second address
 #   and port+1 are the alternates), sipp as registrar or called party with scenarios generated

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # standin-client.sh — rtcpm-demo's command line, played by Debian's tools, so the end-to-end
 # harness can be proven before rtcpm-demo exists and the cases stay the same once it does.
 # Runs inside the client namespace.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """udp_peer.py - one RTP-like UDP exchange, for the end-to-end tests (run inside a namespace).
 
   udp_peer.py probe  --bind IP:PORT --to IP:PORT [--expect-from IP:PORT] [--timeout S]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_addr.c — rtcpm_addr_parse / rtcpm_addr_parse_hostport on arbitrary bytes.
  *

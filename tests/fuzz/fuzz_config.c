@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_config.c — the INI reader (rtcpm_ini_parse, src/pm/config.h) and the static port
  * manager's config loader (rtcpm_static_pm_load_string) on arbitrary bytes.

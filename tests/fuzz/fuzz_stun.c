@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_stun.c — rtcpm_stun_decode on arbitrary datagrams.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_stun_mutator.c — libFuzzer custom mutator for fuzz_stun (linked only with libFuzzer).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_stun_pm_config.c — the STUN port manager's INI config (rtcpm_stun_pm_parse_config,
  * on the generic reader of src/pm/config.c) on arbitrary bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * replay_main.c — runs a fuzz target without libFuzzer: every file given (directly or inside
  * a directory given) goes once through LLVMFuzzerTestOneInput, in name order.

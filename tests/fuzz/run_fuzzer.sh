@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run_fuzzer.sh — CTest driver of one libFuzzer target (preset fuzz).
 #
 #   run_fuzzer.sh fuzz   BINARY NAME FUZZ_SOURCE_DIR WORK_DIR SECONDS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Uses the installed headers and library: prints the IID of IRTCPortManager3 and a BSTR length. */
 #include <stdio.h>
 #include "rtcpm/rtcpm.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # coturn_check.sh — rtcpm's STUN client against the real coturn server, on loopback.
 #
 #   coturn_check.sh WORKDIR PROGRAM [RUNNER...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # coturn_demo.sh — `rtcpm-demo register|call --stun 127.0.0.1` against the real coturn server
 # on loopback: the mappings rtcpm-demo prints are what coturn sees.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # coturn_lib.sh — a private coturn `turnserver --stun-only` on loopback, for the scripts that
 # check rtcpm against it (tests/stun/coturn_*.sh, scripts/bench.sh). Source it from bash; it
 # works under `set -euo pipefail` too.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # coturn_stun_pm.sh — rtcpm's STUN port manager against the real coturn server, on loopback.
 #
 #   coturn_stun_pm.sh WORKDIR PROGRAM [RUNNER...]

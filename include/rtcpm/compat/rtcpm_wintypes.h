@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm_wintypes.h — just enough of the Windows/COM ABI for rtcpm off Windows.
  *

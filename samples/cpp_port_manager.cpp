@@ -12,10 +12,11 @@
 #include "cpp_port_manager.h"
 #include "nat_flows.h"
 
-namespace {
+namespace
+{
 
-std::atomic<long> instances{0};
-std::atomic<long> outstanding{0};
+std::atomic<long> instances{ 0 };
+std::atomic<long> outstanding{ 0 };
 
 BSTR to_bstr(const std::string &s)
 {
@@ -35,14 +36,16 @@ std::string from_bstr(BSTR b)
 // A spin lock: std::mutex is missing from MinGW's win32 thread model.
 class SpinLock
 {
-public:
+  public:
     void lock()
     {
-        while (flag.test_and_set(std::memory_order_acquire)) {}
+        while (flag.test_and_set(std::memory_order_acquire))
+        {
+        }
     }
     void unlock() { flag.clear(std::memory_order_release); }
 
-private:
+  private:
     std::atomic_flag flag = ATOMIC_FLAG_INIT;
 };
 
@@ -56,7 +59,7 @@ struct Mapping
 
 class CppPortManager : public IRTCPortManager3
 {
-public:
+  public:
     CppPortManager(const char *internal, const char *external) : internal_(internal), external_(external)
     {
         instances++;
@@ -187,8 +190,8 @@ public:
         return ReleaseMappingEx(RTCTR_UDP, ia, ip, ea, ep);
     }
 
-private:
-    std::atomic<ULONG> ref_{1};
+  private:
+    std::atomic<ULONG> ref_{ 1 };
     std::string internal_, external_;
     SpinLock lock_;
     std::vector<Mapping> mappings_;

@@ -37,10 +37,7 @@ static const char *hostport(const rtcpm_addr *a, char *buf, size_t len)
     return buf;
 }
 
-static const char *os_error(int err, char *buf, size_t len)
-{
-    return rtcpm_os_error_text(err, buf, len);
-}
+static const char *os_error(int err, char *buf, size_t len) { return rtcpm_os_error_text(err, buf, len); }
 
 /* "mapping sip 198.18.1.2:5070 -> 198.19.1.3:15070" (IPv6 in brackets): the line the e2e
  * harness reads. Returns the internal side in *internal. */
@@ -103,12 +100,8 @@ static void on_sip(void *ctx, enum sip_ua_event ev, int n, const char *text, con
         if (n) say(net, "  (retransmission %d)\n", n);
         if (!n || net->show_sip) print_message(net, "->", text);
         break;
-    case SIP_UA_RECEIVED:
-        print_message(net, "<-", text);
-        break;
-    case SIP_UA_IGNORED:
-        say(net, "  (ignored a datagram from %s: %s)\n", hostport(from, a, sizeof(a)), text);
-        break;
+    case SIP_UA_RECEIVED: print_message(net, "<-", text); break;
+    case SIP_UA_IGNORED: say(net, "  (ignored a datagram from %s: %s)\n", hostport(from, a, sizeof(a)), text); break;
     }
 }
 
@@ -194,9 +187,16 @@ static int hook_registered(void *ctx, IRTCProfilePortManagement *profile)
 
 static int hook_invite(void *ctx, IRTCSessionPortManagement *session, struct nat_flow_answer *answer)
 {
-    static const struct { RTC_PORT_TYPE type; const char *name; } kinds[] = {
-        { RTCPT_SIP, "sip" }, { RTCPT_AUDIO_RTP, "rtp" }, { RTCPT_AUDIO_RTCP, "rtcp" },
-        { RTCPT_VIDEO_RTP, "video-rtp" }, { RTCPT_VIDEO_RTCP, "video-rtcp" },
+    static const struct
+    {
+        RTC_PORT_TYPE type;
+        const char *name;
+    } kinds[] = {
+        { RTCPT_SIP, "sip" },
+        { RTCPT_AUDIO_RTP, "rtp" },
+        { RTCPT_AUDIO_RTCP, "rtcp" },
+        { RTCPT_VIDEO_RTP, "video-rtp" },
+        { RTCPT_VIDEO_RTCP, "video-rtcp" },
     };
     struct demo_net *net = ctx;
     struct rtcpm_host_mapping m;
@@ -233,7 +233,7 @@ static int hook_invite(void *ctx, IRTCSessionPortManagement *session, struct nat
         rtcpm_addr_format(&net->media, answer->address, sizeof(answer->address)) < 0)
     {
         say(net, "call: the answer has no usable audio stream in its SDP (Content-Type: %s, %lu byte body)\n",
-            final.content_type[0] ? final.content_type : "none", (unsigned long)final.body_len);
+            final.content_type[0] ? final.content_type : "none", (unsigned long) final.body_len);
         return decide(net, DEMO_EXIT_REJECTED);
     }
     answer->port = net->media.port;
@@ -313,13 +313,12 @@ static int hook_media(void *ctx, IRTCSessionPortManagement *session)
             say(net, "  (ignored a packet from %s)\n", hostport(&from, a, sizeof(a)));
             continue;
         }
-        say(net, "media: received from %s at %s: %lu bytes%s, after %u packet(s) sent\n",
-            hostport(&from, a, sizeof(a)), hostport(&local, b, sizeof(b)), (unsigned long)got,
-            got >= 12 && in[0] >> 6 == 2 ? " (RTP)" : "", sent);
+        say(net, "media: received from %s at %s: %lu bytes%s, after %u packet(s) sent\n", hostport(&from, a, sizeof(a)),
+            hostport(&local, b, sizeof(b)), (unsigned long)got, got >= 12 && in[0] >> 6 == 2 ? " (RTP)" : "", sent);
         return 0;
     }
-    say(net, "media: nothing came back from %s within %d ms (%u packet(s) sent)\n",
-        hostport(&net->media, a, sizeof(a)), net->media_timeout_ms, sent);
+    say(net, "media: nothing came back from %s within %d ms (%u packet(s) sent)\n", hostport(&net->media, a, sizeof(a)),
+        net->media_timeout_ms, sent);
     return decide(net, DEMO_EXIT_NO_ANSWER);
 }
 
@@ -332,8 +331,10 @@ static int hook_bye(void *ctx, IRTCSessionPortManagement *session)
 
     if (!net->send || !net->ua_ready || !net->ua.dialog) return 0;
     rc = rtcpm_sip_ua_bye(&net->ua, &final);
-    if (rc == SIP_UA_OK) say(net, "bye: %d %s\n", final.code, final.reason);
-    else say(net, "bye: %s\n", rc == SIP_UA_E_NO_ANSWER ? "no answer" : rtcpm_sip_ua_result_name(rc));
+    if (rc == SIP_UA_OK)
+        say(net, "bye: %d %s\n", final.code, final.reason);
+    else
+        say(net, "bye: %s\n", rc == SIP_UA_E_NO_ANSWER ? "no answer" : rtcpm_sip_ua_result_name(rc));
     /* the call's result stands; a lost BYE is reported, not fatal */
     return 0;
 }

@@ -19,37 +19,37 @@
 /* rtcpm-demo's exit codes (the e2e harness reads them; README "rtcpm-demo"). */
 enum demo_exit
 {
-    DEMO_EXIT_OK = 0,          /* 2xx (call: and a media packet came back) */
-    DEMO_EXIT_REJECTED = 1,    /* the server answered 3xx-6xx (or a 2xx without usable SDP) */
-    DEMO_EXIT_NO_ANSWER = 2,   /* no final SIP answer in time, no media back, or sending failed */
-    DEMO_EXIT_MAPPING = 3,     /* the port manager gave no usable mapping (or its port cannot be bound) */
-    DEMO_EXIT_USAGE = 64,      /* bad command line or configuration */
-    DEMO_EXIT_INTERNAL = 70    /* a host step failed for another reason */
+    DEMO_EXIT_OK = 0,        /* 2xx (call: and a media packet came back) */
+    DEMO_EXIT_REJECTED = 1,  /* the server answered 3xx-6xx (or a 2xx without usable SDP) */
+    DEMO_EXIT_NO_ANSWER = 2, /* no final SIP answer in time, no media back, or sending failed */
+    DEMO_EXIT_MAPPING = 3,   /* the port manager gave no usable mapping (or its port cannot be bound) */
+    DEMO_EXIT_USAGE = 64,    /* bad command line or configuration */
+    DEMO_EXIT_INTERNAL = 70  /* a host step failed for another reason */
 };
 
 struct demo_net
 {
     /* set by the caller */
     FILE *out;
-    int send;                     /* 0: print-only, nothing is sent */
-    rtcpm_addr server;            /* registrar or called party (when send) */
+    int send;          /* 0: print-only, nothing is sent */
+    rtcpm_addr server; /* registrar or called party (when send) */
     const char *user_uri;
     const char *peer_uri;
     long expires;
     struct sip_ua_timers timers;
     int media_timeout_ms;
-    int show_sip;                 /* print whole SIP messages, not just their first line */
-    const char *command;          /* "register" / "call": prefix of the result line */
+    int show_sip;        /* print whole SIP messages, not just their first line */
+    const char *command; /* "register" / "call": prefix of the result line */
     /* gives the reason text of a mapping failure ("" when none); may be NULL */
     void (*pm_reason)(void *ctx, char *buf, size_t len);
     void *pm_reason_ctx;
 
     /* state */
-    int code;                     /* the exit code decided so far (DEMO_EXIT_*), -1 = none yet */
+    int code; /* the exit code decided so far (DEMO_EXIT_*), -1 = none yet */
     rtcpm_socket *sip, *rtp, *rtcp;
     struct sip_ua ua;
     int ua_ready;
-    rtcpm_addr media;             /* the answer's RTP address */
+    rtcpm_addr media; /* the answer's RTP address */
 };
 
 /* Initialises everything but the caller's fields; fills hooks to point at net. */

@@ -46,10 +46,7 @@ static void print_pm_call(void *ctx, const char *line)
     say(o, "    port manager: %s\n", line);
 }
 
-static const char *transport_name(LONG t)
-{
-    return t == RTCTR_TCP ? "TCP" : t == RTCTR_TLS ? "TLS" : "UDP";
-}
+static const char *transport_name(LONG t) { return t == RTCTR_TCP ? "TCP" : t == RTCTR_TLS ? "TLS" : "UDP"; }
 
 /* Prints SIP/SDP text indented, CRLF shown as line ends. */
 static void print_text(const struct nat_flow_options *o, const char *text)
@@ -133,28 +130,63 @@ int nat_flow_parse_args(struct nat_flow_options *o, int argc, char **argv, const
             nat_flow_usage(o->out, program, about);
             return 1;
         }
-        if (!strcmp(a, "--video")) { o->video = 1; continue; }
-        if (!strcmp(a, "--no-profile")) { o->no_profile = 1; o->profile_given = 1; continue; }
-        if (!strcmp(a, "--profile")) { o->no_profile = 0; o->profile_given = 1; continue; }
-        if (!strcmp(a, "--sample-pm")) { o->config = NULL; continue; }
-        if (!strcmp(a, "--ipv6")) { o->ipv6 = 1; continue; }
+        if (!strcmp(a, "--video"))
+        {
+            o->video = 1;
+            continue;
+        }
+        if (!strcmp(a, "--no-profile"))
+        {
+            o->no_profile = 1;
+            o->profile_given = 1;
+            continue;
+        }
+        if (!strcmp(a, "--profile"))
+        {
+            o->no_profile = 0;
+            o->profile_given = 1;
+            continue;
+        }
+        if (!strcmp(a, "--sample-pm"))
+        {
+            o->config = NULL;
+            continue;
+        }
+        if (!strcmp(a, "--ipv6"))
+        {
+            o->ipv6 = 1;
+            continue;
+        }
         if (!v) goto bad;
         i++;
-        if (!strcmp(a, "--local")) o->local_address = v;
-        else if (!strcmp(a, "--config")) o->config = v;
-        else if (!strcmp(a, "--user")) o->user_uri = v;
-        else if (!strcmp(a, "--registrar")) o->registrar = v;
-        else if (!strcmp(a, "--registrar-port") && parse_long(v, 1, 65535, &n)) o->registrar_port = n;
-        else if (!strcmp(a, "--peer-uri")) o->peer_uri = v;
-        else if (!strcmp(a, "--peer")) o->peer_address = v;
-        else if (!strcmp(a, "--peer-port") && parse_long(v, 1, 65535, &n)) o->peer_port = n;
-        else if (!strcmp(a, "--pm-version") && parse_long(v, 1, 3, &n)) o->pm_version = (int)n;
+        if (!strcmp(a, "--local"))
+            o->local_address = v;
+        else if (!strcmp(a, "--config"))
+            o->config = v;
+        else if (!strcmp(a, "--user"))
+            o->user_uri = v;
+        else if (!strcmp(a, "--registrar"))
+            o->registrar = v;
+        else if (!strcmp(a, "--registrar-port") && parse_long(v, 1, 65535, &n))
+            o->registrar_port = n;
+        else if (!strcmp(a, "--peer-uri"))
+            o->peer_uri = v;
+        else if (!strcmp(a, "--peer"))
+            o->peer_address = v;
+        else if (!strcmp(a, "--peer-port") && parse_long(v, 1, 65535, &n))
+            o->peer_port = n;
+        else if (!strcmp(a, "--pm-version") && parse_long(v, 1, 3, &n))
+            o->pm_version = (int)n;
         else if (!strcmp(a, "--transport"))
         {
-            if (!strcmp(v, "udp")) o->transport = RTCTR_UDP;
-            else if (!strcmp(v, "tcp")) o->transport = RTCTR_TCP;
-            else if (!strcmp(v, "tls")) o->transport = RTCTR_TLS;
-            else goto bad;
+            if (!strcmp(v, "udp"))
+                o->transport = RTCTR_UDP;
+            else if (!strcmp(v, "tcp"))
+                o->transport = RTCTR_TCP;
+            else if (!strcmp(v, "tls"))
+                o->transport = RTCTR_TLS;
+            else
+                goto bad;
         }
         else if (!strcmp(a, "--answer"))
         {
@@ -164,14 +196,19 @@ int nat_flow_parse_args(struct nat_flow_options *o, int argc, char **argv, const
             size_t len;
             if (!colon || !parse_long(colon + 1, 1, 65533, &n)) goto bad;
             len = (size_t)(colon - v);
-            if (len >= 2 && v[0] == '[' && v[len - 1] == ']') { v++; len -= 2; }
+            if (len >= 2 && v[0] == '[' && v[len - 1] == ']')
+            {
+                v++;
+                len -= 2;
+            }
             if (!len || len >= sizeof(addr)) goto bad;
             memcpy(addr, v, len);
             addr[len] = 0;
             o->answer_address = addr;
             o->answer_port = n;
         }
-        else goto bad;
+        else
+            goto bad;
         continue;
     bad:
         fprintf(stderr, "%s: bad option or value: %s%s%s (try --help)\n", program, a, v ? " " : "", v ? v : "");
@@ -224,13 +261,24 @@ static IRTCProfilePortManagement *register_profile(IRTCClientPortManagement *cli
 
     hr = rtcpm_host_create_profile(client, o->user_uri, o->registrar, o->registrar_port, o->transport, &profile);
     say(o, "profile %s, registrar %s port %ld %s: %s\n", o->user_uri, o->registrar,
-        (long)(o->registrar_port ? o->registrar_port : o->transport == RTCTR_TLS ? 5061 : 5060),
+        (long)(o->registrar_port           ? o->registrar_port
+               : o->transport == RTCTR_TLS ? 5061
+                                           : 5060),
         transport_name(o->transport), hr_name(hr));
-    if (FAILED(hr)) { *failed = 1; return NULL; }
+    if (FAILED(hr))
+    {
+        *failed = 1;
+        return NULL;
+    }
 
     /* The application asks the profile for its port-management interface ... */
     hr = IRTCProfilePortManagement_QueryInterface(profile, &IID_IRTCProfilePortManagement, (void **)&ppm);
-    if (FAILED(hr)) { *failed = 1; IRTCProfilePortManagement_Release(profile); return NULL; }
+    if (FAILED(hr))
+    {
+        *failed = 1;
+        IRTCProfilePortManagement_Release(profile);
+        return NULL;
+    }
     /* ... and sets its port manager before enabling the profile. */
     if (pm)
     {
@@ -238,7 +286,8 @@ static IRTCProfilePortManagement *register_profile(IRTCClientPortManagement *cli
         say(o, "IRTCProfilePortManagement::SetPortManager: %s\n", hr_name(hr));
         if (FAILED(hr)) *failed = 1;
     }
-    else say(o, "no port manager: RTC uses its own addresses\n");
+    else
+        say(o, "no port manager: RTC uses its own addresses\n");
     IRTCProfilePortManagement_Release(ppm);
 
     say(o, "EnableProfile (REGISTER):\n");
@@ -256,7 +305,8 @@ static IRTCProfilePortManagement *register_profile(IRTCClientPortManagement *cli
         say(o, "  the REGISTER carries:\n");
         print_text(o, contact);
     }
-    else *failed = 1;
+    else
+        *failed = 1;
     return profile;
 }
 
@@ -321,14 +371,21 @@ int nat_flow_outgoing_call(IRTCPortManager *pm, const struct nat_flow_options *o
     if (!o->no_profile && !(profile = register_profile(client, t, o, &failed, &result))) goto done;
 
     /* CreateSession */
-    hr = rtcpm_host_create_session(client, profile, o->peer_uri, o->peer_address, o->peer_port, o->transport,
-                                   &session);
+    hr = rtcpm_host_create_session(client, profile, o->peer_uri, o->peer_address, o->peer_port, o->transport, &session);
     say(o, "CreateSession to %s via %s: %s\n", o->peer_uri, o->peer_address, hr_name(hr));
-    if (FAILED(hr)) { failed = 1; goto done; }
+    if (FAILED(hr))
+    {
+        failed = 1;
+        goto done;
+    }
 
     /* QueryInterface(IID_IRTCSessionPortManagement), SetPortManager: before AddParticipant */
     hr = IRTCSessionPortManagement_QueryInterface(session, &IID_IRTCSessionPortManagement, (void **)&spm);
-    if (FAILED(hr)) { failed = 1; goto done; }
+    if (FAILED(hr))
+    {
+        failed = 1;
+        goto done;
+    }
     hr = IRTCSessionPortManagement_SetPortManager(spm, t);
     say(o, "IRTCSessionPortManagement::SetPortManager(%s): %s\n", t ? "port manager" : "NULL", hr_name(hr));
     if (FAILED(hr)) failed = 1;
@@ -350,13 +407,15 @@ int nat_flow_outgoing_call(IRTCPortManager *pm, const struct nat_flow_options *o
         say(o, "  the INVITE carries:\n");
         print_text(o, text);
     }
-    else failed = 1;
+    else
+        failed = 1;
     if (SUCCEEDED(rtcpm_host_session_sdp(session, 1, 1, text, sizeof(text))))
     {
         say(o, "  with the SDP offer:\n");
         print_text(o, text);
     }
-    else failed = 1;
+    else
+        failed = 1;
 
     memset(&answer, 0, sizeof(answer));
     snprintf(answer.address, sizeof(answer.address), "%s", o->answer_address);

@@ -52,24 +52,24 @@ struct nat_flow_hooks
 
 struct nat_flow_options
 {
-    const char *local_address;  /* the client's own (internal) address */
-    const char *user_uri;       /* the profile's identity */
-    const char *registrar;      /* IP literal */
-    LONG registrar_port;        /* 0 = 5060 (5061 for TLS) */
-    LONG transport;             /* RTCTR_UDP / RTCTR_TCP / RTCTR_TLS */
-    const char *peer_uri;       /* the callee */
-    const char *peer_address;   /* where the INVITE goes */
-    LONG peer_port;             /* 0 = default */
-    int video;                  /* audio + video call */
-    int no_profile;             /* call without a registered profile (RTC 1.3 style) */
-    int profile_given;          /* --profile or --no-profile was on the command line */
-    const char *answer_address; /* the media address the callee's answer names (re-target) */
-    LONG answer_port;           /* its audio RTP port (video: + 2) */
-    const char *config;         /* static port manager config (--config); NULL = the fixed
+    const char *local_address;          /* the client's own (internal) address */
+    const char *user_uri;               /* the profile's identity */
+    const char *registrar;              /* IP literal */
+    LONG registrar_port;                /* 0 = 5060 (5061 for TLS) */
+    LONG transport;                     /* RTCTR_UDP / RTCTR_TCP / RTCTR_TLS */
+    const char *peer_uri;               /* the callee */
+    const char *peer_address;           /* where the INVITE goes */
+    LONG peer_port;                     /* 0 = default */
+    int video;                          /* audio + video call */
+    int no_profile;                     /* call without a registered profile (RTC 1.3 style) */
+    int profile_given;                  /* --profile or --no-profile was on the command line */
+    const char *answer_address;         /* the media address the callee's answer names (re-target) */
+    LONG answer_port;                   /* its audio RTP port (video: + 2) */
+    const char *config;                 /* static port manager config (--config); NULL = the fixed
                                    sample_pm (--sample-pm). Default: samples/static-nat.ini */
-    int pm_version;             /* for programs that make a sample port manager: 1..3 */
-    int ipv6;                   /* for programs that make a sample port manager: IPv6 addresses */
-    FILE *out;                  /* where everything is printed */
+    int pm_version;                     /* for programs that make a sample port manager: 1..3 */
+    int ipv6;                           /* for programs that make a sample port manager: IPv6 addresses */
+    FILE *out;                          /* where everything is printed */
     const struct nat_flow_hooks *hooks; /* NULL: nothing is sent, the answer above is assumed */
 };
 

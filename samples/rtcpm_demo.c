@@ -19,26 +19,31 @@
 #include "demo_net.h"
 #include "os/socket.h"
 
-enum command { CMD_NONE, CMD_REGISTER, CMD_CALL };
+enum command
+{
+    CMD_NONE,
+    CMD_REGISTER,
+    CMD_CALL
+};
 
 struct static_map
 {
-    int port_type;        /* RTC_PORT_TYPE */
+    int port_type; /* RTC_PORT_TYPE */
     const char *name;
-    rtcpm_addr external;  /* with port */
+    rtcpm_addr external; /* with port */
 };
 
 struct demo_options
 {
     enum command cmd;
-    const char *config;             /* --config FILE */
-    const char *stun;               /* --stun HOST[:PORT][,HOST[:PORT]...] */
-    struct static_map maps[5];      /* --static-map, one per port type */
+    const char *config;        /* --config FILE */
+    const char *stun;          /* --stun HOST[:PORT][,HOST[:PORT]...] */
+    struct static_map maps[5]; /* --static-map, one per port type */
     int nmaps;
-    const char *server_text;        /* --registrar / --peer as given */
+    const char *server_text; /* --registrar / --peer as given */
     rtcpm_addr server;
     int have_server;
-    const char *local;              /* --local ADDR */
+    const char *local; /* --local ADDR */
     LONG local_port, rtp_port;
     int local_port_given, rtp_port_given;
     const char *user, *to;
@@ -51,15 +56,14 @@ struct demo_options
 static void usage(FILE *f, enum command cmd)
 {
     if (cmd == CMD_NONE)
-        fprintf(f,
-                "usage: rtcpm-demo register|call [options]   (rtcpm-demo register --help, call --help)\n"
-                "\n"
-                "What an RTC 1.5 application behind a NAT does with a port manager: `register`\n"
-                "enables a SIP profile (RTC asks for the SIP mapping towards the registrar), `call`\n"
-                "places an audio call (SIP, RTP, RTCP mappings). Every port-manager call is printed\n"
-                "with its arguments and result, then the Contact header / SDP offer built from the\n"
-                "answers, then the releases. With --registrar / --peer the REGISTER / INVITE is\n"
-                "really sent over UDP from the internal port the port manager mapped.\n");
+        fprintf(f, "usage: rtcpm-demo register|call [options]   (rtcpm-demo register --help, call --help)\n"
+                   "\n"
+                   "What an RTC 1.5 application behind a NAT does with a port manager: `register`\n"
+                   "enables a SIP profile (RTC asks for the SIP mapping towards the registrar), `call`\n"
+                   "places an audio call (SIP, RTP, RTCP mappings). Every port-manager call is printed\n"
+                   "with its arguments and result, then the Contact header / SDP offer built from the\n"
+                   "answers, then the releases. With --registrar / --peer the REGISTER / INVITE is\n"
+                   "really sent over UDP from the internal port the port manager mapped.\n");
     else
         fprintf(f, "usage: rtcpm-demo %s [options]\n\n%s", cmd == CMD_REGISTER ? "register" : "call",
                 cmd == CMD_REGISTER
@@ -69,39 +73,38 @@ static void usage(FILE *f, enum command cmd)
                       "Contact and SDP offer, UpdateRemoteAddressEx2 for the answer, the releases. With\n"
                       "--peer: sends the INVITE, ACKs the answer, sends RTP from the internal RTP port\n"
                       "to the answer's media address until one packet comes back, then BYE.\n");
-    fprintf(f,
-            "\n"
-            "Port manager (exactly one):\n"
-            "  --config FILE          static port manager with the rules of FILE (INI; e.g.\n"
-            "                         samples/static-nat.ini; README \"Static port manager config\")\n"
-            "  --static-map T=IP:PORT static port manager: the internal port of T is forwarded from\n"
-            "                         IP:PORT (repeat per T). T = sip (internal port --local-port),\n"
-            "                         rtp, rtcp, video-rtp, video-rtcp (--rtp-port, +1, +2, +3)\n"
-            "  --stun HOST[:PORT]     STUN port manager asking that server (default port 3478; a\n"
-            "                         comma-separated list is tried in order); ports: the OS\n"
-            "                         picks them, or --local-port / --rtp-port\n"
-            "Network (without it nothing is sent: only the port manager's answers are shown):\n"
-            "  --registrar HOST[:PORT]  register: the registrar (IP literal, default port 5060)\n"
-            "  --peer HOST[:PORT]       call: the called party or its proxy (default port 5060)\n"
-            "Client:\n"
-            "  --local ADDR           the client's own address (default: the source address of the\n"
-            "                         route to the registrar/peer; 192.168.1.10 without one)\n"
-            "  --local-port N         internal SIP port (--static-map: default 5060)\n"
-            "  --rtp-port N           internal RTP port, RTCP N+1 (--static-map: default 30000)\n"
-            "  --user URI             the profile's identity (default sip:alice@example.com)\n"
-            "  --to URI               call: the callee (default sip:bob@example.net)\n"
-            "  --video                call: audio and video\n"
-            "  --t1 MS                SIP retransmission timer T1 (default 500)\n"
-            "  --timeout MS           SIP transaction timeout (default 8000)\n"
-            "  --media-timeout MS     call: wait this long for media to come back (default 5000)\n"
-            "  --expires S            register: Expires of the REGISTER (default 3600)\n"
-            "  --show-sip             print whole SIP messages, not only their first lines\n"
-            "  --help                 this text\n"
-            "\n"
-            "Output lines for scripts: `mapping sip|rtp|rtcp INT_IP:PORT -> EXT_IP:PORT`,\n"
-            "`register: CODE REASON`, `call: CODE REASON`, `media: received from IP:PORT ...`.\n"
-            "Exit codes: 0 2xx (call: and media came back), 1 3xx-6xx, 2 no answer (SIP or media),\n"
-            "3 port mapping failed (nothing sent), 64 usage or configuration error, 70 internal error.\n");
+    fprintf(f, "\n"
+               "Port manager (exactly one):\n"
+               "  --config FILE          static port manager with the rules of FILE (INI; e.g.\n"
+               "                         samples/static-nat.ini; README \"Static port manager config\")\n"
+               "  --static-map T=IP:PORT static port manager: the internal port of T is forwarded from\n"
+               "                         IP:PORT (repeat per T). T = sip (internal port --local-port),\n"
+               "                         rtp, rtcp, video-rtp, video-rtcp (--rtp-port, +1, +2, +3)\n"
+               "  --stun HOST[:PORT]     STUN port manager asking that server (default port 3478; a\n"
+               "                         comma-separated list is tried in order); ports: the OS\n"
+               "                         picks them, or --local-port / --rtp-port\n"
+               "Network (without it nothing is sent: only the port manager's answers are shown):\n"
+               "  --registrar HOST[:PORT]  register: the registrar (IP literal, default port 5060)\n"
+               "  --peer HOST[:PORT]       call: the called party or its proxy (default port 5060)\n"
+               "Client:\n"
+               "  --local ADDR           the client's own address (default: the source address of the\n"
+               "                         route to the registrar/peer; 192.168.1.10 without one)\n"
+               "  --local-port N         internal SIP port (--static-map: default 5060)\n"
+               "  --rtp-port N           internal RTP port, RTCP N+1 (--static-map: default 30000)\n"
+               "  --user URI             the profile's identity (default sip:alice@example.com)\n"
+               "  --to URI               call: the callee (default sip:bob@example.net)\n"
+               "  --video                call: audio and video\n"
+               "  --t1 MS                SIP retransmission timer T1 (default 500)\n"
+               "  --timeout MS           SIP transaction timeout (default 8000)\n"
+               "  --media-timeout MS     call: wait this long for media to come back (default 5000)\n"
+               "  --expires S            register: Expires of the REGISTER (default 3600)\n"
+               "  --show-sip             print whole SIP messages, not only their first lines\n"
+               "  --help                 this text\n"
+               "\n"
+               "Output lines for scripts: `mapping sip|rtp|rtcp INT_IP:PORT -> EXT_IP:PORT`,\n"
+               "`register: CODE REASON`, `call: CODE REASON`, `media: received from IP:PORT ...`.\n"
+               "Exit codes: 0 2xx (call: and media came back), 1 3xx-6xx, 2 no answer (SIP or media),\n"
+               "3 port mapping failed (nothing sent), 64 usage or configuration error, 70 internal error.\n");
 }
 
 static int bad(const char *what, const char *value)
@@ -128,10 +131,18 @@ static int parse_hostport(const char *s, uint16_t default_port, rtcpm_addr *out)
 
 static int parse_static_map(struct demo_options *d, const char *v)
 {
-    static const struct { const char *name; int type; } types[] = {
-        { "sip", RTCPT_SIP }, { "rtp", RTCPT_AUDIO_RTP }, { "audio-rtp", RTCPT_AUDIO_RTP },
-        { "rtcp", RTCPT_AUDIO_RTCP }, { "audio-rtcp", RTCPT_AUDIO_RTCP },
-        { "video-rtp", RTCPT_VIDEO_RTP }, { "video-rtcp", RTCPT_VIDEO_RTCP },
+    static const struct
+    {
+        const char *name;
+        int type;
+    } types[] = {
+        { "sip", RTCPT_SIP },
+        { "rtp", RTCPT_AUDIO_RTP },
+        { "audio-rtp", RTCPT_AUDIO_RTP },
+        { "rtcp", RTCPT_AUDIO_RTCP },
+        { "audio-rtcp", RTCPT_AUDIO_RTCP },
+        { "video-rtp", RTCPT_VIDEO_RTP },
+        { "video-rtcp", RTCPT_VIDEO_RTCP },
     };
     const char *eq = strchr(v, '=');
     size_t i, n;
@@ -174,9 +185,12 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
         usage(stdout, CMD_NONE);
         return 1;
     }
-    if (!strcmp(argv[1], "register")) d->cmd = CMD_REGISTER;
-    else if (!strcmp(argv[1], "call")) d->cmd = CMD_CALL;
-    else return bad("unknown subcommand (register or call)", argv[1]);
+    if (!strcmp(argv[1], "register"))
+        d->cmd = CMD_REGISTER;
+    else if (!strcmp(argv[1], "call"))
+        d->cmd = CMD_CALL;
+    else
+        return bad("unknown subcommand (register or call)", argv[1]);
 
     for (i = 2; i < argc; i++)
     {
@@ -193,12 +207,18 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
             d->video = 1;
             continue;
         }
-        if (!strcmp(a, "--show-sip")) { d->show_sip = 1; continue; }
+        if (!strcmp(a, "--show-sip"))
+        {
+            d->show_sip = 1;
+            continue;
+        }
         if (strncmp(a, "--", 2)) return bad("unexpected argument", a);
         if (!v) return bad("missing value after", a);
         i++;
-        if (!strcmp(a, "--config")) d->config = v;
-        else if (!strcmp(a, "--stun")) d->stun = v; /* the STUN port manager checks the list */
+        if (!strcmp(a, "--config"))
+            d->config = v;
+        else if (!strcmp(a, "--stun"))
+            d->stun = v; /* the STUN port manager checks the list */
         else if (!strcmp(a, "--static-map"))
         {
             if (d->nmaps == 5 || parse_static_map(d, v)) return d->nmaps == 5 ? bad("too many --static-map", v) : -1;
@@ -208,7 +228,8 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
             int want = !strcmp(a, "--registrar") ? CMD_REGISTER : CMD_CALL;
             if ((int)d->cmd != want)
                 return bad(want == CMD_REGISTER ? "--registrar is for register (call takes --peer)"
-                                                : "--peer is for call (register takes --registrar)", NULL);
+                                                : "--peer is for call (register takes --registrar)",
+                           NULL);
             if (!parse_hostport(v, 5060, &d->server)) return bad("wants HOST[:PORT] (an IP literal)", v);
             d->server_text = v;
             d->have_server = 1;
@@ -231,8 +252,10 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
             d->rtp_port = (LONG)n;
             d->rtp_port_given = 1;
         }
-        else if (!strcmp(a, "--user")) d->user = v;
-        else if (!strcmp(a, "--to")) d->to = v;
+        else if (!strcmp(a, "--user"))
+            d->user = v;
+        else if (!strcmp(a, "--to"))
+            d->to = v;
         else if (!strcmp(a, "--t1"))
         {
             if (!parse_number(v, 1, 60000, &n)) return bad("--t1 wants 1..60000 ms", v);
@@ -255,11 +278,11 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
             if (!parse_number(v, 0, 0x7fffffffL, &n)) return bad("--expires wants 0..2147483647 s", v);
             d->expires = n;
         }
-        else return bad("unknown option", a);
+        else
+            return bad("unknown option", a);
     }
     if (!!d->config + !!d->stun + !!d->nmaps != 1)
-        return bad("give exactly one port manager: --config FILE, --static-map T=IP:PORT or --stun HOST[:PORT]",
-                   NULL);
+        return bad("give exactly one port manager: --config FILE, --static-map T=IP:PORT or --stun HOST[:PORT]", NULL);
     return 0;
 }
 
@@ -268,8 +291,9 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
 static void static_reason(void *ctx, char *buf, size_t len)
 {
     (void)ctx;
-    snprintf(buf, len, "no rule of the static port manager matches this port type, transport and remote, "
-                       "or all of its ports are in use");
+    snprintf(buf, len,
+             "no rule of the static port manager matches this port type, transport and remote, "
+             "or all of its ports are in use");
 }
 
 /* The static port manager of --config or --static-map; exit code or 0. */
@@ -306,8 +330,8 @@ static int make_static_pm(const struct demo_options *d, const rtcpm_addr *local,
         rule.transports = RTCTR_UDP;
         rule.internal_address = in_text;
         /* AUDIO_RTP 0, AUDIO_RTCP 1, VIDEO_RTP 2, VIDEO_RTCP 3: --rtp-port + 0..3 */
-        rule.internal_port_first = d->maps[i].port_type == RTCPT_SIP ? d->local_port
-                                                                     : d->rtp_port + d->maps[i].port_type;
+        rule.internal_port_first =
+            d->maps[i].port_type == RTCPT_SIP ? d->local_port : d->rtp_port + d->maps[i].port_type;
         rule.external_address = ex_text;
         rule.external_port_first = d->maps[i].external.port;
         if (FAILED(rtcpm_static_pm_add_rule_ex(*out, &rule, err, sizeof(err))))
@@ -321,10 +345,7 @@ static int make_static_pm(const struct demo_options *d, const rtcpm_addr *local,
     return 0;
 }
 
-static void stun_reason(void *ctx, char *buf, size_t len)
-{
-    rtcpm_stun_pm_last_error(ctx, buf, len);
-}
+static void stun_reason(void *ctx, char *buf, size_t len) { rtcpm_stun_pm_last_error(ctx, buf, len); }
 
 /* The STUN port manager of --stun; exit code or 0. --local, --local-port and --rtp-port
  * become its local address and port ranges. */
@@ -385,7 +406,8 @@ int main(int argc, char **argv)
     if (r) return r > 0 ? 0 : DEMO_EXIT_USAGE;
 
     /* The client's own address: where the OS routes to the server from, as RTC binds. */
-    if (d.local) rtcpm_addr_parse(d.local, strlen(d.local), &local);
+    if (d.local)
+        rtcpm_addr_parse(d.local, strlen(d.local), &local);
     else if (d.have_server)
     {
         int err = 0, rc = rtcpm_route_local_addr(&d.server, &local, &err);
@@ -398,7 +420,8 @@ int main(int argc, char **argv)
     else if (d.stun && rtcpm_addr_parse_hostport(d.stun, strcspn(d.stun, ","), &stun_server, 3478) == RTCPM_ADDR_OK &&
              rtcpm_route_local_addr(&stun_server, &local, NULL) == RTCPM_SOCK_OK)
         ; /* print only with --stun: the address the STUN port manager finds too */
-    else rtcpm_addr_parse("192.168.1.10", 12, &local);
+    else
+        rtcpm_addr_parse("192.168.1.10", 12, &local);
     rtcpm_addr_format(&local, local_text, sizeof(local_text));
 
     demo_net_init(&net, &hooks);
@@ -425,10 +448,14 @@ int main(int argc, char **argv)
     }
     IRTCPortManager3_QueryInterface(pm3, &IID_IRTCPortManager, (void **)&pm);
 
-    printf("rtcpm-demo %s: %s port manager (%s%s), local address %s, %s%s\n\n", net.command,
-           d.stun ? "STUN" : "static", d.stun ? "--stun " : d.config ? "--config " : "--static-map",
-           d.stun ? d.stun : d.config ? d.config : "", local_text,
-           d.have_server ? (d.cmd == CMD_REGISTER ? "registrar " : "peer ") : "print only (no ",
+    printf("rtcpm-demo %s: %s port manager (%s%s), local address %s, %s%s\n\n", net.command, d.stun ? "STUN" : "static",
+           d.stun     ? "--stun "
+           : d.config ? "--config "
+                      : "--static-map",
+           d.stun     ? d.stun
+           : d.config ? d.config
+                      : "",
+           local_text, d.have_server ? (d.cmd == CMD_REGISTER ? "registrar " : "peer ") : "print only (no ",
            d.have_server ? d.server_text : (d.cmd == CMD_REGISTER ? "--registrar)" : "--peer)"));
     fflush(stdout);
 

@@ -32,10 +32,9 @@ int main(int argc, char **argv)
     if (argc > 1)
     {
         int help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
-        fprintf(help ? stdout : stderr,
-                "usage: rtcpm-info\n"
-                "Lists the RTC port-management interfaces of this build with their IIDs\n"
-                "(project-assigned ones marked) and vtable slot counts.\n");
+        fprintf(help ? stdout : stderr, "usage: rtcpm-info\n"
+                                        "Lists the RTC port-management interfaces of this build with their IIDs\n"
+                                        "(project-assigned ones marked) and vtable slot counts.\n");
         return help ? 0 : 2;
     }
     /* only rtcpm's own BSTR runtime counts live strings: that tells which one is in use */

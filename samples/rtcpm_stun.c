@@ -52,8 +52,7 @@ static int parse_u32(const char *text, uint32_t *out)
 {
     char *end;
     unsigned long v = strtoul(text, &end, 10);
-    if (!*text || *end || v > 0xFFFFFFFFul)
-        return -1;
+    if (!*text || *end || v > 0xFFFFFFFFul) return -1;
     *out = (uint32_t)v;
     return 0;
 }
@@ -65,21 +64,32 @@ int main(int argc, char **argv)
     const char *bind_text = NULL, *servers_text = NULL;
     enum rtcpm_sock_type type = RTCPM_SOCK_UDP;
 
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i++)
+    {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         uint32_t *num = NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+        if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+        {
             usage(stdout);
             return 0;
-        } else if (!strcmp(a, "-t") || !strcmp(a, "--tcp")) {
+        }
+        else if (!strcmp(a, "-t") || !strcmp(a, "--tcp"))
+        {
             type = RTCPM_SOCK_TCP;
-        } else if (!strcmp(a, "-c") || !strcmp(a, "--classic")) {
+        }
+        else if (!strcmp(a, "-c") || !strcmp(a, "--classic"))
+        {
             cfg.classic = true;
-        } else if (!strcmp(a, "-f") || !strcmp(a, "--fingerprint")) {
+        }
+        else if (!strcmp(a, "-f") || !strcmp(a, "--fingerprint"))
+        {
             cfg.fingerprint = true;
-        } else if (!strcmp(a, "-b") || !strcmp(a, "--bind") || !strcmp(a, "--software")) {
-            if (!val) {
+        }
+        else if (!strcmp(a, "-b") || !strcmp(a, "--bind") || !strcmp(a, "--software"))
+        {
+            if (!val)
+            {
                 fprintf(stderr, "rtcpm-stun: %s needs a value\n", a);
                 return 2;
             }
@@ -88,86 +98,98 @@ int main(int argc, char **argv)
             else
                 bind_text = val;
             i++;
-        } else if (!strcmp(a, "--rto") || !strcmp(a, "--rc") || !strcmp(a, "--rm") ||
-                   !strcmp(a, "--ti") || !strcmp(a, "--deadline")) {
+        }
+        else if (!strcmp(a, "--rto") || !strcmp(a, "--rc") || !strcmp(a, "--rm") || !strcmp(a, "--ti") ||
+                 !strcmp(a, "--deadline"))
+        {
             num = !strcmp(a, "--rto")  ? &cfg.rto_ms
-                : !strcmp(a, "--rc")   ? &cfg.max_requests
-                : !strcmp(a, "--rm")   ? &cfg.final_wait_rto
-                : !strcmp(a, "--ti")   ? &cfg.tcp_timeout_ms
+                  : !strcmp(a, "--rc") ? &cfg.max_requests
+                  : !strcmp(a, "--rm") ? &cfg.final_wait_rto
+                  : !strcmp(a, "--ti") ? &cfg.tcp_timeout_ms
                                        : &cfg.deadline_ms;
-            if (!val || parse_u32(val, num) != 0) {
+            if (!val || parse_u32(val, num) != 0)
+            {
                 fprintf(stderr, "rtcpm-stun: %s needs a number\n", a);
                 return 2;
             }
             i++;
-        } else if (a[0] == '-' && a[1]) {
+        }
+        else if (a[0] == '-' && a[1])
+        {
             fprintf(stderr, "rtcpm-stun: unknown option %s (see --help)\n", a);
             return 2;
-        } else if (servers_text) {
+        }
+        else if (servers_text)
+        {
             fprintf(stderr, "rtcpm-stun: one server list only (comma-separated)\n");
             return 2;
-        } else {
+        }
+        else
+        {
             servers_text = a;
         }
     }
-    if (!servers_text) {
+    if (!servers_text)
+    {
         usage(stderr);
         return 2;
     }
 
     rtcpm_addr servers[MAX_SERVERS];
     int count = rtcpm_stun_parse_servers(servers_text, servers, MAX_SERVERS);
-    if (count <= 0) {
-        fprintf(stderr, "rtcpm-stun: bad server list \"%s\" (IP literals, at most %d)\n",
-                servers_text, MAX_SERVERS);
+    if (count <= 0)
+    {
+        fprintf(stderr, "rtcpm-stun: bad server list \"%s\" (IP literals, at most %d)\n", servers_text, MAX_SERVERS);
         return 2;
     }
-    if (type == RTCPM_SOCK_TCP && count > 1) {
+    if (type == RTCPM_SOCK_TCP && count > 1)
+    {
         fprintf(stderr, "rtcpm-stun: TCP takes one server\n");
         return 2;
     }
 
     rtcpm_addr local;
-    if (bind_text) {
+    if (bind_text)
+    {
         size_t len = strlen(bind_text);
         /* ":0" means any port, like no port at all (addr.h refuses port 0 in text) */
         if (len > 2 && !strcmp(bind_text + len - 2, ":0") &&
-            (bind_text[len - 3] == ']' || !strchr(bind_text, ':') ||
-             strchr(bind_text, ':') == bind_text + len - 2))
+            (bind_text[len - 3] == ']' || !strchr(bind_text, ':') || strchr(bind_text, ':') == bind_text + len - 2))
             len -= 2;
-        if (rtcpm_addr_parse_hostport(bind_text, len, &local, 0) != 0) {
+        if (rtcpm_addr_parse_hostport(bind_text, len, &local, 0) != 0)
+        {
             fprintf(stderr, "rtcpm-stun: bad --bind address \"%s\"\n", bind_text);
             return 2;
         }
-    } else {
+    }
+    else
+    {
         memset(&local, 0, sizeof local);
         local.family = servers[0].family; /* all-zero bytes: the wildcard address */
     }
 
     int same_family = 0;
-    for (int i = 0; i < count; i++)
-        same_family |= servers[i].family == local.family;
-    if (!same_family) {
-        fprintf(stderr, "rtcpm-stun: no server of the --bind address's family (IPv%d)\n",
-                local.family);
+    for (int i = 0; i < count; i++) same_family |= servers[i].family == local.family;
+    if (!same_family)
+    {
+        fprintf(stderr, "rtcpm-stun: no server of the --bind address's family (IPv%d)\n", local.family);
         return 2;
     }
 
     rtcpm_socket *s = NULL;
     int os_error = 0;
     int rc = rtcpm_socket_open(&s, type, &local, &os_error);
-    if (rc != RTCPM_SOCK_OK) {
+    if (rc != RTCPM_SOCK_OK)
+    {
         char text[160], where[RTCPM_ADDR_HOSTPORT_TEXT_SIZE] = "?";
         rtcpm_addr_format_hostport(&local, where, sizeof where);
-        fprintf(stderr, "rtcpm-stun: cannot bind %s %s: %s (%s)\n",
-                type == RTCPM_SOCK_TCP ? "TCP" : "UDP", where, rtcpm_sock_error_name(rc),
-                os_error ? rtcpm_os_error_text(os_error, text, sizeof text) : "bad address");
+        fprintf(stderr, "rtcpm-stun: cannot bind %s %s: %s (%s)\n", type == RTCPM_SOCK_TCP ? "TCP" : "UDP", where,
+                rtcpm_sock_error_name(rc), os_error ? rtcpm_os_error_text(os_error, text, sizeof text) : "bad address");
         return 1;
     }
     rtcpm_addr bound;
     char text[RTCPM_ADDR_HOSTPORT_TEXT_SIZE] = "?";
-    if (rtcpm_socket_local_addr(s, &bound) == RTCPM_SOCK_OK)
-        rtcpm_addr_format_hostport(&bound, text, sizeof text);
+    if (rtcpm_socket_local_addr(s, &bound) == RTCPM_SOCK_OK) rtcpm_addr_format_hostport(&bound, text, sizeof text);
     printf("local %s\n", text);
     fflush(stdout);
 
@@ -178,7 +200,8 @@ int main(int argc, char **argv)
         rtcpm_stun_binding_list(s, servers, (size_t)count, &cfg, cfg.deadline_ms, &res);
     rtcpm_socket_close(s);
 
-    if (res.status != RTCPM_STUN_OK) {
+    if (res.status != RTCPM_STUN_OK)
+    {
         char why[512];
         fprintf(stderr, "rtcpm-stun: failed: %s [%s]\n", rtcpm_stun_describe(&res, why, sizeof why),
                 rtcpm_stun_status_name(res.status));

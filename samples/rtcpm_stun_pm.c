@@ -102,14 +102,17 @@ int main(int argc, char **argv)
             types[1] = RTCPT_AUDIO_RTCP;
             takes = 0;
         }
-        else if (!strcmp(a, "--no-warm-up")) cfg.warm_up = 0, takes = 0;
-        else if (!strcmp(a, "--no-symmetric-check")) cfg.symmetric_check = 0, takes = 0;
+        else if (!strcmp(a, "--no-warm-up"))
+            cfg.warm_up = 0, takes = 0;
+        else if (!strcmp(a, "--no-symmetric-check"))
+            cfg.symmetric_check = 0, takes = 0;
         else if (!val && a[0] == '-')
         {
             fprintf(stderr, "rtcpm-stun-pm: %s needs a value (see --help)\n", a);
             return 2;
         }
-        else if (!strcmp(a, "-c") || !strcmp(a, "--config")) config = val;
+        else if (!strcmp(a, "-c") || !strcmp(a, "--config"))
+            config = val;
         else if (!strcmp(a, "-t") || !strcmp(a, "--type"))
         {
             if ((types[0] = type_of(val)) < 0)
@@ -118,9 +121,12 @@ int main(int argc, char **argv)
                 return 2;
             }
         }
-        else if (!strcmp(a, "--transport")) transport_text = val;
-        else if (!strcmp(a, "--remote")) remote = val;
-        else if (!strcmp(a, "--local")) cfg.local_addresses = val;
+        else if (!strcmp(a, "--transport"))
+            transport_text = val;
+        else if (!strcmp(a, "--remote"))
+            remote = val;
+        else if (!strcmp(a, "--local"))
+            cfg.local_addresses = val;
         else if (!strcmp(a, "--timeout") || !strcmp(a, "--rto"))
         {
             if (number(val, !strcmp(a, "--rto") ? &cfg.rto_ms : &cfg.timeout_ms))
@@ -137,8 +143,10 @@ int main(int argc, char **argv)
         }
         else if (!strcmp(a, "--tcp"))
         {
-            cfg.tcp = !strcmp(val, "stun") ? RTCPM_STUN_PM_TCP_STUN : !strcmp(val, "preserve") ? RTCPM_STUN_PM_TCP_PRESERVE
-                    : !strcmp(val, "off") ? RTCPM_STUN_PM_TCP_OFF : -1;
+            cfg.tcp = !strcmp(val, "stun")       ? RTCPM_STUN_PM_TCP_STUN
+                      : !strcmp(val, "preserve") ? RTCPM_STUN_PM_TCP_PRESERVE
+                      : !strcmp(val, "off")      ? RTCPM_STUN_PM_TCP_OFF
+                                                 : -1;
         }
         else if (a[0] == '-')
         {
@@ -191,8 +199,7 @@ int main(int argc, char **argv)
         char ia[64], ea[64];
         size_t len;
         h->transport = transport_of(transport_text);
-        hr = pm->lpVtbl->GetMappingEx(pm, r, 0, h->transport, (RTC_PORT_TYPE)types[i], &h->ia, &h->ip, &h->ea,
-                                      &h->ep);
+        hr = pm->lpVtbl->GetMappingEx(pm, r, 0, h->transport, (RTC_PORT_TYPE)types[i], &h->ia, &h->ip, &h->ea, &h->ep);
         SysFreeString(r);
         if (FAILED(hr))
         {
@@ -216,8 +223,10 @@ int main(int argc, char **argv)
         for (line = nat; *line; line = next)
         {
             next = strchr(line, '\n');
-            if (next) *next++ = 0;
-            else next = line + strlen(line);
+            if (next)
+                *next++ = 0;
+            else
+                next = line + strlen(line);
             printf("nat %s\n", line);
         }
     }

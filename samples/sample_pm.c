@@ -40,10 +40,7 @@ static HRESULT WINAPI spm_QueryInterface(IRTCPortManager3 *iface, REFIID riid, v
     return E_NOINTERFACE;
 }
 
-static ULONG WINAPI spm_AddRef(IRTCPortManager3 *iface)
-{
-    return (ULONG)InterlockedIncrement(&impl(iface)->ref);
-}
+static ULONG WINAPI spm_AddRef(IRTCPortManager3 *iface) { return (ULONG)InterlockedIncrement(&impl(iface)->ref); }
 
 static ULONG WINAPI spm_Release(IRTCPortManager3 *iface)
 {
@@ -96,13 +93,22 @@ static HRESULT WINAPI spm_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_P
 /* Fixed mappings: nothing to update on a NAT, nothing to give back. */
 static HRESULT WINAPI spm_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR ia, LONG ip, BSTR ea, LONG ep)
 {
-    (void)iface; (void)remote; (void)ia; (void)ip; (void)ea; (void)ep;
+    (void)iface;
+    (void)remote;
+    (void)ia;
+    (void)ip;
+    (void)ea;
+    (void)ep;
     return S_OK;
 }
 
 static HRESULT WINAPI spm_ReleaseMapping(IRTCPortManager3 *iface, BSTR ia, LONG ip, BSTR ea, LONG ep)
 {
-    (void)iface; (void)ia; (void)ip; (void)ea; (void)ep;
+    (void)iface;
+    (void)ia;
+    (void)ip;
+    (void)ea;
+    (void)ep;
     return S_OK;
 }
 
@@ -128,10 +134,16 @@ static HRESULT WINAPI spm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transpo
 }
 
 static const IRTCPortManager3Vtbl sample_pm_vtbl = {
-    spm_QueryInterface, spm_AddRef, spm_Release,
-    spm_GetMapping, spm_UpdateRemoteAddress, spm_ReleaseMapping,
+    spm_QueryInterface,
+    spm_AddRef,
+    spm_Release,
+    spm_GetMapping,
+    spm_UpdateRemoteAddress,
+    spm_ReleaseMapping,
     spm_UpdateRemoteAddressEx,
-    spm_GetMappingEx, spm_UpdateRemoteAddressEx2, spm_ReleaseMappingEx,
+    spm_GetMappingEx,
+    spm_UpdateRemoteAddressEx2,
+    spm_ReleaseMappingEx,
 };
 
 /* ASCII to a BSTR (addresses are ASCII). */

@@ -15,6 +15,7 @@ PKGS=(
   coturn sip-tester iptables iproute2  # STUN server, SIP peer, NAT for the end-to-end tests
   python3                              # tests/e2e/udp_peer.py: the media peer of the end-to-end tests
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
+  clang-format                         # tests/style: the tree is formatted as .clang-format says
 )
 
 missing=()

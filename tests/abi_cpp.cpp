@@ -8,9 +8,10 @@
 #include <cstring>
 #include "abi_cpp.h"
 
-namespace {
+namespace
+{
 
-std::atomic<int> live_pms{0};
+std::atomic<int> live_pms{ 0 };
 
 BSTR from_ascii(const char *s)
 {
@@ -29,7 +30,7 @@ void to_ascii(BSTR b, char *out, size_t len)
 
 class CppPortManager : public IRTCPortManager3
 {
-public:
+  public:
     CppPortManager() { live_pms++; }
     virtual ~CppPortManager() { live_pms--; }
 
@@ -63,8 +64,8 @@ public:
     HRESULT STDMETHODCALLTYPE ReleaseMapping(BSTR, LONG, BSTR, LONG) override { return S_OK; }
     HRESULT STDMETHODCALLTYPE UpdateRemoteAddressEx(BSTR, LONG, BSTR, LONG, BSTR, LONG) override { return S_OK; }
 
-    HRESULT STDMETHODCALLTYPE GetMappingEx(BSTR remote, LONG rport, LONG transport, RTC_PORT_TYPE type,
-                                           BSTR *ia, LONG *ip, BSTR *ea, LONG *ep) override
+    HRESULT STDMETHODCALLTYPE GetMappingEx(BSTR remote, LONG rport, LONG transport, RTC_PORT_TYPE type, BSTR *ia,
+                                           LONG *ip, BSTR *ea, LONG *ep) override
     {
         if (!ia || !ip || !ea || !ep) return E_POINTER;
         *ia = *ea = nullptr;
@@ -95,8 +96,8 @@ public:
 
     long last_sum = 0;
 
-private:
-    std::atomic<ULONG> ref{1};
+  private:
+    std::atomic<ULONG> ref{ 1 };
 };
 
 } // namespace
@@ -123,8 +124,7 @@ extern "C" int abi_cpp_drive_c_object(IRTCPortManager *c_pm, char *report, size_
     to_ascii(ea, e, sizeof(e));
     used += (size_t)std::snprintf(report + used, report_len - used, "GetMappingEx %#lx %s:%ld %s:%ld\n",
                                   (unsigned long)hr, a, (long)ip, e, (long)ep);
-    if (hr == S_OK && !std::strcmp(a, "192.168.1.10") && ip == 5060 && !std::strcmp(e, "198.51.100.7") &&
-        ep == 45060)
+    if (hr == S_OK && !std::strcmp(a, "192.168.1.10") && ip == 5060 && !std::strcmp(e, "198.51.100.7") && ep == 45060)
         ok++;
     if (pm3->UpdateRemoteAddressEx2(remote, 5062, RTCTR_TCP, ia, ip, ea, ep) == S_OK) ok++;
     if (pm3->UpdateRemoteAddressEx(remote, 5062, ia, ip, ea, ep) == S_OK) ok++;

@@ -19,9 +19,9 @@ struct sta
     DWORD tid;
     HANDLE ready;
     int register_ps;
-    HRESULT init_hr;      /* CoInitializeEx */
-    HRESULT register_hr;  /* rtcpm_marshal_register, when asked for */
-    HRESULT revoke_hr;    /* rtcpm_marshal_revoke at the end */
+    HRESULT init_hr;     /* CoInitializeEx */
+    HRESULT register_hr; /* rtcpm_marshal_register, when asked for */
+    HRESULT revoke_hr;   /* rtcpm_marshal_revoke at the end */
     rtcpm_marshal_registration *ps;
 };
 

@@ -20,18 +20,18 @@
 
 enum bi_method
 {
-    BI_GET_MAPPING,            /* IRTCPortManager */
+    BI_GET_MAPPING, /* IRTCPortManager */
     BI_UPDATE_REMOTE,
     BI_RELEASE,
-    BI_UPDATE_REMOTE_EX,       /* IRTCPortManager2 */
-    BI_GET_MAPPING_EX,         /* IRTCPortManager3 */
+    BI_UPDATE_REMOTE_EX, /* IRTCPortManager2 */
+    BI_GET_MAPPING_EX,   /* IRTCPortManager3 */
     BI_UPDATE_REMOTE_EX2,
     BI_RELEASE_EX,
-    BI_START_LISTEN,           /* IRTCClientPortManagement */
+    BI_START_LISTEN, /* IRTCClientPortManagement */
     BI_STOP_LISTEN,
     BI_GET_PORT_RANGE,
-    BI_PROFILE_SET_PM,         /* IRTCProfilePortManagement */
-    BI_SESSION_SET_PM,         /* IRTCSessionPortManagement */
+    BI_PROFILE_SET_PM, /* IRTCProfilePortManagement */
+    BI_SESSION_SET_PM, /* IRTCSessionPortManagement */
     BI_METHOD_COUNT
 };
 
@@ -74,14 +74,14 @@ enum bi_value
     /* BSTR arguments */
     BI_V_NULL_BSTR,
     BI_V_EMPTY,
-    BI_V_EMBEDDED_NUL,   /* the good text, then NUL, then "x" */
-    BI_V_1MIB,           /* the good text padded with spaces to 1 MiB */
-    BI_V_NOT_ADDRESS,    /* "not.an.address" */
-    BI_V_IPV6,           /* "2001:db8::5" */
-    BI_V_IPV6_ZONE,      /* "fe80::5%3" */
-    BI_V_LONGEST,        /* the longest address text accepted (RTCPM_ADDR_PARSE_TEXT_MAX):
+    BI_V_EMBEDDED_NUL, /* the good text, then NUL, then "x" */
+    BI_V_1MIB,         /* the good text padded with spaces to 1 MiB */
+    BI_V_NOT_ADDRESS,  /* "not.an.address" */
+    BI_V_IPV6,         /* "2001:db8::5" */
+    BI_V_IPV6_ZONE,    /* "fe80::5%3" */
+    BI_V_LONGEST,      /* the longest address text accepted (RTCPM_ADDR_PARSE_TEXT_MAX):
                             "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255%" + 64-char zone + "]" */
-    BI_V_TOO_LONG,       /* the same with a 65-char zone */
+    BI_V_TOO_LONG,     /* the same with a 65-char zone */
     /* ports */
     BI_V_PORT_MINUS_1,
     BI_V_PORT_0,
@@ -99,20 +99,20 @@ enum bi_value
     /* out pointers */
     BI_V_NULL_OUT,
     /* states */
-    BI_V_UNKNOWN_MAPPING,   /* a well-formed mapping never handed out */
-    BI_V_DOUBLE_RELEASE,    /* the second release of one mapping */
-    BI_V_AFTER_RELEASE,     /* update of a released mapping */
-    BI_V_START_TWICE,       /* the same address and port started twice */
-    BI_V_STOP_UNKNOWN,      /* an address and port never started */
-    BI_V_STOP_TWICE,        /* stopped twice */
-    BI_V_NULL_PM,           /* SetPortManager(NULL) */
-    BI_V_AFTER_ENABLE,      /* SetPortManager while the profile is enabled / the call is up */
-    BI_V_PM_RELEASED,       /* the application released its port manager after SetPortManager;
+    BI_V_UNKNOWN_MAPPING, /* a well-formed mapping never handed out */
+    BI_V_DOUBLE_RELEASE,  /* the second release of one mapping */
+    BI_V_AFTER_RELEASE,   /* update of a released mapping */
+    BI_V_START_TWICE,     /* the same address and port started twice */
+    BI_V_STOP_UNKNOWN,    /* an address and port never started */
+    BI_V_STOP_TWICE,      /* stopped twice */
+    BI_V_NULL_PM,         /* SetPortManager(NULL) */
+    BI_V_AFTER_ENABLE,    /* SetPortManager while the profile is enabled / the call is up */
+    BI_V_PM_RELEASED,     /* the application released its port manager after SetPortManager;
                                the result is that of the enable / call that follows */
     /* update of a mapping made for an IPv6 remote (GetMappingEx("2001:db8::5", UDP, SIP)) */
-    BI_V_V6_MAPPING_V4_REMOTE,   /* with the IPv4 remote 203.0.113.5 (the other family) */
-    BI_V_V6_MAPPING_LONGEST,     /* with the BI_V_LONGEST text as remote */
-    BI_V_V6_MAPPING_TOO_LONG,    /* with the BI_V_TOO_LONG text as remote */
+    BI_V_V6_MAPPING_V4_REMOTE, /* with the IPv4 remote 203.0.113.5 (the other family) */
+    BI_V_V6_MAPPING_LONGEST,   /* with the BI_V_LONGEST text as remote */
+    BI_V_V6_MAPPING_TOO_LONG,  /* with the BI_V_TOO_LONG text as remote */
     /* update of the (IPv4) good mapping with "::ffff:203.0.113.9": IPv4-mapped IPv6 is IPv4 */
     BI_V_V4_MAPPED_REMOTE,
     BI_VALUE_COUNT
@@ -137,7 +137,7 @@ const char *bi_method_name(enum bi_method m); /* "IRTCPortManager3::GetMappingEx
 const char *bi_arg_name(enum bi_arg a);       /* "bstrRemoteAddress" */
 const char *bi_value_name(enum bi_value v);   /* "NULL", "1 MiB", "−1", "unknown mapping", ... */
 enum bi_kind bi_value_kind(enum bi_value v);
-int bi_method_is_pm(enum bi_method m);        /* an IRTCPortManager* method */
+int bi_method_is_pm(enum bi_method m); /* an IRTCPortManager* method */
 
 /* The expected HRESULT of a case on the named object (port managers: "static", ...). */
 HRESULT bi_expected(const struct bi_case *c, const char *object);
@@ -185,7 +185,7 @@ void bi_pm_objects_cleanup(void);
 
 /* ---- shared by the runners ---- */
 
-#define GOOD_REMOTE "203.0.113.5"
+#define GOOD_REMOTE      "203.0.113.5"
 #define GOOD_REMOTE_PORT 5060
 
 /* A BSTR of len ASCII characters (may include NULs). */

@@ -19,7 +19,7 @@
 #include "bstr_count.h"
 
 #define LISTEN_ADDRESS "192.168.1.20"
-#define LISTEN_PORT 5070
+#define LISTEN_PORT    5070
 
 /* ---- client --------------------------------------------------------------------------- */
 
@@ -99,8 +99,8 @@ static void run_client_case(const struct bi_case *c, const char *where)
     case BI_GET_PORT_RANGE:
     {
         LONG min = 0x5A5A, max = 0x5A5A;
-        RTC_PORT_TYPE type = (RTC_PORT_TYPE)bi_make_long(c->arg == BI_ARG_PORT_TYPE ? c->value : BI_VALUE_COUNT,
-                                                         RTCPT_AUDIO_RTP);
+        RTC_PORT_TYPE type =
+            (RTC_PORT_TYPE)bi_make_long(c->arg == BI_ARG_PORT_TYPE ? c->value : BI_VALUE_COUNT, RTCPT_AUDIO_RTP);
         hr = client->lpVtbl->GetPortRange(client, type, c->arg == BI_ARG_OUT_MIN ? NULL : &min,
                                           c->arg == BI_ARG_OUT_MAX ? NULL : &max);
         report(where, hr, c->expected);
@@ -206,8 +206,8 @@ static void run_session_case(const struct bi_pm_object *obj, const struct bi_cas
     if (rtcpm_host_create_client("192.168.1.10", &client) != S_OK ||
         rtcpm_host_create_profile(client, "sip:alice@example.com", "198.18.0.1", 5060, RTCTR_UDP, &profile) != S_OK ||
         obj->open(&o) != S_OK || obj->open(&profile_pm) != S_OK ||
-        rtcpm_host_create_session(client, profile, "sip:bob@example.net", GOOD_REMOTE, GOOD_REMOTE_PORT, 0,
-                                  &session) != S_OK)
+        rtcpm_host_create_session(client, profile, "sip:bob@example.net", GOOD_REMOTE, GOOD_REMOTE_PORT, 0, &session) !=
+            S_OK)
     {
         CHECK(!"setup");
         goto done;
@@ -267,9 +267,12 @@ int bi_run_host_cases(void)
             LONG live_objects = rtcpm_live_objects(), bstrs = bstr_count_live();
             snprintf(where, sizeof(where), "%s%s%s %s = %s", bi_method_name(c->method), objects > 1 ? " with " : "",
                      objects > 1 ? bi_pm_objects[j].name : "", bi_arg_name(c->arg), bi_value_name(c->value));
-            if (c->method == BI_PROFILE_SET_PM) run_profile_case(&bi_pm_objects[j], c, where);
-            else if (c->method == BI_SESSION_SET_PM) run_session_case(&bi_pm_objects[j], c, where);
-            else run_client_case(c, where);
+            if (c->method == BI_PROFILE_SET_PM)
+                run_profile_case(&bi_pm_objects[j], c, where);
+            else if (c->method == BI_SESSION_SET_PM)
+                run_session_case(&bi_pm_objects[j], c, where);
+            else
+                run_client_case(c, where);
             CHECK(rtcpm_live_objects() == live_objects);
             CHECK(bstr_count_live() == bstrs);
             n++;

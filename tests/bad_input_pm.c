@@ -24,17 +24,16 @@
 
 /* ---- the objects ---------------------------------------------------------------------- */
 
-static const char fixture_config[] =
-    "[mapping sip]\n"
-    "transport = udp, tcp, tls\n"
-    "internal = 192.168.1.10:5060-5069\n"
-    "external = 198.51.100.7:5060-5069\n"
-    "[mapping any]\n"
-    "internal = 192.168.1.10:30000-30009\n"
-    "external = 198.51.100.7:40000-40009\n"
-    "[mapping any]\n"
-    "internal = [fd00::10]:5060-5069\n"
-    "external = [2001:db8::7]:5060-5069\n";
+static const char fixture_config[] = "[mapping sip]\n"
+                                     "transport = udp, tcp, tls\n"
+                                     "internal = 192.168.1.10:5060-5069\n"
+                                     "external = 198.51.100.7:5060-5069\n"
+                                     "[mapping any]\n"
+                                     "internal = 192.168.1.10:30000-30009\n"
+                                     "external = 198.51.100.7:40000-40009\n"
+                                     "[mapping any]\n"
+                                     "internal = [fd00::10]:5060-5069\n"
+                                     "external = [2001:db8::7]:5060-5069\n";
 
 static HRESULT make_static(IRTCPortManager3 **out)
 {
@@ -82,8 +81,10 @@ static HRESULT trace_open(struct bi_pm *o)
         hr = wrapper->lpVtbl->QueryInterface(wrapper, &IID_IRTCPortManager3, (void **)&o->pm);
         wrapper->lpVtbl->Release(wrapper);
     }
-    if (FAILED(hr)) inner->lpVtbl->Release(inner);
-    else o->state = inner;
+    if (FAILED(hr))
+        inner->lpVtbl->Release(inner);
+    else
+        o->state = inner;
     return hr;
 }
 
@@ -193,8 +194,8 @@ static LONG stun_listing(struct bi_pm *o, char *buf, size_t len)
 /* Without [::1] the STUN port manager has no server for an IPv6 remote. */
 static const char *stun_skip(const struct bi_case *c)
 {
-    int v6_remote = c->arg == BI_ARG_REMOTE && (c->value == BI_V_IPV6 || c->value == BI_V_IPV6_ZONE ||
-                                               c->value == BI_V_LONGEST);
+    int v6_remote =
+        c->arg == BI_ARG_REMOTE && (c->value == BI_V_IPV6 || c->value == BI_V_IPV6_ZONE || c->value == BI_V_LONGEST);
     if (!stun_env_start() || stun_env.v6) return NULL;
     if ((c->method == BI_GET_MAPPING || c->method == BI_GET_MAPPING_EX) && v6_remote) return "no [::1]";
     if (c->arg == BI_ARG_STATE && (c->value == BI_V_V6_MAPPING_V4_REMOTE || c->value == BI_V_V6_MAPPING_LONGEST ||
@@ -336,7 +337,7 @@ static char *listing_of(const struct bi_pm_object *obj, struct bi_pm *o)
 /* ---- one case ------------------------------------------------------------------------- */
 
 /* The remote of the good mapping of the V6_MAPPING states: an IPv6 mapping. */
-#define GOOD_REMOTE_V6 "2001:db8::5"
+#define GOOD_REMOTE_V6   "2001:db8::5"
 #define V4_MAPPED_REMOTE "::ffff:203.0.113.9"
 
 static int needs_v6_mapping(enum bi_value v)
@@ -434,8 +435,11 @@ static BSTR state_remote(enum bi_value v)
 static void build_call(struct call *k, const struct bi_case *c, const struct good_mapping *g)
 {
     memset(k, 0, sizeof(*k));
-    if (c->arg == BI_ARG_STATE && (k->remote = state_remote(c->value)) != NULL) {}
-    else k->remote = bi_make_bstr(c->arg == BI_ARG_REMOTE ? c->value : BI_VALUE_COUNT, GOOD_REMOTE);
+    if (c->arg == BI_ARG_STATE && (k->remote = state_remote(c->value)) != NULL)
+    {
+    }
+    else
+        k->remote = bi_make_bstr(c->arg == BI_ARG_REMOTE ? c->value : BI_VALUE_COUNT, GOOD_REMOTE);
     k->remote_port = bi_make_long(c->arg == BI_ARG_REMOTE_PORT ? c->value : BI_VALUE_COUNT, GOOD_REMOTE_PORT);
     k->transport = bi_make_long(c->arg == BI_ARG_TRANSPORT ? c->value : BI_VALUE_COUNT, RTCTR_UDP);
     k->type = bi_make_long(c->arg == BI_ARG_PORT_TYPE ? c->value : BI_VALUE_COUNT, RTCPT_SIP);
@@ -574,7 +578,8 @@ static void run_case(const struct bi_pm_object *obj, const struct bi_case *c)
         snprintf(msg, sizeof(msg), "returned %s, expected %s", bi_hresult_name(hr, b1), bi_hresult_name(want, b2));
         bi_check(0, where, msg, __LINE__);
     }
-    else bi_check(1, where, "HRESULT", __LINE__);
+    else
+        bi_check(1, where, "HRESULT", __LINE__);
     if (obj->reports_calls) CHECK(o.reported == reported + 1);
 
     if (is_get(c->method))
@@ -612,7 +617,8 @@ static void run_case(const struct bi_pm_object *obj, const struct bi_case *c)
      * that succeeded changes only the remote */
     CHECK(obj->live(&o) == live_before + (is_release(c->method) && hr == S_OK ? -1 : 0));
     after = listing_of(obj, &o);
-    if (FAILED(hr) || is_get(c->method)) CHECK((!before && !after) || (before && after && !strcmp(before, after)));
+    if (FAILED(hr) || is_get(c->method))
+        CHECK((!before && !after) || (before && after && !strcmp(before, after)));
     else if (obj->listing && !is_release(c->method))
     {
         /* the update changed the remote of the good mapping, and nothing else */

@@ -17,48 +17,51 @@
 #include "bad_input.h"
 
 #define UNAVAILABLE RTC_E_PORT_MAPPING_UNAVAILABLE
-#define C(m, a, v, hr) { BI_##m, BI_ARG_##a, BI_V_##v, hr, NULL, 0 }
+#define C(m, a, v, hr)                                                                                                 \
+    {                                                                                                                  \
+        BI_##m, BI_ARG_##a, BI_V_##v, hr, NULL, 0                                                                      \
+    }
 
 /* The nine BSTR values, the five ports, the four transports, for one argument. */
-#define BSTRS(m, a, null, empty, nul, mib, notaddr, v6, zone, longest, too_long) \
-    C(m, a, NULL_BSTR, null), C(m, a, EMPTY, empty), C(m, a, EMBEDDED_NUL, nul), C(m, a, 1MIB, mib), \
-    C(m, a, NOT_ADDRESS, notaddr), C(m, a, IPV6, v6), C(m, a, IPV6_ZONE, zone), C(m, a, LONGEST, longest), \
-    C(m, a, TOO_LONG, too_long)
-#define PORTS(m, a, minus1, zero, p65535, p65536, max) \
-    C(m, a, PORT_MINUS_1, minus1), C(m, a, PORT_0, zero), C(m, a, PORT_65535, p65535), \
-    C(m, a, PORT_65536, p65536), C(m, a, PORT_LONG_MAX, max)
-#define TRANSPORTS(m, hr) \
-    C(m, TRANSPORT, TRANSPORT_0, hr), C(m, TRANSPORT, TRANSPORT_3, hr), C(m, TRANSPORT, TRANSPORT_8, hr), \
-    C(m, TRANSPORT, TRANSPORT_MINUS_1, hr)
+#define BSTRS(m, a, null, empty, nul, mib, notaddr, v6, zone, longest, too_long)                                       \
+    C(m, a, NULL_BSTR, null), C(m, a, EMPTY, empty), C(m, a, EMBEDDED_NUL, nul), C(m, a, 1MIB, mib),                   \
+        C(m, a, NOT_ADDRESS, notaddr), C(m, a, IPV6, v6), C(m, a, IPV6_ZONE, zone), C(m, a, LONGEST, longest),         \
+        C(m, a, TOO_LONG, too_long)
+#define PORTS(m, a, minus1, zero, p65535, p65536, max)                                                                 \
+    C(m, a, PORT_MINUS_1, minus1), C(m, a, PORT_0, zero), C(m, a, PORT_65535, p65535), C(m, a, PORT_65536, p65536),    \
+        C(m, a, PORT_LONG_MAX, max)
+#define TRANSPORTS(m, hr)                                                                                              \
+    C(m, TRANSPORT, TRANSPORT_0, hr), C(m, TRANSPORT, TRANSPORT_3, hr), C(m, TRANSPORT, TRANSPORT_8, hr),              \
+        C(m, TRANSPORT, TRANSPORT_MINUS_1, hr)
 #define TYPES(m, hr) C(m, PORT_TYPE, TYPE_MINUS_1, hr), C(m, PORT_TYPE, TYPE_5, hr)
 
 /* The remote of GetMapping*: NULL or "" = not known yet (RTC asks before it knows the peer),
  * any IP literal with a matching rule gets a mapping. */
-#define GET_REMOTE(m) \
+#define GET_REMOTE(m)                                                                                                  \
     BSTRS(m, REMOTE, S_OK, S_OK, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, S_OK, S_OK, S_OK, E_INVALIDARG)
 /* The remote of UpdateRemoteAddress*: required, and of the mapping's family — the good
  * mapping is IPv4, so every IPv6 value is E_INVALIDARG here (the states below update an
  * IPv6 mapping). */
-#define UPDATE_REMOTE(m) \
-    BSTRS(m, REMOTE, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, \
-          E_INVALIDARG, E_INVALIDARG, E_INVALIDARG)
-#define UPDATE_FAMILY(m) \
-    C(m, STATE, V6_MAPPING_V4_REMOTE, E_INVALIDARG), C(m, STATE, V6_MAPPING_LONGEST, S_OK), \
-    C(m, STATE, V6_MAPPING_TOO_LONG, E_INVALIDARG), C(m, STATE, V4_MAPPED_REMOTE, S_OK)
+#define UPDATE_REMOTE(m)                                                                                               \
+    BSTRS(m, REMOTE, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, \
+          E_INVALIDARG, E_INVALIDARG)
+#define UPDATE_FAMILY(m)                                                                                               \
+    C(m, STATE, V6_MAPPING_V4_REMOTE, E_INVALIDARG), C(m, STATE, V6_MAPPING_LONGEST, S_OK),                            \
+        C(m, STATE, V6_MAPPING_TOO_LONG, E_INVALIDARG), C(m, STATE, V4_MAPPED_REMOTE, S_OK)
 /* The four values naming a mapping: malformed -> E_INVALIDARG, well-formed but not handed
  * out -> RTC_E_PORT_MAPPING_UNAVAILABLE. */
-#define MAPPING_KEY(m) \
-    BSTRS(m, INTERNAL, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE, \
-          UNAVAILABLE, UNAVAILABLE, E_INVALIDARG), \
-    PORTS(m, INTERNAL_PORT, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE, E_INVALIDARG, E_INVALIDARG), \
-    BSTRS(m, EXTERNAL, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE, \
-          UNAVAILABLE, UNAVAILABLE, E_INVALIDARG), \
-    PORTS(m, EXTERNAL_PORT, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE, E_INVALIDARG, E_INVALIDARG)
+#define MAPPING_KEY(m)                                                                                                 \
+    BSTRS(m, INTERNAL, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE, UNAVAILABLE, \
+          UNAVAILABLE, E_INVALIDARG),                                                                                  \
+        PORTS(m, INTERNAL_PORT, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE, E_INVALIDARG, E_INVALIDARG),                  \
+        BSTRS(m, EXTERNAL, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE,          \
+              UNAVAILABLE, UNAVAILABLE, E_INVALIDARG),                                                                 \
+        PORTS(m, EXTERNAL_PORT, E_INVALIDARG, E_INVALIDARG, UNAVAILABLE, E_INVALIDARG, E_INVALIDARG)
 /* lRemotePort: 0 = not known (media before the answer). */
 #define REMOTE_PORT(m) PORTS(m, REMOTE_PORT, E_INVALIDARG, S_OK, S_OK, E_INVALIDARG, E_INVALIDARG)
-#define GET_OUTS(m) \
-    C(m, OUT_INTERNAL, NULL_OUT, E_POINTER), C(m, OUT_INTERNAL_PORT, NULL_OUT, E_POINTER), \
-    C(m, OUT_EXTERNAL, NULL_OUT, E_POINTER), C(m, OUT_EXTERNAL_PORT, NULL_OUT, E_POINTER)
+#define GET_OUTS(m)                                                                                                    \
+    C(m, OUT_INTERNAL, NULL_OUT, E_POINTER), C(m, OUT_INTERNAL_PORT, NULL_OUT, E_POINTER),                             \
+        C(m, OUT_EXTERNAL, NULL_OUT, E_POINTER), C(m, OUT_EXTERNAL_PORT, NULL_OUT, E_POINTER)
 
 const struct bi_case bad_input_cases[] = {
     /* ---- IRTCPortManager ---- */
@@ -215,9 +218,8 @@ static const struct
     { BI_KIND_STATE, "the same address and port stopped twice (second call)" },
     { BI_KIND_STATE, "SetPortManager(NULL)" },
     { BI_KIND_STATE, "SetPortManager while enabled (profile) / in a call (session)" },
-    { BI_KIND_STATE,
-      "the application released the port manager after SetPortManager; result of the enable / call "
-      "that follows" },
+    { BI_KIND_STATE, "the application released the port manager after SetPortManager; result of the enable / call "
+                     "that follows" },
     { BI_KIND_STATE, "a mapping made for an IPv6 remote, updated with an IPv4 remote (the other family)" },
     { BI_KIND_STATE, "a mapping made for an IPv6 remote, updated with the longest address" },
     { BI_KIND_STATE, "a mapping made for an IPv6 remote, updated with the longest address + 1" },
@@ -285,12 +287,7 @@ static void cell(struct text *t, const struct bi_case *c)
 }
 
 static const char *const kind_titles[BI_KIND_COUNT] = {
-    "BSTR arguments",
-    "Port arguments",
-    "Transports",
-    "Port types",
-    "Out pointers",
-    "States",
+    "BSTR arguments", "Port arguments", "Transports", "Port types", "Out pointers", "States",
 };
 
 /* One table per kind of value; a row per (method, argument), a column per value. */
@@ -332,8 +329,10 @@ static void render_kind(struct text *t, enum bi_kind kind)
                 if (bad_input_cases[j].method == c->method && bad_input_cases[j].arg == c->arg &&
                     bad_input_cases[j].value == (enum bi_value)v)
                     found = &bad_input_cases[j];
-            if (found) cell(t, found);
-            else put(t, " — |");
+            if (found)
+                cell(t, found);
+            else
+                put(t, " — |");
         }
         put(t, "\n");
     }

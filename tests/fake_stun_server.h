@@ -27,7 +27,8 @@
 #include "test_thread.h"
 #include "os/lock.h"
 
-enum fake_stun_mode {
+enum fake_stun_mode
+{
     FAKE_STUN_NORMAL,           /* SOFTWARE + XOR-MAPPED-ADDRESS + FINGERPRINT, at once */
     FAKE_STUN_SILENT,           /* never answers */
     FAKE_STUN_DROP_FIRST,       /* ignores the first `count` requests, answers the rest */
@@ -49,13 +50,14 @@ enum fake_stun_mode {
 /* The unknown comprehension-required attribute FAKE_STUN_UNKNOWN_REQUIRED adds. */
 #define FAKE_STUN_UNKNOWN_ATTR 0x7F01
 
-struct fake_stun_options {
+struct fake_stun_options
+{
     enum fake_stun_mode mode;
-    unsigned count;         /* DROP_FIRST: requests ignored; DUPLICATE: copies sent */
-    unsigned loss_percent;  /* LOSS */
-    uint32_t seed;          /* LOSS: fake_stun_rng state */
-    unsigned delay_ms;      /* DELAY; and the pause before then_right's good answer */
-    int error_code;         /* ERROR: 300..699 */
+    unsigned count;        /* DROP_FIRST: requests ignored; DUPLICATE: copies sent */
+    unsigned loss_percent; /* LOSS */
+    uint32_t seed;         /* LOSS: fake_stun_rng state */
+    unsigned delay_ms;     /* DELAY; and the pause before then_right's good answer */
+    int error_code;        /* ERROR: 300..699 */
     /* WRONG_TXID, OTHER_SOURCE, TRUNCATED_ATTR, OVERSIZED_ATTR, NO_ADDRESS: after the bad
      * answer, wait delay_ms and send the right one (from the right socket). */
     bool then_right;
@@ -71,14 +73,15 @@ struct fake_stun_options {
 
 #define FAKE_STUN_MAX_LOG 64
 
-struct fake_stun_server {
-    rtcpm_addr addr;        /* where clients send */
-    rtcpm_addr other_addr;  /* UDP: the second socket */
+struct fake_stun_server
+{
+    rtcpm_addr addr;       /* where clients send */
+    rtcpm_addr other_addr; /* UDP: the second socket */
 
     /* What it saw (read after fake_stun_stop). */
-    atomic_uint requests;   /* Binding requests received (answered or not); any time */
-    unsigned answers;       /* messages sent */
-    atomic_uint connections; /* TCP connections accepted; any time */
+    atomic_uint requests;                   /* Binding requests received (answered or not); any time */
+    unsigned answers;                       /* messages sent */
+    atomic_uint connections;                /* TCP connections accepted; any time */
     uint64_t request_us[FAKE_STUN_MAX_LOG]; /* arrival times, rtcpm_clock_us() */
     stun_txid request_txid[FAKE_STUN_MAX_LOG];
     bool request_fingerprint[FAKE_STUN_MAX_LOG];
@@ -95,8 +98,8 @@ struct fake_stun_server {
 
 /* Binds on bind_addr's address (port 0 for an OS-chosen port) and starts the thread.
  * Returns 0 or a negative rtcpm_sock_error (*os_error set). */
-int fake_stun_start(struct fake_stun_server *srv, const rtcpm_addr *bind_addr,
-                    const struct fake_stun_options *opt, int *os_error);
+int fake_stun_start(struct fake_stun_server *srv, const rtcpm_addr *bind_addr, const struct fake_stun_options *opt,
+                    int *os_error);
 /* Stops the thread and closes the sockets (safe on a server that failed to start). */
 void fake_stun_stop(struct fake_stun_server *srv);
 

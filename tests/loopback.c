@@ -24,7 +24,8 @@ int test_have_ipv6(void)
     int os_error = 0;
     rtcpm_addr lo6 = test_addr("::1", 0);
     int rc = rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &lo6, &os_error);
-    if (rc != RTCPM_SOCK_OK) {
+    if (rc != RTCPM_SOCK_OK)
+    {
         char text[160];
         printf("\n  SKIPPED (IPv6): cannot bind [::1]: %s (%s)\n", rtcpm_sock_error_name(rc),
                rtcpm_os_error_text(os_error, text, sizeof text));

@@ -29,10 +29,22 @@ static HRESULT WINAPI spy_QueryInterface(IMallocSpy *iface, REFIID riid, void **
 }
 
 /* A static object: no refcount to keep. */
-static ULONG WINAPI spy_AddRef(IMallocSpy *iface) { (void)iface; return 2; }
-static ULONG WINAPI spy_Release(IMallocSpy *iface) { (void)iface; return 1; }
+static ULONG WINAPI spy_AddRef(IMallocSpy *iface)
+{
+    (void)iface;
+    return 2;
+}
+static ULONG WINAPI spy_Release(IMallocSpy *iface)
+{
+    (void)iface;
+    return 1;
+}
 
-static SIZE_T WINAPI spy_PreAlloc(IMallocSpy *iface, SIZE_T cb) { (void)iface; return cb; }
+static SIZE_T WINAPI spy_PreAlloc(IMallocSpy *iface, SIZE_T cb)
+{
+    (void)iface;
+    return cb;
+}
 
 static void *WINAPI spy_PostAlloc(IMallocSpy *iface, void *actual)
 {
@@ -48,7 +60,11 @@ static void *WINAPI spy_PreFree(IMallocSpy *iface, void *request, BOOL spyed)
     return request;
 }
 
-static void WINAPI spy_PostFree(IMallocSpy *iface, BOOL spyed) { (void)iface; (void)spyed; }
+static void WINAPI spy_PostFree(IMallocSpy *iface, BOOL spyed)
+{
+    (void)iface;
+    (void)spyed;
+}
 
 static SIZE_T WINAPI spy_PreRealloc(IMallocSpy *iface, void *request, SIZE_T cb, void **new_request, BOOL spyed)
 {
@@ -62,32 +78,39 @@ static void *WINAPI spy_PostRealloc(IMallocSpy *iface, void *actual, BOOL spyed)
 {
     (void)iface;
     (void)spyed;
-    if (actual && !realloc_had_spied_block) InterlockedIncrement(&live);
-    else if (!actual && realloc_had_spied_block) InterlockedDecrement(&live);
+    if (actual && !realloc_had_spied_block)
+        InterlockedIncrement(&live);
+    else if (!actual && realloc_had_spied_block)
+        InterlockedDecrement(&live);
     return actual;
 }
 
 static void *WINAPI spy_PreGetSize(IMallocSpy *iface, void *request, BOOL spyed)
 {
-    (void)iface; (void)spyed;
+    (void)iface;
+    (void)spyed;
     return request;
 }
 
 static SIZE_T WINAPI spy_PostGetSize(IMallocSpy *iface, SIZE_T actual, BOOL spyed)
 {
-    (void)iface; (void)spyed;
+    (void)iface;
+    (void)spyed;
     return actual;
 }
 
 static void *WINAPI spy_PreDidAlloc(IMallocSpy *iface, void *request, BOOL spyed)
 {
-    (void)iface; (void)spyed;
+    (void)iface;
+    (void)spyed;
     return request;
 }
 
 static int WINAPI spy_PostDidAlloc(IMallocSpy *iface, void *request, BOOL spyed, int actual)
 {
-    (void)iface; (void)request; (void)spyed;
+    (void)iface;
+    (void)request;
+    (void)spyed;
     return actual;
 }
 
@@ -95,10 +118,9 @@ static void WINAPI spy_PreHeapMinimize(IMallocSpy *iface) { (void)iface; }
 static void WINAPI spy_PostHeapMinimize(IMallocSpy *iface) { (void)iface; }
 
 static const IMallocSpyVtbl spy_vtbl = {
-    spy_QueryInterface, spy_AddRef, spy_Release,
-    spy_PreAlloc, spy_PostAlloc, spy_PreFree, spy_PostFree, spy_PreRealloc, spy_PostRealloc,
-    spy_PreGetSize, spy_PostGetSize, spy_PreDidAlloc, spy_PostDidAlloc,
-    spy_PreHeapMinimize, spy_PostHeapMinimize,
+    spy_QueryInterface, spy_AddRef,      spy_Release,      spy_PreAlloc,        spy_PostAlloc,
+    spy_PreFree,        spy_PostFree,    spy_PreRealloc,   spy_PostRealloc,     spy_PreGetSize,
+    spy_PostGetSize,    spy_PreDidAlloc, spy_PostDidAlloc, spy_PreHeapMinimize, spy_PostHeapMinimize,
 };
 static IMallocSpy spy = { &spy_vtbl };
 

@@ -17,8 +17,8 @@ struct recording_pm
     LONG ref;
     struct com_ftm ftm; /* aggregated free-threaded marshaler (recording_pm_create_ftm) */
     int version;
-    uintptr_t last_caller; /* recording_pm_thread_token() of the thread of the last call */
-    unsigned refused; /* bit per port type */
+    uintptr_t last_caller;           /* recording_pm_thread_token() of the thread of the last call */
+    unsigned refused;                /* bit per port type */
     char internal[64], external[64]; /* the addresses it answers */
     char log[8192];
     size_t used;
@@ -86,8 +86,8 @@ static ULONG WINAPI rpm_Release(IRTCPortManager3 *iface)
     return (ULONG)ref;
 }
 
-static HRESULT answer(struct recording_pm *pm, RTC_PORT_TYPE type, BSTR *int_addr, LONG *int_port,
-                      BSTR *ext_addr, LONG *ext_port)
+static HRESULT answer(struct recording_pm *pm, RTC_PORT_TYPE type, BSTR *int_addr, LONG *int_port, BSTR *ext_addr,
+                      LONG *ext_port)
 {
     if (!int_addr || !int_port || !ext_addr || !ext_port) return E_POINTER;
     *int_addr = *ext_addr = NULL;
@@ -111,8 +111,8 @@ static void log_answer(struct recording_pm *pm, HRESULT hr, BSTR ia, LONG ip, BS
         logf_(pm, " -> 0x%lx\n", (unsigned long)(ULONG)hr);
 }
 
-static HRESULT WINAPI rpm_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *ia,
-                                     LONG *ip, BSTR *ea, LONG *ep)
+static HRESULT WINAPI rpm_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *ia, LONG *ip,
+                                     BSTR *ea, LONG *ep)
 {
     struct recording_pm *pm = impl_from_IRTCPortManager3(iface);
     char b[64];
@@ -123,13 +123,12 @@ static HRESULT WINAPI rpm_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_P
     return hr;
 }
 
-static HRESULT WINAPI rpm_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR ia, LONG ip, BSTR ea,
-                                              LONG ep)
+static HRESULT WINAPI rpm_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR ia, LONG ip, BSTR ea, LONG ep)
 {
     struct recording_pm *pm = impl_from_IRTCPortManager3(iface);
     char b1[64], b2[64], b3[64];
-    logf_(pm, "UpdateRemoteAddress(%s,%s:%ld,%s:%ld)\n", s(remote, b1, sizeof b1), s(ia, b2, sizeof b2),
-          (long)ip, s(ea, b3, sizeof b3), (long)ep);
+    logf_(pm, "UpdateRemoteAddress(%s,%s:%ld,%s:%ld)\n", s(remote, b1, sizeof b1), s(ia, b2, sizeof b2), (long)ip,
+          s(ea, b3, sizeof b3), (long)ep);
     return S_OK;
 }
 
@@ -141,8 +140,8 @@ static HRESULT WINAPI rpm_ReleaseMapping(IRTCPortManager3 *iface, BSTR ia, LONG 
     return S_OK;
 }
 
-static HRESULT WINAPI rpm_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG rport, BSTR ia,
-                                                LONG ip, BSTR ea, LONG ep)
+static HRESULT WINAPI rpm_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG rport, BSTR ia, LONG ip,
+                                                BSTR ea, LONG ep)
 {
     struct recording_pm *pm = impl_from_IRTCPortManager3(iface);
     char b1[64], b2[64], b3[64];
@@ -164,8 +163,8 @@ static HRESULT WINAPI rpm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote, LON
     return hr;
 }
 
-static HRESULT WINAPI rpm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote, LONG rport,
-                                                 LONG transport, BSTR ia, LONG ip, BSTR ea, LONG ep)
+static HRESULT WINAPI rpm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote, LONG rport, LONG transport,
+                                                 BSTR ia, LONG ip, BSTR ea, LONG ep)
 {
     struct recording_pm *pm = impl_from_IRTCPortManager3(iface);
     char b1[64], b2[64], b3[64];
@@ -174,8 +173,7 @@ static HRESULT WINAPI rpm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR r
     return S_OK;
 }
 
-static HRESULT WINAPI rpm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR ia, LONG ip, BSTR ea,
-                                           LONG ep)
+static HRESULT WINAPI rpm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR ia, LONG ip, BSTR ea, LONG ep)
 {
     struct recording_pm *pm = impl_from_IRTCPortManager3(iface);
     char b2[64], b3[64];
@@ -185,10 +183,16 @@ static HRESULT WINAPI rpm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transpo
 }
 
 static const IRTCPortManager3Vtbl recording_pm_vtbl = {
-    rpm_QueryInterface, rpm_AddRef, rpm_Release,
-    rpm_GetMapping, rpm_UpdateRemoteAddress, rpm_ReleaseMapping,
+    rpm_QueryInterface,
+    rpm_AddRef,
+    rpm_Release,
+    rpm_GetMapping,
+    rpm_UpdateRemoteAddress,
+    rpm_ReleaseMapping,
     rpm_UpdateRemoteAddressEx,
-    rpm_GetMappingEx, rpm_UpdateRemoteAddressEx2, rpm_ReleaseMappingEx,
+    rpm_GetMappingEx,
+    rpm_UpdateRemoteAddressEx2,
+    rpm_ReleaseMappingEx,
 };
 
 static HRESULT create(int version, int ftm, IRTCPortManager **out)
@@ -225,13 +229,14 @@ uintptr_t recording_pm_thread_token(void)
     return (uintptr_t)&marker;
 }
 
-static struct recording_pm *impl(IRTCPortManager *pm)
-{
-    return impl_from_IRTCPortManager3((IRTCPortManager3 *)pm);
-}
+static struct recording_pm *impl(IRTCPortManager *pm) { return impl_from_IRTCPortManager3((IRTCPortManager3 *)pm); }
 
 const char *recording_pm_log(IRTCPortManager *pm) { return impl(pm)->log; }
-void recording_pm_clear_log(IRTCPortManager *pm) { impl(pm)->used = 0; impl(pm)->log[0] = 0; }
+void recording_pm_clear_log(IRTCPortManager *pm)
+{
+    impl(pm)->used = 0;
+    impl(pm)->log[0] = 0;
+}
 void recording_pm_refuse(IRTCPortManager *pm, int type) { impl(pm)->refused |= 1u << type; }
 LONG recording_pm_refcount(IRTCPortManager *pm) { return impl(pm)->ref; }
 

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include "harness.h"
 
-#define RELEASE_ALL(live, ...)                                                                                   \
-    release_all_at(__FILE__, __LINE__, #__VA_ARGS__, (live), (void *[]){ __VA_ARGS__ },                        \
+#define RELEASE_ALL(live, ...)                                                                                         \
+    release_all_at(__FILE__, __LINE__, #__VA_ARGS__, (live), (void *[]){ __VA_ARGS__ },                                \
                    sizeof((void *[]){ __VA_ARGS__ }) / sizeof(void *))
 
 static inline void release_all_at(const char *file, int line, const char *names, LONG live, void *const *objects,

@@ -4,7 +4,4 @@
 #include "rtcpm/rtcpm.h"
 #include <rtccore.h>
 
-int rtcpm_first_c(IRTCPortManager *pm)
-{
-    return IRTCPortManager_Release(pm) + RTCPT_AUDIO_RTCP;
-}
+int rtcpm_first_c(IRTCPortManager *pm) { return IRTCPortManager_Release(pm) + RTCPT_AUDIO_RTCP; }

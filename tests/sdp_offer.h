@@ -15,12 +15,12 @@
 
 #define SDP_HEAD(origin, net) "v=0\r\no=" origin " IN " net "\r\ns=-\r\nc=IN " net "\r\nt=0 0\r\n"
 
-#define SDP_AUDIO(port, rtcp)                  \
-    "m=audio " port " RTP/AVP 0 8 101\r\n"     \
-    "a=rtpmap:0 PCMU/8000\r\n"                 \
-    "a=rtpmap:8 PCMA/8000\r\n"                 \
-    "a=rtpmap:101 telephone-event/8000\r\n"    \
-    "a=fmtp:101 0-15\r\n"                      \
+#define SDP_AUDIO(port, rtcp)                                                                                          \
+    "m=audio " port " RTP/AVP 0 8 101\r\n"                                                                             \
+    "a=rtpmap:0 PCMU/8000\r\n"                                                                                         \
+    "a=rtpmap:8 PCMA/8000\r\n"                                                                                         \
+    "a=rtpmap:101 telephone-event/8000\r\n"                                                                            \
+    "a=fmtp:101 0-15\r\n"                                                                                              \
     "a=rtcp:" rtcp "\r\n"
 
 #define SDP_VIDEO(port, rtcp) "m=video " port " RTP/AVP 34\r\na=rtpmap:34 H263/90000\r\na=rtcp:" rtcp "\r\n"

@@ -160,12 +160,12 @@ static void test_cpp_calls_c(void)
     CU_ASSERT_EQUAL_FATAL(recording_pm_create(3, &pm), S_OK);
     CU_ASSERT_EQUAL(abi_cpp_drive_c_object(pm, report, sizeof(report)), 7);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm),
-        "GetMappingEx(198.18.0.1:5060,TCP,SIP) -> 0x0 192.168.1.10:5060 198.51.100.7:45060\n"
-        "UpdateRemoteAddressEx2(198.18.0.1:5062,TCP,192.168.1.10:5060,198.51.100.7:45060)\n"
-        "UpdateRemoteAddressEx(198.18.0.1:5062,192.168.1.10:5060,198.51.100.7:45060)\n"
-        "ReleaseMappingEx(TCP,192.168.1.10:5060,198.51.100.7:45060)\n"
-        "GetMapping(198.18.0.1,AUDIO_RTCP) -> 0x0 192.168.1.10:5001 198.51.100.7:40001\n"
-        "ReleaseMapping(192.168.1.10:5001,198.51.100.7:40001)\n");
+                           "GetMappingEx(198.18.0.1:5060,TCP,SIP) -> 0x0 192.168.1.10:5060 198.51.100.7:45060\n"
+                           "UpdateRemoteAddressEx2(198.18.0.1:5062,TCP,192.168.1.10:5060,198.51.100.7:45060)\n"
+                           "UpdateRemoteAddressEx(198.18.0.1:5062,192.168.1.10:5060,198.51.100.7:45060)\n"
+                           "ReleaseMappingEx(TCP,192.168.1.10:5060,198.51.100.7:45060)\n"
+                           "GetMapping(198.18.0.1,AUDIO_RTCP) -> 0x0 192.168.1.10:5001 198.51.100.7:40001\n"
+                           "ReleaseMapping(192.168.1.10:5001,198.51.100.7:40001)\n");
     CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1); /* the C++ side released what it took */
     CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
 }
@@ -177,16 +177,15 @@ static int stack_delta_one_arg(void *fn, void *arg)
 {
     int delta;
     /* esp is saved in esi (callee-saved in both conventions) and restored afterwards */
-    __asm__ volatile(
-        "movl %%esp, %%esi\n\t"
-        "pushl %2\n\t"
-        "call *%1\n\t"
-        "movl %%esp, %%eax\n\t"
-        "subl %%esi, %%eax\n\t"
-        "movl %%esi, %%esp\n\t"
-        : "=a"(delta)
-        : "r"(fn), "r"(arg)
-        : "ecx", "edx", "esi", "memory");
+    __asm__ volatile("movl %%esp, %%esi\n\t"
+                     "pushl %2\n\t"
+                     "call *%1\n\t"
+                     "movl %%esp, %%eax\n\t"
+                     "subl %%esi, %%eax\n\t"
+                     "movl %%esi, %%esp\n\t"
+                     : "=a"(delta)
+                     : "r"(fn), "r"(arg)
+                     : "ecx", "edx", "esi", "memory");
     return delta;
 }
 
@@ -194,17 +193,16 @@ static int stack_delta_one_arg(void *fn, void *arg)
 static int stack_delta_eight_args(void *fn, void *const args[8])
 {
     int delta;
-    __asm__ volatile(
-        "movl %%esp, %%esi\n\t"
-        "pushl 28(%2)\n\tpushl 24(%2)\n\tpushl 20(%2)\n\tpushl 16(%2)\n\t"
-        "pushl 12(%2)\n\tpushl 8(%2)\n\tpushl 4(%2)\n\tpushl 0(%2)\n\t"
-        "call *%1\n\t"
-        "movl %%esp, %%eax\n\t"
-        "subl %%esi, %%eax\n\t"
-        "movl %%esi, %%esp\n\t"
-        : "=a"(delta)
-        : "r"(fn), "r"(args)
-        : "ecx", "edx", "esi", "memory");
+    __asm__ volatile("movl %%esp, %%esi\n\t"
+                     "pushl 28(%2)\n\tpushl 24(%2)\n\tpushl 20(%2)\n\tpushl 16(%2)\n\t"
+                     "pushl 12(%2)\n\tpushl 8(%2)\n\tpushl 4(%2)\n\tpushl 0(%2)\n\t"
+                     "call *%1\n\t"
+                     "movl %%esp, %%eax\n\t"
+                     "subl %%esi, %%eax\n\t"
+                     "movl %%esi, %%esp\n\t"
+                     : "=a"(delta)
+                     : "r"(fn), "r"(args)
+                     : "ecx", "edx", "esi", "memory");
     return delta;
 }
 #endif
@@ -225,11 +223,18 @@ static void test_stdcall_callee_pops(void)
     CU_ASSERT_EQUAL(stack_delta_one_arg((void *)cpp_pm->lpVtbl->AddRef, cpp_pm), 0);
     CU_ASSERT_EQUAL(stack_delta_one_arg((void *)cpp_pm->lpVtbl->Release, cpp_pm), 0);
     /* eight stack arguments, ret $32 */
-    args[0] = cpp_pm; args[1] = NULL; args[2] = (void *)5060; args[3] = (void *)RTCTR_UDP;
-    args[4] = NULL; args[5] = (void *)7; args[6] = NULL; args[7] = (void *)9;
+    args[0] = cpp_pm;
+    args[1] = NULL;
+    args[2] = (void *)5060;
+    args[3] = (void *)RTCTR_UDP;
+    args[4] = NULL;
+    args[5] = (void *)7;
+    args[6] = NULL;
+    args[7] = (void *)9;
     CU_ASSERT_EQUAL(stack_delta_eight_args((void *)cpp_pm->lpVtbl->UpdateRemoteAddressEx2, args), 0);
     args[0] = c_pm;
-    CU_ASSERT_EQUAL(stack_delta_eight_args((void *)((IRTCPortManager3 *)c_pm)->lpVtbl->UpdateRemoteAddressEx2, args), 0);
+    CU_ASSERT_EQUAL(stack_delta_eight_args((void *)((IRTCPortManager3 *)c_pm)->lpVtbl->UpdateRemoteAddressEx2, args),
+                    0);
     CU_ASSERT_EQUAL(recording_pm_refcount(c_pm), 1);
     c_pm->lpVtbl->Release(c_pm);
     cpp_pm->lpVtbl->Release(cpp_pm);

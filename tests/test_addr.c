@@ -24,8 +24,7 @@ static int parse_exact(const char *text, size_t len, rtcpm_addr *out)
     return rc;
 }
 
-static int parse_hostport_exact(const char *text, size_t len, rtcpm_addr *out,
-                                uint16_t default_port)
+static int parse_hostport_exact(const char *text, size_t len, rtcpm_addr *out, uint16_t default_port)
 {
     char *copy = malloc(len ? len : 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
@@ -65,69 +64,68 @@ static rtcpm_addr parsed(const char *text)
 
 /* ---- good literals and their canonical text ---- */
 
-static const struct {
+static const struct
+{
     const char *input;
     const char *canonical;
     int family;
 } good[] = {
     /* IPv4 */
-    {"0.0.0.0", "0.0.0.0", RTCPM_AF_INET},
-    {"255.255.255.255", "255.255.255.255", RTCPM_AF_INET},
-    {"192.0.2.1", "192.0.2.1", RTCPM_AF_INET},
-    {"198.18.0.10", "198.18.0.10", RTCPM_AF_INET},
-    {"10.0.0.0", "10.0.0.0", RTCPM_AF_INET},
+    { "0.0.0.0", "0.0.0.0", RTCPM_AF_INET },
+    { "255.255.255.255", "255.255.255.255", RTCPM_AF_INET },
+    { "192.0.2.1", "192.0.2.1", RTCPM_AF_INET },
+    { "198.18.0.10", "198.18.0.10", RTCPM_AF_INET },
+    { "10.0.0.0", "10.0.0.0", RTCPM_AF_INET },
     /* IPv6, RFC 4291 2.2 forms */
-    {"::", "::", RTCPM_AF_INET6},
-    {"0:0:0:0:0:0:0:0", "::", RTCPM_AF_INET6},
-    {"::1", "::1", RTCPM_AF_INET6},
-    {"0:0:0:0:0:0:0:1", "::1", RTCPM_AF_INET6},
-    {"0000:0000:0000:0000:0000:0000:0000:0001", "::1", RTCPM_AF_INET6},
-    {"1::", "1::", RTCPM_AF_INET6},
-    {"1:0:0:0:0:0:0:0", "1::", RTCPM_AF_INET6},
-    {"2001:DB8::1", "2001:db8::1", RTCPM_AF_INET6},
-    {"2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1", RTCPM_AF_INET6},
-    {"2001:db8::0:1", "2001:db8::1", RTCPM_AF_INET6},
-    {"2001:0db8::0001", "2001:db8::1", RTCPM_AF_INET6},
-    {"2001:db8:aaaa:bbbb:cccc:dddd:eeee:AAAA", "2001:db8:aaaa:bbbb:cccc:dddd:eeee:aaaa",
-     RTCPM_AF_INET6},
-    {"FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-     RTCPM_AF_INET6},
+    { "::", "::", RTCPM_AF_INET6 },
+    { "0:0:0:0:0:0:0:0", "::", RTCPM_AF_INET6 },
+    { "::1", "::1", RTCPM_AF_INET6 },
+    { "0:0:0:0:0:0:0:1", "::1", RTCPM_AF_INET6 },
+    { "0000:0000:0000:0000:0000:0000:0000:0001", "::1", RTCPM_AF_INET6 },
+    { "1::", "1::", RTCPM_AF_INET6 },
+    { "1:0:0:0:0:0:0:0", "1::", RTCPM_AF_INET6 },
+    { "2001:DB8::1", "2001:db8::1", RTCPM_AF_INET6 },
+    { "2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1", RTCPM_AF_INET6 },
+    { "2001:db8::0:1", "2001:db8::1", RTCPM_AF_INET6 },
+    { "2001:0db8::0001", "2001:db8::1", RTCPM_AF_INET6 },
+    { "2001:db8:aaaa:bbbb:cccc:dddd:eeee:AAAA", "2001:db8:aaaa:bbbb:cccc:dddd:eeee:aaaa", RTCPM_AF_INET6 },
+    { "FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", RTCPM_AF_INET6 },
     /* RFC 5952 4.2.2: a single zero group is not compressed */
-    {"2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1", RTCPM_AF_INET6},
-    {"2001:db8::1:1:1:1:1", "2001:db8:0:1:1:1:1:1", RTCPM_AF_INET6},
-    {"1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0", RTCPM_AF_INET6},
-    {"::2:3:4:5:6:7:8", "0:2:3:4:5:6:7:8", RTCPM_AF_INET6},
+    { "2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1", RTCPM_AF_INET6 },
+    { "2001:db8::1:1:1:1:1", "2001:db8:0:1:1:1:1:1", RTCPM_AF_INET6 },
+    { "1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0", RTCPM_AF_INET6 },
+    { "::2:3:4:5:6:7:8", "0:2:3:4:5:6:7:8", RTCPM_AF_INET6 },
     /* RFC 5952 4.2.3: longest run, the first one on a tie */
-    {"2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1", RTCPM_AF_INET6},
-    {"2001:0:0:1:0:0:0:1", "2001:0:0:1::1", RTCPM_AF_INET6},
-    {"1:0:0:0:1:0:0:0", "1::1:0:0:0", RTCPM_AF_INET6},
-    {"0:0:1:0:0:0:0:1", "0:0:1::1", RTCPM_AF_INET6},
-    {"::1:0:0:0:0:0:0", "0:1::", RTCPM_AF_INET6},
-    {"2001:db8:1234:5678:11:2233:4455:6677", "2001:db8:1234:5678:11:2233:4455:6677",
-     RTCPM_AF_INET6},
+    { "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1", RTCPM_AF_INET6 },
+    { "2001:0:0:1:0:0:0:1", "2001:0:0:1::1", RTCPM_AF_INET6 },
+    { "1:0:0:0:1:0:0:0", "1::1:0:0:0", RTCPM_AF_INET6 },
+    { "0:0:1:0:0:0:0:1", "0:0:1::1", RTCPM_AF_INET6 },
+    { "::1:0:0:0:0:0:0", "0:1::", RTCPM_AF_INET6 },
+    { "2001:db8:1234:5678:11:2233:4455:6677", "2001:db8:1234:5678:11:2233:4455:6677", RTCPM_AF_INET6 },
     /* embedded IPv4; only IPv4-mapped is printed dotted (RFC 5952 5) */
-    {"::ffff:192.0.2.1", "::ffff:192.0.2.1", RTCPM_AF_INET6},
-    {"::FFFF:c000:0201", "::ffff:192.0.2.1", RTCPM_AF_INET6},
-    {"0:0:0:0:0:ffff:192.0.2.1", "::ffff:192.0.2.1", RTCPM_AF_INET6},
-    {"::ffff:0.0.0.0", "::ffff:0.0.0.0", RTCPM_AF_INET6},
-    {"::192.0.2.1", "::c000:201", RTCPM_AF_INET6},
-    {"64:ff9b::192.0.2.33", "64:ff9b::c000:221", RTCPM_AF_INET6},
-    {"1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:102:304", RTCPM_AF_INET6},
+    { "::ffff:192.0.2.1", "::ffff:192.0.2.1", RTCPM_AF_INET6 },
+    { "::FFFF:c000:0201", "::ffff:192.0.2.1", RTCPM_AF_INET6 },
+    { "0:0:0:0:0:ffff:192.0.2.1", "::ffff:192.0.2.1", RTCPM_AF_INET6 },
+    { "::ffff:0.0.0.0", "::ffff:0.0.0.0", RTCPM_AF_INET6 },
+    { "::192.0.2.1", "::c000:201", RTCPM_AF_INET6 },
+    { "64:ff9b::192.0.2.33", "64:ff9b::c000:221", RTCPM_AF_INET6 },
+    { "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:102:304", RTCPM_AF_INET6 },
     /* brackets and numeric zones */
-    {"[::1]", "::1", RTCPM_AF_INET6},
-    {"[2001:db8::1]", "2001:db8::1", RTCPM_AF_INET6},
-    {"fe80::1%3", "fe80::1%3", RTCPM_AF_INET6},
-    {"[fe80::1%3]", "fe80::1%3", RTCPM_AF_INET6},
-    {"fe80::1%003", "fe80::1%3", RTCPM_AF_INET6},
-    {"fe80::1%0", "fe80::1", RTCPM_AF_INET6},
-    {"fe80::1%4294967295", "fe80::1%4294967295", RTCPM_AF_INET6},
-    {"fe80::1%eth0", "fe80::1%3887175460", RTCPM_AF_INET6},
-    {"[fe80::1%eth0]", "fe80::1%3887175460", RTCPM_AF_INET6},
+    { "[::1]", "::1", RTCPM_AF_INET6 },
+    { "[2001:db8::1]", "2001:db8::1", RTCPM_AF_INET6 },
+    { "fe80::1%3", "fe80::1%3", RTCPM_AF_INET6 },
+    { "[fe80::1%3]", "fe80::1%3", RTCPM_AF_INET6 },
+    { "fe80::1%003", "fe80::1%3", RTCPM_AF_INET6 },
+    { "fe80::1%0", "fe80::1", RTCPM_AF_INET6 },
+    { "fe80::1%4294967295", "fe80::1%4294967295", RTCPM_AF_INET6 },
+    { "fe80::1%eth0", "fe80::1%3887175460", RTCPM_AF_INET6 },
+    { "[fe80::1%eth0]", "fe80::1%3887175460", RTCPM_AF_INET6 },
 };
 
 static void test_good_literals(void)
 {
-    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+    {
         rtcpm_addr a, again;
         char text[RTCPM_ADDR_TEXT_SIZE];
         size_t len = strlen(good[i].input);
@@ -149,99 +147,99 @@ static void test_good_literals(void)
 static void test_ipv4_bytes(void)
 {
     rtcpm_addr a = parsed("192.0.2.1");
-    static const uint8_t want[16] = {192, 0, 2, 1};
+    static const uint8_t want[16] = { 192, 0, 2, 1 };
     CU_ASSERT_EQUAL(memcmp(a.bytes, want, 16), 0); /* bytes[4..15] are zero */
     CU_ASSERT_EQUAL(a.scope_id, 0);
 
     a = parsed("2001:db8::ff00:42:8329");
-    static const uint8_t want6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
-                                      0, 0, 0xff, 0x00, 0x00, 0x42, 0x83, 0x29};
+    static const uint8_t want6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0xff, 0x00, 0x00, 0x42, 0x83, 0x29 };
     CU_ASSERT_EQUAL(memcmp(a.bytes, want6, 16), 0);
 }
 
 /* ---- bad literals ---- */
 
-static const struct {
+static const struct
+{
     const char *input;
     int error;
 } bad[] = {
-    {"", RTCPM_ADDR_E_EMPTY},
+    { "", RTCPM_ADDR_E_EMPTY },
     /* IPv4: strict dotted quad */
-    {"1.2.3", RTCPM_ADDR_E_SYNTAX},
-    {"1.2.3.4.5", RTCPM_ADDR_E_SYNTAX},
-    {"256.1.1.1", RTCPM_ADDR_E_SYNTAX},
-    {"1.2.3.256", RTCPM_ADDR_E_SYNTAX},
-    {"01.2.3.4", RTCPM_ADDR_E_SYNTAX},  /* leading zero: octal to inet_aton */
-    {"1.2.3.04", RTCPM_ADDR_E_SYNTAX},
-    {"1.2.3.00", RTCPM_ADDR_E_SYNTAX},
-    {"1..2.3", RTCPM_ADDR_E_SYNTAX},
-    {".1.2.3", RTCPM_ADDR_E_SYNTAX},
-    {"1.2.3.", RTCPM_ADDR_E_SYNTAX},
-    {"1.2.3.4 ", RTCPM_ADDR_E_SYNTAX},
-    {" 1.2.3.4", RTCPM_ADDR_E_SYNTAX},
-    {"1.2.3.-1", RTCPM_ADDR_E_SYNTAX},
-    {"0x1.2.3.4", RTCPM_ADDR_E_SYNTAX},
-    {"1234.1.1.1", RTCPM_ADDR_E_SYNTAX},
-    {"127.1", RTCPM_ADDR_E_SYNTAX},
-    {"localhost", RTCPM_ADDR_E_SYNTAX},
-    {"1.2.3.4%eth0", RTCPM_ADDR_E_ZONE},
-    {"1.2.3.4%1", RTCPM_ADDR_E_ZONE},
-    {"[1.2.3.4]", RTCPM_ADDR_E_SYNTAX},
+    { "1.2.3", RTCPM_ADDR_E_SYNTAX },
+    { "1.2.3.4.5", RTCPM_ADDR_E_SYNTAX },
+    { "256.1.1.1", RTCPM_ADDR_E_SYNTAX },
+    { "1.2.3.256", RTCPM_ADDR_E_SYNTAX },
+    { "01.2.3.4", RTCPM_ADDR_E_SYNTAX }, /* leading zero: octal to inet_aton */
+    { "1.2.3.04", RTCPM_ADDR_E_SYNTAX },
+    { "1.2.3.00", RTCPM_ADDR_E_SYNTAX },
+    { "1..2.3", RTCPM_ADDR_E_SYNTAX },
+    { ".1.2.3", RTCPM_ADDR_E_SYNTAX },
+    { "1.2.3.", RTCPM_ADDR_E_SYNTAX },
+    { "1.2.3.4 ", RTCPM_ADDR_E_SYNTAX },
+    { " 1.2.3.4", RTCPM_ADDR_E_SYNTAX },
+    { "1.2.3.-1", RTCPM_ADDR_E_SYNTAX },
+    { "0x1.2.3.4", RTCPM_ADDR_E_SYNTAX },
+    { "1234.1.1.1", RTCPM_ADDR_E_SYNTAX },
+    { "127.1", RTCPM_ADDR_E_SYNTAX },
+    { "localhost", RTCPM_ADDR_E_SYNTAX },
+    { "1.2.3.4%eth0", RTCPM_ADDR_E_ZONE },
+    { "1.2.3.4%1", RTCPM_ADDR_E_ZONE },
+    { "[1.2.3.4]", RTCPM_ADDR_E_SYNTAX },
     /* IPv6 */
-    {":", RTCPM_ADDR_E_SYNTAX},
-    {":::", RTCPM_ADDR_E_SYNTAX},
-    {"1:::2", RTCPM_ADDR_E_SYNTAX},
-    {"1::2::3", RTCPM_ADDR_E_SYNTAX},
-    {":1::", RTCPM_ADDR_E_SYNTAX},
-    {":1:2:3:4:5:6:7", RTCPM_ADDR_E_SYNTAX},
-    {"1::2:", RTCPM_ADDR_E_SYNTAX},
-    {"1:2:3:4:5:6:7:8:", RTCPM_ADDR_E_SYNTAX},
-    {"1:2:3:4:5:6:7:8:9", RTCPM_ADDR_E_SYNTAX},
-    {"1:2:3:4:5:6:7", RTCPM_ADDR_E_SYNTAX},
-    {"1:2:3:4:5:6:7:8::", RTCPM_ADDR_E_SYNTAX},
-    {"::1:2:3:4:5:6:7:8", RTCPM_ADDR_E_SYNTAX},
-    {"1:2:3:4::5:6:7:8", RTCPM_ADDR_E_SYNTAX},
-    {"12345::", RTCPM_ADDR_E_SYNTAX},
-    {"::12345", RTCPM_ADDR_E_SYNTAX},
-    {"g::", RTCPM_ADDR_E_SYNTAX},
-    {"::-1", RTCPM_ADDR_E_SYNTAX},
-    {"::ffff:1.2.3", RTCPM_ADDR_E_SYNTAX},
-    {"::ffff:1.2.3.256", RTCPM_ADDR_E_SYNTAX},
-    {"::ffff:01.2.3.4", RTCPM_ADDR_E_SYNTAX},
-    {"1:2:3:4:5:6:7:1.2.3.4", RTCPM_ADDR_E_SYNTAX},
-    {"::1.2.3.4:5", RTCPM_ADDR_E_SYNTAX},
-    {"::1.2.3.4.5", RTCPM_ADDR_E_SYNTAX},
-    {"::a1.2.3.4", RTCPM_ADDR_E_SYNTAX},
-    {"1.2.3.4::", RTCPM_ADDR_E_SYNTAX},
-    {"1:2:3:4:5:6:7:8%", RTCPM_ADDR_E_ZONE},
+    { ":", RTCPM_ADDR_E_SYNTAX },
+    { ":::", RTCPM_ADDR_E_SYNTAX },
+    { "1:::2", RTCPM_ADDR_E_SYNTAX },
+    { "1::2::3", RTCPM_ADDR_E_SYNTAX },
+    { ":1::", RTCPM_ADDR_E_SYNTAX },
+    { ":1:2:3:4:5:6:7", RTCPM_ADDR_E_SYNTAX },
+    { "1::2:", RTCPM_ADDR_E_SYNTAX },
+    { "1:2:3:4:5:6:7:8:", RTCPM_ADDR_E_SYNTAX },
+    { "1:2:3:4:5:6:7:8:9", RTCPM_ADDR_E_SYNTAX },
+    { "1:2:3:4:5:6:7", RTCPM_ADDR_E_SYNTAX },
+    { "1:2:3:4:5:6:7:8::", RTCPM_ADDR_E_SYNTAX },
+    { "::1:2:3:4:5:6:7:8", RTCPM_ADDR_E_SYNTAX },
+    { "1:2:3:4::5:6:7:8", RTCPM_ADDR_E_SYNTAX },
+    { "12345::", RTCPM_ADDR_E_SYNTAX },
+    { "::12345", RTCPM_ADDR_E_SYNTAX },
+    { "g::", RTCPM_ADDR_E_SYNTAX },
+    { "::-1", RTCPM_ADDR_E_SYNTAX },
+    { "::ffff:1.2.3", RTCPM_ADDR_E_SYNTAX },
+    { "::ffff:1.2.3.256", RTCPM_ADDR_E_SYNTAX },
+    { "::ffff:01.2.3.4", RTCPM_ADDR_E_SYNTAX },
+    { "1:2:3:4:5:6:7:1.2.3.4", RTCPM_ADDR_E_SYNTAX },
+    { "::1.2.3.4:5", RTCPM_ADDR_E_SYNTAX },
+    { "::1.2.3.4.5", RTCPM_ADDR_E_SYNTAX },
+    { "::a1.2.3.4", RTCPM_ADDR_E_SYNTAX },
+    { "1.2.3.4::", RTCPM_ADDR_E_SYNTAX },
+    { "1:2:3:4:5:6:7:8%", RTCPM_ADDR_E_ZONE },
     /* zones */
-    {"fe80::1%", RTCPM_ADDR_E_ZONE},
-    {"fe80::1%eth 0", RTCPM_ADDR_E_ZONE},
-    {"fe80::1%eth0:1", RTCPM_ADDR_E_ZONE},
-    {"fe80::1%e%1", RTCPM_ADDR_E_ZONE},
-    {"fe80::1%4294967296", RTCPM_ADDR_E_ZONE},
-    {"fe80::1%99999999999999999999", RTCPM_ADDR_E_ZONE},
-    {"fe80::1%eth0/64", RTCPM_ADDR_E_ZONE},
-    {"%eth0", RTCPM_ADDR_E_SYNTAX},
-    {"::1/128", RTCPM_ADDR_E_SYNTAX},
+    { "fe80::1%", RTCPM_ADDR_E_ZONE },
+    { "fe80::1%eth 0", RTCPM_ADDR_E_ZONE },
+    { "fe80::1%eth0:1", RTCPM_ADDR_E_ZONE },
+    { "fe80::1%e%1", RTCPM_ADDR_E_ZONE },
+    { "fe80::1%4294967296", RTCPM_ADDR_E_ZONE },
+    { "fe80::1%99999999999999999999", RTCPM_ADDR_E_ZONE },
+    { "fe80::1%eth0/64", RTCPM_ADDR_E_ZONE },
+    { "%eth0", RTCPM_ADDR_E_SYNTAX },
+    { "::1/128", RTCPM_ADDR_E_SYNTAX },
     /* brackets */
-    {"[::1", RTCPM_ADDR_E_BRACKET},
-    {"::1]", RTCPM_ADDR_E_BRACKET},
-    {"[]", RTCPM_ADDR_E_EMPTY},
-    {"[", RTCPM_ADDR_E_BRACKET},
-    {"[[::1]]", RTCPM_ADDR_E_BRACKET},
-    {"[::1]:5060", RTCPM_ADDR_E_BRACKET}, /* a port is for rtcpm_addr_parse_hostport */
-    {"[%eth0]", RTCPM_ADDR_E_SYNTAX},
-    {"[::1%]", RTCPM_ADDR_E_ZONE},
+    { "[::1", RTCPM_ADDR_E_BRACKET },
+    { "::1]", RTCPM_ADDR_E_BRACKET },
+    { "[]", RTCPM_ADDR_E_EMPTY },
+    { "[", RTCPM_ADDR_E_BRACKET },
+    { "[[::1]]", RTCPM_ADDR_E_BRACKET },
+    { "[::1]:5060", RTCPM_ADDR_E_BRACKET }, /* a port is for rtcpm_addr_parse_hostport */
+    { "[%eth0]", RTCPM_ADDR_E_SYNTAX },
+    { "[::1%]", RTCPM_ADDR_E_ZONE },
 };
 
 static void test_bad_literals(void)
 {
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
         rtcpm_addr a;
         memset(&a, 0xA5, sizeof a);
-        check_rc(parse_exact(bad[i].input, strlen(bad[i].input), &a), bad[i].error, bad[i].input,
-                 __LINE__);
+        check_rc(parse_exact(bad[i].input, strlen(bad[i].input), &a), bad[i].error, bad[i].input, __LINE__);
         CU_ASSERT_TRUE(is_zero(&a)); /* never half-filled */
     }
 }
@@ -268,21 +266,19 @@ static void test_embedded_nul_and_slices(void)
 
     /* Every prefix of every good input parses or fails without reading past its end. */
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-        for (size_t len = 0; len <= strlen(good[i].input); len++) {
+        for (size_t len = 0; len <= strlen(good[i].input); len++)
+        {
             int rc = parse_exact(good[i].input, len, &a);
             CU_ASSERT(rc == RTCPM_ADDR_OK || rc < 0);
-            if (rc != RTCPM_ADDR_OK)
-                CU_ASSERT_TRUE(is_zero(&a));
+            if (rc != RTCPM_ADDR_OK) CU_ASSERT_TRUE(is_zero(&a));
         }
 
     /* NULL text is only acceptable with len 0. */
     check_rc(rtcpm_addr_parse(NULL, 0, &a), RTCPM_ADDR_E_EMPTY, "NULL,0", __LINE__);
     check_rc(rtcpm_addr_parse(NULL, 3, &a), RTCPM_ADDR_E_INVALID_ARG, "NULL,3", __LINE__);
     check_rc(rtcpm_addr_parse("::1", 3, NULL), RTCPM_ADDR_E_INVALID_ARG, "out NULL", __LINE__);
-    check_rc(rtcpm_addr_parse_hostport(NULL, 3, &a, 1), RTCPM_ADDR_E_INVALID_ARG, "NULL,3",
-             __LINE__);
-    check_rc(rtcpm_addr_parse_hostport("::1", 3, NULL, 1), RTCPM_ADDR_E_INVALID_ARG, "out NULL",
-             __LINE__);
+    check_rc(rtcpm_addr_parse_hostport(NULL, 3, &a, 1), RTCPM_ADDR_E_INVALID_ARG, "NULL,3", __LINE__);
+    check_rc(rtcpm_addr_parse_hostport("::1", 3, NULL, 1), RTCPM_ADDR_E_INVALID_ARG, "out NULL", __LINE__);
 }
 
 /* ---- zones ---- */
@@ -324,11 +320,9 @@ static void test_zones(void)
     char text[8 + RTCPM_ADDR_ZONE_MAX + 2] = "fe80::1%";
     memset(text + 8, 'z', RTCPM_ADDR_ZONE_MAX);
     rtcpm_addr a;
-    check_rc(parse_exact(text, 8 + RTCPM_ADDR_ZONE_MAX, &a), RTCPM_ADDR_OK, "64-char zone",
-             __LINE__);
+    check_rc(parse_exact(text, 8 + RTCPM_ADDR_ZONE_MAX, &a), RTCPM_ADDR_OK, "64-char zone", __LINE__);
     text[8 + RTCPM_ADDR_ZONE_MAX] = 'z';
-    check_rc(parse_exact(text, 8 + RTCPM_ADDR_ZONE_MAX + 1, &a), RTCPM_ADDR_E_ZONE,
-             "65-char zone", __LINE__);
+    check_rc(parse_exact(text, 8 + RTCPM_ADDR_ZONE_MAX + 1, &a), RTCPM_ADDR_E_ZONE, "65-char zone", __LINE__);
 
     /* RTCPM_ADDR_PARSE_TEXT_MAX is the longest text accepted: the longest IPv6 text with the
      * longest zone, in brackets; one zone character more, or a fifth digit in a group, and
@@ -352,89 +346,90 @@ static void test_zones(void)
 
 /* ---- host:port ---- */
 
-static const struct {
+static const struct
+{
     const char *input;
     uint16_t default_port;
     const char *hostport; /* rtcpm_addr_format_hostport of the result */
 } good_hostports[] = {
-    {"192.0.2.1", 5060, "192.0.2.1:5060"},
-    {"192.0.2.1:5061", 5060, "192.0.2.1:5061"},
-    {"192.0.2.1:1", 5060, "192.0.2.1:1"},
-    {"192.0.2.1:65535", 5060, "192.0.2.1:65535"},
-    {"192.0.2.1:05060", 0, "192.0.2.1:5060"},
-    {"192.0.2.1", 0, "192.0.2.1"},
-    {"[::1]:5060", 3478, "[::1]:5060"},
-    {"[::1]", 3478, "[::1]:3478"},
-    {"[::1]", 0, "[::1]"},
-    {"::1", 5060, "[::1]:5060"},
-    {"::1:5060", 7, "[::1:5060]:7"}, /* unbracketed: all of it is the address */
-    {"2001:DB8::1", 5060, "[2001:db8::1]:5060"},
-    {"[2001:db8:0:0:1:0:0:1]:5060", 0, "[2001:db8::1:0:0:1]:5060"},
-    {"[fe80::1%eth0]:5060", 0, "[fe80::1%3887175460]:5060"},
-    {"[fe80::1%3]:5060", 0, "[fe80::1%3]:5060"},
-    {"fe80::1%3", 5060, "[fe80::1%3]:5060"},
-    {"[::ffff:192.0.2.1]:5060", 0, "[::ffff:192.0.2.1]:5060"},
+    { "192.0.2.1", 5060, "192.0.2.1:5060" },
+    { "192.0.2.1:5061", 5060, "192.0.2.1:5061" },
+    { "192.0.2.1:1", 5060, "192.0.2.1:1" },
+    { "192.0.2.1:65535", 5060, "192.0.2.1:65535" },
+    { "192.0.2.1:05060", 0, "192.0.2.1:5060" },
+    { "192.0.2.1", 0, "192.0.2.1" },
+    { "[::1]:5060", 3478, "[::1]:5060" },
+    { "[::1]", 3478, "[::1]:3478" },
+    { "[::1]", 0, "[::1]" },
+    { "::1", 5060, "[::1]:5060" },
+    { "::1:5060", 7, "[::1:5060]:7" }, /* unbracketed: all of it is the address */
+    { "2001:DB8::1", 5060, "[2001:db8::1]:5060" },
+    { "[2001:db8:0:0:1:0:0:1]:5060", 0, "[2001:db8::1:0:0:1]:5060" },
+    { "[fe80::1%eth0]:5060", 0, "[fe80::1%3887175460]:5060" },
+    { "[fe80::1%3]:5060", 0, "[fe80::1%3]:5060" },
+    { "fe80::1%3", 5060, "[fe80::1%3]:5060" },
+    { "[::ffff:192.0.2.1]:5060", 0, "[::ffff:192.0.2.1]:5060" },
 };
 
-static const struct {
+static const struct
+{
     const char *input;
     int error;
 } bad_hostports[] = {
-    {"", RTCPM_ADDR_E_EMPTY},
-    {":5060", RTCPM_ADDR_E_EMPTY},
-    {"[]:5060", RTCPM_ADDR_E_EMPTY},
-    {"192.0.2.1:", RTCPM_ADDR_E_PORT},
-    {"192.0.2.1:0", RTCPM_ADDR_E_PORT},
-    {"192.0.2.1:00000", RTCPM_ADDR_E_PORT},
-    {"192.0.2.1:65536", RTCPM_ADDR_E_PORT},
-    {"192.0.2.1:99999", RTCPM_ADDR_E_PORT},
-    {"192.0.2.1:065535", RTCPM_ADDR_E_PORT}, /* more than 5 digits */
-    {"192.0.2.1:5060x", RTCPM_ADDR_E_PORT},
-    {"192.0.2.1:+5060", RTCPM_ADDR_E_PORT},
-    {"192.0.2.1:-1", RTCPM_ADDR_E_PORT},
-    {"192.0.2.1: 5060", RTCPM_ADDR_E_PORT},
-    {"192.0.2.1:5:6", RTCPM_ADDR_E_SYNTAX},
-    {"192.0.2.256:5060", RTCPM_ADDR_E_SYNTAX},
-    {"host:5060", RTCPM_ADDR_E_SYNTAX},
-    {"192.0.2.1%eth0:5060", RTCPM_ADDR_E_ZONE},
-    {"[::1]:", RTCPM_ADDR_E_PORT},
-    {"[::1]:0", RTCPM_ADDR_E_PORT},
-    {"[::1]:65536", RTCPM_ADDR_E_PORT},
-    {"[::1]5060", RTCPM_ADDR_E_SYNTAX},
-    {"[::1]]:5060", RTCPM_ADDR_E_BRACKET},
-    {"[::1", RTCPM_ADDR_E_BRACKET},
-    {"[::1:5060", RTCPM_ADDR_E_BRACKET},
-    {"::1]:5060", RTCPM_ADDR_E_BRACKET},
-    {"[192.0.2.1]:5060", RTCPM_ADDR_E_SYNTAX},
-    {"[[::1]]:5060", RTCPM_ADDR_E_BRACKET},
-    {"[fe80::1%]:5060", RTCPM_ADDR_E_ZONE},
-    {"[::1]:5060:1", RTCPM_ADDR_E_PORT},
+    { "", RTCPM_ADDR_E_EMPTY },
+    { ":5060", RTCPM_ADDR_E_EMPTY },
+    { "[]:5060", RTCPM_ADDR_E_EMPTY },
+    { "192.0.2.1:", RTCPM_ADDR_E_PORT },
+    { "192.0.2.1:0", RTCPM_ADDR_E_PORT },
+    { "192.0.2.1:00000", RTCPM_ADDR_E_PORT },
+    { "192.0.2.1:65536", RTCPM_ADDR_E_PORT },
+    { "192.0.2.1:99999", RTCPM_ADDR_E_PORT },
+    { "192.0.2.1:065535", RTCPM_ADDR_E_PORT }, /* more than 5 digits */
+    { "192.0.2.1:5060x", RTCPM_ADDR_E_PORT },
+    { "192.0.2.1:+5060", RTCPM_ADDR_E_PORT },
+    { "192.0.2.1:-1", RTCPM_ADDR_E_PORT },
+    { "192.0.2.1: 5060", RTCPM_ADDR_E_PORT },
+    { "192.0.2.1:5:6", RTCPM_ADDR_E_SYNTAX },
+    { "192.0.2.256:5060", RTCPM_ADDR_E_SYNTAX },
+    { "host:5060", RTCPM_ADDR_E_SYNTAX },
+    { "192.0.2.1%eth0:5060", RTCPM_ADDR_E_ZONE },
+    { "[::1]:", RTCPM_ADDR_E_PORT },
+    { "[::1]:0", RTCPM_ADDR_E_PORT },
+    { "[::1]:65536", RTCPM_ADDR_E_PORT },
+    { "[::1]5060", RTCPM_ADDR_E_SYNTAX },
+    { "[::1]]:5060", RTCPM_ADDR_E_BRACKET },
+    { "[::1", RTCPM_ADDR_E_BRACKET },
+    { "[::1:5060", RTCPM_ADDR_E_BRACKET },
+    { "::1]:5060", RTCPM_ADDR_E_BRACKET },
+    { "[192.0.2.1]:5060", RTCPM_ADDR_E_SYNTAX },
+    { "[[::1]]:5060", RTCPM_ADDR_E_BRACKET },
+    { "[fe80::1%]:5060", RTCPM_ADDR_E_ZONE },
+    { "[::1]:5060:1", RTCPM_ADDR_E_PORT },
 };
 
 static void test_hostport(void)
 {
-    for (size_t i = 0; i < sizeof good_hostports / sizeof good_hostports[0]; i++) {
+    for (size_t i = 0; i < sizeof good_hostports / sizeof good_hostports[0]; i++)
+    {
         rtcpm_addr a, again;
         char text[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
         const char *in = good_hostports[i].input;
 
-        check_rc(parse_hostport_exact(in, strlen(in), &a, good_hostports[i].default_port),
-                 RTCPM_ADDR_OK, in, __LINE__);
+        check_rc(parse_hostport_exact(in, strlen(in), &a, good_hostports[i].default_port), RTCPM_ADDR_OK, in, __LINE__);
         int n = rtcpm_addr_format_hostport(&a, text, sizeof text);
         CU_ASSERT_EQUAL(n, (int)strlen(good_hostports[i].hostport));
         check_text(text, good_hostports[i].hostport, in, __LINE__);
 
         /* What we print, we read back. */
-        check_rc(parse_hostport_exact(text, strlen(text), &again, 0), RTCPM_ADDR_OK, text,
-                 __LINE__);
+        check_rc(parse_hostport_exact(text, strlen(text), &again, 0), RTCPM_ADDR_OK, text, __LINE__);
         CU_ASSERT_TRUE(rtcpm_addr_equal(&a, &again));
     }
-    for (size_t i = 0; i < sizeof bad_hostports / sizeof bad_hostports[0]; i++) {
+    for (size_t i = 0; i < sizeof bad_hostports / sizeof bad_hostports[0]; i++)
+    {
         rtcpm_addr a;
         const char *in = bad_hostports[i].input;
         memset(&a, 0xA5, sizeof a);
-        check_rc(parse_hostport_exact(in, strlen(in), &a, 5060), bad_hostports[i].error, in,
-                 __LINE__);
+        check_rc(parse_hostport_exact(in, strlen(in), &a, 5060), bad_hostports[i].error, in, __LINE__);
         CU_ASSERT_TRUE(is_zero(&a));
     }
 
@@ -446,7 +441,8 @@ static void test_hostport(void)
     CU_ASSERT_EQUAL(a.port, 9);
     check_rc(parse_hostport_exact("[::1]:5060", 6, &a, 9), RTCPM_ADDR_E_PORT, "slice", __LINE__);
     for (size_t i = 0; i < sizeof good_hostports / sizeof good_hostports[0]; i++)
-        for (size_t len = 0; len <= strlen(good_hostports[i].input); len++) {
+        for (size_t len = 0; len <= strlen(good_hostports[i].input); len++)
+        {
             int rc = parse_hostport_exact(good_hostports[i].input, len, &a, 1);
             CU_ASSERT(rc == RTCPM_ADDR_OK || rc < 0);
         }
@@ -462,11 +458,13 @@ static void test_format_buffer_too_small(void)
         "::ffff:255.255.255.255",
         "::",
     };
-    for (size_t i = 0; i < sizeof longest / sizeof longest[0]; i++) {
+    for (size_t i = 0; i < sizeof longest / sizeof longest[0]; i++)
+    {
         rtcpm_addr a = parsed(longest[i]);
         size_t need = strlen(longest[i]);
         CU_ASSERT(need + 1 <= RTCPM_ADDR_TEXT_SIZE);
-        for (size_t buflen = 1; buflen <= need; buflen++) {
+        for (size_t buflen = 1; buflen <= need; buflen++)
+        {
             char *buf = malloc(buflen);
             CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
             memset(buf, 'x', buflen);
@@ -494,13 +492,12 @@ static void test_format_buffer_too_small(void)
     CU_ASSERT_EQUAL(text[0], '\0');
 
     /* Unset or unknown family. */
-    rtcpm_addr none = {{0}, 0, 0, RTCPM_AF_NONE};
+    rtcpm_addr none = { { 0 }, 0, 0, RTCPM_AF_NONE };
     memset(text, 'x', sizeof text);
     CU_ASSERT_EQUAL(rtcpm_addr_format(&none, text, sizeof text), RTCPM_ADDR_E_INVALID_ARG);
     CU_ASSERT_EQUAL(text[0], '\0');
     none.family = 5;
-    CU_ASSERT_EQUAL(rtcpm_addr_format_hostport(&none, text, sizeof text),
-                    RTCPM_ADDR_E_INVALID_ARG);
+    CU_ASSERT_EQUAL(rtcpm_addr_format_hostport(&none, text, sizeof text), RTCPM_ADDR_E_INVALID_ARG);
     CU_ASSERT_EQUAL(rtcpm_addr_format(NULL, text, sizeof text), RTCPM_ADDR_E_INVALID_ARG);
     CU_ASSERT_EQUAL(rtcpm_addr_format(&a, NULL, 10), RTCPM_ADDR_E_INVALID_ARG);
 }
@@ -509,10 +506,10 @@ static void test_format_buffer_too_small(void)
 
 static void test_equal_and_hash(void)
 {
-    static const char *const loopback[] = {"::1", "0:0:0:0:0:0:0:1", "[::1]", "0::0:1",
-                                           "0000::0001", "::0:0:1"};
+    static const char *const loopback[] = { "::1", "0:0:0:0:0:0:0:1", "[::1]", "0::0:1", "0000::0001", "::0:0:1" };
     rtcpm_addr first = parsed(loopback[0]);
-    for (size_t i = 1; i < sizeof loopback / sizeof loopback[0]; i++) {
+    for (size_t i = 1; i < sizeof loopback / sizeof loopback[0]; i++)
+    {
         rtcpm_addr other = parsed(loopback[i]);
         CU_ASSERT_TRUE(rtcpm_addr_equal(&first, &other));
         CU_ASSERT_EQUAL(rtcpm_addr_hash(&first, 0), rtcpm_addr_hash(&other, 0));
@@ -552,15 +549,15 @@ static void test_equal_and_hash(void)
     CU_ASSERT_FALSE(rtcpm_addr_equal_host(NULL, &a));
 
     /* Hashes of many distinct addresses mostly differ in their low bits (a table masks). */
-    unsigned buckets[64] = {0};
-    for (unsigned i = 0; i < 1024; i++) {
-        uint8_t bytes[4] = {198, 18, (uint8_t)(i >> 8), (uint8_t)i};
+    unsigned buckets[64] = { 0 };
+    for (unsigned i = 0; i < 1024; i++)
+    {
+        uint8_t bytes[4] = { 198, 18, (uint8_t)(i >> 8), (uint8_t)i };
         rtcpm_addr x;
         rtcpm_addr_set_v4(&x, bytes, 5060);
         buckets[rtcpm_addr_hash(&x, 0) & 63]++;
     }
-    for (unsigned i = 0; i < 64; i++)
-        CU_ASSERT(buckets[i] > 0 && buckets[i] < 48); /* 16 expected per bucket */
+    for (unsigned i = 0; i < 64; i++) CU_ASSERT(buckets[i] > 0 && buckets[i] < 48); /* 16 expected per bucket */
 }
 
 static void test_v4_mapped(void)
@@ -596,8 +593,8 @@ static void test_v4_mapped(void)
 
 static void test_builders(void)
 {
-    static const uint8_t b4[4] = {203, 0, 113, 7};
-    static const uint8_t b6[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const uint8_t b4[4] = { 203, 0, 113, 7 };
+    static const uint8_t b6[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
     rtcpm_addr a;
     char text[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
 
@@ -615,7 +612,7 @@ static void test_builders(void)
     CU_ASSERT_TRUE(rtcpm_addr_equal(&a, &p));
 
     /* Zero-initialised is the unset address. */
-    rtcpm_addr zero = {{0}, 0, 0, 0};
+    rtcpm_addr zero = { { 0 }, 0, 0, 0 };
     CU_ASSERT_EQUAL(zero.family, RTCPM_AF_NONE);
     CU_ASSERT(sizeof(rtcpm_addr) <= 24);
 }
@@ -631,17 +628,17 @@ static void test_error_names(void)
 }
 
 static CU_TestInfo tests[] = {
-    {"good_literals", test_good_literals},
-    {"ipv4_bytes", test_ipv4_bytes},
-    {"bad_literals", test_bad_literals},
-    {"embedded_nul_and_slices", test_embedded_nul_and_slices},
-    {"zones", test_zones},
-    {"hostport", test_hostport},
-    {"format_buffer_too_small", test_format_buffer_too_small},
-    {"equal_and_hash", test_equal_and_hash},
-    {"v4_mapped", test_v4_mapped},
-    {"builders", test_builders},
-    {"error_names", test_error_names},
+    { "good_literals", test_good_literals },
+    { "ipv4_bytes", test_ipv4_bytes },
+    { "bad_literals", test_bad_literals },
+    { "embedded_nul_and_slices", test_embedded_nul_and_slices },
+    { "zones", test_zones },
+    { "hostport", test_hostport },
+    { "format_buffer_too_small", test_format_buffer_too_small },
+    { "equal_and_hash", test_equal_and_hash },
+    { "v4_mapped", test_v4_mapped },
+    { "builders", test_builders },
+    { "error_names", test_error_names },
     CU_TEST_INFO_NULL,
 };
 

@@ -22,7 +22,7 @@
 #endif
 
 #define BEGIN_MARK "<!-- bad-input table: begin"
-#define END_MARK "<!-- bad-input table: end -->"
+#define END_MARK   "<!-- bad-input table: end -->"
 
 static int suite_init(void) { return bstr_count_start(); }
 static int suite_cleanup(void)
@@ -131,7 +131,8 @@ static void test_readme_matches(void)
         size_t i = 0, line = 1;
         while (want[i] && want[i] == have[i]) line += want[i++] == '\n';
         printf("\n    README.md's bad-input table differs from the test's (table line %u); rerun "
-               "scripts/update-bad-input-table.sh ", (unsigned)line);
+               "scripts/update-bad-input-table.sh ",
+               (unsigned)line);
     }
     CU_ASSERT(have && !strcmp(want, have));
     free(want);

@@ -179,9 +179,9 @@ static void test_utf8_rejects(void)
     static const WCHAR nul[] = { 'a', 0, 'b' };
     char out[16];
     BSTR b;
-    CU_ASSERT_PTR_NULL(rtcpm_bstr_from_utf8("\xC0\xAF", 2));     /* overlong */
-    CU_ASSERT_PTR_NULL(rtcpm_bstr_from_utf8("\xED\xA0\x80", 3)); /* surrogate */
-    CU_ASSERT_PTR_NULL(rtcpm_bstr_from_utf8("\xE2\x82", 2));     /* truncated */
+    CU_ASSERT_PTR_NULL(rtcpm_bstr_from_utf8("\xC0\xAF", 2));         /* overlong */
+    CU_ASSERT_PTR_NULL(rtcpm_bstr_from_utf8("\xED\xA0\x80", 3));     /* surrogate */
+    CU_ASSERT_PTR_NULL(rtcpm_bstr_from_utf8("\xE2\x82", 2));         /* truncated */
     CU_ASSERT_PTR_NULL(rtcpm_bstr_from_utf8("\xF4\x90\x80\x80", 4)); /* > U+10FFFF */
     b = SysAllocStringLen(lone, 3);
     CU_ASSERT_EQUAL(rtcpm_bstr_to_utf8(b, out, sizeof(out), NULL), E_INVALIDARG);

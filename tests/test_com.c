@@ -108,7 +108,10 @@ static void set_debug(const char *v)
     snprintf(buf, sizeof(buf), "RTCPM_DEBUG=%s", v ? v : "");
     _putenv(buf);
 #else
-    if (v) setenv("RTCPM_DEBUG", v, 1); else unsetenv("RTCPM_DEBUG");
+    if (v)
+        setenv("RTCPM_DEBUG", v, 1);
+    else
+        unsetenv("RTCPM_DEBUG");
 #endif
     rtcpm_log_reset();
 }
@@ -124,7 +127,7 @@ static void test_log_channels(void)
     set_debug("all,-host");
     CU_ASSERT_TRUE(rtcpm_log_enabled(RTCPM_LOG_COM));
     CU_ASSERT_FALSE(rtcpm_log_enabled(RTCPM_LOG_HOST));
-    set_debug("pmx");  /* no prefix matching */
+    set_debug("pmx"); /* no prefix matching */
     CU_ASSERT_FALSE(rtcpm_log_enabled(RTCPM_LOG_PM));
     set_debug(NULL);
 }

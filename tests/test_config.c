@@ -65,17 +65,16 @@ static int parse(struct events *ev, const char *text, size_t len, char *err, siz
 
 static void test_ini_events(void)
 {
-    static const char text[] =
-        "\xEF\xBB\xBF# a comment\r\n"
-        "; another\n"
-        "\n"
-        "  [mapping   sip ]   # trailing comment\n"
-        "transport=udp,tcp\r\n"
-        "  internal   =   192.168.1.10:5060 ; inline\n"
-        "empty =\n"
-        "[Plain]\n"
-        "[x y  z]\n"
-        "k = v";
+    static const char text[] = "\xEF\xBB\xBF# a comment\r\n"
+                               "; another\n"
+                               "\n"
+                               "  [mapping   sip ]   # trailing comment\n"
+                               "transport=udp,tcp\r\n"
+                               "  internal   =   192.168.1.10:5060 ; inline\n"
+                               "empty =\n"
+                               "[Plain]\n"
+                               "[x y  z]\n"
+                               "k = v";
     struct events ev = { "", 0 };
     char err[128] = "unchanged";
 
@@ -96,7 +95,11 @@ static void test_ini_events(void)
 
 static void test_ini_errors(void)
 {
-    static const struct { const char *text; const char *message; } cases[] = {
+    static const struct
+    {
+        const char *text;
+        const char *message;
+    } cases[] = {
         { "x = 1\n", "t.ini:1: key 'x' outside any section" },
         { "# c\n[a]\njunk\n", "t.ini:3: expected 'key = value' or '[section]', got 'junk'" },
         { "\n\n[a\n", "t.ini:3: section header without ']'" },
@@ -209,20 +212,27 @@ static void test_values(void)
     CU_ASSERT_EQUAL(first, 80);
 
     {
-        static const struct { const char *text; const char *message; } bad[] = {
+        static const struct
+        {
+            const char *text;
+            const char *message;
+        } bad[] = {
             { "", "internal: empty (expected address:port or address:first-last)" },
             { "192.0.2.1", "internal '192.0.2.1': port missing (expected address:port)" },
             { "[2001:db8::1]", "internal '[2001:db8::1]': port missing (expected [address]:port)" },
-            { "2001:db8::1:5060", "internal '2001:db8::1:5060': an IPv6 address needs brackets, as in [2001:db8::1]:5060" },
+            { "2001:db8::1:5060",
+              "internal '2001:db8::1:5060': an IPv6 address needs brackets, as in [2001:db8::1]:5060" },
             { "[2001:db8::1:5060", "internal '[2001:db8::1:5060': '[' without ']'" },
             { "[192.0.2.1]:5060", "internal '[192.0.2.1]:5060': '192.0.2.1' is not an IP address" },
             { "host.example:5060", "internal 'host.example:5060': 'host.example' is not an IP address" },
             { "192.0.2.1:0", "internal '192.0.2.1:0': bad port '0' (expected 1..65535 or first-last)" },
             { "192.0.2.1:65536", "internal '192.0.2.1:65536': bad port '65536' (expected 1..65535 or first-last)" },
             { "192.0.2.1:30000-", "internal '192.0.2.1:30000-': bad port '30000-' (expected 1..65535 or first-last)" },
-            { "192.0.2.1:30000-30010-30020", "internal '192.0.2.1:30000-30010-30020': bad port '30000-30010-30020' (expected 1..65535 or first-last)" },
+            { "192.0.2.1:30000-30010-30020", "internal '192.0.2.1:30000-30010-30020': bad port '30000-30010-30020' "
+                                             "(expected 1..65535 or first-last)" },
             { "192.0.2.1:+5", "internal '192.0.2.1:+5': bad port '+5' (expected 1..65535 or first-last)" },
-            { "192.0.2.1:30010-30000", "internal '192.0.2.1:30010-30000': port range 30010-30000 ends before it starts" },
+            { "192.0.2.1:30010-30000",
+              "internal '192.0.2.1:30010-30000': port range 30010-30000 ends before it starts" },
         };
         size_t i;
         for (i = 0; i < ARRAY_SIZE(bad); i++)
@@ -248,7 +258,10 @@ static int in_prefix(const char *prefix, const char *addr)
 
 static void test_prefix(void)
 {
-    static const struct { const char *text, *message; } bad[] = {
+    static const struct
+    {
+        const char *text, *message;
+    } bad[] = {
         { "192.168.1.1/16", "'192.168.1.1/16' has host bits set (did you mean 192.168.0.0/16?)" },
         { "2001:db8::1/64", "'2001:db8::1/64' has host bits set (did you mean 2001:db8::/64?)" },
         { "::/129", "'::/129': prefix length must be 0..128" },
@@ -263,17 +276,17 @@ static void test_prefix(void)
     CU_ASSERT_TRUE(in_prefix("192.168.1.0/24", "192.168.1.255"));
     CU_ASSERT_FALSE(in_prefix("192.168.1.0/24", "192.168.2.1"));
     CU_ASSERT_TRUE(in_prefix("0.0.0.0/0", "203.0.113.5"));
-    CU_ASSERT_FALSE(in_prefix("0.0.0.0/0", "2001:db8::1"));   /* families never mix */
+    CU_ASSERT_FALSE(in_prefix("0.0.0.0/0", "2001:db8::1")); /* families never mix */
     CU_ASSERT_TRUE(in_prefix("172.16.0.0/12", "172.31.255.255"));
     CU_ASSERT_FALSE(in_prefix("172.16.0.0/12", "172.32.0.0"));
-    CU_ASSERT_TRUE(in_prefix("203.0.113.5", "203.0.113.5"));  /* bare address = /32 */
+    CU_ASSERT_TRUE(in_prefix("203.0.113.5", "203.0.113.5")); /* bare address = /32 */
     CU_ASSERT_FALSE(in_prefix("203.0.113.5", "203.0.113.4"));
     CU_ASSERT_TRUE(in_prefix("2001:db8::/32", "2001:db8:ffff::1"));
     CU_ASSERT_FALSE(in_prefix("2001:db8::/32", "2001:db9::1"));
     CU_ASSERT_TRUE(in_prefix("[2001:db8:0:f000::]/52", "2001:db8:0:ffff::1"));
     CU_ASSERT_FALSE(in_prefix("2001:db8:0:f000::/52", "2001:db8:0:efff::1"));
     CU_ASSERT_TRUE(in_prefix("::/0", "::1"));
-    CU_ASSERT_TRUE(in_prefix("fe80::/10", "fe80::1%3"));       /* the remote's zone is ignored */
+    CU_ASSERT_TRUE(in_prefix("fe80::/10", "fe80::1%3")); /* the remote's zone is ignored */
 
     CU_ASSERT_EQUAL(rtcpm_prefix_parse("2001:DB8::/32", 13, &p, err, sizeof(err)), 0);
     CU_ASSERT_TRUE(rtcpm_prefix_format(&p, text, sizeof(text)) > 0);
@@ -292,7 +305,11 @@ static void test_prefix(void)
 
 static void test_static_config_errors(void)
 {
-    static const struct { const char *text; const char *message; } cases[] = {
+    static const struct
+    {
+        const char *text;
+        const char *message;
+    } cases[] = {
         /* the range example of the issue, on line 7 */
         { "# LAN PC behind the router\n"
           "[mapping sip]\n"
@@ -306,17 +323,20 @@ static void test_static_config_errors(void)
         { "[mapping audio-rtp]\nexternal = 198.51.100.7:40000\ninternal = 192.168.1.10:30000-30001\n",
           "samples/x.ini:2: external range 40000-40000 has 1 port, internal range has 2" },
         { "[mapping sip]\ninternal = 192.168.1.10:5060\nexternal = 198.51.100.7:5060\nexpires = 60\n",
-          "samples/x.ini:4: unknown key 'expires' in [mapping sip] (expected transport, internal, external or remote)" },
+          "samples/x.ini:4: unknown key 'expires' in [mapping sip] (expected transport, internal, external or "
+          "remote)" },
         { "[mapping sip]\ninternal = 192.168.1.10:5060\nexternal = 198.51.100.7:5060\n[stun]\n",
           "samples/x.ini:4: unknown section [stun] (expected [mapping <port type>])" },
         { "[nat sip]\n", "samples/x.ini:1: unknown section [nat sip] (expected [mapping <port type>])" },
-        { "\n[mapping rtp]\n",
-          "samples/x.ini:2: unknown port type 'rtp' (expected sip, audio-rtp, audio-rtcp, video-rtp, video-rtcp or any)" },
-        { "[mapping]\n", "samples/x.ini:1: [mapping] needs a port type: sip, audio-rtp, audio-rtcp, video-rtp, video-rtcp or any" },
+        { "\n[mapping rtp]\n", "samples/x.ini:2: unknown port type 'rtp' (expected sip, audio-rtp, audio-rtcp, "
+                               "video-rtp, video-rtcp or any)" },
+        { "[mapping]\n",
+          "samples/x.ini:1: [mapping] needs a port type: sip, audio-rtp, audio-rtcp, video-rtp, video-rtcp or any" },
         /* missing keys: the section's line, found when the section ends */
         { "[mapping sip]\ninternal = 192.168.1.10:5060\n\n[mapping audio-rtp]\n",
           "samples/x.ini:1: [mapping sip] has no 'external' key" },
-        { "[mapping sip]\ninternal = 192.168.1.10:5060\nexternal = 198.51.100.7:5060\n\n[mapping video-rtp]\nexternal = 198.51.100.7:5062\n",
+        { "[mapping sip]\ninternal = 192.168.1.10:5060\nexternal = 198.51.100.7:5060\n\n[mapping video-rtp]\nexternal "
+          "= 198.51.100.7:5062\n",
           "samples/x.ini:5: [mapping video-rtp] has no 'internal' key" },
         { "[mapping sip]\ninternal = 192.168.1.10:5060\nInternal = 192.168.1.10:5061\n",
           "samples/x.ini:3: 'Internal' given twice in this section (first at line 2)" },
@@ -331,7 +351,8 @@ static void test_static_config_errors(void)
         { "[mapping sip]\ninternal = 0.0.0.0:5060\nexternal = 198.51.100.7:5060\n",
           "samples/x.ini:2: internal address 0.0.0.0 is unspecified: give the host's own address" },
         { "[mapping audio-rtp]\ninternal = 192.168.1.10:30000-30009\nexternal = 198.51.100.7:65530-65539\n",
-          "samples/x.ini:3: external '198.51.100.7:65530-65539': bad port '65530-65539' (expected 1..65535 or first-last)" },
+          "samples/x.ini:3: external '198.51.100.7:65530-65539': bad port '65530-65539' (expected 1..65535 or "
+          "first-last)" },
         { "[mapping sip]\ninternal = 192.168.1.10:5060\nexternal = 198.51.100.7:5060\nremote = 192.168.1.1/24\n",
           "samples/x.ini:4: remote '192.168.1.1/24' has host bits set (did you mean 192.168.1.0/24?)" },
         { "[mapping sip]\ninternal = 192.168.1.10:5060\nexternal = 198.51.100.7:5060\nremote =\n",
@@ -439,8 +460,7 @@ static void expect_none(IRTCPortManager3 *pm, const char *remote, LONG transport
 static IRTCPortManager3 *load_sample(const char *file, const char *remote, const WCHAR *lan, const WCHAR *wan,
                                      LONG media)
 {
-    static const RTC_PORT_TYPE media_types[] = { RTCPT_AUDIO_RTP, RTCPT_AUDIO_RTCP, RTCPT_VIDEO_RTP,
-                                                 RTCPT_VIDEO_RTCP };
+    static const RTC_PORT_TYPE media_types[] = { RTCPT_AUDIO_RTP, RTCPT_AUDIO_RTCP, RTCPT_VIDEO_RTP, RTCPT_VIDEO_RTCP };
     IRTCPortManager3 *pm;
     char path[512], err[256];
     HRESULT hr;
@@ -531,10 +551,11 @@ static void test_readme_example(void)
                                "udp video-rtp [2001:db8:1::10]:5060 [2001:db8:ffff::7]:5060 remote [2001:db8:2:3::4]\n"
                                "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.5\n");
         /* snprintf-style: the length needed, truncated output */
-        CU_ASSERT_EQUAL(rtcpm_static_pm_format_mappings(pm, listing, 10), (LONG)strlen(
-            "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.5\n"
-            "udp video-rtp [2001:db8:1::10]:5060 [2001:db8:ffff::7]:5060 remote [2001:db8:2:3::4]\n"
-            "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.5\n"));
+        CU_ASSERT_EQUAL(
+            rtcpm_static_pm_format_mappings(pm, listing, 10),
+            (LONG)strlen("udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.5\n"
+                         "udp video-rtp [2001:db8:1::10]:5060 [2001:db8:ffff::7]:5060 remote [2001:db8:2:3::4]\n"
+                         "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.5\n"));
         CU_ASSERT_STRING_EQUAL(listing, "udp audio");
     }
     pm->lpVtbl->Release(pm);
@@ -562,7 +583,8 @@ static void test_load_file_errors(void)
           f);
     fclose(f);
     CU_ASSERT_EQUAL(rtcpm_static_pm_load_file(pm, tmp, err, sizeof(err)), E_INVALIDARG);
-    CU_ASSERT_STRING_EQUAL(err, "test_config_tmp.ini:4: external range 40100-40118 has 19 ports, internal range has 20");
+    CU_ASSERT_STRING_EQUAL(err,
+                           "test_config_tmp.ini:4: external range 40100-40118 has 19 ports, internal range has 20");
     /* an embedded NUL in a file is caught, not silently cut off */
     f = fopen(tmp, "wb");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);

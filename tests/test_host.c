@@ -13,34 +13,32 @@
 #include "com/com.h"
 #include "com/bstr_util.h"
 
-#define PEER "203.0.113.5"
+#define PEER      "203.0.113.5"
 #define REGISTRAR "198.18.0.1"
 
 /* recording_pm's answer for a mapping (internal port, external port) as its log prints it,
  * and its ReleaseMappingEx of that mapping */
-#define ANSWER(ip, ep) " -> 0x0 192.168.1.10:" ip " 198.51.100.7:" ep "\n"
+#define ANSWER(ip, ep)     " -> 0x0 192.168.1.10:" ip " 198.51.100.7:" ep "\n"
 #define RELEASE_EX(ip, ep) "ReleaseMappingEx(UDP,192.168.1.10:" ip ",198.51.100.7:" ep ")\n"
-#define SIP_ANSWER ANSWER("5060", "45060")
-#define ART_ANSWER ANSWER("5000", "40000")
-#define ARC_ANSWER ANSWER("5001", "40001")
-#define VRT_ANSWER ANSWER("5002", "40002")
-#define VRC_ANSWER ANSWER("5003", "40003")
-#define REL_SIP RELEASE_EX("5060", "45060")
-#define REL_ART RELEASE_EX("5000", "40000")
-#define REL_ARC RELEASE_EX("5001", "40001")
-#define REL_VRT RELEASE_EX("5002", "40002")
-#define REL_VRC RELEASE_EX("5003", "40003")
+#define SIP_ANSWER         ANSWER("5060", "45060")
+#define ART_ANSWER         ANSWER("5000", "40000")
+#define ARC_ANSWER         ANSWER("5001", "40001")
+#define VRT_ANSWER         ANSWER("5002", "40002")
+#define VRC_ANSWER         ANSWER("5003", "40003")
+#define REL_SIP            RELEASE_EX("5060", "45060")
+#define REL_ART            RELEASE_EX("5000", "40000")
+#define REL_ARC            RELEASE_EX("5001", "40001")
+#define REL_VRT            RELEASE_EX("5002", "40002")
+#define REL_VRC            RELEASE_EX("5003", "40003")
 
-#define AUDIO_CALL_LOG \
-    "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER \
-    "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP)" ART_ANSWER \
+#define AUDIO_CALL_LOG                                                                                                 \
+    "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP)" ART_ANSWER               \
     "GetMappingEx(" PEER ":0,UDP,AUDIO_RTCP)" ARC_ANSWER
-#define VIDEO_CALL_LOG \
-    AUDIO_CALL_LOG \
-    "GetMappingEx(" PEER ":0,UDP,VIDEO_RTP)" VRT_ANSWER \
-    "GetMappingEx(" PEER ":0,UDP,VIDEO_RTCP)" VRC_ANSWER
+#define VIDEO_CALL_LOG                                                                                                 \
+    AUDIO_CALL_LOG                                                                                                     \
+    "GetMappingEx(" PEER ":0,UDP,VIDEO_RTP)" VRT_ANSWER "GetMappingEx(" PEER ":0,UDP,VIDEO_RTCP)" VRC_ANSWER
 
-#define AUDIO_SDP SDP_HEAD("alice 1 1", "IP4 198.51.100.7") SDP_AUDIO("40000", "40001 IN IP4 198.51.100.7")
+#define AUDIO_SDP   SDP_HEAD("alice 1 1", "IP4 198.51.100.7") SDP_AUDIO("40000", "40001 IN IP4 198.51.100.7")
 #define CONTACT_UDP "Contact: <sip:alice@198.51.100.7:45060;transport=udp>\r\n"
 
 static LONG live_at_start;
@@ -71,8 +69,8 @@ static IRTCSessionPortManagement *new_session(IRTCClientPortManagement *client, 
                                               IRTCPortManager *pm)
 {
     IRTCSessionPortManagement *session = NULL;
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_session(client, profile, "sip:bob@example.net", PEER, 5060, 0, &session), S_OK);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_session(client, profile, "sip:bob@example.net", PEER, 5060, 0, &session),
+                          S_OK);
     if (pm) CU_ASSERT_EQUAL(session->lpVtbl->SetPortManager(session, pm), S_OK);
     return session;
 }
@@ -178,8 +176,8 @@ static void listen_calls(IRTCClientPortManagement *client, int stop, const struc
         char msg[128];
 
         snprintf(msg, sizeof(msg), "%sListenAddressAndPort(%s, %ld): 0x%08lx, expected 0x%08lx",
-                 stop ? "Stop" : "Start", calls[i].addr ? calls[i].addr : "NULL", (long)calls[i].port, (unsigned long)hr,
-                 (unsigned long)calls[i].hr);
+                 stop ? "Stop" : "Start", calls[i].addr ? calls[i].addr : "NULL", (long)calls[i].port,
+                 (unsigned long)hr, (unsigned long)calls[i].hr);
         check_at(__LINE__, hr == calls[i].hr, msg);
         SysFreeString(addr);
     }
@@ -201,18 +199,24 @@ static void listen_is(int line, IRTCClientPortManagement *client, LONG index, HR
 static void test_client_listen(void)
 {
     static const struct listen_call starts[] = {
-        { "192.168.1.10", 5070, S_OK }, { "fd00::10", 5072, S_OK }, { "192.168.1.10", 5071, S_OK },
+        { "192.168.1.10", 5070, S_OK },
+        { "fd00::10", 5072, S_OK },
+        { "192.168.1.10", 5071, S_OK },
         /* the same pair twice: no second listen socket */
         { "192.168.1.10", 5070, E_FAIL },
-        { "not-an-address", 5070, E_INVALIDARG }, { NULL, 5070, E_INVALIDARG },
-        { "192.168.1.10", 0, E_INVALIDARG }, { "192.168.1.10", 65536, E_INVALIDARG },
+        { "not-an-address", 5070, E_INVALIDARG },
+        { NULL, 5070, E_INVALIDARG },
+        { "192.168.1.10", 0, E_INVALIDARG },
+        { "192.168.1.10", 65536, E_INVALIDARG },
     };
     static const struct listen_call stops[] = {
         /* stopping what was never started */
-        { "192.168.1.11", 5070, E_INVALIDARG }, { "192.168.1.10", 5079, E_INVALIDARG },
+        { "192.168.1.11", 5070, E_INVALIDARG },
+        { "192.168.1.10", 5079, E_INVALIDARG },
         { "not-an-address", 5070, E_INVALIDARG },
         /* stopping the first keeps the order of the others */
-        { "192.168.1.10", 5070, S_OK }, { "192.168.1.10", 5070, E_INVALIDARG },
+        { "192.168.1.10", 5070, S_OK },
+        { "192.168.1.10", 5070, E_INVALIDARG },
     };
     /* the same address spelt differently is the same listen address */
     static const struct listen_call respelt[] = { { "FD00:0:0::10", 5072, S_OK } };
@@ -252,8 +256,8 @@ static void test_client_port_range(void)
         int type;
         LONG min, max;
     } refused[] = {
-        { RTCPT_SIP, 1023, 2000 }, { RTCPT_SIP, 2000, 65536 }, { RTCPT_SIP, 2000, 2000 }, { RTCPT_SIP, 3000, 2000 },
-        { RTCPT_AUDIO_RTP, 3000, 3002 }, { 5, 3000, 4000 },
+        { RTCPT_SIP, 1023, 2000 }, { RTCPT_SIP, 2000, 65536 },      { RTCPT_SIP, 2000, 2000 },
+        { RTCPT_SIP, 3000, 2000 }, { RTCPT_AUDIO_RTP, 3000, 3002 }, { 5, 3000, 4000 },
     };
     IRTCClientPortManagement *client = new_client();
     LONG min = -1, max = -1;
@@ -276,8 +280,9 @@ static void test_client_port_range(void)
     CU_ASSERT_EQUAL(client->lpVtbl->GetPortRange(client, RTCPT_SIP, &min, NULL), E_POINTER);
 
     for (i = 0; i < ARRAY_SIZE(refused); i++)
-        CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(client, (RTC_PORT_TYPE)refused[i].type, refused[i].min,
-                                                         refused[i].max), E_INVALIDARG);
+        CU_ASSERT_EQUAL(
+            rtcpm_host_client_set_port_range(client, (RTC_PORT_TYPE)refused[i].type, refused[i].min, refused[i].max),
+            E_INVALIDARG);
     CU_ASSERT_EQUAL(rtcpm_host_client_set_port_range(NULL, RTCPT_SIP, 3000, 4000), E_POINTER);
     RANGE_IS(client, RTCPT_SIP, S_OK, 5060, 5061); /* unchanged by the refused calls */
     RELEASE_ALL(live_at_start, client);
@@ -290,18 +295,23 @@ static void test_create_bad_args(void)
         const char *uri, *registrar;
         LONG port, transport;
     } bad_profiles[] = {
-        { "http://alice", REGISTRAR, 5060, RTCTR_UDP }, { "sip:al ice@example.com", REGISTRAR, 0, RTCTR_UDP },
-        { "sip:alice@", REGISTRAR, 0, RTCTR_UDP }, { "sip:a<b@x", REGISTRAR, 0, RTCTR_UDP },
+        { "http://alice", REGISTRAR, 5060, RTCTR_UDP },
+        { "sip:al ice@example.com", REGISTRAR, 0, RTCTR_UDP },
+        { "sip:alice@", REGISTRAR, 0, RTCTR_UDP },
+        { "sip:a<b@x", REGISTRAR, 0, RTCTR_UDP },
         { "sip:alice@example.com", "registrar.example.com", 0, RTCTR_UDP },
-        { "sip:alice@example.com", REGISTRAR, 0, 3 }, { "sip:alice@example.com", REGISTRAR, 65536, RTCTR_UDP },
+        { "sip:alice@example.com", REGISTRAR, 0, 3 },
+        { "sip:alice@example.com", REGISTRAR, 65536, RTCTR_UDP },
     };
     static const struct
     {
         const char *uri, *peer;
         LONG port, transport;
     } bad_sessions[] = {
-        { "mailto:bob@example.net", PEER, 0, 0 }, { "sip:bob@example.net", "example.net", 0, 0 },
-        { "sip:bob@example.net", PEER, 0, 8 }, { "sip:bob@example.net", PEER, -1, 0 },
+        { "mailto:bob@example.net", PEER, 0, 0 },
+        { "sip:bob@example.net", "example.net", 0, 0 },
+        { "sip:bob@example.net", PEER, 0, 8 },
+        { "sip:bob@example.net", PEER, -1, 0 },
     };
     IRTCClientPortManagement *client = new_client();
     IRTCProfilePortManagement *profile;
@@ -338,9 +348,9 @@ static void test_create_bad_args(void)
                         E_INVALIDARG);
         CU_ASSERT_PTR_NULL(session);
     }
-    CU_ASSERT_EQUAL(rtcpm_host_create_session(client, (IRTCProfilePortManagement *)pm, "sip:bob@example.net", PEER, 0,
-                                              0, &session),
-                    E_INVALIDARG);
+    CU_ASSERT_EQUAL(
+        rtcpm_host_create_session(client, (IRTCProfilePortManagement *)pm, "sip:bob@example.net", PEER, 0, 0, &session),
+        E_INVALIDARG);
     CU_ASSERT_EQUAL(rtcpm_host_create_session(NULL, NULL, "sip:bob@example.net", PEER, 0, 0, &session), E_POINTER);
     CU_ASSERT_EQUAL(rtcpm_host_create_session(client, NULL, "sip:bob@example.net", PEER, 0, 0, NULL), E_POINTER);
     /* a tel: URI is a valid callee */
@@ -469,8 +479,9 @@ static void test_profile_transports(void)
     {
         IRTCProfilePortManagement *profile;
 
-        CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_profile(client, cases[i].uri, REGISTRAR, cases[i].port,
-                                                        cases[i].transport, &profile), S_OK);
+        CU_ASSERT_EQUAL_FATAL(
+            rtcpm_host_create_profile(client, cases[i].uri, REGISTRAR, cases[i].port, cases[i].transport, &profile),
+            S_OK);
         CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pm), S_OK);
         CU_ASSERT_EQUAL(rtcpm_host_profile_enable(profile), S_OK);
         PROFILE_CONTACT_IS(profile, cases[i].contact);
@@ -622,7 +633,7 @@ static void test_video_call(void)
 }
 
 /* update_remote: S_OK, and exactly these calls on the port manager (cleared after). */
-#define RETARGET_LOGS(session, pm, stream, addr, port, rtcp, log) \
+#define RETARGET_LOGS(session, pm, stream, addr, port, rtcp, log)                                                      \
     retarget_logs(__LINE__, (session), (pm), (stream), (addr), (port), (rtcp), (log))
 static void retarget_logs(int line, IRTCSessionPortManagement *session, IRTCPortManager *pm,
                           enum rtcpm_host_stream stream, const char *addr, LONG port, LONG rtcp, const char *log)
@@ -677,7 +688,8 @@ static void test_retarget(void)
                   "UpdateRemoteAddressEx2(203.0.113.6:5070,UDP,192.168.1.10:5060,198.51.100.7:45060)\n");
     for (i = 0; i < ARRAY_SIZE(bad); i++)
         CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, (enum rtcpm_host_stream)bad[i].stream, bad[i].addr,
-                                                         bad[i].port, 0), bad[i].hr);
+                                                         bad[i].port, 0),
+                        bad[i].hr);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), "");
     /* our own side did not move */
     SDP_IS(session, 1, 1, before);
@@ -688,15 +700,14 @@ static void test_retarget(void)
 }
 
 /* Version 1 and 2 port managers: the mappings of an audio + video call, released last first */
-#define V1_GETS \
-    "GetMapping(" PEER ",SIP)" SIP_ANSWER "GetMapping(" PEER ",AUDIO_RTP)" ART_ANSWER \
-    "GetMapping(" PEER ",AUDIO_RTCP)" ARC_ANSWER "GetMapping(" PEER ",VIDEO_RTP)" VRT_ANSWER \
-    "GetMapping(" PEER ",VIDEO_RTCP)" VRC_ANSWER
-#define V1_RELEASES \
-    "ReleaseMapping(192.168.1.10:5003,198.51.100.7:40003)\n" \
-    "ReleaseMapping(192.168.1.10:5002,198.51.100.7:40002)\n" \
-    "ReleaseMapping(192.168.1.10:5001,198.51.100.7:40001)\n" \
-    "ReleaseMapping(192.168.1.10:5000,198.51.100.7:40000)\n" \
+#define V1_GETS                                                                                                        \
+    "GetMapping(" PEER ",SIP)" SIP_ANSWER "GetMapping(" PEER ",AUDIO_RTP)" ART_ANSWER "GetMapping(" PEER               \
+    ",AUDIO_RTCP)" ARC_ANSWER "GetMapping(" PEER ",VIDEO_RTP)" VRT_ANSWER "GetMapping(" PEER ",VIDEO_RTCP)" VRC_ANSWER
+#define V1_RELEASES                                                                                                    \
+    "ReleaseMapping(192.168.1.10:5003,198.51.100.7:40003)\n"                                                           \
+    "ReleaseMapping(192.168.1.10:5002,198.51.100.7:40002)\n"                                                           \
+    "ReleaseMapping(192.168.1.10:5001,198.51.100.7:40001)\n"                                                           \
+    "ReleaseMapping(192.168.1.10:5000,198.51.100.7:40000)\n"                                                           \
     "ReleaseMapping(192.168.1.10:5060,198.51.100.7:45060)\n"
 
 /* The same call on an RTC 1.5 "version 2" and an RTC 1.3 port manager. */
@@ -705,20 +716,16 @@ static void test_fallback(void)
     static const char *const expected[] = {
         NULL,
         /* version 1: GetMapping, UpdateRemoteAddress, ReleaseMapping */
-        V1_GETS
-        "UpdateRemoteAddress(203.0.113.99,192.168.1.10:5002,198.51.100.7:40002)\n"
-        "UpdateRemoteAddress(203.0.113.99,192.168.1.10:5003,198.51.100.7:40003)\n"
-        V1_RELEASES,
+        V1_GETS "UpdateRemoteAddress(203.0.113.99,192.168.1.10:5002,198.51.100.7:40002)\n"
+                "UpdateRemoteAddress(203.0.113.99,192.168.1.10:5003,198.51.100.7:40003)\n" V1_RELEASES,
         /* version 2: UpdateRemoteAddressEx */
-        V1_GETS
-        "UpdateRemoteAddressEx(203.0.113.99:32000,192.168.1.10:5002,198.51.100.7:40002)\n"
-        "UpdateRemoteAddressEx(203.0.113.99:32001,192.168.1.10:5003,198.51.100.7:40003)\n"
-        V1_RELEASES,
+        V1_GETS "UpdateRemoteAddressEx(203.0.113.99:32000,192.168.1.10:5002,198.51.100.7:40002)\n"
+                "UpdateRemoteAddressEx(203.0.113.99:32001,192.168.1.10:5003,198.51.100.7:40003)\n" V1_RELEASES,
         /* version 3 */
         VIDEO_CALL_LOG
         "UpdateRemoteAddressEx2(203.0.113.99:32000,UDP,192.168.1.10:5002,198.51.100.7:40002)\n"
-        "UpdateRemoteAddressEx2(203.0.113.99:32001,UDP,192.168.1.10:5003,198.51.100.7:40003)\n"
-        REL_VRC REL_VRT REL_ARC REL_ART REL_SIP,
+        "UpdateRemoteAddressEx2(203.0.113.99:32001,UDP,192.168.1.10:5003,198.51.100.7:40003)\n" REL_VRC REL_VRT REL_ARC
+            REL_ART REL_SIP,
     };
     IRTCClientPortManagement *client = new_client();
     int version;
@@ -771,16 +778,14 @@ static void test_refused_mappings(void)
     } cases[] = {
         { RTCPT_SIP, RTCPM_HOST_MEDIA_AUDIO, "GetMappingEx(" PEER ":5060,UDP,SIP) -> 0x80ee0045\n" },
         { RTCPT_AUDIO_RTP, RTCPM_HOST_MEDIA_AUDIO,
-          "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER
-          "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP) -> 0x80ee0045\n" REL_SIP },
+          "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER "GetMappingEx(" PEER
+          ":0,UDP,AUDIO_RTP) -> 0x80ee0045\n" REL_SIP },
         { RTCPT_AUDIO_RTCP, RTCPM_HOST_MEDIA_AUDIO,
-          "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER
-          "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP)" ART_ANSWER
+          "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP)" ART_ANSWER
           "GetMappingEx(" PEER ":0,UDP,AUDIO_RTCP) -> 0x80ee0045\n" REL_ART REL_SIP },
         { RTCPT_VIDEO_RTCP, RTCPM_HOST_MEDIA_AUDIO | RTCPM_HOST_MEDIA_VIDEO,
-          AUDIO_CALL_LOG
-          "GetMappingEx(" PEER ":0,UDP,VIDEO_RTP)" VRT_ANSWER
-          "GetMappingEx(" PEER ":0,UDP,VIDEO_RTCP) -> 0x80ee0045\n" REL_VRT REL_ARC REL_ART REL_SIP },
+          AUDIO_CALL_LOG "GetMappingEx(" PEER ":0,UDP,VIDEO_RTP)" VRT_ANSWER "GetMappingEx(" PEER
+                         ":0,UDP,VIDEO_RTCP) -> 0x80ee0045\n" REL_VRT REL_ARC REL_ART REL_SIP },
         /* refusing video does not matter to an audio call */
         { RTCPT_VIDEO_RTP, RTCPM_HOST_MEDIA_AUDIO, AUDIO_CALL_LOG },
     };
@@ -867,12 +872,11 @@ static void test_ipv6_text(void)
                            "UpdateRemoteAddressEx2(2001:db8::6:30001,UDP,fd00::10:5001,2001:db8::7:40001)\n");
     recording_pm_clear_log(pm);
     CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0); /* in a call: hangs up */
-    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm),
-                           "ReleaseMappingEx(UDP,fd00::10:5003,2001:db8::7:40003)\n"
-                           "ReleaseMappingEx(UDP,fd00::10:5002,2001:db8::7:40002)\n"
-                           "ReleaseMappingEx(UDP,fd00::10:5001,2001:db8::7:40001)\n"
-                           "ReleaseMappingEx(UDP,fd00::10:5000,2001:db8::7:40000)\n"
-                           "ReleaseMappingEx(UDP,fd00::10:5060,2001:db8::7:45060)\n");
+    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), "ReleaseMappingEx(UDP,fd00::10:5003,2001:db8::7:40003)\n"
+                                                 "ReleaseMappingEx(UDP,fd00::10:5002,2001:db8::7:40002)\n"
+                                                 "ReleaseMappingEx(UDP,fd00::10:5001,2001:db8::7:40001)\n"
+                                                 "ReleaseMappingEx(UDP,fd00::10:5000,2001:db8::7:40000)\n"
+                                                 "ReleaseMappingEx(UDP,fd00::10:5060,2001:db8::7:45060)\n");
     RELEASE_ALL(live_at_start, profile, pm, client);
 }
 
@@ -981,12 +985,15 @@ static void test_trace_pm(void)
     CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "203.0.113.9", 30000, 0), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
-    CU_ASSERT_STRING_EQUAL(lines.text,
+    CU_ASSERT_STRING_EQUAL(
+        lines.text,
         "GetMappingEx(203.0.113.5, 5060, UDP, SIP) -> S_OK internal 192.168.1.10:5060 external 198.51.100.7:45060\n"
         "GetMappingEx(203.0.113.5, 0, UDP, AUDIO_RTP) -> S_OK internal 192.168.1.10:5000 external 198.51.100.7:40000\n"
         "GetMappingEx(203.0.113.5, 0, UDP, AUDIO_RTCP) -> S_OK internal 192.168.1.10:5001 external 198.51.100.7:40001\n"
-        "UpdateRemoteAddressEx2(203.0.113.9, 30000, UDP, internal 192.168.1.10:5000, external 198.51.100.7:40000) -> S_OK\n"
-        "UpdateRemoteAddressEx2(203.0.113.9, 30001, UDP, internal 192.168.1.10:5001, external 198.51.100.7:40001) -> S_OK\n"
+        "UpdateRemoteAddressEx2(203.0.113.9, 30000, UDP, internal 192.168.1.10:5000, external 198.51.100.7:40000) -> "
+        "S_OK\n"
+        "UpdateRemoteAddressEx2(203.0.113.9, 30001, UDP, internal 192.168.1.10:5001, external 198.51.100.7:40001) -> "
+        "S_OK\n"
         "ReleaseMappingEx(UDP, internal 192.168.1.10:5001, external 198.51.100.7:40001) -> S_OK\n"
         "ReleaseMappingEx(UDP, internal 192.168.1.10:5000, external 198.51.100.7:40000) -> S_OK\n"
         "ReleaseMappingEx(UDP, internal 192.168.1.10:5060, external 198.51.100.7:45060) -> S_OK\n");
@@ -1000,7 +1007,8 @@ static void test_trace_pm(void)
     recording_pm_set_ipv6(inner);
     session = new_session(client, NULL, traced);
     CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO), RTC_E_PORT_MAPPING_UNAVAILABLE);
-    CU_ASSERT_STRING_EQUAL(lines.text,
+    CU_ASSERT_STRING_EQUAL(
+        lines.text,
         "GetMappingEx(203.0.113.5, 5060, UDP, SIP) -> S_OK internal [fd00::10]:5060 external [2001:db8::7]:45060\n"
         "GetMappingEx(203.0.113.5, 0, UDP, AUDIO_RTP) -> RTC_E_PORT_MAPPING_UNAVAILABLE\n"
         "ReleaseMappingEx(UDP, internal [fd00::10]:5060, external [2001:db8::7]:45060) -> S_OK\n");
@@ -1014,7 +1022,8 @@ static void test_trace_pm(void)
     session = new_session(client, NULL, traced1);
     CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO), S_OK);
     CU_ASSERT_EQUAL(session->lpVtbl->Release(session), 0);
-    CU_ASSERT_STRING_EQUAL(lines.text,
+    CU_ASSERT_STRING_EQUAL(
+        lines.text,
         "GetMapping(203.0.113.5, SIP) -> S_OK internal 192.168.1.10:5060 external 198.51.100.7:45060\n"
         "GetMapping(203.0.113.5, AUDIO_RTP) -> S_OK internal 192.168.1.10:5000 external 198.51.100.7:40000\n"
         "GetMapping(203.0.113.5, AUDIO_RTCP) -> S_OK internal 192.168.1.10:5001 external 198.51.100.7:40001\n"
@@ -1027,15 +1036,16 @@ static void test_trace_pm(void)
 
 /* A mapping as the getters return it. */
 #define MAPPING_IS(m, type, ia, ip, ea, ep) mapping_is(__LINE__, (m), (type), (ia), (ip), (ea), (ep))
-static void mapping_is(int line, const struct rtcpm_host_mapping *m, LONG type, const char *ia, LONG ip,
-                       const char *ea, LONG ep)
+static void mapping_is(int line, const struct rtcpm_host_mapping *m, LONG type, const char *ia, LONG ip, const char *ea,
+                       LONG ep)
 {
     char msg[256];
     snprintf(msg, sizeof(msg), "mapping %ld/%ld %s:%ld %s:%ld, expected %ld/%d %s:%ld %s:%ld", (long)m->type,
              (long)m->transport, m->internal_address, (long)m->internal_port, m->external_address,
              (long)m->external_port, (long)type, RTCTR_UDP, ia, (long)ip, ea, (long)ep);
-    check_at(line, m->type == type && m->transport == RTCTR_UDP && !strcmp(m->internal_address, ia) &&
-                       m->internal_port == ip && !strcmp(m->external_address, ea) && m->external_port == ep,
+    check_at(line,
+             m->type == type && m->transport == RTCTR_UDP && !strcmp(m->internal_address, ia) &&
+                 m->internal_port == ip && !strcmp(m->external_address, ea) && m->external_port == ep,
              msg);
 }
 

@@ -36,8 +36,8 @@ static void test_cpp_pm_driven_by_host(void)
     CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:carol@192.0.2.44:60040;transport=tcp>\r\n");
 
     /* a video call through the profile's port manager: the C++ object's answers, its level */
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_session(client, profile, "sip:dave@example.org", "198.18.0.2", 0, 0, &s1), S_OK);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_session(client, profile, "sip:dave@example.org", "198.18.0.2", 0, 0, &s1),
+                          S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_session_call(s1, RTCPM_HOST_MEDIA_AUDIO | RTCPM_HOST_MEDIA_VIDEO), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_session_pm_level(s1, &level), S_OK);
     CU_ASSERT_EQUAL(level, 3);
@@ -92,7 +92,7 @@ static void test_cpp_pm_refuses_unknown(void)
 
 /* Runs a flow into a temporary file: it must return `result` and print each of the lines.
  * Returns what it printed (malloc'ed). */
-#define RUN_FLOW(flow, pm, o, result, ...) \
+#define RUN_FLOW(flow, pm, o, result, ...)                                                                             \
     run_flow(__LINE__, (flow), (pm), (o), (result), (const char *const[]){ __VA_ARGS__, NULL })
 static char *run_flow(int line, int (*flow)(IRTCPortManager *, const struct nat_flow_options *), IRTCPortManager *pm,
                       struct nat_flow_options *o, int result, const char *const *lines)
@@ -134,11 +134,12 @@ static void test_sample_flows(void)
     /* the outgoing call with an RTC 1.3 sample port manager: an IPv4 call, whose IPv6 answer
      * the host refuses before the port manager hears of it (the mappings are still released) */
     CU_ASSERT_EQUAL_FATAL(sample_pm_create(o.pm_version, "192.168.1.10", "203.0.113.7", &pm), S_OK);
-    text = RUN_FLOW(nat_flow_outgoing_call, pm, &o, 1,
-                    "200 OK: the answer puts audio at 2001:db8::42 port 7000 (video 2 above)\n"
-                    "  -> E_INVALIDARG\n",
-                    "    port manager: ReleaseMapping(internal 192.168.1.10:5060, external 203.0.113.7:62000) -> S_OK\n",
-                    "outgoing call flow FAILED\n");
+    text =
+        RUN_FLOW(nat_flow_outgoing_call, pm, &o, 1,
+                 "200 OK: the answer puts audio at 2001:db8::42 port 7000 (video 2 above)\n"
+                 "  -> E_INVALIDARG\n",
+                 "    port manager: ReleaseMapping(internal 192.168.1.10:5060, external 203.0.113.7:62000) -> S_OK\n",
+                 "outgoing call flow FAILED\n");
     CU_ASSERT_PTR_NULL(strstr(text, "UpdateRemoteAddress"));
     free(text);
     CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
@@ -166,8 +167,8 @@ static void test_sample_flows(void)
 
     /* no port manager at all: RTC's own addresses */
     o.video = 0;
-    text = RUN_FLOW(nat_flow_outgoing_call, NULL, &o, 0,
-                    "    | Contact: <sip:alice@192.168.1.10:1024;transport=udp>\n");
+    text =
+        RUN_FLOW(nat_flow_outgoing_call, NULL, &o, 0, "    | Contact: <sip:alice@192.168.1.10:1024;transport=udp>\n");
     CU_ASSERT_PTR_NULL(strstr(text, "    port manager: "));
     free(text);
 

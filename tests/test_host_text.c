@@ -22,7 +22,8 @@ static void test_parse_uri(void)
     CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("sip:example.com", &secure, user, sizeof(user)), S_OK);
     CU_ASSERT_STRING_EQUAL(user, "");
     /* RFC 3261 user characters, escapes included */
-    CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("sip:+1-555;phone-context=x%20y@example.com", &secure, user, sizeof(user)), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("sip:+1-555;phone-context=x%20y@example.com", &secure, user, sizeof(user)),
+                    S_OK);
     CU_ASSERT_STRING_EQUAL(user, "+1-555;phone-context=x%20y");
 
     CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("tel:+15551234", &secure, user, sizeof(user)), E_INVALIDARG);
@@ -30,7 +31,8 @@ static void test_parse_uri(void)
     CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("sip:", &secure, user, sizeof(user)), E_INVALIDARG);
     CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("sip:@example.com", &secure, user, sizeof(user)), E_INVALIDARG);
     CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("sip:al ice@example.com", &secure, user, sizeof(user)), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("sip:alice\r\nVia: x@example.com", &secure, user, sizeof(user)), E_INVALIDARG);
+    CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("sip:alice\r\nVia: x@example.com", &secure, user, sizeof(user)),
+                    E_INVALIDARG);
     CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("sip:alice@exa mple.com", &secure, user, sizeof(user)), E_INVALIDARG);
     CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("sip:alice@example.com>", &secure, user, sizeof(user)), E_INVALIDARG);
     CU_ASSERT_EQUAL(rtcpm_sip_text_parse_uri("sip:a%2@example.com", &secure, user, sizeof(user)), E_INVALIDARG);
@@ -98,13 +100,13 @@ static void test_sdp_split_addresses(void)
     in.video_rtp = &vrt;
     in.video_rtcp = &vrc;
     CU_ASSERT_EQUAL(rtcpm_sip_text_sdp_offer(&in, buf, sizeof(buf), &n), S_OK);
-    CU_ASSERT_STRING_EQUAL(buf, SDP_HEAD("alice 3 4", "IP4 198.51.100.7")
-                                    SDP_AUDIO("40000", "41111 IN IP4 198.51.100.8")
-                                    /* SDP_VIDEO with a media-level c= */
-                                    "m=video 42000 RTP/AVP 34\r\n"
-                                    "c=IN IP6 2001:db8::9\r\n"
-                                    "a=rtpmap:34 H263/90000\r\n"
-                                    "a=rtcp:42001 IN IP6 2001:db8::9\r\n");
+    CU_ASSERT_STRING_EQUAL(buf,
+                           SDP_HEAD("alice 3 4", "IP4 198.51.100.7") SDP_AUDIO("40000", "41111 IN IP4 198.51.100.8")
+                           /* SDP_VIDEO with a media-level c= */
+                           "m=video 42000 RTP/AVP 34\r\n"
+                           "c=IN IP6 2001:db8::9\r\n"
+                           "a=rtpmap:34 H263/90000\r\n"
+                           "a=rtcp:42001 IN IP6 2001:db8::9\r\n");
     CU_ASSERT_EQUAL(n, strlen(buf));
     /* the buffer boundary */
     CU_ASSERT_EQUAL(rtcpm_sip_text_sdp_offer(&in, buf, n + 1, NULL), S_OK);

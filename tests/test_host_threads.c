@@ -16,7 +16,7 @@
 #include "com/com.h"
 #include "com/bstr_util.h"
 
-#define PEER "203.0.113.5"
+#define PEER   "203.0.113.5"
 #define ROUNDS 300
 
 static LONG load(LONG volatile *v) { return InterlockedCompareExchange(v, 0, 0); }
@@ -104,7 +104,12 @@ static HRESULT WINAPI cpm_ReleaseMapping(IRTCPortManager3 *iface, BSTR ia, LONG 
 
 static HRESULT WINAPI cpm_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR r, BSTR ia, LONG ip, BSTR ea, LONG ep)
 {
-    (void)iface; (void)r; (void)ia; (void)ip; (void)ea; (void)ep;
+    (void)iface;
+    (void)r;
+    (void)ia;
+    (void)ip;
+    (void)ea;
+    (void)ep;
     return S_OK;
 }
 
@@ -124,10 +129,16 @@ static HRESULT WINAPI cpm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR r
 }
 
 static const IRTCPortManager3Vtbl counting_pm_vtbl = {
-    cpm_QueryInterface, cpm_AddRef, cpm_Release,
-    cpm_GetMapping, cpm_UpdateRemoteAddress, cpm_ReleaseMapping,
+    cpm_QueryInterface,
+    cpm_AddRef,
+    cpm_Release,
+    cpm_GetMapping,
+    cpm_UpdateRemoteAddress,
+    cpm_ReleaseMapping,
     cpm_UpdateRemoteAddressEx,
-    cpm_GetMappingEx, cpm_UpdateRemoteAddressEx2, cpm_ReleaseMappingEx,
+    cpm_GetMappingEx,
+    cpm_UpdateRemoteAddressEx2,
+    cpm_ReleaseMappingEx,
 };
 
 static struct counting_pm *counting_pm_create(const char *external)
@@ -210,9 +221,12 @@ static int swap_loop(void *arg)
         IRTCPortManager *pm = s->pms[i++ % (unsigned)s->npms];
         HRESULT hr = s->profile ? s->profile->lpVtbl->SetPortManager(s->profile, pm)
                                 : s->session->lpVtbl->SetPortManager(s->session, pm);
-        if (hr == S_OK) InterlockedIncrement(&s->set_ok);
-        else if (hr == E_FAIL) InterlockedIncrement(&s->set_fail);
-        else InterlockedIncrement(&s->set_other);
+        if (hr == S_OK)
+            InterlockedIncrement(&s->set_ok);
+        else if (hr == E_FAIL)
+            InterlockedIncrement(&s->set_fail);
+        else
+            InterlockedIncrement(&s->set_other);
         if (!(i % 8)) test_thread_yield();
     }
     return 0;
@@ -274,9 +288,17 @@ static void test_profile_swaps_while_enabling(void)
 
         recording_pm_clear_log(pms[0]);
         recording_pm_clear_log(pms[1]);
-        if (rtcpm_host_profile_enable(profile) != S_OK) { wrong++; continue; }
+        if (rtcpm_host_profile_enable(profile) != S_OK)
+        {
+            wrong++;
+            continue;
+        }
         used = the_one_used(pms, 2);
-        if (used < 0) { wrong++; continue; }
+        if (used < 0)
+        {
+            wrong++;
+            continue;
+        }
         used_count[used]++;
         snprintf(want, sizeof(want), "Contact: <sip:alice@%s:45060;transport=udp>\r\n",
                  used ? "198.51.100.99" : "198.51.100.7");
@@ -309,8 +331,8 @@ static void test_session_swaps_while_calling(void)
     recording_pm_set_addresses(pms[1], "192.168.1.10", "198.51.100.98");
     recording_pm_set_addresses(pms[2], "192.168.1.10", "198.51.100.99");
     CU_ASSERT_EQUAL(profile->lpVtbl->SetPortManager(profile, pms[2]), S_OK);
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_session(client, profile, "sip:bob@example.net", PEER, 5060, 0, &session), S_OK);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_session(client, profile, "sip:bob@example.net", PEER, 5060, 0, &session),
+                          S_OK);
 
     {
         IRTCPortManager *swapped[3] = { pms[0], pms[1], NULL }; /* NULL: the profile's */
@@ -326,9 +348,18 @@ static void test_session_swaps_while_calling(void)
         int used;
 
         for (i = 0; i < 3; i++) recording_pm_clear_log(pms[i]);
-        if (rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO) != S_OK) { wrong++; continue; }
+        if (rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO) != S_OK)
+        {
+            wrong++;
+            continue;
+        }
         used = the_one_used(pms, 3);
-        if (used < 0) { wrong++; rtcpm_host_session_hangup(session); continue; }
+        if (used < 0)
+        {
+            wrong++;
+            rtcpm_host_session_hangup(session);
+            continue;
+        }
         used_count[used]++;
         /* the whole call on that one port manager: its answers in the SDP, its releases */
         snprintf(want, sizeof(want), "c=IN IP4 %s\r\n", ext[used]);
@@ -372,7 +403,8 @@ static int call_loop(void *arg)
             InterlockedIncrement(&c->wrong);
             continue;
         }
-        if (rtcpm_host_session_call(session, media) != S_OK) InterlockedIncrement(&c->wrong);
+        if (rtcpm_host_session_call(session, media) != S_OK)
+            InterlockedIncrement(&c->wrong);
         else
         {
             InterlockedIncrement(&c->calls);
@@ -426,7 +458,7 @@ static void test_concurrent_calls_on_shared_profile(void)
     CU_ASSERT_EQUAL(load(&b->releases), load(&b->gets));
     CU_ASSERT_EQUAL(load(&a->bad_releases) + load(&b->bad_releases), 0);
     CU_ASSERT_EQUAL(load(&sw.set_fail) + load(&sw.set_other), 0); /* never enabled: always allowed */
-    CU_ASSERT_EQUAL(a->ref + b->ref, 3);                           /* ours, and the profile's */
+    CU_ASSERT_EQUAL(a->ref + b->ref, 3);                          /* ours, and the profile's */
     RELEASE_ALL(live, profile, client, as_pm(a), as_pm(b));
 }
 

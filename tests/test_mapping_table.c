@@ -21,8 +21,7 @@ static rtcpm_addr A(const char *text, uint16_t port)
     return a;
 }
 
-static struct rtcpm_mapping M(unsigned transport, const char *in, uint16_t in_port, const char *ex,
-                              uint16_t ex_port)
+static struct rtcpm_mapping M(unsigned transport, const char *in, uint16_t in_port, const char *ex, uint16_t ex_port)
 {
     struct rtcpm_mapping m;
     memset(&m, 0, sizeof(m));
@@ -34,7 +33,8 @@ static struct rtcpm_mapping M(unsigned transport, const char *in, uint16_t in_po
 }
 
 /* Whether the table has a mapping with that internal / external side. */
-static int has_internal(struct rtcpm_mapping_table *t, const char *text, uint16_t port)
+static int
+has_internal(struct rtcpm_mapping_table *t, const char *text, uint16_t port)
 {
     rtcpm_addr k = A(text, port);
     return rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &k, NULL);
@@ -246,8 +246,7 @@ static void test_update_remote(void)
     /* an unknown mapping stays "not found", whatever the remote's family */
     CU_ASSERT_EQUAL(rtcpm_mapping_table_update_remote(t, RTCTR_TCP, &m.internal, &wrong, &remote6),
                     RTCPM_MT_E_NOT_FOUND);
-    CU_ASSERT_EQUAL(rtcpm_mapping_table_update_remote(t, RTCTR_UDP, &m6.internal, &m6.external, &remote6),
-                    RTCPM_MT_OK);
+    CU_ASSERT_EQUAL(rtcpm_mapping_table_update_remote(t, RTCTR_UDP, &m6.internal, &m6.external, &remote6), RTCPM_MT_OK);
     CU_ASSERT_TRUE(rtcpm_mapping_table_find_internal(t, RTCTR_UDP, &m6.internal, &got));
     CU_ASSERT_TRUE(rtcpm_addr_equal(&got.remote, &remote6));
     memset(&none, 0, sizeof(none));
@@ -265,17 +264,23 @@ static void test_invalid(void)
 
     CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(NULL, &m), RTCPM_MT_E_INVALID);
     CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, NULL), RTCPM_MT_E_INVALID);
-    bad = m; bad.transport = 3;
+    bad = m;
+    bad.transport = 3;
     CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &bad), RTCPM_MT_E_INVALID);
-    bad = m; bad.transport = 0;
+    bad = m;
+    bad.transport = 0;
     CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &bad), RTCPM_MT_E_INVALID);
-    bad = m; bad.port_type = 5;
+    bad = m;
+    bad.port_type = 5;
     CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &bad), RTCPM_MT_E_INVALID);
-    bad = m; bad.internal.port = 0;
+    bad = m;
+    bad.internal.port = 0;
     CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &bad), RTCPM_MT_E_INVALID);
-    bad = m; memset(&bad.internal, 0, sizeof(bad.internal));
+    bad = m;
+    memset(&bad.internal, 0, sizeof(bad.internal));
     CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &bad), RTCPM_MT_E_INVALID);
-    bad = m; bad.external.port = 0;
+    bad = m;
+    bad.external.port = 0;
     CU_ASSERT_EQUAL(rtcpm_mapping_table_insert(t, &bad), RTCPM_MT_E_INVALID);
     CU_ASSERT_EQUAL(rtcpm_mapping_table_count(t), 0);
     CU_ASSERT_EQUAL(rtcpm_mapping_table_remove(t, RTCTR_UDP, NULL, NULL, NULL), RTCPM_MT_E_INVALID);
@@ -384,7 +389,10 @@ static uint32_t insert_nth(struct rtcpm_mapping_table *t, uint32_t first, uint32
 
 static void test_many(void)
 {
-    enum { N = 100000 };
+    enum
+    {
+        N = 100000
+    };
     struct rtcpm_mapping_table *t = rtcpm_mapping_table_create();
     uint32_t i, found = 0, bad = 0;
     size_t bytes;
@@ -435,7 +443,11 @@ static void test_many(void)
  * backward-shift deletion and partly indexed external keys. */
 static void test_random_vs_model(void)
 {
-    enum { KEYS = 3000, STEPS = 200000 };
+    enum
+    {
+        KEYS = 3000,
+        STEPS = 200000
+    };
     struct rtcpm_mapping_table *t = rtcpm_mapping_table_create();
     static unsigned char present[KEYS], ext_set[KEYS];
     static uint16_t remote_port[KEYS];
@@ -460,12 +472,22 @@ static void test_random_vs_model(void)
         case 1:
             r = rtcpm_mapping_table_insert(t, &m);
             if (r != (present[k] ? RTCPM_MT_E_DUPLICATE : RTCPM_MT_OK)) mismatches++;
-            if (!present[k]) { present[k] = 1; ext_set[k] = 1; remote_port[k] = 0; live++; }
+            if (!present[k])
+            {
+                present[k] = 1;
+                ext_set[k] = 1;
+                remote_port[k] = 0;
+                live++;
+            }
             break;
         case 2:
             r = rtcpm_mapping_table_remove(t, m.transport, &m.internal, NULL, NULL);
             if (r != (present[k] ? RTCPM_MT_OK : RTCPM_MT_E_NOT_FOUND)) mismatches++;
-            if (present[k]) { present[k] = 0; live--; }
+            if (present[k])
+            {
+                present[k] = 0;
+                live--;
+            }
             break;
         case 3:
         {
@@ -485,8 +507,7 @@ static void test_random_vs_model(void)
         f = rtcpm_mapping_table_find_external(t, m.transport, &m.external, &got);
         if (f != (present[k] && ext_set[k]) || (f && got.remote.port != remote_port[k])) mismatches++;
         f = rtcpm_mapping_table_find_internal(t, m.transport, &m.internal, &got);
-        if (f != present[k] || (f && got.external.family != (ext_set[k] ? RTCPM_AF_INET : RTCPM_AF_NONE)))
-            mismatches++;
+        if (f != present[k] || (f && got.external.family != (ext_set[k] ? RTCPM_AF_INET : RTCPM_AF_NONE))) mismatches++;
         if (rtcpm_mapping_table_count(t) != live) mismatches++;
     }
     CU_ASSERT_EQUAL(mismatches, 0);
@@ -533,7 +554,10 @@ static int worker_fn(void *arg)
 
 static void test_threads(void)
 {
-    enum { THREADS = 4 };
+    enum
+    {
+        THREADS = 4
+    };
     struct rtcpm_mapping_table *t = rtcpm_mapping_table_create();
     struct worker w[THREADS];
     test_thread *th[THREADS];
@@ -560,7 +584,10 @@ static void test_threads(void)
 /* The memory goal: at most 128 bytes per mapping, table overhead included, at 1e6 mappings. */
 static void test_memory_1e6(void)
 {
-    enum { N = 1000000 };
+    enum
+    {
+        N = 1000000
+    };
     struct rtcpm_mapping_table *t = rtcpm_mapping_table_create();
     double per;
 

@@ -79,8 +79,8 @@ struct probe
     DWORD last_tid;                  /* thread of the last call */
     const struct payload *expect_in; /* when set: every [in] BSTR must be this, byte for byte */
     LONG in_checked, in_mismatched;
-    const struct payload *give_out;  /* every [out] BSTR is a new copy of this */
-    HRESULT fail;                    /* when set: every method returns it, [out]s NULL/0 */
+    const struct payload *give_out; /* every [out] BSTR is a new copy of this */
+    HRESULT fail;                   /* when set: every method returns it, [out]s NULL/0 */
 };
 
 static struct probe *impl_from_IRTCPortManager3(IRTCPortManager3 *iface)
@@ -167,27 +167,34 @@ static HRESULT WINAPI probe_GetMappingEx(IRTCPortManager3 *iface, BSTR remote, L
                                          RTC_PORT_TYPE type, BSTR *ia, LONG *ip, BSTR *ea, LONG *ep)
 {
     struct probe *p = impl_from_IRTCPortManager3(iface);
-    (void)rport; (void)transport; (void)type;
+    (void)rport;
+    (void)transport;
+    (void)type;
     probe_call(p, 1, remote, NULL, NULL);
     return probe_outs(p, ia, ip, ea, ep);
 }
 
-static HRESULT WINAPI probe_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote, LONG rport,
-                                                   LONG transport, BSTR ia, LONG ip, BSTR ea, LONG ep)
+static HRESULT WINAPI probe_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote, LONG rport, LONG transport,
+                                                   BSTR ia, LONG ip, BSTR ea, LONG ep)
 {
-    (void)rport; (void)transport; (void)ip; (void)ep;
+    (void)rport;
+    (void)transport;
+    (void)ip;
+    (void)ep;
     return probe_call(impl_from_IRTCPortManager3(iface), 3, remote, ia, ea);
 }
 
 static HRESULT WINAPI probe_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR ia, LONG ip, BSTR ea,
                                              LONG ep)
 {
-    (void)transport; (void)ip; (void)ep;
+    (void)transport;
+    (void)ip;
+    (void)ep;
     return probe_call(impl_from_IRTCPortManager3(iface), 2, ia, ea, NULL);
 }
 
-static HRESULT WINAPI probe_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *ia,
-                                       LONG *ip, BSTR *ea, LONG *ep)
+static HRESULT WINAPI probe_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *ia, LONG *ip,
+                                       BSTR *ea, LONG *ep)
 {
     return probe_GetMappingEx(iface, remote, 0, RTCTR_UDP, type, ia, ip, ea, ep);
 }
@@ -203,17 +210,23 @@ static HRESULT WINAPI probe_ReleaseMapping(IRTCPortManager3 *iface, BSTR ia, LON
     return probe_ReleaseMappingEx(iface, RTCTR_UDP, ia, ip, ea, ep);
 }
 
-static HRESULT WINAPI probe_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG rport, BSTR ia,
-                                                  LONG ip, BSTR ea, LONG ep)
+static HRESULT WINAPI probe_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG rport, BSTR ia, LONG ip,
+                                                  BSTR ea, LONG ep)
 {
     return probe_UpdateRemoteAddressEx2(iface, remote, rport, RTCTR_UDP, ia, ip, ea, ep);
 }
 
 static const IRTCPortManager3Vtbl probe_vtbl = {
-    probe_QueryInterface, probe_AddRef, probe_Release,
-    probe_GetMapping, probe_UpdateRemoteAddress, probe_ReleaseMapping,
+    probe_QueryInterface,
+    probe_AddRef,
+    probe_Release,
+    probe_GetMapping,
+    probe_UpdateRemoteAddress,
+    probe_ReleaseMapping,
     probe_UpdateRemoteAddressEx,
-    probe_GetMappingEx, probe_UpdateRemoteAddressEx2, probe_ReleaseMappingEx,
+    probe_GetMappingEx,
+    probe_UpdateRemoteAddressEx2,
+    probe_ReleaseMappingEx,
 };
 
 static struct probe *probe_create(int ftm)
@@ -243,8 +256,8 @@ struct host
     IRTCClientPortManagement IRTCClientPortManagement_iface;
     LONG ref;
     IRTCPortManager *profile_pm, *session_pm;
-    LONG listening;      /* StartListen... minus StopListen... */
-    int listen_addr_ok;  /* the last listen address arrived as ipv6_zone, byte for byte */
+    LONG listening;     /* StartListen... minus StopListen... */
+    int listen_addr_ok; /* the last listen address arrived as ipv6_zone, byte for byte */
     LONG listen_port;
 };
 
@@ -277,13 +290,13 @@ static void host_set(IRTCPortManager **slot, IRTCPortManager *pm)
 
 /* impl_from_<interface> and the IUnknown methods of one of the host's three interfaces:
  * the table QI, one refcount for the object. */
-#define HOST_IUNKNOWN(prefix, itf)                                                                              \
-    static struct host *impl_from_##itf(itf *iface) { return CONTAINING_RECORD(iface, struct host, itf##_iface); } \
-    static HRESULT WINAPI prefix##_QueryInterface(itf *iface, REFIID riid, void **out)                           \
-    {                                                                                                         \
-        return rtcpm_com_query_interface(impl_from_##itf(iface), host_ifaces, ARRAY_SIZE(host_ifaces), riid, out);   \
-    }                                                                                                         \
-    static ULONG WINAPI prefix##_AddRef(itf *iface) { return (ULONG)com_ref_inc(&impl_from_##itf(iface)->ref); } \
+#define HOST_IUNKNOWN(prefix, itf)                                                                                     \
+    static struct host *impl_from_##itf(itf *iface) { return CONTAINING_RECORD(iface, struct host, itf##_iface); }     \
+    static HRESULT WINAPI prefix##_QueryInterface(itf *iface, REFIID riid, void **out)                                 \
+    {                                                                                                                  \
+        return rtcpm_com_query_interface(impl_from_##itf(iface), host_ifaces, ARRAY_SIZE(host_ifaces), riid, out);     \
+    }                                                                                                                  \
+    static ULONG WINAPI prefix##_AddRef(itf *iface) { return (ULONG)com_ref_inc(&impl_from_##itf(iface)->ref); }       \
     static ULONG WINAPI prefix##_Release(itf *iface) { return host_release(impl_from_##itf(iface)); }
 
 HOST_IUNKNOWN(profile, IRTCProfilePortManagement)
@@ -319,8 +332,7 @@ static HRESULT WINAPI client_StopListenAddressAndPort(IRTCClientPortManagement *
     InterlockedDecrement(&h->listening);
     return S_OK;
 }
-static HRESULT WINAPI client_GetPortRange(IRTCClientPortManagement *iface, RTC_PORT_TYPE type, LONG *min,
-                                          LONG *max)
+static HRESULT WINAPI client_GetPortRange(IRTCClientPortManagement *iface, RTC_PORT_TYPE type, LONG *min, LONG *max)
 {
     (void)iface;
     if (!min || !max) return E_POINTER;
@@ -332,15 +344,21 @@ static HRESULT WINAPI client_GetPortRange(IRTCClientPortManagement *iface, RTC_P
 }
 
 static const IRTCClientPortManagementVtbl client_vtbl = {
-    client_QueryInterface, client_AddRef, client_Release,
-    client_StartListenAddressAndPort, client_StopListenAddressAndPort, client_GetPortRange,
+    client_QueryInterface,           client_AddRef,       client_Release, client_StartListenAddressAndPort,
+    client_StopListenAddressAndPort, client_GetPortRange,
 };
 
 static const IRTCProfilePortManagementVtbl profile_vtbl = {
-    profile_QueryInterface, profile_AddRef, profile_Release, profile_SetPortManager,
+    profile_QueryInterface,
+    profile_AddRef,
+    profile_Release,
+    profile_SetPortManager,
 };
 static const IRTCSessionPortManagementVtbl session_vtbl = {
-    session_QueryInterface, session_AddRef, session_Release, session_SetPortManager,
+    session_QueryInterface,
+    session_AddRef,
+    session_Release,
+    session_SetPortManager,
 };
 
 static struct host *host_create(void)
@@ -376,16 +394,22 @@ static HRESULT host_sip_mapping(IRTCPortManager *pm, BSTR *ia, LONG *ip, BSTR *e
 /* STA job: make an object there and marshal it into a stream for the main thread. */
 struct make_job
 {
-    int kind;          /* MAKE_PROBE, MAKE_PROBE_FTM, MAKE_RECORDING, MAKE_RECORDING_FTM */
-    int version;       /* recording_pm */
-    const IID *iid;    /* the interface to marshal */
+    int kind;       /* MAKE_PROBE, MAKE_PROBE_FTM, MAKE_RECORDING, MAKE_RECORDING_FTM */
+    int version;    /* recording_pm */
+    const IID *iid; /* the interface to marshal */
     struct probe *probe;
     IRTCPortManager *recording;
     IStream *stream;
-    uintptr_t token;   /* recording_pm_thread_token() of the STA */
+    uintptr_t token; /* recording_pm_thread_token() of the STA */
     DWORD tid;
 };
-enum { MAKE_PROBE, MAKE_PROBE_FTM, MAKE_RECORDING, MAKE_RECORDING_FTM };
+enum
+{
+    MAKE_PROBE,
+    MAKE_PROBE_FTM,
+    MAKE_RECORDING,
+    MAKE_RECORDING_FTM
+};
 
 static void make_job_run(void *arg)
 {
@@ -515,8 +539,7 @@ static void call_every_method(IRTCPortManager *pm)
         ia = ea = NULL;
         CU_ASSERT_EQUAL(pm3->lpVtbl->GetMappingEx(pm3, r4, 5060, RTCTR_UDP, RTCPT_SIP, &ia, &ip, &ea, &ep), S_OK);
         recording_outs_are(ia, ip, ea, ep, 5060, 45060);
-        CU_ASSERT_EQUAL(pm3->lpVtbl->UpdateRemoteAddressEx2(pm3, r5, 5062, RTCTR_TCP, in_ia, 5060, in_ea, 45060),
-                        S_OK);
+        CU_ASSERT_EQUAL(pm3->lpVtbl->UpdateRemoteAddressEx2(pm3, r5, 5062, RTCTR_TCP, in_ia, 5060, in_ea, 45060), S_OK);
         CU_ASSERT_EQUAL(pm3->lpVtbl->ReleaseMappingEx(pm3, RTCTR_TLS, in_ia, 5060, in_ea, 45060), S_OK);
         pm3->lpVtbl->Release(pm3);
     }
@@ -630,12 +653,13 @@ static void test_qi_through_proxy(void)
         LONG ip = 0, ep = 0;
         CU_ASSERT_EQUAL(pm3->lpVtbl->QueryInterface(pm3, &IID_IUnknown, (void **)&unk3), S_OK);
         CU_ASSERT_PTR_EQUAL(unk1, unk3); /* one proxy manager: one identity */
-        CU_ASSERT_EQUAL(pm3->lpVtbl->GetMappingEx(pm3, remote, 5062, RTCTR_TCP, RTCPT_VIDEO_RTCP, &ia, &ip, &ea,
-                                                  &ep), S_OK);
+        CU_ASSERT_EQUAL(pm3->lpVtbl->GetMappingEx(pm3, remote, 5062, RTCTR_TCP, RTCPT_VIDEO_RTCP, &ia, &ip, &ea, &ep),
+                        S_OK);
         CU_ASSERT_EQUAL(ip, 5003);
         CU_ASSERT_EQUAL(ep, 40003);
-        CU_ASSERT_STRING_EQUAL(recording_pm_log(j3.recording),
-                               "GetMappingEx(2001:db8::7:5062,TCP,VIDEO_RTCP) -> 0x0 192.168.1.10:5003 198.51.100.7:40003\n");
+        CU_ASSERT_STRING_EQUAL(
+            recording_pm_log(j3.recording),
+            "GetMappingEx(2001:db8::7:5062,TCP,VIDEO_RTCP) -> 0x0 192.168.1.10:5003 198.51.100.7:40003\n");
         SysFreeString(ia);
         SysFreeString(ea);
         SysFreeString(remote);
@@ -898,9 +922,9 @@ static void test_failures_propagate(void)
 
 struct set_pm_job
 {
-    IStream *stream;        /* the host's profile or session interface, for the STA */
-    int session;            /* 0: IRTCProfilePortManagement, 1: IRTCSessionPortManagement */
-    IRTCPortManager *pm;    /* made in the STA */
+    IStream *stream;     /* the host's profile or session interface, for the STA */
+    int session;         /* 0: IRTCProfilePortManagement, 1: IRTCSessionPortManagement */
+    IRTCPortManager *pm; /* made in the STA */
     uintptr_t token;
     HRESULT hr;
 };
@@ -919,11 +943,11 @@ static void set_pm_job_run(void *arg)
     {
         /* the port manager crosses as an [in] interface pointer: the host gets a proxy */
         if (s->session)
-            s->hr = ((IRTCSessionPortManagement *)host)->lpVtbl->SetPortManager((IRTCSessionPortManagement *)host,
-                                                                                 s->pm);
+            s->hr =
+                ((IRTCSessionPortManagement *)host)->lpVtbl->SetPortManager((IRTCSessionPortManagement *)host, s->pm);
         else
-            s->hr = ((IRTCProfilePortManagement *)host)->lpVtbl->SetPortManager((IRTCProfilePortManagement *)host,
-                                                                                 s->pm);
+            s->hr =
+                ((IRTCProfilePortManagement *)host)->lpVtbl->SetPortManager((IRTCProfilePortManagement *)host, s->pm);
         /* the STA keeps its own reference until the end (released by release_job_run) */
     }
     host->lpVtbl->Release(host);
@@ -1043,7 +1067,7 @@ struct ftm_host
     IRTCProfilePortManagement IRTCProfilePortManagement_iface;
     LONG ref;
     struct com_ftm ftm;
-    int agile;               /* 1: com_agile_ref; 0: the raw pointer (wrong, for contrast) */
+    int agile; /* 1: com_agile_ref; 0: the raw pointer (wrong, for contrast) */
     struct com_agile_ref pm;
     IRTCPortManager *raw_pm;
 };
@@ -1093,7 +1117,10 @@ static HRESULT WINAPI ftm_host_SetPortManager(IRTCProfilePortManagement *iface, 
 }
 
 static const IRTCProfilePortManagementVtbl ftm_host_vtbl = {
-    ftm_host_QueryInterface, ftm_host_AddRef, ftm_host_Release, ftm_host_SetPortManager,
+    ftm_host_QueryInterface,
+    ftm_host_AddRef,
+    ftm_host_Release,
+    ftm_host_SetPortManager,
 };
 
 /* The port manager as the host would use it now, on this thread. */
@@ -1170,8 +1197,8 @@ static void ftm_host_keeps(int agile)
     }
     pm->lpVtbl->Release(pm);
 
-    CU_ASSERT_EQUAL(h->IRTCProfilePortManagement_iface.lpVtbl->SetPortManager(&h->IRTCProfilePortManagement_iface,
-                                                                             NULL), S_OK);
+    CU_ASSERT_EQUAL(
+        h->IRTCProfilePortManagement_iface.lpVtbl->SetPortManager(&h->IRTCProfilePortManagement_iface, NULL), S_OK);
     CU_ASSERT_EQUAL(recording_pm_refcount(s.pm), 1);
     sta_run(&a.sta, release_job_run, s.pm);
     CU_ASSERT_EQUAL(ftm_host_Release(&h->IRTCProfilePortManagement_iface), 0);
@@ -1221,9 +1248,9 @@ static void test_unregistered_apartment_cannot_marshal(void)
 /* After rtcpm_marshal_register, this apartment maps all six interfaces to rtcpm_ps.dll. */
 static void test_register_maps_every_interface(void)
 {
-    static const IID *const iids[] = { &IID_IRTCPortManager, &IID_IRTCPortManager2, &IID_IRTCPortManager3,
-                                       &IID_IRTCSessionPortManagement, &IID_IRTCClientPortManagement,
-                                       &IID_IRTCProfilePortManagement };
+    static const IID *const iids[] = { &IID_IRTCPortManager,          &IID_IRTCPortManager2,
+                                       &IID_IRTCPortManager3,         &IID_IRTCSessionPortManagement,
+                                       &IID_IRTCClientPortManagement, &IID_IRTCProfilePortManagement };
     rtcpm_marshal_registration *reg = NULL;
     CLSID clsid;
     size_t i;
@@ -1255,7 +1282,11 @@ static void test_register_revoke_api(void)
 }
 
 /* Revoking from another apartment is refused and changes nothing. */
-struct revoke_job { rtcpm_marshal_registration *reg; HRESULT hr; };
+struct revoke_job
+{
+    rtcpm_marshal_registration *reg;
+    HRESULT hr;
+};
 static void revoke_job_run(void *arg)
 {
     struct revoke_job *r = arg;
@@ -1307,7 +1338,7 @@ static void test_dll_unloads(void)
     CU_ASSERT_EQUAL(can_unload(), S_FALSE); /* a proxy, a stub and two registrations */
     pm->lpVtbl->Release(pm);
     sta_run(&sta, release_made_job_run, &j);
-    sta_stop_ok(&sta);                       /* revokes the STA's registration */
+    sta_stop_ok(&sta);                      /* revokes the STA's registration */
     CU_ASSERT_EQUAL(can_unload(), S_FALSE); /* the MTA's registration */
     CU_ASSERT_EQUAL(rtcpm_marshal_revoke(reg), S_OK);
     CU_ASSERT_EQUAL(can_unload(), S_OK);
@@ -1492,7 +1523,8 @@ static void test_call_cost(void)
     f = min_d(f, ns_per_call(ftm, 100000));
     p = min_d(p, ns_per_call(proxy, 500));
     printf("  call cost: direct %.0f ns, FTM (object of an STA, called from the MTA) %.0f ns, "
-           "proxy (the same through rtcpm_ps.dll) %.0f ns\n", d, f, p);
+           "proxy (the same through rtcpm_ps.dll) %.0f ns\n",
+           d, f, p);
     CU_ASSERT_EQUAL(direct->calls, 200000);
     CU_ASSERT_EQUAL(jf.probe->calls, 200000);
     CU_ASSERT_EQUAL(jp.probe->calls, 1000);

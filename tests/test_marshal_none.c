@@ -59,10 +59,10 @@ static void test_objects_answer_no_imarshal(void)
     CU_ASSERT_EQUAL_FATAL(rtcpm_static_pm_create(&spm), S_OK);
     CU_ASSERT_EQUAL_FATAL(rtcpm_trace_pm_create((IRTCPortManager *)spm, ignore_line, NULL, &trace), S_OK);
     CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_client("192.168.1.10", &client), S_OK);
-    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_profile(client, "sip:alice@example.com", "198.18.0.1", 5060, RTCTR_UDP,
-                                                    &profile), S_OK);
-    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_session(client, profile, "sip:bob@example.net", "203.0.113.5", 5060, 0,
-                                                    &session), S_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rtcpm_host_create_profile(client, "sip:alice@example.com", "198.18.0.1", 5060, RTCTR_UDP, &profile), S_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rtcpm_host_create_session(client, profile, "sip:bob@example.net", "203.0.113.5", 5060, 0, &session), S_OK);
     objs[0] = (IUnknown *)spm;
     objs[1] = (IUnknown *)trace;
     objs[2] = (IUnknown *)client;

@@ -22,7 +22,7 @@
 #include "com/com.h"
 #include "com/bstr_util.h"
 
-#define PEER "203.0.113.5"
+#define PEER      "203.0.113.5"
 #define REGISTRAR "198.18.0.1"
 
 /* recording_pm's answers, as its log prints them */
@@ -50,8 +50,9 @@ static ULONG release(void *itf)
 /* A static port manager forwarding 192.168.1.10:5060-5069 from 198.51.100.7:45060-45069. */
 static IRTCPortManager3 *new_static_pm(void)
 {
-    static const struct rtcpm_static_rule rule = { RTCPM_PORT_TYPE_ANY, RTCTR_UDP, "192.168.1.10", 5060, 5069,
-                                                   "198.51.100.7", 45060, 0, NULL };
+    static const struct rtcpm_static_rule rule = {
+        RTCPM_PORT_TYPE_ANY, RTCTR_UDP, "192.168.1.10", 5060, 5069, "198.51.100.7", 45060, 0, NULL
+    };
     IRTCPortManager3 *pm = NULL;
     if (rtcpm_static_pm_create(&pm) != S_OK) return NULL;
     if (rtcpm_static_pm_add_rule(pm, &rule) != S_OK)
@@ -95,7 +96,15 @@ static void trace_cb(void *ctx, const char *line)
 /* ---------------------------------------------------------------------------------------- */
 /* the five FTM objects, made in one apartment                                               */
 
-enum { OBJ_STATIC, OBJ_TRACE, OBJ_CLIENT, OBJ_PROFILE, OBJ_SESSION, OBJ_COUNT };
+enum
+{
+    OBJ_STATIC,
+    OBJ_TRACE,
+    OBJ_CLIENT,
+    OBJ_PROFILE,
+    OBJ_SESSION,
+    OBJ_COUNT
+};
 static const char *const obj_name[OBJ_COUNT] = { "static PM", "trace wrapper", "client", "profile", "session" };
 static const IID *const obj_iid[OBJ_COUNT] = { &IID_IRTCPortManager3, &IID_IRTCPortManager,
                                                &IID_IRTCClientPortManagement, &IID_IRTCProfilePortManagement,
@@ -103,10 +112,10 @@ static const IID *const obj_iid[OBJ_COUNT] = { &IID_IRTCPortManager3, &IID_IRTCP
 
 struct objects
 {
-    void *obj[OBJ_COUNT];   /* the interfaces of obj_iid */
-    ULONG refs[OBJ_COUNT];  /* each one's refcount before it was marshalled */
+    void *obj[OBJ_COUNT];  /* the interfaces of obj_iid */
+    ULONG refs[OBJ_COUNT]; /* each one's refcount before it was marshalled */
     IStream *stream[OBJ_COUNT];
-    IRTCPortManager *rec;   /* recording port manager with the FTM, set on the profile */
+    IRTCPortManager *rec; /* recording port manager with the FTM, set on the profile */
     struct trace_seen seen;
     DWORD tid;
     int made;
@@ -198,14 +207,14 @@ static void test_objects_cross_as_themselves(void)
 struct blocked_use
 {
     struct objects *o;
-    DWORD tid;              /* the MTA thread's */
+    DWORD tid; /* the MTA thread's */
     uintptr_t token;
     int same[OBJ_COUNT];
     HRESULT init_hr, static_hr, trace_hr, listen_hr, enable_hr, call_hr, hangup_hr, disable_hr, stop_hr;
     LONG static_ext_port, live_mappings_during;
     uintptr_t enable_caller, call_caller;
     char contact[256];
-    DWORD wait;             /* the STA's WaitForSingleObject result */
+    DWORD wait; /* the STA's WaitForSingleObject result */
 };
 
 static DWORD WINAPI blocked_use_thread(void *arg)
@@ -213,8 +222,7 @@ static DWORD WINAPI blocked_use_thread(void *arg)
     struct blocked_use *u = arg;
     struct objects *o = u->o;
     void *got[OBJ_COUNT];
-    BSTR addr = SysAllocString(RTCPM_W("192.168.1.10")), remote = rtcpm_bstr_from_cstr(PEER), ia = NULL,
-         ea = NULL;
+    BSTR addr = SysAllocString(RTCPM_W("192.168.1.10")), remote = rtcpm_bstr_from_cstr(PEER), ia = NULL, ea = NULL;
     LONG ip = 0, ep = 0;
     int i;
 
@@ -340,9 +348,8 @@ static void test_methods_run_on_calling_thread(void)
     CU_ASSERT_EQUAL(u.hangup_hr, S_OK);
     CU_ASSERT_EQUAL(u.disable_hr, S_OK);
     CU_ASSERT_STRING_EQUAL(recording_pm_log(o.rec),
-                           "GetMappingEx(" REGISTRAR ":5060,UDP,SIP)" SIP_ANSWER
-                           "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER
-                           "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP)" ART_ANSWER
+                           "GetMappingEx(" REGISTRAR ":5060,UDP,SIP)" SIP_ANSWER "GetMappingEx(" PEER
+                           ":5060,UDP,SIP)" SIP_ANSWER "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP)" ART_ANSWER
                            "GetMappingEx(" PEER ":0,UDP,AUDIO_RTCP)" ARC_ANSWER
                            "ReleaseMappingEx(UDP,192.168.1.10:5001,198.51.100.7:40001)\n"
                            "ReleaseMappingEx(UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
@@ -432,10 +439,10 @@ static void test_trace_wrapper_stays_with_bound_inner(void)
 
 struct set_job
 {
-    IStream *stream;     /* the host object, from the MTA; NULL: take `expect` as it is */
-    int session;         /* 0: profile, 1: session */
-    int version;         /* of the recording port manager made here */
-    void *expect;        /* the host object arrives as itself */
+    IStream *stream; /* the host object, from the MTA; NULL: take `expect` as it is */
+    int session;     /* 0: profile, 1: session */
+    int version;     /* of the recording port manager made here */
+    void *expect;    /* the host object arrives as itself */
     int arrived_as_itself;
     IRTCPortManager *pm; /* made here, without the FTM; the STA keeps this reference */
     uintptr_t token;
@@ -448,8 +455,10 @@ static void set_job_run(void *arg)
     const IID *iid = s->session ? &IID_IRTCSessionPortManagement : &IID_IRTCProfilePortManagement;
     void *host = NULL;
 
-    if (s->stream) host = from_stream(s->stream, iid);
-    else qi(s->expect, iid, &host);
+    if (s->stream)
+        host = from_stream(s->stream, iid);
+    else
+        qi(s->expect, iid, &host);
     s->token = recording_pm_thread_token();
     s->hr = E_FAIL;
     if (!host) return;
@@ -472,7 +481,13 @@ struct op_job
     int op;
     HRESULT hr;
 };
-enum { OP_PROFILE_DISABLE, OP_SESSION_CALL, OP_SESSION_UPDATE_AUDIO, OP_SESSION_HANGUP };
+enum
+{
+    OP_PROFILE_DISABLE,
+    OP_SESSION_CALL,
+    OP_SESSION_UPDATE_AUDIO,
+    OP_SESSION_HANGUP
+};
 
 static void op_job_run(void *arg)
 {
@@ -521,8 +536,8 @@ static void test_profile_drives_sta_port_manager(void)
     sta_start_ok(&sta, 1);
     sta_start_ok(&other, 1);
     CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_client("192.168.1.10", &client), S_OK);
-    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_profile(client, "sip:alice@example.com", REGISTRAR, 5060, RTCTR_UDP,
-                                                    &profile), S_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rtcpm_host_create_profile(client, "sip:alice@example.com", REGISTRAR, 5060, RTCTR_UDP, &profile), S_OK);
     s.stream = to_stream(&IID_IRTCProfilePortManagement, profile);
     s.expect = profile;
     s.version = 3;
@@ -553,9 +568,8 @@ static void test_profile_drives_sta_port_manager(void)
         CU_ASSERT_STRING_EQUAL(text, "Contact: <sip:alice@198.51.100.7:45060;transport=udp>\r\n");
         /* disabled from a third apartment: the release too arrives in the port manager's STA */
         CU_ASSERT_EQUAL(run_op(&other, profile, OP_PROFILE_DISABLE), S_OK);
-        CU_ASSERT_STRING_EQUAL(recording_pm_log(s.pm),
-                               "GetMappingEx(" REGISTRAR ":5060,UDP,SIP)" SIP_ANSWER
-                               "ReleaseMappingEx(UDP,192.168.1.10:5060,198.51.100.7:45060)\n");
+        CU_ASSERT_STRING_EQUAL(recording_pm_log(s.pm), "GetMappingEx(" REGISTRAR ":5060,UDP,SIP)" SIP_ANSWER
+                                                       "ReleaseMappingEx(UDP,192.168.1.10:5060,198.51.100.7:45060)\n");
         CU_ASSERT_EQUAL(recording_pm_last_caller(s.pm), s.token);
         if (round) CU_ASSERT_EQUAL(malloc_spy_live(), spy); /* every [out] BSTR freed once */
     }
@@ -573,9 +587,8 @@ static void test_profile_drives_sta_port_manager(void)
         CU_ASSERT_EQUAL(run_op(&other, session, OP_SESSION_HANGUP), S_OK);
         CU_ASSERT_EQUAL(recording_pm_last_caller(s.pm), s.token);
         CU_ASSERT_STRING_EQUAL(recording_pm_log(s.pm),
-                               "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER
-                               "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP)" ART_ANSWER
-                               "GetMappingEx(" PEER ":0,UDP,AUDIO_RTCP)" ARC_ANSWER
+                               "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER "GetMappingEx(" PEER
+                               ":0,UDP,AUDIO_RTP)" ART_ANSWER "GetMappingEx(" PEER ":0,UDP,AUDIO_RTCP)" ARC_ANSWER
                                "ReleaseMappingEx(UDP,192.168.1.10:5001,198.51.100.7:40001)\n"
                                "ReleaseMappingEx(UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
                                "ReleaseMappingEx(UDP,192.168.1.10:5060,198.51.100.7:45060)\n");
@@ -626,11 +639,9 @@ static void session_drives_sta_port_manager(int version)
 
     if (version == 3)
         snprintf(expect, sizeof(expect), "%s",
-                 "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER
-                 "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP)" ART_ANSWER
-                 "GetMappingEx(" PEER ":0,UDP,AUDIO_RTCP)" ARC_ANSWER
-                 "GetMappingEx(" PEER ":0,UDP,VIDEO_RTP)" VRT_ANSWER
-                 "GetMappingEx(" PEER ":0,UDP,VIDEO_RTCP)" VRC_ANSWER
+                 "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER "GetMappingEx(" PEER ":0,UDP,AUDIO_RTP)" ART_ANSWER
+                 "GetMappingEx(" PEER ":0,UDP,AUDIO_RTCP)" ARC_ANSWER "GetMappingEx(" PEER
+                 ":0,UDP,VIDEO_RTP)" VRT_ANSWER "GetMappingEx(" PEER ":0,UDP,VIDEO_RTCP)" VRC_ANSWER
                  "UpdateRemoteAddressEx2(203.0.113.9:7000,UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
                  "UpdateRemoteAddressEx2(203.0.113.9:7001,UDP,192.168.1.10:5001,198.51.100.7:40001)\n"
                  "ReleaseMappingEx(UDP,192.168.1.10:5003,198.51.100.7:40003)\n"
@@ -640,12 +651,9 @@ static void session_drives_sta_port_manager(int version)
                  "ReleaseMappingEx(UDP,192.168.1.10:5060,198.51.100.7:45060)\n");
     else
         snprintf(expect, sizeof(expect), "%s",
-                 "GetMapping(" PEER ",SIP)" SIP_ANSWER
-                 "GetMapping(" PEER ",AUDIO_RTP)" ART_ANSWER
-                 "GetMapping(" PEER ",AUDIO_RTCP)" ARC_ANSWER
-                 "GetMapping(" PEER ",VIDEO_RTP)" VRT_ANSWER
-                 "GetMapping(" PEER ",VIDEO_RTCP)" VRC_ANSWER
-                 "UpdateRemoteAddress(203.0.113.9,192.168.1.10:5000,198.51.100.7:40000)\n"
+                 "GetMapping(" PEER ",SIP)" SIP_ANSWER "GetMapping(" PEER ",AUDIO_RTP)" ART_ANSWER "GetMapping(" PEER
+                 ",AUDIO_RTCP)" ARC_ANSWER "GetMapping(" PEER ",VIDEO_RTP)" VRT_ANSWER "GetMapping(" PEER
+                 ",VIDEO_RTCP)" VRC_ANSWER "UpdateRemoteAddress(203.0.113.9,192.168.1.10:5000,198.51.100.7:40000)\n"
                  "UpdateRemoteAddress(203.0.113.9,192.168.1.10:5001,198.51.100.7:40001)\n"
                  "ReleaseMapping(192.168.1.10:5003,198.51.100.7:40003)\n"
                  "ReleaseMapping(192.168.1.10:5002,198.51.100.7:40002)\n"
@@ -712,8 +720,8 @@ static void test_last_release_without_com(void)
     memset(&s, 0, sizeof(s));
     sta_start_ok(&sta, 1);
     CU_ASSERT_EQUAL(rtcpm_host_create_client("192.168.1.10", &client), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_create_profile(client, "sip:alice@example.com", REGISTRAR, 5060, RTCTR_UDP,
-                                              &profile), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_create_profile(client, "sip:alice@example.com", REGISTRAR, 5060, RTCTR_UDP, &profile),
+                    S_OK);
     if (profile)
     {
         /* no COM here to marshal with: the STA takes the (free-threaded) profile as it is */
@@ -729,7 +737,7 @@ static void test_last_release_without_com(void)
         CU_ASSERT_EQUAL(hr, CO_E_NOTINITIALIZED);
         CU_ASSERT_STRING_EQUAL(recording_pm_log(s.pm), "");
         CU_ASSERT(recording_pm_refcount(s.pm) > 1); /* the host's registration */
-        CU_ASSERT_EQUAL(release(profile), 0);        /* revoked from here, without COM */
+        CU_ASSERT_EQUAL(release(profile), 0);       /* revoked from here, without COM */
         profile = NULL;
         CU_ASSERT_EQUAL(recording_pm_refcount(s.pm), 1);
         CU_ASSERT_EQUAL(CoInitializeEx(NULL, COINIT_APARTMENTTHREADED), S_OK); /* still none here */
@@ -764,12 +772,12 @@ static void cost_make_job_run(void *arg)
 
     if (!(j->pm = new_static_pm())) return;
     j->ftm_stream = to_stream(&IID_IRTCPortManager3, j->pm);
-    j->std_hr = CoGetStandardMarshal(&IID_IRTCPortManager3, (IUnknown *)j->pm, MSHCTX_INPROC, NULL,
-                                     MSHLFLAGS_NORMAL, &std);
+    j->std_hr =
+        CoGetStandardMarshal(&IID_IRTCPortManager3, (IUnknown *)j->pm, MSHCTX_INPROC, NULL, MSHLFLAGS_NORMAL, &std);
     if (SUCCEEDED(j->std_hr)) j->std_hr = CreateStreamOnHGlobal(NULL, TRUE, &j->std_stream);
     if (SUCCEEDED(j->std_hr))
-        j->std_hr = std->lpVtbl->MarshalInterface(std, j->std_stream, &IID_IRTCPortManager3, j->pm, MSHCTX_INPROC,
-                                                  NULL, MSHLFLAGS_NORMAL);
+        j->std_hr = std->lpVtbl->MarshalInterface(std, j->std_stream, &IID_IRTCPortManager3, j->pm, MSHCTX_INPROC, NULL,
+                                                  MSHLFLAGS_NORMAL);
     zero.QuadPart = 0;
     if (SUCCEEDED(j->std_hr)) j->std_hr = j->std_stream->lpVtbl->Seek(j->std_stream, zero, STREAM_SEEK_SET, NULL);
     if (std) std->lpVtbl->Release(std);
@@ -848,12 +856,14 @@ static void test_static_pm_call_cost(void)
     f = min_d(f, ns_per_pair(ftm, 20000, &failures));
     p = min_d(p, ns_per_pair(proxy, 200, &failures));
     printf("  static PM, GetMappingEx + ReleaseMappingEx: direct %.0f ns, from another apartment through the "
-           "FTM %.0f ns, through a proxy %.0f ns\n", d, f, p);
+           "FTM %.0f ns, through a proxy %.0f ns\n",
+           d, f, p);
     d = min_d(ns_per_miss(direct, 50000, &failures), ns_per_miss(direct, 50000, &failures));
     f = min_d(ns_per_miss(ftm, 50000, &failures), ns_per_miss(ftm, 50000, &failures));
     p = min_d(ns_per_miss(proxy, 500, &failures), ns_per_miss(proxy, 500, &failures));
     printf("  static PM, ReleaseMappingEx of no mapping: direct %.0f ns, through the FTM %.0f ns, through a "
-           "proxy %.0f ns\n", d, f, p);
+           "proxy %.0f ns\n",
+           d, f, p);
     CU_ASSERT_EQUAL(failures, 0);
     CU_ASSERT_EQUAL(rtcpm_static_pm_live_mappings(direct), 0);
     CU_ASSERT_EQUAL(rtcpm_static_pm_live_mappings(j.pm), 0);

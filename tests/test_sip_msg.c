@@ -15,31 +15,36 @@
 #include "loopback.h"
 #include "com/com.h" /* ARRAY_SIZE */
 
-#define ASSERT_MSG(expr, want)                                                             \
-    do {                                                                                   \
-        int rc_ = (expr);                                                                  \
-        if (rc_ != (want))                                                                 \
-            printf("\n  %s: got %s, want %s\n", #expr, rtcpm_sip_msg_error_name(rc_),            \
-                   rtcpm_sip_msg_error_name(want));                                              \
-        CU_ASSERT_EQUAL(rc_, (want));                                                      \
+#define ASSERT_MSG(expr, want)                                                                                         \
+    do {                                                                                                               \
+        int rc_ = (expr);                                                                                              \
+        if (rc_ != (want))                                                                                             \
+            printf("\n  %s: got %s, want %s\n", #expr, rtcpm_sip_msg_error_name(rc_), rtcpm_sip_msg_error_name(want)); \
+        CU_ASSERT_EQUAL(rc_, (want));                                                                                  \
     } while (0)
 
-#define ASSERT_TEXT(got, want)                                                             \
-    do {                                                                                   \
-        if (strcmp((got), (want)))                                                         \
-            printf("\n  got:\n%s\n  want:\n%s\n", (got), (want));                          \
-        CU_ASSERT_STRING_EQUAL((got), (want));                                             \
+#define ASSERT_TEXT(got, want)                                                                                         \
+    do {                                                                                                               \
+        if (strcmp((got), (want))) printf("\n  got:\n%s\n  want:\n%s\n", (got), (want));                               \
+        CU_ASSERT_STRING_EQUAL((got), (want));                                                                         \
     } while (0)
 
 static const char CONTACT[] = "Contact: <sip:alice@198.19.1.3:15070;transport=udp>\r\n";
 
 static void register_params(struct sip_request_params *p, const rtcpm_addr *via)
 {
-    *p = (struct sip_request_params){ .method = "REGISTER", .request_uri = "sip:example.com", .via = via,
-                                      .branch = "z9hG4bK776asdhds", .from_uri = "sip:alice@example.com",
-                                      .from_tag = "1928301774", .to_uri = "sip:alice@example.com",
-                                      .call_id = "a84b4c76e66710@rtcpm", .cseq = 1, .contact = CONTACT,
-                                      .expires = 3600, .user_agent = "rtcpm-demo" };
+    *p = (struct sip_request_params){ .method = "REGISTER",
+                                      .request_uri = "sip:example.com",
+                                      .via = via,
+                                      .branch = "z9hG4bK776asdhds",
+                                      .from_uri = "sip:alice@example.com",
+                                      .from_tag = "1928301774",
+                                      .to_uri = "sip:alice@example.com",
+                                      .call_id = "a84b4c76e66710@rtcpm",
+                                      .cseq = 1,
+                                      .contact = CONTACT,
+                                      .expires = 3600,
+                                      .user_agent = "rtcpm-demo" };
 }
 
 static void test_register_text(void)
@@ -48,19 +53,18 @@ static void test_register_text(void)
     struct sip_request_params p;
     char buf[2048];
     size_t n = 99;
-    static const char want[] =
-        "REGISTER sip:example.com SIP/2.0\r\n"
-        "Via: SIP/2.0/UDP 198.19.1.3:15070;branch=z9hG4bK776asdhds;rport\r\n"
-        "Max-Forwards: 70\r\n"
-        "From: <sip:alice@example.com>;tag=1928301774\r\n"
-        "To: <sip:alice@example.com>\r\n"
-        "Call-ID: a84b4c76e66710@rtcpm\r\n"
-        "CSeq: 1 REGISTER\r\n"
-        "Contact: <sip:alice@198.19.1.3:15070;transport=udp>\r\n"
-        "Expires: 3600\r\n"
-        "User-Agent: rtcpm-demo\r\n"
-        "Content-Length: 0\r\n"
-        "\r\n";
+    static const char want[] = "REGISTER sip:example.com SIP/2.0\r\n"
+                               "Via: SIP/2.0/UDP 198.19.1.3:15070;branch=z9hG4bK776asdhds;rport\r\n"
+                               "Max-Forwards: 70\r\n"
+                               "From: <sip:alice@example.com>;tag=1928301774\r\n"
+                               "To: <sip:alice@example.com>\r\n"
+                               "Call-ID: a84b4c76e66710@rtcpm\r\n"
+                               "CSeq: 1 REGISTER\r\n"
+                               "Contact: <sip:alice@198.19.1.3:15070;transport=udp>\r\n"
+                               "Expires: 3600\r\n"
+                               "User-Agent: rtcpm-demo\r\n"
+                               "Content-Length: 0\r\n"
+                               "\r\n";
 
     register_params(&p, &via);
     ASSERT_MSG(rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), &n), SIP_MSG_OK);
@@ -88,20 +92,19 @@ static void test_invite_ack_bye_text(void)
     size_t n = 0;
     static const char sdp[] = "v=0\r\no=- 1 1 IN IP6 2001:db8::7\r\ns=-\r\nc=IN IP6 2001:db8::7\r\nt=0 0\r\n"
                               "m=audio 40000 RTP/AVP 0\r\n";
-    static const char want[] =
-        "INVITE sip:bob@example.net SIP/2.0\r\n"
-        "Via: SIP/2.0/UDP [2001:db8::7]:5060;branch=z9hG4bKnashds8;rport\r\n"
-        "Max-Forwards: 70\r\n"
-        "From: <sip:alice@example.com>;tag=9fxced76sl\r\n"
-        "To: <sip:bob@example.net>\r\n"
-        "Call-ID: 3848276298220188511@rtcpm\r\n"
-        "CSeq: 7 INVITE\r\n"
-        "Contact: <sip:[2001:db8::7]:5060;transport=udp>\r\n"
-        "Content-Type: application/sdp\r\n"
-        "Content-Length: 92\r\n"
-        "\r\n"
-        "v=0\r\no=- 1 1 IN IP6 2001:db8::7\r\ns=-\r\nc=IN IP6 2001:db8::7\r\nt=0 0\r\n"
-        "m=audio 40000 RTP/AVP 0\r\n";
+    static const char want[] = "INVITE sip:bob@example.net SIP/2.0\r\n"
+                               "Via: SIP/2.0/UDP [2001:db8::7]:5060;branch=z9hG4bKnashds8;rport\r\n"
+                               "Max-Forwards: 70\r\n"
+                               "From: <sip:alice@example.com>;tag=9fxced76sl\r\n"
+                               "To: <sip:bob@example.net>\r\n"
+                               "Call-ID: 3848276298220188511@rtcpm\r\n"
+                               "CSeq: 7 INVITE\r\n"
+                               "Contact: <sip:[2001:db8::7]:5060;transport=udp>\r\n"
+                               "Content-Type: application/sdp\r\n"
+                               "Content-Length: 92\r\n"
+                               "\r\n"
+                               "v=0\r\no=- 1 1 IN IP6 2001:db8::7\r\ns=-\r\nc=IN IP6 2001:db8::7\r\nt=0 0\r\n"
+                               "m=audio 40000 RTP/AVP 0\r\n";
 
     CU_ASSERT_EQUAL_FATAL(strlen(sdp), 92);
     memset(&p, 0, sizeof(p));
@@ -167,11 +170,11 @@ static void test_build_refuses(void)
         case 0: p.method = "REG ISTER"; break;
         case 1: p.method = ""; break;
         case 2: p.request_uri = "sip:example.com\r\nX-Evil: 1"; break;
-        case 3: p.request_uri = "example.com"; break;         /* no scheme */
+        case 3: p.request_uri = "example.com"; break; /* no scheme */
         case 4: p.request_uri = "sip:a b"; break;
         case 5: p.via = &noport; break;
         case 6: p.via = NULL; break;
-        case 7: p.branch = "776asdhds"; break;                 /* no magic cookie */
+        case 7: p.branch = "776asdhds"; break; /* no magic cookie */
         case 8: p.branch = "z9hG4bK;x=1"; break;
         case 9: p.from_uri = "sip:alice@example.com>"; break;
         case 10: p.from_tag = "a\r\nb"; break;
@@ -180,17 +183,24 @@ static void test_build_refuses(void)
         case 13: p.call_id = "abc\r\n"; break;
         case 14: p.cseq = 0; break;
         case 15: p.cseq = 0x80000000UL; break;
-        case 16: p.contact = "Contact: <sip:a@b>"; break;     /* no CRLF */
+        case 16: p.contact = "Contact: <sip:a@b>"; break; /* no CRLF */
         case 17: p.contact = "Contact: <sip:a@b>\r\nX: y\r\n"; break;
         case 18: p.user_agent = "rtcpm\r\nX: y"; break;
         case 19: p.user_agent = ""; break;
-        case 20: p.body = "v=0\r\n"; p.content_type = NULL; break;
-        case 21: p.body = "v=0\r\n"; p.content_type = "application"; break;
+        case 20:
+            p.body = "v=0\r\n";
+            p.content_type = NULL;
+            break;
+        case 21:
+            p.body = "v=0\r\n";
+            p.content_type = "application";
+            break;
         default: goto done;
         }
         strcpy(buf, "junk");
         n = 5;
-        if (rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), &n) != SIP_MSG_E_INVALID) printf("\n  case %d accepted\n", i);
+        if (rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), &n) != SIP_MSG_E_INVALID)
+            printf("\n  case %d accepted\n", i);
         ASSERT_MSG(rtcpm_sip_msg_build_request(&p, buf, sizeof(buf), &n), SIP_MSG_E_INVALID);
         CU_ASSERT_STRING_EQUAL(buf, "");
         CU_ASSERT_EQUAL(n, 0);
@@ -227,18 +237,17 @@ static void test_build_buffer_bounds(void)
 }
 
 /* A 200 OK as sipp's uas scenario sends it. */
-static const char OK_200[] =
-    "SIP/2.0 200 OK\r\n"
-    "Via: SIP/2.0/UDP 198.19.1.3:15070;branch=z9hG4bKabc;rport=15070;received=198.19.1.3\r\n"
-    "From: <sip:alice@example.com>;tag=1928301774\r\n"
-    "To: <sip:bob@example.net>;tag=4242SIPpTag011\r\n"
-    "Call-ID: a84b4c76e66710@rtcpm\r\n"
-    "CSeq: 1 INVITE\r\n"
-    "Contact: <sip:peer@198.19.1.2:5060>\r\n"
-    "Content-Type: application/sdp\r\n"
-    "Content-Length: 51\r\n"
-    "\r\n"
-    "v=0\r\nc=IN IP4 198.19.1.2\r\nm=audio 40000 RTP/AVP 0\r\n";
+static const char OK_200[] = "SIP/2.0 200 OK\r\n"
+                             "Via: SIP/2.0/UDP 198.19.1.3:15070;branch=z9hG4bKabc;rport=15070;received=198.19.1.3\r\n"
+                             "From: <sip:alice@example.com>;tag=1928301774\r\n"
+                             "To: <sip:bob@example.net>;tag=4242SIPpTag011\r\n"
+                             "Call-ID: a84b4c76e66710@rtcpm\r\n"
+                             "CSeq: 1 INVITE\r\n"
+                             "Contact: <sip:peer@198.19.1.2:5060>\r\n"
+                             "Content-Type: application/sdp\r\n"
+                             "Content-Length: 51\r\n"
+                             "\r\n"
+                             "v=0\r\nc=IN IP4 198.19.1.2\r\nm=audio 40000 RTP/AVP 0\r\n";
 
 /* Every field of a parsed response on one line, to compare with what the test expects:
  * "<code> <reason>|via <transport> <branch>|call-id ...|cseq ...|to-tag ...|contact ...|
@@ -269,21 +278,20 @@ static void test_parse_200(void)
  * Contact parameters, and no Content-Length (the body is the rest of the datagram). */
 static void test_parse_forms(void)
 {
-    static const char text[] =
-        "SIP/2.0 180 Ringing\n"
-        "v: SIP/2.0/UDP 198.19.1.3:15070 ;received=1.2.3.4; BRANCH = z9hG4bKtop ;rport,\n"
-        "   SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKsecond\n"
-        "Via: SIP/2.0/TCP 10.0.0.2;branch=z9hG4bKthird\n"
-        "f: \"A\" <sip:alice@example.com>;tag=1\n"
-        "t: \"Bob <the callee>\" <sip:bob@example.net;user=phone>\n"
-        "  ;tag=folded-tag\n"
-        "i: cid\n"
-        "CSEQ  :  99   INVITE\n"
-        "m: sip:bob@198.19.1.2:5062;expires=60\n"
-        "c: application/sdp ; charset=x\n"
-        "X-Unknown: whatever: with colons\n"
-        "\n"
-        "v=0\n";
+    static const char text[] = "SIP/2.0 180 Ringing\n"
+                               "v: SIP/2.0/UDP 198.19.1.3:15070 ;received=1.2.3.4; BRANCH = z9hG4bKtop ;rport,\n"
+                               "   SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKsecond\n"
+                               "Via: SIP/2.0/TCP 10.0.0.2;branch=z9hG4bKthird\n"
+                               "f: \"A\" <sip:alice@example.com>;tag=1\n"
+                               "t: \"Bob <the callee>\" <sip:bob@example.net;user=phone>\n"
+                               "  ;tag=folded-tag\n"
+                               "i: cid\n"
+                               "CSEQ  :  99   INVITE\n"
+                               "m: sip:bob@198.19.1.2:5062;expires=60\n"
+                               "c: application/sdp ; charset=x\n"
+                               "X-Unknown: whatever: with colons\n"
+                               "\n"
+                               "v=0\n";
     /* a To without tag, a Via without branch, an empty reason, extra bytes past Content-Length */
     static const char t2[] = "SIP/2.0 486 \r\nVia: SIP/2.0/UDP h\r\nFrom: <sip:a@b>;tag=1\r\nTo: sip:c@d\r\n"
                              "Call-ID: x\r\nCSeq: 4294967295 BYE\r\nContent-Length: 2\r\n\r\nabcdef";
@@ -300,7 +308,7 @@ static void test_parse_forms(void)
 }
 
 #define HDRS_NO_VIA "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 REGISTER\r\n"
-#define HDRS "Via: SIP/2.0/UDP h;branch=z9hG4bKx\r\n" HDRS_NO_VIA
+#define HDRS        "Via: SIP/2.0/UDP h;branch=z9hG4bKx\r\n" HDRS_NO_VIA
 
 static void expect_parse(const char *first, const char *headers, const char *tail, int want)
 {
@@ -334,9 +342,12 @@ static void test_parse_malformed(void)
         { "SIP/2.0 200 OK\r\n", SIP_MSG_OK },
         { "REGISTER sip:example.com SIP/2.0\r\n", SIP_MSG_E_NOT_RESPONSE },
         { "SIP/3.0 200 OK\r\n", SIP_MSG_E_NOT_RESPONSE },
-        { "SIP/2.0 099 Low\r\n", SIP_MSG_E_STATUS }, { "SIP/2.0 700 High\r\n", SIP_MSG_E_STATUS },
-        { "SIP/2.0 20 OK\r\n", SIP_MSG_E_STATUS }, { "SIP/2.0 200OK\r\n", SIP_MSG_E_STATUS },
-        { "SIP/2.0 2x0 OK\r\n", SIP_MSG_E_STATUS }, { "SIP/2.0 200 O\001K\r\n", SIP_MSG_E_STATUS },
+        { "SIP/2.0 099 Low\r\n", SIP_MSG_E_STATUS },
+        { "SIP/2.0 700 High\r\n", SIP_MSG_E_STATUS },
+        { "SIP/2.0 20 OK\r\n", SIP_MSG_E_STATUS },
+        { "SIP/2.0 200OK\r\n", SIP_MSG_E_STATUS },
+        { "SIP/2.0 2x0 OK\r\n", SIP_MSG_E_STATUS },
+        { "SIP/2.0 200 O\001K\r\n", SIP_MSG_E_STATUS },
         { "SIP/2.0 200 OK\r\nTo: \"x\" <sip:c@d\r\n", SIP_MSG_E_HEADER },
         { "SIP/2.0 200 OK\r\nCall-ID:   \r\n", SIP_MSG_E_HEADER },
         { "SIP/2.0 200 OK\r\nCSeq: abc INVITE\r\n", SIP_MSG_E_CSEQ },
@@ -347,11 +358,14 @@ static void test_parse_malformed(void)
     /* what follows valid headers: more headers, the empty line, the body */
     static const struct parse_case after[] = {
         { "", SIP_MSG_E_HEADER }, /* no empty line */
-        { "No colon here\r\n\r\n", SIP_MSG_E_HEADER }, { ": empty name\r\n\r\n", SIP_MSG_E_HEADER },
+        { "No colon here\r\n\r\n", SIP_MSG_E_HEADER },
+        { ": empty name\r\n\r\n", SIP_MSG_E_HEADER },
         { "Bad Name: x\r\n\r\n", SIP_MSG_E_HEADER },
         /* Content-Length */
-        { "Content-Length: 10\r\n\r\n12345", SIP_MSG_E_LENGTH }, { "Content-Length: -1\r\n\r\n", SIP_MSG_E_LENGTH },
-        { "Content-Length: 1x\r\n\r\n1x", SIP_MSG_E_LENGTH }, { "l: 9999999999\r\n\r\n", SIP_MSG_E_LENGTH },
+        { "Content-Length: 10\r\n\r\n12345", SIP_MSG_E_LENGTH },
+        { "Content-Length: -1\r\n\r\n", SIP_MSG_E_LENGTH },
+        { "Content-Length: 1x\r\n\r\n1x", SIP_MSG_E_LENGTH },
+        { "l: 9999999999\r\n\r\n", SIP_MSG_E_LENGTH },
         { "Content-Length: 5\r\n\r\n12345", SIP_MSG_OK },
     };
     char longv[400];
@@ -372,8 +386,8 @@ static void test_parse_malformed(void)
                  "\r\n", SIP_MSG_E_MISSING);
     expect_parse("SIP/2.0 200 OK\r\n", "Via: SIP/2.0/UDP h\r\nFrom: <sip:a@b>\r\nTo: <sip:c@d>\r\nCall-ID: x\r\n",
                  "\r\n", SIP_MSG_E_MISSING);
-    expect_parse("SIP/2.0 200 OK\r\n", "Via: SIP/2.0/UDP h\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 BYE\r\n",
-                 "\r\n", SIP_MSG_E_MISSING);
+    expect_parse("SIP/2.0 200 OK\r\n", "Via: SIP/2.0/UDP h\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 BYE\r\n", "\r\n",
+                 SIP_MSG_E_MISSING);
     /* a field longer than its buffer */
     memset(longv, 'a', sizeof(longv) - 1);
     longv[sizeof(longv) - 1] = 0;
@@ -501,7 +515,4 @@ static CU_TestInfo tests[] = {
     CU_TEST_INFO_NULL,
 };
 
-int main(int argc, char **argv)
-{
-    return rtcpm_test_main("sip_msg", tests, argc, argv);
-}
+int main(int argc, char **argv) { return rtcpm_test_main("sip_msg", tests, argc, argv); }

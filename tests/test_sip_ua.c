@@ -20,7 +20,13 @@
 
 #define MAX_SEEN 16
 
-enum script { SCRIPT_LOSS, SCRIPT_SILENT, SCRIPT_REJECT, SCRIPT_ACCEPT };
+enum script
+{
+    SCRIPT_LOSS,
+    SCRIPT_SILENT,
+    SCRIPT_REJECT,
+    SCRIPT_ACCEPT
+};
 
 struct uas
 {
@@ -99,8 +105,8 @@ static const char *receive(struct uas *u, int ms, rtcpm_addr *from)
 
 /* A response to req: Via, From, Call-ID, CSeq copied; To with to_tag; optional branch
  * override, Contact and body. */
-static void respond(struct uas *u, rtcpm_socket *s, const rtcpm_addr *to, const char *req, int code,
-                    const char *reason, const char *to_tag, const char *branch, const char *extra, const char *body)
+static void respond(struct uas *u, rtcpm_socket *s, const rtcpm_addr *to, const char *req, int code, const char *reason,
+                    const char *to_tag, const char *branch, const char *extra, const char *body)
 {
     char via[256], from[256], too[256], cid[128], cseq[64], text[2048];
     int n;
@@ -117,8 +123,8 @@ static void respond(struct uas *u, rtcpm_socket *s, const rtcpm_addr *to, const 
     n = snprintf(text, sizeof(text),
                  "SIP/2.0 %d %s\r\nVia: %s\r\nFrom: %s\r\nTo: %s%s%s\r\nCall-ID: %s\r\nCSeq: %s\r\n%s"
                  "Content-Length: %d\r\n\r\n%s",
-                 code, reason, via, from, too, to_tag ? ";tag=" : "", to_tag ? to_tag : "", cid, cseq, extra ? extra : "",
-                 body ? (int)strlen(body) : 0, body ? body : "");
+                 code, reason, via, from, too, to_tag ? ";tag=" : "", to_tag ? to_tag : "", cid, cseq,
+                 extra ? extra : "", body ? (int)strlen(body) : 0, body ? body : "");
     if (rtcpm_socket_sendto(s, text, (size_t)n, to) != RTCPM_SOCK_OK) server_fail(u, "send failed", NULL);
 }
 
@@ -128,9 +134,17 @@ static int run_loss(struct uas *u)
     const char *first, *again;
     char b[128];
 
-    if (!(first = receive(u, 3000, &from))) { server_fail(u, "no REGISTER", NULL); return 0; }
+    if (!(first = receive(u, 3000, &from)))
+    {
+        server_fail(u, "no REGISTER", NULL);
+        return 0;
+    }
     /* dropped: the client must send the very same bytes again after T1 */
-    if (!(again = receive(u, 3000, &from))) { server_fail(u, "no retransmission", NULL); return 0; }
+    if (!(again = receive(u, 3000, &from)))
+    {
+        server_fail(u, "no retransmission", NULL);
+        return 0;
+    }
     if (strcmp(first, again)) server_fail(u, "the retransmission differs", again);
     branch_of(again, b, sizeof(b));
     /* ignored: another branch, another source, garbage */
@@ -146,7 +160,9 @@ static int run_loss(struct uas *u)
 static int run_silent(struct uas *u)
 {
     rtcpm_addr from;
-    while (receive(u, 1500, &from)) {}
+    while (receive(u, 1500, &from))
+    {
+    }
     return 0;
 }
 
@@ -157,18 +173,30 @@ static int run_reject(struct uas *u)
     const char *invite, *m;
     char b[128], ab[128];
 
-    if (!(invite = receive(u, 3000, &from))) { server_fail(u, "no INVITE", NULL); return 0; }
+    if (!(invite = receive(u, 3000, &from)))
+    {
+        server_fail(u, "no INVITE", NULL);
+        return 0;
+    }
     respond(u, u->sock, &from, invite, 100, "Trying", NULL, NULL, NULL, NULL);
     u->provisional_at = rtcpm_clock_ms();
     respond(u, u->sock, &from, invite, 180, "Ringing", "busy7", NULL, NULL, NULL);
     /* no INVITE may come after the provisional (Timer A stops) */
     while ((m = receive(u, 4 * u->t1, &other)))
     {
-        if (strncmp(m, "INVITE ", 7)) { server_fail(u, "unexpected request while ringing", m); return 0; }
+        if (strncmp(m, "INVITE ", 7))
+        {
+            server_fail(u, "unexpected request while ringing", m);
+            return 0;
+        }
         if (u->at[u->n - 1] > u->provisional_at + (uint64_t)u->t1) u->late_invites++;
     }
     respond(u, u->sock, &from, invite, 486, "Busy Here", "busy7", NULL, NULL, NULL);
-    if (!(m = receive(u, 3000, &from))) { server_fail(u, "no ACK", NULL); return 0; }
+    if (!(m = receive(u, 3000, &from)))
+    {
+        server_fail(u, "no ACK", NULL);
+        return 0;
+    }
     if (strncmp(m, "ACK sip:bob@example.net SIP/2.0\r\n", 33)) server_fail(u, "ACK request line", m);
     branch_of(invite, b, sizeof(b));
     branch_of(m, ab, sizeof(ab));
@@ -188,9 +216,17 @@ static int run_accept(struct uas *u)
 
     rtcpm_addr_format_hostport(&u->addr, la, sizeof(la));
     snprintf(contact, sizeof(contact), "Contact: <sip:uas@%s;transport=udp>\r\nContent-Type: application/sdp\r\n", la);
-    if (!(invite = receive(u, 3000, &from))) { server_fail(u, "no INVITE", NULL); return 0; }
+    if (!(invite = receive(u, 3000, &from)))
+    {
+        server_fail(u, "no INVITE", NULL);
+        return 0;
+    }
     respond(u, u->sock, &from, invite, 200, "OK", "ok9", NULL, contact, sdp);
-    if (!(ack = receive(u, 3000, &from))) { server_fail(u, "no ACK", NULL); return 0; }
+    if (!(ack = receive(u, 3000, &from)))
+    {
+        server_fail(u, "no ACK", NULL);
+        return 0;
+    }
     snprintf(v, sizeof(v), "ACK sip:uas@%s;transport=udp SIP/2.0\r\n", la);
     if (strncmp(ack, v, strlen(v))) server_fail(u, "ACK must go to the 2xx's Contact", ack);
     branch_of(invite, ib, sizeof(ib));
@@ -253,8 +289,10 @@ static void observe(void *ctx, enum sip_ua_event ev, int n, const char *text, co
         e->sent++;
         if (n) e->retransmitted++;
     }
-    else if (ev == SIP_UA_RECEIVED) e->received++;
-    else e->ignored++;
+    else if (ev == SIP_UA_RECEIVED)
+        e->received++;
+    else
+        e->ignored++;
 }
 
 /* One client transaction against the server thread: both ends and what the client saw. */
@@ -278,7 +316,8 @@ static int setup(struct ua_test *t, enum script script, int t1, int t2, int time
     memset(t, 0, sizeof(*t));
     u->script = script;
     u->t1 = t1;
-    if (rtcpm_socket_open(&u->sock, RTCPM_SOCK_UDP, &lo, NULL) || rtcpm_socket_open(&u->other, RTCPM_SOCK_UDP, &lo, NULL) ||
+    if (rtcpm_socket_open(&u->sock, RTCPM_SOCK_UDP, &lo, NULL) ||
+        rtcpm_socket_open(&u->other, RTCPM_SOCK_UDP, &lo, NULL) ||
         rtcpm_socket_open(&t->client, RTCPM_SOCK_UDP, &lo, NULL))
         return 0;
     rtcpm_socket_local_addr(u->sock, &u->addr);
@@ -430,15 +469,9 @@ static void test_random_and_init(void)
 }
 
 static CU_TestInfo tests[] = {
-    { "register_retransmit", test_register_retransmit },
-    { "no_answer", test_no_answer },
-    { "invite_rejected", test_invite_rejected },
-    { "invite_accepted_bye", test_invite_accepted_bye },
-    { "random_and_init", test_random_and_init },
-    CU_TEST_INFO_NULL,
+    { "register_retransmit", test_register_retransmit }, { "no_answer", test_no_answer },
+    { "invite_rejected", test_invite_rejected },         { "invite_accepted_bye", test_invite_accepted_bye },
+    { "random_and_init", test_random_and_init },         CU_TEST_INFO_NULL,
 };
 
-int main(int argc, char **argv)
-{
-    return rtcpm_test_main("sip_ua", tests, argc, argv);
-}
+int main(int argc, char **argv) { return rtcpm_test_main("sip_ua", tests, argc, argv); }

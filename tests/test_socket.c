@@ -12,26 +12,25 @@
 #include "os/platform.h"
 #include "os/socket.h"
 
-#define ASSERT_SOCK(expr, want)                                                            \
-    do {                                                                                   \
-        int rc_ = (expr);                                                                  \
-        if (rc_ != (want))                                                                 \
-            printf("\n  %s: got %s, want %s\n", #expr, rtcpm_sock_error_name(rc_),         \
-                   rtcpm_sock_error_name(want));                                           \
-        CU_ASSERT_EQUAL(rc_, (want));                                                      \
+#define ASSERT_SOCK(expr, want)                                                                                        \
+    do {                                                                                                               \
+        int rc_ = (expr);                                                                                              \
+        if (rc_ != (want))                                                                                             \
+            printf("\n  %s: got %s, want %s\n", #expr, rtcpm_sock_error_name(rc_), rtcpm_sock_error_name(want));       \
+        CU_ASSERT_EQUAL(rc_, (want));                                                                                  \
     } while (0)
 
 static void test_bind_port0_local_addr(void)
 {
-    static const char *const hosts[] = {"127.0.0.1", "::1"};
-    for (int h = 0; h < 2; h++) {
-        if (h == 1 && !test_have_ipv6())
-            break;
-        for (int type = RTCPM_SOCK_UDP; type <= RTCPM_SOCK_TCP; type++) {
+    static const char *const hosts[] = { "127.0.0.1", "::1" };
+    for (int h = 0; h < 2; h++)
+    {
+        if (h == 1 && !test_have_ipv6()) break;
+        for (int type = RTCPM_SOCK_UDP; type <= RTCPM_SOCK_TCP; type++)
+        {
             rtcpm_socket *s = NULL;
             rtcpm_addr want = test_addr(hosts[h], 0), got;
-            ASSERT_SOCK(rtcpm_socket_open(&s, (enum rtcpm_sock_type)type, &want, NULL),
-                        RTCPM_SOCK_OK);
+            ASSERT_SOCK(rtcpm_socket_open(&s, (enum rtcpm_sock_type)type, &want, NULL), RTCPM_SOCK_OK);
             CU_ASSERT_PTR_NOT_NULL_FATAL(s);
             CU_ASSERT_EQUAL((int)rtcpm_socket_type(s), type);
             CU_ASSERT_EQUAL(rtcpm_socket_family(s), want.family);
@@ -45,17 +44,16 @@ static void test_bind_port0_local_addr(void)
 
 static void test_bind_fixed_port_and_in_use(void)
 {
-    for (int type = RTCPM_SOCK_UDP; type <= RTCPM_SOCK_TCP; type++) {
+    for (int type = RTCPM_SOCK_UDP; type <= RTCPM_SOCK_TCP; type++)
+    {
         rtcpm_socket *a = NULL, *b = NULL, *c = NULL;
         rtcpm_addr lo = test_addr("127.0.0.1", 0), got, again;
         int os_error = 0;
         ASSERT_SOCK(rtcpm_socket_open(&a, (enum rtcpm_sock_type)type, &lo, NULL), RTCPM_SOCK_OK);
         ASSERT_SOCK(rtcpm_socket_local_addr(a, &got), RTCPM_SOCK_OK);
-        if (type == RTCPM_SOCK_TCP)
-            ASSERT_SOCK(rtcpm_socket_listen(a, 1), RTCPM_SOCK_OK);
+        if (type == RTCPM_SOCK_TCP) ASSERT_SOCK(rtcpm_socket_listen(a, 1), RTCPM_SOCK_OK);
         /* the same port again: taken */
-        ASSERT_SOCK(rtcpm_socket_open(&b, (enum rtcpm_sock_type)type, &got, &os_error),
-                    RTCPM_SOCK_E_ADDR_IN_USE);
+        ASSERT_SOCK(rtcpm_socket_open(&b, (enum rtcpm_sock_type)type, &got, &os_error), RTCPM_SOCK_E_ADDR_IN_USE);
         CU_ASSERT_PTR_NULL(b);
         CU_ASSERT_NOT_EQUAL(os_error, 0);
         rtcpm_socket_close(a);
@@ -71,8 +69,7 @@ static void test_bind_fixed_port_and_in_use(void)
  * default) the second bind fails with EADDRINUSE. */
 static void test_v6only(void)
 {
-    if (!test_have_ipv6())
-        return;
+    if (!test_have_ipv6()) return;
     rtcpm_socket *v6 = NULL, *v4 = NULL;
     rtcpm_addr any6 = test_addr("::", 0), any4 = test_addr("0.0.0.0", 0), got;
     ASSERT_SOCK(rtcpm_socket_open(&v6, RTCPM_SOCK_UDP, &any6, NULL), RTCPM_SOCK_OK);
@@ -123,8 +120,7 @@ static void udp_round_trip(const char *host)
 static void test_udp_round_trip_v4(void) { udp_round_trip("127.0.0.1"); }
 static void test_udp_round_trip_v6(void)
 {
-    if (test_have_ipv6())
-        udp_round_trip("::1");
+    if (test_have_ipv6()) udp_round_trip("::1");
 }
 
 static void test_udp_family_mismatch(void)
@@ -172,8 +168,7 @@ static void tcp_stream(const char *host)
     rtcpm_socket *l = NULL, *c = NULL, *srv = NULL;
     rtcpm_addr lo = test_addr(host, 0), l_addr, c_addr, peer;
     uint8_t big[100000], back[100000];
-    for (size_t i = 0; i < sizeof big; i++)
-        big[i] = (uint8_t)(i * 7 + 3);
+    for (size_t i = 0; i < sizeof big; i++) big[i] = (uint8_t)(i * 7 + 3);
 
     ASSERT_SOCK(rtcpm_socket_open(&l, RTCPM_SOCK_TCP, &lo, NULL), RTCPM_SOCK_OK);
     ASSERT_SOCK(rtcpm_socket_listen(l, 1), RTCPM_SOCK_OK);
@@ -196,8 +191,7 @@ static void tcp_stream(const char *host)
     ASSERT_SOCK(rtcpm_socket_send_all(c, big, 50000, 2000), RTCPM_SOCK_OK);
     ASSERT_SOCK(rtcpm_socket_recv_exact(srv, back, 50000, 2000), RTCPM_SOCK_OK);
     ASSERT_SOCK(rtcpm_socket_send_all(c, big + 50000, sizeof big - 50000, 2000), RTCPM_SOCK_OK);
-    ASSERT_SOCK(rtcpm_socket_recv_exact(srv, back + 50000, sizeof big - 50000, 2000),
-                RTCPM_SOCK_OK);
+    ASSERT_SOCK(rtcpm_socket_recv_exact(srv, back + 50000, sizeof big - 50000, 2000), RTCPM_SOCK_OK);
     CU_ASSERT_EQUAL(memcmp(big, back, sizeof big), 0);
 
     /* peer closes: a read wanting more is CLOSED */
@@ -212,8 +206,7 @@ static void tcp_stream(const char *host)
 static void test_tcp_stream_v4(void) { tcp_stream("127.0.0.1"); }
 static void test_tcp_stream_v6(void)
 {
-    if (test_have_ipv6())
-        tcp_stream("::1");
+    if (test_have_ipv6()) tcp_stream("::1");
 }
 
 static void test_tcp_refused(void)
@@ -299,7 +292,7 @@ static void test_refcount_follows_sockets(void)
 
 static void test_random_and_clock(void)
 {
-    uint8_t a[16], b[16], zero[16] = {0};
+    uint8_t a[16], b[16], zero[16] = { 0 };
     CU_ASSERT_EQUAL(rtcpm_random_bytes(a, sizeof a), 0);
     CU_ASSERT_EQUAL(rtcpm_random_bytes(b, sizeof b), 0);
     CU_ASSERT_NOT_EQUAL(memcmp(a, b, sizeof a), 0);
@@ -316,24 +309,21 @@ static void test_error_names(void)
 }
 
 static CU_TestInfo tests[] = {
-    {"bind_port0_local_addr", test_bind_port0_local_addr},
-    {"bind_fixed_port_and_in_use", test_bind_fixed_port_and_in_use},
-    {"v6only", test_v6only},
-    {"udp_round_trip_v4", test_udp_round_trip_v4},
-    {"udp_round_trip_v6", test_udp_round_trip_v6},
-    {"udp_family_mismatch", test_udp_family_mismatch},
-    {"recv_timeout", test_recv_timeout},
-    {"tcp_stream_v4", test_tcp_stream_v4},
-    {"tcp_stream_v6", test_tcp_stream_v6},
-    {"tcp_refused", test_tcp_refused},
-    {"sockaddr_layout", test_sockaddr_layout},
-    {"refcount_follows_sockets", test_refcount_follows_sockets},
-    {"random_and_clock", test_random_and_clock},
-    {"error_names", test_error_names},
+    { "bind_port0_local_addr", test_bind_port0_local_addr },
+    { "bind_fixed_port_and_in_use", test_bind_fixed_port_and_in_use },
+    { "v6only", test_v6only },
+    { "udp_round_trip_v4", test_udp_round_trip_v4 },
+    { "udp_round_trip_v6", test_udp_round_trip_v6 },
+    { "udp_family_mismatch", test_udp_family_mismatch },
+    { "recv_timeout", test_recv_timeout },
+    { "tcp_stream_v4", test_tcp_stream_v4 },
+    { "tcp_stream_v6", test_tcp_stream_v6 },
+    { "tcp_refused", test_tcp_refused },
+    { "sockaddr_layout", test_sockaddr_layout },
+    { "refcount_follows_sockets", test_refcount_follows_sockets },
+    { "random_and_clock", test_random_and_clock },
+    { "error_names", test_error_names },
     CU_TEST_INFO_NULL,
 };
 
-int main(int argc, char **argv)
-{
-    return rtcpm_test_main("socket", tests, argc, argv);
-}
+int main(int argc, char **argv) { return rtcpm_test_main("socket", tests, argc, argv); }

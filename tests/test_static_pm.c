@@ -32,14 +32,13 @@ static IRTCPortManager3 *pm_from(const char *config)
     return pm;
 }
 
-static const char nat_config[] =
-    "[mapping sip]\n"
-    "transport = udp, tcp\n"
-    "internal = 192.168.1.10:5060\n"
-    "external = 198.51.100.7:5060\n"
-    "[mapping audio-rtp]\n"
-    "internal = 192.168.1.10:30000-30009\n"
-    "external = 198.51.100.7:40000-40009\n";
+static const char nat_config[] = "[mapping sip]\n"
+                                 "transport = udp, tcp\n"
+                                 "internal = 192.168.1.10:5060\n"
+                                 "external = 198.51.100.7:5060\n"
+                                 "[mapping audio-rtp]\n"
+                                 "internal = 192.168.1.10:30000-30009\n"
+                                 "external = 198.51.100.7:40000-40009\n";
 
 /* GetMappingEx with text arguments; returns the HRESULT, fills the outs. */
 static HRESULT get_ex(IRTCPortManager3 *pm, const char *remote, LONG rport, LONG transport, RTC_PORT_TYPE type,
@@ -60,8 +59,8 @@ static HRESULT release_ex(IRTCPortManager3 *pm, LONG transport, const char *ia, 
     return hr;
 }
 
-static HRESULT update_ex2(IRTCPortManager3 *pm, const char *remote, LONG rport, LONG transport, const char *ia,
-                          LONG ip, const char *ea, LONG ep)
+static HRESULT update_ex2(IRTCPortManager3 *pm, const char *remote, LONG rport, LONG transport, const char *ia, LONG ip,
+                          const char *ea, LONG ep)
 {
     BSTR r = remote ? B(remote) : NULL, a = ia ? B(ia) : NULL, b = ea ? B(ea) : NULL;
     HRESULT hr = pm->lpVtbl->UpdateRemoteAddressEx2(pm, r, rport, transport, a, ip, b, ep);
@@ -72,25 +71,25 @@ static HRESULT update_ex2(IRTCPortManager3 *pm, const char *remote, LONG rport, 
 }
 
 /* Asserts one successful mapping's exact texts and ports, then frees the BSTRs. */
-#define CHECK_MAPPING(hr, ia, ip, ea, ep, want_ia, want_ip, want_ea, want_ep) \
-    do { \
-        CU_ASSERT_EQUAL(hr, S_OK); \
-        CU_ASSERT_BSTR_EQUAL(ia, RTCPM_W(want_ia)); \
-        CU_ASSERT_EQUAL(ip, want_ip); \
-        CU_ASSERT_BSTR_EQUAL(ea, RTCPM_W(want_ea)); \
-        CU_ASSERT_EQUAL(ep, want_ep); \
-        SysFreeString(ia); \
-        SysFreeString(ea); \
-        ia = ea = NULL; \
+#define CHECK_MAPPING(hr, ia, ip, ea, ep, want_ia, want_ip, want_ea, want_ep)                                          \
+    do {                                                                                                               \
+        CU_ASSERT_EQUAL(hr, S_OK);                                                                                     \
+        CU_ASSERT_BSTR_EQUAL(ia, RTCPM_W(want_ia));                                                                    \
+        CU_ASSERT_EQUAL(ip, want_ip);                                                                                  \
+        CU_ASSERT_BSTR_EQUAL(ea, RTCPM_W(want_ea));                                                                    \
+        CU_ASSERT_EQUAL(ep, want_ep);                                                                                  \
+        SysFreeString(ia);                                                                                             \
+        SysFreeString(ea);                                                                                             \
+        ia = ea = NULL;                                                                                                \
     } while (0)
 
 /* GetMappingEx with text arguments must give exactly this mapping (its BSTRs are freed). */
-#define EXPECT_MAPPING(pm, remote, rport, transport, type, want_ia, want_ip, want_ea, want_ep) \
-    do { \
-        BSTR ia_ = NULL, ea_ = NULL; \
-        LONG ip_ = 0, ep_ = 0; \
-        HRESULT hr_ = get_ex(pm, remote, rport, transport, type, &ia_, &ip_, &ea_, &ep_); \
-        CHECK_MAPPING(hr_, ia_, ip_, ea_, ep_, want_ia, want_ip, want_ea, want_ep); \
+#define EXPECT_MAPPING(pm, remote, rport, transport, type, want_ia, want_ip, want_ea, want_ep)                         \
+    do {                                                                                                               \
+        BSTR ia_ = NULL, ea_ = NULL;                                                                                   \
+        LONG ip_ = 0, ep_ = 0;                                                                                         \
+        HRESULT hr_ = get_ex(pm, remote, rport, transport, type, &ia_, &ip_, &ea_, &ep_);                              \
+        CHECK_MAPPING(hr_, ia_, ip_, ea_, ep_, want_ia, want_ip, want_ea, want_ep);                                    \
     } while (0)
 
 /* GetMappingEx's HRESULT alone, for the calls that must fail (BSTRs it gave anyway are freed). */
@@ -181,9 +180,8 @@ static void test_get_mapping_v4(void)
     CU_ASSERT_EQUAL(get_hr(pm, "203.0.113.5", 5061, RTCTR_TLS, RTCPT_SIP), RTC_E_PORT_MAPPING_UNAVAILABLE);
     CU_ASSERT_EQUAL(get_hr(pm, "203.0.113.5", 0, RTCTR_UDP, RTCPT_VIDEO_RTP), RTC_E_PORT_MAPPING_UNAVAILABLE);
     CU_ASSERT_EQUAL(rtcpm_static_pm_live_mappings(pm), 2);
-    CU_ASSERT_STRING_EQUAL(mappings_text(pm),
-                           "udp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.5\n"
-                           "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.5:5060\n");
+    CU_ASSERT_STRING_EQUAL(mappings_text(pm), "udp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.5\n"
+                                              "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote 203.0.113.5:5060\n");
 
     /* v1 ReleaseMapping releases the UDP one only */
     {
@@ -221,16 +219,17 @@ static void test_get_mapping_v6(void)
     /* nor be the remote of an IPv6 mapping (an IPv4-mapped one neither); an IPv6 one can */
     CU_ASSERT_EQUAL(update_ex2(pm, "203.0.113.5", 5060, RTCTR_TCP, "2001:db8:1::10", 5061, "2001:db8:ffff::7", 5061),
                     E_INVALIDARG);
-    CU_ASSERT_EQUAL(update_ex2(pm, "::ffff:203.0.113.5", 0, RTCTR_UDP, "2001:db8::1:0:0:1", 30001,
-                               "2001:db8::ffff:0:0:7", 40001),
-                    E_INVALIDARG);
-    CU_ASSERT_EQUAL(update_ex2(pm, "2001:db8:99::2", 0, RTCTR_UDP, "2001:db8::1:0:0:1", 30001, "2001:db8::ffff:0:0:7",
-                               40001),
-                    S_OK);
-    CU_ASSERT_STRING_EQUAL(mappings_text(pm),
-                           "udp audio-rtp [2001:db8::1:0:0:1]:30000 [2001:db8::ffff:0:0:7]:40000 remote [2001:db8:99::1]:49152\n"
-                           "udp audio-rtp [2001:db8::1:0:0:1]:30001 [2001:db8::ffff:0:0:7]:40001 remote [2001:db8:99::2]\n"
-                           "tcp sip [2001:db8:1::10]:5061 [2001:db8:ffff::7]:5061 remote [2001:db8:99::1]:5061\n");
+    CU_ASSERT_EQUAL(
+        update_ex2(pm, "::ffff:203.0.113.5", 0, RTCTR_UDP, "2001:db8::1:0:0:1", 30001, "2001:db8::ffff:0:0:7", 40001),
+        E_INVALIDARG);
+    CU_ASSERT_EQUAL(
+        update_ex2(pm, "2001:db8:99::2", 0, RTCTR_UDP, "2001:db8::1:0:0:1", 30001, "2001:db8::ffff:0:0:7", 40001),
+        S_OK);
+    CU_ASSERT_STRING_EQUAL(
+        mappings_text(pm),
+        "udp audio-rtp [2001:db8::1:0:0:1]:30000 [2001:db8::ffff:0:0:7]:40000 remote [2001:db8:99::1]:49152\n"
+        "udp audio-rtp [2001:db8::1:0:0:1]:30001 [2001:db8::ffff:0:0:7]:40001 remote [2001:db8:99::2]\n"
+        "tcp sip [2001:db8:1::10]:5061 [2001:db8:ffff::7]:5061 remote [2001:db8:99::1]:5061\n");
 
     /* release with other spellings of the same addresses */
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_TCP, "2001:0DB8:0001:0000::0010", 5061, "[2001:db8:FFFF::7]", 5061), S_OK);
@@ -308,11 +307,10 @@ static void test_rule_order_and_any(void)
     CU_ASSERT_EQUAL(get_hr(pm, NULL, 0, RTCTR_UDP, RTCPT_VIDEO_RTP), RTC_E_PORT_MAPPING_UNAVAILABLE);
     /* "any" is not "any transport": the default is UDP */
     CU_ASSERT_EQUAL(get_hr(pm, NULL, 0, RTCTR_TCP, RTCPT_AUDIO_RTP), RTC_E_PORT_MAPPING_UNAVAILABLE);
-    CU_ASSERT_STRING_EQUAL(mappings_text(pm),
-                           "udp sip 192.168.1.10:5060 198.51.100.7:5060 remote -\n"
-                           "udp sip 192.168.1.10:31000 198.51.100.7:41000 remote -\n"
-                           "udp audio-rtcp 192.168.1.10:31001 198.51.100.7:41001 remote -\n"
-                           "udp video-rtcp 192.168.1.10:31002 198.51.100.7:41002 remote -\n");
+    CU_ASSERT_STRING_EQUAL(mappings_text(pm), "udp sip 192.168.1.10:5060 198.51.100.7:5060 remote -\n"
+                                              "udp sip 192.168.1.10:31000 198.51.100.7:41000 remote -\n"
+                                              "udp audio-rtcp 192.168.1.10:31001 198.51.100.7:41001 remote -\n"
+                                              "udp video-rtcp 192.168.1.10:31002 198.51.100.7:41002 remote -\n");
     pm->lpVtbl->Release(pm); /* drops the live mappings with the object */
 }
 
@@ -429,7 +427,8 @@ static void test_c_entry_points(void)
     CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping(pm, RTCPT_AUDIO_RTP, RTCTR_UDP, NULL, NULL), E_POINTER);
     CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping(pm, (RTC_PORT_TYPE)5, RTCTR_UDP, NULL, &m), E_INVALIDARG);
     CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping(pm, RTCPT_AUDIO_RTP, 3, NULL, &m), E_INVALIDARG);
-    CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping(pm, RTCPT_VIDEO_RTP, RTCTR_UDP, NULL, &m), RTC_E_PORT_MAPPING_UNAVAILABLE);
+    CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping(pm, RTCPT_VIDEO_RTP, RTCTR_UDP, NULL, &m),
+                    RTC_E_PORT_MAPPING_UNAVAILABLE);
     CU_ASSERT_EQUAL(m.internal.family, RTCPM_AF_NONE); /* zeroed on failure */
     CU_ASSERT_EQUAL_FATAL(recording_pm_create(3, &foreign), S_OK);
     CU_ASSERT_EQUAL(rtcpm_static_pm_get_mapping((IRTCPortManager3 *)foreign, RTCPT_AUDIO_RTP, RTCTR_UDP, NULL, &m),
@@ -443,7 +442,10 @@ static void test_c_entry_points(void)
 /* A mapping names its rule in 16 bits: the 65536th rule is refused, and nothing is added. */
 static void test_rule_limit(void)
 {
-    enum { N = 65536 };
+    enum
+    {
+        N = 65536
+    };
     IRTCPortManager3 *pm = pm_from(nat_config);
     struct static_rule *rules = calloc(N, sizeof(*rules));
     rtcpm_addr in, ex;
@@ -452,8 +454,8 @@ static void test_rule_limit(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(rules);
     CU_ASSERT_EQUAL(rtcpm_addr_parse("192.168.1.10", 12, &in), RTCPM_ADDR_OK);
     CU_ASSERT_EQUAL(rtcpm_addr_parse("198.51.100.7", 12, &ex), RTCPM_ADDR_OK);
-    CU_ASSERT_EQUAL_FATAL(rtcpm_static_rule_build(RTCPM_PORT_TYPE_ANY, RTCTR_UDP, &in, 1024, 1024, &ex, 1024, 1024, NULL,
-                                            &rules[0], err, sizeof(err)),
+    CU_ASSERT_EQUAL_FATAL(rtcpm_static_rule_build(RTCPM_PORT_TYPE_ANY, RTCTR_UDP, &in, 1024, 1024, &ex, 1024, 1024,
+                                                  NULL, &rules[0], err, sizeof(err)),
                           STATIC_RULE_OK);
     for (int i = 1; i < N; i++) rules[i] = rules[0];
     CU_ASSERT_EQUAL(rtcpm_static_pm_append_rules(pm, rules, N - 1), E_OUTOFMEMORY); /* 2 + 65535 > 65535 */
@@ -501,8 +503,8 @@ static void test_get_mapping_bad_args(void)
     BSTR ia, ea, garbage = (BSTR)(void *)&pm;
     LONG ip, ep;
     static const LONG bad_transports[] = { 0, 3, 5, 8, -1 };
-    static const char *const bad_remotes[] = { "not-an-ip", "203.0.113.5:5060", "1.2.3", "[1.2.3.4]", " 1.2.3.4",
-                                               "fe80::1%", "2001:db8::1::2" };
+    static const char *const bad_remotes[] = { "not-an-ip", "203.0.113.5:5060", "1.2.3",         "[1.2.3.4]",
+                                               " 1.2.3.4",  "fe80::1%",         "2001:db8::1::2" };
     size_t i;
 
 #define RESET() (ia = ea = garbage, ip = ep = 99)
@@ -635,9 +637,8 @@ static void test_update_remote(void)
     a = B("192.168.1.10");
     b = B("198.51.100.7");
     CU_ASSERT_EQUAL(pm2->lpVtbl->UpdateRemoteAddress(pm2, r, a, 30000, b, 40000), S_OK);
-    CU_ASSERT_STRING_EQUAL(mappings_text(pm),
-                           "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.9\n"
-                           "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote -\n");
+    CU_ASSERT_STRING_EQUAL(mappings_text(pm), "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.9\n"
+                                              "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote -\n");
     /* a remote of the other family: an IPv4 mapping cannot reach an IPv6 peer (v1, v2, v3 on
      * UDP and TCP), nothing changes; an IPv4-mapped IPv6 remote is the IPv4 address */
     SysFreeString(r);
@@ -648,9 +649,8 @@ static void test_update_remote(void)
                     E_INVALIDARG);
     CU_ASSERT_EQUAL(update_ex2(pm, "fe80::9%3", 5070, RTCTR_TCP, "192.168.1.10", 5060, "198.51.100.7", 5060),
                     E_INVALIDARG);
-    CU_ASSERT_STRING_EQUAL(mappings_text(pm),
-                           "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.9\n"
-                           "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote -\n");
+    CU_ASSERT_STRING_EQUAL(mappings_text(pm), "udp audio-rtp 192.168.1.10:30000 198.51.100.7:40000 remote 203.0.113.9\n"
+                                              "tcp sip 192.168.1.10:5060 198.51.100.7:5060 remote -\n");
     /* ... but an unknown mapping stays unknown, whatever the remote */
     CU_ASSERT_EQUAL(pm2->lpVtbl->UpdateRemoteAddressEx(pm2, r, 5004, a, 30009, b, 40009),
                     RTC_E_PORT_MAPPING_UNAVAILABLE);
@@ -721,13 +721,13 @@ static void test_add_rule_api(void)
     EXPECT_MAPPING(pm, NULL, 0, RTCTR_UDP, RTCPT_VIDEO_RTP, "192.168.1.10", 32001, "198.51.100.7", 42001);
     CU_ASSERT_EQUAL(get_hr(pm, NULL, 0, RTCTR_UDP, RTCPT_VIDEO_RTP), RTC_E_PORT_MAPPING_UNAVAILABLE);
 
-#define BAD(field_set, message) \
-    do { \
-        struct rtcpm_static_rule r = rule; \
-        field_set; \
-        CU_ASSERT_EQUAL(rtcpm_static_pm_add_rule_ex(pm, &r, err, sizeof(err)), E_INVALIDARG); \
-        CU_ASSERT_STRING_EQUAL(err, message); \
-        CU_ASSERT_EQUAL(rtcpm_static_pm_add_rule(pm, &r), E_INVALIDARG); \
+#define BAD(field_set, message)                                                                                        \
+    do {                                                                                                               \
+        struct rtcpm_static_rule r = rule;                                                                             \
+        field_set;                                                                                                     \
+        CU_ASSERT_EQUAL(rtcpm_static_pm_add_rule_ex(pm, &r, err, sizeof(err)), E_INVALIDARG);                          \
+        CU_ASSERT_STRING_EQUAL(err, message);                                                                          \
+        CU_ASSERT_EQUAL(rtcpm_static_pm_add_rule(pm, &r), E_INVALIDARG);                                               \
     } while (0)
     BAD(r.port_type = 5, "port type 5 is not 0..4 or RTCPM_PORT_TYPE_ANY");
     BAD(r.transports = 8, "transports 0x8: not a set of RTCTR_UDP, RTCTR_TCP, RTCTR_TLS");
@@ -757,7 +757,7 @@ static void test_add_rule_api(void)
 /* ---- threads ---- */
 
 #define HAMMER_PORTS 10 /* fewer than the 4 x 3 a full set of threads may hold */
-#define HAMMER_BASE 30000
+#define HAMMER_BASE  30000
 
 struct hammer
 {
@@ -794,7 +794,8 @@ static int hammer_fn(void *arg)
             {
                 h->got++;
                 if (ip < HAMMER_BASE || ip >= HAMMER_BASE + HAMMER_PORTS || ep != ip + 10000 ||
-                    !rtcpm_test_bstr_is(ia, RTCPM_W("192.168.1.10")) || !rtcpm_test_bstr_is(ea, RTCPM_W("198.51.100.7")))
+                    !rtcpm_test_bstr_is(ia, RTCPM_W("192.168.1.10")) ||
+                    !rtcpm_test_bstr_is(ea, RTCPM_W("198.51.100.7")))
                     h->errors++;
                 /* nobody else may hold this port now */
                 else if (InterlockedCompareExchange(&h->owner[ip - HAMMER_BASE], h->id, 0) != 0)
@@ -828,7 +829,10 @@ static int hammer_fn(void *arg)
 
 static void test_threads(void)
 {
-    enum { THREADS = 4 };
+    enum
+    {
+        THREADS = 4
+    };
     IRTCPortManager3 *pm = pm_from("[mapping audio-rtp]\n"
                                    "internal = 192.168.1.10:30000-30009\n"
                                    "external = 198.51.100.7:40000-40009\n");

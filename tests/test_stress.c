@@ -24,10 +24,10 @@
 #include "com/bstr_util.h"
 #include "net/addr.h"
 
-#define STRESS_MS 1500   /* how long the threads run */
-#define MIN_ROUNDS 20    /* each thread's minimum, so the work really overlapped */
-#define MAPPERS 2
-#define HOLD 4           /* mappings a mapper holds at once */
+#define STRESS_MS  1500 /* how long the threads run */
+#define MIN_ROUNDS 20   /* each thread's minimum, so the work really overlapped */
+#define MAPPERS    2
+#define HOLD       4 /* mappings a mapper holds at once */
 
 static LONG load(LONG volatile *v) { return InterlockedCompareExchange(v, 0, 0); }
 
@@ -48,10 +48,10 @@ static int transport_index(LONG t) { return t == RTCTR_UDP ? 0 : t == RTCTR_TCP 
 
 struct shared
 {
-    IRTCPortManager3 *pm_a;          /* static: the mappers' and the hosts' */
-    IRTCPortManager3 *pm_b_static;   /* static behind the tracing wrapper */
-    IRTCPortManager *pm_b;           /* tracing wrapper */
-    LONG volatile traced;            /* lines the wrapper reported */
+    IRTCPortManager3 *pm_a;        /* static: the mappers' and the hosts' */
+    IRTCPortManager3 *pm_b_static; /* static behind the tracing wrapper */
+    IRTCPortManager *pm_b;         /* tracing wrapper */
+    LONG volatile traced;          /* lines the wrapper reported */
     IRTCClientPortManagement *client;
     IRTCProfilePortManagement *profile;
     IRTCSessionPortManagement *session;
@@ -108,7 +108,8 @@ static int mapper(void *arg)
     struct worker *w = arg;
     IRTCPortManager3 *pm = w->s->pm_a;
     struct held_mapping h[HOLD];
-    BSTR v4 = rtcpm_bstr_from_cstr("203.0.113.5"), v6 = rtcpm_bstr_from_cstr("2001:db8:2::5"), moved = rtcpm_bstr_from_cstr("203.0.113.77");
+    BSTR v4 = rtcpm_bstr_from_cstr("203.0.113.5"), v6 = rtcpm_bstr_from_cstr("2001:db8:2::5"),
+         moved = rtcpm_bstr_from_cstr("203.0.113.77");
     BSTR unknown = rtcpm_bstr_from_cstr("192.0.2.99");
     int n = 0, i;
 
@@ -137,8 +138,8 @@ static int mapper(void *arg)
             }
             m->transport = transport;
             m->family = family_of(m->ia);
-            if (m->family < 0 || family_of(m->ea) != m->family || m->ip < 5060 || m->ip > 30015 ||
-                m->ep < 5060 || m->ep > 40015)
+            if (m->family < 0 || family_of(m->ea) != m->family || m->ip < 5060 || m->ip > 30015 || m->ep < 5060 ||
+                m->ep > 40015)
                 wrong(w, "GetMappingEx answer outside the rules", hr);
             else if (InterlockedExchange(&held[m->family][transport_index(transport)][m->ip], 1) != 0)
                 wrong(w, "a port handed out twice", hr);
@@ -148,8 +149,8 @@ static int mapper(void *arg)
         else if (n)
         {
             struct held_mapping *m = &h[--n];
-            HRESULT hr = pm->lpVtbl->UpdateRemoteAddressEx2(pm, m->family ? v6 : moved, 7000, m->transport, m->ia, m->ip,
-                                                            m->ea, m->ep);
+            HRESULT hr = pm->lpVtbl->UpdateRemoteAddressEx2(pm, m->family ? v6 : moved, 7000, m->transport, m->ia,
+                                                            m->ip, m->ea, m->ep);
             if (hr != S_OK) wrong(w, "UpdateRemoteAddressEx2", hr);
             /* cleared before the release: once released, another thread may get it */
             if (m->family >= 0) InterlockedExchange(&held[m->family][transport_index(m->transport)][m->ip], 0);
@@ -199,13 +200,17 @@ static int registrar(void *arg)
             InterlockedIncrement(&w->ok);
             /* another registrar thread may disable it in between: then E_UNEXPECTED */
             hr = rtcpm_host_profile_contact(profile, contact, sizeof(contact));
-            if (hr == S_OK && !external_is_ours(contact)) wrong(w, "Contact names no rule's address", hr);
-            else if (hr != S_OK && hr != E_UNEXPECTED) wrong(w, "profile contact", hr);
+            if (hr == S_OK && !external_is_ours(contact))
+                wrong(w, "Contact names no rule's address", hr);
+            else if (hr != S_OK && hr != E_UNEXPECTED)
+                wrong(w, "profile contact", hr);
             hr = rtcpm_host_profile_disable(profile);
             if (hr != S_OK && hr != S_FALSE && hr != E_UNEXPECTED) wrong(w, "profile disable", hr);
         }
-        else if (hr == RTC_E_PORT_MAPPING_UNAVAILABLE) InterlockedIncrement(&w->unavailable);
-        else if (hr != E_UNEXPECTED) wrong(w, "profile enable", hr);
+        else if (hr == RTC_E_PORT_MAPPING_UNAVAILABLE)
+            InterlockedIncrement(&w->unavailable);
+        else if (hr != E_UNEXPECTED)
+            wrong(w, "profile enable", hr);
         /* idle now and then, so that the swapper's SetPortManager also gets through */
         test_thread_yield();
     }
@@ -228,15 +233,19 @@ static int caller(void *arg)
         {
             InterlockedIncrement(&w->ok);
             hr = rtcpm_host_session_contact(session, contact, sizeof(contact));
-            if (hr == S_OK && !external_is_ours(contact)) wrong(w, "Contact names no rule's address", hr);
-            else if (hr != S_OK && hr != RTC_E_INVALID_SESSION_STATE) wrong(w, "session contact", hr);
+            if (hr == S_OK && !external_is_ours(contact))
+                wrong(w, "Contact names no rule's address", hr);
+            else if (hr != S_OK && hr != RTC_E_INVALID_SESSION_STATE)
+                wrong(w, "session contact", hr);
             hr = rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "203.0.113.77", 20000, 0);
             if (hr != S_OK && hr != RTC_E_INVALID_SESSION_STATE) wrong(w, "session update", hr);
             hr = rtcpm_host_session_hangup(session);
             if (hr != S_OK && hr != S_FALSE && hr != RTC_E_INVALID_SESSION_STATE) wrong(w, "hangup", hr);
         }
-        else if (hr == RTC_E_PORT_MAPPING_UNAVAILABLE) InterlockedIncrement(&w->unavailable);
-        else if (hr != RTC_E_INVALID_SESSION_STATE) wrong(w, "session call", hr);
+        else if (hr == RTC_E_PORT_MAPPING_UNAVAILABLE)
+            InterlockedIncrement(&w->unavailable);
+        else if (hr != RTC_E_INVALID_SESSION_STATE)
+            wrong(w, "session call", hr);
         test_thread_yield();
     }
     return 0;
@@ -257,12 +266,16 @@ static int swapper(void *arg)
 
         InterlockedIncrement(&w->rounds);
         hr = s->profile->lpVtbl->SetPortManager(s->profile, pm);
-        if (hr == S_OK) InterlockedIncrement(&w->ok);
-        else if (hr != E_FAIL) wrong(w, "profile SetPortManager", hr);
+        if (hr == S_OK)
+            InterlockedIncrement(&w->ok);
+        else if (hr != E_FAIL)
+            wrong(w, "profile SetPortManager", hr);
         /* the session also gets NULL: "no port manager of its own", the profile's is used */
         hr = s->session->lpVtbl->SetPortManager(s->session, r % 3 ? pm : NULL);
-        if (hr == S_OK) InterlockedIncrement(&w->ok_session);
-        else if (hr != E_FAIL) wrong(w, "session SetPortManager", hr);
+        if (hr == S_OK)
+            InterlockedIncrement(&w->ok_session);
+        else if (hr != E_FAIL)
+            wrong(w, "session SetPortManager", hr);
         if (!(r % 8)) test_thread_yield();
     }
     return 0;
@@ -294,9 +307,9 @@ static void test_stress(void)
     CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_client("192.168.1.10", &s.client), S_OK);
     CU_ASSERT_EQUAL_FATAL(
         rtcpm_host_create_profile(s.client, "sip:alice@example.com", "198.18.0.1", 5060, RTCTR_UDP, &s.profile), S_OK);
-    CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_session(s.client, s.profile, "sip:bob@example.net", "203.0.113.5", 5060, 0,
-                                                    &s.session),
-                          S_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rtcpm_host_create_session(s.client, s.profile, "sip:bob@example.net", "203.0.113.5", 5060, 0, &s.session),
+        S_OK);
     CU_ASSERT_EQUAL(s.profile->lpVtbl->SetPortManager(s.profile, (IRTCPortManager *)s.pm_a), S_OK);
     CU_ASSERT_EQUAL(s.session->lpVtbl->SetPortManager(s.session, s.pm_b), S_OK);
     refs_before[0] = refs(s.pm_a);
@@ -330,8 +343,8 @@ static void test_stress(void)
 
     for (i = 0; i < n; i++)
     {
-        printf("\n    thread %d: %ld rounds, %ld ok, %ld unavailable, %ld wrong%s%s", i, (long)w[i].rounds, (long)w[i].ok,
-               (long)w[i].unavailable, (long)w[i].wrong, w[i].wrong ? ": first " : "", w[i].first_wrong);
+        printf("\n    thread %d: %ld rounds, %ld ok, %ld unavailable, %ld wrong%s%s", i, (long)w[i].rounds,
+               (long)w[i].ok, (long)w[i].unavailable, (long)w[i].wrong, w[i].wrong ? ": first " : "", w[i].first_wrong);
         CU_ASSERT_EQUAL(w[i].wrong, 0);
         CU_ASSERT(w[i].rounds >= MIN_ROUNDS);
         CU_ASSERT(w[i].ok > 0);

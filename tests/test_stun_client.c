@@ -51,7 +51,8 @@ static rtcpm_stun_config counted_cfg(void)
 }
 #define COUNTED_BOUND_MS 850u
 
-struct fixture {
+struct fixture
+{
     struct fake_stun_server srv;
     rtcpm_socket *client;
     rtcpm_addr local;
@@ -84,25 +85,22 @@ static void check_status(const rtcpm_stun_result *res, int want, const char *fil
     char text[256], msg[512];
     snprintf(msg, sizeof msg, "status %s, want %s (%s)", rtcpm_stun_status_name(res->status),
              rtcpm_stun_status_name(want), rtcpm_stun_describe(res, text, sizeof text));
-    if (res->status != want)
-        printf("\n  %s:%u: %s\n", file, line, msg);
+    if (res->status != want) printf("\n  %s:%u: %s\n", file, line, msg);
     CU_assertImplementation(res->status == want, line, msg, file, "", CU_FALSE);
 }
 #define ASSERT_STATUS(res, want) check_status((res), (want), __FILE__, __LINE__)
 
-static void check_elapsed(uint64_t got, uint64_t lo, uint64_t hi, const char *file,
-                          unsigned line)
+static void check_elapsed(uint64_t got, uint64_t lo, uint64_t hi, const char *file, unsigned line)
 {
     char msg[128];
-    snprintf(msg, sizeof msg, "elapsed %llu ms within [%llu, %llu]", (unsigned long long)got,
-             (unsigned long long)lo, (unsigned long long)hi);
-    if (got < lo || got > hi)
-        printf("\n  %s:%u: %s\n", file, line, msg);
+    snprintf(msg, sizeof msg, "elapsed %llu ms within [%llu, %llu]", (unsigned long long)got, (unsigned long long)lo,
+             (unsigned long long)hi);
+    if (got < lo || got > hi) printf("\n  %s:%u: %s\n", file, line, msg);
     CU_assertImplementation(got >= lo && got <= hi, line, msg, file, "", CU_FALSE);
 }
 #define ASSERT_ELAPSED(got, lo, hi) check_elapsed((got), (lo), (hi), __FILE__, __LINE__)
 /* got is ms: not earlier (1 ms margin for rounding), at most SLACK_MS later. */
-#define ASSERT_ELAPSED_AT(got, ms) ASSERT_ELAPSED((got), (ms) ? (ms) - 1 : 0, (ms) + SLACK_MS)
+#define ASSERT_ELAPSED_AT(got, ms)  ASSERT_ELAPSED((got), (ms) ? (ms)-1 : 0, (ms) + SLACK_MS)
 
 /* Runs one transaction against a server in mode opt; the server is stopped on return,
  * so its counters are final. */
@@ -118,18 +116,15 @@ static void run_case(struct fixture *f, const char *host, const struct fake_stun
 /* When request i reached the server, in ms after the transaction started. The client
  * never sends early, so this is >= the scheduled offset; arrival jitter only adds (the
  * gap between two arrivals can shrink, which is why gaps are not asserted). */
-static uint64_t arrival_ms(const struct fixture *f, unsigned i)
-{
-    return (f->srv.request_us[i] - f->start_us) / 1000;
-}
+static uint64_t arrival_ms(const struct fixture *f, unsigned i) { return (f->srv.request_us[i] - f->start_us) / 1000; }
 
 /* The success everyone should see on loopback: reflexive == local (no NAT). */
-static void assert_mapped_local(const struct fixture *f, const rtcpm_stun_result *res,
-                                uint16_t attr)
+static void assert_mapped_local(const struct fixture *f, const rtcpm_stun_result *res, uint16_t attr)
 {
     char a[RTCPM_ADDR_HOSTPORT_TEXT_SIZE] = "", b[RTCPM_ADDR_HOSTPORT_TEXT_SIZE] = "";
     CU_ASSERT_TRUE(rtcpm_addr_equal(&res->mapped, &f->local));
-    if (!rtcpm_addr_equal(&res->mapped, &f->local)) {
+    if (!rtcpm_addr_equal(&res->mapped, &f->local))
+    {
         rtcpm_addr_format_hostport(&res->mapped, a, sizeof a);
         rtcpm_addr_format_hostport(&f->local, b, sizeof b);
         printf("\n  mapped %s, local %s\n", a, b);
@@ -141,27 +136,26 @@ static void assert_mapped_local(const struct fixture *f, const rtcpm_stun_result
 /* run_case, then the status it must end with; want_attr not 0: a success that must be the
  * loopback mapping, read from that attribute. */
 static void run_expect(struct fixture *f, const char *host, const struct fake_stun_options *opt,
-                       const rtcpm_stun_config *cfg, rtcpm_stun_result *res, int want,
-                       uint16_t want_attr, const char *file, unsigned line)
+                       const rtcpm_stun_config *cfg, rtcpm_stun_result *res, int want, uint16_t want_attr,
+                       const char *file, unsigned line)
 {
     run_case(f, host, opt, cfg, res);
     check_status(res, want, file, line);
-    if (want_attr)
-        assert_mapped_local(f, res, want_attr);
+    if (want_attr) assert_mapped_local(f, res, want_attr);
 }
 /* One transaction that must end with status want. */
-#define RUN_EXPECT_STATUS(f, host, opt, cfg, res, want)                                     \
+#define RUN_EXPECT_STATUS(f, host, opt, cfg, res, want)                                                                \
     run_expect((f), (host), (opt), (cfg), (res), (want), 0, __FILE__, __LINE__)
 /* One transaction that must succeed with the loopback mapping, read from attribute attr. */
-#define RUN_EXPECT_MAPPED(f, host, opt, cfg, res, attr)                                     \
+#define RUN_EXPECT_MAPPED(f, host, opt, cfg, res, attr)                                                                \
     run_expect((f), (host), (opt), (cfg), (res), RTCPM_STUN_OK, (attr), __FILE__, __LINE__)
 
 /* A server whose every answer is bad in the way of mode: each of counted_cfg's 4 requests
  * gets one, none is taken, and the transaction ends with want at counted_cfg's bound. */
-static void run_every_answer_bad(struct fixture *f, const char *host, enum fake_stun_mode mode,
-                                 int want, rtcpm_stun_result *res)
+static void run_every_answer_bad(struct fixture *f, const char *host, enum fake_stun_mode mode, int want,
+                                 rtcpm_stun_result *res)
 {
-    struct fake_stun_options opt = {.mode = mode};
+    struct fake_stun_options opt = { .mode = mode };
     rtcpm_stun_config cfg = counted_cfg();
     RUN_EXPECT_STATUS(f, host, &opt, &cfg, res, want);
     ASSERT_ELAPSED_AT(res->elapsed_ms, COUNTED_BOUND_MS);
@@ -169,11 +163,10 @@ static void run_every_answer_bad(struct fixture *f, const char *host, enum fake_
 
 /* The server's first answer is bad in the way of mode, the right one follows 30 ms later:
  * the right one is taken, before any retransmission (RTO 1 s; TCP has none). */
-static void run_bad_then_right(struct fixture *f, enum fake_stun_mode mode,
-                               enum rtcpm_sock_type transport, rtcpm_stun_result *res)
+static void run_bad_then_right(struct fixture *f, enum fake_stun_mode mode, enum rtcpm_sock_type transport,
+                               rtcpm_stun_result *res)
 {
-    struct fake_stun_options opt = {.mode = mode, .then_right = true, .delay_ms = 30,
-                                    .transport = transport};
+    struct fake_stun_options opt = { .mode = mode, .then_right = true, .delay_ms = 30, .transport = transport };
     rtcpm_stun_config cfg = short_cfg();
     cfg.rto_ms = 1000; /* no retransmission while the server pauses */
     RUN_EXPECT_MAPPED(f, "127.0.0.1", &opt, &cfg, res, STUN_ATTR_XOR_MAPPED_ADDRESS);
@@ -181,8 +174,7 @@ static void run_bad_then_right(struct fixture *f, enum fake_stun_mode mode,
 
 /* The server's one answer ends the transaction with want, not a success: one request (no
  * retransmission after an answer), no mapping, within 50 ms (+ slack). */
-static void run_final_answer(struct fixture *f, const struct fake_stun_options *opt, int want,
-                             rtcpm_stun_result *res)
+static void run_final_answer(struct fixture *f, const struct fake_stun_options *opt, int want, rtcpm_stun_result *res)
 {
     rtcpm_stun_config cfg = one_shot_cfg();
     RUN_EXPECT_STATUS(f, "127.0.0.1", opt, &cfg, res, want);
@@ -193,8 +185,8 @@ static void run_final_answer(struct fixture *f, const struct fake_stun_options *
 
 /* Two transactions in a row from one client socket to one server in mode opt (stopped on
  * return, so its counters are final); both must succeed. */
-static void run_two_ok(struct fixture *f, const struct fake_stun_options *opt,
-                       const rtcpm_stun_config *cfg, rtcpm_stun_result *r1, rtcpm_stun_result *r2)
+static void run_two_ok(struct fixture *f, const struct fake_stun_options *opt, const rtcpm_stun_config *cfg,
+                       rtcpm_stun_result *r1, rtcpm_stun_result *r2)
 {
     setup(f, "127.0.0.1", opt);
     rtcpm_stun_binding(f->client, &f->srv.addr, cfg, r1);
@@ -205,12 +197,11 @@ static void run_two_ok(struct fixture *f, const struct fake_stun_options *opt,
 }
 
 /* test_<fn>_v4 and test_<fn>_v6: fn on 127.0.0.1, and on ::1 where it is usable. */
-#define ON_V4_AND_V6(fn)                                                                    \
-    static void test_##fn##_v4(void) { fn("127.0.0.1"); }                                   \
-    static void test_##fn##_v6(void)                                                        \
-    {                                                                                       \
-        if (test_have_ipv6())                                                               \
-            fn("::1");                                                                      \
+#define ON_V4_AND_V6(fn)                                                                                               \
+    static void test_##fn##_v4(void) { fn("127.0.0.1"); }                                                              \
+    static void test_##fn##_v6(void)                                                                                   \
+    {                                                                                                                  \
+        if (test_have_ipv6()) fn("::1");                                                                               \
     }
 
 /* ---- configuration ---- */
@@ -283,7 +274,7 @@ static void test_parse_servers(void)
 static void normal(const char *host)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_NORMAL};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_NORMAL };
     rtcpm_stun_config cfg = one_shot_cfg();
     rtcpm_stun_result res;
     RUN_EXPECT_MAPPED(&f, host, &opt, &cfg, &res, STUN_ATTR_XOR_MAPPED_ADDRESS);
@@ -303,7 +294,7 @@ ON_V4_AND_V6(normal)
 static void test_txid_fresh_and_fingerprint(void)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_NORMAL};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_NORMAL };
     rtcpm_stun_config cfg = one_shot_cfg();
     rtcpm_stun_result r1, r2;
     cfg.fingerprint = true;
@@ -320,7 +311,7 @@ static void test_txid_fresh_and_fingerprint(void)
 static void drop_first(const char *host)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_DROP_FIRST, .count = 2};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_DROP_FIRST, .count = 2 };
     rtcpm_stun_config cfg = short_cfg();
     cfg.rto_ms = 100; /* requests at 0, 100, 300; the 4th would be at 700 */
     rtcpm_stun_result res;
@@ -341,15 +332,14 @@ ON_V4_AND_V6(drop_first)
 static void test_silent_timeout_schedule(void)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_SILENT};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_SILENT };
     rtcpm_stun_config cfg = short_cfg();
     rtcpm_stun_result res;
     RUN_EXPECT_STATUS(&f, "127.0.0.1", &opt, &cfg, &res, RTCPM_STUN_E_TIMEOUT);
     CU_ASSERT_EQUAL(res.requests_sent, 4);
     CU_ASSERT_EQUAL_FATAL(f.srv.requests, 4);
-    static const uint64_t want_at[4] = {0, 50, 150, 350};
-    for (unsigned i = 0; i < 4; i++)
-        ASSERT_ELAPSED_AT(arrival_ms(&f, i), want_at[i]);
+    static const uint64_t want_at[4] = { 0, 50, 150, 350 };
+    for (unsigned i = 0; i < 4; i++) ASSERT_ELAPSED_AT(arrival_ms(&f, i), want_at[i]);
     CU_ASSERT_EQUAL(res.mapped.family, RTCPM_AF_NONE);
     CU_ASSERT_EQUAL(res.mapped_from, 0);
     ASSERT_ELAPSED_AT(res.elapsed_ms, SHORT_BOUND_MS);
@@ -359,7 +349,7 @@ static void test_silent_timeout_schedule(void)
 static void test_deadline_caps_schedule(void)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_SILENT};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_SILENT };
     rtcpm_stun_config cfg = short_cfg();
     rtcpm_stun_result res;
     cfg.deadline_ms = 120;
@@ -373,9 +363,14 @@ static void test_deadline_caps_schedule(void)
  * generator, so the number of requests the server sees is exact. */
 static void test_loss_seeded(void)
 {
-    enum { TRANSACTIONS = 12, SEED = 20240601u, LOSS = 30 };
+    enum
+    {
+        TRANSACTIONS = 12,
+        SEED = 20240601u,
+        LOSS = 30
+    };
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_LOSS, .loss_percent = LOSS, .seed = SEED};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_LOSS, .loss_percent = LOSS, .seed = SEED };
     rtcpm_stun_config cfg = short_cfg();
     cfg.rto_ms = 200; /* far above loopback RTT even on a loaded machine: no spurious
                          retransmission may shift the server's draws */
@@ -384,10 +379,12 @@ static void test_loss_seeded(void)
 
     uint32_t rng = SEED;
     unsigned want_requests[TRANSACTIONS], want_total = 0, want_ok = 0, drops = 0;
-    for (int t = 0; t < TRANSACTIONS; t++) {
+    for (int t = 0; t < TRANSACTIONS; t++)
+    {
         unsigned k = 0;
         int kept = 0;
-        while (k < cfg.max_requests && !kept) {
+        while (k < cfg.max_requests && !kept)
+        {
             kept = fake_stun_rng(&rng) % 100 >= LOSS;
             k++;
             drops += !kept;
@@ -400,13 +397,13 @@ static void test_loss_seeded(void)
 
     setup(&f, "127.0.0.1", &opt);
     unsigned ok = 0;
-    for (int t = 0; t < TRANSACTIONS; t++) {
+    for (int t = 0; t < TRANSACTIONS; t++)
+    {
         rtcpm_stun_result res;
         rtcpm_stun_binding(f.client, &f.srv.addr, &cfg, &res);
         ok += res.status == RTCPM_STUN_OK;
         CU_ASSERT_EQUAL(res.requests_sent, want_requests[t]);
-        if (res.status == RTCPM_STUN_OK)
-            assert_mapped_local(&f, &res, STUN_ATTR_XOR_MAPPED_ADDRESS);
+        if (res.status == RTCPM_STUN_OK) assert_mapped_local(&f, &res, STUN_ATTR_XOR_MAPPED_ADDRESS);
         ASSERT_ELAPSED(res.elapsed_ms, 0, rtcpm_stun_config_bound_ms(&cfg, RTCPM_SOCK_UDP) + SLACK_MS);
     }
     teardown(&f);
@@ -419,7 +416,7 @@ static void test_loss_seeded(void)
 static void test_duplicate_answers(void)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_DUPLICATE, .count = 3};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_DUPLICATE, .count = 3 };
     rtcpm_stun_config cfg = one_shot_cfg();
     rtcpm_stun_result r1, r2;
     run_two_ok(&f, &opt, &cfg, &r1, &r2);
@@ -436,7 +433,7 @@ static void test_duplicate_answers(void)
 static void test_delay_within_deadline(void)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_DELAY, .delay_ms = 200};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_DELAY, .delay_ms = 200 };
     rtcpm_stun_config cfg = short_cfg();
     rtcpm_stun_result res;
     RUN_EXPECT_MAPPED(&f, "127.0.0.1", &opt, &cfg, &res, STUN_ATTR_XOR_MAPPED_ADDRESS);
@@ -449,7 +446,7 @@ static void test_delay_within_deadline(void)
 static void test_delay_beyond_deadline(void)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_DELAY, .delay_ms = 800};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_DELAY, .delay_ms = 800 };
     rtcpm_stun_config cfg = short_cfg();
     rtcpm_stun_result res;
     setup(&f, "127.0.0.1", &opt);
@@ -529,8 +526,7 @@ static void test_no_mapped_address(void)
 {
     struct fixture f;
     rtcpm_stun_result res;
-    run_every_answer_bad(&f, "127.0.0.1", FAKE_STUN_NO_ADDRESS, RTCPM_STUN_E_NO_MAPPED_ADDRESS,
-                         &res);
+    run_every_answer_bad(&f, "127.0.0.1", FAKE_STUN_NO_ADDRESS, RTCPM_STUN_E_NO_MAPPED_ADDRESS, &res);
     CU_ASSERT_EQUAL(res.discarded, 4);
     CU_ASSERT_EQUAL(res.codec_error, 0);
 }
@@ -539,7 +535,7 @@ static void test_no_mapped_address(void)
 static void rfc3489_answer(const char *host)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_RFC3489};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_RFC3489 };
     rtcpm_stun_config cfg = one_shot_cfg();
     rtcpm_stun_result res;
     RUN_EXPECT_MAPPED(&f, host, &opt, &cfg, &res, STUN_ATTR_MAPPED_ADDRESS);
@@ -552,7 +548,7 @@ ON_V4_AND_V6(rfc3489_answer)
 static void test_classic_request(void)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_NORMAL};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_NORMAL };
     rtcpm_stun_config cfg = one_shot_cfg();
     rtcpm_stun_result res;
     cfg.classic = true;
@@ -564,7 +560,7 @@ static void test_classic_request(void)
 static void error_response(int code, const char *reason)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_ERROR, .error_code = code};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_ERROR, .error_code = code };
     rtcpm_stun_result res;
     run_final_answer(&f, &opt, RTCPM_STUN_E_ERROR_RESPONSE, &res);
     CU_ASSERT_EQUAL(res.error_code, code);
@@ -576,7 +572,7 @@ static void test_error_500(void) { error_response(500, "Server Error"); }
 static void test_unknown_required_attribute(void)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_UNKNOWN_REQUIRED};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_UNKNOWN_REQUIRED };
     rtcpm_stun_result res;
     run_final_answer(&f, &opt, RTCPM_STUN_E_UNKNOWN_ATTRIBUTES, &res);
     CU_ASSERT_EQUAL(res.unknown_count, 1);
@@ -589,7 +585,7 @@ static void test_unknown_required_attribute(void)
 static void test_list_fallback(void)
 {
     struct fake_stun_server silent, good;
-    struct fake_stun_options o_silent = {.mode = FAKE_STUN_SILENT}, o_good = {.mode = FAKE_STUN_NORMAL};
+    struct fake_stun_options o_silent = { .mode = FAKE_STUN_SILENT }, o_good = { .mode = FAKE_STUN_NORMAL };
     rtcpm_addr lo = test_addr("127.0.0.1", 0), local;
     rtcpm_socket *s = NULL;
     rtcpm_stun_config cfg = short_cfg();
@@ -599,7 +595,7 @@ static void test_list_fallback(void)
     CU_ASSERT_EQUAL_FATAL(fake_stun_start(&good, &lo, &o_good, NULL), RTCPM_SOCK_OK);
     CU_ASSERT_EQUAL_FATAL(rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &lo, NULL), RTCPM_SOCK_OK);
     rtcpm_socket_local_addr(s, &local);
-    rtcpm_addr list[3] = {silent.addr, test_addr("::1", 3478), good.addr};
+    rtcpm_addr list[3] = { silent.addr, test_addr("::1", 3478), good.addr };
 
     rtcpm_stun_binding_list(s, list, 3, &cfg, 0, &res);
     fake_stun_stop(&silent);
@@ -619,8 +615,8 @@ static void test_list_fallback(void)
 static void test_list_error_then_total_deadline(void)
 {
     struct fake_stun_server err, silent1, silent2;
-    struct fake_stun_options o_err = {.mode = FAKE_STUN_ERROR, .error_code = 500};
-    struct fake_stun_options o_silent = {.mode = FAKE_STUN_SILENT};
+    struct fake_stun_options o_err = { .mode = FAKE_STUN_ERROR, .error_code = 500 };
+    struct fake_stun_options o_silent = { .mode = FAKE_STUN_SILENT };
     rtcpm_addr lo = test_addr("127.0.0.1", 0);
     rtcpm_socket *s = NULL;
     rtcpm_stun_config cfg = short_cfg();
@@ -629,7 +625,7 @@ static void test_list_error_then_total_deadline(void)
     CU_ASSERT_EQUAL_FATAL(fake_stun_start(&silent1, &lo, &o_silent, NULL), RTCPM_SOCK_OK);
     CU_ASSERT_EQUAL_FATAL(fake_stun_start(&silent2, &lo, &o_silent, NULL), RTCPM_SOCK_OK);
     CU_ASSERT_EQUAL_FATAL(rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &lo, NULL), RTCPM_SOCK_OK);
-    rtcpm_addr list[3] = {err.addr, silent1.addr, silent2.addr};
+    rtcpm_addr list[3] = { err.addr, silent1.addr, silent2.addr };
 
     /* 700 ms in all: the error answer (~0 ms), silent1 to its 550 ms bound, silent2 the
      * remaining ~150 ms (requests at 0, 50) */
@@ -651,7 +647,7 @@ static void test_list_error_then_total_deadline(void)
 static void tcp_normal(const char *host)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_NORMAL, .transport = RTCPM_SOCK_TCP};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_NORMAL, .transport = RTCPM_SOCK_TCP };
     rtcpm_stun_config cfg = short_cfg();
     rtcpm_stun_result res;
     RUN_EXPECT_MAPPED(&f, host, &opt, &cfg, &res, STUN_ATTR_XOR_MAPPED_ADDRESS);
@@ -674,8 +670,7 @@ static void test_tcp_wrong_txid_then_right(void)
 static void test_tcp_error_response(void)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_ERROR, .error_code = 400,
-                                    .transport = RTCPM_SOCK_TCP};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_ERROR, .error_code = 400, .transport = RTCPM_SOCK_TCP };
     rtcpm_stun_config cfg = short_cfg();
     rtcpm_stun_result res;
     RUN_EXPECT_STATUS(&f, "127.0.0.1", &opt, &cfg, &res, RTCPM_STUN_E_ERROR_RESPONSE);
@@ -686,7 +681,7 @@ static void test_tcp_error_response(void)
 static void test_tcp_timeout(void)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_SILENT, .transport = RTCPM_SOCK_TCP};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_SILENT, .transport = RTCPM_SOCK_TCP };
     rtcpm_stun_config cfg = short_cfg();
     rtcpm_stun_result res;
     RUN_EXPECT_STATUS(&f, "127.0.0.1", &opt, &cfg, &res, RTCPM_STUN_E_TIMEOUT);
@@ -697,7 +692,7 @@ static void test_tcp_timeout(void)
 static void test_tcp_closed_and_refused(void)
 {
     struct fixture f;
-    struct fake_stun_options opt = {.mode = FAKE_STUN_CLOSE, .transport = RTCPM_SOCK_TCP};
+    struct fake_stun_options opt = { .mode = FAKE_STUN_CLOSE, .transport = RTCPM_SOCK_TCP };
     rtcpm_stun_config cfg = short_cfg();
     rtcpm_stun_result res;
     RUN_EXPECT_STATUS(&f, "127.0.0.1", &opt, &cfg, &res, RTCPM_STUN_E_SOCKET);
@@ -716,46 +711,43 @@ static void test_tcp_closed_and_refused(void)
 }
 
 static CU_TestInfo tests[] = {
-    {"config_defaults_and_bounds", test_config_defaults_and_bounds},
-    {"invalid_args", test_invalid_args},
-    {"parse_servers", test_parse_servers},
-    {"normal_v4", test_normal_v4},
-    {"normal_v6", test_normal_v6},
-    {"txid_fresh_and_fingerprint", test_txid_fresh_and_fingerprint},
-    {"drop_first_v4", test_drop_first_v4},
-    {"drop_first_v6", test_drop_first_v6},
-    {"silent_timeout_schedule", test_silent_timeout_schedule},
-    {"deadline_caps_schedule", test_deadline_caps_schedule},
-    {"loss_seeded", test_loss_seeded},
-    {"duplicate_answers", test_duplicate_answers},
-    {"delay_within_deadline", test_delay_within_deadline},
-    {"delay_beyond_deadline", test_delay_beyond_deadline},
-    {"wrong_txid_ignored", test_wrong_txid_ignored},
-    {"wrong_txid_then_right", test_wrong_txid_then_right},
-    {"other_source_v4", test_other_source_v4},
-    {"other_source_v6", test_other_source_v6},
-    {"other_source_then_right", test_other_source_then_right},
-    {"truncated_attribute", test_truncated_attribute},
-    {"oversized_attribute", test_oversized_attribute},
-    {"no_mapped_address", test_no_mapped_address},
-    {"rfc3489_answer_v4", test_rfc3489_answer_v4},
-    {"rfc3489_answer_v6", test_rfc3489_answer_v6},
-    {"classic_request", test_classic_request},
-    {"error_400", test_error_400},
-    {"error_500", test_error_500},
-    {"unknown_required_attribute", test_unknown_required_attribute},
-    {"list_fallback", test_list_fallback},
-    {"list_error_then_total_deadline", test_list_error_then_total_deadline},
-    {"tcp_normal_v4", test_tcp_normal_v4},
-    {"tcp_normal_v6", test_tcp_normal_v6},
-    {"tcp_wrong_txid_then_right", test_tcp_wrong_txid_then_right},
-    {"tcp_error_response", test_tcp_error_response},
-    {"tcp_timeout", test_tcp_timeout},
-    {"tcp_closed_and_refused", test_tcp_closed_and_refused},
+    { "config_defaults_and_bounds", test_config_defaults_and_bounds },
+    { "invalid_args", test_invalid_args },
+    { "parse_servers", test_parse_servers },
+    { "normal_v4", test_normal_v4 },
+    { "normal_v6", test_normal_v6 },
+    { "txid_fresh_and_fingerprint", test_txid_fresh_and_fingerprint },
+    { "drop_first_v4", test_drop_first_v4 },
+    { "drop_first_v6", test_drop_first_v6 },
+    { "silent_timeout_schedule", test_silent_timeout_schedule },
+    { "deadline_caps_schedule", test_deadline_caps_schedule },
+    { "loss_seeded", test_loss_seeded },
+    { "duplicate_answers", test_duplicate_answers },
+    { "delay_within_deadline", test_delay_within_deadline },
+    { "delay_beyond_deadline", test_delay_beyond_deadline },
+    { "wrong_txid_ignored", test_wrong_txid_ignored },
+    { "wrong_txid_then_right", test_wrong_txid_then_right },
+    { "other_source_v4", test_other_source_v4 },
+    { "other_source_v6", test_other_source_v6 },
+    { "other_source_then_right", test_other_source_then_right },
+    { "truncated_attribute", test_truncated_attribute },
+    { "oversized_attribute", test_oversized_attribute },
+    { "no_mapped_address", test_no_mapped_address },
+    { "rfc3489_answer_v4", test_rfc3489_answer_v4 },
+    { "rfc3489_answer_v6", test_rfc3489_answer_v6 },
+    { "classic_request", test_classic_request },
+    { "error_400", test_error_400 },
+    { "error_500", test_error_500 },
+    { "unknown_required_attribute", test_unknown_required_attribute },
+    { "list_fallback", test_list_fallback },
+    { "list_error_then_total_deadline", test_list_error_then_total_deadline },
+    { "tcp_normal_v4", test_tcp_normal_v4 },
+    { "tcp_normal_v6", test_tcp_normal_v6 },
+    { "tcp_wrong_txid_then_right", test_tcp_wrong_txid_then_right },
+    { "tcp_error_response", test_tcp_error_response },
+    { "tcp_timeout", test_tcp_timeout },
+    { "tcp_closed_and_refused", test_tcp_closed_and_refused },
     CU_TEST_INFO_NULL,
 };
 
-int main(int argc, char **argv)
-{
-    return rtcpm_test_main("stun_client", tests, argc, argv);
-}
+int main(int argc, char **argv) { return rtcpm_test_main("stun_client", tests, argc, argv); }

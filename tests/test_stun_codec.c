@@ -16,8 +16,8 @@
 static void check_rc(int got, int want, const char *expr, const char *file, unsigned line)
 {
     char msg[256];
-    snprintf(msg, sizeof msg, "%s == %s (got %s = %d)", expr, rtcpm_stun_error_name(want),
-             rtcpm_stun_error_name(got), got);
+    snprintf(msg, sizeof msg, "%s == %s (got %s = %d)", expr, rtcpm_stun_error_name(want), rtcpm_stun_error_name(got),
+             got);
     CU_assertImplementation(got == want, line, msg, file, "", CU_FALSE);
 }
 #define ASSERT_RC(expr, want) check_rc((expr), (want), #expr, __FILE__, __LINE__)
@@ -26,8 +26,7 @@ static int is_all_zero(const void *p, size_t n)
 {
     const unsigned char *b = p;
     for (size_t i = 0; i < n; i++)
-        if (b[i])
-            return 0;
+        if (b[i]) return 0;
     return 1;
 }
 
@@ -36,16 +35,14 @@ static int decode_copy(const uint8_t *msg, size_t len, stun_message *out)
 {
     uint8_t *copy = malloc(len ? len : 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
-    if (len)
-        memcpy(copy, msg, len);
+    if (len) memcpy(copy, msg, len);
     int rc = rtcpm_stun_decode(copy, len, out);
     free(copy);
     return rc;
 }
 
 /* Decodes a message that must be rejected: checks the code and that out is all zero. */
-static void check_rejected(const uint8_t *msg, size_t len, int want, const char *what,
-                           unsigned line)
+static void check_rejected(const uint8_t *msg, size_t len, int want, const char *what, unsigned line)
 {
     stun_message m;
     memset(&m, 0xA5, sizeof m);
@@ -67,8 +64,7 @@ static void put32(uint8_t *p, uint32_t v)
     put16(p + 2, v & 0xffff);
 }
 
-static const uint8_t vector_txid[12] = {0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34,
-                                        0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae};
+static const uint8_t vector_txid[12] = { 0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae };
 
 static stun_txid make_txid(void)
 {
@@ -79,8 +75,8 @@ static stun_txid make_txid(void)
 
 static stun_txid make_rfc3489_txid(void)
 {
-    static const uint8_t id[16] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
-                                   0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10};
+    static const uint8_t id[16] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
+                                    0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10 };
     stun_txid t;
     CU_ASSERT_EQUAL(rtcpm_stun_txid_init(&t, id, sizeof id), STUN_OK);
     return t;
@@ -107,8 +103,7 @@ static void check_addr_text(const rtcpm_addr *a, const char *want, unsigned line
 static void begin(stun_writer *w, uint8_t *buf, size_t cap, stun_class cls)
 {
     stun_txid t = make_txid();
-    ASSERT_RC(rtcpm_stun_writer_init(w, buf, cap, rtcpm_stun_message_type(STUN_METHOD_BINDING, cls), &t),
-              STUN_OK);
+    ASSERT_RC(rtcpm_stun_writer_init(w, buf, cap, rtcpm_stun_message_type(STUN_METHOD_BINDING, cls), &t), STUN_OK);
 }
 
 /* ---- RFC 5769 test vectors (section 2.1, 2.2, 2.3), byte for byte ---- */
@@ -116,39 +111,31 @@ static void begin(stun_writer *w, uint8_t *buf, size_t cap, stun_class cls)
 /* 2.1 Sample request: SOFTWARE, PRIORITY, ICE-CONTROLLED, USERNAME, MESSAGE-INTEGRITY,
  * FINGERPRINT. Padding is 0x20 in the RFC, on purpose. */
 static const uint8_t rfc5769_request[108] = {
-    0x00, 0x01, 0x00, 0x58, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01,
-    0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae, 0x80, 0x22, 0x00, 0x10,
-    0x53, 0x54, 0x55, 0x4e, 0x20, 0x74, 0x65, 0x73, 0x74, 0x20, 0x63, 0x6c,
-    0x69, 0x65, 0x6e, 0x74, 0x00, 0x24, 0x00, 0x04, 0x6e, 0x00, 0x01, 0xff,
-    0x80, 0x29, 0x00, 0x08, 0x93, 0x2f, 0xf9, 0xb1, 0x51, 0x26, 0x3b, 0x36,
-    0x00, 0x06, 0x00, 0x09, 0x65, 0x76, 0x74, 0x6a, 0x3a, 0x68, 0x36, 0x76,
-    0x59, 0x20, 0x20, 0x20, 0x00, 0x08, 0x00, 0x14, 0x9a, 0xea, 0xa7, 0x0c,
-    0xbf, 0xd8, 0xcb, 0x56, 0x78, 0x1e, 0xf2, 0xb5, 0xb2, 0xd3, 0xf2, 0x49,
-    0xc1, 0xb5, 0x71, 0xa2, 0x80, 0x28, 0x00, 0x04, 0xe5, 0x7a, 0x3b, 0xcf,
+    0x00, 0x01, 0x00, 0x58, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87,
+    0xdf, 0xae, 0x80, 0x22, 0x00, 0x10, 0x53, 0x54, 0x55, 0x4e, 0x20, 0x74, 0x65, 0x73, 0x74, 0x20, 0x63, 0x6c,
+    0x69, 0x65, 0x6e, 0x74, 0x00, 0x24, 0x00, 0x04, 0x6e, 0x00, 0x01, 0xff, 0x80, 0x29, 0x00, 0x08, 0x93, 0x2f,
+    0xf9, 0xb1, 0x51, 0x26, 0x3b, 0x36, 0x00, 0x06, 0x00, 0x09, 0x65, 0x76, 0x74, 0x6a, 0x3a, 0x68, 0x36, 0x76,
+    0x59, 0x20, 0x20, 0x20, 0x00, 0x08, 0x00, 0x14, 0x9a, 0xea, 0xa7, 0x0c, 0xbf, 0xd8, 0xcb, 0x56, 0x78, 0x1e,
+    0xf2, 0xb5, 0xb2, 0xd3, 0xf2, 0x49, 0xc1, 0xb5, 0x71, 0xa2, 0x80, 0x28, 0x00, 0x04, 0xe5, 0x7a, 0x3b, 0xcf,
 };
 
 /* 2.2 Sample IPv4 response: SOFTWARE, XOR-MAPPED-ADDRESS 192.0.2.1:32853,
  * MESSAGE-INTEGRITY, FINGERPRINT. */
 static const uint8_t rfc5769_ipv4_response[80] = {
-    0x01, 0x01, 0x00, 0x3c, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01,
-    0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae, 0x80, 0x22, 0x00, 0x0b,
-    0x74, 0x65, 0x73, 0x74, 0x20, 0x76, 0x65, 0x63, 0x74, 0x6f, 0x72, 0x20,
-    0x00, 0x20, 0x00, 0x08, 0x00, 0x01, 0xa1, 0x47, 0xe1, 0x12, 0xa6, 0x43,
-    0x00, 0x08, 0x00, 0x14, 0x2b, 0x91, 0xf5, 0x99, 0xfd, 0x9e, 0x90, 0xc3,
-    0x8c, 0x74, 0x89, 0xf9, 0x2a, 0xf9, 0xba, 0x53, 0xf0, 0x6b, 0xe7, 0xd7,
-    0x80, 0x28, 0x00, 0x04, 0xc0, 0x7d, 0x4c, 0x96,
+    0x01, 0x01, 0x00, 0x3c, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86,
+    0xfa, 0x87, 0xdf, 0xae, 0x80, 0x22, 0x00, 0x0b, 0x74, 0x65, 0x73, 0x74, 0x20, 0x76, 0x65, 0x63,
+    0x74, 0x6f, 0x72, 0x20, 0x00, 0x20, 0x00, 0x08, 0x00, 0x01, 0xa1, 0x47, 0xe1, 0x12, 0xa6, 0x43,
+    0x00, 0x08, 0x00, 0x14, 0x2b, 0x91, 0xf5, 0x99, 0xfd, 0x9e, 0x90, 0xc3, 0x8c, 0x74, 0x89, 0xf9,
+    0x2a, 0xf9, 0xba, 0x53, 0xf0, 0x6b, 0xe7, 0xd7, 0x80, 0x28, 0x00, 0x04, 0xc0, 0x7d, 0x4c, 0x96,
 };
 
 /* 2.3 Sample IPv6 response: XOR-MAPPED-ADDRESS [2001:db8:1234:5678:11:2233:4455:6677]:32853. */
 static const uint8_t rfc5769_ipv6_response[92] = {
-    0x01, 0x01, 0x00, 0x48, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01,
-    0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae, 0x80, 0x22, 0x00, 0x0b,
-    0x74, 0x65, 0x73, 0x74, 0x20, 0x76, 0x65, 0x63, 0x74, 0x6f, 0x72, 0x20,
-    0x00, 0x20, 0x00, 0x14, 0x00, 0x02, 0xa1, 0x47, 0x01, 0x13, 0xa9, 0xfa,
-    0xa5, 0xd3, 0xf1, 0x79, 0xbc, 0x25, 0xf4, 0xb5, 0xbe, 0xd2, 0xb9, 0xd9,
-    0x00, 0x08, 0x00, 0x14, 0xa3, 0x82, 0x95, 0x4e, 0x4b, 0xe6, 0x7b, 0xf1,
-    0x17, 0x84, 0xc9, 0x7c, 0x82, 0x92, 0xc2, 0x75, 0xbf, 0xe3, 0xed, 0x41,
-    0x80, 0x28, 0x00, 0x04, 0xc8, 0xfb, 0x0b, 0x4c,
+    0x01, 0x01, 0x00, 0x48, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf,
+    0xae, 0x80, 0x22, 0x00, 0x0b, 0x74, 0x65, 0x73, 0x74, 0x20, 0x76, 0x65, 0x63, 0x74, 0x6f, 0x72, 0x20, 0x00, 0x20,
+    0x00, 0x14, 0x00, 0x02, 0xa1, 0x47, 0x01, 0x13, 0xa9, 0xfa, 0xa5, 0xd3, 0xf1, 0x79, 0xbc, 0x25, 0xf4, 0xb5, 0xbe,
+    0xd2, 0xb9, 0xd9, 0x00, 0x08, 0x00, 0x14, 0xa3, 0x82, 0x95, 0x4e, 0x4b, 0xe6, 0x7b, 0xf1, 0x17, 0x84, 0xc9, 0x7c,
+    0x82, 0x92, 0xc2, 0x75, 0xbf, 0xe3, 0xed, 0x41, 0x80, 0x28, 0x00, 0x04, 0xc8, 0xfb, 0x0b, 0x4c,
 };
 
 static void test_crc32_check_value(void)
@@ -232,38 +219,32 @@ static void test_rfc5769_ipv6_response(void)
  * cannot hide behind a matching wrong decoder. Padding is zero (ours), not 0x20 (RFC 5769). */
 
 static const uint8_t expected_request[48] = {
-    0x00, 0x01, 0x00, 0x1c,                          /* Binding request, length 28 */
-    0x21, 0x12, 0xa4, 0x42,                          /* magic cookie */
-    0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae,
-    0x80, 0x22, 0x00, 0x10,                          /* SOFTWARE, 16 bytes */
-    0x53, 0x54, 0x55, 0x4e, 0x20, 0x74, 0x65, 0x73, 0x74, 0x20, 0x63, 0x6c,
-    0x69, 0x65, 0x6e, 0x74,                          /* "STUN test client" */
-    0x80, 0x28, 0x00, 0x04, 0xcb, 0xd6, 0x2a, 0xf5,  /* FINGERPRINT */
+    0x00, 0x01, 0x00, 0x1c, /* Binding request, length 28 */
+    0x21, 0x12, 0xa4, 0x42, /* magic cookie */
+    0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86,
+    0xfa, 0x87, 0xdf, 0xae, 0x80, 0x22, 0x00, 0x10, /* SOFTWARE, 16 bytes */
+    0x53, 0x54, 0x55, 0x4e, 0x20, 0x74, 0x65, 0x73,
+    0x74, 0x20, 0x63, 0x6c, 0x69, 0x65, 0x6e, 0x74, /* "STUN test client" */
+    0x80, 0x28, 0x00, 0x04, 0xcb, 0xd6, 0x2a, 0xf5, /* FINGERPRINT */
 };
 
 static const uint8_t expected_ipv4_response[56] = {
-    0x01, 0x01, 0x00, 0x24,                          /* Binding success, length 36 */
-    0x21, 0x12, 0xa4, 0x42,
-    0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae,
-    0x80, 0x22, 0x00, 0x0b,                          /* SOFTWARE, 11 bytes + 1 pad */
-    0x74, 0x65, 0x73, 0x74, 0x20, 0x76, 0x65, 0x63, 0x74, 0x6f, 0x72, 0x00,
-    0x00, 0x20, 0x00, 0x08,                          /* XOR-MAPPED-ADDRESS */
-    0x00, 0x01, 0xa1, 0x47,                          /* IPv4, 32853 ^ 0x2112 */
-    0xe1, 0x12, 0xa6, 0x43,                          /* 192.0.2.1 ^ cookie */
-    0x80, 0x28, 0x00, 0x04, 0x2e, 0x5b, 0x54, 0x01,  /* FINGERPRINT */
+    0x01, 0x01, 0x00, 0x24, /* Binding success, length 36 */
+    0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae, 0x80,
+    0x22, 0x00, 0x0b, /* SOFTWARE, 11 bytes + 1 pad */
+    0x74, 0x65, 0x73, 0x74, 0x20, 0x76, 0x65, 0x63, 0x74, 0x6f, 0x72, 0x00, 0x00, 0x20, 0x00, 0x08, /* XOR-MAPPED-ADDRESS */
+    0x00, 0x01, 0xa1, 0x47,                         /* IPv4, 32853 ^ 0x2112 */
+    0xe1, 0x12, 0xa6, 0x43,                         /* 192.0.2.1 ^ cookie */
+    0x80, 0x28, 0x00, 0x04, 0x2e, 0x5b, 0x54, 0x01, /* FINGERPRINT */
 };
 
 static const uint8_t expected_ipv6_response[68] = {
-    0x01, 0x01, 0x00, 0x30,
-    0x21, 0x12, 0xa4, 0x42,
-    0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae,
-    0x80, 0x22, 0x00, 0x0b,
-    0x74, 0x65, 0x73, 0x74, 0x20, 0x76, 0x65, 0x63, 0x74, 0x6f, 0x72, 0x00,
-    0x00, 0x20, 0x00, 0x14,                          /* XOR-MAPPED-ADDRESS, 20 bytes */
-    0x00, 0x02, 0xa1, 0x47,                          /* IPv6, port */
-    0x01, 0x13, 0xa9, 0xfa, 0xa5, 0xd3, 0xf1, 0x79,  /* address ^ cookie+txid */
-    0xbc, 0x25, 0xf4, 0xb5, 0xbe, 0xd2, 0xb9, 0xd9,
-    0x80, 0x28, 0x00, 0x04, 0x3b, 0xb2, 0x57, 0x9e,
+    0x01, 0x01, 0x00, 0x30, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86,
+    0xfa, 0x87, 0xdf, 0xae, 0x80, 0x22, 0x00, 0x0b, 0x74, 0x65, 0x73, 0x74, 0x20, 0x76, 0x65, 0x63,
+    0x74, 0x6f, 0x72, 0x00, 0x00, 0x20, 0x00, 0x14, /* XOR-MAPPED-ADDRESS, 20 bytes */
+    0x00, 0x02, 0xa1, 0x47,                         /* IPv6, port */
+    0x01, 0x13, 0xa9, 0xfa, 0xa5, 0xd3, 0xf1, 0x79, /* address ^ cookie+txid */
+    0xbc, 0x25, 0xf4, 0xb5, 0xbe, 0xd2, 0xb9, 0xd9, 0x80, 0x28, 0x00, 0x04, 0x3b, 0xb2, 0x57, 0x9e,
 };
 
 static void test_encode_binding_request(void)
@@ -300,8 +281,8 @@ static void test_encode_binding_success_ipv4(void)
     uint8_t buf[128];
     stun_txid t = make_txid();
     rtcpm_addr mapped = addr("192.0.2.1:32853");
-    int n = rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_XOR_MAPPED,
-                                        "test vector", true);
+    int n =
+        rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_XOR_MAPPED, "test vector", true);
     CU_ASSERT_EQUAL_FATAL(n, (int)sizeof expected_ipv4_response);
     CU_ASSERT_EQUAL(memcmp(buf, expected_ipv4_response, sizeof expected_ipv4_response), 0);
 
@@ -322,8 +303,8 @@ static void test_encode_binding_success_ipv6(void)
     uint8_t buf[128];
     stun_txid t = make_txid();
     rtcpm_addr mapped = addr("[2001:db8:1234:5678:11:2233:4455:6677]:32853");
-    int n = rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_XOR_MAPPED,
-                                        "test vector", true);
+    int n =
+        rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_XOR_MAPPED, "test vector", true);
     CU_ASSERT_EQUAL_FATAL(n, (int)sizeof expected_ipv6_response);
     CU_ASSERT_EQUAL(memcmp(buf, expected_ipv6_response, sizeof expected_ipv6_response), 0);
     CU_ASSERT_EQUAL(memcmp(buf + 36, rfc5769_ipv6_response + 36, 24), 0);
@@ -338,24 +319,21 @@ static void test_encode_both_mapped_attributes(void)
     uint8_t buf[128];
     stun_txid t = make_txid();
     rtcpm_addr mapped = addr("[2001:db8::5]:3478");
-    int n = rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped,
-                                        STUN_ENCODE_XOR_MAPPED | STUN_ENCODE_MAPPED, NULL, false);
+    int n = rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_XOR_MAPPED | STUN_ENCODE_MAPPED,
+                                              NULL, false);
     CU_ASSERT_EQUAL_FATAL(n, 20 + 24 + 24);
     /* MAPPED-ADDRESS in the clear after the XOR'ed one. */
-    static const uint8_t plain[24] = {0x00, 0x01, 0x00, 0x14, 0x00, 0x02, 0x0d, 0x96,
-                                      0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
-                                      0, 0, 0, 5};
+    static const uint8_t plain[24] = { 0x00, 0x01, 0x00, 0x14, 0x00, 0x02, 0x0d, 0x96, 0x20, 0x01, 0x0d, 0xb8,
+                                       0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    5 };
     CU_ASSERT_EQUAL(memcmp(buf + 44, plain, sizeof plain), 0);
     stun_message m;
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_EQUAL(m.mapped_from, STUN_ATTR_XOR_MAPPED_ADDRESS);
     CU_ASSERT_TRUE(rtcpm_addr_equal(&m.mapped, &mapped));
 
-    ASSERT_RC(rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, 4, NULL, false),
-              STUN_E_INVALID_ARG);
-    rtcpm_addr none = {0};
-    ASSERT_RC(rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &none, STUN_ENCODE_MAPPED, NULL,
-                                          false),
+    ASSERT_RC(rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, 4, NULL, false), STUN_E_INVALID_ARG);
+    rtcpm_addr none = { 0 };
+    ASSERT_RC(rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &none, STUN_ENCODE_MAPPED, NULL, false),
               STUN_E_INVALID_ARG);
 }
 
@@ -368,7 +346,7 @@ static void test_encode_binding_error(void)
     CU_ASSERT_EQUAL_FATAL(n, 20 + 28 + 8);
     CU_ASSERT_EQUAL(buf[0], 0x01);
     CU_ASSERT_EQUAL(buf[1], 0x11);
-    static const uint8_t error_attr[8] = {0x00, 0x09, 0x00, 0x15, 0x00, 0x00, 0x04, 0x14};
+    static const uint8_t error_attr[8] = { 0x00, 0x09, 0x00, 0x15, 0x00, 0x00, 0x04, 0x14 };
     CU_ASSERT_EQUAL(memcmp(buf + 20, error_attr, sizeof error_attr), 0);
 
     stun_message m;
@@ -385,10 +363,8 @@ static void test_encode_binding_error(void)
     CU_ASSERT_EQUAL(m.error_reason_len, 0);
     CU_ASSERT_STRING_EQUAL(m.software, "srv");
 
-    ASSERT_RC(rtcpm_stun_encode_binding_error(buf, sizeof buf, &t, 299, "x", NULL, false),
-              STUN_E_ERROR_CODE_INVALID);
-    ASSERT_RC(rtcpm_stun_encode_binding_error(buf, sizeof buf, &t, 700, "x", NULL, false),
-              STUN_E_ERROR_CODE_INVALID);
+    ASSERT_RC(rtcpm_stun_encode_binding_error(buf, sizeof buf, &t, 299, "x", NULL, false), STUN_E_ERROR_CODE_INVALID);
+    ASSERT_RC(rtcpm_stun_encode_binding_error(buf, sizeof buf, &t, 700, "x", NULL, false), STUN_E_ERROR_CODE_INVALID);
 }
 
 /* RFC 3489: no cookie, a 128-bit transaction ID, MAPPED-ADDRESS. */
@@ -409,8 +385,7 @@ static void test_rfc3489_round_trip(void)
     rtcpm_addr mapped = addr("198.51.100.7:40000");
     n = rtcpm_stun_encode_binding_success(buf, sizeof buf, &t, &mapped, STUN_ENCODE_MAPPED, NULL, false);
     CU_ASSERT_EQUAL_FATAL(n, 32);
-    static const uint8_t attr[12] = {0x00, 0x01, 0x00, 0x08, 0x00, 0x01, 0x9c, 0x40,
-                                     198, 51, 100, 7};
+    static const uint8_t attr[12] = { 0x00, 0x01, 0x00, 0x08, 0x00, 0x01, 0x9c, 0x40, 198, 51, 100, 7 };
     CU_ASSERT_EQUAL(memcmp(buf + 20, attr, sizeof attr), 0);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_OK);
     CU_ASSERT_FALSE(m.rfc5389);
@@ -424,12 +399,10 @@ static void test_rfc3489_round_trip(void)
 static void test_rfc3489_classic_server_response(void)
 {
     static const uint8_t msg[56] = {
-        0x01, 0x01, 0x00, 0x24,
-        0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11,
-        0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19,
-        0x00, 0x01, 0x00, 0x08, 0x00, 0x01, 0x13, 0xc4, 198, 19, 1, 10,   /* 198.19.1.10:5060 */
-        0x00, 0x04, 0x00, 0x08, 0x00, 0x01, 0x0d, 0x96, 198, 19, 1, 1,    /* source :3478 */
-        0x00, 0x05, 0x00, 0x08, 0x00, 0x01, 0x0d, 0x97, 198, 19, 1, 2,    /* changed :3479 */
+        0x01, 0x01, 0x00, 0x24, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16,
+        0x17, 0x18, 0x19, 0x00, 0x01, 0x00, 0x08, 0x00, 0x01, 0x13, 0xc4, 198,  19,   1,    10, /* 198.19.1.10:5060 */
+        0x00, 0x04, 0x00, 0x08, 0x00, 0x01, 0x0d, 0x96, 198,  19,   1,    1,                    /* source :3478 */
+        0x00, 0x05, 0x00, 0x08, 0x00, 0x01, 0x0d, 0x97, 198,  19,   1,    2,                    /* changed :3479 */
     };
     stun_message m;
     ASSERT_RC(decode_copy(msg, sizeof msg, &m), STUN_OK);
@@ -510,17 +483,20 @@ static void test_other_address_and_alternate_server(void)
 
 static void test_every_truncation_rejected(void)
 {
-    const struct {
+    const struct
+    {
         const uint8_t *msg;
         size_t len;
     } vectors[] = {
-        {rfc5769_request, sizeof rfc5769_request},
-        {rfc5769_ipv4_response, sizeof rfc5769_ipv4_response},
-        {rfc5769_ipv6_response, sizeof rfc5769_ipv6_response},
-        {expected_request, sizeof expected_request},
+        { rfc5769_request, sizeof rfc5769_request },
+        { rfc5769_ipv4_response, sizeof rfc5769_ipv4_response },
+        { rfc5769_ipv6_response, sizeof rfc5769_ipv6_response },
+        { expected_request, sizeof expected_request },
     };
-    for (size_t v = 0; v < sizeof vectors / sizeof vectors[0]; v++) {
-        for (size_t len = 0; len < vectors[v].len; len++) {
+    for (size_t v = 0; v < sizeof vectors / sizeof vectors[0]; v++)
+    {
+        for (size_t len = 0; len < vectors[v].len; len++)
+        {
             int want = len < STUN_HEADER_SIZE ? STUN_E_TOO_SHORT : STUN_E_LENGTH_MISMATCH;
             check_rejected(vectors[v].msg, len, want, "truncated vector", __LINE__);
         }
@@ -557,7 +533,7 @@ static void test_not_stun(void)
 
 static void test_attribute_past_end(void)
 {
-    uint8_t msg[32] = {0x00, 0x01, 0x00, 0x0c, 0x21, 0x12, 0xa4, 0x42};
+    uint8_t msg[32] = { 0x00, 0x01, 0x00, 0x0c, 0x21, 0x12, 0xa4, 0x42 };
     memcpy(msg + 8, vector_txid, 12);
     /* SOFTWARE claiming 9 bytes: 4 + 12 padded does not fit in the 12 left. */
     put16(msg + 20, STUN_ATTR_SOFTWARE);
@@ -579,8 +555,7 @@ static void test_attribute_past_end(void)
 }
 
 /* A Binding success with one address attribute of the given raw shape. */
-static size_t build_address_message(uint8_t *buf, uint16_t type, uint8_t family,
-                                    uint16_t value_len)
+static size_t build_address_message(uint8_t *buf, uint16_t type, uint8_t family, uint16_t value_len)
 {
     memset(buf, 0, 64);
     put16(buf, 0x0101);
@@ -588,8 +563,7 @@ static size_t build_address_message(uint8_t *buf, uint16_t type, uint8_t family,
     memcpy(buf + 8, vector_txid, 12);
     put16(buf + 20, type);
     put16(buf + 22, value_len);
-    if (value_len >= 2)
-        buf[25] = family;
+    if (value_len >= 2) buf[25] = family;
     size_t len = 24 + ((value_len + 3u) & ~3u);
     put16(buf + 2, (unsigned)(len - 20));
     return len;
@@ -597,11 +571,12 @@ static size_t build_address_message(uint8_t *buf, uint16_t type, uint8_t family,
 
 static void test_address_wrong_length_or_family(void)
 {
-    static const uint16_t types[] = {STUN_ATTR_XOR_MAPPED_ADDRESS, STUN_ATTR_MAPPED_ADDRESS,
-                                     STUN_ATTR_XOR_MAPPED_ADDRESS_OLD, STUN_ATTR_OTHER_ADDRESS};
+    static const uint16_t types[] = { STUN_ATTR_XOR_MAPPED_ADDRESS, STUN_ATTR_MAPPED_ADDRESS,
+                                      STUN_ATTR_XOR_MAPPED_ADDRESS_OLD, STUN_ATTR_OTHER_ADDRESS };
     uint8_t buf[64];
     stun_message m;
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+    {
         size_t len;
         len = build_address_message(buf, types[i], 0x01, 8);
         ASSERT_RC(decode_copy(buf, len, &m), STUN_OK);
@@ -644,7 +619,7 @@ static void test_bad_fingerprint(void)
     ASSERT_REJECTED(msg, sizeof msg, STUN_E_FINGERPRINT_MISMATCH);
 
     /* FINGERPRINT with an 8-byte value. */
-    uint8_t buf[40] = {0};
+    uint8_t buf[40] = { 0 };
     put16(buf, 0x0001);
     put16(buf + 2, 12);
     put32(buf + 4, STUN_MAGIC_COOKIE);
@@ -661,7 +636,7 @@ static void test_fingerprint_not_last(void)
     stun_writer w;
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
     /* A correct FINGERPRINT for the message as it will be, followed by SOFTWARE. */
-    uint8_t crc[4] = {0};
+    uint8_t crc[4] = { 0 };
     rtcpm_stun_writer_add(&w, STUN_ATTR_FINGERPRINT, crc, 4);
     rtcpm_stun_writer_add_software(&w, "late", 4);
     int n = rtcpm_stun_writer_finish(&w, false);
@@ -683,7 +658,7 @@ static void test_unknown_comprehension_required(void)
     stun_writer w;
     stun_message m;
     rtcpm_addr mapped = addr("198.19.1.1:4000");
-    const uint8_t value[4] = {1, 2, 3, 4};
+    const uint8_t value[4] = { 1, 2, 3, 4 };
 
     begin(&w, buf, sizeof buf, STUN_CLASS_SUCCESS);
     rtcpm_stun_writer_add(&w, 0x7777, value, 4);
@@ -709,8 +684,7 @@ static void test_unknown_comprehension_required(void)
     n = rtcpm_stun_writer_finish(&w, false);
     ASSERT_RC(decode_copy(buf, (size_t)n, &m), STUN_DECODE_UNKNOWN_ATTRIBUTES);
     CU_ASSERT_EQUAL(m.unknown_count, STUN_MAX_UNKNOWN_ATTRIBUTES);
-    CU_ASSERT_EQUAL(m.unknown_attributes[STUN_MAX_UNKNOWN_ATTRIBUTES - 1],
-                    0x4000 + STUN_MAX_UNKNOWN_ATTRIBUTES - 1);
+    CU_ASSERT_EQUAL(m.unknown_attributes[STUN_MAX_UNKNOWN_ATTRIBUTES - 1], 0x4000 + STUN_MAX_UNKNOWN_ATTRIBUTES - 1);
     CU_ASSERT_TRUE(m.unknown_truncated);
 }
 
@@ -719,7 +693,7 @@ static void test_unknown_optional_ignored(void)
     uint8_t buf[128];
     stun_writer w;
     stun_message m;
-    const uint8_t junk[7] = {9, 9, 9, 9, 9, 9, 9};
+    const uint8_t junk[7] = { 9, 9, 9, 9, 9, 9, 9 };
 
     begin(&w, buf, sizeof buf, STUN_CLASS_REQUEST);
     rtcpm_stun_writer_add(&w, 0x8000, junk, sizeof junk);
@@ -738,7 +712,7 @@ static void test_attributes_after_integrity_ignored(void)
     uint8_t buf[160];
     stun_writer w;
     stun_message m;
-    uint8_t hmac[20] = {0};
+    uint8_t hmac[20] = { 0 };
     rtcpm_addr before = addr("198.19.1.1:1"), after = addr("198.19.1.2:2");
 
     begin(&w, buf, sizeof buf, STUN_CLASS_SUCCESS);
@@ -813,8 +787,9 @@ static void test_error_code_validation(void)
     int n;
 
     /* class 7, class 2, number 100, too short */
-    static const uint8_t bad[][4] = {{0, 0, 7, 0}, {0, 0, 2, 99}, {0, 0, 4, 100}};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    static const uint8_t bad[][4] = { { 0, 0, 7, 0 }, { 0, 0, 2, 99 }, { 0, 0, 4, 100 } };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
         begin(&w, buf, sizeof buf, STUN_CLASS_ERROR);
         rtcpm_stun_writer_add(&w, STUN_ATTR_ERROR_CODE, bad[i], 4);
         n = rtcpm_stun_writer_finish(&w, false);
@@ -826,7 +801,7 @@ static void test_error_code_validation(void)
     ASSERT_REJECTED(buf, (size_t)n, STUN_E_ERROR_CODE_INVALID);
 
     /* Reserved bits are ignored: 0xFFFFF8 above the class. */
-    static const uint8_t reserved_set[4] = {0xff, 0xff, 0xfc, 1};
+    static const uint8_t reserved_set[4] = { 0xff, 0xff, 0xfc, 1 };
     begin(&w, buf, sizeof buf, STUN_CLASS_ERROR);
     rtcpm_stun_writer_add(&w, STUN_ATTR_ERROR_CODE, reserved_set, 4);
     n = rtcpm_stun_writer_finish(&w, false);
@@ -868,8 +843,10 @@ static void test_message_type_bits(void)
     CU_ASSERT_EQUAL(rtcpm_stun_message_type(0x003, STUN_CLASS_REQUEST), 0x0003); /* TURN Allocate */
     CU_ASSERT_EQUAL(rtcpm_stun_message_type(0xFFF, STUN_CLASS_ERROR), 0x3FFF);
     CU_ASSERT_EQUAL(rtcpm_stun_message_type(0xFFF, STUN_CLASS_REQUEST), 0x3EEF);
-    for (unsigned method = 0; method < 0x1000; method += 0x0FB) {
-        for (int c = 0; c < 4; c++) {
+    for (unsigned method = 0; method < 0x1000; method += 0x0FB)
+    {
+        for (int c = 0; c < 4; c++)
+        {
             uint16_t type = rtcpm_stun_message_type((uint16_t)method, (stun_class)c);
             CU_ASSERT_EQUAL(rtcpm_stun_type_method(type), method);
             CU_ASSERT_EQUAL(rtcpm_stun_type_class(type), (stun_class)c);
@@ -884,7 +861,7 @@ static void test_indication_decodes(void)
     stun_txid t = make_txid();
     stun_writer w;
     ASSERT_RC(rtcpm_stun_writer_init(&w, buf, sizeof buf,
-                               rtcpm_stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_INDICATION), &t),
+                                     rtcpm_stun_message_type(STUN_METHOD_BINDING, STUN_CLASS_INDICATION), &t),
               STUN_OK);
     int n = rtcpm_stun_writer_finish(&w, true);
     stun_message m;
@@ -896,7 +873,7 @@ static void test_indication_decodes(void)
 static void test_txid_helpers(void)
 {
     stun_txid a, b;
-    uint8_t bytes[16] = {0x21, 0x12, 0xa4, 0x42, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    uint8_t bytes[16] = { 0x21, 0x12, 0xa4, 0x42, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 
     ASSERT_RC(rtcpm_stun_txid_init(&a, bytes, 12), STUN_OK);
     CU_ASSERT_EQUAL(a.len, 12);
@@ -920,26 +897,24 @@ static void test_txid_helpers(void)
     /* The writer refuses an invalid ID too. */
     uint8_t buf[64];
     stun_writer w;
-    stun_txid bad = {{0}, 11};
+    stun_txid bad = { { 0 }, 11 };
     ASSERT_RC(rtcpm_stun_writer_init(&w, buf, sizeof buf, 0x0001, &bad), STUN_E_INVALID_ARG);
     ASSERT_RC(rtcpm_stun_writer_finish(&w, true), STUN_E_INVALID_ARG);
-    ASSERT_RC(rtcpm_stun_encode_binding_request(buf, sizeof buf, NULL, NULL, false),
-              STUN_E_INVALID_ARG);
+    ASSERT_RC(rtcpm_stun_encode_binding_request(buf, sizeof buf, NULL, NULL, false), STUN_E_INVALID_ARG);
 }
 
 static void test_encoder_buffer_limits(void)
 {
     uint8_t buf[sizeof expected_request];
     stun_txid t = make_txid();
-    for (size_t cap = 0; cap < sizeof expected_request; cap++) {
+    for (size_t cap = 0; cap < sizeof expected_request; cap++)
+    {
         uint8_t *exact = malloc(cap ? cap : 1);
         CU_ASSERT_PTR_NOT_NULL_FATAL(exact);
-        ASSERT_RC(rtcpm_stun_encode_binding_request(exact, cap, &t, "STUN test client", true),
-                  STUN_E_BUFFER_TOO_SMALL);
+        ASSERT_RC(rtcpm_stun_encode_binding_request(exact, cap, &t, "STUN test client", true), STUN_E_BUFFER_TOO_SMALL);
         free(exact);
     }
-    CU_ASSERT_EQUAL(rtcpm_stun_encode_binding_request(buf, sizeof buf, &t, "STUN test client", true),
-                    (int)sizeof buf);
+    CU_ASSERT_EQUAL(rtcpm_stun_encode_binding_request(buf, sizeof buf, &t, "STUN test client", true), (int)sizeof buf);
     CU_ASSERT_EQUAL(memcmp(buf, expected_request, sizeof buf), 0);
     ASSERT_RC(rtcpm_stun_encode_binding_request(NULL, 100, &t, NULL, false), STUN_E_INVALID_ARG);
 }
@@ -991,13 +966,12 @@ static void test_error_names(void)
 {
     CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(STUN_OK), "STUN_OK");
     CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(STUN_E_TOO_SHORT), "STUN_E_TOO_SHORT");
-    CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(STUN_E_FINGERPRINT_MISMATCH),
-                           "STUN_E_FINGERPRINT_MISMATCH");
-    CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(STUN_DECODE_UNKNOWN_ATTRIBUTES),
-                           "STUN_DECODE_UNKNOWN_ATTRIBUTES");
+    CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(STUN_E_FINGERPRINT_MISMATCH), "STUN_E_FINGERPRINT_MISMATCH");
+    CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(STUN_DECODE_UNKNOWN_ATTRIBUTES), "STUN_DECODE_UNKNOWN_ATTRIBUTES");
     CU_ASSERT_STRING_EQUAL(rtcpm_stun_error_name(-1000), "STUN_E_?");
     /* Every code in the enum has its own name. */
-    for (int e = STUN_E_SOFTWARE_TOO_LONG; e <= STUN_DECODE_UNKNOWN_ATTRIBUTES; e++) {
+    for (int e = STUN_E_SOFTWARE_TOO_LONG; e <= STUN_DECODE_UNKNOWN_ATTRIBUTES; e++)
+    {
         CU_ASSERT_STRING_NOT_EQUAL(rtcpm_stun_error_name(e), "STUN_E_?");
         for (int f = e + 1; f <= STUN_DECODE_UNKNOWN_ATTRIBUTES; f++)
             CU_ASSERT_STRING_NOT_EQUAL(rtcpm_stun_error_name(e), rtcpm_stun_error_name(f));
@@ -1005,38 +979,38 @@ static void test_error_names(void)
 }
 
 static CU_TestInfo tests[] = {
-    {"crc32_check_value", test_crc32_check_value},
-    {"rfc5769_request", test_rfc5769_request},
-    {"rfc5769_ipv4_response", test_rfc5769_ipv4_response},
-    {"rfc5769_ipv6_response", test_rfc5769_ipv6_response},
-    {"encode_binding_request", test_encode_binding_request},
-    {"encode_binding_success_ipv4", test_encode_binding_success_ipv4},
-    {"encode_binding_success_ipv6", test_encode_binding_success_ipv6},
-    {"encode_both_mapped_attributes", test_encode_both_mapped_attributes},
-    {"encode_binding_error", test_encode_binding_error},
-    {"rfc3489_round_trip", test_rfc3489_round_trip},
-    {"rfc3489_classic_server_response", test_rfc3489_classic_server_response},
-    {"mapped_address_preference", test_mapped_address_preference},
-    {"other_address_and_alternate_server", test_other_address_and_alternate_server},
-    {"every_truncation_rejected", test_every_truncation_rejected},
-    {"bad_length_field", test_bad_length_field},
-    {"not_stun", test_not_stun},
-    {"attribute_past_end", test_attribute_past_end},
-    {"address_wrong_length_or_family", test_address_wrong_length_or_family},
-    {"bad_fingerprint", test_bad_fingerprint},
-    {"fingerprint_not_last", test_fingerprint_not_last},
-    {"unknown_comprehension_required", test_unknown_comprehension_required},
-    {"unknown_optional_ignored", test_unknown_optional_ignored},
-    {"attributes_after_integrity_ignored", test_attributes_after_integrity_ignored},
-    {"software_length_limit", test_software_length_limit},
-    {"error_code_validation", test_error_code_validation},
-    {"message_type_bits", test_message_type_bits},
-    {"indication_decodes", test_indication_decodes},
-    {"txid_helpers", test_txid_helpers},
-    {"encoder_buffer_limits", test_encoder_buffer_limits},
-    {"writer_contract", test_writer_contract},
-    {"decode_arguments", test_decode_arguments},
-    {"error_names", test_error_names},
+    { "crc32_check_value", test_crc32_check_value },
+    { "rfc5769_request", test_rfc5769_request },
+    { "rfc5769_ipv4_response", test_rfc5769_ipv4_response },
+    { "rfc5769_ipv6_response", test_rfc5769_ipv6_response },
+    { "encode_binding_request", test_encode_binding_request },
+    { "encode_binding_success_ipv4", test_encode_binding_success_ipv4 },
+    { "encode_binding_success_ipv6", test_encode_binding_success_ipv6 },
+    { "encode_both_mapped_attributes", test_encode_both_mapped_attributes },
+    { "encode_binding_error", test_encode_binding_error },
+    { "rfc3489_round_trip", test_rfc3489_round_trip },
+    { "rfc3489_classic_server_response", test_rfc3489_classic_server_response },
+    { "mapped_address_preference", test_mapped_address_preference },
+    { "other_address_and_alternate_server", test_other_address_and_alternate_server },
+    { "every_truncation_rejected", test_every_truncation_rejected },
+    { "bad_length_field", test_bad_length_field },
+    { "not_stun", test_not_stun },
+    { "attribute_past_end", test_attribute_past_end },
+    { "address_wrong_length_or_family", test_address_wrong_length_or_family },
+    { "bad_fingerprint", test_bad_fingerprint },
+    { "fingerprint_not_last", test_fingerprint_not_last },
+    { "unknown_comprehension_required", test_unknown_comprehension_required },
+    { "unknown_optional_ignored", test_unknown_optional_ignored },
+    { "attributes_after_integrity_ignored", test_attributes_after_integrity_ignored },
+    { "software_length_limit", test_software_length_limit },
+    { "error_code_validation", test_error_code_validation },
+    { "message_type_bits", test_message_type_bits },
+    { "indication_decodes", test_indication_decodes },
+    { "txid_helpers", test_txid_helpers },
+    { "encoder_buffer_limits", test_encoder_buffer_limits },
+    { "writer_contract", test_writer_contract },
+    { "decode_arguments", test_decode_arguments },
+    { "error_names", test_error_names },
     CU_TEST_INFO_NULL,
 };
 

@@ -66,8 +66,8 @@ static IRTCPortManager3 *pm_ini(const char *f, ...)
 
 /* Starts srv on 127.0.0.1 and makes a port manager with it as its one server: "[stun]",
  * "servers = <srv>", then the INI lines of f, printf-style. */
-static IRTCPortManager3 *pm_with_server(struct fake_stun_server *srv, const struct fake_stun_options *o,
-                                        const char *f, ...)
+static IRTCPortManager3 *pm_with_server(struct fake_stun_server *srv, const struct fake_stun_options *o, const char *f,
+                                        ...)
 {
     char rest[1024];
     va_list ap;
@@ -149,12 +149,12 @@ static void stop_pm_and_server(IRTCPortManager3 *pm, struct fake_stun_server *sr
 }
 
 /* Asserts the external side is what the server saw from the internal side. */
-#define CHECK_SEEN(m, srv, want_external, want_external_port) \
-    do { \
-        CU_ASSERT_EQUAL((m).hr, S_OK); \
-        CU_ASSERT_STRING_EQUAL((m).external, want_external); \
-        CU_ASSERT_EQUAL((m).external_port, (LONG)(want_external_port)); \
-        CU_ASSERT_EQUAL(fake_stun_last_client(&(srv)).port, (uint16_t)(m).internal_port); \
+#define CHECK_SEEN(m, srv, want_external, want_external_port)                                                          \
+    do {                                                                                                               \
+        CU_ASSERT_EQUAL((m).hr, S_OK);                                                                                 \
+        CU_ASSERT_STRING_EQUAL((m).external, want_external);                                                           \
+        CU_ASSERT_EQUAL((m).external_port, (LONG)(want_external_port));                                                \
+        CU_ASSERT_EQUAL(fake_stun_last_client(&(srv)).port, (uint16_t)(m).internal_port);                              \
     } while (0)
 
 /* An even port B with B .. B+n-1 free for UDP and TCP on 127.0.0.1 (nothing bound now). */
@@ -307,7 +307,8 @@ static void test_config_errors(void)
                         "t.ini:3: servers: entry 2 '[::1:3478' is not an IP address[:port] (RTCPM_ADDR_E_BRACKET; "
                         "host names are not resolved)");
     expect_config_error("[stun]\ntimeout = 100\n", "t.ini:1: [stun] has no 'servers' key");
-    expect_config_error("[ports sip]\nrange = 5060\n", "t.ini: no [stun] section (servers = host[:port],... is required)");
+    expect_config_error("[ports sip]\nrange = 5060\n",
+                        "t.ini: no [stun] section (servers = host[:port],... is required)");
     expect_config_error("[stun]\nservers = 127.0.0.1\nserver-timeout = 5000\n",
                         "t.ini:3: server-timeout 5000 ms is longer than timeout 3000 ms");
     expect_config_error("[stun]\nservers = 127.0.0.1\nwarm-up = maybe\n", "t.ini:3: warm-up: 'maybe' is not on or off");
@@ -315,7 +316,8 @@ static void test_config_errors(void)
                         "t.ini:3: tcp: 'tunnel' is not stun, preserve or off");
     expect_config_error("[stun]\nservers = 127.0.0.1\nservers = 127.0.0.2\n",
                         "t.ini:3: 'servers' given twice in [stun] (first at line 2)");
-    expect_config_error("[stun]\nservers = 127.0.0.1\n[stun]\n", "t.ini:3: second [stun] section (the first is at line 1)");
+    expect_config_error("[stun]\nservers = 127.0.0.1\n[stun]\n",
+                        "t.ini:3: second [stun] section (the first is at line 1)");
     expect_config_error("[stun]\nservers = 127.0.0.1\nport = 3478\n",
                         "t.ini:3: unknown key 'port' in [stun] (expected servers, local-address, timeout, "
                         "server-timeout, rto, retransmissions, classic, symmetric-check, symmetric-check-age, "
@@ -361,8 +363,9 @@ static void test_sample_config(void)
     text = malloc((size_t)len + 1);
     CU_ASSERT_EQUAL_FATAL(fread(text, 1, (size_t)len, f), (size_t)len);
     fclose(f);
-    CU_ASSERT_EQUAL(rtcpm_stun_pm_parse_config(text, (size_t)len, "stun.ini", &cfg, storage, sizeof(storage), err,
-                                               sizeof(err)), S_OK);
+    CU_ASSERT_EQUAL(
+        rtcpm_stun_pm_parse_config(text, (size_t)len, "stun.ini", &cfg, storage, sizeof(storage), err, sizeof(err)),
+        S_OK);
     free(text);
     CU_ASSERT_STRING_EQUAL(cfg.servers, "127.0.0.1:3478, 127.0.0.2:3479");
     CU_ASSERT_EQUAL(cfg.timeout_ms, 3000);
@@ -429,7 +432,10 @@ static void seen_by_server(const char *host)
 }
 
 static void test_seen_by_server_v4(void) { seen_by_server("127.0.0.1"); }
-static void test_seen_by_server_v6(void) { if (test_have_ipv6()) seen_by_server("::1"); }
+static void test_seen_by_server_v6(void)
+{
+    if (test_have_ipv6()) seen_by_server("::1");
+}
 
 /* The fake plays a NAT: external address 198.51.100.7, port + 1000. */
 static void test_nat_emulation(void)
@@ -455,14 +461,15 @@ static void test_nat_emulation(void)
     {
         BSTR r = B("203.0.113.10"), a = B(m.internal), b = B(m.external);
         char buf[256], want[256];
-        CU_ASSERT_EQUAL(pm->lpVtbl->UpdateRemoteAddressEx2(pm, r, 7000, RTCTR_UDP, a, m.internal_port, b,
-                                                           m.external_port), S_OK);
+        CU_ASSERT_EQUAL(
+            pm->lpVtbl->UpdateRemoteAddressEx2(pm, r, 7000, RTCTR_UDP, a, m.internal_port, b, m.external_port), S_OK);
         snprintf(want, sizeof(want), "udp sip 127.0.0.1:%ld 198.51.100.7:%ld remote 203.0.113.10:7000\n",
                  (long)m.internal_port, (long)m.external_port);
         rtcpm_stun_pm_format_mappings(pm, buf, sizeof(buf));
         CU_ASSERT_STRING_EQUAL(buf, want);
-        CU_ASSERT_EQUAL(pm->lpVtbl->UpdateRemoteAddressEx2(pm, r, 7000, RTCTR_TCP, a, m.internal_port, b,
-                                                           m.external_port), RTC_E_PORT_MAPPING_UNAVAILABLE);
+        CU_ASSERT_EQUAL(
+            pm->lpVtbl->UpdateRemoteAddressEx2(pm, r, 7000, RTCTR_TCP, a, m.internal_port, b, m.external_port),
+            RTC_E_PORT_MAPPING_UNAVAILABLE);
         CU_ASSERT_EQUAL(pm->lpVtbl->UpdateRemoteAddress(pm, r, a, m.internal_port, b, m.external_port + 1),
                         RTC_E_PORT_MAPPING_UNAVAILABLE);
         CU_ASSERT_EQUAL(pm->lpVtbl->UpdateRemoteAddressEx(pm, NULL, 0, a, m.internal_port, b, m.external_port),
@@ -528,8 +535,8 @@ static void test_ranges_and_pairing(void)
 
     pm = pm_with_server(&srv, &o,
                         QUICK "cache-age = 0\n"
-                        "[ports audio-rtp]\nrange = %u-%u\n"
-                        "[ports sip]\nrange = %u\ntransport = udp, tcp\n",
+                              "[ports audio-rtp]\nrange = %u-%u\n"
+                              "[ports sip]\nrange = %u\ntransport = udp, tcp\n",
                         b, b + 3, b + 6);
     rtp1 = get_udp(pm, RTCPT_AUDIO_RTP);
     CU_ASSERT_EQUAL(rtp1.internal_port, b);
@@ -663,8 +670,7 @@ static void test_fallback(void)
 static void test_loss(void)
 {
     struct fake_stun_server srv;
-    struct fake_stun_options o = { .mode = FAKE_STUN_LOSS, .loss_percent = 30, .seed = 12345,
-                                   .mapped_port_offset = 3 };
+    struct fake_stun_options o = { .mode = FAKE_STUN_LOSS, .loss_percent = 30, .seed = 12345, .mapped_port_offset = 3 };
     IRTCPortManager3 *pm;
     struct mapping m[20];
     unsigned i, ok = 0;
@@ -740,8 +746,8 @@ static void test_symmetric_two_servers(void)
     CU_ASSERT_EQUAL(a.requests, 1);
     CU_ASSERT_EQUAL(b.requests, 1);
     CU_ASSERT_EQUAL(fake_stun_last_client(&a).port, fake_stun_last_client(&b).port); /* both from the same port */
-    snprintf(want, sizeof(want), "symmetric NAT: %s saw port %u, %s saw port %u (seen from 127.0.0.1:%u)",
-             hp(&a.addr), fake_stun_last_client(&a).port + 1, hp(&b.addr), fake_stun_last_client(&b).port + 2,
+    snprintf(want, sizeof(want), "symmetric NAT: %s saw port %u, %s saw port %u (seen from 127.0.0.1:%u)", hp(&a.addr),
+             fake_stun_last_client(&a).port + 1, hp(&b.addr), fake_stun_last_client(&b).port + 2,
              fake_stun_last_client(&a).port);
     CU_ASSERT_STRING_EQUAL(last_error(pm), want);
     CU_ASSERT_EQUAL(rtcpm_stun_pm_live_mappings(pm), 0);
@@ -882,7 +888,7 @@ static void test_warm_up_and_cache(void)
     CU_ASSERT_STRING_EQUAL(m.external, "198.51.100.99");
     CU_ASSERT_EQUAL(m.external_port, m.internal_port + 11);
     CU_ASSERT_EQUAL(fake_stun_last_client(&srv).port, (uint16_t)m.internal_port); /* the warm-up's port */
-    CU_ASSERT_EQUAL(srv.requests, 1);  /* no traffic: a cache hit */
+    CU_ASSERT_EQUAL(srv.requests, 1);                                             /* no traffic: a cache hit */
     CU_ASSERT_EQUAL(stats(pm).cache_hits, 1);
     CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m), S_OK);
     /* released and asked again: the same port, still from the cache */
@@ -1027,10 +1033,11 @@ static int bind_is_honest(struct fake_stun_server *srv, const char *host)
     rtcpm_stun_result res;
     int honest;
     if (rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &a, NULL) != RTCPM_SOCK_OK) return 1;
-    honest = rtcpm_stun_binding(s, &srv->addr, NULL, &res) == RTCPM_STUN_OK &&
-             rtcpm_addr_equal(&res.mapped, &res.local);
+    honest =
+        rtcpm_stun_binding(s, &srv->addr, NULL, &res) == RTCPM_STUN_OK && rtcpm_addr_equal(&res.mapped, &res.local);
     rtcpm_socket_close(s);
-    if (!honest) printf("\n    SKIPPED (local-address %s): this socket layer binds it but sends from elsewhere\n", host);
+    if (!honest)
+        printf("\n    SKIPPED (local-address %s): this socket layer binds it but sends from elsewhere\n", host);
     return honest;
 }
 
@@ -1160,7 +1167,4 @@ static CU_TestInfo tests[] = {
     CU_TEST_INFO_NULL,
 };
 
-int main(int argc, char **argv)
-{
-    return rtcpm_test_main("stun_pm", tests, argc, argv);
-}
+int main(int argc, char **argv) { return rtcpm_test_main("stun_pm", tests, argc, argv); }

@@ -10,7 +10,8 @@
 
 #include "os/platform.h"
 
-struct test_thread {
+struct test_thread
+{
     rtcpm_thread *thread;
     int (*fn)(void *);
     void *arg;
@@ -27,11 +28,11 @@ int test_thread_start(test_thread **out, int (*fn)(void *), void *arg)
 {
     test_thread *t = calloc(1, sizeof *t);
     *out = NULL;
-    if (!t)
-        return -1;
+    if (!t) return -1;
     t->fn = fn;
     t->arg = arg;
-    if (rtcpm_thread_start(&t->thread, run, t)) {
+    if (rtcpm_thread_start(&t->thread, run, t))
+    {
         free(t);
         return -1;
     }
@@ -50,15 +51,9 @@ int test_thread_join(test_thread *t)
 #ifdef _WIN32
 #include <windows.h>
 
-void test_sleep_ms(unsigned ms)
-{
-    Sleep(ms);
-}
+void test_sleep_ms(unsigned ms) { Sleep(ms); }
 
-void test_thread_yield(void)
-{
-    SwitchToThread();
-}
+void test_thread_yield(void) { SwitchToThread(); }
 
 #else
 #include <errno.h>
@@ -72,8 +67,5 @@ void test_sleep_ms(unsigned ms)
         ;
 }
 
-void test_thread_yield(void)
-{
-    sched_yield();
-}
+void test_thread_yield(void) { sched_yield(); }
 #endif

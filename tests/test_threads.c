@@ -14,10 +14,11 @@
 #include "recording_pm.h"
 #include "com/bstr_util.h"
 
-#define THREADS 4
+#define THREADS    4
 #define ITERATIONS 5000
 
-struct worker {
+struct worker
+{
     pthread_t thread;
     IRTCPortManager *pm;
     int index;
@@ -27,7 +28,8 @@ struct worker {
 static int run_workers(struct worker *w, void *(*fn)(void *))
 {
     int started = 0;
-    for (int i = 0; i < THREADS; i++) {
+    for (int i = 0; i < THREADS; i++)
+    {
         w[i].index = i;
         w[i].failures = 0;
         if (pthread_create(&w[i].thread, NULL, fn, &w[i]) == 0)
@@ -36,16 +38,14 @@ static int run_workers(struct worker *w, void *(*fn)(void *))
             w[i].failures = -1;
     }
     for (int i = 0; i < THREADS; i++)
-        if (w[i].failures != -1)
-            pthread_join(w[i].thread, NULL);
+        if (w[i].failures != -1) pthread_join(w[i].thread, NULL);
     return started;
 }
 
 static int total_failures(const struct worker *w)
 {
     int n = 0;
-    for (int i = 0; i < THREADS; i++)
-        n += w[i].failures;
+    for (int i = 0; i < THREADS; i++) n += w[i].failures;
     return n;
 }
 
@@ -53,20 +53,16 @@ static int total_failures(const struct worker *w)
 static void *refcount_worker(void *arg)
 {
     struct worker *w = arg;
-    for (int i = 0; i < ITERATIONS; i++) {
+    for (int i = 0; i < ITERATIONS; i++)
+    {
         IRTCPortManager3 *pm3 = NULL;
         IUnknown *unk = NULL;
-        if (w->pm->lpVtbl->QueryInterface(w->pm, &IID_IRTCPortManager3, (void **)&pm3) != S_OK)
-            w->failures++;
-        if (w->pm->lpVtbl->QueryInterface(w->pm, &IID_IUnknown, (void **)&unk) != S_OK)
-            w->failures++;
-        if (w->pm->lpVtbl->AddRef(w->pm) < 2)
-            w->failures++;
+        if (w->pm->lpVtbl->QueryInterface(w->pm, &IID_IRTCPortManager3, (void **)&pm3) != S_OK) w->failures++;
+        if (w->pm->lpVtbl->QueryInterface(w->pm, &IID_IUnknown, (void **)&unk) != S_OK) w->failures++;
+        if (w->pm->lpVtbl->AddRef(w->pm) < 2) w->failures++;
         w->pm->lpVtbl->Release(w->pm);
-        if (unk)
-            unk->lpVtbl->Release(unk);
-        if (pm3)
-            pm3->lpVtbl->Release(pm3);
+        if (unk) unk->lpVtbl->Release(unk);
+        if (pm3) pm3->lpVtbl->Release(pm3);
     }
     return NULL;
 }
@@ -78,8 +74,7 @@ static void test_refcount_from_threads(void)
     LONG live = rtcpm_live_objects();
 
     CU_ASSERT_EQUAL_FATAL(recording_pm_create(3, &pm), S_OK);
-    for (int i = 0; i < THREADS; i++)
-        w[i].pm = pm;
+    for (int i = 0; i < THREADS; i++) w[i].pm = pm;
     CU_ASSERT_EQUAL(run_workers(w, refcount_worker), THREADS);
     CU_ASSERT_EQUAL(total_failures(w), 0);
     CU_ASSERT_EQUAL(recording_pm_refcount(pm), 1);
@@ -92,12 +87,12 @@ static void test_refcount_from_threads(void)
 static void *release_worker(void *arg)
 {
     struct worker *w = arg;
-    for (int i = 0; i < ITERATIONS / 10; i++) {
+    for (int i = 0; i < ITERATIONS / 10; i++)
+    {
         w->pm->lpVtbl->AddRef(w->pm);
         w->pm->lpVtbl->Release(w->pm);
     }
-    if (strcmp(recording_pm_log(w->pm), "") != 0)
-        w->failures++; /* nobody called a method: the log is untouched */
+    if (strcmp(recording_pm_log(w->pm), "") != 0) w->failures++; /* nobody called a method: the log is untouched */
     w->pm->lpVtbl->Release(w->pm);
     return NULL;
 }
@@ -107,10 +102,12 @@ static void test_last_release_on_any_thread(void)
     struct worker w[THREADS];
     LONG live = rtcpm_live_objects();
 
-    for (int round = 0; round < 20; round++) {
+    for (int round = 0; round < 20; round++)
+    {
         IRTCPortManager *pm;
         CU_ASSERT_EQUAL_FATAL(recording_pm_create(1, &pm), S_OK);
-        for (int i = 0; i < THREADS; i++) {
+        for (int i = 0; i < THREADS; i++)
+        {
             w[i].pm = pm;
             pm->lpVtbl->AddRef(pm); /* the thread's reference */
         }
@@ -127,15 +124,15 @@ static void *bstr_worker(void *arg)
     struct worker *w = arg;
     char text[64], back[64];
 
-    for (int i = 0; i < ITERATIONS / 5; i++) {
+    for (int i = 0; i < ITERATIONS / 5; i++)
+    {
         int n = snprintf(text, sizeof text, "thread %d item %d \xc3\xa9", w->index, i);
         BSTR b = rtcpm_bstr_from_utf8(text, (size_t)n);
         size_t len = 0;
         if (!b || FAILED(rtcpm_bstr_to_utf8(b, back, sizeof back, &len)) || len != (size_t)n ||
             memcmp(back, text, len) != 0)
             w->failures++;
-        if (!SysReAllocStringLen(&b, b, 6) || SysStringLen(b) != 6 ||
-            !rtcpm_test_bstr_is(b, RTCPM_W("thread")))
+        if (!SysReAllocStringLen(&b, b, 6) || SysStringLen(b) != 6 || !rtcpm_test_bstr_is(b, RTCPM_W("thread")))
             w->failures++;
         SysFreeString(b);
     }
@@ -149,8 +146,7 @@ static void test_bstrs_from_threads(void)
 
     CU_ASSERT_EQUAL(run_workers(w, bstr_worker), THREADS);
     CU_ASSERT_EQUAL(total_failures(w), 0);
-    if (rtcpm_test_counts_bstrs())
-        CU_ASSERT_EQUAL(rtcpm_live_bstrs(), bstrs);
+    if (rtcpm_test_counts_bstrs()) CU_ASSERT_EQUAL(rtcpm_live_bstrs(), bstrs);
 }
 
 /* A BSTR made on one thread and freed on another (an [out] BSTR crossing threads). */
@@ -178,8 +174,7 @@ static void test_bstr_freed_on_other_thread(void)
     CU_ASSERT_BSTR_EQUAL(b, RTCPM_W("made elsewhere"));
     CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, free_bstr, &b), 0);
     pthread_join(t, NULL);
-    if (rtcpm_test_counts_bstrs())
-        CU_ASSERT_EQUAL(rtcpm_live_bstrs(), bstrs);
+    if (rtcpm_test_counts_bstrs()) CU_ASSERT_EQUAL(rtcpm_live_bstrs(), bstrs);
 }
 
 static CU_TestInfo tests[] = {

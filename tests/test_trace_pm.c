@@ -38,9 +38,11 @@ static void test_v3_forward_and_report(void)
     SysFreeString(ia);
     SysFreeString(ea);
     SysFreeString(remote);
-    CU_ASSERT_STRING_EQUAL(traced,
+    CU_ASSERT_STRING_EQUAL(
+        traced,
         "GetMappingEx(198.18.0.1, 5060, UDP, SIP) -> S_OK internal 192.168.1.10:5060 external 198.51.100.7:45060\n"
-        "UpdateRemoteAddressEx2(198.18.0.1, 5062, UDP, internal 192.168.1.10:5060, external 198.51.100.7:45060) -> S_OK\n"
+        "UpdateRemoteAddressEx2(198.18.0.1, 5062, UDP, internal 192.168.1.10:5060, external 198.51.100.7:45060) -> "
+        "S_OK\n"
         "ReleaseMappingEx(UDP, internal 192.168.1.10:5060, external 198.51.100.7:45060) -> S_OK\n"
         "GetMappingEx(198.18.0.1, 5060, UDP, SIP) -> E_POINTER\n");
     /* the inner object saw the same calls */
@@ -73,10 +75,10 @@ static void test_v1_levels(void)
     SysFreeString(ia);
     SysFreeString(ea);
     SysFreeString(remote);
-    CU_ASSERT_STRING_EQUAL(traced,
-        "GetMapping(2001:db8::5, AUDIO_RTP) -> RTC_E_PORT_MAPPING_UNAVAILABLE\n"
-        "GetMapping(2001:db8::5, AUDIO_RTCP) -> S_OK internal 192.168.1.10:5001 external 198.51.100.7:40001\n"
-        "ReleaseMapping(internal 192.168.1.10:5001, external 198.51.100.7:40001) -> S_OK\n");
+    CU_ASSERT_STRING_EQUAL(
+        traced, "GetMapping(2001:db8::5, AUDIO_RTP) -> RTC_E_PORT_MAPPING_UNAVAILABLE\n"
+                "GetMapping(2001:db8::5, AUDIO_RTCP) -> S_OK internal 192.168.1.10:5001 external 198.51.100.7:40001\n"
+                "ReleaseMapping(internal 192.168.1.10:5001, external 198.51.100.7:40001) -> S_OK\n");
     CU_ASSERT_EQUAL(pm->lpVtbl->Release(pm), 0);
     CU_ASSERT_EQUAL(inner->lpVtbl->Release(inner), 0);
 }

@@ -63,13 +63,12 @@ HRESULT rtcpm_host_create_client(const char *local_address, IRTCClientPortManage
 
 /* 1024 <= min < max <= 65535, and at least 2 ports for RTCPT_SIP and 4 for a media type
  * (RTC's PortRange policy rules), else E_INVALIDARG. */
-HRESULT rtcpm_host_client_set_port_range(IRTCClientPortManagement *client, RTC_PORT_TYPE type, LONG min,
-                                         LONG max);
+HRESULT rtcpm_host_client_set_port_range(IRTCClientPortManagement *client, RTC_PORT_TYPE type, LONG min, LONG max);
 
 /* The index-th listen address/port started and not stopped (oldest first): S_OK, or S_FALSE
  * (address "" and port 0) past the end. */
-HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *client, LONG index, char *address,
-                                     size_t address_len, LONG *port);
+HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *client, LONG index, char *address, size_t address_len,
+                                     LONG *port);
 
 /* ---- profile: IRTCProfilePortManagement --------------------------------------------------
  *
@@ -81,9 +80,8 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *client, LONG inde
  * user_uri: "sip:user@domain" or "sips:..."; registrar_address: IP literal; registrar_port 0 =
  * 5060 (5061 for TLS); transport: RTCTR_UDP, RTCTR_TCP or RTCTR_TLS.
  */
-HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client, const char *user_uri,
-                                  const char *registrar_address, LONG registrar_port, LONG transport,
-                                  IRTCProfilePortManagement **profile);
+HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client, const char *user_uri, const char *registrar_address,
+                                  LONG registrar_port, LONG transport, IRTCProfilePortManagement **profile);
 
 /* Registers: GetMappingEx(registrar address, registrar port, transport, RTCPT_SIP) on the
  * profile's port manager (local address without one). S_OK: enabled. A port manager failure
@@ -115,8 +113,8 @@ HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *profile, char *buf
  * or RTCTR_UDP without a profile.
  */
 HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client, IRTCProfilePortManagement *profile,
-                                  const char *peer_uri, const char *peer_address, LONG peer_port,
-                                  LONG transport, IRTCSessionPortManagement **session);
+                                  const char *peer_uri, const char *peer_address, LONG peer_port, LONG transport,
+                                  IRTCSessionPortManagement **session);
 
 #define RTCPM_HOST_MEDIA_AUDIO 0x1
 #define RTCPM_HOST_MEDIA_VIDEO 0x2
@@ -159,8 +157,8 @@ HRESULT rtcpm_host_session_contact(IRTCSessionPortManagement *session, char *buf
 
 /* The SDP offer of the call (see sip_text: v/o/s/c/t, m=audio 0 8 101, a=rtcp, m=video 34),
  * CRLF line endings; session_id and version go into o=, so the text is reproducible. */
-HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *session, ULONGLONG session_id, ULONGLONG version,
-                               char *buf, size_t buflen);
+HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *session, ULONGLONG session_id, ULONGLONG version, char *buf,
+                               size_t buflen);
 
 /* Which port-manager interface the current call talks to: 3, 2, 1, or 0 (no port manager,
  * local addresses). RTC_E_INVALID_SESSION_STATE when no call is up. */

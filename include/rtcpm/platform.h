@@ -23,7 +23,7 @@
 
 #ifdef __cplusplus
 #define RTCPM_EXTERN_C_BEGIN extern "C" {
-#define RTCPM_EXTERN_C_END }
+#define RTCPM_EXTERN_C_END   }
 #else
 #define RTCPM_EXTERN_C_BEGIN
 #define RTCPM_EXTERN_C_END

@@ -59,8 +59,8 @@ struct rtcpm_static_rule
     LONG internal_port_last;      /* >= first; 0 means = first (a single port) */
     const char *external_address; /* same family as internal */
     LONG external_port_first;
-    LONG external_port_last;      /* 0 means first + (size of internal range) - 1 */
-    const char *remote;           /* NULL/"" = any remote; else "192.168.0.0/16, 2001:db8::/32"
+    LONG external_port_last; /* 0 means first + (size of internal range) - 1 */
+    const char *remote;      /* NULL/"" = any remote; else "192.168.0.0/16, 2001:db8::/32"
                                      (a prefix list; a bare address means /32 or /128) */
 };
 
@@ -72,8 +72,8 @@ HRESULT rtcpm_static_pm_create(IRTCPortManager3 **out);
 HRESULT rtcpm_static_pm_add_rule(IRTCPortManager3 *pm, const struct rtcpm_static_rule *rule);
 /* The same, with the reason of an E_INVALIDARG in err ("external range 40000-40009 has 10
  * ports, internal range has 20"); err may be NULL. */
-HRESULT rtcpm_static_pm_add_rule_ex(IRTCPortManager3 *pm, const struct rtcpm_static_rule *rule,
-                                    char *err, size_t errlen);
+HRESULT rtcpm_static_pm_add_rule_ex(IRTCPortManager3 *pm, const struct rtcpm_static_rule *rule, char *err,
+                                    size_t errlen);
 
 /*
  * Appends the rules of an INI file / text (format: README "Static port manager config").
@@ -83,8 +83,8 @@ HRESULT rtcpm_static_pm_add_rule_ex(IRTCPortManager3 *pm, const struct rtcpm_sta
  * E_FAIL (file cannot be read), E_OUTOFMEMORY.
  */
 HRESULT rtcpm_static_pm_load_file(IRTCPortManager3 *pm, const char *path, char *err, size_t errlen);
-HRESULT rtcpm_static_pm_load_string(IRTCPortManager3 *pm, const char *text, const char *name_for_errors,
-                                    char *err, size_t errlen);
+HRESULT rtcpm_static_pm_load_string(IRTCPortManager3 *pm, const char *text, const char *name_for_errors, char *err,
+                                    size_t errlen);
 
 /* Mappings handed out and not yet released; -1 when pm is not a static port manager. */
 LONG rtcpm_static_pm_live_mappings(IRTCPortManager3 *pm);

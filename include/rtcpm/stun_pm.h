@@ -113,7 +113,7 @@ RTCPM_EXTERN_C_BEGIN
 
 /* Most servers / ranges one port manager takes. */
 #define RTCPM_STUN_PM_MAX_SERVERS 8
-#define RTCPM_STUN_PM_MAX_RANGES 16
+#define RTCPM_STUN_PM_MAX_RANGES  16
 
 /* rtcpm_stun_pm_config.tcp: what TCP/TLS mappings do (see the header comment, item 6). */
 enum rtcpm_stun_pm_tcp

@@ -80,15 +80,9 @@ void WINAPI SysFreeString(BSTR str)
     free(bstr_header(str));
 }
 
-UINT WINAPI SysStringByteLen(BSTR str)
-{
-    return str ? bstr_header(str)[0] : 0;
-}
+UINT WINAPI SysStringByteLen(BSTR str) { return str ? bstr_header(str)[0] : 0; }
 
-UINT WINAPI SysStringLen(BSTR str)
-{
-    return str ? bstr_header(str)[0] / (UINT)sizeof(OLECHAR) : 0;
-}
+UINT WINAPI SysStringLen(BSTR str) { return str ? bstr_header(str)[0] / (UINT)sizeof(OLECHAR) : 0; }
 
 /* Both ReAlloc functions allocate the new string before freeing the old one, so the
  * source may point into the old string, as oleaut32 allows. */

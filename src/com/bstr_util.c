@@ -20,7 +20,11 @@ HRESULT rtcpm_bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
      * loop below takes over at the first other character. */
     for (i = 0; i < n && b[i] < 0x80 && b[i]; i++)
     {
-        if (o + 1 >= buflen) { buf[0] = 0; return E_INSUFFICIENT_BUFFER; }
+        if (o + 1 >= buflen)
+        {
+            buf[0] = 0;
+            return E_INSUFFICIENT_BUFFER;
+        }
         buf[o++] = (char)b[i];
     }
     for (; i < n; i++)
@@ -39,19 +43,37 @@ HRESULT rtcpm_bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
         else if (c >= 0xDC00 && c <= 0xDFFF)
             return E_INVALIDARG;
 
-        if (c < 0x80) { tmp[0] = (char)c; k = 1; }
-        else if (c < 0x800) { tmp[0] = (char)(0xC0 | (c >> 6)); tmp[1] = (char)(0x80 | (c & 0x3F)); k = 2; }
+        if (c < 0x80)
+        {
+            tmp[0] = (char)c;
+            k = 1;
+        }
+        else if (c < 0x800)
+        {
+            tmp[0] = (char)(0xC0 | (c >> 6));
+            tmp[1] = (char)(0x80 | (c & 0x3F));
+            k = 2;
+        }
         else if (c < 0x10000)
         {
-            tmp[0] = (char)(0xE0 | (c >> 12)); tmp[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-            tmp[2] = (char)(0x80 | (c & 0x3F)); k = 3;
+            tmp[0] = (char)(0xE0 | (c >> 12));
+            tmp[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+            tmp[2] = (char)(0x80 | (c & 0x3F));
+            k = 3;
         }
         else
         {
-            tmp[0] = (char)(0xF0 | (c >> 18)); tmp[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-            tmp[2] = (char)(0x80 | ((c >> 6) & 0x3F)); tmp[3] = (char)(0x80 | (c & 0x3F)); k = 4;
+            tmp[0] = (char)(0xF0 | (c >> 18));
+            tmp[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+            tmp[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+            tmp[3] = (char)(0x80 | (c & 0x3F));
+            k = 4;
         }
-        if (o + k >= buflen) { buf[0] = 0; return E_INSUFFICIENT_BUFFER; }
+        if (o + k >= buflen)
+        {
+            buf[0] = 0;
+            return E_INSUFFICIENT_BUFFER;
+        }
         memcpy(buf + o, tmp, k);
         o += k;
     }
@@ -67,11 +89,28 @@ static size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
     uint32_t c = s[0];
     size_t n, i;
 
-    if (c < 0x80) { *cp = c; return 1; }
-    if ((c & 0xE0) == 0xC0) { n = 2; c &= 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { n = 3; c &= 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { n = 4; c &= 0x07; }
-    else return 0;
+    if (c < 0x80)
+    {
+        *cp = c;
+        return 1;
+    }
+    if ((c & 0xE0) == 0xC0)
+    {
+        n = 2;
+        c &= 0x1F;
+    }
+    else if ((c & 0xF0) == 0xE0)
+    {
+        n = 3;
+        c &= 0x0F;
+    }
+    else if ((c & 0xF8) == 0xF0)
+    {
+        n = 4;
+        c &= 0x07;
+    }
+    else
+        return 0;
     if (n > avail) return 0;
     for (i = 1; i < n; i++)
     {
@@ -129,10 +168,7 @@ BSTR rtcpm_bstr_from_utf8(const char *s, size_t len)
     return b;
 }
 
-BSTR rtcpm_bstr_from_cstr(const char *s)
-{
-    return rtcpm_bstr_from_utf8(s, s ? strlen(s) : 0);
-}
+BSTR rtcpm_bstr_from_cstr(const char *s) { return rtcpm_bstr_from_utf8(s, s ? strlen(s) : 0); }
 
 int rtcpm_bstr_equal(BSTR a, BSTR b)
 {

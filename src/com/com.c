@@ -6,8 +6,8 @@
 
 static LONG live_objects;
 
-HRESULT rtcpm_com_query_interface(void *object, const struct com_iface_entry *table, size_t count,
-                            const IID *riid, void **out)
+HRESULT rtcpm_com_query_interface(void *object, const struct com_iface_entry *table, size_t count, const IID *riid,
+                                  void **out)
 {
     size_t i;
 
@@ -31,10 +31,7 @@ HRESULT rtcpm_com_query_interface(void *object, const struct com_iface_entry *ta
 void rtcpm_com_object_created(void) { InterlockedIncrement(&live_objects); }
 void rtcpm_com_object_destroyed(void) { InterlockedDecrement(&live_objects); }
 
-LONG rtcpm_live_objects(void)
-{
-    return InterlockedCompareExchange(&live_objects, 0, 0);
-}
+LONG rtcpm_live_objects(void) { return InterlockedCompareExchange(&live_objects, 0, 0); }
 
 ULONG rtcpm_com_refcount(IUnknown *unk)
 {

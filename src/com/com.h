@@ -38,8 +38,8 @@ struct com_iface_entry
 
 /* QueryInterface from a table: E_POINTER for a NULL out pointer, E_NOINTERFACE (and
  * *out = NULL) when no entry matches; on success *out is AddRef'ed. */
-HRESULT rtcpm_com_query_interface(void *object, const struct com_iface_entry *table, size_t count,
-                            const IID *riid, void **out);
+HRESULT rtcpm_com_query_interface(void *object, const struct com_iface_entry *table, size_t count, const IID *riid,
+                                  void **out);
 
 /* Atomic refcounts. */
 static inline LONG com_ref_inc(LONG volatile *ref) { return InterlockedIncrement(ref); }

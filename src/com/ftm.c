@@ -33,8 +33,9 @@ void rtcpm_com_ftm_release(struct com_ftm *ftm)
 }
 
 /* CLSID_InProcFreeMarshaler: in mingw-w64's libuuid, but declared by none of its headers. */
-static const CLSID clsid_in_proc_free_marshaler = { 0x0000033a, 0x0000, 0x0000,
-                                                    { 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 } };
+static const CLSID clsid_in_proc_free_marshaler = {
+    0x0000033a, 0x0000, 0x0000, { 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 }
+};
 
 int rtcpm_com_ftm_is_free_threaded(IUnknown *itf)
 {
@@ -43,8 +44,7 @@ int rtcpm_com_ftm_is_free_threaded(IUnknown *itf)
     HRESULT hr;
 
     if (!itf || FAILED(itf->lpVtbl->QueryInterface(itf, &IID_IMarshal, (void **)&marshal)) || !marshal) return 0;
-    hr = marshal->lpVtbl->GetUnmarshalClass(marshal, &IID_IUnknown, itf, MSHCTX_INPROC, NULL, MSHLFLAGS_NORMAL,
-                                            &clsid);
+    hr = marshal->lpVtbl->GetUnmarshalClass(marshal, &IID_IUnknown, itf, MSHCTX_INPROC, NULL, MSHLFLAGS_NORMAL, &clsid);
     marshal->lpVtbl->Release(marshal);
     return hr == S_OK && IsEqualCLSID(&clsid, &clsid_in_proc_free_marshaler);
 }
@@ -53,8 +53,8 @@ int rtcpm_com_ftm_is_free_threaded(IUnknown *itf)
  * CO_E_NOTINITIALIZED on a thread without COM (when no MTA exists either). */
 static HRESULT git_get(IGlobalInterfaceTable **git)
 {
-    return CoCreateInstance(&CLSID_StdGlobalInterfaceTable, NULL, CLSCTX_INPROC_SERVER,
-                            &IID_IGlobalInterfaceTable, (void **)git);
+    return CoCreateInstance(&CLSID_StdGlobalInterfaceTable, NULL, CLSCTX_INPROC_SERVER, &IID_IGlobalInterfaceTable,
+                            (void **)git);
 }
 
 /* Revokes a cookie; on a thread without COM inside a stay in the MTA of its own, so that a

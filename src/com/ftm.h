@@ -90,8 +90,8 @@ int rtcpm_com_ftm_is_free_threaded(IUnknown *itf);
 struct com_agile_ref
 {
     const IID *iid;
-    DWORD cookie;   /* Global Interface Table cookie (Windows); 0 when not registered */
-    IUnknown *raw;  /* the pointer itself: native builds, or set where COM was not initialised */
+    DWORD cookie;  /* Global Interface Table cookie (Windows); 0 when not registered */
+    IUnknown *raw; /* the pointer itself: native builds, or set where COM was not initialised */
 };
 
 /* Keeps itf (AddRef'ed, as iid) in place of what was there; itf NULL just clears. */

@@ -48,7 +48,4 @@ HRESULT rtcpm_com_agile_ref_get(const struct com_agile_ref *ref, void **out)
     return S_OK;
 }
 
-void rtcpm_com_agile_ref_clear(struct com_agile_ref *ref)
-{
-    rtcpm_com_agile_ref_set(ref, NULL, NULL);
-}
+void rtcpm_com_agile_ref_clear(struct com_agile_ref *ref) { rtcpm_com_agile_ref_set(ref, NULL, NULL); }

@@ -23,7 +23,12 @@ static int parse_mask(const char *spec)
         const char *tok = spec;
         int on = 1, i;
 
-        if (len && (*tok == '+' || *tok == '-')) { on = *tok == '+'; tok++; len--; }
+        if (len && (*tok == '+' || *tok == '-'))
+        {
+            on = *tok == '+';
+            tok++;
+            len--;
+        }
         for (i = 0; i < RTCPM_LOG_CHANNELS; i++)
         {
             int all = len == 3 && !strncmp(tok, "all", 3);
@@ -36,10 +41,7 @@ static int parse_mask(const char *spec)
     return mask;
 }
 
-void rtcpm_log_reset(void)
-{
-    __atomic_store_n(&enabled_mask, parse_mask(getenv("RTCPM_DEBUG")), __ATOMIC_RELAXED);
-}
+void rtcpm_log_reset(void) { __atomic_store_n(&enabled_mask, parse_mask(getenv("RTCPM_DEBUG")), __ATOMIC_RELAXED); }
 
 int rtcpm_log_enabled(enum rtcpm_log_channel ch)
 {

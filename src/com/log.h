@@ -27,7 +27,9 @@ void rtcpm_log_printf(enum rtcpm_log_channel ch, const char *func, const char *f
 /* Re-reads RTCPM_DEBUG (tests change it at run time). */
 void rtcpm_log_reset(void);
 
-#define RTCPM_TRACE(ch, ...) \
-    do { if (rtcpm_log_enabled(ch)) rtcpm_log_printf(ch, __func__, __VA_ARGS__); } while (0)
+#define RTCPM_TRACE(ch, ...)                                                                                           \
+    do {                                                                                                               \
+        if (rtcpm_log_enabled(ch)) rtcpm_log_printf(ch, __func__, __VA_ARGS__);                                        \
+    } while (0)
 
 #endif /* RTCPM_SRC_LOG_H */

@@ -11,14 +11,14 @@
 #include "rtcpm/rtcpm.h"
 #include "log.h"
 
-typedef void (RPC_ENTRY *get_proxy_dll_info_fn)(const ProxyFileInfo ***files, const CLSID **clsid);
+typedef void(RPC_ENTRY *get_proxy_dll_info_fn)(const ProxyFileInfo ***files, const CLSID **clsid);
 
 struct rtcpm_marshal_registration
 {
-    HMODULE module;              /* one LoadLibrary reference, freed after the revoke */
-    LPFNCANUNLOADNOW can_unload; /* the DLL's DllCanUnloadNow */
-    IUnknown *factory;           /* its IPSFactoryBuffer, as registered */
-    DWORD cookie;                /* CoRegisterClassObject's */
+    HMODULE module;                          /* one LoadLibrary reference, freed after the revoke */
+    LPFNCANUNLOADNOW can_unload;             /* the DLL's DllCanUnloadNow */
+    IUnknown *factory;                       /* its IPSFactoryBuffer, as registered */
+    DWORD cookie;                            /* CoRegisterClassObject's */
     struct rtcpm_marshal_registration *next; /* on `pending` once revoked */
 };
 
@@ -91,8 +91,7 @@ HRESULT rtcpm_marshal_register(const WCHAR *ps_dll, rtcpm_marshal_registration *
             {
                 char text[39];
                 rtcpm_guid_to_string(iid, text);
-                RTCPM_TRACE(RTCPM_LOG_COM, "%s %s -> %s\n", files[i]->pNamesArray[j], text,
-                            "rtcpm_ps.dll");
+                RTCPM_TRACE(RTCPM_LOG_COM, "%s %s -> %s\n", files[i]->pNamesArray[j], text, "rtcpm_ps.dll");
             }
         }
     }

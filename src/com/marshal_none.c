@@ -14,9 +14,6 @@ HRESULT rtcpm_marshal_register(const WCHAR *ps_dll, rtcpm_marshal_registration *
     return S_FALSE;
 }
 
-HRESULT rtcpm_marshal_revoke(rtcpm_marshal_registration *reg)
-{
-    return reg ? E_INVALIDARG : S_FALSE;
-}
+HRESULT rtcpm_marshal_revoke(rtcpm_marshal_registration *reg) { return reg ? E_INVALIDARG : S_FALSE; }
 
 HRESULT rtcpm_marshal_unload_unused(void) { return S_OK; }

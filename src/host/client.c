@@ -131,7 +131,8 @@ static HRESULT WINAPI client_StartListenAddressAndPort(IRTCClientPortManagement 
         {
             size_t cap = client->listen_cap ? client->listen_cap * 2 : 4;
             struct listen_entry *grown = realloc(client->listen, cap * sizeof(*grown));
-            if (!grown) hr = E_OUTOFMEMORY;
+            if (!grown)
+                hr = E_OUTOFMEMORY;
             else
             {
                 client->listen = grown;
@@ -155,7 +156,8 @@ static HRESULT WINAPI client_StopListenAddressAndPort(IRTCClientPortManagement *
     if (FAILED(hr)) return hr;
     rtcpm_lock_acquire(&client->lock);
     i = find_listen(client, &addr);
-    if (i == (size_t)-1) hr = E_INVALIDARG;
+    if (i == (size_t)-1)
+        hr = E_INVALIDARG;
     else
     {
         memmove(&client->listen[i], &client->listen[i + 1], (client->listen_count - i - 1) * sizeof(client->listen[0]));
@@ -181,12 +183,8 @@ static HRESULT WINAPI client_GetPortRange(IRTCClientPortManagement *iface, RTC_P
 }
 
 static const IRTCClientPortManagementVtbl client_vtbl = {
-    client_QueryInterface,
-    client_AddRef,
-    client_Release,
-    client_StartListenAddressAndPort,
-    client_StopListenAddressAndPort,
-    client_GetPortRange,
+    client_QueryInterface,           client_AddRef,       client_Release, client_StartListenAddressAndPort,
+    client_StopListenAddressAndPort, client_GetPortRange,
 };
 
 HRESULT rtcpm_host_create_client(const char *local_address, IRTCClientPortManagement **out)
@@ -251,7 +249,8 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *iface, LONG index
     if ((size_t)index < client->listen_count)
     {
         rtcpm_addr a = client->listen[index].addr;
-        if (rtcpm_addr_format(&a, address, address_len) < 0) hr = HRESULT_FROM_WIN32(122);
+        if (rtcpm_addr_format(&a, address, address_len) < 0)
+            hr = HRESULT_FROM_WIN32(122);
         else
         {
             *port = a.port;
@@ -265,7 +264,8 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *iface, LONG index
 void rtcpm_host_client_local_sip(struct host_client *client, rtcpm_addr *out)
 {
     rtcpm_lock_acquire(&client->lock);
-    if (client->listen_count) *out = client->listen[0].addr;
+    if (client->listen_count)
+        *out = client->listen[0].addr;
     else
     {
         *out = client->local;

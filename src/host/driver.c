@@ -144,8 +144,7 @@ static HRESULT acquire_one(struct driver_pm *pm, const struct driver_request *re
 
     if (pm->level == 3)
         hr = pm->v3->lpVtbl->GetMappingEx(pm->v3, remote, req->remote_port, req->transport, req->type,
-                                          &m->internal_text, &m->internal_port, &m->external_text,
-                                          &m->external_port);
+                                          &m->internal_text, &m->internal_port, &m->external_text, &m->external_port);
     else
         hr = pm->v1->lpVtbl->GetMapping(pm->v1, remote, req->type, &m->internal_text, &m->internal_port,
                                         &m->external_text, &m->external_port);
@@ -267,14 +266,14 @@ HRESULT rtcpm_driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE typ
             return hr;
         }
         if (pm.level == 3)
-            hr = pm.v3->lpVtbl->UpdateRemoteAddressEx2(pm.v3, b, port, m->transport, m->internal_text,
-                                                       m->internal_port, m->external_text, m->external_port);
+            hr = pm.v3->lpVtbl->UpdateRemoteAddressEx2(pm.v3, b, port, m->transport, m->internal_text, m->internal_port,
+                                                       m->external_text, m->external_port);
         else if (pm.level == 2)
             hr = pm.v2->lpVtbl->UpdateRemoteAddressEx(pm.v2, b, port, m->internal_text, m->internal_port,
                                                       m->external_text, m->external_port);
         else
-            hr = pm.v1->lpVtbl->UpdateRemoteAddress(pm.v1, b, m->internal_text, m->internal_port,
-                                                    m->external_text, m->external_port);
+            hr = pm.v1->lpVtbl->UpdateRemoteAddress(pm.v1, b, m->internal_text, m->internal_port, m->external_text,
+                                                    m->external_port);
         RTCPM_TRACE(RTCPM_LOG_HOST, "update %s -> %s:%ld (level %d) -> %#lx", rtcpm_port_type_name(type), remote,
                     (long)port, pm.level, (unsigned long)(ULONG)hr);
         rtcpm_driver_pm_close(&pm);

@@ -107,5 +107,4 @@ const struct driver_mapping *rtcpm_driver_set_find(const struct driver_set *set,
 /* The public view of a mapping (rtcpm_host_*_mapping): canonical address text, ports. */
 void rtcpm_driver_mapping_describe(const struct driver_mapping *m, struct rtcpm_host_mapping *out);
 
-
 #endif /* RTCPM_SRC_HOST_DRIVER_H */

@@ -14,7 +14,7 @@
 #include "sip/sip_text.h"
 
 #define HOST_PORT_TYPES 5 /* RTCPT_AUDIO_RTP .. RTCPT_SIP */
-#define HOST_URI_MAX 256
+#define HOST_URI_MAX    256
 
 struct host_client;
 struct host_profile;

@@ -241,7 +241,8 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
         profile->registration = set;
         profile->state = PROFILE_ENABLED;
     }
-    else profile->state = PROFILE_DISABLED;
+    else
+        profile->state = PROFILE_DISABLED;
     rtcpm_lock_release(&profile->lock);
     RTCPM_TRACE(RTCPM_LOG_HOST, "profile %p enable -> %#lx", (void *)profile, (unsigned long)(ULONG)hr);
     return hr;
@@ -295,7 +296,8 @@ HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *iface, char *buf, 
     if (profile->state != PROFILE_ENABLED || !(sip = rtcpm_driver_set_find(&profile->registration, RTCPT_SIP)))
         hr = E_UNEXPECTED;
     else
-        hr = rtcpm_sip_text_contact(profile->user, profile->secure, &sip->external, profile->transport, buf, buflen, NULL);
+        hr = rtcpm_sip_text_contact(profile->user, profile->secure, &sip->external, profile->transport, buf, buflen,
+                                    NULL);
     rtcpm_lock_release(&profile->lock);
     return hr;
 }

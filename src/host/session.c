@@ -31,10 +31,10 @@
 enum session_state
 {
     SESSION_IDLE,
-    SESSION_CONNECTING,    /* a thread is asking the port manager for the call's mappings */
+    SESSION_CONNECTING, /* a thread is asking the port manager for the call's mappings */
     SESSION_CONNECTED,
-    SESSION_UPDATING,      /* connected; a thread is telling the port manager a new remote */
-    SESSION_DISCONNECTING  /* a thread is releasing the mappings */
+    SESSION_UPDATING,     /* connected; a thread is telling the port manager a new remote */
+    SESSION_DISCONNECTING /* a thread is releasing the mappings */
 };
 
 struct host_session
@@ -53,7 +53,7 @@ struct host_session
     int secure;
     struct host_pm_ref *pm; /* the session's own; referenced; NULL = none */
     enum session_state state;
-    unsigned media;        /* of the call in progress */
+    unsigned media;         /* of the call in progress */
     struct driver_set call; /* valid from CONNECTED to DISCONNECTING */
 };
 
@@ -288,7 +288,8 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
         session->media = media;
         session->state = SESSION_CONNECTED;
     }
-    else session->state = SESSION_IDLE;
+    else
+        session->state = SESSION_IDLE;
     rtcpm_lock_release(&session->lock);
     RTCPM_TRACE(RTCPM_LOG_HOST, "session %p call %s media %#x -> %#lx", (void *)session, session->peer_uri, media,
                 (unsigned long)(ULONG)hr);
@@ -318,19 +319,19 @@ HRESULT rtcpm_host_session_update_remote(IRTCSessionPortManagement *iface, enum 
     /* In UPDATING only this thread touches the mappings' remote fields. */
     switch (stream)
     {
-    case RTCPM_HOST_STREAM_SIP:
-        hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_SIP, address, port);
-        break;
+    case RTCPM_HOST_STREAM_SIP: hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_SIP, address, port); break;
     case RTCPM_HOST_STREAM_AUDIO:
         hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_AUDIO_RTP, address, port);
         if (SUCCEEDED(hr)) hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_AUDIO_RTCP, address, rtcp_port);
         break;
     default:
-        if (!(session->media & RTCPM_HOST_MEDIA_VIDEO)) hr = E_INVALIDARG;
+        if (!(session->media & RTCPM_HOST_MEDIA_VIDEO))
+            hr = E_INVALIDARG;
         else
         {
             hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_VIDEO_RTP, address, port);
-            if (SUCCEEDED(hr)) hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_VIDEO_RTCP, address, rtcp_port);
+            if (SUCCEEDED(hr))
+                hr = rtcpm_driver_set_update_remote(&session->call, RTCPT_VIDEO_RTCP, address, rtcp_port);
         }
         break;
     }
@@ -387,13 +388,14 @@ HRESULT rtcpm_host_session_contact(IRTCSessionPortManagement *iface, char *buf, 
     if (!call_is_up(session) || !(sip = rtcpm_driver_set_find(&session->call, RTCPT_SIP)))
         hr = RTC_E_INVALID_SESSION_STATE;
     else
-        hr = rtcpm_sip_text_contact(session->user, session->secure, &sip->external, session->transport, buf, buflen, NULL);
+        hr = rtcpm_sip_text_contact(session->user, session->secure, &sip->external, session->transport, buf, buflen,
+                                    NULL);
     rtcpm_lock_release(&session->lock);
     return hr;
 }
 
-HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *iface, ULONGLONG session_id, ULONGLONG version,
-                               char *buf, size_t buflen)
+HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *iface, ULONGLONG session_id, ULONGLONG version, char *buf,
+                               size_t buflen)
 {
     struct host_session *session;
     const struct driver_mapping *sip, *art, *arc, *vrt, *vrc;
@@ -409,7 +411,8 @@ HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *iface, ULONGLONG sessi
     arc = rtcpm_driver_set_find(&session->call, RTCPT_AUDIO_RTCP);
     vrt = rtcpm_driver_set_find(&session->call, RTCPT_VIDEO_RTP);
     vrc = rtcpm_driver_set_find(&session->call, RTCPT_VIDEO_RTCP);
-    if (!call_is_up(session) || !sip || !art || !arc) hr = RTC_E_INVALID_SESSION_STATE;
+    if (!call_is_up(session) || !sip || !art || !arc)
+        hr = RTC_E_INVALID_SESSION_STATE;
     else
     {
         memset(&in, 0, sizeof(in));
@@ -436,14 +439,15 @@ HRESULT rtcpm_host_session_pm_level(IRTCSessionPortManagement *iface, LONG *leve
     if (!iface || !level) return E_POINTER;
     if (!(session = host_session_from(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&session->lock);
-    if (!call_is_up(session)) hr = RTC_E_INVALID_SESSION_STATE;
-    else *level = session->call.level;
+    if (!call_is_up(session))
+        hr = RTC_E_INVALID_SESSION_STATE;
+    else
+        *level = session->call.level;
     rtcpm_lock_release(&session->lock);
     return hr;
 }
 
-HRESULT rtcpm_host_session_mapping(IRTCSessionPortManagement *iface, RTC_PORT_TYPE type,
-                                   struct rtcpm_host_mapping *out)
+HRESULT rtcpm_host_session_mapping(IRTCSessionPortManagement *iface, RTC_PORT_TYPE type, struct rtcpm_host_mapping *out)
 {
     struct host_session *session;
     const struct driver_mapping *m;
@@ -453,9 +457,12 @@ HRESULT rtcpm_host_session_mapping(IRTCSessionPortManagement *iface, RTC_PORT_TY
     memset(out, 0, sizeof(*out));
     if (!(session = host_session_from(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&session->lock);
-    if (!call_is_up(session)) hr = RTC_E_INVALID_SESSION_STATE;
-    else if (!(m = rtcpm_driver_set_find(&session->call, type))) hr = E_INVALIDARG;
-    else rtcpm_driver_mapping_describe(m, out);
+    if (!call_is_up(session))
+        hr = RTC_E_INVALID_SESSION_STATE;
+    else if (!(m = rtcpm_driver_set_find(&session->call, type)))
+        hr = E_INVALIDARG;
+    else
+        rtcpm_driver_mapping_describe(m, out);
     rtcpm_lock_release(&session->lock);
     return hr;
 }

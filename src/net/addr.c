@@ -7,48 +7,40 @@
 
 #include <string.h>
 
-#define FNV32_OFFSET 2166136261u
-#define FNV32_PRIME 16777619u
+#define FNV32_OFFSET   2166136261u
+#define FNV32_PRIME    16777619u
 #define ZONE_NAMED_BIT 0x80000000u
 
 /* ---- character classes (locale-independent, unlike <ctype.h>) ---- */
 
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static int hex_value(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
 
 /* RFC 3986 unreserved: the zone characters we accept. */
 static int is_zone_char(char c)
 {
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.' || c == '_' ||
+           c == '~';
 }
 
 static const char *find_char(const char *s, size_t n, char c)
 {
     for (size_t i = 0; i < n; i++)
-        if (s[i] == c)
-            return s + i;
+        if (s[i] == c) return s + i;
     return NULL;
 }
 
 static size_t count_char(const char *s, size_t n, char c)
 {
     size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        count += s[i] == c;
+    for (size_t i = 0; i < n; i++) count += s[i] == c;
     return count;
 }
 
@@ -58,22 +50,22 @@ static size_t count_char(const char *s, size_t n, char c)
 static int parse_ipv4(const char *s, size_t n, uint8_t out[4])
 {
     size_t i = 0;
-    for (int part = 0; part < 4; part++) {
+    for (int part = 0; part < 4; part++)
+    {
         size_t start = i;
         unsigned value = 0;
-        while (i < n && is_digit(s[i]) && i - start < 4) {
+        while (i < n && is_digit(s[i]) && i - start < 4)
+        {
             value = value * 10 + (unsigned)(s[i] - '0');
             i++;
         }
         size_t digits = i - start;
-        if (digits == 0 || digits > 3 || value > 255)
-            return RTCPM_ADDR_E_SYNTAX;
-        if (digits > 1 && s[start] == '0')
-            return RTCPM_ADDR_E_SYNTAX; /* octal or decimal? refuse to guess */
+        if (digits == 0 || digits > 3 || value > 255) return RTCPM_ADDR_E_SYNTAX;
+        if (digits > 1 && s[start] == '0') return RTCPM_ADDR_E_SYNTAX; /* octal or decimal? refuse to guess */
         out[part] = (uint8_t)value;
-        if (part < 3) {
-            if (i >= n || s[i] != '.')
-                return RTCPM_ADDR_E_SYNTAX;
+        if (part < 3)
+        {
+            if (i >= n || s[i] != '.') return RTCPM_ADDR_E_SYNTAX;
             i++;
         }
     }
@@ -88,68 +80,71 @@ static int parse_ipv6(const char *s, size_t n, uint8_t out[16])
     int gap = -1; /* index in groups[] where "::" stands, -1 if none */
     size_t i = 0;
 
-    if (n >= 2 && s[0] == ':' && s[1] == ':') {
+    if (n >= 2 && s[0] == ':' && s[1] == ':')
+    {
         gap = 0;
         i = 2;
-    } else if (n >= 1 && s[0] == ':') {
+    }
+    else if (n >= 1 && s[0] == ':')
+    {
         return RTCPM_ADDR_E_SYNTAX; /* a lone leading colon */
     }
 
-    while (i < n) {
+    while (i < n)
+    {
         size_t start = i;
         unsigned value = 0;
         int hv;
-        while (i < n && (hv = hex_value(s[i])) >= 0 && i - start < 5) {
+        while (i < n && (hv = hex_value(s[i])) >= 0 && i - start < 5)
+        {
             value = value * 16 + (unsigned)hv;
             i++;
         }
-        if (i < n && s[i] == '.') {
+        if (i < n && s[i] == '.')
+        {
             /* Embedded IPv4: must be the last 32 bits, after at most 6 groups. */
-            if (ngroups > 6)
-                return RTCPM_ADDR_E_SYNTAX;
+            if (ngroups > 6) return RTCPM_ADDR_E_SYNTAX;
             uint8_t v4[4];
-            if (parse_ipv4(s + start, n - start, v4) != RTCPM_ADDR_OK)
-                return RTCPM_ADDR_E_SYNTAX;
+            if (parse_ipv4(s + start, n - start, v4) != RTCPM_ADDR_OK) return RTCPM_ADDR_E_SYNTAX;
             groups[ngroups++] = (uint16_t)(v4[0] << 8 | v4[1]);
             groups[ngroups++] = (uint16_t)(v4[2] << 8 | v4[3]);
             i = n;
             break;
         }
         size_t digits = i - start;
-        if (digits == 0 || digits > 4 || ngroups == 8)
-            return RTCPM_ADDR_E_SYNTAX;
+        if (digits == 0 || digits > 4 || ngroups == 8) return RTCPM_ADDR_E_SYNTAX;
         groups[ngroups++] = (uint16_t)value;
-        if (i == n)
-            break;
-        if (s[i] != ':')
-            return RTCPM_ADDR_E_SYNTAX;
+        if (i == n) break;
+        if (s[i] != ':') return RTCPM_ADDR_E_SYNTAX;
         i++;
-        if (i < n && s[i] == ':') {
-            if (gap >= 0)
-                return RTCPM_ADDR_E_SYNTAX; /* a second "::" */
+        if (i < n && s[i] == ':')
+        {
+            if (gap >= 0) return RTCPM_ADDR_E_SYNTAX; /* a second "::" */
             gap = ngroups;
             i++;
-        } else if (i == n) {
+        }
+        else if (i == n)
+        {
             return RTCPM_ADDR_E_SYNTAX; /* a lone trailing colon */
         }
     }
 
-    if (gap < 0 && ngroups != 8)
-        return RTCPM_ADDR_E_SYNTAX;
-    if (gap >= 0 && ngroups > 7)
-        return RTCPM_ADDR_E_SYNTAX; /* "::" must stand for at least one group */
+    if (gap < 0 && ngroups != 8) return RTCPM_ADDR_E_SYNTAX;
+    if (gap >= 0 && ngroups > 7) return RTCPM_ADDR_E_SYNTAX; /* "::" must stand for at least one group */
 
-    uint16_t full[8] = {0};
-    if (gap < 0) {
+    uint16_t full[8] = { 0 };
+    if (gap < 0)
+    {
         memcpy(full, groups, sizeof full);
-    } else {
-        int tail = ngroups - gap;
-        for (int k = 0; k < gap; k++)
-            full[k] = groups[k];
-        for (int k = 0; k < tail; k++)
-            full[8 - tail + k] = groups[gap + k];
     }
-    for (int k = 0; k < 8; k++) {
+    else
+    {
+        int tail = ngroups - gap;
+        for (int k = 0; k < gap; k++) full[k] = groups[k];
+        for (int k = 0; k < tail; k++) full[8 - tail + k] = groups[gap + k];
+    }
+    for (int k = 0; k < 8; k++)
+    {
         out[2 * k] = (uint8_t)(full[k] >> 8);
         out[2 * k + 1] = (uint8_t)(full[k] & 0xff);
     }
@@ -158,27 +153,28 @@ static int parse_ipv6(const char *s, size_t n, uint8_t out[16])
 
 static int parse_zone(const char *s, size_t n, uint32_t *scope_id)
 {
-    if (n == 0 || n > RTCPM_ADDR_ZONE_MAX)
-        return RTCPM_ADDR_E_ZONE;
+    if (n == 0 || n > RTCPM_ADDR_ZONE_MAX) return RTCPM_ADDR_E_ZONE;
     int numeric = 1;
-    for (size_t i = 0; i < n; i++) {
-        if (!is_zone_char(s[i]))
-            return RTCPM_ADDR_E_ZONE;
+    for (size_t i = 0; i < n; i++)
+    {
+        if (!is_zone_char(s[i])) return RTCPM_ADDR_E_ZONE;
         numeric &= is_digit(s[i]);
     }
-    if (numeric) {
+    if (numeric)
+    {
         uint64_t value = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++)
+        {
             value = value * 10 + (uint64_t)(s[i] - '0');
-            if (value > UINT32_MAX)
-                return RTCPM_ADDR_E_ZONE;
+            if (value > UINT32_MAX) return RTCPM_ADDR_E_ZONE;
         }
         *scope_id = (uint32_t)value;
         return RTCPM_ADDR_OK;
     }
     /* Named zone: a stable hash, top bit set so small interface indexes stay apart. */
     uint32_t h = FNV32_OFFSET;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
+    {
         h ^= (uint8_t)s[i];
         h *= FNV32_PRIME;
     }
@@ -195,12 +191,9 @@ static int parse_ipv6_with_zone(const char *s, size_t n, rtcpm_addr *out)
     uint32_t scope_id = 0;
     int rc;
 
-    if (addr_len == 0)
-        return RTCPM_ADDR_E_EMPTY;
-    if ((rc = parse_ipv6(s, addr_len, bytes)) != RTCPM_ADDR_OK)
-        return rc;
-    if (pct && (rc = parse_zone(pct + 1, n - addr_len - 1, &scope_id)) != RTCPM_ADDR_OK)
-        return rc;
+    if (addr_len == 0) return RTCPM_ADDR_E_EMPTY;
+    if ((rc = parse_ipv6(s, addr_len, bytes)) != RTCPM_ADDR_OK) return rc;
+    if (pct && (rc = parse_zone(pct + 1, n - addr_len - 1, &scope_id)) != RTCPM_ADDR_OK) return rc;
     rtcpm_addr_set_v6(out, bytes, scope_id, 0);
     return RTCPM_ADDR_OK;
 }
@@ -208,28 +201,24 @@ static int parse_ipv6_with_zone(const char *s, size_t n, rtcpm_addr *out)
 /* An IP literal without brackets: IPv6 if it has a colon, IPv4 otherwise. */
 static int parse_bare(const char *s, size_t n, rtcpm_addr *out)
 {
-    if (n == 0)
-        return RTCPM_ADDR_E_EMPTY;
+    if (n == 0) return RTCPM_ADDR_E_EMPTY;
     /* one pass: brackets anywhere, the first '%', a ':' before it */
     const char *pct = NULL;
     int colon = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '[' || s[i] == ']')
-            return RTCPM_ADDR_E_BRACKET;
+    for (size_t i = 0; i < n; i++)
+    {
+        if (s[i] == '[' || s[i] == ']') return RTCPM_ADDR_E_BRACKET;
         if (!pct && s[i] == '%')
             pct = s + i;
         else if (!pct && s[i] == ':')
             colon = 1;
     }
     size_t addr_len = pct ? (size_t)(pct - s) : n;
-    if (colon)
-        return parse_ipv6_with_zone(s, n, out);
+    if (colon) return parse_ipv6_with_zone(s, n, out);
     uint8_t v4[4];
     int rc = parse_ipv4(s, addr_len, v4);
-    if (rc != RTCPM_ADDR_OK)
-        return rc;
-    if (pct)
-        return RTCPM_ADDR_E_ZONE; /* zones are an IPv6 notion */
+    if (rc != RTCPM_ADDR_OK) return rc;
+    if (pct) return RTCPM_ADDR_E_ZONE; /* zones are an IPv6 notion */
     rtcpm_addr_set_v4(out, v4, 0);
     return RTCPM_ADDR_OK;
 }
@@ -237,49 +226,39 @@ static int parse_bare(const char *s, size_t n, rtcpm_addr *out)
 /* "[...]" holding an IPv6 literal (with optional zone). */
 static int parse_bracketed(const char *s, size_t n, rtcpm_addr *out)
 {
-    if (n < 2 || s[0] != '[' || s[n - 1] != ']')
-        return RTCPM_ADDR_E_BRACKET;
+    if (n < 2 || s[0] != '[' || s[n - 1] != ']') return RTCPM_ADDR_E_BRACKET;
     const char *inner = s + 1;
     size_t inner_len = n - 2;
-    if (inner_len == 0)
-        return RTCPM_ADDR_E_EMPTY;
-    if (find_char(inner, inner_len, '[') || find_char(inner, inner_len, ']'))
-        return RTCPM_ADDR_E_BRACKET;
+    if (inner_len == 0) return RTCPM_ADDR_E_EMPTY;
+    if (find_char(inner, inner_len, '[') || find_char(inner, inner_len, ']')) return RTCPM_ADDR_E_BRACKET;
     const char *pct = find_char(inner, inner_len, '%');
     size_t addr_len = pct ? (size_t)(pct - inner) : inner_len;
-    if (!find_char(inner, addr_len, ':'))
-        return RTCPM_ADDR_E_SYNTAX; /* brackets are for IPv6 only */
+    if (!find_char(inner, addr_len, ':')) return RTCPM_ADDR_E_SYNTAX; /* brackets are for IPv6 only */
     return parse_ipv6_with_zone(inner, inner_len, out);
 }
 
 int rtcpm_addr_parse(const char *text, size_t len, rtcpm_addr *out)
 {
-    if (!out)
-        return RTCPM_ADDR_E_INVALID_ARG;
+    if (!out) return RTCPM_ADDR_E_INVALID_ARG;
     memset(out, 0, sizeof *out);
-    if (!text && len)
-        return RTCPM_ADDR_E_INVALID_ARG;
+    if (!text && len) return RTCPM_ADDR_E_INVALID_ARG;
 
-    int rc = (len > 0 && text[0] == '[') ? parse_bracketed(text, len, out)
-                                         : parse_bare(text, len, out);
-    if (rc != RTCPM_ADDR_OK)
-        memset(out, 0, sizeof *out);
+    int rc = (len > 0 && text[0] == '[') ? parse_bracketed(text, len, out) : parse_bare(text, len, out);
+    if (rc != RTCPM_ADDR_OK) memset(out, 0, sizeof *out);
     return rc;
 }
 
 /* 1..65535, 1 to 5 decimal digits. */
 static int parse_port(const char *s, size_t n, uint16_t *port)
 {
-    if (n == 0 || n > 5)
-        return RTCPM_ADDR_E_PORT;
+    if (n == 0 || n > 5) return RTCPM_ADDR_E_PORT;
     unsigned value = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!is_digit(s[i]))
-            return RTCPM_ADDR_E_PORT;
+    for (size_t i = 0; i < n; i++)
+    {
+        if (!is_digit(s[i])) return RTCPM_ADDR_E_PORT;
         value = value * 10 + (unsigned)(s[i] - '0');
     }
-    if (value == 0 || value > 65535)
-        return RTCPM_ADDR_E_PORT;
+    if (value == 0 || value > 65535) return RTCPM_ADDR_E_PORT;
     *port = (uint16_t)value;
     return RTCPM_ADDR_OK;
 }
@@ -289,74 +268,67 @@ static int parse_hostport(const char *s, size_t n, rtcpm_addr *out, uint16_t def
     uint16_t port = default_port;
     int rc;
 
-    if (n == 0)
-        return RTCPM_ADDR_E_EMPTY;
+    if (n == 0) return RTCPM_ADDR_E_EMPTY;
 
-    if (s[0] == '[') {
+    if (s[0] == '[')
+    {
         const char *close = find_char(s, n, ']');
-        if (!close)
-            return RTCPM_ADDR_E_BRACKET;
+        if (!close) return RTCPM_ADDR_E_BRACKET;
         size_t host_len = (size_t)(close - s) + 1;
-        if ((rc = parse_bracketed(s, host_len, out)) != RTCPM_ADDR_OK)
-            return rc;
-        if (host_len < n) {
+        if ((rc = parse_bracketed(s, host_len, out)) != RTCPM_ADDR_OK) return rc;
+        if (host_len < n)
+        {
             if (s[host_len] != ':')
-                return find_char(s + host_len, n - host_len, ']') ? RTCPM_ADDR_E_BRACKET
-                                                                  : RTCPM_ADDR_E_SYNTAX;
-            if ((rc = parse_port(s + host_len + 1, n - host_len - 1, &port)) != RTCPM_ADDR_OK)
-                return rc;
+                return find_char(s + host_len, n - host_len, ']') ? RTCPM_ADDR_E_BRACKET : RTCPM_ADDR_E_SYNTAX;
+            if ((rc = parse_port(s + host_len + 1, n - host_len - 1, &port)) != RTCPM_ADDR_OK) return rc;
         }
-    } else if (count_char(s, n, ':') == 1) {
+    }
+    else if (count_char(s, n, ':') == 1)
+    {
         /* Exactly one colon: IPv4 host, then port. */
         const char *colon = find_char(s, n, ':');
         size_t host_len = (size_t)(colon - s);
-        if ((rc = parse_bare(s, host_len, out)) != RTCPM_ADDR_OK)
-            return rc;
-        if ((rc = parse_port(colon + 1, n - host_len - 1, &port)) != RTCPM_ADDR_OK)
-            return rc;
-    } else {
+        if ((rc = parse_bare(s, host_len, out)) != RTCPM_ADDR_OK) return rc;
+        if ((rc = parse_port(colon + 1, n - host_len - 1, &port)) != RTCPM_ADDR_OK) return rc;
+    }
+    else
+    {
         /* No colon (IPv4) or two and more (a whole IPv6 address, no port). */
-        if ((rc = parse_bare(s, n, out)) != RTCPM_ADDR_OK)
-            return rc;
+        if ((rc = parse_bare(s, n, out)) != RTCPM_ADDR_OK) return rc;
     }
     out->port = port;
     return RTCPM_ADDR_OK;
 }
 
-int rtcpm_addr_parse_hostport(const char *text, size_t len, rtcpm_addr *out,
-                              uint16_t default_port)
+int rtcpm_addr_parse_hostport(const char *text, size_t len, rtcpm_addr *out, uint16_t default_port)
 {
-    if (!out)
-        return RTCPM_ADDR_E_INVALID_ARG;
+    if (!out) return RTCPM_ADDR_E_INVALID_ARG;
     memset(out, 0, sizeof *out);
-    if (!text && len)
-        return RTCPM_ADDR_E_INVALID_ARG;
+    if (!text && len) return RTCPM_ADDR_E_INVALID_ARG;
 
     int rc = parse_hostport(text, len, out, default_port);
-    if (rc != RTCPM_ADDR_OK)
-        memset(out, 0, sizeof *out);
+    if (rc != RTCPM_ADDR_OK) memset(out, 0, sizeof *out);
     return rc;
 }
 
 /* ---- formatting ---- */
 
 /* A bounded text builder: never overruns, remembers whether anything was cut. */
-struct text_out {
+struct text_out
+{
     char buf[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
     size_t len;
 };
 
 static void put_char(struct text_out *t, char c)
 {
-    if (t->len < sizeof t->buf - 1)
-        t->buf[t->len] = c;
+    if (t->len < sizeof t->buf - 1) t->buf[t->len] = c;
     t->len++;
 }
 
 static void put_str(struct text_out *t, const char *s)
 {
-    while (*s)
-        put_char(t, *s++);
+    while (*s) put_char(t, *s++);
 }
 
 static void put_decimal(struct text_out *t, uint32_t v)
@@ -367,17 +339,18 @@ static void put_decimal(struct text_out *t, uint32_t v)
         digits[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    while (n)
-        put_char(t, digits[--n]);
+    while (n) put_char(t, digits[--n]);
 }
 
 static void put_hex16(struct text_out *t, unsigned v)
 {
     static const char hex[] = "0123456789abcdef";
     int started = 0;
-    for (int shift = 12; shift >= 0; shift -= 4) {
+    for (int shift = 12; shift >= 0; shift -= 4)
+    {
         unsigned nibble = (v >> shift) & 0xf;
-        if (nibble || started || shift == 0) {
+        if (nibble || started || shift == 0)
+        {
             put_char(t, hex[nibble]);
             started = 1;
         }
@@ -386,89 +359,92 @@ static void put_hex16(struct text_out *t, unsigned v)
 
 static void put_ipv4(struct text_out *t, const uint8_t b[4])
 {
-    for (int k = 0; k < 4; k++) {
-        if (k)
-            put_char(t, '.');
+    for (int k = 0; k < 4; k++)
+    {
+        if (k) put_char(t, '.');
         put_decimal(t, b[k]);
     }
 }
 
 static int is_v4_mapped_bytes(const uint8_t b[16])
 {
-    static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
     return memcmp(b, prefix, sizeof prefix) == 0;
 }
 
 /* RFC 5952 section 4 and 5. */
 static void put_ipv6(struct text_out *t, const uint8_t b[16])
 {
-    if (is_v4_mapped_bytes(b)) {
+    if (is_v4_mapped_bytes(b))
+    {
         put_str(t, "::ffff:");
         put_ipv4(t, b + 12);
         return;
     }
 
     unsigned groups[8];
-    for (int k = 0; k < 8; k++)
-        groups[k] = (unsigned)b[2 * k] << 8 | b[2 * k + 1];
+    for (int k = 0; k < 8; k++) groups[k] = (unsigned)b[2 * k] << 8 | b[2 * k + 1];
 
     /* Longest run of zero groups, length >= 2, first one on a tie. */
     int best_start = -1, best_len = 0;
-    for (int k = 0; k < 8;) {
-        if (groups[k] != 0) {
+    for (int k = 0; k < 8;)
+    {
+        if (groups[k] != 0)
+        {
             k++;
             continue;
         }
         int start = k;
-        while (k < 8 && groups[k] == 0)
-            k++;
-        if (k - start > best_len) {
+        while (k < 8 && groups[k] == 0) k++;
+        if (k - start > best_len)
+        {
             best_start = start;
             best_len = k - start;
         }
     }
-    if (best_len < 2) {
+    if (best_len < 2)
+    {
         best_start = -1;
         best_len = 0;
     }
 
-    for (int k = 0; k < 8; k++) {
-        if (k == best_start) {
+    for (int k = 0; k < 8; k++)
+    {
+        if (k == best_start)
+        {
             put_str(t, "::");
             k += best_len - 1;
             continue;
         }
-        if (k && k != best_start + best_len)
-            put_char(t, ':');
+        if (k && k != best_start + best_len) put_char(t, ':');
         put_hex16(t, groups[k]);
     }
 }
 
 static int put_host(struct text_out *t, const rtcpm_addr *a, int bracket_v6)
 {
-    if (a->family == RTCPM_AF_INET) {
+    if (a->family == RTCPM_AF_INET)
+    {
         put_ipv4(t, a->bytes);
         return RTCPM_ADDR_OK;
     }
-    if (a->family != RTCPM_AF_INET6)
-        return RTCPM_ADDR_E_INVALID_ARG;
-    if (bracket_v6)
-        put_char(t, '[');
+    if (a->family != RTCPM_AF_INET6) return RTCPM_ADDR_E_INVALID_ARG;
+    if (bracket_v6) put_char(t, '[');
     put_ipv6(t, a->bytes);
-    if (a->scope_id) {
+    if (a->scope_id)
+    {
         put_char(t, '%');
         put_decimal(t, a->scope_id);
     }
-    if (bracket_v6)
-        put_char(t, ']');
+    if (bracket_v6) put_char(t, ']');
     return RTCPM_ADDR_OK;
 }
 
 static int emit(const struct text_out *t, char *buf, size_t buflen)
 {
-    if (t->len >= buflen || t->len >= sizeof t->buf) {
-        if (buflen)
-            buf[0] = '\0';
+    if (t->len >= buflen || t->len >= sizeof t->buf)
+    {
+        if (buflen) buf[0] = '\0';
         return RTCPM_ADDR_E_BUFFER;
     }
     memcpy(buf, t->buf, t->len);
@@ -478,12 +454,11 @@ static int emit(const struct text_out *t, char *buf, size_t buflen)
 
 int rtcpm_addr_format(const rtcpm_addr *a, char *buf, size_t buflen)
 {
-    struct text_out t = {{0}, 0};
-    if (!buf && buflen)
-        return RTCPM_ADDR_E_INVALID_ARG;
-    if (!a || put_host(&t, a, 0) != RTCPM_ADDR_OK) {
-        if (buflen)
-            buf[0] = '\0';
+    struct text_out t = { { 0 }, 0 };
+    if (!buf && buflen) return RTCPM_ADDR_E_INVALID_ARG;
+    if (!a || put_host(&t, a, 0) != RTCPM_ADDR_OK)
+    {
+        if (buflen) buf[0] = '\0';
         return RTCPM_ADDR_E_INVALID_ARG;
     }
     return emit(&t, buf, buflen);
@@ -491,15 +466,15 @@ int rtcpm_addr_format(const rtcpm_addr *a, char *buf, size_t buflen)
 
 int rtcpm_addr_format_hostport(const rtcpm_addr *a, char *buf, size_t buflen)
 {
-    struct text_out t = {{0}, 0};
-    if (!buf && buflen)
-        return RTCPM_ADDR_E_INVALID_ARG;
-    if (!a || put_host(&t, a, 1) != RTCPM_ADDR_OK) {
-        if (buflen)
-            buf[0] = '\0';
+    struct text_out t = { { 0 }, 0 };
+    if (!buf && buflen) return RTCPM_ADDR_E_INVALID_ARG;
+    if (!a || put_host(&t, a, 1) != RTCPM_ADDR_OK)
+    {
+        if (buflen) buf[0] = '\0';
         return RTCPM_ADDR_E_INVALID_ARG;
     }
-    if (a->port) {
+    if (a->port)
+    {
         put_char(&t, ':');
         put_decimal(&t, a->port);
     }
@@ -515,20 +490,16 @@ static size_t significant_bytes(const rtcpm_addr *a)
 
 int rtcpm_addr_equal_host(const rtcpm_addr *a, const rtcpm_addr *b)
 {
-    if (!a || !b)
-        return a == b;
-    if (a->family != b->family)
-        return 0;
-    if (memcmp(a->bytes, b->bytes, significant_bytes(a)) != 0)
-        return 0;
+    if (!a || !b) return a == b;
+    if (a->family != b->family) return 0;
+    if (memcmp(a->bytes, b->bytes, significant_bytes(a)) != 0) return 0;
     /* scope only means something for IPv6; IPv4 values built by hand may carry junk */
     return a->family != RTCPM_AF_INET6 || a->scope_id == b->scope_id;
 }
 
 int rtcpm_addr_equal(const rtcpm_addr *a, const rtcpm_addr *b)
 {
-    if (!a || !b)
-        return a == b;
+    if (!a || !b) return a == b;
     return a->port == b->port && rtcpm_addr_equal_host(a, b);
 }
 
@@ -557,8 +528,7 @@ uint32_t rtcpm_addr_hash(const rtcpm_addr *a, uint32_t seed)
         for (size_t i = 0; i < n; i += 4)
             h = murmur_step(h, (uint32_t)a->bytes[i] | (uint32_t)a->bytes[i + 1] << 8 |
                                    (uint32_t)a->bytes[i + 2] << 16 | (uint32_t)a->bytes[i + 3] << 24);
-        if (a->family == RTCPM_AF_INET6)
-            h = murmur_step(h, a->scope_id);
+        if (a->family == RTCPM_AF_INET6) h = murmur_step(h, a->scope_id);
         h ^= (uint32_t)n;
     }
     h ^= h >> 16;
@@ -579,8 +549,7 @@ void rtcpm_addr_set_v4(rtcpm_addr *out, const uint8_t bytes[4], uint16_t port)
     out->port = port;
 }
 
-void rtcpm_addr_set_v6(rtcpm_addr *out, const uint8_t bytes[16], uint32_t scope_id,
-                       uint16_t port)
+void rtcpm_addr_set_v6(rtcpm_addr *out, const uint8_t bytes[16], uint32_t scope_id, uint16_t port)
 {
     memset(out, 0, sizeof *out);
     out->family = RTCPM_AF_INET6;
@@ -596,8 +565,7 @@ int rtcpm_addr_is_v4_mapped(const rtcpm_addr *a)
 
 int rtcpm_addr_unmap_v4(rtcpm_addr *a)
 {
-    if (!rtcpm_addr_is_v4_mapped(a))
-        return 0;
+    if (!rtcpm_addr_is_v4_mapped(a)) return 0;
     uint8_t v4[4];
     memcpy(v4, a->bytes + 12, 4);
     rtcpm_addr_set_v4(a, v4, a->port);
@@ -606,7 +574,8 @@ int rtcpm_addr_unmap_v4(rtcpm_addr *a)
 
 const char *rtcpm_addr_error_name(int err)
 {
-    switch (err) {
+    switch (err)
+    {
     case RTCPM_ADDR_OK: return "RTCPM_ADDR_OK";
     case RTCPM_ADDR_E_INVALID_ARG: return "RTCPM_ADDR_E_INVALID_ARG";
     case RTCPM_ADDR_E_EMPTY: return "RTCPM_ADDR_E_EMPTY";

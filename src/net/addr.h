@@ -42,8 +42,9 @@
 extern "C" {
 #endif
 
-enum rtcpm_addr_family {
-    RTCPM_AF_NONE = 0,  /* zero-initialised / unset */
+enum rtcpm_addr_family
+{
+    RTCPM_AF_NONE = 0, /* zero-initialised / unset */
     RTCPM_AF_INET = 4,
     RTCPM_AF_INET6 = 6
 };
@@ -55,7 +56,8 @@ enum rtcpm_addr_family {
  * Equality and hashing only look at the significant bytes, so a hand-built value with
  * stray bytes past [3] still compares as expected.
  */
-typedef struct rtcpm_addr {
+typedef struct rtcpm_addr
+{
     uint8_t bytes[16];
     uint32_t scope_id; /* IPv6 zone: numeric index, or FNV-1a(name) | 0x80000000; 0 = none */
     uint16_t port;     /* host byte order; 0 = none */
@@ -63,7 +65,8 @@ typedef struct rtcpm_addr {
 } rtcpm_addr;
 
 /* Error codes (all negative; 0 is success). */
-enum rtcpm_addr_error {
+enum rtcpm_addr_error
+{
     RTCPM_ADDR_OK = 0,
     RTCPM_ADDR_E_INVALID_ARG = -1, /* NULL pointer, or an unset/unknown family to format */
     RTCPM_ADDR_E_EMPTY = -2,       /* nothing to parse (len 0, "[]", host missing before ":port") */
@@ -79,7 +82,7 @@ enum rtcpm_addr_error {
 
 /* Buffer sizes, NUL included, that always suffice for the formatters:
  * 39 ("ffff:...:ffff") + 11 ("%4294967295") + 1; hostport adds "[" "]" ":65535". */
-#define RTCPM_ADDR_TEXT_SIZE 51
+#define RTCPM_ADDR_TEXT_SIZE          51
 #define RTCPM_ADDR_HOSTPORT_TEXT_SIZE 59
 
 /* Longest text rtcpm_addr_parse accepts, in characters (NUL not counted): "[" + the longest
@@ -108,8 +111,7 @@ int rtcpm_addr_parse(const char *text, size_t len, rtcpm_addr *out);
  * A port written in the text is 1..65535, decimal digits only (leading zeros allowed, at
  * most 5 digits). default_port is used as given (0 = "no port").
  */
-int rtcpm_addr_parse_hostport(const char *text, size_t len, rtcpm_addr *out,
-                              uint16_t default_port);
+int rtcpm_addr_parse_hostport(const char *text, size_t len, rtcpm_addr *out, uint16_t default_port);
 
 /*
  * Canonical text, RFC 5952: lowercase hex, leading zeros dropped, the longest run of two or
@@ -142,8 +144,7 @@ uint32_t rtcpm_addr_hash(const rtcpm_addr *a, uint32_t seed);
 
 /* Builders: set *out to an IPv4 / IPv6 address (network-order bytes), clearing the rest. */
 void rtcpm_addr_set_v4(rtcpm_addr *out, const uint8_t bytes[4], uint16_t port);
-void rtcpm_addr_set_v6(rtcpm_addr *out, const uint8_t bytes[16], uint32_t scope_id,
-                       uint16_t port);
+void rtcpm_addr_set_v6(rtcpm_addr *out, const uint8_t bytes[16], uint32_t scope_id, uint16_t port);
 
 /* 1 if a is IPv6 in ::ffff:0:0/96 (IPv4-mapped), else 0. */
 int rtcpm_addr_is_v4_mapped(const rtcpm_addr *a);

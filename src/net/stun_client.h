@@ -45,21 +45,22 @@
 extern "C" {
 #endif
 
-#define RTCPM_STUN_DEFAULT_PORT 3478
-#define RTCPM_STUN_DEFAULT_RTO_MS 500u
-#define RTCPM_STUN_DEFAULT_MAX_REQUESTS 7u   /* Rc */
-#define RTCPM_STUN_DEFAULT_FINAL_WAIT 16u    /* Rm, in units of the initial RTO */
+#define RTCPM_STUN_DEFAULT_PORT           3478
+#define RTCPM_STUN_DEFAULT_RTO_MS         500u
+#define RTCPM_STUN_DEFAULT_MAX_REQUESTS   7u     /* Rc */
+#define RTCPM_STUN_DEFAULT_FINAL_WAIT     16u    /* Rm, in units of the initial RTO */
 #define RTCPM_STUN_DEFAULT_TCP_TIMEOUT_MS 39500u /* Ti */
 
-typedef struct rtcpm_stun_config {
-    uint32_t rto_ms;          /* initial retransmission timeout, doubled each time; > 0 */
-    uint32_t max_requests;    /* Rc: requests sent in all (UDP); >= 1 */
-    uint32_t final_wait_rto;  /* Rm: wait after the last request = Rm * rto_ms (UDP) */
-    uint32_t tcp_timeout_ms;  /* Ti: whole TCP transaction, connect included; > 0 */
-    uint32_t deadline_ms;     /* hard cap on one transaction; 0 = the schedule alone */
-    bool classic;             /* send an RFC 3489 request: 128-bit ID, no magic cookie */
-    bool fingerprint;         /* add FINGERPRINT to the request */
-    const char *software;     /* SOFTWARE attribute text (NUL-terminated); NULL = none */
+typedef struct rtcpm_stun_config
+{
+    uint32_t rto_ms;         /* initial retransmission timeout, doubled each time; > 0 */
+    uint32_t max_requests;   /* Rc: requests sent in all (UDP); >= 1 */
+    uint32_t final_wait_rto; /* Rm: wait after the last request = Rm * rto_ms (UDP) */
+    uint32_t tcp_timeout_ms; /* Ti: whole TCP transaction, connect included; > 0 */
+    uint32_t deadline_ms;    /* hard cap on one transaction; 0 = the schedule alone */
+    bool classic;            /* send an RFC 3489 request: 128-bit ID, no magic cookie */
+    bool fingerprint;        /* add FINGERPRINT to the request */
+    const char *software;    /* SOFTWARE attribute text (NUL-terminated); NULL = none */
     /* Optional, UDP only: polled at least every RTCPM_STUN_CANCEL_POLL_MS while waiting;
      * non-zero ends the transaction with RTCPM_STUN_E_CANCELLED (a worker being stopped). */
     int (*cancelled)(void *ctx);
@@ -74,7 +75,8 @@ void rtcpm_stun_config_init(rtcpm_stun_config *cfg);
 /* The longest a transaction with cfg on transport type can take, in ms. */
 uint64_t rtcpm_stun_config_bound_ms(const rtcpm_stun_config *cfg, enum rtcpm_sock_type type);
 
-enum rtcpm_stun_status {
+enum rtcpm_stun_status
+{
     RTCPM_STUN_OK = 0,
     RTCPM_STUN_E_INVALID_ARG = -1,        /* NULL, bad config, family mismatch, TCP list */
     RTCPM_STUN_E_TIMEOUT = -2,            /* no answer before the deadline */
@@ -88,28 +90,29 @@ enum rtcpm_stun_status {
     RTCPM_STUN_E_CANCELLED = -9           /* config.cancelled said so */
 };
 
-typedef struct rtcpm_stun_result {
-    int status;                 /* the call's return value */
-    rtcpm_addr mapped;          /* the server-reflexive transport address */
-    uint16_t mapped_from;       /* STUN_ATTR_XOR_MAPPED_ADDRESS, ..._OLD or MAPPED_ADDRESS */
-    rtcpm_addr local;           /* the socket's local address (getsockname) */
-    rtcpm_addr server;          /* the server asked last (the one that answered on success) */
-    size_t server_index;        /* rtcpm_stun_binding_list: index of that server */
-    uint64_t rtt_us;            /* answer time - time of the latest request sent before it */
-    uint64_t elapsed_ms;        /* the whole call */
-    uint32_t requests_sent;     /* UDP: 1 .. Rc (summed over a list) */
-    uint32_t ignored;           /* datagrams from elsewhere / other ID / not a response */
-    uint32_t discarded;         /* our answers that were malformed or had no address */
-    int codec_error;            /* stun_error of the last malformed answer; 0 = none */
-    int error_code;             /* error response: 300..699 */
-    char error_reason[128];     /* its reason phrase (cut to fit), NUL-terminated */
+typedef struct rtcpm_stun_result
+{
+    int status;                  /* the call's return value */
+    rtcpm_addr mapped;           /* the server-reflexive transport address */
+    uint16_t mapped_from;        /* STUN_ATTR_XOR_MAPPED_ADDRESS, ..._OLD or MAPPED_ADDRESS */
+    rtcpm_addr local;            /* the socket's local address (getsockname) */
+    rtcpm_addr server;           /* the server asked last (the one that answered on success) */
+    size_t server_index;         /* rtcpm_stun_binding_list: index of that server */
+    uint64_t rtt_us;             /* answer time - time of the latest request sent before it */
+    uint64_t elapsed_ms;         /* the whole call */
+    uint32_t requests_sent;      /* UDP: 1 .. Rc (summed over a list) */
+    uint32_t ignored;            /* datagrams from elsewhere / other ID / not a response */
+    uint32_t discarded;          /* our answers that were malformed or had no address */
+    int codec_error;             /* stun_error of the last malformed answer; 0 = none */
+    int error_code;              /* error response: 300..699 */
+    char error_reason[128];      /* its reason phrase (cut to fit), NUL-terminated */
     rtcpm_addr alternate_server; /* ALTERNATE-SERVER of a 300 response */
-    rtcpm_addr other_address;   /* success: RFC 5780 OTHER-ADDRESS (else RFC 3489
+    rtcpm_addr other_address;    /* success: RFC 5780 OTHER-ADDRESS (else RFC 3489
                                    CHANGED-ADDRESS) of the answering server; NONE if absent */
     size_t unknown_count;
     uint16_t unknown_attributes[STUN_MAX_UNKNOWN_ATTRIBUTES];
-    int sock_error;             /* rtcpm_sock_error when status is RTCPM_STUN_E_SOCKET */
-    int os_error;               /* its OS error number */
+    int sock_error; /* rtcpm_sock_error when status is RTCPM_STUN_E_SOCKET */
+    int os_error;   /* its OS error number */
 } rtcpm_stun_result;
 
 /*
@@ -117,8 +120,7 @@ typedef struct rtcpm_stun_result {
  * (same family as s). cfg NULL = defaults. Fills *res (always, when res is not NULL) and
  * returns res->status.
  */
-int rtcpm_stun_binding(rtcpm_socket *s, const rtcpm_addr *server, const rtcpm_stun_config *cfg,
-                       rtcpm_stun_result *res);
+int rtcpm_stun_binding(rtcpm_socket *s, const rtcpm_addr *server, const rtcpm_stun_config *cfg, rtcpm_stun_result *res);
 
 /*
  * Tries servers[0..count) in order on one UDP socket until one gives a mapped address.
@@ -128,9 +130,8 @@ int rtcpm_stun_binding(rtcpm_socket *s, const rtcpm_addr *server, const rtcpm_st
  * what is left. On failure *res describes the last server tried; RTCPM_STUN_E_INVALID_ARG
  * when no server has the socket's family.
  */
-int rtcpm_stun_binding_list(rtcpm_socket *s, const rtcpm_addr *servers, size_t count,
-                            const rtcpm_stun_config *cfg, uint32_t total_deadline_ms,
-                            rtcpm_stun_result *res);
+int rtcpm_stun_binding_list(rtcpm_socket *s, const rtcpm_addr *servers, size_t count, const rtcpm_stun_config *cfg,
+                            uint32_t total_deadline_ms, rtcpm_stun_result *res);
 
 /*
  * Parses "addr[:port][,addr[:port]...]" (IP literals, IPv6 in brackets when a port

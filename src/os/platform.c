@@ -21,8 +21,7 @@ uint64_t rtcpm_clock_us(void)
 {
     static LARGE_INTEGER freq; /* constant after boot: a benign race sets the same value */
     LARGE_INTEGER now;
-    if (!freq.QuadPart)
-        QueryPerformanceFrequency(&freq);
+    if (!freq.QuadPart) QueryPerformanceFrequency(&freq);
     QueryPerformanceCounter(&now);
     /* split to avoid overflowing now * 1e6 */
     uint64_t q = (uint64_t)now.QuadPart / (uint64_t)freq.QuadPart;
@@ -44,9 +43,11 @@ int64_t rtcpm_clock_epoch_s(void)
 int rtcpm_random_bytes(void *buf, size_t len)
 {
     unsigned char *p = buf;
-    while (len) {
+    while (len)
+    {
         ULONG chunk = len > 0x10000000u ? 0x10000000u : (ULONG)len;
-        if (!BCRYPT_SUCCESS(BCryptGenRandom(NULL, p, chunk, BCRYPT_USE_SYSTEM_PREFERRED_RNG))) {
+        if (!BCRYPT_SUCCESS(BCryptGenRandom(NULL, p, chunk, BCRYPT_USE_SYSTEM_PREFERRED_RNG)))
+        {
             memset(buf, 0, (size_t)(p - (unsigned char *)buf) + len);
             return -1;
         }
@@ -102,10 +103,7 @@ static void *thread_main(void *p)
     return NULL;
 }
 
-static int os_thread_create(rtcpm_thread *t)
-{
-    return pthread_create(&t->id, NULL, thread_main, &t->start) ? -1 : 0;
-}
+static int os_thread_create(rtcpm_thread *t) { return pthread_create(&t->id, NULL, thread_main, &t->start) ? -1 : 0; }
 
 static void os_thread_wait(rtcpm_thread *t) { pthread_join(t->id, NULL); }
 
@@ -121,13 +119,13 @@ int64_t rtcpm_clock_epoch_s(void) { return (int64_t)time(NULL); }
 static int urandom_bytes(unsigned char *p, size_t len)
 {
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    while (len) {
+    if (fd < 0) return -1;
+    while (len)
+    {
         ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0)
+        {
             close(fd);
             return -1;
         }
@@ -142,13 +140,13 @@ int rtcpm_random_bytes(void *buf, size_t len)
 {
     unsigned char *p = buf;
     size_t left = len;
-    while (left) {
+    while (left)
+    {
         ssize_t n = getrandom(p, left, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            if (errno == ENOSYS && urandom_bytes(p, left) == 0)
-                return 0;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0)
+        {
+            if (errno == ENOSYS && urandom_bytes(p, left) == 0) return 0;
             memset(buf, 0, len);
             return -1;
         }
@@ -165,11 +163,11 @@ int rtcpm_thread_start(rtcpm_thread **out, void (*fn)(void *), void *arg)
 {
     rtcpm_thread *t = calloc(1, sizeof *t);
     *out = NULL;
-    if (!t)
-        return -1;
+    if (!t) return -1;
     t->start.fn = fn;
     t->start.arg = arg;
-    if (os_thread_create(t)) {
+    if (os_thread_create(t))
+    {
         free(t);
         return -1;
     }
@@ -179,13 +177,9 @@ int rtcpm_thread_start(rtcpm_thread **out, void (*fn)(void *), void *arg)
 
 void rtcpm_thread_join(rtcpm_thread *t)
 {
-    if (!t)
-        return;
+    if (!t) return;
     os_thread_wait(t);
     free(t);
 }
 
-uint64_t rtcpm_clock_ms(void)
-{
-    return rtcpm_clock_us() / 1000u;
-}
+uint64_t rtcpm_clock_ms(void) { return rtcpm_clock_us() / 1000u; }

@@ -24,9 +24,9 @@
 
 typedef SOCKET os_socket;
 typedef int os_socklen;
-#define OS_INVALID_SOCKET INVALID_SOCKET
-#define OS_SEND_FLAGS 0
-#define OS_E(name) WSAE##name /* OS_E(TIMEDOUT): WSAETIMEDOUT */
+#define OS_INVALID_SOCKET        INVALID_SOCKET
+#define OS_SEND_FLAGS            0
+#define OS_E(name)               WSAE##name   /* OS_E(TIMEDOUT): WSAETIMEDOUT */
 #define OS_E_SEND_AFTER_SHUTDOWN WSAESHUTDOWN /* POSIX says EPIPE */
 
 #else
@@ -39,16 +39,17 @@ typedef int os_socklen;
 
 typedef int os_socket;
 typedef socklen_t os_socklen;
-#define OS_INVALID_SOCKET (-1)
-#define OS_SEND_FLAGS MSG_NOSIGNAL /* a closed TCP peer is an error code, not SIGPIPE */
-#define OS_E(name) E##name
+#define OS_INVALID_SOCKET        (-1)
+#define OS_SEND_FLAGS            MSG_NOSIGNAL /* a closed TCP peer is an error code, not SIGPIPE */
+#define OS_E(name)               E##name
 #define OS_E_SEND_AFTER_SHUTDOWN EPIPE
 #endif
 
 _Static_assert(sizeof(struct sockaddr_storage) <= sizeof(((rtcpm_sockaddr *)0)->u.bytes),
                "rtcpm_sockaddr too small for this OS");
 
-struct rtcpm_socket {
+struct rtcpm_socket
+{
     os_socket fd;
     enum rtcpm_sock_type type;
     enum rtcpm_addr_family family;
@@ -60,16 +61,20 @@ struct rtcpm_socket {
 /* The error enum of an OS error code (Winsock's WSAE* or errno's E*, same names). */
 static int os_map_error(int e)
 {
-    switch (e) {
+    switch (e)
+    {
     case 0: return RTCPM_SOCK_OK;
     case OS_E(TIMEDOUT): return RTCPM_SOCK_E_TIMEOUT;
     case OS_E(CONNREFUSED): return RTCPM_SOCK_E_REFUSED;
     case OS_E(ADDRINUSE): return RTCPM_SOCK_E_ADDR_IN_USE;
-    case OS_E(NETUNREACH): case OS_E(HOSTUNREACH): case OS_E(NETDOWN): case OS_E(HOSTDOWN):
-        return RTCPM_SOCK_E_UNREACHABLE;
-    case OS_E(CONNRESET): case OS_E(CONNABORTED): case OS_E(NOTCONN):
-    case OS_E_SEND_AFTER_SHUTDOWN:
-        return RTCPM_SOCK_E_CLOSED;
+    case OS_E(NETUNREACH):
+    case OS_E(HOSTUNREACH):
+    case OS_E(NETDOWN):
+    case OS_E(HOSTDOWN): return RTCPM_SOCK_E_UNREACHABLE;
+    case OS_E(CONNRESET):
+    case OS_E(CONNABORTED):
+    case OS_E(NOTCONN):
+    case OS_E_SEND_AFTER_SHUTDOWN: return RTCPM_SOCK_E_CLOSED;
     case OS_E(MSGSIZE): return RTCPM_SOCK_E_TRUNCATED;
     default: return RTCPM_SOCK_E_OTHER;
     }
@@ -93,7 +98,8 @@ static int os_set_nonblocking(os_socket fd)
 
 static void os_socket_tweaks(os_socket fd, enum rtcpm_sock_type type)
 {
-    if (type == RTCPM_SOCK_UDP) {
+    if (type == RTCPM_SOCK_UDP)
+    {
         BOOL off = FALSE;
         DWORD bytes = 0;
         /* Best effort: without it an ICMP port unreachable fails the next recvfrom. */
@@ -107,9 +113,9 @@ static int os_net_start(int *os_error)
 {
     WSADATA wsa;
     int rc = WSAStartup(MAKEWORD(2, 2), &wsa);
-    if (rc != 0) {
-        if (os_error)
-            *os_error = rc;
+    if (rc != 0)
+    {
+        if (os_error) *os_error = rc;
         return RTCPM_SOCK_E_OTHER;
     }
     InterlockedIncrement(&net_count);
@@ -134,13 +140,15 @@ static int os_wait(os_socket fd, int want_write, int timeout_ms, int *err)
     FD_ZERO(&except);
     FD_SET(fd, &set);
     FD_SET(fd, &except); /* a failed non-blocking connect shows up here */
-    if (timeout_ms >= 0) {
+    if (timeout_ms >= 0)
+    {
         tv.tv_sec = timeout_ms / 1000;
         tv.tv_usec = (timeout_ms % 1000) * 1000;
         ptv = &tv;
     }
     int n = select(0, want_write ? NULL : &set, want_write ? &set : NULL, &except, ptv);
-    if (n < 0) {
+    if (n < 0)
+    {
         *err = WSAGetLastError();
         return -1;
     }
@@ -149,13 +157,10 @@ static int os_wait(os_socket fd, int want_write, int timeout_ms, int *err)
 
 static const char *os_strerror(int e, char *buf, size_t cap)
 {
-    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-                             (DWORD)e, 0, buf, (DWORD)(cap > 0xFFFF ? 0xFFFF : cap), NULL);
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
-                 buf[n - 1] == '.'))
-        buf[--n] = '\0';
-    if (!n)
-        snprintf(buf, cap, "error %d", e);
+    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, (DWORD)e, 0, buf,
+                             (DWORD)(cap > 0xFFFF ? 0xFFFF : cap), NULL);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' || buf[n - 1] == '.')) buf[--n] = '\0';
+    if (!n) snprintf(buf, cap, "error %d", e);
     return buf;
 }
 
@@ -172,8 +177,7 @@ static void os_close(os_socket fd) { close(fd); }
 static int os_set_nonblocking(os_socket fd)
 {
     int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-        return -1;
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
     return fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ? -1 : 0;
 }
 
@@ -200,7 +204,8 @@ static int os_wait(os_socket fd, int want_write, int timeout_ms, int *err)
 {
     struct pollfd p = { .fd = fd, .events = want_write ? POLLOUT : POLLIN, .revents = 0 };
     int n = poll(&p, 1, timeout_ms < 0 ? -1 : timeout_ms);
-    if (n < 0) {
+    if (n < 0)
+    {
         *err = errno;
         return -1;
     }
@@ -210,8 +215,7 @@ static int os_wait(os_socket fd, int want_write, int timeout_ms, int *err)
 static const char *os_strerror(int e, char *buf, size_t cap)
 {
     /* XSI strerror_r (no _GNU_SOURCE here): returns 0 on success */
-    if (strerror_r(e, buf, cap) != 0)
-        snprintf(buf, cap, "error %d", e);
+    if (strerror_r(e, buf, cap) != 0) snprintf(buf, cap, "error %d", e);
     return buf;
 }
 
@@ -221,21 +225,18 @@ static const char *os_strerror(int e, char *buf, size_t cap)
 
 int rtcpm_net_init(int *os_error)
 {
-    if (os_error)
-        *os_error = 0;
+    if (os_error) *os_error = 0;
     return os_net_start(os_error);
 }
 
-void rtcpm_net_cleanup(void)
-{
-    os_net_stop();
-}
+void rtcpm_net_cleanup(void) { os_net_stop(); }
 
 /* ---- names and texts ---- */
 
 const char *rtcpm_sock_error_name(int err)
 {
-    switch (err) {
+    switch (err)
+    {
     case RTCPM_SOCK_OK: return "RTCPM_SOCK_OK";
     case RTCPM_SOCK_E_TIMEOUT: return "RTCPM_SOCK_E_TIMEOUT";
     case RTCPM_SOCK_E_REFUSED: return "RTCPM_SOCK_E_REFUSED";
@@ -251,8 +252,7 @@ const char *rtcpm_sock_error_name(int err)
 
 const char *rtcpm_os_error_text(int os_error, char *buf, size_t cap)
 {
-    if (!buf || !cap)
-        return "";
+    if (!buf || !cap) return "";
     buf[0] = '\0';
     return os_strerror(os_error, buf, cap);
 }
@@ -261,12 +261,11 @@ const char *rtcpm_os_error_text(int os_error, char *buf, size_t cap)
 
 int rtcpm_addr_to_sockaddr(const rtcpm_addr *a, rtcpm_sockaddr *out)
 {
-    if (!out)
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (!out) return RTCPM_SOCK_E_INVALID_ARG;
     memset(out, 0, sizeof *out);
-    if (!a)
-        return RTCPM_SOCK_E_INVALID_ARG;
-    if (a->family == RTCPM_AF_INET) {
+    if (!a) return RTCPM_SOCK_E_INVALID_ARG;
+    if (a->family == RTCPM_AF_INET)
+    {
         struct sockaddr_in sin;
         memset(&sin, 0, sizeof sin);
         sin.sin_family = AF_INET;
@@ -276,7 +275,8 @@ int rtcpm_addr_to_sockaddr(const rtcpm_addr *a, rtcpm_sockaddr *out)
         out->len = (int)sizeof sin;
         return RTCPM_SOCK_OK;
     }
-    if (a->family == RTCPM_AF_INET6) {
+    if (a->family == RTCPM_AF_INET6)
+    {
         if (a->scope_id & 0x80000000u)
             return RTCPM_SOCK_E_INVALID_ARG; /* a named zone's hash, not an interface index */
         struct sockaddr_in6 sin6;
@@ -294,24 +294,23 @@ int rtcpm_addr_to_sockaddr(const rtcpm_addr *a, rtcpm_sockaddr *out)
 
 int rtcpm_addr_from_sockaddr(const rtcpm_sockaddr *sa, rtcpm_addr *out)
 {
-    if (!out)
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (!out) return RTCPM_SOCK_E_INVALID_ARG;
     memset(out, 0, sizeof *out);
-    if (!sa)
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (!sa) return RTCPM_SOCK_E_INVALID_ARG;
     struct sockaddr_storage ss;
     memcpy(&ss, sa->u.bytes, sizeof ss);
-    if (ss.ss_family == AF_INET && sa->len >= (int)sizeof(struct sockaddr_in)) {
+    if (ss.ss_family == AF_INET && sa->len >= (int)sizeof(struct sockaddr_in))
+    {
         struct sockaddr_in sin;
         memcpy(&sin, sa->u.bytes, sizeof sin);
         rtcpm_addr_set_v4(out, (const uint8_t *)&sin.sin_addr, ntohs(sin.sin_port));
         return RTCPM_SOCK_OK;
     }
-    if (ss.ss_family == AF_INET6 && sa->len >= (int)sizeof(struct sockaddr_in6)) {
+    if (ss.ss_family == AF_INET6 && sa->len >= (int)sizeof(struct sockaddr_in6))
+    {
         struct sockaddr_in6 sin6;
         memcpy(&sin6, sa->u.bytes, sizeof sin6);
-        rtcpm_addr_set_v6(out, (const uint8_t *)&sin6.sin6_addr, sin6.sin6_scope_id,
-                          ntohs(sin6.sin6_port));
+        rtcpm_addr_set_v6(out, (const uint8_t *)&sin6.sin6_addr, sin6.sin6_scope_id, ntohs(sin6.sin6_port));
         return RTCPM_SOCK_OK;
     }
     return RTCPM_SOCK_E_INVALID_ARG;
@@ -331,11 +330,9 @@ static int fail(rtcpm_socket *s, int os_err)
 /* Milliseconds left before deadline (NO_DEADLINE: -1, wait forever). */
 static int remaining_ms(uint64_t deadline)
 {
-    if (deadline == NO_DEADLINE)
-        return -1;
+    if (deadline == NO_DEADLINE) return -1;
     uint64_t now = rtcpm_clock_ms();
-    if (now >= deadline)
-        return 0;
+    if (now >= deadline) return 0;
     uint64_t left = deadline - now;
     return left > INT_MAX ? INT_MAX : (int)left;
 }
@@ -348,21 +345,22 @@ static uint64_t deadline_from(int timeout_ms)
 /* Waits for readiness within the deadline. 0 ready, else a negative rtcpm_sock_error. */
 static int wait_ready(rtcpm_socket *s, int want_write, uint64_t deadline)
 {
-    for (;;) {
+    for (;;)
+    {
         int err = 0;
         int left = remaining_ms(deadline);
         int n = os_wait(s->fd, want_write, left, &err);
-        if (n > 0)
-            return RTCPM_SOCK_OK;
-        if (n == 0) {
-            if (remaining_ms(deadline) == 0) {
+        if (n > 0) return RTCPM_SOCK_OK;
+        if (n == 0)
+        {
+            if (remaining_ms(deadline) == 0)
+            {
                 s->os_error = 0;
                 return RTCPM_SOCK_E_TIMEOUT;
             }
             continue; /* woke early (clock granularity): wait for the rest */
         }
-        if (!os_interrupted(err))
-            return fail(s, err);
+        if (!os_interrupted(err)) return fail(s, err);
     }
 }
 
@@ -371,10 +369,8 @@ static int wait_ready(rtcpm_socket *s, int want_write, uint64_t deadline)
  * when it would have blocked — or the error to return (also a timeout at the deadline). */
 static int wait_to_retry(rtcpm_socket *s, int e, int want_write, uint64_t deadline)
 {
-    if (os_interrupted(e))
-        return RTCPM_SOCK_OK;
-    if (!os_would_block(e))
-        return fail(s, e);
+    if (os_interrupted(e)) return RTCPM_SOCK_OK;
+    if (!os_would_block(e)) return fail(s, e);
     return wait_ready(s, want_write, deadline);
 }
 
@@ -385,11 +381,11 @@ static int check_family(const rtcpm_socket *s, const rtcpm_addr *a)
 
 /* ---- lifetime ---- */
 
-static rtcpm_socket *wrap(os_socket fd, enum rtcpm_sock_type type,
-                          enum rtcpm_addr_family family)
+static rtcpm_socket *wrap(os_socket fd, enum rtcpm_sock_type type, enum rtcpm_addr_family family)
 {
     rtcpm_socket *s = calloc(1, sizeof *s);
-    if (s) {
+    if (s)
+    {
         s->fd = fd;
         s->type = type;
         s->family = family;
@@ -397,58 +393,53 @@ static rtcpm_socket *wrap(os_socket fd, enum rtcpm_sock_type type,
     return s;
 }
 
-int rtcpm_socket_open(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcpm_addr *local,
-                      int *os_error)
+int rtcpm_socket_open(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcpm_addr *local, int *os_error)
 {
     int dummy;
-    if (!os_error)
-        os_error = &dummy;
+    if (!os_error) os_error = &dummy;
     *os_error = 0;
-    if (!out)
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (!out) return RTCPM_SOCK_E_INVALID_ARG;
     *out = NULL;
     rtcpm_sockaddr sa;
-    if ((type != RTCPM_SOCK_UDP && type != RTCPM_SOCK_TCP) ||
-        rtcpm_addr_to_sockaddr(local, &sa) != RTCPM_SOCK_OK)
+    if ((type != RTCPM_SOCK_UDP && type != RTCPM_SOCK_TCP) || rtcpm_addr_to_sockaddr(local, &sa) != RTCPM_SOCK_OK)
         return RTCPM_SOCK_E_INVALID_ARG;
 
     int rc = rtcpm_net_init(os_error);
-    if (rc != RTCPM_SOCK_OK)
-        return rc;
+    if (rc != RTCPM_SOCK_OK) return rc;
 
     int af = local->family == RTCPM_AF_INET ? AF_INET : AF_INET6;
     os_socket fd = socket(af, type == RTCPM_SOCK_UDP ? SOCK_DGRAM : SOCK_STREAM,
                           type == RTCPM_SOCK_UDP ? IPPROTO_UDP : IPPROTO_TCP);
-    if (fd == OS_INVALID_SOCKET) {
+    if (fd == OS_INVALID_SOCKET)
+    {
         *os_error = os_last_error();
         rtcpm_net_cleanup();
         return os_map_error(*os_error) ? os_map_error(*os_error) : RTCPM_SOCK_E_OTHER;
     }
-    if (af == AF_INET6) {
+    if (af == AF_INET6)
+    {
         int on = 1;
-        if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&on, sizeof on) != 0)
-            goto os_fail;
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&on, sizeof on) != 0) goto os_fail;
     }
-    if (os_set_nonblocking(fd) != 0)
-        goto os_fail;
+    if (os_set_nonblocking(fd) != 0) goto os_fail;
     os_socket_tweaks(fd, type);
-    if (bind(fd, (const struct sockaddr *)sa.u.bytes, (os_socklen)sa.len) != 0)
-        goto os_fail;
+    if (bind(fd, (const struct sockaddr *)sa.u.bytes, (os_socklen)sa.len) != 0) goto os_fail;
 
     rtcpm_socket *s = wrap(fd, type, (enum rtcpm_addr_family)local->family);
-    if (!s) {
+    if (!s)
+    {
         os_close(fd);
         rtcpm_net_cleanup();
         return RTCPM_SOCK_E_OTHER;
     }
     *out = s;
-    if (rtcpm_log_enabled(RTCPM_LOG_NET)) {
+    if (rtcpm_log_enabled(RTCPM_LOG_NET))
+    {
         rtcpm_addr la;
         char text[RTCPM_ADDR_HOSTPORT_TEXT_SIZE] = "?";
-        if (rtcpm_socket_local_addr(s, &la) == 0)
-            rtcpm_addr_format_hostport(&la, text, sizeof text);
-        RTCPM_TRACE(RTCPM_LOG_NET, "%s socket %p bound to %s\n",
-                    type == RTCPM_SOCK_UDP ? "udp" : "tcp", (void *)s, text);
+        if (rtcpm_socket_local_addr(s, &la) == 0) rtcpm_addr_format_hostport(&la, text, sizeof text);
+        RTCPM_TRACE(RTCPM_LOG_NET, "%s socket %p bound to %s\n", type == RTCPM_SOCK_UDP ? "udp" : "tcp", (void *)s,
+                    text);
     }
     return RTCPM_SOCK_OK;
 
@@ -462,8 +453,7 @@ os_fail:
 
 void rtcpm_socket_close(rtcpm_socket *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     os_close(s->fd);
     free(s);
     rtcpm_net_cleanup();
@@ -471,9 +461,9 @@ void rtcpm_socket_close(rtcpm_socket *s)
 
 void rtcpm_socket_close_abort(rtcpm_socket *s)
 {
-    if (!s)
-        return;
-    if (s->type == RTCPM_SOCK_TCP) {
+    if (!s) return;
+    if (s->type == RTCPM_SOCK_TCP)
+    {
         struct linger lg;
         memset(&lg, 0, sizeof lg);
         lg.l_onoff = 1;
@@ -486,25 +476,19 @@ void rtcpm_socket_close_abort(rtcpm_socket *s)
 int rtcpm_route_local_addr(const rtcpm_addr *to, rtcpm_addr *out, int *os_error)
 {
     int dummy;
-    if (!os_error)
-        os_error = &dummy;
+    if (!os_error) os_error = &dummy;
     *os_error = 0;
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!to || !out)
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (out) memset(out, 0, sizeof *out);
+    if (!to || !out) return RTCPM_SOCK_E_INVALID_ARG;
     rtcpm_addr any, dest = *to;
     memset(&any, 0, sizeof any);
     any.family = to->family;
-    if (!dest.port)
-        dest.port = 9; /* some stacks refuse to connect to port 0; no packet is sent anyway */
+    if (!dest.port) dest.port = 9; /* some stacks refuse to connect to port 0; no packet is sent anyway */
     rtcpm_sockaddr sa;
-    if (rtcpm_addr_to_sockaddr(&dest, &sa) != RTCPM_SOCK_OK)
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (rtcpm_addr_to_sockaddr(&dest, &sa) != RTCPM_SOCK_OK) return RTCPM_SOCK_E_INVALID_ARG;
     rtcpm_socket *s;
     int rc = rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &any, os_error);
-    if (rc != RTCPM_SOCK_OK)
-        return rc;
+    if (rc != RTCPM_SOCK_OK) return rc;
     if (connect(s->fd, (const struct sockaddr *)sa.u.bytes, (os_socklen)sa.len) != 0)
         rc = fail(s, os_last_error());
     else
@@ -520,73 +504,54 @@ int rtcpm_route_local_addr(const rtcpm_addr *to, rtcpm_addr *out, int *os_error)
 
 int rtcpm_socket_local_addr(rtcpm_socket *s, rtcpm_addr *out)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!s || !out)
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (out) memset(out, 0, sizeof *out);
+    if (!s || !out) return RTCPM_SOCK_E_INVALID_ARG;
     rtcpm_sockaddr sa;
     memset(&sa, 0, sizeof sa);
     os_socklen len = (os_socklen)sizeof sa.u.bytes;
-    if (getsockname(s->fd, (struct sockaddr *)sa.u.bytes, &len) != 0)
-        return fail(s, os_last_error());
+    if (getsockname(s->fd, (struct sockaddr *)sa.u.bytes, &len) != 0) return fail(s, os_last_error());
     sa.len = (int)len;
     return rtcpm_addr_from_sockaddr(&sa, out);
 }
 
-enum rtcpm_addr_family rtcpm_socket_family(const rtcpm_socket *s)
-{
-    return s ? s->family : RTCPM_AF_NONE;
-}
+enum rtcpm_addr_family rtcpm_socket_family(const rtcpm_socket *s) { return s ? s->family : RTCPM_AF_NONE; }
 
-enum rtcpm_sock_type rtcpm_socket_type(const rtcpm_socket *s)
-{
-    return s ? s->type : (enum rtcpm_sock_type)0;
-}
+enum rtcpm_sock_type rtcpm_socket_type(const rtcpm_socket *s) { return s ? s->type : (enum rtcpm_sock_type)0; }
 
-int rtcpm_socket_os_error(const rtcpm_socket *s)
-{
-    return s ? s->os_error : 0;
-}
+int rtcpm_socket_os_error(const rtcpm_socket *s) { return s ? s->os_error : 0; }
 
 /* ---- UDP ---- */
 
 int rtcpm_socket_sendto(rtcpm_socket *s, const void *buf, size_t len, const rtcpm_addr *to)
 {
-    if (!s || (!buf && len) || s->type != RTCPM_SOCK_UDP || check_family(s, to) ||
-        len > 65535)
+    if (!s || (!buf && len) || s->type != RTCPM_SOCK_UDP || check_family(s, to) || len > 65535)
         return RTCPM_SOCK_E_INVALID_ARG;
     rtcpm_sockaddr sa;
-    if (rtcpm_addr_to_sockaddr(to, &sa) != RTCPM_SOCK_OK)
-        return RTCPM_SOCK_E_INVALID_ARG;
-    for (;;) {
-        long n = (long)sendto(s->fd, buf, (int)len, 0, (const struct sockaddr *)sa.u.bytes,
-                              (os_socklen)sa.len);
-        if (n == (long)len)
-            return RTCPM_SOCK_OK;
-        if (n >= 0) {
+    if (rtcpm_addr_to_sockaddr(to, &sa) != RTCPM_SOCK_OK) return RTCPM_SOCK_E_INVALID_ARG;
+    for (;;)
+    {
+        long n = (long)sendto(s->fd, buf, (int)len, 0, (const struct sockaddr *)sa.u.bytes, (os_socklen)sa.len);
+        if (n == (long)len) return RTCPM_SOCK_OK;
+        if (n >= 0)
+        {
             s->os_error = 0;
             return RTCPM_SOCK_E_OTHER;
         }
         /* send buffer full: wait a moment for room (bounded, UDP never blocks long) */
         int rc = wait_to_retry(s, os_last_error(), 1, deadline_from(1000));
-        if (rc != RTCPM_SOCK_OK)
-            return rc;
+        if (rc != RTCPM_SOCK_OK) return rc;
     }
 }
 
-int rtcpm_socket_recvfrom(rtcpm_socket *s, void *buf, size_t cap, size_t *got,
-                          rtcpm_addr *from, int timeout_ms)
+int rtcpm_socket_recvfrom(rtcpm_socket *s, void *buf, size_t cap, size_t *got, rtcpm_addr *from, int timeout_ms)
 {
-    if (got)
-        *got = 0;
-    if (from)
-        memset(from, 0, sizeof *from);
-    if (!s || !buf || !got || s->type != RTCPM_SOCK_UDP)
-        return RTCPM_SOCK_E_INVALID_ARG;
-    if (cap > INT_MAX)
-        cap = INT_MAX;
+    if (got) *got = 0;
+    if (from) memset(from, 0, sizeof *from);
+    if (!s || !buf || !got || s->type != RTCPM_SOCK_UDP) return RTCPM_SOCK_E_INVALID_ARG;
+    if (cap > INT_MAX) cap = INT_MAX;
     uint64_t deadline = deadline_from(timeout_ms);
-    for (;;) {
+    for (;;)
+    {
         rtcpm_sockaddr sa;
         memset(&sa, 0, sizeof sa);
         os_socklen salen = (os_socklen)sizeof sa.u.bytes;
@@ -595,14 +560,14 @@ int rtcpm_socket_recvfrom(rtcpm_socket *s, void *buf, size_t cap, size_t *got,
 #else
         int flags = MSG_TRUNC; /* Linux: return the datagram's real length */
 #endif
-        long n = (long)recvfrom(s->fd, buf, (int)cap, flags, (struct sockaddr *)sa.u.bytes,
-                                &salen);
+        long n = (long)recvfrom(s->fd, buf, (int)cap, flags, (struct sockaddr *)sa.u.bytes, &salen);
         int e = n < 0 ? os_last_error() : 0;
-        if (n >= 0 || os_map_error(e) == RTCPM_SOCK_E_TRUNCATED) {
+        if (n >= 0 || os_map_error(e) == RTCPM_SOCK_E_TRUNCATED)
+        {
             sa.len = (int)salen;
-            if (from)
-                rtcpm_addr_from_sockaddr(&sa, from);
-            if (n < 0 || (size_t)n > cap) {
+            if (from) rtcpm_addr_from_sockaddr(&sa, from);
+            if (n < 0 || (size_t)n > cap)
+            {
                 *got = cap;
                 s->os_error = e;
                 return RTCPM_SOCK_E_TRUNCATED;
@@ -610,13 +575,12 @@ int rtcpm_socket_recvfrom(rtcpm_socket *s, void *buf, size_t cap, size_t *got,
             *got = (size_t)n;
             return RTCPM_SOCK_OK;
         }
-        if (os_interrupted(e))
-            continue;
-        if (os_would_block(e) || os_map_error(e) == RTCPM_SOCK_E_CLOSED) {
+        if (os_interrupted(e)) continue;
+        if (os_would_block(e) || os_map_error(e) == RTCPM_SOCK_E_CLOSED)
+        {
             /* nothing there yet (or a Windows ICMP reset report): wait */
             int rc = wait_ready(s, 0, deadline);
-            if (rc != RTCPM_SOCK_OK)
-                return rc;
+            if (rc != RTCPM_SOCK_OK) return rc;
             continue;
         }
         return fail(s, e);
@@ -627,119 +591,108 @@ int rtcpm_socket_recvfrom(rtcpm_socket *s, void *buf, size_t cap, size_t *got,
 
 int rtcpm_socket_connect(rtcpm_socket *s, const rtcpm_addr *to, int timeout_ms)
 {
-    if (!s || s->type != RTCPM_SOCK_TCP || check_family(s, to))
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (!s || s->type != RTCPM_SOCK_TCP || check_family(s, to)) return RTCPM_SOCK_E_INVALID_ARG;
     rtcpm_sockaddr sa;
-    if (rtcpm_addr_to_sockaddr(to, &sa) != RTCPM_SOCK_OK)
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (rtcpm_addr_to_sockaddr(to, &sa) != RTCPM_SOCK_OK) return RTCPM_SOCK_E_INVALID_ARG;
     uint64_t deadline = deadline_from(timeout_ms);
-    if (connect(s->fd, (const struct sockaddr *)sa.u.bytes, (os_socklen)sa.len) == 0)
-        return RTCPM_SOCK_OK;
+    if (connect(s->fd, (const struct sockaddr *)sa.u.bytes, (os_socklen)sa.len) == 0) return RTCPM_SOCK_OK;
     int e = os_last_error();
-    if (!os_in_progress(e))
-        return fail(s, e);
+    if (!os_in_progress(e)) return fail(s, e);
     int rc = wait_ready(s, 1, deadline);
-    if (rc != RTCPM_SOCK_OK)
-        return rc;
+    if (rc != RTCPM_SOCK_OK) return rc;
     int so_error = 0;
     os_socklen len = (os_socklen)sizeof so_error;
-    if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, (char *)&so_error, &len) != 0)
-        return fail(s, os_last_error());
-    if (so_error != 0)
-        return fail(s, so_error);
+    if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, (char *)&so_error, &len) != 0) return fail(s, os_last_error());
+    if (so_error != 0) return fail(s, so_error);
     return RTCPM_SOCK_OK;
 }
 
 int rtcpm_socket_listen(rtcpm_socket *s, int backlog)
 {
-    if (!s || s->type != RTCPM_SOCK_TCP)
-        return RTCPM_SOCK_E_INVALID_ARG;
-    if (listen(s->fd, backlog > 0 ? backlog : 1) != 0)
-        return fail(s, os_last_error());
+    if (!s || s->type != RTCPM_SOCK_TCP) return RTCPM_SOCK_E_INVALID_ARG;
+    if (listen(s->fd, backlog > 0 ? backlog : 1) != 0) return fail(s, os_last_error());
     return RTCPM_SOCK_OK;
 }
 
 int rtcpm_socket_accept(rtcpm_socket *s, rtcpm_socket **out, rtcpm_addr *peer, int timeout_ms)
 {
-    if (out)
-        *out = NULL;
-    if (peer)
-        memset(peer, 0, sizeof *peer);
-    if (!s || !out || s->type != RTCPM_SOCK_TCP)
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (out) *out = NULL;
+    if (peer) memset(peer, 0, sizeof *peer);
+    if (!s || !out || s->type != RTCPM_SOCK_TCP) return RTCPM_SOCK_E_INVALID_ARG;
     uint64_t deadline = deadline_from(timeout_ms);
-    for (;;) {
+    for (;;)
+    {
         rtcpm_sockaddr sa;
         memset(&sa, 0, sizeof sa);
         os_socklen salen = (os_socklen)sizeof sa.u.bytes;
         os_socket fd = accept(s->fd, (struct sockaddr *)sa.u.bytes, &salen);
-        if (fd != OS_INVALID_SOCKET) {
+        if (fd != OS_INVALID_SOCKET)
+        {
             int rc = rtcpm_net_init(NULL);
             rtcpm_socket *c = rc == RTCPM_SOCK_OK ? wrap(fd, RTCPM_SOCK_TCP, s->family) : NULL;
-            if (!c || os_set_nonblocking(fd) != 0) {
+            if (!c || os_set_nonblocking(fd) != 0)
+            {
                 int err = c ? os_last_error() : 0;
                 os_close(fd);
                 free(c);
-                if (rc == RTCPM_SOCK_OK)
-                    rtcpm_net_cleanup();
+                if (rc == RTCPM_SOCK_OK) rtcpm_net_cleanup();
                 s->os_error = err;
                 return RTCPM_SOCK_E_OTHER;
             }
             sa.len = (int)salen;
-            if (peer)
-                rtcpm_addr_from_sockaddr(&sa, peer);
+            if (peer) rtcpm_addr_from_sockaddr(&sa, peer);
             *out = c;
             return RTCPM_SOCK_OK;
         }
         int rc = wait_to_retry(s, os_last_error(), 0, deadline);
-        if (rc != RTCPM_SOCK_OK)
-            return rc;
+        if (rc != RTCPM_SOCK_OK) return rc;
     }
 }
 
 int rtcpm_socket_send_all(rtcpm_socket *s, const void *buf, size_t len, int timeout_ms)
 {
-    if (!s || (!buf && len) || s->type != RTCPM_SOCK_TCP)
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (!s || (!buf && len) || s->type != RTCPM_SOCK_TCP) return RTCPM_SOCK_E_INVALID_ARG;
     const char *p = buf;
     uint64_t deadline = deadline_from(timeout_ms);
-    while (len) {
+    while (len)
+    {
         int chunk = len > INT_MAX ? INT_MAX : (int)len;
         long n = (long)send(s->fd, p, chunk, OS_SEND_FLAGS);
-        if (n > 0) {
+        if (n > 0)
+        {
             p += n;
             len -= (size_t)n;
             continue;
         }
         /* nothing sent without an error: as if it would have blocked */
         int rc = wait_to_retry(s, n < 0 ? os_last_error() : OS_E(WOULDBLOCK), 1, deadline);
-        if (rc != RTCPM_SOCK_OK)
-            return rc;
+        if (rc != RTCPM_SOCK_OK) return rc;
     }
     return RTCPM_SOCK_OK;
 }
 
 int rtcpm_socket_recv_exact(rtcpm_socket *s, void *buf, size_t len, int timeout_ms)
 {
-    if (!s || (!buf && len) || s->type != RTCPM_SOCK_TCP)
-        return RTCPM_SOCK_E_INVALID_ARG;
+    if (!s || (!buf && len) || s->type != RTCPM_SOCK_TCP) return RTCPM_SOCK_E_INVALID_ARG;
     char *p = buf;
     uint64_t deadline = deadline_from(timeout_ms);
-    while (len) {
+    while (len)
+    {
         int chunk = len > INT_MAX ? INT_MAX : (int)len;
         long n = (long)recv(s->fd, p, chunk, 0);
-        if (n > 0) {
+        if (n > 0)
+        {
             p += n;
             len -= (size_t)n;
             continue;
         }
-        if (n == 0) {
+        if (n == 0)
+        {
             s->os_error = 0;
             return RTCPM_SOCK_E_CLOSED; /* orderly shutdown before len bytes */
         }
         int rc = wait_to_retry(s, os_last_error(), 0, deadline);
-        if (rc != RTCPM_SOCK_OK)
-            return rc;
+        if (rc != RTCPM_SOCK_OK) return rc;
     }
     return RTCPM_SOCK_OK;
 }

@@ -35,19 +35,21 @@
 extern "C" {
 #endif
 
-enum rtcpm_sock_error {
+enum rtcpm_sock_error
+{
     RTCPM_SOCK_OK = 0,
-    RTCPM_SOCK_E_TIMEOUT = -1,      /* the timeout ran out (also ETIMEDOUT from the OS) */
-    RTCPM_SOCK_E_REFUSED = -2,      /* TCP connection refused (RST) */
-    RTCPM_SOCK_E_ADDR_IN_USE = -3,  /* bind: address and port taken */
-    RTCPM_SOCK_E_UNREACHABLE = -4,  /* no route to network / host */
-    RTCPM_SOCK_E_CLOSED = -5,       /* TCP: the peer closed or reset the connection */
-    RTCPM_SOCK_E_TRUNCATED = -6,    /* UDP: datagram larger than the buffer; rest dropped */
-    RTCPM_SOCK_E_INVALID_ARG = -7,  /* NULL, address family or socket type mismatch */
-    RTCPM_SOCK_E_OTHER = -8         /* anything else: see the OS error number */
+    RTCPM_SOCK_E_TIMEOUT = -1,     /* the timeout ran out (also ETIMEDOUT from the OS) */
+    RTCPM_SOCK_E_REFUSED = -2,     /* TCP connection refused (RST) */
+    RTCPM_SOCK_E_ADDR_IN_USE = -3, /* bind: address and port taken */
+    RTCPM_SOCK_E_UNREACHABLE = -4, /* no route to network / host */
+    RTCPM_SOCK_E_CLOSED = -5,      /* TCP: the peer closed or reset the connection */
+    RTCPM_SOCK_E_TRUNCATED = -6,   /* UDP: datagram larger than the buffer; rest dropped */
+    RTCPM_SOCK_E_INVALID_ARG = -7, /* NULL, address family or socket type mismatch */
+    RTCPM_SOCK_E_OTHER = -8        /* anything else: see the OS error number */
 };
 
-enum rtcpm_sock_type {
+enum rtcpm_sock_type
+{
     RTCPM_SOCK_UDP = 1,
     RTCPM_SOCK_TCP = 2
 };
@@ -66,8 +68,7 @@ long rtcpm_net_refcount(void);
  * 0.0.0.0 / :: = any address). On failure *out is NULL and *os_error (when not NULL) is
  * the OS error number; returns 0 or a negative rtcpm_sock_error.
  */
-int rtcpm_socket_open(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcpm_addr *local,
-                      int *os_error);
+int rtcpm_socket_open(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcpm_addr *local, int *os_error);
 /* Closes the socket (NULL is fine). */
 void rtcpm_socket_close(rtcpm_socket *s);
 /* Closes a TCP socket abortively (SO_LINGER 0: RST, no TIME_WAIT), so its local port can be
@@ -94,8 +95,7 @@ int rtcpm_socket_os_error(const rtcpm_socket *s);
  * recvfrom waits up to timeout_ms for one datagram: *got is its length, *from (optional)
  * its source. A datagram longer than cap gives RTCPM_SOCK_E_TRUNCATED with *from set. */
 int rtcpm_socket_sendto(rtcpm_socket *s, const void *buf, size_t len, const rtcpm_addr *to);
-int rtcpm_socket_recvfrom(rtcpm_socket *s, void *buf, size_t cap, size_t *got,
-                          rtcpm_addr *from, int timeout_ms);
+int rtcpm_socket_recvfrom(rtcpm_socket *s, void *buf, size_t cap, size_t *got, rtcpm_addr *from, int timeout_ms);
 
 /* TCP. connect waits up to timeout_ms for the handshake. send_all sends every byte and
  * recv_exact reads exactly len bytes, each within timeout_ms in total; an orderly close
@@ -119,8 +119,10 @@ const char *rtcpm_os_error_text(int os_error, char *buf, size_t cap);
  * with the top bit set: a hash, see addr.h) have no OS index: to_sockaddr refuses them.
  * Returns 0 or RTCPM_SOCK_E_INVALID_ARG.
  */
-typedef struct rtcpm_sockaddr {
-    union {
+typedef struct rtcpm_sockaddr
+{
+    union
+    {
         uint64_t align;
         unsigned char bytes[128]; /* >= sizeof(struct sockaddr_storage) on every target */
     } u;

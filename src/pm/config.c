@@ -70,12 +70,13 @@ static int parse_line(char *s, const struct rtcpm_ini_handler *h, void *ctx, int
         if (*(after = trim(close + 1))) return rtcpm_ini_fail(e, "text after ']': '%s'", after);
         *close = 0;
         name = trim(s + 1);
-        for (n = 0; name[n] && !is_space(name[n]); n++) {}
+        for (n = 0; name[n] && !is_space(name[n]); n++)
+        {
+        }
         arg = name + n;
         if (*arg) *arg++ = 0;
         arg = trim(arg);
-        if (!all_word_chars(name, strlen(name)))
-            return rtcpm_ini_fail(e, "bad section name '%s'", name);
+        if (!all_word_chars(name, strlen(name))) return rtcpm_ini_fail(e, "bad section name '%s'", name);
         if (*section_line && h->section_end)
         {
             struct rtcpm_ini_error end = { *section_line, "" };
@@ -99,8 +100,8 @@ static int parse_line(char *s, const struct rtcpm_ini_handler *h, void *ctx, int
     return h->key ? h->key(ctx, s, trim(eq + 1), e) : 0;
 }
 
-int rtcpm_ini_parse(const char *text, size_t len, const char *name, const struct rtcpm_ini_handler *h,
-                    void *ctx, char *err, size_t errlen)
+int rtcpm_ini_parse(const char *text, size_t len, const char *name, const struct rtcpm_ini_handler *h, void *ctx,
+                    char *err, size_t errlen)
 {
     static const struct rtcpm_ini_handler none = { NULL, NULL, NULL };
     char buf[RTCPM_INI_LINE_MAX + 2];
@@ -289,14 +290,19 @@ int rtcpm_cfg_transports(const char *s, unsigned *mask, struct rtcpm_ini_error *
         while (*s == ',' || is_space(*s)) s++;
         if (!*s) break;
         while (s[n] && s[n] != ',' && !is_space(s[n])) n++;
-        if (n >= sizeof(word)) return rtcpm_ini_fail(e, "unknown transport '%.*s' (expected udp, tcp or tls)", (int)n, s);
+        if (n >= sizeof(word))
+            return rtcpm_ini_fail(e, "unknown transport '%.*s' (expected udp, tcp or tls)", (int)n, s);
         memcpy(word, s, n);
         word[n] = 0;
         s += n;
-        if (rtcpm_cfg_streq(word, "udp")) bit = RTCTR_UDP;
-        else if (rtcpm_cfg_streq(word, "tcp")) bit = RTCTR_TCP;
-        else if (rtcpm_cfg_streq(word, "tls")) bit = RTCTR_TLS;
-        else return rtcpm_ini_fail(e, "unknown transport '%s' (expected udp, tcp or tls)", word);
+        if (rtcpm_cfg_streq(word, "udp"))
+            bit = RTCTR_UDP;
+        else if (rtcpm_cfg_streq(word, "tcp"))
+            bit = RTCTR_TCP;
+        else if (rtcpm_cfg_streq(word, "tls"))
+            bit = RTCTR_TLS;
+        else
+            return rtcpm_ini_fail(e, "unknown transport '%s' (expected udp, tcp or tls)", word);
         if (m & bit) return rtcpm_ini_fail(e, "transport '%s' listed twice", word);
         m |= bit;
     }
@@ -321,8 +327,8 @@ static int parse_port(const char *s, size_t n, uint16_t *out)
     return 0;
 }
 
-int rtcpm_cfg_endpoint_range(const char *s, const char *what, rtcpm_addr *addr, uint16_t *first,
-                             uint16_t *last, struct rtcpm_ini_error *e)
+int rtcpm_cfg_endpoint_range(const char *s, const char *what, rtcpm_addr *addr, uint16_t *first, uint16_t *last,
+                             struct rtcpm_ini_error *e)
 {
     const char *host = s, *ports, *dash;
     size_t host_len;

@@ -53,8 +53,8 @@ struct rtcpm_ini_handler
  * Reads len bytes of INI text. On error returns -1 and writes "<name>:<line>: <text>" to err
  * (optional, truncated to errlen). Returns 0 when every line was accepted.
  */
-int rtcpm_ini_parse(const char *text, size_t len, const char *name, const struct rtcpm_ini_handler *h,
-                    void *ctx, char *err, size_t errlen);
+int rtcpm_ini_parse(const char *text, size_t len, const char *name, const struct rtcpm_ini_handler *h, void *ctx,
+                    char *err, size_t errlen);
 
 /* Maximum size rtcpm_config_read_file accepts (a config, not a data file). */
 #define RTCPM_CONFIG_FILE_MAX (1024 * 1024)
@@ -97,7 +97,7 @@ int rtcpm_cfg_transports(const char *s, unsigned *mask, struct rtcpm_ini_error *
  * required; IPv6 needs brackets. `what` names the key in messages ("internal").
  * 0 or -1 with a message in e.
  */
-int rtcpm_cfg_endpoint_range(const char *s, const char *what, rtcpm_addr *addr, uint16_t *first,
-                             uint16_t *last, struct rtcpm_ini_error *e);
+int rtcpm_cfg_endpoint_range(const char *s, const char *what, rtcpm_addr *addr, uint16_t *first, uint16_t *last,
+                             struct rtcpm_ini_error *e);
 
 #endif /* RTCPM_PM_CONFIG_H */

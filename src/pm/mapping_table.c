@@ -25,7 +25,11 @@
 #define MIN_ITEMS 8u
 #define MIN_INDEX 16u
 
-enum side { SIDE_INTERNAL, SIDE_EXTERNAL };
+enum side
+{
+    SIDE_INTERNAL,
+    SIDE_EXTERNAL
+};
 
 struct rtcpm_mapping_table
 {
@@ -33,8 +37,8 @@ struct rtcpm_mapping_table
     struct rtcpm_mapping *items; /* dense: [0, count) are live */
     uint32_t count;
     uint32_t cap;
-    uint32_t *index[2];          /* [SIDE_INTERNAL], [SIDE_EXTERNAL]; both mask + 1 slots */
-    uint32_t mask;               /* 0 while no index is allocated */
+    uint32_t *index[2]; /* [SIDE_INTERNAL], [SIDE_EXTERNAL]; both mask + 1 slots */
+    uint32_t mask;      /* 0 while no index is allocated */
 };
 
 static int transport_valid(unsigned transport)
@@ -74,8 +78,7 @@ static uint32_t home_of(const struct rtcpm_mapping_table *t, enum side s, uint32
 static uint32_t slot_pos(const struct rtcpm_mapping_table *t, uint32_t slot) { return (slot & t->mask) - 1; }
 
 /* The slot whose mapping has this key, or NULL. */
-static uint32_t *index_find(struct rtcpm_mapping_table *t, enum side s, unsigned transport,
-                            const rtcpm_addr *key)
+static uint32_t *index_find(struct rtcpm_mapping_table *t, enum side s, unsigned transport, const rtcpm_addr *key)
 {
     uint32_t *idx = t->index[s], h, hash, tag;
 
@@ -96,7 +99,9 @@ static uint32_t *index_find(struct rtcpm_mapping_table *t, enum side s, unsigned
 static uint32_t *index_slot_of(struct rtcpm_mapping_table *t, enum side s, uint32_t pos)
 {
     uint32_t *idx = t->index[s], h;
-    for (h = home_of(t, s, pos); (idx[h] & t->mask) != pos + 1; h = (h + 1) & t->mask) {}
+    for (h = home_of(t, s, pos); (idx[h] & t->mask) != pos + 1; h = (h + 1) & t->mask)
+    {
+    }
     return &idx[h];
 }
 
@@ -104,7 +109,9 @@ static uint32_t *index_slot_of(struct rtcpm_mapping_table *t, enum side s, uint3
 static void index_put(uint32_t *idx, uint32_t mask, uint32_t hash, uint32_t pos)
 {
     uint32_t h;
-    for (h = hash & mask; idx[h]; h = (h + 1) & mask) {}
+    for (h = hash & mask; idx[h]; h = (h + 1) & mask)
+    {
+    }
     idx[h] = (hash & ~mask) | (pos + 1);
 }
 
@@ -149,8 +156,7 @@ static int grow_index(struct rtcpm_mapping_table *t, uint32_t new_size)
     t->mask = mask;
     for (pos = 0; pos < t->count; pos++)
         for (s = SIDE_INTERNAL; s <= SIDE_EXTERNAL; s++)
-            if (indexed(&t->items[pos], (enum side)s))
-                index_put(t->index[s], mask, hash_of(t, (enum side)s, pos), pos);
+            if (indexed(&t->items[pos], (enum side)s)) index_put(t->index[s], mask, hash_of(t, (enum side)s, pos), pos);
     return RTCPM_MT_OK;
 }
 
@@ -227,8 +233,7 @@ int rtcpm_mapping_table_insert(struct rtcpm_mapping_table *t, const struct rtcpm
     t->items[pos] = *m;
     if (!t->items[pos].created) t->items[pos].created = rtcpm_clock_epoch_s();
     index_put(t->index[SIDE_INTERNAL], t->mask, hash_of(t, SIDE_INTERNAL, pos), pos);
-    if (indexed(m, SIDE_EXTERNAL))
-        index_put(t->index[SIDE_EXTERNAL], t->mask, hash_of(t, SIDE_EXTERNAL, pos), pos);
+    if (indexed(m, SIDE_EXTERNAL)) index_put(t->index[SIDE_EXTERNAL], t->mask, hash_of(t, SIDE_EXTERNAL, pos), pos);
 out:
     rtcpm_lock_release(&t->lock);
     return r;
@@ -246,14 +251,14 @@ static int find(struct rtcpm_mapping_table *t, enum side s, unsigned transport, 
     return slot != NULL;
 }
 
-int rtcpm_mapping_table_find_internal(struct rtcpm_mapping_table *t, unsigned transport,
-                                      const rtcpm_addr *internal, struct rtcpm_mapping *out)
+int rtcpm_mapping_table_find_internal(struct rtcpm_mapping_table *t, unsigned transport, const rtcpm_addr *internal,
+                                      struct rtcpm_mapping *out)
 {
     return find(t, SIDE_INTERNAL, transport, internal, out);
 }
 
-int rtcpm_mapping_table_find_external(struct rtcpm_mapping_table *t, unsigned transport,
-                                      const rtcpm_addr *external, struct rtcpm_mapping *out)
+int rtcpm_mapping_table_find_external(struct rtcpm_mapping_table *t, unsigned transport, const rtcpm_addr *external,
+                                      struct rtcpm_mapping *out)
 {
     return find(t, SIDE_EXTERNAL, transport, external, out);
 }
@@ -268,25 +273,26 @@ static int64_t locate(struct rtcpm_mapping_table *t, unsigned transport, const r
     return slot_pos(t, *slot);
 }
 
-int rtcpm_mapping_table_update_remote(struct rtcpm_mapping_table *t, unsigned transport,
-                                      const rtcpm_addr *internal, const rtcpm_addr *external,
-                                      const rtcpm_addr *remote)
+int rtcpm_mapping_table_update_remote(struct rtcpm_mapping_table *t, unsigned transport, const rtcpm_addr *internal,
+                                      const rtcpm_addr *external, const rtcpm_addr *remote)
 {
     int64_t pos;
     int r = RTCPM_MT_OK;
     if (!t || !internal || !remote) return RTCPM_MT_E_INVALID;
     rtcpm_lock_acquire(&t->lock);
     pos = locate(t, transport, internal, external);
-    if (pos < 0) r = RTCPM_MT_E_NOT_FOUND;
+    if (pos < 0)
+        r = RTCPM_MT_E_NOT_FOUND;
     else if (remote->family != RTCPM_AF_NONE && remote->family != t->items[pos].internal.family)
         r = RTCPM_MT_E_FAMILY;
-    else t->items[pos].remote = *remote;
+    else
+        t->items[pos].remote = *remote;
     rtcpm_lock_release(&t->lock);
     return r;
 }
 
-int rtcpm_mapping_table_set_external(struct rtcpm_mapping_table *t, unsigned transport,
-                                     const rtcpm_addr *internal, const rtcpm_addr *external)
+int rtcpm_mapping_table_set_external(struct rtcpm_mapping_table *t, unsigned transport, const rtcpm_addr *internal,
+                                     const rtcpm_addr *external)
 {
     int64_t pos;
     uint32_t *slot;
@@ -320,8 +326,7 @@ static void remove_at(struct rtcpm_mapping_table *t, uint32_t pos)
     int s;
 
     for (s = SIDE_INTERNAL; s <= SIDE_EXTERNAL; s++)
-        if (indexed(&t->items[pos], (enum side)s))
-            index_delete(t, (enum side)s, index_slot_of(t, (enum side)s, pos));
+        if (indexed(&t->items[pos], (enum side)s)) index_delete(t, (enum side)s, index_slot_of(t, (enum side)s, pos));
     if (pos != last)
     {
         for (s = SIDE_INTERNAL; s <= SIDE_EXTERNAL; s++)
@@ -335,9 +340,8 @@ static void remove_at(struct rtcpm_mapping_table *t, uint32_t pos)
     t->count--;
 }
 
-int rtcpm_mapping_table_remove(struct rtcpm_mapping_table *t, unsigned transport,
-                               const rtcpm_addr *internal, const rtcpm_addr *external,
-                               struct rtcpm_mapping *removed)
+int rtcpm_mapping_table_remove(struct rtcpm_mapping_table *t, unsigned transport, const rtcpm_addr *internal,
+                               const rtcpm_addr *external, struct rtcpm_mapping *removed)
 {
     int64_t pos;
     if (!t || !internal) return RTCPM_MT_E_INVALID;

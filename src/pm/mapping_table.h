@@ -67,32 +67,30 @@ void rtcpm_mapping_table_destroy(struct rtcpm_mapping_table *t);
 int rtcpm_mapping_table_insert(struct rtcpm_mapping_table *t, const struct rtcpm_mapping *m);
 
 /* 1 and a copy in *out (optional) when found, else 0. `internal`/`external` include the port. */
-int rtcpm_mapping_table_find_internal(struct rtcpm_mapping_table *t, unsigned transport,
-                                      const rtcpm_addr *internal, struct rtcpm_mapping *out);
-int rtcpm_mapping_table_find_external(struct rtcpm_mapping_table *t, unsigned transport,
-                                      const rtcpm_addr *external, struct rtcpm_mapping *out);
+int rtcpm_mapping_table_find_internal(struct rtcpm_mapping_table *t, unsigned transport, const rtcpm_addr *internal,
+                                      struct rtcpm_mapping *out);
+int rtcpm_mapping_table_find_external(struct rtcpm_mapping_table *t, unsigned transport, const rtcpm_addr *external,
+                                      struct rtcpm_mapping *out);
 
 /* Sets the remote address (with port, 0 = none) of the mapping with this internal key.
  * When `external` is not NULL the mapping's external side must equal it too (that is how
  * RTC names a mapping: both sides), otherwise RTCPM_MT_E_NOT_FOUND and nothing changes.
  * A remote (family set) of the other family than the mapping's internal address cannot be
  * reached from it: RTCPM_MT_E_FAMILY and nothing changes (family NONE clears the remote). */
-int rtcpm_mapping_table_update_remote(struct rtcpm_mapping_table *t, unsigned transport,
-                                      const rtcpm_addr *internal, const rtcpm_addr *external,
-                                      const rtcpm_addr *remote);
+int rtcpm_mapping_table_update_remote(struct rtcpm_mapping_table *t, unsigned transport, const rtcpm_addr *internal,
+                                      const rtcpm_addr *external, const rtcpm_addr *remote);
 
 /* Sets (or, with family NONE, clears) the external side of the mapping with this internal
  * key and re-indexes it: for a port manager that records a mapping before it knows the
  * external side (STUN in flight). RTCPM_MT_E_DUPLICATE, changing nothing, when another
  * mapping already has that external key; RTCPM_MT_E_INVALID for a set address with port 0. */
-int rtcpm_mapping_table_set_external(struct rtcpm_mapping_table *t, unsigned transport,
-                                     const rtcpm_addr *internal, const rtcpm_addr *external);
+int rtcpm_mapping_table_set_external(struct rtcpm_mapping_table *t, unsigned transport, const rtcpm_addr *internal,
+                                     const rtcpm_addr *external);
 
 /* Removes the mapping with this internal key (and, when `external` is not NULL, that
  * external side); a copy of what was removed goes to *removed (optional). */
-int rtcpm_mapping_table_remove(struct rtcpm_mapping_table *t, unsigned transport,
-                               const rtcpm_addr *internal, const rtcpm_addr *external,
-                               struct rtcpm_mapping *removed);
+int rtcpm_mapping_table_remove(struct rtcpm_mapping_table *t, unsigned transport, const rtcpm_addr *internal,
+                               const rtcpm_addr *external, struct rtcpm_mapping *removed);
 
 size_t rtcpm_mapping_table_count(struct rtcpm_mapping_table *t);
 

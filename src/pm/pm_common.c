@@ -17,7 +17,12 @@ int rtcpm_pm_remote_port_valid(LONG p) { return p >= 0 && p <= 65535; }
 
 const char *rtcpm_pm_transport_name(LONG t)
 {
-    switch (t) { case RTCTR_UDP: return "udp"; case RTCTR_TCP: return "tcp"; case RTCTR_TLS: return "tls"; }
+    switch (t)
+    {
+    case RTCTR_UDP: return "udp";
+    case RTCTR_TCP: return "tcp";
+    case RTCTR_TLS: return "tls";
+    }
     return "?";
 }
 
@@ -35,8 +40,7 @@ HRESULT rtcpm_pm_addr_from_bstr(BSTR b, int allow_empty, LONG port, rtcpm_addr *
 }
 
 HRESULT rtcpm_pm_check_get_mapping(BSTR remote_text, LONG remote_port, LONG transport, RTC_PORT_TYPE type,
-                             BSTR *int_addr, LONG *int_port, BSTR *ext_addr, LONG *ext_port,
-                             rtcpm_addr *remote)
+                                   BSTR *int_addr, LONG *int_port, BSTR *ext_addr, LONG *ext_port, rtcpm_addr *remote)
 {
     HRESULT hr;
 
@@ -53,17 +57,18 @@ HRESULT rtcpm_pm_check_get_mapping(BSTR remote_text, LONG remote_port, LONG tran
     return S_OK;
 }
 
-HRESULT rtcpm_pm_mapping_key(LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port,
-                       rtcpm_addr *in, rtcpm_addr *ex)
+HRESULT rtcpm_pm_mapping_key(LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port, rtcpm_addr *in,
+                             rtcpm_addr *ex)
 {
     HRESULT hr;
-    if (!rtcpm_pm_transport_valid(transport) || !rtcpm_pm_port_valid(int_port) || !rtcpm_pm_port_valid(ext_port)) return E_INVALIDARG;
+    if (!rtcpm_pm_transport_valid(transport) || !rtcpm_pm_port_valid(int_port) || !rtcpm_pm_port_valid(ext_port))
+        return E_INVALIDARG;
     if (FAILED(hr = rtcpm_pm_addr_from_bstr(int_addr, 0, int_port, in))) return hr;
     return rtcpm_pm_addr_from_bstr(ext_addr, 0, ext_port, ex);
 }
 
 HRESULT rtcpm_pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, LONG *int_port, BSTR *ext_addr,
-                          LONG *ext_port)
+                                LONG *ext_port)
 {
     char in_text[RTCPM_ADDR_TEXT_SIZE], ex_text[RTCPM_ADDR_TEXT_SIZE];
     BSTR in_b, ex_b;
@@ -86,7 +91,7 @@ HRESULT rtcpm_pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, L
 }
 
 HRESULT rtcpm_pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BSTR int_addr, LONG int_port,
-                         BSTR ext_addr, LONG ext_port, struct rtcpm_mapping *removed)
+                               BSTR ext_addr, LONG ext_port, struct rtcpm_mapping *removed)
 {
     rtcpm_addr in, ex;
     HRESULT hr;
@@ -98,8 +103,8 @@ HRESULT rtcpm_pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BS
 }
 
 HRESULT WINAPI rtcpm_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
-                                         LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
-                                         LONG ext_port)
+                                               LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
+                                               LONG ext_port)
 {
     struct rtcpm_mapping_table *t = CONTAINING_RECORD(iface, struct pm_object, IRTCPortManager3_iface)->table;
     rtcpm_addr in, ex, remote;
@@ -200,27 +205,26 @@ HRESULT rtcpm_pm_query_interface(IRTCPortManager3 *iface, const struct com_ftm *
 }
 
 HRESULT WINAPI rtcpm_pm_forward_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
-                                     LONG *int_port, BSTR *ext_addr, LONG *ext_port)
+                                           LONG *int_port, BSTR *ext_addr, LONG *ext_port)
 {
     return iface->lpVtbl->GetMappingEx(iface, remote, 0, RTCTR_UDP, type, int_addr, int_port, ext_addr, ext_port);
 }
 
 HRESULT WINAPI rtcpm_pm_forward_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr, LONG int_port,
-                                              BSTR ext_addr, LONG ext_port)
+                                                    BSTR ext_addr, LONG ext_port)
 {
-    return iface->lpVtbl->UpdateRemoteAddressEx2(iface, remote, 0, RTCTR_UDP, int_addr, int_port, ext_addr,
-                                                 ext_port);
+    return iface->lpVtbl->UpdateRemoteAddressEx2(iface, remote, 0, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
 }
 
 HRESULT WINAPI rtcpm_pm_forward_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
-                                         LONG ext_port)
+                                               LONG ext_port)
 {
     return iface->lpVtbl->ReleaseMappingEx(iface, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
 }
 
 HRESULT WINAPI rtcpm_pm_forward_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
-                                                BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port)
+                                                      BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port)
 {
-    return iface->lpVtbl->UpdateRemoteAddressEx2(iface, remote, remote_port, RTCTR_UDP, int_addr, int_port,
-                                                 ext_addr, ext_port);
+    return iface->lpVtbl->UpdateRemoteAddressEx2(iface, remote, remote_port, RTCTR_UDP, int_addr, int_port, ext_addr,
+                                                 ext_port);
 }

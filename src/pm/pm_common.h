@@ -26,8 +26,8 @@
 #include "com/ftm.h"
 
 int rtcpm_pm_transport_valid(LONG transport);
-int rtcpm_pm_port_valid(LONG port);         /* 1..65535 */
-int rtcpm_pm_remote_port_valid(LONG port);  /* 0..65535 */
+int rtcpm_pm_port_valid(LONG port);        /* 1..65535 */
+int rtcpm_pm_remote_port_valid(LONG port); /* 0..65535 */
 /* "udp" | "tcp" | "tls" | "?" */
 const char *rtcpm_pm_transport_name(LONG transport);
 
@@ -38,22 +38,21 @@ HRESULT rtcpm_pm_addr_from_bstr(BSTR b, int allow_empty, LONG port, rtcpm_addr *
 /* GetMapping / GetMappingEx arguments: clears the four outs, then checks them. On S_OK
  * *remote is the remote (family NONE when empty; an IPv4-mapped IPv6 remote as IPv4). */
 HRESULT rtcpm_pm_check_get_mapping(BSTR remote_text, LONG remote_port, LONG transport, RTC_PORT_TYPE type,
-                             BSTR *int_addr, LONG *int_port, BSTR *ext_addr, LONG *ext_port,
-                             rtcpm_addr *remote);
+                                   BSTR *int_addr, LONG *int_port, BSTR *ext_addr, LONG *ext_port, rtcpm_addr *remote);
 
 /* The two sides RTC names a mapping by (ReleaseMapping*, UpdateRemoteAddress*). */
-HRESULT rtcpm_pm_mapping_key(LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port,
-                       rtcpm_addr *in, rtcpm_addr *ex);
+HRESULT rtcpm_pm_mapping_key(LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port, rtcpm_addr *in,
+                             rtcpm_addr *ex);
 
 /* New BSTRs (canonical text) and the ports of m into the outs: S_OK, or E_OUTOFMEMORY with
  * the outs left as they were. */
 HRESULT rtcpm_pm_return_mapping(const struct rtcpm_mapping *m, BSTR *int_addr, LONG *int_port, BSTR *ext_addr,
-                          LONG *ext_port);
+                                LONG *ext_port);
 
 /* ReleaseMappingEx on a table: S_OK (a copy of what went in *removed, optional),
  * E_INVALIDARG, RTC_E_PORT_MAPPING_UNAVAILABLE. */
 HRESULT rtcpm_pm_table_release(struct rtcpm_mapping_table *t, LONG transport, BSTR int_addr, LONG int_port,
-                         BSTR ext_addr, LONG ext_port, struct rtcpm_mapping *removed);
+                               BSTR ext_addr, LONG ext_port, struct rtcpm_mapping *removed);
 
 /*
  * The live mappings as text, one line each, sorted by transport, then internal address and
@@ -86,19 +85,19 @@ struct pm_object
  */
 HRESULT rtcpm_pm_query_interface(IRTCPortManager3 *iface, const struct com_ftm *ftm, REFIID riid, void **out);
 HRESULT WINAPI rtcpm_pm_forward_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
-                                     LONG *int_port, BSTR *ext_addr, LONG *ext_port);
+                                           LONG *int_port, BSTR *ext_addr, LONG *ext_port);
 HRESULT WINAPI rtcpm_pm_forward_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr, LONG int_port,
-                                              BSTR ext_addr, LONG ext_port);
+                                                    BSTR ext_addr, LONG ext_port);
 HRESULT WINAPI rtcpm_pm_forward_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
-                                         LONG ext_port);
+                                               LONG ext_port);
 HRESULT WINAPI rtcpm_pm_forward_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
-                                                BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port);
+                                                      BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port);
 
 /* UpdateRemoteAddressEx2 on the table of iface's struct pm_object, to put in the vtbl as it
  * is: S_OK, E_INVALIDARG (also: remote of the other family than the mapping's, the mapping
  * unchanged), RTC_E_PORT_MAPPING_UNAVAILABLE. */
 HRESULT WINAPI rtcpm_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
-                                         LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
-                                         LONG ext_port);
+                                               LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
+                                               LONG ext_port);
 
 #endif /* RTCPM_PM_COMMON_H */

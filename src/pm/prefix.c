@@ -50,8 +50,7 @@ int rtcpm_prefix_parse(const char *text, size_t len, struct rtcpm_prefix *out, c
         if (!n || i != n || bits > family_bits(&out->base))
         {
             if (err)
-                snprintf(err, errlen, "'%.*s': prefix length must be 0..%u", (int)len, text,
-                         family_bits(&out->base));
+                snprintf(err, errlen, "'%.*s': prefix length must be 0..%u", (int)len, text, family_bits(&out->base));
             memset(out, 0, sizeof(*out));
             return -1;
         }
@@ -65,8 +64,10 @@ int rtcpm_prefix_parse(const char *text, size_t len, struct rtcpm_prefix *out, c
     for (i = 0; i < 16; i++)
     {
         unsigned lo = (unsigned)i * 8;
-        if (lo >= bits) masked.bytes[i] = 0;
-        else if (lo + 8 > bits) masked.bytes[i] &= (uint8_t)(0xff << (8 - (bits - lo)));
+        if (lo >= bits)
+            masked.bytes[i] = 0;
+        else if (lo + 8 > bits)
+            masked.bytes[i] &= (uint8_t)(0xff << (8 - (bits - lo)));
     }
     if (memcmp(masked.bytes, out->base.bytes, 16))
     {

@@ -72,8 +72,8 @@ static int is_unspecified(const rtcpm_addr *a)
     return !memcmp(a->bytes, zero, a->family == RTCPM_AF_INET ? 4 : 16);
 }
 
-static enum static_rule_field check_side(const char *what, const rtcpm_addr *a, long first, long last,
-                                         char *err, size_t errlen)
+static enum static_rule_field check_side(const char *what, const rtcpm_addr *a, long first, long last, char *err,
+                                         size_t errlen)
 {
     char text[RTCPM_ADDR_TEXT_SIZE];
     if (!a || a->family == RTCPM_AF_NONE)
@@ -101,9 +101,9 @@ static enum static_rule_field check_side(const char *what, const rtcpm_addr *a, 
 }
 
 enum static_rule_field rtcpm_static_rule_build(int port_type, unsigned transports, const rtcpm_addr *internal,
-                                         long internal_first, long internal_last, const rtcpm_addr *external,
-                                         long external_first, long external_last, const char *remote,
-                                         struct static_rule *out, char *err, size_t errlen)
+                                               long internal_first, long internal_last, const rtcpm_addr *external,
+                                               long external_first, long external_last, const char *remote,
+                                               struct static_rule *out, char *err, size_t errlen)
 {
     char scratch[160], a1[RTCPM_ADDR_TEXT_SIZE], a2[RTCPM_ADDR_TEXT_SIZE];
     long size;
@@ -135,8 +135,8 @@ enum static_rule_field rtcpm_static_rule_build(int port_type, unsigned transport
     {
         rtcpm_addr_format(external, a1, sizeof(a1));
         rtcpm_addr_format(internal, a2, sizeof(a2));
-        snprintf(err, errlen, "external address %s is %s, internal address %s is %s", a1, family_name(external),
-                 a2, family_name(internal));
+        snprintf(err, errlen, "external address %s is %s, internal address %s is %s", a1, family_name(external), a2,
+                 family_name(internal));
         return STATIC_RULE_EXTERNAL;
     }
     if (external_last - external_first + 1 != size)
@@ -226,8 +226,8 @@ HRESULT rtcpm_static_pm_add_rule_ex(IRTCPortManager3 *pm, const struct rtcpm_sta
         return E_INVALIDARG;
     }
     if (rtcpm_static_rule_build(rule->port_type, (unsigned)rule->transports, &in, (long)rule->internal_port_first,
-                          (long)rule->internal_port_last, &ex, (long)rule->external_port_first,
-                          (long)rule->external_port_last, rule->remote, &r, err, errlen))
+                                (long)rule->internal_port_last, &ex, (long)rule->external_port_first,
+                                (long)rule->external_port_last, rule->remote, &r, err, errlen))
         return E_INVALIDARG;
     return rtcpm_static_pm_append_rules(pm, &r, 1);
 }
@@ -284,7 +284,8 @@ HRESULT rtcpm_static_pm_append_rules(IRTCPortManager3 *iface, const struct stati
         }
 
     rtcpm_lock_acquire(&pm->lock);
-    if (n > STATIC_PM_MAX_RULES - pm->rule_count) hr = E_OUTOFMEMORY;
+    if (n > STATIC_PM_MAX_RULES - pm->rule_count)
+        hr = E_OUTOFMEMORY;
     else if (pm->rule_cap - pm->rule_count < n)
     {
         size_t cap = pm->rule_count + n + 4;
@@ -293,8 +294,10 @@ HRESULT rtcpm_static_pm_append_rules(IRTCPortManager3 *iface, const struct stati
         /* each array keeps its old contents if the other cannot grow; rule_cap grows with both */
         if (grown) pm->rules = grown;
         if (grown && (grown_ports = realloc(pm->ports, cap * sizeof(*grown_ports)))) pm->ports = grown_ports;
-        if (!grown_ports) hr = E_OUTOFMEMORY;
-        else pm->rule_cap = cap;
+        if (!grown_ports)
+            hr = E_OUTOFMEMORY;
+        else
+            pm->rule_cap = cap;
     }
     if (SUCCEEDED(hr))
     {
@@ -317,7 +320,8 @@ LONG rtcpm_static_pm_live_mappings(IRTCPortManager3 *iface)
 
 size_t rtcpm_static_pm_table_memory(IRTCPortManager3 *iface)
 {
-    return rtcpm_static_pm_is_ours(iface) ? rtcpm_mapping_table_memory(impl_from_IRTCPortManager3(iface)->base.table) : 0;
+    return rtcpm_static_pm_is_ours(iface) ? rtcpm_mapping_table_memory(impl_from_IRTCPortManager3(iface)->base.table)
+                                          : 0;
 }
 
 LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *iface)
@@ -405,10 +409,8 @@ static HRESULT allocate(struct static_pm *pm, RTC_PORT_TYPE type, LONG transport
                     ports->live[slot]++;
                     r->cursor = (off + 1) % r->size;
                     return S_OK;
-                case RTCPM_MT_E_DUPLICATE:
-                    continue; /* taken through an overlapping rule */
-                default:
-                    return E_OUTOFMEMORY;
+                case RTCPM_MT_E_DUPLICATE: continue; /* taken through an overlapping rule */
+                default: return E_OUTOFMEMORY;
                 }
             }
         }
@@ -431,8 +433,8 @@ static void forget(struct static_pm *pm, const struct rtcpm_mapping *m)
     ports->live[slot]--;
 }
 
-HRESULT rtcpm_static_pm_get_mapping(IRTCPortManager3 *iface, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote,
-                              struct rtcpm_mapping *out)
+HRESULT rtcpm_static_pm_get_mapping(IRTCPortManager3 *iface, RTC_PORT_TYPE type, LONG transport,
+                                    const rtcpm_addr *remote, struct rtcpm_mapping *out)
 {
     struct static_pm *pm;
     rtcpm_addr peer;
@@ -440,10 +442,13 @@ HRESULT rtcpm_static_pm_get_mapping(IRTCPortManager3 *iface, RTC_PORT_TYPE type,
 
     if (!out) return E_POINTER;
     memset(out, 0, sizeof(*out));
-    if (!rtcpm_static_pm_is_ours(iface) || (unsigned)type > RTCPT_SIP || !rtcpm_pm_transport_valid(transport)) return E_INVALIDARG;
+    if (!rtcpm_static_pm_is_ours(iface) || (unsigned)type > RTCPT_SIP || !rtcpm_pm_transport_valid(transport))
+        return E_INVALIDARG;
     pm = impl_from_IRTCPortManager3(iface);
-    if (remote) peer = *remote;
-    else memset(&peer, 0, sizeof(peer));
+    if (remote)
+        peer = *remote;
+    else
+        memset(&peer, 0, sizeof(peer));
     rtcpm_addr_unmap_v4(&peer);
     rtcpm_lock_acquire(&pm->lock);
     hr = allocate(pm, type, transport, &peer, out);
@@ -453,13 +458,14 @@ HRESULT rtcpm_static_pm_get_mapping(IRTCPortManager3 *iface, RTC_PORT_TYPE type,
 }
 
 HRESULT rtcpm_static_pm_release_mapping(IRTCPortManager3 *iface, LONG transport, const rtcpm_addr *internal,
-                                  const rtcpm_addr *external)
+                                        const rtcpm_addr *external)
 {
     struct static_pm *pm;
     struct rtcpm_mapping removed;
     int r;
 
-    if (!rtcpm_static_pm_is_ours(iface) || !rtcpm_pm_transport_valid(transport) || !internal || !external) return E_INVALIDARG;
+    if (!rtcpm_static_pm_is_ours(iface) || !rtcpm_pm_transport_valid(transport) || !internal || !external)
+        return E_INVALIDARG;
     pm = impl_from_IRTCPortManager3(iface);
     rtcpm_lock_acquire(&pm->lock);
     r = rtcpm_mapping_table_remove(pm->base.table, (unsigned)transport, internal, external, &removed);
@@ -512,7 +518,7 @@ static HRESULT WINAPI static_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remot
     HRESULT hr;
 
     if (FAILED(hr = rtcpm_pm_check_get_mapping(remote_text, remote_port, transport, type, int_addr, int_port, ext_addr,
-                                         ext_port, &remote)))
+                                               ext_port, &remote)))
         return hr;
 
     hr = rtcpm_static_pm_get_mapping(iface, type, transport, &remote, &m);
@@ -532,8 +538,8 @@ static HRESULT WINAPI static_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remot
     return S_OK;
 }
 
-static HRESULT WINAPI static_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR int_addr,
-                                                 LONG int_port, BSTR ext_addr, LONG ext_port)
+static HRESULT WINAPI static_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR int_addr, LONG int_port,
+                                                 BSTR ext_addr, LONG ext_port)
 {
     rtcpm_addr in, ex;
     HRESULT hr;

@@ -72,10 +72,14 @@ static int on_key(void *ctx, const char *key, const char *value, struct rtcpm_in
     struct section *s = &l->s;
     int *seen;
 
-    if (rtcpm_cfg_streq(key, "transport")) seen = &s->transport_line;
-    else if (rtcpm_cfg_streq(key, "internal")) seen = &s->internal_line;
-    else if (rtcpm_cfg_streq(key, "external")) seen = &s->external_line;
-    else if (rtcpm_cfg_streq(key, "remote")) seen = &s->remote_line;
+    if (rtcpm_cfg_streq(key, "transport"))
+        seen = &s->transport_line;
+    else if (rtcpm_cfg_streq(key, "internal"))
+        seen = &s->internal_line;
+    else if (rtcpm_cfg_streq(key, "external"))
+        seen = &s->external_line;
+    else if (rtcpm_cfg_streq(key, "remote"))
+        seen = &s->remote_line;
     else
         return rtcpm_ini_fail(e, "unknown key '%s' in [mapping %s] (expected transport, internal, external or remote)",
                               key, rtcpm_cfg_port_type_name(s->port_type));
@@ -103,8 +107,8 @@ static int on_section_end(void *ctx, struct rtcpm_ini_error *e)
     if (!s->internal_line) return rtcpm_ini_fail(e, "[mapping %s] has no 'internal' key", type);
     if (!s->external_line) return rtcpm_ini_fail(e, "[mapping %s] has no 'external' key", type);
     switch (rtcpm_static_rule_build(s->port_type, s->transport_line ? s->transports : RTCTR_UDP, &s->internal,
-                              s->internal_first, s->internal_last, &s->external, s->external_first,
-                              s->external_last, s->remote_line ? s->remote : NULL, &r, why, sizeof(why)))
+                                    s->internal_first, s->internal_last, &s->external, s->external_first,
+                                    s->external_last, s->remote_line ? s->remote : NULL, &r, why, sizeof(why)))
     {
     case STATIC_RULE_OK: break;
     case STATIC_RULE_TRANSPORT: e->line = s->transport_line; return rtcpm_ini_fail(e, "%s", why);
@@ -129,8 +133,7 @@ static int on_section_end(void *ctx, struct rtcpm_ini_error *e)
     return 0;
 }
 
-static HRESULT load_text(IRTCPortManager3 *pm, const char *text, size_t len, const char *name, char *err,
-                         size_t errlen)
+static HRESULT load_text(IRTCPortManager3 *pm, const char *text, size_t len, const char *name, char *err, size_t errlen)
 {
     static const struct rtcpm_ini_handler handler = { on_section, on_key, on_section_end };
     struct loader *l;

@@ -20,14 +20,14 @@
 /* A checked rule: addresses parsed, ranges resolved. */
 struct static_rule
 {
-    int port_type;        /* RTCPT_* or RTCPM_PORT_TYPE_ANY */
-    unsigned transports;  /* RTCTR_* bits, never 0 */
-    rtcpm_addr internal;  /* port 0 */
-    rtcpm_addr external;  /* port 0, same family as internal */
+    int port_type;       /* RTCPT_* or RTCPM_PORT_TYPE_ANY */
+    unsigned transports; /* RTCTR_* bits, never 0 */
+    rtcpm_addr internal; /* port 0 */
+    rtcpm_addr external; /* port 0, same family as internal */
     uint16_t internal_first;
     uint16_t external_first;
-    uint32_t size;        /* ports in each range, 1..65535 */
-    uint32_t cursor;      /* offset of the next port to try (round robin) */
+    uint32_t size;   /* ports in each range, 1..65535 */
+    uint32_t cursor; /* offset of the next port to try (round robin) */
     unsigned remote_count;
     struct rtcpm_prefix remotes[STATIC_RULE_MAX_REMOTES];
 };
@@ -49,9 +49,9 @@ enum static_rule_field
  * prefix list. Returns STATIC_RULE_OK or the field at fault, with the reason in err.
  */
 enum static_rule_field rtcpm_static_rule_build(int port_type, unsigned transports, const rtcpm_addr *internal,
-                                         long internal_first, long internal_last, const rtcpm_addr *external,
-                                         long external_first, long external_last, const char *remote,
-                                         struct static_rule *out, char *err, size_t errlen);
+                                               long internal_first, long internal_last, const rtcpm_addr *external,
+                                               long external_first, long external_last, const char *remote,
+                                               struct static_rule *out, char *err, size_t errlen);
 
 /* Appends n rules under the object's lock, all or none: S_OK, E_OUTOFMEMORY (also past
  * 65535 rules: a mapping names its rule in 16 bits), E_INVALIDARG (pm is not a static port
@@ -68,9 +68,9 @@ HRESULT rtcpm_static_pm_append_rules(IRTCPortManager3 *pm, const struct static_r
  */
 struct rtcpm_mapping;
 HRESULT rtcpm_static_pm_get_mapping(IRTCPortManager3 *pm, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote,
-                              struct rtcpm_mapping *out);
+                                    struct rtcpm_mapping *out);
 HRESULT rtcpm_static_pm_release_mapping(IRTCPortManager3 *pm, LONG transport, const rtcpm_addr *internal,
-                                  const rtcpm_addr *external);
+                                        const rtcpm_addr *external);
 
 /* rtcpm_mapping_table_memory() of pm's mapping table; 0 when pm is not a static PM. */
 size_t rtcpm_static_pm_table_memory(IRTCPortManager3 *pm);

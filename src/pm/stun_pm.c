@@ -31,13 +31,17 @@
 #include "os/lock.h"
 #include "com/log.h"
 
-#define CACHE_MAX 256      /* discoveries kept; the oldest goes first */
-#define NAT_MAX 8          /* internal addresses whose NAT behaviour is kept */
-#define TRIED_MAX 256      /* ports one call may find bound by others before giving up */
-#define OS_PICK_TRIES 16   /* OS-picked ports one call may reject (parity, taken) */
-#define WHY_MAX 256
+#define CACHE_MAX     256 /* discoveries kept; the oldest goes first */
+#define NAT_MAX       8   /* internal addresses whose NAT behaviour is kept */
+#define TRIED_MAX     256 /* ports one call may find bound by others before giving up */
+#define OS_PICK_TRIES 16  /* OS-picked ports one call may reject (parity, taken) */
+#define WHY_MAX       256
 
-enum proto { PROTO_UDP = 1, PROTO_TCP = 2 }; /* port namespaces: TCP and TLS share one */
+enum proto
+{
+    PROTO_UDP = 1,
+    PROTO_TCP = 2
+}; /* port namespaces: TCP and TLS share one */
 
 static int proto_of(LONG transport) { return transport == RTCTR_UDP ? PROTO_UDP : PROTO_TCP; }
 static int is_rtp(int type) { return type == RTCPT_AUDIO_RTP || type == RTCPT_VIDEO_RTP; }
@@ -48,9 +52,9 @@ static int is_rtcp(int type) { return type == RTCPT_AUDIO_RTCP || type == RTCPT_
 struct claim
 {
     int proto;
-    rtcpm_addr addr; /* internal address with port */
-    int rtcp_for;    /* 0, or the RTCPT_*_RTCP type it is kept for */
-    LONG transport;  /* the RTP mapping's transport (rtcp_for only) */
+    rtcpm_addr addr;   /* internal address with port */
+    int rtcp_for;      /* 0, or the RTCPT_*_RTCP type it is kept for */
+    LONG transport;    /* the RTP mapping's transport (rtcp_for only) */
     rtcpm_addr remote; /* the RTP mapping's remote (rtcp_for only; NONE = none given) */
 };
 
@@ -63,7 +67,13 @@ struct cache_entry
 
 /* UNCHECKED: a check was tried and got no answer; kept like a verdict, so that a second
  * server that is down does not cost every call its budget. */
-enum verdict { VERDICT_NONE, VERDICT_INDEPENDENT, VERDICT_SYMMETRIC, VERDICT_UNCHECKED };
+enum verdict
+{
+    VERDICT_NONE,
+    VERDICT_INDEPENDENT,
+    VERDICT_SYMMETRIC,
+    VERDICT_UNCHECKED
+};
 
 /* What the NAT looked like from one internal address. */
 struct nat_info
@@ -290,8 +300,10 @@ static void cache_purge(struct stun_pm *pm, const rtcpm_addr *internal_host)
     size_t i = 0;
     while (i < pm->cache_count)
     {
-        if (rtcpm_addr_equal_host(&pm->cache[i].internal, internal_host)) pm->cache[i] = pm->cache[--pm->cache_count];
-        else i++;
+        if (rtcpm_addr_equal_host(&pm->cache[i].internal, internal_host))
+            pm->cache[i] = pm->cache[--pm->cache_count];
+        else
+            i++;
     }
 }
 
@@ -308,7 +320,8 @@ static struct nat_info *nat_get(struct stun_pm *pm, const rtcpm_addr *internal_h
         for (i = 1; i < NAT_MAX; i++)
             if (pm->nats[i].external_at_ms < pm->nats[slot].external_at_ms) slot = i;
     }
-    else pm->nat_count++;
+    else
+        pm->nat_count++;
     memset(&pm->nats[slot], 0, sizeof(pm->nats[slot]));
     pm->nats[slot].internal = *internal_host;
     pm->nats[slot].internal.port = 0;
@@ -336,8 +349,8 @@ static void nat_saw_external(struct stun_pm *pm, const rtcpm_addr *internal_host
     if (n->external.family != RTCPM_AF_NONE && !rtcpm_addr_equal(&n->external, &ext))
     {
         char a[RTCPM_ADDR_TEXT_SIZE], b[RTCPM_ADDR_TEXT_SIZE];
-        RTCPM_TRACE(RTCPM_LOG_PM, "external address of %s changed from %s to %s: cache dropped",
-                    host(internal_host, a), host(&n->external, b), host(&ext, a));
+        RTCPM_TRACE(RTCPM_LOG_PM, "external address of %s changed from %s to %s: cache dropped", host(internal_host, a),
+                    host(&n->external, b), host(&ext, a));
         cache_purge(pm, internal_host);
     }
     n->external = ext;
@@ -360,10 +373,10 @@ static void nat_set_verdict(struct stun_pm *pm, const rtcpm_addr *internal_host,
 struct probe
 {
     int proto;
-    int pair;               /* port + 1 claimed as well (RTP) */
-    rtcpm_addr internal;    /* with the port */
-    rtcpm_socket *sock;     /* bound to internal */
-    int cached;             /* cache hit: no discovery needed */
+    int pair;            /* port + 1 claimed as well (RTP) */
+    rtcpm_addr internal; /* with the port */
+    rtcpm_socket *sock;  /* bound to internal */
+    int cached;          /* cache hit: no discovery needed */
     rtcpm_addr cached_mapped, cached_server;
 };
 
@@ -448,8 +461,8 @@ static int pick_cached(struct stun_pm *pm, const rtcpm_addr *host_addr, const st
 
 /* The next fitting port of range `ri`, round robin (the caller claims it), or 0 when none
  * is free. Lock held. */
-static int pick_in_range(struct stun_pm *pm, int ri, int proto, const rtcpm_addr *host_addr, int pair,
-                         int prefer_odd, const struct tried *tried)
+static int pick_in_range(struct stun_pm *pm, int ri, int proto, const rtcpm_addr *host_addr, int pair, int prefer_odd,
+                         const struct tried *tried)
 {
     const struct stun_pm_range *r = &pm->set.ranges[ri];
     uint32_t size = (uint32_t)r->last - r->first + 1, k;
@@ -471,8 +484,8 @@ static int pick_in_range(struct stun_pm *pm, int ri, int proto, const rtcpm_addr
  * pair, port + 1 is bound and closed again, only to see that it is free. */
 static int bind_probe(struct probe *p, int *os_error)
 {
-    int rc = rtcpm_socket_open(&p->sock, p->proto == PROTO_UDP ? RTCPM_SOCK_UDP : RTCPM_SOCK_TCP, &p->internal,
-                               os_error);
+    int rc =
+        rtcpm_socket_open(&p->sock, p->proto == PROTO_UDP ? RTCPM_SOCK_UDP : RTCPM_SOCK_TCP, &p->internal, os_error);
     if (rc == RTCPM_SOCK_OK && p->pair)
     {
         rtcpm_socket *next;
@@ -491,8 +504,10 @@ static int bind_probe(struct probe *p, int *os_error)
 
 static void probe_close(struct probe *p)
 {
-    if (p->proto == PROTO_TCP) rtcpm_socket_close_abort(p->sock);
-    else rtcpm_socket_close(p->sock);
+    if (p->proto == PROTO_TCP)
+        rtcpm_socket_close_abort(p->sock);
+    else
+        rtcpm_socket_close(p->sock);
     p->sock = NULL;
 }
 
@@ -604,8 +619,7 @@ static HRESULT probe_open(struct stun_pm *pm, int type, LONG transport, const rt
                 (unsigned)tried->count);
             break;
         }
-        if (!port)
-            break; /* no range: the OS picks, below */
+        if (!port) break; /* no range: the OS picks, below */
         p->internal = *host_addr;
         p->internal.port = (uint16_t)port;
         rc = bind_probe_check_cache(pm, p, &os_error);
@@ -653,7 +667,8 @@ static HRESULT probe_open(struct stun_pm *pm, int type, LONG transport, const rt
                 char os_text[128];
                 rtcpm_socket_close(s);
                 fmt(why, whylen, "cannot bind %s %s: %s (%s)", p->proto == PROTO_UDP ? "UDP" : "TCP",
-                    hostport(&any, a1), rtcpm_sock_error_name(rc), rtcpm_os_error_text(os_error, os_text, sizeof(os_text)));
+                    hostport(&any, a1), rtcpm_sock_error_name(rc),
+                    rtcpm_os_error_text(os_error, os_text, sizeof(os_text)));
                 hr = RTC_E_PORT_MAPPING_FAILED;
                 break;
             }
@@ -882,7 +897,7 @@ struct request
     LONG transport;
     rtcpm_addr remote;
     uint64_t deadline;
-    int background;   /* the worker: cancellable, forces the symmetric check, records no mapping */
+    int background; /* the worker: cancellable, forces the symmetric check, records no mapping */
 };
 
 /* The internal address for a family: configured, else routed towards its first server. */
@@ -900,8 +915,8 @@ static HRESULT internal_host_for(struct stun_pm *pm, int family, const rtcpm_add
     if (rc != RTCPM_SOCK_OK)
     {
         char a1[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], os_text[128];
-        fmt(why, whylen, "no local address routes to %s: %s (%s)", hostport(first_server, a1), rtcpm_sock_error_name(rc),
-            rtcpm_os_error_text(os_error, os_text, sizeof(os_text)));
+        fmt(why, whylen, "no local address routes to %s: %s (%s)", hostport(first_server, a1),
+            rtcpm_sock_error_name(rc), rtcpm_os_error_text(os_error, os_text, sizeof(os_text)));
         return RTC_E_PORT_MAPPING_FAILED;
     }
     return S_OK;
@@ -1024,8 +1039,7 @@ static HRESULT make_mapping(struct stun_pm *pm, const struct request *rq, struct
         }
     }
 
-    if (FAILED(hr = probe_open(pm, rq->type, rq->transport, &internal_host, &rq->remote, &p, why, whylen)))
-        return hr;
+    if (FAILED(hr = probe_open(pm, rq->type, rq->transport, &internal_host, &rq->remote, &p, why, whylen))) return hr;
 
     if (p.cached && !rq->background)
     {
@@ -1083,7 +1097,9 @@ static HRESULT make_mapping(struct stun_pm *pm, const struct request *rq, struct
                 {
                     rtcpm_lock_acquire(&pm->lock);
                     nat_set_verdict(pm, &internal_host,
-                                    sym == 1 ? VERDICT_SYMMETRIC : sym == 0 ? VERDICT_INDEPENDENT : VERDICT_UNCHECKED,
+                                    sym == 1   ? VERDICT_SYMMETRIC
+                                    : sym == 0 ? VERDICT_INDEPENDENT
+                                               : VERDICT_UNCHECKED,
                                     text, rtcpm_clock_ms());
                     rtcpm_lock_release(&pm->lock);
                 }
@@ -1113,8 +1129,10 @@ static HRESULT make_mapping(struct stun_pm *pm, const struct request *rq, struct
     /* Record: the probe claim goes, the mapping comes in, the RTP's next port is kept. */
     rtcpm_lock_acquire(&pm->lock);
     claim_drop(pm, p.proto, &p.internal);
-    if (rq->background) rc = RTCPM_MT_OK;
-    else rc = rtcpm_mapping_table_insert(pm->base.table, m);
+    if (rq->background)
+        rc = RTCPM_MT_OK;
+    else
+        rc = rtcpm_mapping_table_insert(pm->base.table, m);
     if (p.pair)
     {
         rtcpm_addr next = p.internal;
@@ -1127,7 +1145,8 @@ static HRESULT make_mapping(struct stun_pm *pm, const struct request *rq, struct
             c->transport = rq->transport;
             c->remote = rq->remote;
         }
-        else if (c) claim_remove(pm, c);
+        else if (c)
+            claim_remove(pm, c);
     }
     rtcpm_lock_release(&pm->lock);
     free(res);
@@ -1136,8 +1155,10 @@ static HRESULT make_mapping(struct stun_pm *pm, const struct request *rq, struct
         struct rtcpm_mapping other;
         char a2[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
         if (rtcpm_mapping_table_find_external(pm->base.table, m->transport, &m->external, &other))
-            fmt(why, whylen, "external %s is already mapped to internal %s: the NAT or the server reports one "
-                "external port for two internal ones", hostport(&m->external, text), hostport(&other.internal, a2));
+            fmt(why, whylen,
+                "external %s is already mapped to internal %s: the NAT or the server reports one "
+                "external port for two internal ones",
+                hostport(&m->external, text), hostport(&other.internal, a2));
         else
             fmt(why, whylen, "internal or external port of %s taken meanwhile", hostport(&m->internal, text));
         return RTC_E_PORT_MAPPING_FAILED;
@@ -1264,9 +1285,9 @@ static ULONG WINAPI stun_pm_Release(IRTCPortManager3 *iface)
 
 /* ---- IRTCPortManager3 (the v1/v2 methods, pm_forward_*, call these with UDP) ---- */
 
-static HRESULT WINAPI stun_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
-                                           LONG transport, RTC_PORT_TYPE type, BSTR *int_addr, LONG *int_port,
-                                           BSTR *ext_addr, LONG *ext_port)
+static HRESULT WINAPI stun_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port, LONG transport,
+                                           RTC_PORT_TYPE type, BSTR *int_addr, LONG *int_port, BSTR *ext_addr,
+                                           LONG *ext_port)
 {
     struct stun_pm *pm = impl_from_IRTCPortManager3(iface);
     char why[WHY_MAX] = "";
@@ -1275,7 +1296,7 @@ static HRESULT WINAPI stun_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_
     HRESULT hr;
 
     if (FAILED(hr = rtcpm_pm_check_get_mapping(remote_text, remote_port, transport, type, int_addr, int_port, ext_addr,
-                                         ext_port, &rq.remote)))
+                                               ext_port, &rq.remote)))
         return hr;
     rq.type = (int)type;
     rq.transport = transport;
@@ -1311,8 +1332,8 @@ static HRESULT WINAPI stun_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remote_
     return hr;
 }
 
-static HRESULT WINAPI stun_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR int_addr,
-                                               LONG int_port, BSTR ext_addr, LONG ext_port)
+static HRESULT WINAPI stun_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG transport, BSTR int_addr, LONG int_port,
+                                               BSTR ext_addr, LONG ext_port)
 {
     struct stun_pm *pm = impl_from_IRTCPortManager3(iface);
     struct rtcpm_mapping removed;
@@ -1328,7 +1349,8 @@ static HRESULT WINAPI stun_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG tra
         if (c && c->rtcp_for == removed.port_type + 1) claim_remove(pm, c);
         rtcpm_lock_release(&pm->lock);
     }
-    if (SUCCEEDED(hr)) RTCPM_TRACE(RTCPM_LOG_PM, "released %s port %ld", rtcpm_pm_transport_name(transport), (long)int_port);
+    if (SUCCEEDED(hr))
+        RTCPM_TRACE(RTCPM_LOG_PM, "released %s port %ld", rtcpm_pm_transport_name(transport), (long)int_port);
     return hr;
 }
 
@@ -1445,7 +1467,8 @@ LONG rtcpm_stun_pm_describe_nat(IRTCPortManager3 *iface, char *buf, size_t bufle
         const struct nat_info *n = &pm->nats[i];
         char a1[RTCPM_ADDR_TEXT_SIZE], a2[RTCPM_ADDR_TEXT_SIZE], verdict[260];
         int len;
-        if (n->verdict == VERDICT_NONE) fmt(verdict, sizeof(verdict), "mapping behaviour not checked");
+        if (n->verdict == VERDICT_NONE)
+            fmt(verdict, sizeof(verdict), "mapping behaviour not checked");
         else
             fmt(verdict, sizeof(verdict), "%s, %llu s ago", n->verdict_text,
                 (unsigned long long)((now - n->verdict_at_ms) / 1000u));

@@ -36,8 +36,8 @@ void rtcpm_stun_pm_config_init(struct rtcpm_stun_pm_config *cfg)
 
 struct num_field
 {
-    const char *key;   /* INI key */
-    size_t offset;     /* in struct rtcpm_stun_pm_config */
+    const char *key; /* INI key */
+    size_t offset;   /* in struct rtcpm_stun_pm_config */
     LONG min, max;
     const char *unit;
 };
@@ -86,12 +86,14 @@ static int range_check(const struct rtcpm_stun_pm_range *r, struct stun_pm_range
     }
     if (transports & ~(unsigned)(RTCTR_UDP | RTCTR_TCP | RTCTR_TLS))
     {
-        rtcpm_cfg_set_err(err, errlen, "transports 0x%lx: not a set of RTCTR_UDP, RTCTR_TCP, RTCTR_TLS", (long)r->transports);
+        rtcpm_cfg_set_err(err, errlen, "transports 0x%lx: not a set of RTCTR_UDP, RTCTR_TCP, RTCTR_TLS",
+                          (long)r->transports);
         return -1;
     }
     if (r->first < 1 || r->first > 65535 || last < 1 || last > 65535)
     {
-        rtcpm_cfg_set_err(err, errlen, "port %ld is outside 1..65535", (long)(r->first < 1 || r->first > 65535 ? r->first : last));
+        rtcpm_cfg_set_err(err, errlen, "port %ld is outside 1..65535",
+                          (long)(r->first < 1 || r->first > 65535 ? r->first : last));
         return -1;
     }
     if (last < r->first)
@@ -101,8 +103,9 @@ static int range_check(const struct rtcpm_stun_pm_range *r, struct stun_pm_range
     }
     if (is_rtp((int)r->port_type) && (r->first + 1 + (r->first & 1)) > last)
     {
-        rtcpm_cfg_set_err(err, errlen, "%s range %ld-%ld holds no even port followed by an odd one (RTP even, RTCP = RTP + 1)",
-                rtcpm_cfg_port_type_name((int)r->port_type), (long)r->first, (long)last);
+        rtcpm_cfg_set_err(err, errlen,
+                          "%s range %ld-%ld holds no even port followed by an odd one (RTP even, RTCP = RTP + 1)",
+                          rtcpm_cfg_port_type_name((int)r->port_type), (long)r->first, (long)last);
         return -1;
     }
     out->port_type = (int)r->port_type;
@@ -128,7 +131,9 @@ int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count
         const char *e, *end;
         int rc;
         while (*p == ' ' || *p == '\t') p++;
-        for (e = p; *e && *e != ','; e++) {}
+        for (e = p; *e && *e != ','; e++)
+        {
+        }
         end = e;
         while (end > p && (end[-1] == ' ' || end[-1] == '\t')) end--;
         if (end == p)
@@ -144,8 +149,9 @@ int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count
         rc = rtcpm_addr_parse_hostport(p, (size_t)(end - p), &out[n], RTCPM_STUN_DEFAULT_PORT);
         if (rc)
         {
-            rtcpm_cfg_set_err(err, errlen, "entry %u '%.*s' is not an IP address[:port] (%s; host names are not resolved)",
-                    (unsigned)(n + 1), (int)(end - p > 80 ? 80 : end - p), p, rtcpm_addr_error_name(rc));
+            rtcpm_cfg_set_err(err, errlen,
+                              "entry %u '%.*s' is not an IP address[:port] (%s; host names are not resolved)",
+                              (unsigned)(n + 1), (int)(end - p > 80 ? 80 : end - p), p, rtcpm_addr_error_name(rc));
             return -1;
         }
         {
@@ -153,7 +159,7 @@ int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count
             if (!memcmp(out[n].bytes, zero, out[n].family == RTCPM_AF_INET ? 4 : 16))
             {
                 rtcpm_cfg_set_err(err, errlen, "entry %u '%.*s' is the unspecified address", (unsigned)(n + 1),
-                        (int)(end - p), p);
+                                  (int)(end - p), p);
                 return -1;
             }
         }
@@ -178,23 +184,26 @@ static int parse_locals(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *
         static const uint8_t zero[16];
         while (*p == ' ' || *p == '\t' || *p == ',') p++;
         if (!*p) break;
-        for (e = p; *e && *e != ',' && *e != ' ' && *e != '\t'; e++) {}
+        for (e = p; *e && *e != ',' && *e != ' ' && *e != '\t'; e++)
+        {
+        }
         end = e;
         if (rtcpm_addr_parse(p, (size_t)(end - p), &a))
         {
-            rtcpm_cfg_set_err(err, errlen, "local address '%.*s' is not an IP address", (int)(end - p > 80 ? 80 : end - p), p);
+            rtcpm_cfg_set_err(err, errlen, "local address '%.*s' is not an IP address",
+                              (int)(end - p > 80 ? 80 : end - p), p);
             return -1;
         }
         if (!memcmp(a.bytes, zero, a.family == RTCPM_AF_INET ? 4 : 16))
         {
-            rtcpm_cfg_set_err(err, errlen, "local address '%.*s' is unspecified: give the host's own address", (int)(end - p),
-                    p);
+            rtcpm_cfg_set_err(err, errlen, "local address '%.*s' is unspecified: give the host's own address",
+                              (int)(end - p), p);
             return -1;
         }
         if ((a.family == RTCPM_AF_INET ? v4 : v6)->family != RTCPM_AF_NONE)
         {
             rtcpm_cfg_set_err(err, errlen, "two local %s addresses (at most one per family)",
-                    a.family == RTCPM_AF_INET ? "IPv4" : "IPv6");
+                              a.family == RTCPM_AF_INET ? "IPv4" : "IPv6");
             return -1;
         }
         *(a.family == RTCPM_AF_INET ? v4 : v6) = a;
@@ -204,7 +213,7 @@ static int parse_locals(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *
 }
 
 HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err,
-                              size_t errlen)
+                                    size_t errlen)
 {
     size_t i;
 
@@ -217,8 +226,8 @@ HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, stru
         LONG v = field_value(cfg, num_fields[i].offset);
         if (v < num_fields[i].min || v > num_fields[i].max)
         {
-            rtcpm_cfg_set_err(err, errlen, "%s %ld is outside %ld..%ld%s", num_fields[i].key, (long)v, (long)num_fields[i].min,
-                    (long)num_fields[i].max, num_fields[i].unit);
+            rtcpm_cfg_set_err(err, errlen, "%s %ld is outside %ld..%ld%s", num_fields[i].key, (long)v,
+                              (long)num_fields[i].min, (long)num_fields[i].max, num_fields[i].unit);
             return E_INVALIDARG;
         }
     }
@@ -233,8 +242,8 @@ HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, stru
     }
     if (cfg->server_timeout_ms > cfg->timeout_ms)
     {
-        rtcpm_cfg_set_err(err, errlen, "server-timeout %ld ms is longer than timeout %ld ms", (long)cfg->server_timeout_ms,
-                (long)cfg->timeout_ms);
+        rtcpm_cfg_set_err(err, errlen, "server-timeout %ld ms is longer than timeout %ld ms",
+                          (long)cfg->server_timeout_ms, (long)cfg->timeout_ms);
         return E_INVALIDARG;
     }
     if (cfg->tcp < RTCPM_STUN_PM_TCP_STUN || cfg->tcp > RTCPM_STUN_PM_TCP_OFF)
@@ -244,7 +253,8 @@ HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, stru
     }
     if (cfg->range_count < 0 || cfg->range_count > RTCPM_STUN_PM_MAX_RANGES)
     {
-        rtcpm_cfg_set_err(err, errlen, "range_count %ld is outside 0..%d", (long)cfg->range_count, RTCPM_STUN_PM_MAX_RANGES);
+        rtcpm_cfg_set_err(err, errlen, "range_count %ld is outside 0..%d", (long)cfg->range_count,
+                          RTCPM_STUN_PM_MAX_RANGES);
         return E_INVALIDARG;
     }
     for (i = 0; i < (size_t)cfg->range_count; i++)
@@ -273,7 +283,12 @@ HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, stru
 
 /* ---- INI ---- */
 
-enum section_kind { SECTION_NONE, SECTION_STUN, SECTION_PORTS };
+enum section_kind
+{
+    SECTION_NONE,
+    SECTION_STUN,
+    SECTION_PORTS
+};
 
 struct loader
 {
@@ -282,7 +297,7 @@ struct loader
     size_t string_cap;
     enum section_kind section;
     int section_line, stun_line;
-    int key_lines[32];      /* [stun]: line of each key given (duplicates), by key index */
+    int key_lines[32]; /* [stun]: line of each key given (duplicates), by key index */
     /* [ports]: the range being read */
     struct rtcpm_stun_pm_range range;
     int range_line, transport_line;
@@ -290,9 +305,9 @@ struct loader
 
 static const char *const stun_keys[] = { "servers", "local-address", "tcp" };
 #define STUN_KEY_COUNT (sizeof(stun_keys) / sizeof(stun_keys[0]))
-#define NUM_KEY_BASE STUN_KEY_COUNT
-#define FLAG_KEY_BASE (NUM_KEY_BASE + sizeof(num_fields) / sizeof(num_fields[0]))
-#define KEY_COUNT (FLAG_KEY_BASE + sizeof(flag_fields) / sizeof(flag_fields[0]))
+#define NUM_KEY_BASE   STUN_KEY_COUNT
+#define FLAG_KEY_BASE  (NUM_KEY_BASE + sizeof(num_fields) / sizeof(num_fields[0]))
+#define KEY_COUNT      (FLAG_KEY_BASE + sizeof(flag_fields) / sizeof(flag_fields[0]))
 
 static const char *key_name(size_t k)
 {
@@ -329,8 +344,8 @@ static int on_section(void *ctx, const char *name, const char *arg, struct rtcpm
         l->section = SECTION_PORTS;
         return 0;
     }
-    return rtcpm_ini_fail(e, "unknown section [%s%s%s] (expected [stun] or [ports <port type>])", name,
-                          *arg ? " " : "", arg);
+    return rtcpm_ini_fail(e, "unknown section [%s%s%s] (expected [stun] or [ports <port type>])", name, *arg ? " " : "",
+                          arg);
 }
 
 /* Decimal LONG, all digits. */
@@ -353,8 +368,16 @@ static int parse_flag(const char *s, LONG *out)
     size_t i;
     for (i = 0; i < 4; i++)
     {
-        if (rtcpm_cfg_streq(s, on[i])) { *out = 1; return 0; }
-        if (rtcpm_cfg_streq(s, off[i])) { *out = 0; return 0; }
+        if (rtcpm_cfg_streq(s, on[i]))
+        {
+            *out = 1;
+            return 0;
+        }
+        if (rtcpm_cfg_streq(s, off[i]))
+        {
+            *out = 0;
+            return 0;
+        }
     }
     return -1;
 }
@@ -368,10 +391,13 @@ static int stun_key(struct loader *l, const char *key, const char *value, struct
     for (k = 0; k < KEY_COUNT; k++)
         if (rtcpm_cfg_streq(key, key_name(k))) break;
     if (k == KEY_COUNT)
-        return rtcpm_ini_fail(e, "unknown key '%s' in [stun] (expected servers, local-address, timeout, "
-                                 "server-timeout, rto, retransmissions, classic, symmetric-check, "
-                                 "symmetric-check-age, cache-age, warm-up, refresh or tcp)", key);
-    if (l->key_lines[k]) return rtcpm_ini_fail(e, "'%s' given twice in [stun] (first at line %d)", key, l->key_lines[k]);
+        return rtcpm_ini_fail(e,
+                              "unknown key '%s' in [stun] (expected servers, local-address, timeout, "
+                              "server-timeout, rto, retransmissions, classic, symmetric-check, "
+                              "symmetric-check-age, cache-age, warm-up, refresh or tcp)",
+                              key);
+    if (l->key_lines[k])
+        return rtcpm_ini_fail(e, "'%s' given twice in [stun] (first at line %d)", key, l->key_lines[k]);
     l->key_lines[k] = e->line;
 
     if (k == 0) /* servers */
@@ -394,10 +420,14 @@ static int stun_key(struct loader *l, const char *key, const char *value, struct
     }
     if (k == 2) /* tcp */
     {
-        if (rtcpm_cfg_streq(value, "stun")) cfg->tcp = RTCPM_STUN_PM_TCP_STUN;
-        else if (rtcpm_cfg_streq(value, "preserve")) cfg->tcp = RTCPM_STUN_PM_TCP_PRESERVE;
-        else if (rtcpm_cfg_streq(value, "off")) cfg->tcp = RTCPM_STUN_PM_TCP_OFF;
-        else return rtcpm_ini_fail(e, "tcp: '%s' is not stun, preserve or off", value);
+        if (rtcpm_cfg_streq(value, "stun"))
+            cfg->tcp = RTCPM_STUN_PM_TCP_STUN;
+        else if (rtcpm_cfg_streq(value, "preserve"))
+            cfg->tcp = RTCPM_STUN_PM_TCP_PRESERVE;
+        else if (rtcpm_cfg_streq(value, "off"))
+            cfg->tcp = RTCPM_STUN_PM_TCP_OFF;
+        else
+            return rtcpm_ini_fail(e, "tcp: '%s' is not stun, preserve or off", value);
         return 0;
     }
     if (k < FLAG_KEY_BASE)
@@ -446,7 +476,8 @@ static int ports_key(struct loader *l, const char *key, const char *value, struc
     const char *type = rtcpm_cfg_port_type_name((int)l->range.port_type);
     if (rtcpm_cfg_streq(key, "range"))
     {
-        if (l->range_line) return rtcpm_ini_fail(e, "'range' given twice in this section (first at line %d)", l->range_line);
+        if (l->range_line)
+            return rtcpm_ini_fail(e, "'range' given twice in this section (first at line %d)", l->range_line);
         l->range_line = e->line;
         if (parse_range(value, &l->range.first, &l->range.last) || l->range.first < 1 || l->range.first > 65535 ||
             l->range.last < 1 || l->range.last > 65535)
@@ -516,7 +547,7 @@ HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *nam
     if (storage_len < RTCPM_STUN_PM_CONFIG_STORAGE)
     {
         rtcpm_cfg_set_err(err, errlen, "%s: storage of %lu bytes, need %d", name, (unsigned long)storage_len,
-                RTCPM_STUN_PM_CONFIG_STORAGE);
+                          RTCPM_STUN_PM_CONFIG_STORAGE);
         return E_INVALIDARG;
     }
     memset(&l, 0, sizeof(l));
@@ -557,7 +588,8 @@ HRESULT rtcpm_stun_pm_create_ex(const struct rtcpm_stun_pm_config *cfg, IRTCPort
         return E_POINTER;
     }
     if (!(set = malloc(sizeof(*set)))) return E_OUTOFMEMORY;
-    if (SUCCEEDED(hr = rtcpm_stun_pm_settings_make(cfg, set, err, errlen))) hr = rtcpm_stun_pm_create_from_settings(set, out);
+    if (SUCCEEDED(hr = rtcpm_stun_pm_settings_make(cfg, set, err, errlen)))
+        hr = rtcpm_stun_pm_create_from_settings(set, out);
     free(set);
     return hr;
 }
@@ -581,7 +613,8 @@ static HRESULT create_from_text(const char *text, size_t len, const char *name, 
     char *storage = malloc(storage_len);
     HRESULT hr;
 
-    if (!cfg || !storage) hr = E_OUTOFMEMORY;
+    if (!cfg || !storage)
+        hr = E_OUTOFMEMORY;
     else if (SUCCEEDED(hr = rtcpm_stun_pm_parse_config(text, len, name, cfg, storage, storage_len, err, errlen)))
     {
         char why[256];

@@ -34,7 +34,7 @@ struct stun_pm_settings
 
 /* Checks cfg and fills *out. S_OK, or E_INVALIDARG with the reason in err (never NULL). */
 HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err,
-                              size_t errlen);
+                                    size_t errlen);
 
 /* "a:3478, [b]:3479" -> out[0..*count). 0, or -1 with "entry 2 '1.2.3' is not an IP
  * address[:port]" in err. */

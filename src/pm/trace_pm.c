@@ -42,15 +42,20 @@ static inline struct trace_pm *impl_from_IRTCPortManager3(IRTCPortManager3 *ifac
 static void fmt_endpoint(char *out, size_t len, BSTR b, LONG port, int with_port)
 {
     char text[128];
-    if (!b) snprintf(text, sizeof(text), "(null)");
-    else if (FAILED(rtcpm_bstr_to_utf8(b, text, sizeof(text), NULL))) snprintf(text, sizeof(text), "<unprintable>");
-    if (!with_port) snprintf(out, len, "%s", text);
-    else if (strchr(text, ':')) snprintf(out, len, "[%s]:%ld", text, (long)port);
-    else snprintf(out, len, "%s:%ld", text, (long)port);
+    if (!b)
+        snprintf(text, sizeof(text), "(null)");
+    else if (FAILED(rtcpm_bstr_to_utf8(b, text, sizeof(text), NULL)))
+        snprintf(text, sizeof(text), "<unprintable>");
+    if (!with_port)
+        snprintf(out, len, "%s", text);
+    else if (strchr(text, ':'))
+        snprintf(out, len, "[%s]:%ld", text, (long)port);
+    else
+        snprintf(out, len, "%s:%ld", text, (long)port);
 }
 
-static void report(struct trace_pm *pm, const char *call, HRESULT hr, const BSTR *ia, const LONG *ip,
-                   const BSTR *ea, const LONG *ep)
+static void report(struct trace_pm *pm, const char *call, HRESULT hr, const BSTR *ia, const LONG *ip, const BSTR *ea,
+                   const LONG *ep)
 {
     char line[1024], hrbuf[11], in[160], ex[160];
     const char *name = rtcpm_hresult_name(hr, hrbuf);
@@ -100,8 +105,8 @@ static ULONG WINAPI trace_Release(IRTCPortManager3 *iface)
     return (ULONG)ref;
 }
 
-static HRESULT WINAPI trace_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *ia,
-                                       LONG *ip, BSTR *ea, LONG *ep)
+static HRESULT WINAPI trace_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *ia, LONG *ip,
+                                       BSTR *ea, LONG *ep)
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[256], r[160];
@@ -112,8 +117,8 @@ static HRESULT WINAPI trace_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC
     return hr;
 }
 
-static HRESULT WINAPI trace_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR ia, LONG ip,
-                                                BSTR ea, LONG ep)
+static HRESULT WINAPI trace_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR ia, LONG ip, BSTR ea,
+                                                LONG ep)
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[640], r[160], in[160], ex[160];
@@ -138,8 +143,8 @@ static HRESULT WINAPI trace_ReleaseMapping(IRTCPortManager3 *iface, BSTR ia, LON
     return hr;
 }
 
-static HRESULT WINAPI trace_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG rport, BSTR ia,
-                                                  LONG ip, BSTR ea, LONG ep)
+static HRESULT WINAPI trace_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG rport, BSTR ia, LONG ip,
+                                                  BSTR ea, LONG ep)
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[640], r[160], in[160], ex[160];
@@ -158,23 +163,24 @@ static HRESULT WINAPI trace_GetMappingEx(IRTCPortManager3 *iface, BSTR remote, L
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[512], r[160];
-    HRESULT hr = pm->inner3 ? pm->inner3->lpVtbl->GetMappingEx(pm->inner3, remote, rport, transport, type, ia, ip, ea, ep)
-                            : E_NOTIMPL;
+    HRESULT hr = pm->inner3
+                     ? pm->inner3->lpVtbl->GetMappingEx(pm->inner3, remote, rport, transport, type, ia, ip, ea, ep)
+                     : E_NOTIMPL;
     fmt_endpoint(r, sizeof(r), remote, 0, 0);
-    snprintf(call, sizeof(call), "GetMappingEx(%s, %ld, %s, %s)", r, (long)rport,
-             rtcpm_transport_name(transport), rtcpm_port_type_name(type));
+    snprintf(call, sizeof(call), "GetMappingEx(%s, %ld, %s, %s)", r, (long)rport, rtcpm_transport_name(transport),
+             rtcpm_port_type_name(type));
     report(pm, call, hr, ia, ip, ea, ep);
     return hr;
 }
 
-static HRESULT WINAPI trace_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote, LONG rport,
-                                                   LONG transport, BSTR ia, LONG ip, BSTR ea, LONG ep)
+static HRESULT WINAPI trace_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote, LONG rport, LONG transport,
+                                                   BSTR ia, LONG ip, BSTR ea, LONG ep)
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[640], r[160], in[160], ex[160];
-    HRESULT hr = pm->inner3 ? pm->inner3->lpVtbl->UpdateRemoteAddressEx2(pm->inner3, remote, rport, transport, ia,
-                                                                         ip, ea, ep)
-                            : E_NOTIMPL;
+    HRESULT hr = pm->inner3
+                     ? pm->inner3->lpVtbl->UpdateRemoteAddressEx2(pm->inner3, remote, rport, transport, ia, ip, ea, ep)
+                     : E_NOTIMPL;
     fmt_endpoint(r, sizeof(r), remote, 0, 0);
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
@@ -189,21 +195,26 @@ static HRESULT WINAPI trace_ReleaseMappingEx(IRTCPortManager3 *iface, LONG trans
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[512], in[160], ex[160];
-    HRESULT hr = pm->inner3 ? pm->inner3->lpVtbl->ReleaseMappingEx(pm->inner3, transport, ia, ip, ea, ep)
-                            : E_NOTIMPL;
+    HRESULT hr = pm->inner3 ? pm->inner3->lpVtbl->ReleaseMappingEx(pm->inner3, transport, ia, ip, ea, ep) : E_NOTIMPL;
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
-    snprintf(call, sizeof(call), "ReleaseMappingEx(%s, internal %s, external %s)",
-             rtcpm_transport_name(transport), in, ex);
+    snprintf(call, sizeof(call), "ReleaseMappingEx(%s, internal %s, external %s)", rtcpm_transport_name(transport), in,
+             ex);
     report(pm, call, hr, NULL, NULL, NULL, NULL);
     return hr;
 }
 
 static const IRTCPortManager3Vtbl trace_pm_vtbl = {
-    trace_QueryInterface, trace_AddRef, trace_Release,
-    trace_GetMapping, trace_UpdateRemoteAddress, trace_ReleaseMapping,
+    trace_QueryInterface,
+    trace_AddRef,
+    trace_Release,
+    trace_GetMapping,
+    trace_UpdateRemoteAddress,
+    trace_ReleaseMapping,
     trace_UpdateRemoteAddressEx,
-    trace_GetMappingEx, trace_UpdateRemoteAddressEx2, trace_ReleaseMappingEx,
+    trace_GetMappingEx,
+    trace_UpdateRemoteAddressEx2,
+    trace_ReleaseMappingEx,
 };
 
 HRESULT rtcpm_trace_pm_create(IRTCPortManager *inner, rtcpm_trace_fn fn, void *ctx, IRTCPortManager **out)

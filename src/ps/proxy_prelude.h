@@ -17,7 +17,10 @@
 
 #include <objbase.h>
 
-#define PROXY_CLSID_IS { 0x45bfca13, 0xc517, 0x4028, { 0x96, 0xe2, 0xbf, 0x7e, 0x48, 0x1d, 0x02, 0xc6 } }
+#define PROXY_CLSID_IS                                                                                                 \
+    {                                                                                                                  \
+        0x45bfca13, 0xc517, 0x4028, { 0x96, 0xe2, 0xbf, 0x7e, 0x48, 0x1d, 0x02, 0xc6 }                                 \
+    }
 
 HRESULT STDMETHODCALLTYPE IUnknown_QueryInterface_Proxy(IUnknown *This, REFIID riid, void **ppvObject);
 ULONG STDMETHODCALLTYPE IUnknown_AddRef_Proxy(IUnknown *This);

@@ -28,16 +28,10 @@ const char *rtcpm_sip_msg_error_name(int err)
 
 /* ---- character classes (RFC 3261 section 25.1) ---------------------------------------------- */
 
-static int is_alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
+static int is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 /* token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
-static int is_token_char(char c)
-{
-    return is_alnum(c) || (c && strchr("-.!%*_+`'~", c));
-}
+static int is_token_char(char c) { return is_alnum(c) || (c && strchr("-.!%*_+`'~", c)); }
 
 static int is_token(const char *s)
 {
@@ -112,12 +106,11 @@ int rtcpm_sip_msg_build_request(const struct sip_request_params *p, char *buf, s
     buf[0] = 0;
     if (!p || !is_token(p->method) || !is_uri(p->request_uri) || !p->via || !p->via->port ||
         rtcpm_addr_format_hostport(p->via, via, sizeof(via)) < 0 || !is_token(p->branch) ||
-        strncmp(p->branch, SIP_MSG_BRANCH_COOKIE, strlen(SIP_MSG_BRANCH_COOKIE)) ||
-        !is_uri(p->from_uri) || !is_token(p->from_tag) || !is_uri(p->to_uri) ||
-        (p->to_tag && *p->to_tag && !is_token(p->to_tag)) || !is_call_id(p->call_id) ||
-        p->cseq < 1 || p->cseq > 0x7fffffffUL || (p->contact && !is_header_line(p->contact)) ||
-        (p->user_agent && (!*p->user_agent || !is_text(p->user_agent))) ||
-        (p->body && !is_media_type(p->content_type)))
+        strncmp(p->branch, SIP_MSG_BRANCH_COOKIE, strlen(SIP_MSG_BRANCH_COOKIE)) || !is_uri(p->from_uri) ||
+        !is_token(p->from_tag) || !is_uri(p->to_uri) || (p->to_tag && *p->to_tag && !is_token(p->to_tag)) ||
+        !is_call_id(p->call_id) || p->cseq < 1 || p->cseq > 0x7fffffffUL ||
+        (p->contact && !is_header_line(p->contact)) ||
+        (p->user_agent && (!*p->user_agent || !is_text(p->user_agent))) || (p->body && !is_media_type(p->content_type)))
         return SIP_MSG_E_INVALID;
     body_len = p->body ? strlen(p->body) : 0;
 
@@ -126,8 +119,10 @@ int rtcpm_sip_msg_build_request(const struct sip_request_params *p, char *buf, s
     rtcpm_text_out_put(&o, "Via: SIP/2.0/UDP %s;branch=%s;rport\r\n", via, p->branch);
     rtcpm_text_out_put(&o, "Max-Forwards: 70\r\n");
     rtcpm_text_out_put(&o, "From: <%s>;tag=%s\r\n", p->from_uri, p->from_tag);
-    if (p->to_tag && *p->to_tag) rtcpm_text_out_put(&o, "To: <%s>;tag=%s\r\n", p->to_uri, p->to_tag);
-    else rtcpm_text_out_put(&o, "To: <%s>\r\n", p->to_uri);
+    if (p->to_tag && *p->to_tag)
+        rtcpm_text_out_put(&o, "To: <%s>;tag=%s\r\n", p->to_uri, p->to_tag);
+    else
+        rtcpm_text_out_put(&o, "To: <%s>\r\n", p->to_uri);
     rtcpm_text_out_put(&o, "Call-ID: %s\r\n", p->call_id);
     rtcpm_text_out_put(&o, "CSeq: %lu %s\r\n", p->cseq, p->method);
     if (p->contact) rtcpm_text_out_put(&o, "%s", p->contact);
@@ -148,10 +143,7 @@ struct span
     size_t n;
 };
 
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
+static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
 
 static int span_ieq(struct span s, const char *lit)
 {
@@ -162,14 +154,15 @@ static int span_ieq(struct span s, const char *lit)
     return 1;
 }
 
-static int is_wsp(char c)
-{
-    return c == ' ' || c == '\t';
-}
+static int is_wsp(char c) { return c == ' ' || c == '\t'; }
 
 static struct span trim(struct span s)
 {
-    while (s.n && is_wsp(s.p[0])) { s.p++; s.n--; }
+    while (s.n && is_wsp(s.p[0]))
+    {
+        s.p++;
+        s.n--;
+    }
     while (s.n && is_wsp(s.p[s.n - 1])) s.n--;
     return s;
 }
@@ -226,7 +219,11 @@ static size_t skip_quoted(struct span s, size_t i)
 {
     for (i++; i < s.n; i++)
     {
-        if (s.p[i] == '\\') { i++; continue; }
+        if (s.p[i] == '\\')
+        {
+            i++;
+            continue;
+        }
         if (s.p[i] == '"') return i + 1;
     }
     return s.n;
@@ -243,13 +240,17 @@ static int split_name_addr(struct span v, struct span *uri, struct span *params)
     v = trim(v);
     while (i < v.n && v.p[i] != '<')
     {
-        if (v.p[i] == '"') i = skip_quoted(v, i);
-        else i++;
+        if (v.p[i] == '"')
+            i = skip_quoted(v, i);
+        else
+            i++;
     }
     if (i < v.n)
     {
         lt = i;
-        for (gt = lt + 1; gt < v.n && v.p[gt] != '>'; gt++) {}
+        for (gt = lt + 1; gt < v.n && v.p[gt] != '>'; gt++)
+        {
+        }
         if (gt >= v.n) return 0;
         uri->p = v.p + lt + 1;
         uri->n = gt - lt - 1;
@@ -258,7 +259,9 @@ static int split_name_addr(struct span v, struct span *uri, struct span *params)
         *uri = trim(*uri);
         return 1;
     }
-    for (i = 0; i < v.n && v.p[i] != ';' && v.p[i] != ',' && !is_wsp(v.p[i]); i++) {}
+    for (i = 0; i < v.n && v.p[i] != ';' && v.p[i] != ',' && !is_wsp(v.p[i]); i++)
+    {
+    }
     uri->p = v.p;
     uri->n = i;
     params->p = v.p + i;
@@ -273,10 +276,18 @@ static int find_param(struct span params, const char *name, struct span *value)
     while (i < params.n && params.p[i] != ',')
     {
         size_t start, eq, end;
-        if (params.p[i] != ';') { i++; continue; }
+        if (params.p[i] != ';')
+        {
+            i++;
+            continue;
+        }
         start = ++i;
-        for (end = start; end < params.n && params.p[end] != ';' && params.p[end] != ','; end++) {}
-        for (eq = start; eq < end && params.p[eq] != '='; eq++) {}
+        for (end = start; end < params.n && params.p[end] != ';' && params.p[end] != ','; end++)
+        {
+        }
+        for (eq = start; eq < end && params.p[eq] != '='; eq++)
+        {
+        }
         {
             struct span pname = { params.p + start, eq - start };
             if (span_ieq(trim(pname), name))
@@ -294,14 +305,34 @@ static int find_param(struct span params, const char *name, struct span *value)
 
 /* ---- response parsing ------------------------------------------------------------------------- */
 
-enum header_kind { H_OTHER, H_VIA, H_FROM, H_TO, H_CALL_ID, H_CSEQ, H_CONTACT, H_CLEN, H_CTYPE };
+enum header_kind
+{
+    H_OTHER,
+    H_VIA,
+    H_FROM,
+    H_TO,
+    H_CALL_ID,
+    H_CSEQ,
+    H_CONTACT,
+    H_CLEN,
+    H_CTYPE
+};
 
 static enum header_kind header_kind(struct span name)
 {
-    static const struct { const char *full, *compact; enum header_kind kind; } names[] = {
-        { "via", "v", H_VIA }, { "from", "f", H_FROM }, { "to", "t", H_TO },
-        { "call-id", "i", H_CALL_ID }, { "cseq", NULL, H_CSEQ }, { "contact", "m", H_CONTACT },
-        { "content-length", "l", H_CLEN }, { "content-type", "c", H_CTYPE },
+    static const struct
+    {
+        const char *full, *compact;
+        enum header_kind kind;
+    } names[] = {
+        { "via", "v", H_VIA },
+        { "from", "f", H_FROM },
+        { "to", "t", H_TO },
+        { "call-id", "i", H_CALL_ID },
+        { "cseq", NULL, H_CSEQ },
+        { "contact", "m", H_CONTACT },
+        { "content-length", "l", H_CLEN },
+        { "content-type", "c", H_CTYPE },
     };
     size_t i;
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -320,15 +351,21 @@ static int parse_via(struct span v, struct sip_response *out)
     struct span proto, params, branch;
     size_t i;
     /* the top Via is the first value: up to the first ',' */
-    for (i = 0; i < v.n && v.p[i] != ','; i++) {}
+    for (i = 0; i < v.n && v.p[i] != ','; i++)
+    {
+    }
     v.n = i;
     v = trim(v);
     if (v.n < 8 || !span_ieq((struct span){ v.p, 8 }, "SIP/2.0/")) return SIP_MSG_E_HEADER;
-    for (i = 8; i < v.n && is_token_char(v.p[i]); i++) {}
+    for (i = 8; i < v.n && is_token_char(v.p[i]); i++)
+    {
+    }
     proto.p = v.p + 8;
     proto.n = i - 8;
     if (!proto.n || !copy_span(out->via_transport, sizeof(out->via_transport), proto)) return SIP_MSG_E_HEADER;
-    for (; i < v.n && v.p[i] != ';'; i++) {}
+    for (; i < v.n && v.p[i] != ';'; i++)
+    {
+    }
     params.p = v.p + i;
     params.n = v.n - i;
     if (find_param(params, "branch", &branch) && !copy_span(out->via_branch, sizeof(out->via_branch), branch))
@@ -342,7 +379,9 @@ static int parse_cseq(struct span v, struct sip_response *out)
     unsigned long long n;
     size_t i;
     v = trim(v);
-    for (i = 0; i < v.n && !is_wsp(v.p[i]); i++) {}
+    for (i = 0; i < v.n && !is_wsp(v.p[i]); i++)
+    {
+    }
     num.p = v.p;
     num.n = i;
     method.p = v.p + i;
@@ -368,9 +407,7 @@ static int handle_header(struct span name, struct span value, struct seen *seen,
     case H_VIA:
         if (seen->via++) return SIP_MSG_OK; /* only the top one matters */
         return parse_via(value, out);
-    case H_FROM:
-        seen->from++;
-        return SIP_MSG_OK;
+    case H_FROM: seen->from++; return SIP_MSG_OK;
     case H_TO:
         if (seen->to++) return SIP_MSG_OK;
         if (!split_name_addr(value, &uri, &params) || !uri.n) return SIP_MSG_E_HEADER;
@@ -397,12 +434,13 @@ static int handle_header(struct span name, struct span value, struct seen *seen,
         return SIP_MSG_OK;
     case H_CTYPE:
         if (seen->ctype++) return SIP_MSG_OK;
-        for (i = 0; i < value.n && value.p[i] != ';'; i++) {}
+        for (i = 0; i < value.n && value.p[i] != ';'; i++)
+        {
+        }
         value.n = i;
         rc = copy_span(out->content_type, sizeof(out->content_type), trim(value));
         return rc ? SIP_MSG_OK : SIP_MSG_E_TOO_LONG;
-    case H_OTHER:
-        break;
+    case H_OTHER: break;
     }
     return SIP_MSG_OK;
 }
@@ -443,7 +481,11 @@ int rtcpm_sip_msg_parse_response(const char *buf, size_t len, struct sip_respons
     if (!buf) return SIP_MSG_E_INVALID;
     memset(&seen, 0, sizeof(seen));
 
-    if (!next_line(buf, len, 0, &line, &next)) { rc = SIP_MSG_E_NOT_RESPONSE; goto fail; }
+    if (!next_line(buf, len, 0, &line, &next))
+    {
+        rc = SIP_MSG_E_NOT_RESPONSE;
+        goto fail;
+    }
     if ((rc = parse_status_line(line, out))) goto fail;
     pos = next;
 
@@ -453,29 +495,64 @@ int rtcpm_sip_msg_parse_response(const char *buf, size_t len, struct sip_respons
         size_t colon, used;
         int overflow = 0;
 
-        if (!next_line(buf, len, pos, &line, &next)) { rc = SIP_MSG_E_HEADER; goto fail; }
+        if (!next_line(buf, len, pos, &line, &next))
+        {
+            rc = SIP_MSG_E_HEADER;
+            goto fail;
+        }
         pos = next;
-        if (!line.n) { ended = 1; break; }
-        if (is_wsp(line.p[0])) { rc = SIP_MSG_E_HEADER; goto fail; } /* continuation of nothing */
-        for (colon = 0; colon < line.n && line.p[colon] != ':'; colon++) {}
-        if (colon == line.n) { rc = SIP_MSG_E_HEADER; goto fail; }
+        if (!line.n)
+        {
+            ended = 1;
+            break;
+        }
+        if (is_wsp(line.p[0]))
+        {
+            rc = SIP_MSG_E_HEADER;
+            goto fail;
+        } /* continuation of nothing */
+        for (colon = 0; colon < line.n && line.p[colon] != ':'; colon++)
+        {
+        }
+        if (colon == line.n)
+        {
+            rc = SIP_MSG_E_HEADER;
+            goto fail;
+        }
         name = trim((struct span){ line.p, colon });
-        if (!name.n) { rc = SIP_MSG_E_HEADER; goto fail; }
+        if (!name.n)
+        {
+            rc = SIP_MSG_E_HEADER;
+            goto fail;
+        }
         {
             size_t i;
             for (i = 0; i < name.n; i++)
-                if (!is_token_char(name.p[i])) { rc = SIP_MSG_E_HEADER; goto fail; }
+                if (!is_token_char(name.p[i]))
+                {
+                    rc = SIP_MSG_E_HEADER;
+                    goto fail;
+                }
         }
         value.p = line.p + colon + 1;
         value.n = line.n - colon - 1;
         /* folded lines: SP/HT at the start of the next line continues this header */
         used = 0;
-        if (value.n < sizeof(scratch)) { memcpy(scratch, value.p, value.n); used = value.n; }
-        else overflow = 1;
+        if (value.n < sizeof(scratch))
+        {
+            memcpy(scratch, value.p, value.n);
+            used = value.n;
+        }
+        else
+            overflow = 1;
         while (pos < len && is_wsp(buf[pos]))
         {
             struct span cont;
-            if (!next_line(buf, len, pos, &cont, &next)) { rc = SIP_MSG_E_HEADER; goto fail; }
+            if (!next_line(buf, len, pos, &cont, &next))
+            {
+                rc = SIP_MSG_E_HEADER;
+                goto fail;
+            }
             pos = next;
             if (!overflow && used + 1 + cont.n < sizeof(scratch))
             {
@@ -483,27 +560,45 @@ int rtcpm_sip_msg_parse_response(const char *buf, size_t len, struct sip_respons
                 memcpy(scratch + used, cont.p, cont.n);
                 used += cont.n;
             }
-            else overflow = 1;
+            else
+                overflow = 1;
         }
         if (overflow)
         {
-            if (header_kind(name) != H_OTHER) { rc = SIP_MSG_E_TOO_LONG; goto fail; }
+            if (header_kind(name) != H_OTHER)
+            {
+                rc = SIP_MSG_E_TOO_LONG;
+                goto fail;
+            }
             continue;
         }
         joined.p = scratch;
         joined.n = used;
         if ((rc = handle_header(name, joined, &seen, out))) goto fail;
     }
-    if (!ended) { rc = SIP_MSG_E_HEADER; goto fail; }
-    if (!seen.via || !seen.from || !seen.to || !seen.call_id || !seen.cseq) { rc = SIP_MSG_E_MISSING; goto fail; }
+    if (!ended)
+    {
+        rc = SIP_MSG_E_HEADER;
+        goto fail;
+    }
+    if (!seen.via || !seen.from || !seen.to || !seen.call_id || !seen.cseq)
+    {
+        rc = SIP_MSG_E_MISSING;
+        goto fail;
+    }
 
     avail = len - pos;
     if (out->content_length >= 0)
     {
-        if ((size_t)out->content_length > avail) { rc = SIP_MSG_E_LENGTH; goto fail; }
+        if ((size_t)out->content_length > avail)
+        {
+            rc = SIP_MSG_E_LENGTH;
+            goto fail;
+        }
         out->body_len = (size_t)out->content_length;
     }
-    else out->body_len = avail;
+    else
+        out->body_len = avail;
     out->body = buf + pos;
     return SIP_MSG_OK;
 
@@ -521,10 +616,14 @@ static int parse_sdp_address(struct span s, rtcpm_addr *out)
     struct span nettype, addrtype, addr;
     size_t i, j;
     s = trim(s);
-    for (i = 0; i < s.n && s.p[i] != ' '; i++) {}
+    for (i = 0; i < s.n && s.p[i] != ' '; i++)
+    {
+    }
     nettype.p = s.p;
     nettype.n = i;
-    for (j = i + 1; j < s.n && s.p[j] != ' '; j++) {}
+    for (j = i + 1; j < s.n && s.p[j] != ' '; j++)
+    {
+    }
     if (i >= s.n) return 0;
     addrtype.p = s.p + i + 1;
     addrtype.n = j - i - 1;
@@ -548,7 +647,13 @@ static int parse_port(struct span s, uint16_t *port, int allow_zero)
 
 int rtcpm_sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp, rtcpm_addr *rtcp)
 {
-    enum { BEFORE_MEDIA, IN_AUDIO, AFTER_AUDIO, IN_OTHER } where = BEFORE_MEDIA;
+    enum
+    {
+        BEFORE_MEDIA,
+        IN_AUDIO,
+        AFTER_AUDIO,
+        IN_OTHER
+    } where = BEFORE_MEDIA;
     rtcpm_addr session_c, audio_c, rtcp_addr;
     int have_session_c = 0, have_audio_c = 0, have_audio = 0, have_rtcp = 0, have_rtcp_addr = 0;
     uint16_t audio_port = 0, rtcp_port = 0;
@@ -577,13 +682,16 @@ int rtcpm_sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp,
             {
                 struct span port = { v.p + 6, 0 };
                 size_t i;
-                for (i = 6; i < v.n && v.p[i] != ' ' && v.p[i] != '/'; i++) {}
+                for (i = 6; i < v.n && v.p[i] != ' ' && v.p[i] != '/'; i++)
+                {
+                }
                 port.n = i - 6;
                 if (!parse_port(port, &audio_port, 1) || !audio_port) return SIP_MSG_E_SDP;
                 have_audio = 1;
                 where = IN_AUDIO;
             }
-            else where = IN_OTHER;
+            else
+                where = IN_OTHER;
             break;
         case 'c':
             if (where == BEFORE_MEDIA)
@@ -602,7 +710,9 @@ int rtcpm_sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp,
             {
                 struct span port = { v.p + 5, 0 }, rest;
                 size_t i;
-                for (i = 5; i < v.n && v.p[i] != ' '; i++) {}
+                for (i = 5; i < v.n && v.p[i] != ' '; i++)
+                {
+                }
                 port.n = i - 5;
                 if (!parse_port(port, &rtcp_port, 0)) return SIP_MSG_E_SDP;
                 have_rtcp = 1;
@@ -628,7 +738,11 @@ int rtcpm_sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp,
     }
     else
     {
-        if (audio_port == 65535) { memset(rtp, 0, sizeof(*rtp)); return SIP_MSG_E_SDP; }
+        if (audio_port == 65535)
+        {
+            memset(rtp, 0, sizeof(*rtp));
+            return SIP_MSG_E_SDP;
+        }
         *rtcp = *rtp;
         rtcp->port = (uint16_t)(audio_port + 1);
     }

@@ -45,14 +45,14 @@ const char *rtcpm_sip_msg_error_name(int err);
 
 struct sip_request_params
 {
-    const char *method;       /* "REGISTER", "INVITE", "ACK", "BYE": an RFC 3261 token */
-    const char *request_uri;  /* "sip:example.com", "sip:bob@example.net" */
-    const rtcpm_addr *via;    /* sent-by: address and port (the external SIP mapping) */
-    const char *branch;       /* must start with SIP_MSG_BRANCH_COOKIE */
-    const char *from_uri;     /* written as From: <uri>;tag=from_tag */
+    const char *method;      /* "REGISTER", "INVITE", "ACK", "BYE": an RFC 3261 token */
+    const char *request_uri; /* "sip:example.com", "sip:bob@example.net" */
+    const rtcpm_addr *via;   /* sent-by: address and port (the external SIP mapping) */
+    const char *branch;      /* must start with SIP_MSG_BRANCH_COOKIE */
+    const char *from_uri;    /* written as From: <uri>;tag=from_tag */
     const char *from_tag;
-    const char *to_uri;       /* To: <uri>[;tag=to_tag] */
-    const char *to_tag;       /* NULL or "" = none (outside a dialog) */
+    const char *to_uri; /* To: <uri>[;tag=to_tag] */
+    const char *to_tag; /* NULL or "" = none (outside a dialog) */
     const char *call_id;
     unsigned long cseq;       /* 1 .. 2^31 - 1 */
     const char *contact;      /* a whole header line ending in CRLF (rtcpm_sip_text_contact's), or NULL */
@@ -84,19 +84,19 @@ int rtcpm_sip_msg_build_request(const struct sip_request_params *p, char *buf, s
 
 struct sip_response
 {
-    int code;                /* 100..699 */
-    char reason[128];        /* the reason phrase ("" allowed) */
-    char via_branch[128];    /* branch parameter of the top Via ("" when it has none) */
-    char via_transport[8];   /* "UDP" from "SIP/2.0/UDP" */
+    int code;              /* 100..699 */
+    char reason[128];      /* the reason phrase ("" allowed) */
+    char via_branch[128];  /* branch parameter of the top Via ("" when it has none) */
+    char via_transport[8]; /* "UDP" from "SIP/2.0/UDP" */
     char call_id[128];
     unsigned long cseq;
     char cseq_method[32];
-    char to_tag[128];        /* "" when To has no tag */
-    char contact_uri[256];   /* the first Contact's URI without <> and parameters; "" = none */
-    char content_type[64];   /* media type without parameters; "" = none */
-    long content_length;     /* -1 when the header is absent */
-    const char *body;        /* points into the parsed buffer */
-    size_t body_len;         /* Content-Length bytes, or everything after the headers */
+    char to_tag[128];      /* "" when To has no tag */
+    char contact_uri[256]; /* the first Contact's URI without <> and parameters; "" = none */
+    char content_type[64]; /* media type without parameters; "" = none */
+    long content_length;   /* -1 when the header is absent */
+    const char *body;      /* points into the parsed buffer */
+    size_t body_len;       /* Content-Length bytes, or everything after the headers */
 };
 
 /*

@@ -20,10 +20,7 @@ static int is_user_char(char c)
     return c && strchr("-_.!~*'()&=+$,;?/", c) != NULL;
 }
 
-static int is_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+static int is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 HRESULT rtcpm_sip_text_parse_uri(const char *uri, int *secure, char *user, size_t userlen)
 {
@@ -33,9 +30,15 @@ HRESULT rtcpm_sip_text_parse_uri(const char *uri, int *secure, char *user, size_
     if (!uri || !secure || !user || !userlen) return E_POINTER;
     user[0] = 0;
     *secure = 0;
-    if (!strncmp(uri, "sip:", 4)) rest = uri + 4;
-    else if (!strncmp(uri, "sips:", 5)) { rest = uri + 5; *secure = 1; }
-    else return E_INVALIDARG;
+    if (!strncmp(uri, "sip:", 4))
+        rest = uri + 4;
+    else if (!strncmp(uri, "sips:", 5))
+    {
+        rest = uri + 5;
+        *secure = 1;
+    }
+    else
+        return E_INVALIDARG;
 
     at = strchr(rest, '@');
     if (at)
@@ -49,7 +52,8 @@ HRESULT rtcpm_sip_text_parse_uri(const char *uri, int *secure, char *user, size_
                 if (at - p < 3 || !is_hex(p[1]) || !is_hex(p[2])) return E_INVALIDARG;
                 p += 2;
             }
-            else if (!is_user_char(*p)) return E_INVALIDARG;
+            else if (!is_user_char(*p))
+                return E_INVALIDARG;
         }
         memcpy(user, rest, n);
         user[n] = 0;
@@ -76,8 +80,8 @@ static int usable(const rtcpm_addr *a, int need_port)
     return a && (a->family == RTCPM_AF_INET || a->family == RTCPM_AF_INET6) && (!need_port || a->port);
 }
 
-HRESULT rtcpm_sip_text_contact(const char *user, int secure, const rtcpm_addr *contact, LONG transport,
-                         char *buf, size_t buflen, size_t *written)
+HRESULT rtcpm_sip_text_contact(const char *user, int secure, const rtcpm_addr *contact, LONG transport, char *buf,
+                               size_t buflen, size_t *written)
 {
     char host[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
     const char *param;
@@ -100,7 +104,7 @@ HRESULT rtcpm_sip_text_contact(const char *user, int secure, const rtcpm_addr *c
 
     rtcpm_text_out_init(&t, buf, buflen);
     rtcpm_text_out_put(&t, "Contact: <%s:%s%s%s;transport=%s>\r\n", secure ? "sips" : "sip", user ? user : "",
-        user && *user ? "@" : "", host, param);
+                       user && *user ? "@" : "", host, param);
     return rtcpm_text_out_finish(&t, written) ? SIP_TEXT_E_BUFFER : S_OK;
 }
 
@@ -111,10 +115,7 @@ static int same_public_host(const rtcpm_addr *a, const rtcpm_addr *b)
     return rtcpm_addr_equal_host(&x, &y);
 }
 
-static const char *ip_kind(const rtcpm_addr *a)
-{
-    return a->family == RTCPM_AF_INET6 ? "IP6" : "IP4";
-}
+static const char *ip_kind(const rtcpm_addr *a) { return a->family == RTCPM_AF_INET6 ? "IP6" : "IP4"; }
 
 static void put_rtcp(struct text_out *t, const rtcpm_addr *rtcp)
 {
@@ -143,7 +144,8 @@ HRESULT rtcpm_sip_text_sdp_offer(const struct sip_text_sdp *in, char *buf, size_
     rtcpm_text_out_init(&t, buf, buflen);
     rtcpm_text_out_put(&t, "v=0\r\n");
     rtcpm_text_out_put(&t, "o=%s %llu %llu IN %s %s\r\n", in->user && *in->user ? in->user : "-",
-        (unsigned long long)in->session_id, (unsigned long long)in->session_version, ip_kind(in->origin), origin);
+                       (unsigned long long)in->session_id, (unsigned long long)in->session_version, ip_kind(in->origin),
+                       origin);
     rtcpm_text_out_put(&t, "s=-\r\n");
     /* Session-level c= names the audio stream's external address (RFC 4566 section 5.7). */
     rtcpm_text_out_put(&t, "c=IN %s %s\r\n", ip_kind(in->audio_rtp), conn);

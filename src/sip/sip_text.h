@@ -37,18 +37,18 @@ HRESULT rtcpm_sip_text_parse_uri(const char *uri, int *secure, char *user, size_
  * address and port (IPv6 in brackets; a zone is dropped: it means nothing to the peer);
  * transport: RTCTR_UDP / RTCTR_TCP / RTCTR_TLS; secure: write a sips: URI.
  */
-HRESULT rtcpm_sip_text_contact(const char *user, int secure, const rtcpm_addr *contact, LONG transport,
-                         char *buf, size_t buflen, size_t *written);
+HRESULT rtcpm_sip_text_contact(const char *user, int secure, const rtcpm_addr *contact, LONG transport, char *buf,
+                               size_t buflen, size_t *written);
 
 struct sip_text_sdp
 {
-    const char *user;              /* o= username ("" = "-") */
-    ULONGLONG session_id;          /* o= sess-id */
-    ULONGLONG session_version;     /* o= sess-version */
-    const rtcpm_addr *origin;      /* o= address: where the offer comes from (external SIP address) */
-    const rtcpm_addr *audio_rtp;   /* external address + port of each stream */
+    const char *user;            /* o= username ("" = "-") */
+    ULONGLONG session_id;        /* o= sess-id */
+    ULONGLONG session_version;   /* o= sess-version */
+    const rtcpm_addr *origin;    /* o= address: where the offer comes from (external SIP address) */
+    const rtcpm_addr *audio_rtp; /* external address + port of each stream */
     const rtcpm_addr *audio_rtcp;
-    const rtcpm_addr *video_rtp;   /* NULL: audio only */
+    const rtcpm_addr *video_rtp; /* NULL: audio only */
     const rtcpm_addr *video_rtcp;
 };
 

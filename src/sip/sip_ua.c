@@ -60,7 +60,7 @@ static int copy_uri(char *dst, size_t cap, const char *src)
 }
 
 int rtcpm_sip_ua_init(struct sip_ua *ua, rtcpm_socket *sock, const rtcpm_addr *server, const rtcpm_addr *via,
-                const char *local_uri, const char *remote_uri, const struct sip_ua_timers *timers)
+                      const char *local_uri, const char *remote_uri, const struct sip_ua_timers *timers)
 {
     char rnd[33];
     memset(ua, 0, sizeof(*ua));
@@ -70,16 +70,18 @@ int rtcpm_sip_ua_init(struct sip_ua *ua, rtcpm_socket *sock, const rtcpm_addr *s
     ua->sock = sock;
     ua->server = *server;
     ua->via = *via;
-    if (timers) ua->timers = *timers;
-    else rtcpm_sip_ua_timers_default(&ua->timers);
+    if (timers)
+        ua->timers = *timers;
+    else
+        rtcpm_sip_ua_timers_default(&ua->timers);
     if (rtcpm_sip_ua_random_hex(rnd, 24)) return SIP_UA_E_SOCKET;
     snprintf(ua->call_id, sizeof(ua->call_id), "%s@rtcpm", rnd);
     if (rtcpm_sip_ua_random_hex(ua->from_tag, 16)) return SIP_UA_E_SOCKET;
     return SIP_UA_OK;
 }
 
-static void observe(struct sip_ua *ua, enum sip_ua_event ev, int n, const char *text,
-                    const struct sip_response *resp, const rtcpm_addr *from)
+static void observe(struct sip_ua *ua, enum sip_ua_event ev, int n, const char *text, const struct sip_response *resp,
+                    const rtcpm_addr *from)
 {
     if (ua->observer) ua->observer(ua->observer_ctx, ev, n, text, resp, from);
 }
@@ -91,13 +93,10 @@ static int send_text(struct sip_ua *ua, const char *text, size_t len, int n)
     return SIP_UA_OK;
 }
 
-static int min_int(int a, int b)
-{
-    return a < b ? a : b;
-}
+static int min_int(int a, int b) { return a < b ? a : b; }
 
 int rtcpm_sip_ua_transaction(struct sip_ua *ua, const char *req, size_t len, const char *branch, const char *method,
-                       int invite, struct sip_response *final)
+                             int invite, struct sip_response *final)
 {
     uint64_t start = rtcpm_clock_ms(), deadline, next_send;
     int interval = ua->timers.t1_ms > 0 ? ua->timers.t1_ms : 500;

@@ -39,20 +39,20 @@ void rtcpm_sip_ua_timers_default(struct sip_ua_timers *t);
 
 enum sip_ua_result
 {
-    SIP_UA_OK = 0,             /* a final response arrived (any code) */
-    SIP_UA_E_NO_ANSWER = -1,   /* no final response within timeout_ms */
-    SIP_UA_E_SOCKET = -2,      /* sending failed (see the socket's OS error) */
-    SIP_UA_E_BUILD = -3,       /* the request could not be built (bad URI, message too long) */
-    SIP_UA_E_STATE = -4        /* ack/bye without an established dialog */
+    SIP_UA_OK = 0,           /* a final response arrived (any code) */
+    SIP_UA_E_NO_ANSWER = -1, /* no final response within timeout_ms */
+    SIP_UA_E_SOCKET = -2,    /* sending failed (see the socket's OS error) */
+    SIP_UA_E_BUILD = -3,     /* the request could not be built (bad URI, message too long) */
+    SIP_UA_E_STATE = -4      /* ack/bye without an established dialog */
 };
 
 /* What happens on the wire, for a program that shows it: every request sent (retransmissions
  * included, with their number), every response that counts, every datagram ignored. */
 enum sip_ua_event
 {
-    SIP_UA_SENT,        /* text = the request; n = 0 first send, 1.. retransmission */
-    SIP_UA_RECEIVED,    /* text = the response; resp parsed */
-    SIP_UA_IGNORED      /* text = why; from = its source */
+    SIP_UA_SENT,     /* text = the request; n = 0 first send, 1.. retransmission */
+    SIP_UA_RECEIVED, /* text = the response; resp parsed */
+    SIP_UA_IGNORED   /* text = why; from = its source */
 };
 
 typedef void (*sip_ua_observer)(void *ctx, enum sip_ua_event ev, int n, const char *text,
@@ -60,25 +60,25 @@ typedef void (*sip_ua_observer)(void *ctx, enum sip_ua_event ev, int n, const ch
 
 struct sip_ua
 {
-    rtcpm_socket *sock;         /* not owned */
-    rtcpm_addr server;          /* where every request goes, and where responses must come from */
-    rtcpm_addr via;             /* sent-by of our Via: the external SIP address and port */
-    char local_uri[256];        /* From (and To of a REGISTER) */
-    char remote_uri[256];       /* To of an INVITE / BYE; request URI of the INVITE */
+    rtcpm_socket *sock;   /* not owned */
+    rtcpm_addr server;    /* where every request goes, and where responses must come from */
+    rtcpm_addr via;       /* sent-by of our Via: the external SIP address and port */
+    char local_uri[256];  /* From (and To of a REGISTER) */
+    char remote_uri[256]; /* To of an INVITE / BYE; request URI of the INVITE */
     char call_id[64];
     char from_tag[32];
-    char to_tag[128];           /* the dialog's remote tag, after a 2xx to INVITE */
-    char remote_target[256];    /* request URI inside the dialog (the 2xx's Contact) */
-    unsigned long cseq;         /* of the last request sent (ACK reuses the INVITE's) */
+    char to_tag[128];        /* the dialog's remote tag, after a 2xx to INVITE */
+    char remote_target[256]; /* request URI inside the dialog (the 2xx's Contact) */
+    unsigned long cseq;      /* of the last request sent (ACK reuses the INVITE's) */
     char invite_branch[64];
-    int dialog;                 /* a 2xx to our INVITE arrived */
+    int dialog; /* a 2xx to our INVITE arrived */
     struct sip_ua_timers timers;
-    const char *user_agent;     /* User-Agent header, NULL = none */
-    sip_ua_observer observer;   /* may be NULL */
+    const char *user_agent;   /* User-Agent header, NULL = none */
+    sip_ua_observer observer; /* may be NULL */
     void *observer_ctx;
-    char ack[2048];             /* the ACK for the 2xx, sent again if the 2xx is retransmitted */
+    char ack[2048]; /* the ACK for the 2xx, sent again if the 2xx is retransmitted */
     size_t ack_len;
-    char last[4096];            /* the last final response's bytes (resp.body points here) */
+    char last[4096]; /* the last final response's bytes (resp.body points here) */
 };
 
 /* Sets up ua for one registration or one call. local_uri / remote_uri: "sip:..." (remote_uri
@@ -86,7 +86,7 @@ struct sip_ua
  * drawn at random. Returns SIP_UA_OK, SIP_UA_E_BUILD (bad URI) or SIP_UA_E_SOCKET (no
  * random source). */
 int rtcpm_sip_ua_init(struct sip_ua *ua, rtcpm_socket *sock, const rtcpm_addr *server, const rtcpm_addr *via,
-                const char *local_uri, const char *remote_uri, const struct sip_ua_timers *timers);
+                      const char *local_uri, const char *remote_uri, const struct sip_ua_timers *timers);
 
 /* REGISTER sip:<domain of local_uri> with To = From = local_uri, the given Contact header
  * line (CRLF-terminated, as rtcpm_host_profile_contact returns it) and Expires. */
@@ -103,7 +103,7 @@ int rtcpm_sip_ua_bye(struct sip_ua *ua, struct sip_response *final);
 /* One client transaction: sends req (len bytes) to ua->server, retransmits per the rules
  * above (invite: INVITE rules), waits for the matching final response. Exposed for tests. */
 int rtcpm_sip_ua_transaction(struct sip_ua *ua, const char *req, size_t len, const char *branch, const char *method,
-                       int invite, struct sip_response *final);
+                             int invite, struct sip_response *final);
 
 /* Fills buf with n random lowercase hex digits (+ NUL). -1 when the OS source failed. */
 int rtcpm_sip_ua_random_hex(char *buf, size_t n);

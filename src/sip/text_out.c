@@ -24,7 +24,11 @@ void rtcpm_text_out_put(struct text_out *t, const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(t->buf + t->used, t->len - t->used, fmt, ap);
     va_end(ap);
-    if (n < 0 || (size_t)n >= t->len - t->used) { t->overflow = 1; return; }
+    if (n < 0 || (size_t)n >= t->len - t->used)
+    {
+        t->overflow = 1;
+        return;
+    }
     t->used += (size_t)n;
 }
 

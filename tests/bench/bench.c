@@ -141,17 +141,24 @@ static void format_value(const char *unit, double v, char *buf, size_t len)
 {
     if (!strcmp(unit, "ns"))
     {
-        if (v >= 1e6) snprintf(buf, len, "%.2f ms", v / 1e6);
-        else if (v >= 1e3) snprintf(buf, len, "%.2f us", v / 1e3);
-        else snprintf(buf, len, "%.1f ns", v);
+        if (v >= 1e6)
+            snprintf(buf, len, "%.2f ms", v / 1e6);
+        else if (v >= 1e3)
+            snprintf(buf, len, "%.2f us", v / 1e3);
+        else
+            snprintf(buf, len, "%.1f ns", v);
     }
     else if (!strcmp(unit, "/s"))
     {
-        if (v >= 1e6) snprintf(buf, len, "%.2f M/s", v / 1e6);
-        else if (v >= 1e3) snprintf(buf, len, "%.1f k/s", v / 1e3);
-        else snprintf(buf, len, "%.1f /s", v);
+        if (v >= 1e6)
+            snprintf(buf, len, "%.2f M/s", v / 1e6);
+        else if (v >= 1e3)
+            snprintf(buf, len, "%.1f k/s", v / 1e3);
+        else
+            snprintf(buf, len, "%.1f /s", v);
     }
-    else snprintf(buf, len, "%.1f %s", v, unit);
+    else
+        snprintf(buf, len, "%.1f %s", v, unit);
 }
 
 static const char *met(const struct row *w)
@@ -168,8 +175,7 @@ static const char *met(const struct row *w)
     case GOAL_B_GE:
         if (!w->b.present) return "-";
         return w->b.value >= w->goal_value ? "yes" : "no";
-    default:
-        return "-";
+    default: return "-";
     }
 }
 
@@ -182,8 +188,10 @@ static void side_cell(const struct row *w, const struct bench_side *s, const cha
         return;
     }
     format_value(w->unit, s->value, v, sizeof(v));
-    if (s->spread > 0) snprintf(buf, len, "%s: **%s** ±%.0f%%", what, v, s->spread);
-    else snprintf(buf, len, "%s: **%s**", what, v);
+    if (s->spread > 0)
+        snprintf(buf, len, "%s: **%s** ±%.0f%%", what, v, s->spread);
+    else
+        snprintf(buf, len, "%s: **%s**", what, v);
 }
 
 static void csv_field(FILE *f, const char *s)
@@ -220,7 +228,8 @@ int bench_report(const char *platform)
         char a[320], b[320], ratio[32] = "-";
         static const char *const kinds[] = { "none", "ratio_le", "both_le", "b_ge" };
 
-        if (w->a.present && w->b.present && w->a.value > 0) snprintf(ratio, sizeof(ratio), "%.2f", w->b.value / w->a.value);
+        if (w->a.present && w->b.present && w->a.value > 0)
+            snprintf(ratio, sizeof(ratio), "%.2f", w->b.value / w->a.value);
         side_cell(w, &w->a, w->a_what, a, sizeof(a));
         side_cell(w, &w->b, w->b_what, b, sizeof(b));
         printf("| %s | %s | %s | %s | %s | %s | %s |\n", w->id, w->name, a, b, ratio,
@@ -241,11 +250,15 @@ int bench_report(const char *platform)
             csv_field(csv, w->unit);
             fputc(',', csv);
             csv_field(csv, w->a_what);
-            if (w->a.present) fprintf(csv, ",%.6g,%.1f,", w->a.value, w->a.spread);
-            else fprintf(csv, ",,,");
+            if (w->a.present)
+                fprintf(csv, ",%.6g,%.1f,", w->a.value, w->a.spread);
+            else
+                fprintf(csv, ",,,");
             csv_field(csv, w->b_what);
-            if (w->b.present) fprintf(csv, ",%.6g,%.1f,", w->b.value, w->b.spread);
-            else fprintf(csv, ",,,");
+            if (w->b.present)
+                fprintf(csv, ",%.6g,%.1f,", w->b.value, w->b.spread);
+            else
+                fprintf(csv, ",,,");
             fprintf(csv, "%s,", strcmp(ratio, "-") ? ratio : "");
             csv_field(csv, w->goal_text);
             fprintf(csv, ",%s,%g,%s\n", kinds[w->goal], w->goal_value, met(w));

@@ -26,14 +26,14 @@
 
 struct bench_opts
 {
-    int short_mode;         /* --short: a few seconds in all (ctest -L bench) */
-    int reps;               /* repetitions per side */
-    double sample_ms;       /* target length of one repetition */
-    unsigned rows;          /* bit r: row r is wanted */
-    const char *csv_path;   /* --csv */
-    const char *stun_server;   /* --stun-server HOST:PORT (row 6) */
-    const char *stunclient;    /* --stunclient PATH: coturn's turnutils_stunclient */
-    const char *rtcpm_stun;    /* --rtcpm-stun PATH: samples/rtcpm-stun */
+    int short_mode;          /* --short: a few seconds in all (ctest -L bench) */
+    int reps;                /* repetitions per side */
+    double sample_ms;        /* target length of one repetition */
+    unsigned rows;           /* bit r: row r is wanted */
+    const char *csv_path;    /* --csv */
+    const char *stun_server; /* --stun-server HOST:PORT (row 6) */
+    const char *stunclient;  /* --stunclient PATH: coturn's turnutils_stunclient */
+    const char *rtcpm_stun;  /* --rtcpm-stun PATH: samples/rtcpm-stun */
 };
 
 extern struct bench_opts bench_opts;
@@ -52,10 +52,10 @@ struct bench_side
 
 enum bench_goal
 {
-    GOAL_NONE,        /* figures to report */
-    GOAL_RATIO_LE,    /* B / A <= goal */
-    GOAL_BOTH_LE,     /* A <= goal and B <= goal */
-    GOAL_B_GE         /* B >= goal */
+    GOAL_NONE,     /* figures to report */
+    GOAL_RATIO_LE, /* B / A <= goal */
+    GOAL_BOTH_LE,  /* A <= goal and B <= goal */
+    GOAL_B_GE      /* B >= goal */
 };
 
 /* Per-operation time of each kernel in ns, interleaved (see above). */
@@ -111,11 +111,11 @@ void pm_ctx_close(struct pm_ctx *c);
 void bench_kernel_vtable(void *ctx, uint64_t n);
 
 /* ---- the rows ---- */
-void bench_rows_pm(void);      /* 1, 3, 4 */
-void bench_row_bstr(void);     /* 2 */
-void bench_row_host(void);     /* 5 */
-void bench_row_stun(void);     /* 6 */
-void bench_row_marshal(void);  /* 7 (Windows targets) */
+void bench_rows_pm(void);     /* 1, 3, 4 */
+void bench_row_bstr(void);    /* 2 */
+void bench_row_host(void);    /* 5 */
+void bench_row_stun(void);    /* 6 */
+void bench_row_marshal(void); /* 7 (Windows targets) */
 
 /* Callgrind mode: runs one kernel `iterations` times and nothing else (scripts/bench.sh
  * counts its instructions with --toggle-collect). 0, 1 when a call failed, -1 for an unknown

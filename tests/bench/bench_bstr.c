@@ -72,8 +72,11 @@ void bench_row_bstr(void)
 
 int bench_callgrind_bstr(const char *kernel, uint64_t iterations)
 {
-    if (!strcmp(kernel, "bstr")) bench_kernel_bstr(NULL, iterations);
-    else if (!strcmp(kernel, "malloc")) bench_kernel_malloc(NULL, iterations);
-    else return -1;
+    if (!strcmp(kernel, "bstr"))
+        bench_kernel_bstr(NULL, iterations);
+    else if (!strcmp(kernel, "malloc"))
+        bench_kernel_malloc(NULL, iterations);
+    else
+        return -1;
     return bench_failed();
 }

@@ -38,8 +38,8 @@ BENCH_NOINLINE void bench_kernel_host(void *ctx, uint64_t n)
     }
 }
 
-static void get_one(IRTCPortManager3 *pm, BSTR remote, LONG port, RTC_PORT_TYPE type, BSTR *ia, LONG *ip,
-                        BSTR *ea, LONG *ep)
+static void get_one(IRTCPortManager3 *pm, BSTR remote, LONG port, RTC_PORT_TYPE type, BSTR *ia, LONG *ip, BSTR *ea,
+                    LONG *ep)
 {
     check(pm->lpVtbl->GetMappingEx(pm, remote, port, RTCTR_UDP, type, ia, ip, ea, ep), "GetMappingEx");
 }
@@ -138,8 +138,10 @@ int bench_callgrind_host(const char *kernel, uint64_t iterations)
     host_open(&c);
     if (!bench_failed())
     {
-        if (!strcmp(kernel, "host")) bench_kernel_host(&c, iterations);
-        else bench_kernel_host_pm_only(&c, iterations);
+        if (!strcmp(kernel, "host"))
+            bench_kernel_host(&c, iterations);
+        else
+            bench_kernel_host_pm_only(&c, iterations);
     }
     host_close(&c);
     return bench_failed();

@@ -21,9 +21,10 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: rtcpm_bench [--short] [--rows 1,2,...] [--csv FILE] [--reps N] [--sample-ms MS]\n"
-                    "                   [--stun-server HOST:PORT --stunclient PATH --rtcpm-stun PATH]\n"
-                    "       rtcpm_bench --callgrind c|vtable|bstr|malloc|host|host_pm_only [--size N] --iterations K\n");
+    fprintf(stderr,
+            "usage: rtcpm_bench [--short] [--rows 1,2,...] [--csv FILE] [--reps N] [--sample-ms MS]\n"
+            "                   [--stun-server HOST:PORT --stunclient PATH --rtcpm-stun PATH]\n"
+            "       rtcpm_bench --callgrind c|vtable|bstr|malloc|host|host_pm_only [--size N] --iterations K\n");
     return 2;
 }
 
@@ -54,27 +55,42 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++)
     {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--short")) bench_opts.short_mode = 1;
+        if (!strcmp(a, "--short"))
+            bench_opts.short_mode = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
         {
             usage();
             return 0;
         }
-        else if (!v) return usage();
+        else if (!v)
+            return usage();
         else
         {
             i++;
-            if (!strcmp(a, "--rows")) { if (!(bench_opts.rows = parse_rows(v))) return usage(); }
-            else if (!strcmp(a, "--csv")) bench_opts.csv_path = v;
-            else if (!strcmp(a, "--reps")) reps = atoi(v);
-            else if (!strcmp(a, "--sample-ms")) sample_ms = atof(v);
-            else if (!strcmp(a, "--stun-server")) bench_opts.stun_server = v;
-            else if (!strcmp(a, "--stunclient")) bench_opts.stunclient = v;
-            else if (!strcmp(a, "--rtcpm-stun")) bench_opts.rtcpm_stun = v;
-            else if (!strcmp(a, "--callgrind")) callgrind = v;
-            else if (!strcmp(a, "--size")) size = strtoul(v, NULL, 10);
-            else if (!strcmp(a, "--iterations")) iterations = strtoull(v, NULL, 10);
-            else return usage();
+            if (!strcmp(a, "--rows"))
+            {
+                if (!(bench_opts.rows = parse_rows(v))) return usage();
+            }
+            else if (!strcmp(a, "--csv"))
+                bench_opts.csv_path = v;
+            else if (!strcmp(a, "--reps"))
+                reps = atoi(v);
+            else if (!strcmp(a, "--sample-ms"))
+                sample_ms = atof(v);
+            else if (!strcmp(a, "--stun-server"))
+                bench_opts.stun_server = v;
+            else if (!strcmp(a, "--stunclient"))
+                bench_opts.stunclient = v;
+            else if (!strcmp(a, "--rtcpm-stun"))
+                bench_opts.rtcpm_stun = v;
+            else if (!strcmp(a, "--callgrind"))
+                callgrind = v;
+            else if (!strcmp(a, "--size"))
+                size = strtoul(v, NULL, 10);
+            else if (!strcmp(a, "--iterations"))
+                iterations = strtoull(v, NULL, 10);
+            else
+                return usage();
         }
     }
 

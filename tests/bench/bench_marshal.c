@@ -101,8 +101,16 @@ static HRESULT WINAPI apm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG tr, BST
 }
 
 static const IRTCPortManager3Vtbl apm_vtbl = {
-    apm_QueryInterface, apm_AddRef, apm_Release, apm_GetMapping, apm_UpdateRemoteAddress, apm_ReleaseMapping,
-    apm_UpdateRemoteAddressEx, apm_GetMappingEx, apm_UpdateRemoteAddressEx2, apm_ReleaseMappingEx,
+    apm_QueryInterface,
+    apm_AddRef,
+    apm_Release,
+    apm_GetMapping,
+    apm_UpdateRemoteAddress,
+    apm_ReleaseMapping,
+    apm_UpdateRemoteAddressEx,
+    apm_GetMappingEx,
+    apm_UpdateRemoteAddressEx2,
+    apm_ReleaseMappingEx,
 };
 
 /* pm_ctx_open, then c->pm wrapped into an apartment_pm. 0 or -1. */
@@ -164,8 +172,8 @@ void bench_row_marshal(void)
         goto out_reg;
     }
     sta_run(&sta, make_run, &job);
-    if (FAILED(job.hr) || FAILED(hr = CoGetInterfaceAndReleaseStream(job.stream, &IID_IRTCPortManager3,
-                                                                    (void **)&proxy.pm)))
+    if (FAILED(job.hr) ||
+        FAILED(hr = CoGetInterfaceAndReleaseStream(job.stream, &IID_IRTCPortManager3, (void **)&proxy.pm)))
         bench_fail("row 7: marshalling the STA's port manager: 0x%08lx", (unsigned long)(ULONG)job.hr);
     else if ((void *)proxy.pm == (void *)job.ctx.pm)
         bench_fail("row 7: got the object itself, not a proxy");

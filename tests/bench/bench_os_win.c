@@ -13,8 +13,10 @@ const char *bench_platform(void)
     HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
     wine_get_version_fn wine_version =
         ntdll ? (wine_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "wine_get_version") : NULL;
-    if (wine_version) snprintf(name, sizeof(name), "wine%s %s", sizeof(void *) == 8 ? "64" : "", wine_version());
-    else snprintf(name, sizeof(name), "windows %s", sizeof(void *) == 8 ? "x64" : "x86");
+    if (wine_version)
+        snprintf(name, sizeof(name), "wine%s %s", sizeof(void *) == 8 ? "64" : "", wine_version());
+    else
+        snprintf(name, sizeof(name), "windows %s", sizeof(void *) == 8 ? "x64" : "x86");
     return name;
 }
 

@@ -81,8 +81,8 @@ BENCH_NOINLINE void bench_kernel_vtable(void *ctx, uint64_t n)
     {
         BSTR ia = NULL, ea = NULL;
         LONG ip = 0, ep = 0;
-        HRESULT hr = pm->lpVtbl->GetMappingEx(pm, c->remote, REMOTE_PORT, RTCTR_UDP, RTCPT_AUDIO_RTP, &ia, &ip, &ea,
-                                              &ep);
+        HRESULT hr =
+            pm->lpVtbl->GetMappingEx(pm, c->remote, REMOTE_PORT, RTCTR_UDP, RTCPT_AUDIO_RTP, &ia, &ip, &ea, &ep);
         if (FAILED(hr))
         {
             bench_fail("GetMappingEx: 0x%08lx", (unsigned long)(ULONG)hr);
@@ -138,8 +138,8 @@ static void row_1(void)
     a.what = what_c;
     b.what = what_vtable;
     bench_pair_ns(bench_kernel_c, &c, bench_kernel_vtable, &c, &a, &b);
-    bench_add_row("1", "GetMappingEx + ReleaseMappingEx, static PM, 0 other live mappings: COM vtable vs plain C",
-                  "ns", &a, &b, GOAL_RATIO_LE, 1.3, "B/A <= 1.3");
+    bench_add_row("1", "GetMappingEx + ReleaseMappingEx, static PM, 0 other live mappings: COM vtable vs plain C", "ns",
+                  &a, &b, GOAL_RATIO_LE, 1.3, "B/A <= 1.3");
     pm_ctx_close(&c);
 }
 
@@ -187,10 +187,10 @@ static void row_3(void)
         a.what = wa;
         b.what = wb;
         bench_pair_ns(bench_kernel_vtable, &c[0], bench_kernel_vtable, &c[i], &a, &b);
-        snprintf(name, sizeof(name), "GetMappingEx + ReleaseMappingEx (COM, as row 1 B) with 10^%d vs 10^3 live mappings",
-                 i + 3);
-        bench_add_row("3", name, "ns", &a, &b, sizes[i] >= 1000000 ? GOAL_RATIO_LE : GOAL_NONE,
-                      1.5, sizes[i] >= 1000000 ? "B/A <= 1.5" : "");
+        snprintf(name, sizeof(name),
+                 "GetMappingEx + ReleaseMappingEx (COM, as row 1 B) with 10^%d vs 10^3 live mappings", i + 3);
+        bench_add_row("3", name, "ns", &a, &b, sizes[i] >= 1000000 ? GOAL_RATIO_LE : GOAL_NONE, 1.5,
+                      sizes[i] >= 1000000 ? "B/A <= 1.5" : "");
     }
     for (i = 0; i < count && !bench_failed(); i++)
     {
@@ -228,7 +228,12 @@ out:
  * The window is timed from go to stop by the main thread, so thread start-up (milliseconds
  * on a loaded machine) is never inside it; it lasts sample_ms and at least until every
  * worker has finished a batch (a worker the scheduler kept waiting must not count as 0). */
-enum { WAIT, GO, STOP };
+enum
+{
+    WAIT,
+    GO,
+    STOP
+};
 
 struct worker
 {
@@ -264,8 +269,10 @@ static double threads_rate(struct pm_ctx *c, int threads)
         w[i].c = c;
         w[i].state = &state;
         atomic_init(&w[i].ops, 0);
-        if (test_thread_start(&th[i], worker_run, &w[i])) bench_fail("row 4: thread start");
-        else started++;
+        if (test_thread_start(&th[i], worker_run, &w[i]))
+            bench_fail("row 4: thread start");
+        else
+            started++;
     }
     test_sleep_ms(2);
     t0 = rtcpm_clock_us();
@@ -304,8 +311,8 @@ static void row_4(void)
     bench_summarize(two, i, &b);
     a.what = "1 thread: GetMappingEx + ReleaseMappingEx (COM, as row 1 B) per second";
     b.what = "2 threads on the same PM: pairs per second, both threads together";
-    bench_add_row("4", "1 vs 2 threads hammering one static PM: throughput (B/A = scaling)", "/s", &a, &b, GOAL_NONE,
-                  0, "report");
+    bench_add_row("4", "1 vs 2 threads hammering one static PM: throughput (B/A = scaling)", "/s", &a, &b, GOAL_NONE, 0,
+                  "report");
     pm_ctx_close(&c);
 }
 
@@ -324,8 +331,10 @@ int bench_callgrind_pm(const char *kernel, unsigned long size, uint64_t iteratio
     if (strcmp(kernel, "c") && strcmp(kernel, "vtable")) return -1;
     if (pm_ctx_open(&c, size ? rules_for(size) : 1, size ? 64512 : 100) || (size && pm_ctx_fill(&c, size)))
         r = 1;
-    else if (!strcmp(kernel, "c")) bench_kernel_c(&c, iterations);
-    else bench_kernel_vtable(&c, iterations);
+    else if (!strcmp(kernel, "c"))
+        bench_kernel_c(&c, iterations);
+    else
+        bench_kernel_vtable(&c, iterations);
     pm_ctx_close(&c);
     return r || bench_failed();
 }

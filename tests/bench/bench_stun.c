@@ -32,8 +32,8 @@ BENCH_NOINLINE static void kernel_turnutils(void *ctx, uint64_t n)
 /* rtcpm's client as a process too: samples/rtcpm-stun (socket, one transaction, print). */
 BENCH_NOINLINE static void kernel_rtcpm_stun(void *ctx, uint64_t n)
 {
-    const char *argv[] = { bench_opts.rtcpm_stun, "--bind", bind_arg, "--rto", "200", "--deadline", "5000",
-                           server_arg, NULL };
+    const char *argv[] = { bench_opts.rtcpm_stun, "--bind", bind_arg,   "--rto", "200",
+                           "--deadline",          "5000",   server_arg, NULL };
     uint64_t i;
     (void)ctx;
     for (i = 0; i < n && !bench_failed(); i++)

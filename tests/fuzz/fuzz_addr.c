@@ -37,9 +37,9 @@ static int all_zero(const rtcpm_addr *a)
 static void check_invariants(const rtcpm_addr *a)
 {
     FUZZ_CHECK(a->family == RTCPM_AF_INET || a->family == RTCPM_AF_INET6);
-    if (a->family == RTCPM_AF_INET) {
-        for (int i = 4; i < 16; i++)
-            FUZZ_CHECK(a->bytes[i] == 0);
+    if (a->family == RTCPM_AF_INET)
+    {
+        for (int i = 4; i < 16; i++) FUZZ_CHECK(a->bytes[i] == 0);
         FUZZ_CHECK(a->scope_id == 0);
     }
 }
@@ -75,8 +75,7 @@ static char *format_exact(format_fn format, const rtcpm_addr *a, size_t max_size
 }
 
 /* value -> text -> value must give the same bytes, and the text is canonical. */
-static void check_round_trip(const rtcpm_addr *a, format_fn format, parse_fn parse,
-                             size_t max_size)
+static void check_round_trip(const rtcpm_addr *a, format_fn format, parse_fn parse, size_t max_size)
 {
     int len;
     char *text = format_exact(format, a, max_size, &len);
@@ -87,8 +86,7 @@ static void check_round_trip(const rtcpm_addr *a, format_fn format, parse_fn par
     rtcpm_addr b;
     int rc = parse(slice, (size_t)len, &b);
     if (rc != RTCPM_ADDR_OK)
-        fprintf(stderr, "fuzz_addr: \"%s\" does not parse back: %s\n", text,
-                rtcpm_addr_error_name(rc));
+        fprintf(stderr, "fuzz_addr: \"%s\" does not parse back: %s\n", text, rtcpm_addr_error_name(rc));
     FUZZ_CHECK(rc == RTCPM_ADDR_OK);
     FUZZ_CHECK(memcmp(a, &b, sizeof b) == 0);
     FUZZ_CHECK(rtcpm_addr_equal(a, &b));
@@ -111,10 +109,10 @@ static void check_value(const rtcpm_addr *a)
     rtcpm_addr host = *a;
     host.port = 0;
     check_round_trip(&host, rtcpm_addr_format, rtcpm_addr_parse, RTCPM_ADDR_TEXT_SIZE);
-    check_round_trip(a, rtcpm_addr_format_hostport, parse_hostport_no_default,
-                     RTCPM_ADDR_HOSTPORT_TEXT_SIZE);
+    check_round_trip(a, rtcpm_addr_format_hostport, parse_hostport_no_default, RTCPM_ADDR_HOSTPORT_TEXT_SIZE);
 
-    if (rtcpm_addr_is_v4_mapped(a)) {
+    if (rtcpm_addr_is_v4_mapped(a))
+    {
         rtcpm_addr v4 = *a;
         FUZZ_CHECK(rtcpm_addr_unmap_v4(&v4) == 1);
         FUZZ_CHECK(v4.family == RTCPM_AF_INET && v4.port == a->port && v4.scope_id == 0);
@@ -136,10 +134,11 @@ static void check_against_inet_pton(const char *text, size_t size, int rc, const
     uint8_t bytes[16];
     int os_ok = inet_pton(v6 ? AF_INET6 : AF_INET, s, bytes) == 1;
     if (os_ok != (rc == RTCPM_ADDR_OK))
-        fprintf(stderr, "fuzz_addr: \"%s\": inet_pton %s, rtcpm_addr_parse %s\n", s,
-                os_ok ? "accepts" : "refuses", rtcpm_addr_error_name(rc));
+        fprintf(stderr, "fuzz_addr: \"%s\": inet_pton %s, rtcpm_addr_parse %s\n", s, os_ok ? "accepts" : "refuses",
+                rtcpm_addr_error_name(rc));
     FUZZ_CHECK(os_ok == (rc == RTCPM_ADDR_OK));
-    if (os_ok) {
+    if (os_ok)
+    {
         FUZZ_CHECK(a->family == (v6 ? RTCPM_AF_INET6 : RTCPM_AF_INET));
         FUZZ_CHECK(memcmp(a->bytes, bytes, v6 ? 16 : 4) == 0);
     }
@@ -151,19 +150,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rtcpm_addr a, hp;
 
     int rc = rtcpm_addr_parse(text, size, &a);
-    if (rc != RTCPM_ADDR_OK) {
+    if (rc != RTCPM_ADDR_OK)
+    {
         FUZZ_CHECK(is_error_code(rc) && rc != RTCPM_ADDR_E_BUFFER && rc != RTCPM_ADDR_E_PORT);
         FUZZ_CHECK(all_zero(&a));
-    } else {
+    }
+    else
+    {
         FUZZ_CHECK(a.port == 0);
         check_value(&a);
     }
     check_against_inet_pton(text, size, rc, &a);
 
-    static const uint16_t default_ports[] = {0, 3478};
-    for (size_t i = 0; i < sizeof default_ports / sizeof default_ports[0]; i++) {
+    static const uint16_t default_ports[] = { 0, 3478 };
+    for (size_t i = 0; i < sizeof default_ports / sizeof default_ports[0]; i++)
+    {
         int hrc = rtcpm_addr_parse_hostport(text, size, &hp, default_ports[i]);
-        if (hrc != RTCPM_ADDR_OK) {
+        if (hrc != RTCPM_ADDR_OK)
+        {
             FUZZ_CHECK(is_error_code(hrc) && hrc != RTCPM_ADDR_E_BUFFER);
             FUZZ_CHECK(all_zero(&hp));
             /* a bare literal is also a valid host[:port] */
@@ -171,7 +175,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         }
         check_value(&hp);
-        if (rc == RTCPM_ADDR_OK) {
+        if (rc == RTCPM_ADDR_OK)
+        {
             FUZZ_CHECK(hp.port == default_ports[i]);
             FUZZ_CHECK(rtcpm_addr_equal_host(&a, &hp));
         }

@@ -18,19 +18,21 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CHECK(cond)                                                                    \
-    do {                                                                                    \
-        if (!(cond)) {                                                                      \
-            fprintf(stderr, "%s:%d: fuzz check failed: %s\n", __FILE__, __LINE__, #cond);   \
-            abort();                                                                        \
-        }                                                                                   \
+#define FUZZ_CHECK(cond)                                                                                               \
+    do {                                                                                                               \
+        if (!(cond))                                                                                                   \
+        {                                                                                                              \
+            fprintf(stderr, "%s:%d: fuzz check failed: %s\n", __FILE__, __LINE__, #cond);                              \
+            abort();                                                                                                   \
+        }                                                                                                              \
     } while (0)
 
 /* malloc that never returns NULL (a fuzz target has nothing sensible to do without memory). */
 static inline void *fuzz_alloc(size_t size)
 {
     void *p = malloc(size ? size : 1);
-    if (!p) {
+    if (!p)
+    {
         fprintf(stderr, "fuzz: out of memory (%zu bytes)\n", size);
         abort();
     }

@@ -25,18 +25,17 @@ static void put16(uint8_t *p, uint16_t v)
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
 {
     size = LLVMFuzzerMutate(data, size, max_size);
-    if ((seed & 1) || size < STUN_HEADER_SIZE)
-        return size;
+    if ((seed & 1) || size < STUN_HEADER_SIZE) return size;
 
     size &= ~(size_t)3;
-    if (size - STUN_HEADER_SIZE > STUN_MAX_ATTRIBUTES_SIZE)
-        size = STUN_HEADER_SIZE + STUN_MAX_ATTRIBUTES_SIZE;
+    if (size - STUN_HEADER_SIZE > STUN_MAX_ATTRIBUTES_SIZE) size = STUN_HEADER_SIZE + STUN_MAX_ATTRIBUTES_SIZE;
     data[0] &= 0x3f; /* a STUN message type */
     put16(data + 2, (uint16_t)(size - STUN_HEADER_SIZE));
 
     size_t fp = size - 8;
-    if (size >= STUN_HEADER_SIZE + 8 && data[fp] == 0x80 && data[fp + 1] == 0x28 &&
-        data[fp + 2] == 0 && data[fp + 3] == 4) {
+    if (size >= STUN_HEADER_SIZE + 8 && data[fp] == 0x80 && data[fp + 1] == 0x28 && data[fp + 2] == 0 &&
+        data[fp + 3] == 4)
+    {
         uint32_t crc = rtcpm_stun_crc32(data, fp) ^ STUN_FINGERPRINT_XOR;
         put16(data + fp + 4, (uint16_t)(crc >> 16));
         put16(data + fp + 6, (uint16_t)crc);

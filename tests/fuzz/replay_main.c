@@ -25,16 +25,19 @@
 static int replay_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) {
+    if (!f)
+    {
         fprintf(stderr, "replay: cannot open %s: %s\n", path, strerror(errno));
         return -1;
     }
     size_t cap = 4096, len = 0;
     uint8_t *buf = fuzz_alloc(cap);
     size_t got;
-    while ((got = fread(buf + len, 1, cap - len, f)) > 0) {
+    while ((got = fread(buf + len, 1, cap - len, f)) > 0)
+    {
         len += got;
-        if (len == cap) {
+        if (len == cap)
+        {
             uint8_t *bigger = fuzz_alloc(cap * 2);
             memcpy(bigger, buf, len);
             free(buf);
@@ -44,30 +47,28 @@ static int replay_file(const char *path)
     }
     int failed = ferror(f);
     fclose(f);
-    if (failed) {
+    if (failed)
+    {
         fprintf(stderr, "replay: read error on %s\n", path);
         free(buf);
         return -1;
     }
     uint8_t *exact = fuzz_alloc(len);
-    if (len)
-        memcpy(exact, buf, len);
+    if (len) memcpy(exact, buf, len);
     free(buf);
     LLVMFuzzerTestOneInput(exact, len);
     free(exact);
     return 0;
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* Replays every regular file of dir in name order; returns the count, or -1 on error. */
 static long replay_dir(const char *dir)
 {
     DIR *d = opendir(dir);
-    if (!d) {
+    if (!d)
+    {
         fprintf(stderr, "replay: cannot open %s: %s\n", dir, strerror(errno));
         return -1;
     }
@@ -75,14 +76,14 @@ static long replay_dir(const char *dir)
     size_t count = 0, cap = 0;
     struct dirent *e;
     errno = 0;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (count == cap) {
+    while ((e = readdir(d)) != NULL)
+    {
+        if (e->d_name[0] == '.') continue;
+        if (count == cap)
+        {
             cap = cap ? cap * 2 : 64;
             char **bigger = fuzz_alloc(cap * sizeof *bigger);
-            if (count)
-                memcpy(bigger, names, count * sizeof *names);
+            if (count) memcpy(bigger, names, count * sizeof *names);
             free(names);
             names = bigger;
         }
@@ -94,21 +95,26 @@ static long replay_dir(const char *dir)
     }
     int read_error = errno;
     closedir(d);
-    if (count)
-        qsort(names, count, sizeof *names, by_name);
+    if (count) qsort(names, count, sizeof *names, by_name);
 
     long done = 0;
-    if (read_error) {
+    if (read_error)
+    {
         fprintf(stderr, "replay: reading %s: %s\n", dir, strerror(read_error));
         done = -1;
     }
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < count; i++)
+    {
         struct stat st;
-        if (done >= 0) {
-            if (stat(names[i], &st) != 0) {
+        if (done >= 0)
+        {
+            if (stat(names[i], &st) != 0)
+            {
                 fprintf(stderr, "replay: %s: %s\n", names[i], strerror(errno));
                 done = -1;
-            } else if (S_ISREG(st.st_mode)) {
+            }
+            else if (S_ISREG(st.st_mode))
+            {
                 done = replay_file(names[i]) == 0 ? done + 1 : -1;
             }
         }
@@ -122,10 +128,13 @@ int main(int argc, char **argv)
 {
     long total = 0;
 
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i++)
+    {
         struct stat st;
-        if (stat(argv[i], &st) != 0) {
-            if (errno == ENOENT) {
+        if (stat(argv[i], &st) != 0)
+        {
+            if (errno == ENOENT)
+            {
                 printf("replay: %s: not there, skipped\n", argv[i]);
                 continue;
             }
@@ -133,12 +142,12 @@ int main(int argc, char **argv)
             return 1;
         }
         long n = S_ISDIR(st.st_mode) ? replay_dir(argv[i]) : (replay_file(argv[i]) == 0 ? 1 : -1);
-        if (n < 0)
-            return 1;
+        if (n < 0) return 1;
         printf("replay: %s: %ld input(s)\n", argv[i], n);
         total += n;
     }
-    if (total == 0) {
+    if (total == 0)
+    {
         fprintf(stderr, "replay: no input found\n");
         return 1;
     }

@@ -35,19 +35,19 @@
 #define WINAPI
 #endif
 #define STDMETHODCALLTYPE WINAPI
-#define STDAPICALLTYPE WINAPI
-#define __RPC_USER WINAPI
-#define __RPC_STUB WINAPI
+#define STDAPICALLTYPE    WINAPI
+#define __RPC_USER        WINAPI
+#define __RPC_STUB        WINAPI
 #define __RPC_FAR
-#define CALLBACK WINAPI
-#define FORCEINLINE static inline
+#define CALLBACK           WINAPI
+#define FORCEINLINE        static inline
 #define DECLSPEC_SELECTANY __attribute__((weak))
 #define DECLSPEC_UUID(x)
 #define DECLSPEC_NOVTABLE
 #define BEGIN_INTERFACE
 #define END_INTERFACE
 #define CONST_VTBL const
-#define interface struct
+#define interface  struct
 #ifdef __cplusplus
 #define MIDL_INTERFACE(x) struct
 #endif
@@ -80,31 +80,29 @@ typedef short VARIANT_BOOL;
 typedef OLECHAR *BSTR;
 
 #ifndef TRUE
-#define TRUE 1
+#define TRUE  1
 #define FALSE 0
 #endif
 
 /* HRESULTs. */
-#define S_OK ((HRESULT)0)
-#define S_FALSE ((HRESULT)1)
-#define E_NOTIMPL ((HRESULT)0x80004001)
-#define E_NOINTERFACE ((HRESULT)0x80004002)
-#define E_POINTER ((HRESULT)0x80004003)
-#define E_ABORT ((HRESULT)0x80004004)
-#define E_FAIL ((HRESULT)0x80004005)
-#define E_UNEXPECTED ((HRESULT)0x8000FFFF)
-#define E_OUTOFMEMORY ((HRESULT)0x8007000E)
-#define E_INVALIDARG ((HRESULT)0x80070057)
-#define E_ACCESSDENIED ((HRESULT)0x80070005)
+#define S_OK                  ((HRESULT)0)
+#define S_FALSE               ((HRESULT)1)
+#define E_NOTIMPL             ((HRESULT)0x80004001)
+#define E_NOINTERFACE         ((HRESULT)0x80004002)
+#define E_POINTER             ((HRESULT)0x80004003)
+#define E_ABORT               ((HRESULT)0x80004004)
+#define E_FAIL                ((HRESULT)0x80004005)
+#define E_UNEXPECTED          ((HRESULT)0x8000FFFF)
+#define E_OUTOFMEMORY         ((HRESULT)0x8007000E)
+#define E_INVALIDARG          ((HRESULT)0x80070057)
+#define E_ACCESSDENIED        ((HRESULT)0x80070005)
 #define CLASS_E_NOAGGREGATION ((HRESULT)0x80040110)
-#define SUCCEEDED(hr) ((HRESULT)(hr) >= 0)
-#define FAILED(hr) ((HRESULT)(hr) < 0)
-#define HRESULT_FROM_WIN32(x) \
-    ((HRESULT)(x) <= 0 ? (HRESULT)(x) : (HRESULT)(((x) & 0x0000FFFF) | (7 << 16) | 0x80000000))
+#define SUCCEEDED(hr)         ((HRESULT)(hr) >= 0)
+#define FAILED(hr)            ((HRESULT)(hr) < 0)
+#define HRESULT_FROM_WIN32(x) ((HRESULT)(x) <= 0 ? (HRESULT)(x) : (HRESULT)(((x)&0x0000FFFF) | (7 << 16) | 0x80000000))
 
-#define CONTAINING_RECORD(address, type, field) \
-    ((type *)((char *)(address) - offsetof(type, field)))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define CONTAINING_RECORD(address, type, field) ((type *)((char *)(address)-offsetof(type, field)))
+#define ARRAY_SIZE(a)                           (sizeof(a) / sizeof((a)[0]))
 
 /* GUIDs. */
 typedef struct _GUID
@@ -117,20 +115,20 @@ typedef struct _GUID
 typedef GUID IID;
 typedef GUID CLSID;
 #ifdef __cplusplus
-#define REFGUID const GUID &
-#define REFIID const IID &
+#define REFGUID  const GUID &
+#define REFIID   const IID &
 #define REFCLSID const CLSID &
 #else
-#define REFGUID const GUID *
-#define REFIID const IID *
+#define REFGUID  const GUID *
+#define REFIID   const IID *
 #define REFCLSID const CLSID *
 #endif
 
 /* DEFINE_GUID declares unless INITGUID is defined (then it defines), as on Windows. */
 #undef DEFINE_GUID
 #ifdef INITGUID
-#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) \
-    EXTERN_C const GUID name; \
+#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8)                                                   \
+    EXTERN_C const GUID name;                                                                                          \
     const GUID name = { l, w1, w2, { b1, b2, b3, b4, b5, b6, b7, b8 } }
 #else
 #define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) EXTERN_C const GUID name
@@ -143,7 +141,7 @@ static inline bool operator!=(REFGUID a, REFGUID b) { return !IsEqualGUID(a, b);
 #else
 #define IsEqualGUID(a, b) (!memcmp((a), (b), sizeof(GUID)))
 #endif
-#define IsEqualIID(a, b) IsEqualGUID(a, b)
+#define IsEqualIID(a, b)   IsEqualGUID(a, b)
 #define IsEqualCLSID(a, b) IsEqualGUID(a, b)
 
 /* Atomic refcounts: the Interlocked* names COM code uses, on the compiler's atomics
@@ -176,9 +174,9 @@ struct IUnknown
 #else
 typedef struct IUnknownVtbl
 {
-    HRESULT (STDMETHODCALLTYPE *QueryInterface)(IUnknown *This, REFIID riid, void **ppvObject);
-    ULONG (STDMETHODCALLTYPE *AddRef)(IUnknown *This);
-    ULONG (STDMETHODCALLTYPE *Release)(IUnknown *This);
+    HRESULT(STDMETHODCALLTYPE *QueryInterface)(IUnknown *This, REFIID riid, void **ppvObject);
+    ULONG(STDMETHODCALLTYPE *AddRef)(IUnknown *This);
+    ULONG(STDMETHODCALLTYPE *Release)(IUnknown *This);
 } IUnknownVtbl;
 struct IUnknown
 {
@@ -186,8 +184,8 @@ struct IUnknown
 };
 #ifdef COBJMACROS
 #define IUnknown_QueryInterface(This, riid, ppv) (This)->lpVtbl->QueryInterface(This, riid, ppv)
-#define IUnknown_AddRef(This) (This)->lpVtbl->AddRef(This)
-#define IUnknown_Release(This) (This)->lpVtbl->Release(This)
+#define IUnknown_AddRef(This)                    (This)->lpVtbl->AddRef(This)
+#define IUnknown_Release(This)                   (This)->lpVtbl->Release(This)
 #endif
 #endif
 

@@ -16,7 +16,7 @@
 struct rtcpm_poll_item
 {
     rtcpm_socket *sock;
-    int want_write; /* also wait for writability (a TCP connect in progress) */
+    int want_write;         /* also wait for writability (a TCP connect in progress) */
     int readable, writable; /* out: ready (an error or hang-up counts as both) */
 };
 

@@ -41,9 +41,10 @@ const char *rtcpm_sip_reg_state_name(enum rtcpm_sip_reg_state s)
 
 const char *rtcpm_sip_call_state_name(enum rtcpm_sip_call_state s)
 {
-    static const char *const names[] = { "RTCPM_SIP_CALL_?",         "RTCPM_SIP_CALL_INPROGRESS",
-                                         "RTCPM_SIP_CALL_PROCEEDING",    "RTCPM_SIP_CALL_CONNECTED",
-                                         "RTCPM_SIP_CALL_DISCONNECTING", "RTCPM_SIP_CALL_DISCONNECTED" };
+    static const char *const names[] = {
+        "RTCPM_SIP_CALL_?",         "RTCPM_SIP_CALL_INPROGRESS",    "RTCPM_SIP_CALL_PROCEEDING",
+        "RTCPM_SIP_CALL_CONNECTED", "RTCPM_SIP_CALL_DISCONNECTING", "RTCPM_SIP_CALL_DISCONNECTED"
+    };
     return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "RTCPM_SIP_CALL_?";
 }
 
@@ -212,7 +213,8 @@ HRESULT rtcpm_sip_agent_start(const struct rtcpm_sip_agent_config *cfg, rtcpm_si
     if (cfg->timers.t1_ms) a->timers.t1_ms = cfg->timers.t1_ms;
     if (cfg->timers.t2_ms) a->timers.t2_ms = cfg->timers.t2_ms;
     if (cfg->timers.t4_ms) a->timers.t4_ms = cfg->timers.t4_ms;
-    snprintf(a->user_agent, sizeof(a->user_agent), "%s", cfg->user_agent ? cfg->user_agent : "rtcpm/" RTCPM_VERSION_TEXT);
+    snprintf(a->user_agent, sizeof(a->user_agent), "%s",
+             cfg->user_agent ? cfg->user_agent : "rtcpm/" RTCPM_VERSION_TEXT);
     a->tcp_connect_timeout_ms = cfg->tcp_connect_timeout_ms ? cfg->tcp_connect_timeout_ms : 64 * a->timers.t1_ms;
     a->trace = cfg->trace;
     a->trace_ctx = cfg->trace_ctx;

@@ -86,7 +86,7 @@ struct sip_txn
     size_t ack_len;
     enum txn_state state;
     uint64_t retransmit_at, interval, timeout_at, end_at; /* 0 = not armed */
-    txn_cb cb;   /* NULL once the owner let go */
+    txn_cb cb;                                            /* NULL once the owner let go */
     void *owner;
 };
 
@@ -108,12 +108,12 @@ struct rtcpm_sip_reg
     char call_id[64], from_tag[24];
     uint32_t cseq;
     enum rtcpm_sip_reg_state state;
-    int kick;         /* the worker sends the next REGISTER now */
-    int active;       /* REGISTERED (refreshing) */
+    int kick;   /* the worker sends the next REGISTER now */
+    int active; /* REGISTERED (refreshing) */
     int unregistering;
-    int done;         /* nothing more will happen */
+    int done; /* nothing more will happen */
     struct sip_txn *txn;
-    int auth_tries;   /* retries with credentials for the current request */
+    int auth_tries;     /* retries with credentials for the current request */
     int interval_retry; /* a 423 was answered */
     struct rtcpm_digest_challenge challenge;
     int have_challenge, challenge_proxy;
@@ -123,10 +123,10 @@ struct rtcpm_sip_reg
 
 enum call_phase
 {
-    CALL_INVITING,   /* INVITE out, nothing final yet */
-    CALL_CONFIRMED,  /* 2xx ACKed */
-    CALL_BYE_SENT,   /* our BYE out */
-    CALL_ENDED       /* DISCONNECTED reported; lingering for retransmissions */
+    CALL_INVITING,  /* INVITE out, nothing final yet */
+    CALL_CONFIRMED, /* 2xx ACKed */
+    CALL_BYE_SENT,  /* our BYE out */
+    CALL_ENDED      /* DISCONNECTED reported; lingering for retransmissions */
 };
 
 struct rtcpm_sip_call
@@ -147,9 +147,9 @@ struct rtcpm_sip_call
     char invite_branch[48];
     enum call_phase phase;
     int got_provisional;
-    int hangup;        /* we asked to end it */
+    int hangup; /* we asked to end it */
     int cancel_sent;
-    int silent;        /* released: no more events */
+    int silent; /* released: no more events */
     struct sip_txn *invite_txn, *bye_txn, *cancel_txn;
     int auth_tries;
     struct rtcpm_digest_challenge challenge;
@@ -212,8 +212,8 @@ void rtcpm_sip_tp_free_all(struct rtcpm_sip_agent *a);
 /* sip_txn.c */
 /* Sends req and starts its timers: S_OK and *out, or the send's HRESULT (nothing started). */
 HRESULT rtcpm_sip_txn_start(struct rtcpm_sip_agent *a, struct sip_tp *tp, const rtcpm_addr *dest, int invite,
-                            const char *method, const char *branch, const char *req, size_t len, txn_cb cb,
-                            void *owner, struct sip_txn **out);
+                            const char *method, const char *branch, const char *req, size_t len, txn_cb cb, void *owner,
+                            struct sip_txn **out);
 /* Matches a response to a transaction; 1 when taken. */
 int rtcpm_sip_txn_on_response(struct rtcpm_sip_agent *a, struct sip_tp *tp, const struct rtcpm_sip_msg *resp);
 /* INVITE with a 3xx-6xx: the ACK to send now and for each retransmitted final. */
@@ -247,21 +247,20 @@ void rtcpm_sip_call_free(struct rtcpm_sip_call *c); /* its memory only */
 void rtcpm_sip_call_end_by_peer(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c);
 
 /* sip_agent_util.c */
-int rtcpm_sip_random_token(char *buf, size_t hex_digits);        /* 0 or -1 */
-int rtcpm_sip_new_branch(char *buf, size_t cap);                  /* "z9hG4bK" + 24 hex */
-char *rtcpm_sip_strdup(const char *s);                            /* NULL stays NULL */
-void rtcpm_sip_free_secret(char *s);                              /* zeroed, then freed */
-int rtcpm_sip_valid_value(const char *s);                         /* no control characters */
+int rtcpm_sip_random_token(char *buf, size_t hex_digits); /* 0 or -1 */
+int rtcpm_sip_new_branch(char *buf, size_t cap);          /* "z9hG4bK" + 24 hex */
+char *rtcpm_sip_strdup(const char *s);                    /* NULL stays NULL */
+void rtcpm_sip_free_secret(char *s);                      /* zeroed, then freed */
+int rtcpm_sip_valid_value(const char *s);                 /* no control characters */
 /* "sip:user@ext:port;transport=udp" from the local URI's user part and the contact address. */
-HRESULT rtcpm_sip_contact_uri(const char *local_uri, const rtcpm_addr *contact, LONG transport, char *buf,
-                              size_t cap);
+HRESULT rtcpm_sip_contact_uri(const char *local_uri, const rtcpm_addr *contact, LONG transport, char *buf, size_t cap);
 /* Validates a flow (transport, next hop) and resolves the contact address after binding. */
 HRESULT rtcpm_sip_flow_check(const struct rtcpm_sip_flow *flow);
 void rtcpm_sip_flow_contact(const struct rtcpm_sip_flow *flow, const struct sip_tp *tp, rtcpm_addr *contact);
 /* The digest answer line for a request, from a remembered challenge; *nc counts up. */
-int rtcpm_sip_auth_line(const struct rtcpm_digest_challenge *ch, int proxy, const char *username,
-                        const char *password, const char *local_uri, const char *method, const char *uri,
-                        uint32_t *nc, char *buf, size_t cap);
+int rtcpm_sip_auth_line(const struct rtcpm_digest_challenge *ch, int proxy, const char *username, const char *password,
+                        const char *local_uri, const char *method, const char *uri, uint32_t *nc, char *buf,
+                        size_t cap);
 /* From a 401/407: the first usable challenge into *ch (proxy set for 407). 0, or -1. */
 int rtcpm_sip_pick_challenge(const struct rtcpm_sip_msg *resp, const char *realm, struct rtcpm_digest_challenge *ch,
                              int *proxy);

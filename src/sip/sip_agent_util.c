@@ -59,8 +59,7 @@ int rtcpm_sip_valid_value(const char *s)
     return 1;
 }
 
-HRESULT rtcpm_sip_contact_uri(const char *local_uri, const rtcpm_addr *contact, LONG transport, char *buf,
-                              size_t cap)
+HRESULT rtcpm_sip_contact_uri(const char *local_uri, const rtcpm_addr *contact, LONG transport, char *buf, size_t cap)
 {
     char user[SIP_TEXT_USER_MAX + 1], host[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
     rtcpm_addr pub = *contact;
@@ -80,8 +79,8 @@ HRESULT rtcpm_sip_flow_check(const struct rtcpm_sip_flow *flow)
     if ((flow->local.family != RTCPM_AF_INET && flow->local.family != RTCPM_AF_INET6) ||
         flow->next_hop.family != flow->local.family || !flow->next_hop.port)
         return E_INVALIDARG;
-    if (flow->external.family != RTCPM_AF_NONE && (flow->external.family != RTCPM_AF_INET &&
-                                                   flow->external.family != RTCPM_AF_INET6))
+    if (flow->external.family != RTCPM_AF_NONE &&
+        (flow->external.family != RTCPM_AF_INET && flow->external.family != RTCPM_AF_INET6))
         return E_INVALIDARG;
     return S_OK;
 }
@@ -113,9 +112,8 @@ void rtcpm_sip_flow_contact(const struct rtcpm_sip_flow *flow, const struct sip_
     }
 }
 
-int rtcpm_sip_auth_line(const struct rtcpm_digest_challenge *ch, int proxy, const char *username,
-                        const char *password, const char *local_uri, const char *method, const char *uri,
-                        uint32_t *nc, char *buf, size_t cap)
+int rtcpm_sip_auth_line(const struct rtcpm_digest_challenge *ch, int proxy, const char *username, const char *password,
+                        const char *local_uri, const char *method, const char *uri, uint32_t *nc, char *buf, size_t cap)
 {
     char user[SIP_TEXT_USER_MAX + 1], cnonce[17];
     struct rtcpm_digest_answer ans;

@@ -148,7 +148,8 @@ static void on_2xx(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, const st
     struct rtcpm_sip_request q;
     size_t hdr = 0, len;
 
-    if (!rtcpm_sip_span_copy(c->remote_tag, sizeof(c->remote_tag), resp->to.tag) || !rtcpm_sip_build_is_token(c->remote_tag))
+    if (!rtcpm_sip_span_copy(c->remote_tag, sizeof(c->remote_tag), resp->to.tag) ||
+        !rtcpm_sip_build_is_token(c->remote_tag))
         c->remote_tag[0] = 0;
     if (rtcpm_sip_contact_next(resp, &hdr, &rest, &contact) <= 0 || contact.star ||
         !rtcpm_sip_span_copy(c->remote_target, sizeof(c->remote_target), contact.uri) ||
@@ -168,7 +169,8 @@ static void on_2xx(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, const st
     if (c->hangup)
         send_bye(a, c); /* hung up before the answer came */
     else
-        rtcpm_sip_agent_call_event(a, c, RTCPM_SIP_CALL_CONNECTED, resp, NULL, rtcpm_sip_status_hresult(resp->status), 0);
+        rtcpm_sip_agent_call_event(a, c, RTCPM_SIP_CALL_CONNECTED, resp, NULL, rtcpm_sip_status_hresult(resp->status),
+                                   0);
 }
 
 /* 401/407: a new INVITE with credentials, once per challenge (twice when stale). */
@@ -197,7 +199,8 @@ static void on_provisional(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, 
         return;
     }
     if (resp->status > 100)
-        rtcpm_sip_agent_call_event(a, c, RTCPM_SIP_CALL_PROCEEDING, resp, NULL, rtcpm_sip_status_hresult(resp->status), 0);
+        rtcpm_sip_agent_call_event(a, c, RTCPM_SIP_CALL_PROCEEDING, resp, NULL, rtcpm_sip_status_hresult(resp->status),
+                                   0);
 }
 
 static void on_invite(struct rtcpm_sip_agent *a, void *owner, struct sip_txn *t, const struct rtcpm_sip_msg *resp,

@@ -106,8 +106,7 @@ static void fail_tp(struct rtcpm_sip_agent *a, struct sip_tp *tp)
 
 static HRESULT send_now(struct rtcpm_sip_agent *a, struct sip_tp *tp, const rtcpm_addr *to, const char *msg, size_t len)
 {
-    if (tp->transport == RTCTR_UDP)
-        return rtcpm_socket_sendto(tp->sock, msg, len, to) == RTCPM_SOCK_OK ? S_OK : E_FAIL;
+    if (tp->transport == RTCTR_UDP) return rtcpm_socket_sendto(tp->sock, msg, len, to) == RTCPM_SOCK_OK ? S_OK : E_FAIL;
     if (rtcpm_socket_send_all(tp->sock, msg, len, 1000) == RTCPM_SOCK_OK) return S_OK;
     tp->state = TP_FAILED; /* the owners hear it from this send's result */
     (void)a;
@@ -141,7 +140,8 @@ HRESULT rtcpm_sip_tp_send(struct rtcpm_sip_agent *a, struct sip_tp *tp, const rt
 
 /* ---- receiving ---- */
 
-static void on_message(struct rtcpm_sip_agent *a, struct sip_tp *tp, const char *data, size_t len, const rtcpm_addr *from)
+static void on_message(struct rtcpm_sip_agent *a, struct sip_tp *tp, const char *data, size_t len,
+                       const rtcpm_addr *from)
 {
     struct rtcpm_sip_msg *m;
     int rc = rtcpm_sip_parse(data, len, &m);

@@ -17,8 +17,8 @@ static void notify(struct rtcpm_sip_agent *a, struct sip_txn *t, const struct rt
 }
 
 HRESULT rtcpm_sip_txn_start(struct rtcpm_sip_agent *a, struct sip_tp *tp, const rtcpm_addr *dest, int invite,
-                            const char *method, const char *branch, const char *req, size_t len, txn_cb cb,
-                            void *owner, struct sip_txn **out)
+                            const char *method, const char *branch, const char *req, size_t len, txn_cb cb, void *owner,
+                            struct sip_txn **out)
 {
     uint64_t now = rtcpm_clock_ms();
     struct sip_txn *t;
@@ -189,8 +189,8 @@ static void tick_one(struct rtcpm_sip_agent *a, struct sip_txn *t, uint64_t now)
         if (t->invite)
             t->interval *= 2; /* Timer A: doubles without a cap */
         else
-            t->interval = t->state == TXN_PROCEEDING || 2 * t->interval > a->timers.t2_ms ? a->timers.t2_ms
-                                                                                           : 2 * t->interval;
+            t->interval =
+                t->state == TXN_PROCEEDING || 2 * t->interval > a->timers.t2_ms ? a->timers.t2_ms : 2 * t->interval;
         t->retransmit_at = now + t->interval;
     }
 }

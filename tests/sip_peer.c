@@ -3,6 +3,7 @@
  * sip_peer.c — the in-process SIP peer and the callback recorder. See sip_peer.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "os/platform.h"
 #include "sip_peer.h"
@@ -51,11 +52,15 @@ static struct rtcpm_sip_msg *recv_tcp(struct sip_peer *p, int timeout_ms)
 struct rtcpm_sip_msg *sip_peer_recv(struct sip_peer *p, int timeout_ms, uint64_t *at)
 {
     struct rtcpm_sip_msg *m = NULL;
+    rtcpm_addr from;
     size_t got;
     if (p->tcp)
         m = recv_tcp(p, timeout_ms);
-    else if (!rtcpm_socket_recvfrom(p->sock, p->rx, sizeof(p->rx), &got, &p->last_from, timeout_ms))
+    else if (!rtcpm_socket_recvfrom(p->sock, p->rx, sizeof(p->rx), &got, &from, timeout_ms))
+    {
+        p->last_from = from; /* a timeout would zero it */
         rtcpm_sip_parse(p->rx, got, &m);
+    }
     if (at) *at = rtcpm_clock_ms();
     return m;
 }
@@ -192,4 +197,16 @@ const struct sip_event *sip_events_next(struct sip_events *e, int timeout_ms)
     if (e->read < e->count) ev = &e->ev[e->read++];
     rtcpm_lock_release(&e->lock);
     return ev;
+}
+
+void sip_peer_trace(void *ctx, int sent, int dropped, const char *why, const char *msg, size_t len,
+                    const rtcpm_addr *peer)
+{
+    char a[RTCPM_ADDR_HOSTPORT_TEXT_SIZE] = "?";
+    (void)ctx;
+    if (!getenv("RTCPM_SIP_TRACE")) return;
+    if (peer) rtcpm_addr_format_hostport(peer, a, sizeof(a));
+    fprintf(stderr, "[%llu] %s %s %s%s%s\n%.*s\n", (unsigned long long)rtcpm_clock_ms(),
+            sent ? "sent to" : "received from", a, dropped ? "(dropped: " : "", dropped ? why : "", dropped ? ")" : "",
+            (int)len, msg);
 }

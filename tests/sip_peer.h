@@ -84,4 +84,8 @@ const struct sip_event *sip_events_next(struct sip_events *e, int timeout_ms);
 /* A flow from 127.0.0.1:<any> to the peer, announcing external (NULL: none). */
 void sip_peer_flow(const struct sip_peer *p, struct rtcpm_sip_flow *flow, const rtcpm_addr *external);
 
+/* An engine trace hook printing every message to stderr when RTCPM_SIP_TRACE is set. */
+void sip_peer_trace(void *ctx, int sent, int dropped, const char *why, const char *msg, size_t len,
+                    const rtcpm_addr *peer);
+
 #endif /* RTCPM_TESTS_SIP_PEER_H */

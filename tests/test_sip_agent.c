@@ -32,6 +32,7 @@ static int setup(void)
     cfg.timers.t1_ms = T1;
     cfg.timers.t2_ms = 8 * T1;
     cfg.timers.t4_ms = 2 * T1;
+    cfg.trace = sip_peer_trace;
     cfg.user_agent = "rtcpm-test";
     sip_events_init(&events);
     return rtcpm_sip_agent_start(&cfg, &agent) == S_OK ? 0 : -1;

@@ -26,7 +26,7 @@ const char *rtcpm_sip_tp_via_name(const struct sip_tp *tp) { return tp->transpor
 static int shareable(const struct sip_tp *tp, const struct rtcpm_sip_flow *flow)
 {
     if (tp->state == TP_FAILED || tp->transport != flow->transport || !flow->local.port) return 0;
-    if (!rtcpm_addr_equal(&tp->requested, &flow->local)) return 0;
+    if (!rtcpm_addr_equal(&tp->requested, &flow->local) && !rtcpm_addr_equal(&tp->bound, &flow->local)) return 0;
     return tp->transport == RTCTR_UDP || rtcpm_addr_equal(&tp->remote, &flow->next_hop);
 }
 

@@ -250,7 +250,7 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *iface, LONG index
     {
         rtcpm_addr a = client->listen[index].addr;
         if (rtcpm_addr_format(&a, address, address_len) < 0)
-            hr = HRESULT_FROM_WIN32(122);
+            hr = HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER);
         else
         {
             *port = a.port;

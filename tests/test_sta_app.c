@@ -53,11 +53,13 @@ static int count_lines(const char *text)
     return n;
 }
 
-/* The application's objects: a client, a profile with the application's port manager. */
+/* The application's objects: a client, a profile with the application's port manager, a
+ * session on that profile (no port manager of its own yet). */
 struct app
 {
     IRTCClientPortManagement *client;
     IRTCProfilePortManagement *profile;
+    IRTCSessionPortManagement *session;
     IRTCPortManager *pm;
     LONG live;
 };
@@ -72,11 +74,14 @@ static void app_start(struct app *a, int ftm)
     CU_ASSERT_EQUAL_FATAL(ftm ? recording_pm_create_ftm(3, &a->pm) : recording_pm_create(3, &a->pm), S_OK);
     /* the call that failed with E_NOINTERFACE while the host put every port manager into the GIT */
     CU_ASSERT_EQUAL(IRTCProfilePortManagement_SetPortManager(a->profile, a->pm), S_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rtcpm_host_create_session(a->client, a->profile, "sip:bob@example.net", PEER, 5060, 0, &a->session), S_OK);
 }
 
 /* Everything released: the port manager has its creator's reference back, nothing is left. */
 static void app_stop(struct app *a)
 {
+    CU_ASSERT_EQUAL(IRTCSessionPortManagement_Release(a->session), 0);
     CU_ASSERT_EQUAL(IRTCProfilePortManagement_Release(a->profile), 0);
     CU_ASSERT_EQUAL(IRTCClientPortManagement_Release(a->client), 0);
     CU_ASSERT_EQUAL(recording_pm_refcount(a->pm), 1);
@@ -86,7 +91,7 @@ static void app_stop(struct app *a)
 
 #ifdef _WIN32
 /* What the application's own apartment can still do after another one was turned away. */
-static void own_apartment_still_works(struct app *a, IRTCSessionPortManagement *session)
+static void own_apartment_still_works(struct app *a)
 {
     char text[256];
 
@@ -95,8 +100,8 @@ static void own_apartment_still_works(struct app *a, IRTCSessionPortManagement *
     CU_ASSERT_EQUAL(rtcpm_host_profile_contact(a->profile, text, sizeof(text)), S_OK);
     CU_ASSERT_STRING_EQUAL(text, CONTACT);
     CU_ASSERT_EQUAL(rtcpm_host_profile_disable(a->profile), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_call(a->session, RTCPM_HOST_MEDIA_AUDIO), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_hangup(a->session), S_OK);
     CU_ASSERT_EQUAL(recording_pm_last_caller(a->pm), recording_pm_thread_token());
     CU_ASSERT_EQUAL(count_lines(recording_pm_log(a->pm)), 8); /* 1 + 3 mappings, as many releases */
 }
@@ -159,32 +164,29 @@ static void test_profile_registers(void)
     app_stop(&a);
 }
 
-/* A session with a port manager of its own (an RTC 1.3 one: IRTCPortManager only, reached by
- * QueryInterface on this thread), then one using the profile's. */
+/* A session with a port manager of its own (an RTC 1.2-style one: IRTCPortManager2 at most,
+ * reached by QueryInterface on this thread), then with the profile's. */
 static void test_session_calls(void)
 {
-    IRTCSessionPortManagement *session = NULL;
     IRTCPortManager *own = NULL;
     struct app a;
     LONG level = -1;
 
     app_start(&a, 0);
-    CU_ASSERT_EQUAL_FATAL(recording_pm_create(1, &own), S_OK);
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_session(a.client, a.profile, "sip:bob@example.net", PEER, 5060, 0, &session), S_OK);
-    CU_ASSERT_EQUAL(IRTCSessionPortManagement_SetPortManager(session, own), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO | RTCPM_HOST_MEDIA_VIDEO), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_session_pm_level(session, &level), S_OK);
-    CU_ASSERT_EQUAL(level, 1);
-    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(session, RTCPM_HOST_STREAM_AUDIO, "203.0.113.9", 7000, 0), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
+    CU_ASSERT_EQUAL_FATAL(recording_pm_create(2, &own), S_OK);
+    CU_ASSERT_EQUAL(IRTCSessionPortManagement_SetPortManager(a.session, own), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_call(a.session, RTCPM_HOST_MEDIA_AUDIO | RTCPM_HOST_MEDIA_VIDEO), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_pm_level(a.session, &level), S_OK);
+    CU_ASSERT_EQUAL(level, 2);
+    CU_ASSERT_EQUAL(rtcpm_host_session_update_remote(a.session, RTCPM_HOST_STREAM_VIDEO, "203.0.113.9", 7000, 0), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_hangup(a.session), S_OK);
     CU_ASSERT_EQUAL(recording_pm_last_caller(own), recording_pm_thread_token());
     CU_ASSERT_STRING_EQUAL(recording_pm_log(own),
                            "GetMapping(" PEER ",SIP)" SIP_ANSWER "GetMapping(" PEER ",AUDIO_RTP)" ART_ANSWER
                            "GetMapping(" PEER ",AUDIO_RTCP)" ARC_ANSWER "GetMapping(" PEER ",VIDEO_RTP)" VRT_ANSWER
                            "GetMapping(" PEER ",VIDEO_RTCP)" VRC_ANSWER
-                           "UpdateRemoteAddress(203.0.113.9,192.168.1.10:5000,198.51.100.7:40000)\n"
-                           "UpdateRemoteAddress(203.0.113.9,192.168.1.10:5001,198.51.100.7:40001)\n"
+                           "UpdateRemoteAddressEx(203.0.113.9:7000,192.168.1.10:5002,198.51.100.7:40002)\n"
+                           "UpdateRemoteAddressEx(203.0.113.9:7001,192.168.1.10:5003,198.51.100.7:40003)\n"
                            "ReleaseMapping(192.168.1.10:5003,198.51.100.7:40003)\n"
                            "ReleaseMapping(192.168.1.10:5002,198.51.100.7:40002)\n"
                            "ReleaseMapping(192.168.1.10:5001,198.51.100.7:40001)\n"
@@ -193,10 +195,10 @@ static void test_session_calls(void)
     CU_ASSERT_STRING_EQUAL(recording_pm_log(a.pm), "");
 
     /* no port manager of its own: the profile's */
-    CU_ASSERT_EQUAL(IRTCSessionPortManagement_SetPortManager(session, NULL), S_OK);
+    CU_ASSERT_EQUAL(IRTCSessionPortManagement_SetPortManager(a.session, NULL), S_OK);
     CU_ASSERT_EQUAL(recording_pm_refcount(own), 1);
-    CU_ASSERT_EQUAL(rtcpm_host_session_call(session, RTCPM_HOST_MEDIA_AUDIO), S_OK);
-    CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_call(a.session, RTCPM_HOST_MEDIA_AUDIO), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_hangup(a.session), S_OK);
     CU_ASSERT_EQUAL(recording_pm_last_caller(a.pm), recording_pm_thread_token());
     CU_ASSERT_STRING_EQUAL(recording_pm_log(a.pm),
                            "GetMappingEx(" PEER ":5060,UDP,SIP)" SIP_ANSWER "GetMappingEx(" PEER
@@ -204,7 +206,6 @@ static void test_session_calls(void)
                            "ReleaseMappingEx(UDP,192.168.1.10:5001,198.51.100.7:40001)\n"
                            "ReleaseMappingEx(UDP,192.168.1.10:5000,198.51.100.7:40000)\n"
                            "ReleaseMappingEx(UDP,192.168.1.10:5060,198.51.100.7:45060)\n");
-    CU_ASSERT_EQUAL(IRTCSessionPortManagement_Release(session), 0);
     CU_ASSERT_EQUAL(IRTCPortManager_Release(own), 0);
     app_stop(&a);
 }
@@ -214,7 +215,6 @@ static void test_session_calls(void)
 struct other
 {
     struct app *a;
-    IRTCSessionPortManagement *session;
     int com; /* 1: the thread enters the MTA; 0: it never initialises COM */
     HRESULT enable_hr, call_hr;
     uintptr_t token;
@@ -228,16 +228,21 @@ static int other_thread(void *arg)
 #endif
     o->token = recording_pm_thread_token();
     o->enable_hr = rtcpm_host_profile_enable(o->a->profile);
-    o->call_hr = rtcpm_host_session_call(o->session, RTCPM_HOST_MEDIA_AUDIO);
+    o->call_hr = rtcpm_host_session_call(o->a->session, RTCPM_HOST_MEDIA_AUDIO);
 #ifdef _WIN32
     if (SUCCEEDED(init)) CoUninitialize();
 #endif
     return 0;
 }
 
-static void run_other(struct other *o)
+/* Another thread (in the MTA, or without COM) enables the profile and places a call. */
+static void run_other(struct app *a, int com, struct other *o)
 {
     test_thread *t;
+
+    memset(o, 0, sizeof(*o));
+    o->a = a;
+    o->com = com;
     CU_ASSERT_EQUAL_FATAL(test_thread_start(&t, other_thread, o), 0);
     test_thread_join(t);
 }
@@ -247,21 +252,14 @@ static void run_other(struct other *o)
  * what to do, nothing asked, nothing held); natively: it is simply called on that thread. */
 static void other_apartment(int com)
 {
-    IRTCSessionPortManagement *session = NULL;
     struct other o;
     struct app a;
     char text[256];
 
     app_start(&a, 0);
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_session(a.client, a.profile, "sip:bob@example.net", PEER, 5060, 0, &session), S_OK);
-    memset(&o, 0, sizeof(o));
-    o.a = &a;
-    o.session = session;
-    o.com = com;
     err_lines[0] = 0;
     rtcpm_log_set_sink(catch_line, NULL);
-    run_other(&o);
+    run_other(&a, com, &o);
     rtcpm_log_set_sink(NULL, NULL);
 #ifdef _WIN32
     CU_ASSERT_EQUAL(o.enable_hr, com ? REGDB_E_IIDNOTREG : CO_E_NOTINITIALIZED);
@@ -282,18 +280,17 @@ static void other_apartment(int com)
     }
     else
         CU_ASSERT_STRING_EQUAL(err_lines, "");
-    own_apartment_still_works(&a, session);
+    own_apartment_still_works(&a);
 #else
     (void)text;
     CU_ASSERT_EQUAL(o.enable_hr, S_OK);
     CU_ASSERT_EQUAL(o.call_hr, S_OK);
     CU_ASSERT_EQUAL(recording_pm_last_caller(a.pm), o.token);
     CU_ASSERT_STRING_EQUAL(err_lines, "");
-    CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_host_session_hangup(a.session), S_OK);
     CU_ASSERT_EQUAL(rtcpm_host_profile_disable(a.profile), S_OK);
     CU_ASSERT_EQUAL(count_lines(recording_pm_log(a.pm)), 8);
 #endif
-    CU_ASSERT_EQUAL(IRTCSessionPortManagement_Release(session), 0);
     app_stop(&a);
 }
 
@@ -306,26 +303,18 @@ static void test_thread_without_com(void) { other_apartment(0); }
  * on the calling thread, wherever that is. */
 static void test_free_threaded_port_manager(void)
 {
-    IRTCSessionPortManagement *session = NULL;
     struct other o;
     struct app a;
 
     app_start(&a, 1);
-    CU_ASSERT_EQUAL_FATAL(
-        rtcpm_host_create_session(a.client, a.profile, "sip:bob@example.net", PEER, 5060, 0, &session), S_OK);
-    memset(&o, 0, sizeof(o));
-    o.a = &a;
-    o.session = session;
-    o.com = 1;
-    run_other(&o);
+    run_other(&a, 1, &o);
     CU_ASSERT_EQUAL(o.enable_hr, S_OK);
     CU_ASSERT_EQUAL(o.call_hr, S_OK);
     CU_ASSERT_EQUAL(recording_pm_last_caller(a.pm), o.token);
-    CU_ASSERT_EQUAL(rtcpm_host_session_hangup(session), S_OK); /* from this apartment */
+    CU_ASSERT_EQUAL(rtcpm_host_session_hangup(a.session), S_OK); /* from this apartment */
     CU_ASSERT_EQUAL(rtcpm_host_profile_disable(a.profile), S_OK);
     CU_ASSERT_EQUAL(recording_pm_last_caller(a.pm), recording_pm_thread_token());
     CU_ASSERT_EQUAL(count_lines(recording_pm_log(a.pm)), 8);
-    CU_ASSERT_EQUAL(IRTCSessionPortManagement_Release(session), 0);
     app_stop(&a);
 }
 

@@ -91,8 +91,9 @@ int rtcpm_com_ftm_is_free_threaded(IUnknown *itf);
  *    and an error line naming rtcpm_ps.dll and rtcpm_marshal_register. Nothing is marshalled
  *    later: a pointer can only be marshalled in its own apartment, and set is the one moment
  *    rtcpm is sure to be there, so register the proxy/stub before set when another apartment
- *    will call. (Nothing of this prints anything: Wine's err:ole:CoMarshalInterface line
- *    comes only from a registration that exists but cannot be loaded.)
+ *    will call. (Asking for a proxy/stub prints nothing; Wine's err:ole:CoMarshalInterface
+ *    line appears only when one is registered but cannot be loaded in this apartment, and
+ *    then the pointer is kept for its home alone.)
  * get needs COM on the calling thread for an apartment-bound pointer (CO_E_NOTINITIALIZED
  * otherwise) and may call into the home apartment (a proxy's first reference): never call
  * it, nor set or clear, with a lock held that the home apartment might wait for. clear works

@@ -256,13 +256,14 @@ static void test_retransmissions_and_timeout(void)
         rtcpm_sip_msg_free(m);
     }
     /* sends at 0, 1, 3, 7, 15 T1, then every T2 = 8 T1: 23, 31, ..., 63 -> 11 in 64 T1 */
-    CU_ASSERT(n >= 10 && n <= 12);
+    CU_ASSERT(n >= 8 && n <= 12); /* without the T2 cap: 7 (doubling to 63 T1); load may drop one or two */
     for (i = 1; i < n && i < 5; i++)
     {
         uint64_t gap = at[i] - at[i - 1], want = (uint64_t)T1 << (i - 1);
-        if (gap + T1 / 2 < want || gap > want + 3 * T1)
-            printf("\n  gap %d: %llu ms, want %llu\n", i, (unsigned long long)gap, (unsigned long long)want);
-        CU_ASSERT(gap + T1 / 2 >= want && gap <= want + 3 * T1);
+        /* never early; late by a loaded machine's scheduling at most (but not 4x: no doubling twice) */
+        int ok = gap + T1 / 2 >= want && gap <= 2 * want + T1 + 200;
+        if (!ok) printf("\n  gap %d: %llu ms, want %llu\n", i, (unsigned long long)gap, (unsigned long long)want);
+        CU_ASSERT(ok);
     }
     for (i = 5; i < n; i++) CU_ASSERT(at[i] - at[i - 1] + T1 / 2 >= 8 * T1);
     expect_event(RTCPM_SIP_REG_ERROR, 0, RTC_E_SIP_TIMEOUT, 3000);
@@ -425,6 +426,8 @@ static void test_stop_with_live_handle(void)
     CU_ASSERT_PTR_NOT_NULL(m);
     rtcpm_sip_msg_free(m);
     CU_ASSERT_EQUAL(rtcpm_sip_agent_stop(other), S_OK);
+    /* what was sent before stop returned is already queued here: read it away first */
+    while ((m = sip_peer_recv(&peer, 0, NULL))) rtcpm_sip_msg_free(m);
     CU_ASSERT_EQUAL(rtcpm_sip_reg_stop(reg), S_FALSE);
     rtcpm_sip_reg_release(reg);
     while (sip_events_next(&events, 0))

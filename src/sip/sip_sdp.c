@@ -52,7 +52,8 @@ static int parse_port(struct rtcpm_sip_span s, uint16_t *port, int allow_zero)
     return 1;
 }
 
-int rtcpm_sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp, rtcpm_addr *rtcp)
+/* What the lines read so far say about the first audio stream. */
+struct sdp_state
 {
     enum
     {
@@ -60,98 +61,104 @@ int rtcpm_sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp,
         IN_AUDIO,
         AFTER_AUDIO,
         IN_OTHER
-    } where = BEFORE_MEDIA;
+    } where;
     rtcpm_addr session_c, audio_c, rtcp_addr;
-    int have_session_c = 0, have_audio_c = 0, have_audio = 0, have_rtcp = 0, have_rtcp_addr = 0;
-    uint16_t audio_port = 0, rtcp_port = 0;
+    int have_session_c, have_audio_c, have_audio, have_rtcp, have_rtcp_addr;
+    uint16_t audio_port, rtcp_port;
+};
+
+/* "m=audio <port>[/n] ...": the first audio stream starts; any other m= line ends it. */
+static int media_line(struct sdp_state *st, struct rtcpm_sip_span v)
+{
+    struct rtcpm_sip_span port = { v.p + 6, 0 };
+    size_t i;
+    if (st->where == IN_AUDIO) st->where = AFTER_AUDIO;
+    if (st->where == AFTER_AUDIO) return 0;
+    if (v.n <= 6 || memcmp(v.p, "audio ", 6))
+    {
+        st->where = IN_OTHER;
+        return 0;
+    }
+    for (i = 6; i < v.n && v.p[i] != ' ' && v.p[i] != '/'; i++)
+    {
+    }
+    port.n = i - 6;
+    if (!parse_port(port, &st->audio_port, 1) || !st->audio_port) return -1;
+    st->have_audio = 1;
+    st->where = IN_AUDIO;
+    return 0;
+}
+
+static int connection_line(struct sdp_state *st, struct rtcpm_sip_span v)
+{
+    if (st->where == BEFORE_MEDIA)
+    {
+        if (!parse_sdp_address(v, &st->session_c)) return -1;
+        st->have_session_c = 1;
+    }
+    else if (st->where == IN_AUDIO)
+    {
+        if (!parse_sdp_address(v, &st->audio_c)) return -1;
+        st->have_audio_c = 1;
+    }
+    return 0;
+}
+
+/* RFC 3605 "a=rtcp:<port>[ IN IP4|IP6 <addr>]" inside the audio stream. */
+static int attribute_line(struct sdp_state *st, struct rtcpm_sip_span v)
+{
+    struct rtcpm_sip_span port = { v.p + 5, 0 }, rest;
+    size_t i;
+    if (st->where != IN_AUDIO || v.n < 5 || memcmp(v.p, "rtcp:", 5)) return 0;
+    for (i = 5; i < v.n && v.p[i] != ' '; i++)
+    {
+    }
+    port.n = i - 5;
+    if (!parse_port(port, &st->rtcp_port, 0)) return -1;
+    st->have_rtcp = 1;
+    rest.p = v.p + i;
+    rest.n = v.n - i;
+    rest = rtcpm_sip_span_trim(rest);
+    if (!rest.n) return 0;
+    if (!parse_sdp_address(rest, &st->rtcp_addr)) return -1;
+    st->have_rtcp_addr = 1;
+    return 0;
+}
+
+static int result(const struct sdp_state *st, rtcpm_addr *rtp, rtcpm_addr *rtcp)
+{
+    if (!st->have_audio || (!st->have_audio_c && !st->have_session_c)) return SIP_MSG_E_SDP;
+    if (!st->have_rtcp && st->audio_port == 65535) return SIP_MSG_E_SDP; /* no port + 1 */
+    *rtp = st->have_audio_c ? st->audio_c : st->session_c;
+    rtp->port = st->audio_port;
+    *rtcp = st->have_rtcp && st->have_rtcp_addr ? st->rtcp_addr : *rtp;
+    rtcp->port = st->have_rtcp ? st->rtcp_port : (uint16_t)(st->audio_port + 1);
+    return SIP_MSG_OK;
+}
+
+int rtcpm_sip_msg_parse_sdp_audio(const char *body, size_t len, rtcpm_addr *rtp, rtcpm_addr *rtcp)
+{
+    struct sdp_state st;
     size_t pos = 0, next;
-    struct rtcpm_sip_span line;
 
     if (rtp) memset(rtp, 0, sizeof(*rtp));
     if (rtcp) memset(rtcp, 0, sizeof(*rtcp));
     if (!body || !rtp || !rtcp) return SIP_MSG_E_INVALID;
-    memset(&rtcp_addr, 0, sizeof(rtcp_addr));
-
+    memset(&st, 0, sizeof(st));
+    st.where = BEFORE_MEDIA;
     while (pos < len)
     {
-        struct rtcpm_sip_span v;
+        struct rtcpm_sip_span line, v;
+        int rc = 0;
         next_line(body, len, pos, &line, &next);
         pos = next;
         if (line.n < 2 || line.p[1] != '=') continue;
         v.p = line.p + 2;
         v.n = line.n - 2;
-        switch (line.p[0])
-        {
-        case 'm':
-            if (where == IN_AUDIO) where = AFTER_AUDIO;
-            if (where == AFTER_AUDIO) break;
-            if (v.n > 6 && !memcmp(v.p, "audio ", 6))
-            {
-                struct rtcpm_sip_span port = { v.p + 6, 0 };
-                size_t i;
-                for (i = 6; i < v.n && v.p[i] != ' ' && v.p[i] != '/'; i++)
-                {
-                }
-                port.n = i - 6;
-                if (!parse_port(port, &audio_port, 1) || !audio_port) return SIP_MSG_E_SDP;
-                have_audio = 1;
-                where = IN_AUDIO;
-            }
-            else
-                where = IN_OTHER;
-            break;
-        case 'c':
-            if (where == BEFORE_MEDIA)
-            {
-                if (!parse_sdp_address(v, &session_c)) return SIP_MSG_E_SDP;
-                have_session_c = 1;
-            }
-            else if (where == IN_AUDIO)
-            {
-                if (!parse_sdp_address(v, &audio_c)) return SIP_MSG_E_SDP;
-                have_audio_c = 1;
-            }
-            break;
-        case 'a':
-            if (where == IN_AUDIO && v.n >= 5 && !memcmp(v.p, "rtcp:", 5))
-            {
-                struct rtcpm_sip_span port = { v.p + 5, 0 }, rest;
-                size_t i;
-                for (i = 5; i < v.n && v.p[i] != ' '; i++)
-                {
-                }
-                port.n = i - 5;
-                if (!parse_port(port, &rtcp_port, 0)) return SIP_MSG_E_SDP;
-                have_rtcp = 1;
-                rest.p = v.p + i;
-                rest.n = v.n - i;
-                rest = rtcpm_sip_span_trim(rest);
-                if (rest.n)
-                {
-                    if (!parse_sdp_address(rest, &rtcp_addr)) return SIP_MSG_E_SDP;
-                    have_rtcp_addr = 1;
-                }
-            }
-            break;
-        }
+        if (line.p[0] == 'm') rc = media_line(&st, v);
+        if (line.p[0] == 'c') rc = connection_line(&st, v);
+        if (line.p[0] == 'a') rc = attribute_line(&st, v);
+        if (rc) return SIP_MSG_E_SDP;
     }
-    if (!have_audio || (!have_audio_c && !have_session_c)) return SIP_MSG_E_SDP;
-    *rtp = have_audio_c ? audio_c : session_c;
-    rtp->port = audio_port;
-    if (have_rtcp)
-    {
-        *rtcp = have_rtcp_addr ? rtcp_addr : *rtp;
-        rtcp->port = rtcp_port;
-    }
-    else
-    {
-        if (audio_port == 65535)
-        {
-            memset(rtp, 0, sizeof(*rtp));
-            return SIP_MSG_E_SDP;
-        }
-        *rtcp = *rtp;
-        rtcp->port = (uint16_t)(audio_port + 1);
-    }
-    return SIP_MSG_OK;
+    return result(&st, rtp, rtcp);
 }

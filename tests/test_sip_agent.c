@@ -260,12 +260,12 @@ static void test_retransmissions_and_timeout(void)
     for (i = 1; i < n && i < 5; i++)
     {
         uint64_t gap = at[i] - at[i - 1], want = (uint64_t)T1 << (i - 1);
-        /* never early; late by a loaded machine's scheduling at most (but not 4x: no doubling twice) */
-        int ok = gap + T1 / 2 >= want && gap <= 2 * want + T1 + 200;
+        /* receive times jitter by up to a T1 on a loaded machine (Wine); never 4x: no doubling twice */
+        int ok = gap + T1 >= want && gap <= 2 * want + T1 + 200;
         if (!ok) printf("\n  gap %d: %llu ms, want %llu\n", i, (unsigned long long)gap, (unsigned long long)want);
         CU_ASSERT(ok);
     }
-    for (i = 5; i < n; i++) CU_ASSERT(at[i] - at[i - 1] + T1 / 2 >= 8 * T1);
+    for (i = 5; i < n; i++) CU_ASSERT(at[i] - at[i - 1] + T1 >= 8 * T1);
     expect_event(RTCPM_SIP_REG_ERROR, 0, RTC_E_SIP_TIMEOUT, 3000);
     CU_ASSERT(rtcpm_clock_ms() - start >= 64 * T1 - T1);
     rtcpm_sip_reg_release(reg);

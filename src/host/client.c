@@ -66,12 +66,14 @@ static HRESULT WINAPI client_QueryInterface(IRTCClientPortManagement *iface, REF
 {
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
     HRESULT hr = rtcpm_com_query_interface(client, client_ifaces, ARRAY_SIZE(client_ifaces), riid, out);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&client->ftm, riid, out);
     return hr;
 }
 
 static ULONG WINAPI client_AddRef(IRTCClientPortManagement *iface)
 {
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->()", (void *)iface);
     return (ULONG)com_ref_inc(&impl_from_IRTCClientPortManagement(iface)->ref);
 }
 
@@ -79,6 +81,7 @@ static ULONG WINAPI client_Release(IRTCClientPortManagement *iface)
 {
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
     LONG ref = com_ref_dec(&client->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
 
     if (!ref)
     {
@@ -120,6 +123,7 @@ static HRESULT WINAPI client_StartListenAddressAndPort(IRTCClientPortManagement 
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
     rtcpm_addr addr;
     HRESULT hr = parse_listen(address, port, &addr);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %ld)", (void *)iface, rtcpm_debugstr_w(address), (long)port);
 
     if (FAILED(hr)) return hr;
     rtcpm_lock_acquire(&client->lock);
@@ -152,6 +156,7 @@ static HRESULT WINAPI client_StopListenAddressAndPort(IRTCClientPortManagement *
     rtcpm_addr addr;
     size_t i;
     HRESULT hr = parse_listen(address, port, &addr);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %ld)", (void *)iface, rtcpm_debugstr_w(address), (long)port);
 
     if (FAILED(hr)) return hr;
     rtcpm_lock_acquire(&client->lock);
@@ -171,6 +176,7 @@ static HRESULT WINAPI client_GetPortRange(IRTCClientPortManagement *iface, RTC_P
 {
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
 
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%d)", (void *)iface, (int)type);
     if (min) *min = 0;
     if (max) *max = 0;
     if (!min || !max) return E_POINTER;
@@ -250,7 +256,7 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *iface, LONG index
     {
         rtcpm_addr a = client->listen[index].addr;
         if (rtcpm_addr_format(&a, address, address_len) < 0)
-            hr = HRESULT_FROM_WIN32(122);
+            hr = HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER);
         else
         {
             *port = a.port;

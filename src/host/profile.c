@@ -67,12 +67,14 @@ static HRESULT WINAPI profile_QueryInterface(IRTCProfilePortManagement *iface, R
 {
     struct host_profile *profile = impl_from_IRTCProfilePortManagement(iface);
     HRESULT hr = rtcpm_com_query_interface(profile, profile_ifaces, ARRAY_SIZE(profile_ifaces), riid, out);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&profile->ftm, riid, out);
     return hr;
 }
 
 static ULONG WINAPI profile_AddRef(IRTCProfilePortManagement *iface)
 {
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->()", (void *)iface);
     return (ULONG)com_ref_inc(&impl_from_IRTCProfilePortManagement(iface)->ref);
 }
 
@@ -80,6 +82,7 @@ static ULONG WINAPI profile_Release(IRTCProfilePortManagement *iface)
 {
     struct host_profile *profile = impl_from_IRTCProfilePortManagement(iface);
     LONG ref = com_ref_dec(&profile->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
 
     if (!ref)
     {
@@ -104,6 +107,7 @@ static HRESULT WINAPI profile_SetPortManager(IRTCProfilePortManagement *iface, I
     struct host_pm_ref *fresh, *old;
     HRESULT hr;
 
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%p)", (void *)iface, (void *)pm);
     if (!pm) return E_POINTER;
     /* Registered and released outside the lock: either may call into the port manager's
      * apartment, whose thread may be waiting for this lock. */

@@ -26,21 +26,6 @@
 
 /* ---- RTCPM_DEBUG and stderr ---- */
 
-static void set_debug(const char *v)
-{
-#ifdef _WIN32
-    char buf[64];
-    snprintf(buf, sizeof(buf), "RTCPM_DEBUG=%s", v ? v : "");
-    _putenv(buf);
-#else
-    if (v)
-        setenv("RTCPM_DEBUG", v, 1);
-    else
-        unsetenv("RTCPM_DEBUG");
-#endif
-    rtcpm_log_reset();
-}
-
 struct capture
 {
     char path[64];
@@ -57,7 +42,7 @@ static void capture_start(struct capture *c)
     c->saved_fd = dup(2);
     fd = open(c->path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     CU_ASSERT_FATAL(c->saved_fd >= 0 && fd >= 0);
-    CU_ASSERT_FATAL(dup2(fd, 2) == 2);
+    CU_ASSERT_FATAL(dup2(fd, 2) != -1); /* 2 with POSIX, 0 with the C runtime of Windows */
     close(fd);
 }
 
@@ -141,7 +126,7 @@ static void test_static_pm_entries(void)
     LONG ip = 0, ep = 0;
 
     CU_ASSERT_EQUAL_FATAL(rtcpm_static_pm_create(&pm), S_OK);
-    set_debug("+pm");
+    rtcpm_test_set_debug("+pm");
     capture_start(&c);
     CU_ASSERT_EQUAL(IRTCPortManager3_QueryInterface(pm, &IID_IRTCPortManager2, (void **)&pm2), S_OK);
     CU_ASSERT_EQUAL(IRTCPortManager3_GetMappingEx(pm, remote, 5060, RTCTR_UDP, RTCPT_SIP, &ia, &ip, &ea, &ep),
@@ -154,7 +139,7 @@ static void test_static_pm_entries(void)
                     E_INVALIDARG);
     IRTCPortManager2_Release(pm2);
     capture_stop(&c);
-    set_debug(NULL);
+    rtcpm_test_set_debug(NULL);
 
     LINE(l[0], "rtcpm:pm:static_pm_QueryInterface (%p)->({d65119bd-1974-4fa9-874d-3597d094728c}, %p)", (void *)pm,
          (void *)&pm2);
@@ -196,13 +181,13 @@ static void test_stun_pm_entries(void)
     cfg.timeout_ms = 50;
     cfg.warm_up = 0;
     CU_ASSERT_EQUAL_FATAL(rtcpm_stun_pm_create_ex(&cfg, &pm, NULL, 0), S_OK);
-    set_debug("+pm");
+    rtcpm_test_set_debug("+pm");
     capture_start(&c);
     hr = IRTCPortManager3_GetMappingEx(pm, remote, 5060, RTCTR_UDP, RTCPT_SIP, &ia, &ip, &ea, &ep);
     CU_ASSERT_EQUAL(IRTCPortManager3_GetMappingEx(pm, remote, 5060, 9, RTCPT_SIP, &ia, &ip, &ea, &ep), E_INVALIDARG);
     CU_ASSERT_EQUAL(IRTCPortManager3_ReleaseMappingEx(pm, RTCTR_UDP, NULL, 5060, NULL, 45060), E_INVALIDARG);
     capture_stop(&c);
-    set_debug(NULL);
+    rtcpm_test_set_debug(NULL);
     CU_ASSERT_EQUAL(hr, RTC_E_PORT_MAPPING_FAILED);
 
     LINE(l[0], "rtcpm:pm:stun_pm_GetMappingEx (%p)->(L\"198.51.100.1\", 5060, 1, 4)", (void *)pm);
@@ -237,7 +222,7 @@ static void test_trace_pm_and_host_entries(void)
     CU_ASSERT_EQUAL_FATAL(rtcpm_host_create_client("192.168.1.10", &client), S_OK);
     CU_ASSERT_EQUAL_FATAL(
         rtcpm_host_create_profile(client, "sip:alice@example.com", "198.51.100.2", 0, RTCTR_UDP, &profile), S_OK);
-    set_debug("pm,host");
+    rtcpm_test_set_debug("pm,host");
     capture_start(&c);
     CU_ASSERT_EQUAL(IRTCPortManager_GetMapping(wrapper, local, RTCPT_VIDEO_RTCP, &ia, &ip, &ea, &ep),
                     RTC_E_PORT_MAPPING_UNAVAILABLE);
@@ -248,7 +233,7 @@ static void test_trace_pm_and_host_entries(void)
     CU_ASSERT_EQUAL(IRTCClientPortManagement_GetPortRange(client, RTCPT_AUDIO_RTP, &lo, &hi), S_OK);
     CU_ASSERT_EQUAL(IRTCProfilePortManagement_SetPortManager(profile, wrapper), S_OK);
     capture_stop(&c);
-    set_debug(NULL);
+    rtcpm_test_set_debug(NULL);
 
     LINE(l[0], "rtcpm:pm:trace_GetMapping (%p)->(L\"192.168.1.10\", 3)", (void *)wrapper);
     LINE(l[1], "rtcpm:pm:static_pm_GetMappingEx (%p)->(L\"192.168.1.10\", 0, 1, 3)", (void *)inner);
@@ -274,14 +259,14 @@ static void test_channel_off(void)
     IRTCPortManager *unk = NULL;
     struct capture c;
 
-    set_debug("host,-pm");
+    rtcpm_test_set_debug("host,-pm");
     capture_start(&c);
     CU_ASSERT_EQUAL_FATAL(rtcpm_static_pm_create(&pm), S_OK);
     CU_ASSERT_EQUAL(IRTCPortManager3_QueryInterface(pm, &IID_IRTCPortManager, (void **)&unk), S_OK);
     IRTCPortManager_Release(unk);
     CU_ASSERT_EQUAL(IRTCPortManager3_Release(pm), 0);
     capture_stop(&c);
-    set_debug(NULL);
+    rtcpm_test_set_debug(NULL);
     CU_ASSERT_STRING_EQUAL(c.text, "");
 }
 
@@ -289,14 +274,14 @@ static void test_channel_off(void)
 static void test_one_line_per_trace(void)
 {
     struct capture c;
-    set_debug("stun");
+    rtcpm_test_set_debug("stun");
     capture_start(&c);
     RTCPM_TRACE(RTCPM_LOG_STUN, "first (%d)\n", 1);
     RTCPM_TRACE(RTCPM_LOG_STUN, "second (%s)", "no newline");
     RTCPM_TRACE(RTCPM_LOG_STUN, "third\n\n");
     RTCPM_TRACE(RTCPM_LOG_PM, "not on");
     capture_stop(&c);
-    set_debug(NULL);
+    rtcpm_test_set_debug(NULL);
     CU_ASSERT_STRING_EQUAL(c.text, "rtcpm:stun:test_one_line_per_trace first (1)\n"
                                    "rtcpm:stun:test_one_line_per_trace second (no newline)\n"
                                    "rtcpm:stun:test_one_line_per_trace third\n");

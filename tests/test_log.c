@@ -207,11 +207,11 @@ static void trace_sink(void *ctx, const char *line)
 /* The tracing wrapper and the host objects (+host), and both channels at once. */
 static void test_trace_pm_and_host_entries(void)
 {
-    char l[8][200];
-    const char *const want[] = { l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7] };
+    char l[11][200];
+    const char *const want[] = { l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], l[8], l[9], l[10] };
     IRTCPortManager3 *inner;
     IRTCPortManager *wrapper;
-    IRTCClientPortManagement *client;
+    IRTCClientPortManagement *client, *again = NULL;
     IRTCProfilePortManagement *profile;
     struct capture c;
     BSTR local = SysAllocString(RTCPM_W("192.168.1.10")), ia = NULL, ea = NULL;
@@ -231,6 +231,9 @@ static void test_trace_pm_and_host_entries(void)
     CU_ASSERT_EQUAL(IRTCClientPortManagement_StartListenAddressAndPort(client, local, 5060), S_OK);
     CU_ASSERT_EQUAL(IRTCClientPortManagement_StopListenAddressAndPort(client, local, 5060), S_OK);
     CU_ASSERT_EQUAL(IRTCClientPortManagement_GetPortRange(client, RTCPT_AUDIO_RTP, &lo, &hi), S_OK);
+    CU_ASSERT_EQUAL(IRTCClientPortManagement_QueryInterface(client, &IID_IRTCClientPortManagement, (void **)&again),
+                    S_OK);
+    IRTCClientPortManagement_Release(again); /* the profile holds the client too: 3, then 2 */
     CU_ASSERT_EQUAL(IRTCProfilePortManagement_SetPortManager(profile, wrapper), S_OK);
     capture_stop(&c);
     rtcpm_test_set_debug(NULL);
@@ -242,8 +245,12 @@ static void test_trace_pm_and_host_entries(void)
     LINE(l[4], "rtcpm:host:client_StartListenAddressAndPort (%p)->(L\"192.168.1.10\", 5060)", (void *)client);
     LINE(l[5], "rtcpm:host:client_StopListenAddressAndPort (%p)->(L\"192.168.1.10\", 5060)", (void *)client);
     LINE(l[6], "rtcpm:host:client_GetPortRange (%p)->(0)", (void *)client);
-    LINE(l[7], "rtcpm:host:profile_SetPortManager (%p)->(%p)", (void *)profile, (void *)wrapper);
-    check_capture(&c, want, 8);
+    LINE(l[7], "rtcpm:host:client_QueryInterface (%p)->({d5df3f03-4bde-4417-aefe-71177bdaea66}, %p)", (void *)client,
+         (void *)&again);
+    LINE(l[8], "rtcpm:host:client_AddRef (%p) ref=3", (void *)client);
+    LINE(l[9], "rtcpm:host:client_Release (%p) ref=2", (void *)client);
+    LINE(l[10], "rtcpm:host:profile_SetPortManager (%p)->(%p)", (void *)profile, (void *)wrapper);
+    check_capture(&c, want, 11);
 
     CU_ASSERT_EQUAL(IRTCProfilePortManagement_Release(profile), 0);
     CU_ASSERT_EQUAL(IRTCClientPortManagement_Release(client), 0);

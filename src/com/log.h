@@ -9,8 +9,7 @@
  *
  * Every COM method of rtcpm's objects traces its entry as Wine's TRACE("(%p)->(...)") does:
  * the interface pointer, then its [in] arguments in order (strings by rtcpm_debugstr_w,
- * IIDs by rtcpm_debugstr_guid); Release (and AddRef where it knows it) adds the new count:
- * "(%p) ref=%ld".
+ * IIDs by rtcpm_debugstr_guid); AddRef and Release trace the new count: "(%p) ref=%ld".
  * The printer ends each line: a format needs no "\n" (one at its end is not doubled; a
  * sink gets the line without it).
  * Arguments are evaluated only when the channel is on.

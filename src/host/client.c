@@ -65,16 +65,19 @@ static const struct com_iface_entry client_ifaces[] = {
 static HRESULT WINAPI client_QueryInterface(IRTCClientPortManagement *iface, REFIID riid, void **out)
 {
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
-    HRESULT hr = rtcpm_com_query_interface(client, client_ifaces, ARRAY_SIZE(client_ifaces), riid, out);
+    HRESULT hr;
+
     RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
+    hr = rtcpm_com_query_interface(client, client_ifaces, ARRAY_SIZE(client_ifaces), riid, out);
     if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&client->ftm, riid, out);
     return hr;
 }
 
 static ULONG WINAPI client_AddRef(IRTCClientPortManagement *iface)
 {
-    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->()", (void *)iface);
-    return (ULONG)com_ref_inc(&impl_from_IRTCClientPortManagement(iface)->ref);
+    LONG ref = com_ref_inc(&impl_from_IRTCClientPortManagement(iface)->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
+    return (ULONG)ref;
 }
 
 static ULONG WINAPI client_Release(IRTCClientPortManagement *iface)

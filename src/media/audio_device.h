@@ -62,6 +62,10 @@ HRESULT rtcpm_audio_file_open(rtcpm_audio_device **out, enum rtcpm_audio_dir dir
 HRESULT rtcpm_audio_system_open(rtcpm_audio_device **out, enum rtcpm_audio_dir dir, const char *name, char *why,
                                 size_t why_len);
 
+/* The system's devices of dir: fn(ctx, id, name) for each (winmm IDs and names); returns how
+ * many there are (0 where there are none). */
+int rtcpm_audio_system_list(enum rtcpm_audio_dir dir, void (*fn)(void *ctx, int id, const char *name), void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,3 +18,9 @@ HRESULT rtcpm_audio_system_open(rtcpm_audio_device **out, enum rtcpm_audio_dir d
                  dir == RTCPM_AUDIO_CAPTURE ? "capture" : "playback", name && name[0] ? name : "default");
     return RTCPM_MEDIA_E_NO_DEVICE;
 }
+
+int rtcpm_audio_system_list(enum rtcpm_audio_dir dir, void (*fn)(void *ctx, int id, const char *name), void *ctx)
+{
+    (void)dir, (void)fn, (void)ctx;
+    return 0;
+}

@@ -20,9 +20,16 @@ static int segment(int value, int first_end)
     return seg;
 }
 
+/* 16-bit sample -> nearest value of `bits` bits (rounding half up, the top clipped). */
+static int reduce(int16_t pcm, int shift)
+{
+    int v = (pcm + (1 << (shift - 1))) >> shift, max = 32767 >> shift;
+    return v > max ? max : v;
+}
+
 uint8_t rtcpm_g711_linear_to_ulaw(int16_t pcm)
 {
-    int v = pcm >> 2, mask = 0xFF;
+    int v = reduce(pcm, 2), mask = 0xFF;
     if (v < 0)
     {
         v = -v;
@@ -44,7 +51,7 @@ int16_t rtcpm_g711_ulaw_to_linear(uint8_t code)
 
 uint8_t rtcpm_g711_linear_to_alaw(int16_t pcm)
 {
-    int v = pcm >> 3, mask;
+    int v = reduce(pcm, 3), mask;
     if (v >= 0)
         mask = 0xD5; /* sign bit 1 = positive, even bits inverted */
     else

@@ -2,9 +2,9 @@
 /*
  * g711.h — ITU-T G.711 mu-law (PCMU) and A-law (PCMA) for 16-bit linear PCM.
  *
- * The encoders take the 14-bit (mu-law) / 13-bit (A-law) magnitude of the 16-bit sample,
- * dropping the low bits (an arithmetic shift, as the classic reference implementation and
- * sox do); the decoders give the centre of each quantisation interval scaled to 16 bits
+ * G.711 codes 14-bit (mu-law) / 13-bit (A-law) samples. The encoders round the 16-bit
+ * sample to the nearest such value (half up; the largest positive values clip to the top
+ * one), exactly as sox does (tests/media: every 16-bit input against sox); the decoders give the centre of each quantisation interval scaled to 16 bits
  * (mu-law 0x00 -> -32124, 0x80 -> 32124, 0xFF/0x7F -> 0; A-law 0xD5 -> 8, 0x55 -> -8,
  * 0xAA -> 32256). Codes go on the wire as they are (A-law's even bits already inverted).
  */

@@ -11,8 +11,8 @@
 #define FRAME          RTCPM_JB_FRAME
 #define RING_SAMPLES   (RTCPM_JB_SLOTS * FRAME)
 #define LATE_RESTART   8000 /* a packet this far (1 s) behind playout restarts the buffer */
-#define LATE_BOOST_MAX 5
-#define LATE_QUIET     500 /* ticks (10 s) without a late packet: the boost shrinks by one */
+#define LATE_BOOST_MAX 3
+#define LATE_QUIET     250 /* ticks (5 s) without a late packet: the boost shrinks by one */
 
 void rtcpm_jb_init(struct rtcpm_jitter_buffer *jb, int min_frames, int max_frames)
 {
@@ -27,7 +27,7 @@ void rtcpm_jb_init(struct rtcpm_jitter_buffer *jb, int min_frames, int max_frame
 int rtcpm_jb_target(const struct rtcpm_jitter_buffer *jb)
 {
     uint32_t j3 = 3 * (jb->jitter_q4 >> 4);
-    int t = 1 + (int)((j3 + FRAME - 1) / FRAME) + jb->late_boost;
+    int t = 1 + (int)((j3 + FRAME / 2) / FRAME) + jb->late_boost;
     if (t < jb->min_frames) t = jb->min_frames;
     if (t > jb->max_frames) t = jb->max_frames;
     return t;
@@ -115,6 +115,8 @@ enum rtcpm_jb_put_result rtcpm_jb_put(struct rtcpm_jitter_buffer *jb, uint16_t s
         jb->stats.late++;
         if (jb->late_boost < LATE_BOOST_MAX) jb->late_boost++;
         jb->late_quiet_ticks = 0;
+        /* too short a delay: grow now, by a frame (at most two waiting) */
+        if (jb->grow_pending < 2) jb->grow_pending++;
         return RTCPM_JB_LATE;
     }
     else if (seen_before(jb, seq))
@@ -171,7 +173,11 @@ static void adapt(struct rtcpm_jitter_buffer *jb)
         jb->stats.shrunk++;
     }
     else if (2 * jb->depth_sum < (2 * target - 1) * jb->depth_ticks && d > -RTCPM_JB_WINDOW * FRAME)
-        jb->grow_pending = 1; /* packets still flow: the buffer is too shallow */
+    {
+        /* packets still flow: the buffer is too shallow by this many frames */
+        int missing = (target * jb->depth_ticks - jb->depth_sum + jb->depth_ticks / 2) / jb->depth_ticks;
+        jb->grow_pending = missing < 1 ? 1 : missing;
+    }
     jb->depth_sum = jb->depth_ticks = 0;
 }
 
@@ -187,7 +193,7 @@ enum rtcpm_jb_frame rtcpm_jb_get(struct rtcpm_jitter_buffer *jb, uint32_t now_ts
     if (jb->grow_pending)
     {
         /* one tick without advancing: the delay grows by a frame */
-        jb->grow_pending = 0;
+        jb->grow_pending--;
         jb->stats.grown++;
         return conceal(jb, out);
     }

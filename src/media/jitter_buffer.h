@@ -12,7 +12,7 @@
  * When a frame is missing (lost, or not there yet) the buffer conceals it: the last frame
  * played is repeated, halved in level each time, for up to 3 frames (60 ms), then silence.
  *
- * The playout delay adapts. Target delay (frames) = 1 + ceil(3 * J / 160) + late boost, within
+ * The playout delay adapts. Target delay (frames) = 1 + round(3 * J / 160) + late boost, within
  * [min_frames, max_frames], where J is the interarrival jitter measured as in RFC 3550 A.8 and
  * the late boost grows by one frame with each late packet (at most 5) and shrinks by one per
  * 10 s without one. Each tick the buffer notes its depth (frames between play_ts and the

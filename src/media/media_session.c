@@ -79,7 +79,7 @@ uint64_t rtcpm_media_session_ntp(const rtcpm_media_session *s, uint64_t now_us)
 void rtcpm_media_session_tick(rtcpm_media_session *s, uint64_t now_us)
 {
     if (s->rtp_timeout_ms <= 0 || !s->have_source || s->timed_out) return;
-    if (now_us - s->last_rtp_us >= (uint64_t)s->rtp_timeout_ms * 1000u)
+    if (now_us > s->last_rtp_us && now_us - s->last_rtp_us >= (uint64_t)s->rtp_timeout_ms * 1000u)
     {
         s->timed_out = 1;
         rtcpm_media_session_emit(s, RTCPM_MEDIA_EV_STOPPED, RTCPM_MEDIA_RECEIVE, RTCPM_MEDIA_REASON_TIMEOUT,

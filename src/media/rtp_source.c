@@ -135,7 +135,8 @@ void rtcpm_rtp_source_report(struct rtcpm_rtp_source *s, uint64_t now_us, struct
     if (s->have_sr)
     {
         b->lsr = s->lsr;
-        b->dlsr = (uint32_t)(((now_us - s->sr_arrival_us) * 65536u) / 1000000u);
+        uint64_t delay = now_us > s->sr_arrival_us ? now_us - s->sr_arrival_us : 0;
+        b->dlsr = (uint32_t)((delay * 65536u) / 1000000u);
     }
 }
 

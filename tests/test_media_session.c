@@ -278,12 +278,13 @@ static void test_sources_and_payload_types(void)
     CU_ASSERT_EQUAL(rtcpm_media_session_on_rtp(b.s, pkt, rtp(pkt, 88, 1, 0, FRAME), now), 0);
     CU_ASSERT_EQUAL(rtcpm_media_session_on_rtp(b.s, pkt, rtp(pkt, 77, 5, 18, FRAME), now), 0); /* G.729 */
     CU_ASSERT_EQUAL(rtcpm_media_session_on_rtp(b.s, pkt, rtp(pkt, 77, 6, 8, FRAME), now), 1);  /* PCMA: fine */
-    CU_ASSERT_EQUAL(rtcpm_media_session_on_rtp(b.s, pkt, rtp(pkt, 77, 7, 101, 3), now), 1);    /* bad event */
+    CU_ASSERT_EQUAL(rtcpm_media_session_on_rtp(b.s, pkt, rtp(pkt, 77, 7, 101, 3), now),
+                    -1); /* bad event: not 4 bytes */
     rtcpm_media_session_count_ignored(b.s, 0);
     rtcpm_media_session_count_ignored(b.s, 1);
     rtcpm_media_session_stats(b.s, &st);
     CU_ASSERT_EQUAL(st.remote_ssrc, 77);
-    CU_ASSERT_EQUAL(st.rtp_received, 7);
+    CU_ASSERT_EQUAL(st.rtp_received, 6);
     CU_ASSERT_EQUAL(st.rtp_ignored, 3);
     CU_ASSERT_EQUAL(st.rtp_malformed, 1);
     CU_ASSERT_EQUAL(st.rtcp_ignored, 1);

@@ -37,16 +37,10 @@ static int follow_source(rtcpm_media_session *s, const struct rtcpm_rtp_packet *
     return 1;
 }
 
-static void on_telephone_event(rtcpm_media_session *s, const struct rtcpm_rtp_packet *p)
+static void on_telephone_event(rtcpm_media_session *s, const struct rtcpm_rtp_packet *p, const struct rtcpm_tevent *ev)
 {
-    struct rtcpm_tevent ev;
     struct rtcpm_tevent_report rep;
-    if (rtcpm_tevent_parse(p->payload, p->payload_len, &ev))
-    {
-        s->stats.rtp_malformed++;
-        return;
-    }
-    rtcpm_tevent_receiver_packet(&s->dtmf_in, &ev, p->timestamp, &rep);
+    rtcpm_tevent_receiver_packet(&s->dtmf_in, ev, p->timestamp, &rep);
     for (int i = 0; i < rep.n; i++)
     {
         struct rtcpm_media_event me;
@@ -75,12 +69,15 @@ static void on_audio(rtcpm_media_session *s, const struct rtcpm_rtp_packet *p, i
 int rtcpm_media_session_on_rtp(rtcpm_media_session *s, const uint8_t *buf, size_t len, uint64_t now_us)
 {
     struct rtcpm_rtp_packet p;
-    if (rtcpm_rtp_parse(buf, len, &p))
+    struct rtcpm_tevent ev;
+    int is_dtmf = 0;
+    if (rtcpm_rtp_parse(buf, len, &p) || ((is_dtmf = s->codecs.dtmf_pt >= 0 && p.payload_type == s->codecs.dtmf_pt) &&
+                                          rtcpm_tevent_parse(p.payload, p.payload_len, &ev)))
     {
+        /* not RTP, or a telephone-event payload that is not 4 bytes: counted once, here */
         s->stats.rtp_malformed++;
         return -1;
     }
-    int is_dtmf = s->codecs.dtmf_pt >= 0 && p.payload_type == s->codecs.dtmf_pt;
     int codec = is_dtmf ? -1 : audio_codec_of(s, p.payload_type);
     if ((!is_dtmf && codec < 0) || !follow_source(s, &p, now_us))
     {
@@ -98,7 +95,7 @@ int rtcpm_media_session_on_rtp(rtcpm_media_session *s, const uint8_t *buf, size_
                                  "RTP from the remote again");
     }
     if (is_dtmf)
-        on_telephone_event(s, &p);
+        on_telephone_event(s, &p, &ev);
     else if (valid)
         on_audio(s, &p, codec, now_us);
     return 1;

@@ -280,13 +280,17 @@ static void test_sources_and_payload_types(void)
     CU_ASSERT_EQUAL(rtcpm_media_session_on_rtp(b.s, pkt, rtp(pkt, 77, 6, 8, FRAME), now), 1);  /* PCMA: fine */
     CU_ASSERT_EQUAL(rtcpm_media_session_on_rtp(b.s, pkt, rtp(pkt, 77, 7, 101, 3), now),
                     -1); /* bad event: not 4 bytes */
+    /* longer than any datagram we receive (fuzz_rtp found the decoder's buffer overrun) */
+    static uint8_t big[2000];
+    memcpy(big, pkt, rtp(pkt, 77, 8, 0, FRAME));
+    CU_ASSERT_EQUAL(rtcpm_media_session_on_rtp(b.s, big, sizeof(big), now), -1);
     rtcpm_media_session_count_ignored(b.s, 0);
     rtcpm_media_session_count_ignored(b.s, 1);
     rtcpm_media_session_stats(b.s, &st);
     CU_ASSERT_EQUAL(st.remote_ssrc, 77);
     CU_ASSERT_EQUAL(st.rtp_received, 6);
     CU_ASSERT_EQUAL(st.rtp_ignored, 3);
-    CU_ASSERT_EQUAL(st.rtp_malformed, 1);
+    CU_ASSERT_EQUAL(st.rtp_malformed, 2);
     CU_ASSERT_EQUAL(st.rtcp_ignored, 1);
     /* a second later the new source takes over */
     now += 1000000;

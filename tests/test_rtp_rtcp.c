@@ -312,6 +312,12 @@ static void test_source_jitter(void)
     rtcpm_rtp_source_update_jitter(&s, 0xffffff00u, 0xfffffff0u);
     rtcpm_rtp_source_update_jitter(&s, 0x60u, 0x160u); /* 352 samples later, 16 later than that */
     CU_ASSERT_EQUAL(s.jitter_q4, 16);
+    /* transit times half the timestamp space apart (fuzz_rtp found the signed overflow): the
+     * difference is capped at 2^24 samples */
+    rtcpm_rtp_source_init(&s, 1, 0);
+    rtcpm_rtp_source_update_jitter(&s, 0x80000000u, 0x013EF250u);
+    rtcpm_rtp_source_update_jitter(&s, 0, 0x013EF250u);
+    CU_ASSERT_EQUAL(s.jitter_q4, 1u << 24);
 }
 
 static void test_source_lsr_rtt(void)

@@ -72,9 +72,8 @@ static void update_jitter(struct rtcpm_jitter_buffer *jb, uint32_t ts, uint32_t 
     int32_t transit = (int32_t)(now_ts - ts);
     if (jb->have_transit)
     {
-        int32_t d = transit - jb->transit;
-        if (d < 0) d = -d;
-        jb->jitter_q4 += (uint32_t)d - ((jb->jitter_q4 + 8) >> 4);
+        uint32_t d = rtcpm_rtp_transit_delta(transit, jb->transit);
+        jb->jitter_q4 += d - ((jb->jitter_q4 + 8) >> 4);
     }
     jb->transit = transit;
     jb->have_transit = 1;

@@ -71,10 +71,12 @@ int rtcpm_media_session_on_rtp(rtcpm_media_session *s, const uint8_t *buf, size_
     struct rtcpm_rtp_packet p;
     struct rtcpm_tevent ev;
     int is_dtmf = 0;
-    if (rtcpm_rtp_parse(buf, len, &p) || ((is_dtmf = s->codecs.dtmf_pt >= 0 && p.payload_type == s->codecs.dtmf_pt) &&
-                                          rtcpm_tevent_parse(p.payload, p.payload_len, &ev)))
+    if (len > RTCPM_MEDIA_MAX_PACKET || rtcpm_rtp_parse(buf, len, &p) ||
+        ((is_dtmf = s->codecs.dtmf_pt >= 0 && p.payload_type == s->codecs.dtmf_pt) &&
+         rtcpm_tevent_parse(p.payload, p.payload_len, &ev)))
     {
-        /* not RTP, or a telephone-event payload that is not 4 bytes: counted once, here */
+        /* not RTP (or longer than any datagram we receive), or a telephone-event payload that
+         * is not 4 bytes: counted once, here */
         s->stats.rtp_malformed++;
         return -1;
     }

@@ -60,7 +60,8 @@ HRESULT rtcpm_media_session_queue_dtmf(rtcpm_media_session *s, int event, int du
 int rtcpm_media_session_dtmf_sending(const rtcpm_media_session *s);
 
 /* Receiving. The caller has checked the source address (and counted wrong ones with
- * rtcpm_media_session_count_ignored). Each returns 1 accepted, 0 ignored, -1 malformed. */
+ * rtcpm_media_session_count_ignored). Each returns 1 accepted, 0 ignored, -1 malformed (RTP
+ * longer than RTCPM_MEDIA_MAX_PACKET included). */
 int rtcpm_media_session_on_rtp(rtcpm_media_session *s, const uint8_t *buf, size_t len, uint64_t now_us);
 int rtcpm_media_session_on_rtcp(rtcpm_media_session *s, const uint8_t *buf, size_t len, uint64_t now_us);
 void rtcpm_media_session_count_ignored(rtcpm_media_session *s, int rtcp);

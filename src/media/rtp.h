@@ -60,6 +60,16 @@ int rtcpm_rtp_write(const struct rtcpm_rtp_packet *p, uint8_t *buf, size_t cap);
 static inline int32_t rtcpm_rtp_seq_diff(uint16_t a, uint16_t b) { return (int16_t)(uint16_t)(a - b); }
 static inline int32_t rtcpm_rtp_ts_diff(uint32_t a, uint32_t b) { return (int32_t)(a - b); }
 
+/* |D| of RFC 3550 A.8: the difference of two relative transit times (modulo 2^32, so any
+ * pair is defined), capped at 2^24 samples (35 minutes: a source that jumped, not jitter) so
+ * the jitter estimate cannot overflow. */
+static inline uint32_t rtcpm_rtp_transit_delta(int32_t a, int32_t b)
+{
+    int32_t d = (int32_t)((uint32_t)a - (uint32_t)b);
+    uint32_t ad = d < 0 ? 0u - (uint32_t)d : (uint32_t)d;
+    return ad > (1u << 24) ? (1u << 24) : ad;
+}
+
 /* Big-endian helpers shared by the RTP/RTCP/telephone-event code. */
 static inline uint16_t rtcpm_rd16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
 static inline uint32_t rtcpm_rd32(const uint8_t *p)

@@ -4,6 +4,8 @@
  */
 #include "media/rtp_source.h"
 
+#include "media/rtp.h"
+
 #include <string.h>
 
 #define SEQ_MOD 0x10000u
@@ -82,10 +84,9 @@ void rtcpm_rtp_source_update_jitter(struct rtcpm_rtp_source *s, uint32_t rtp_ts,
     int32_t transit = (int32_t)(arrival_ts - rtp_ts);
     if (s->have_transit)
     {
-        int32_t d = transit - s->transit;
-        if (d < 0) d = -d;
+        uint32_t d = rtcpm_rtp_transit_delta(transit, s->transit);
         /* J += (|D| - J) / 16, kept * 16 in integers (A.8) */
-        s->jitter_q4 += (uint32_t)d - ((s->jitter_q4 + 8) >> 4);
+        s->jitter_q4 += d - ((s->jitter_q4 + 8) >> 4);
     }
     s->transit = transit;
     s->have_transit = 1;

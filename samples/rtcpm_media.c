@@ -93,9 +93,12 @@ static int parse_long(const char *v, long lo, long hi, long *out)
     return 0;
 }
 
+/* ADDR:PORT, [V6]:PORT, or a bare address (port 0: any). */
 static int parse_hostport(const char *v, rtcpm_addr *out)
 {
-    return v && rtcpm_addr_parse_hostport(v, strlen(v), out, 0) == 0 ? 0 : -1;
+    if (!v) return -1;
+    if (rtcpm_addr_parse_hostport(v, strlen(v), out, 0) == 0) return 0;
+    return rtcpm_addr_parse(v, strlen(v), out) == 0 ? 0 : -1;
 }
 
 /* One option with a value: 0 taken, 2 bad value, -1 not an option of this kind. */

@@ -28,6 +28,7 @@ int rtcpm_jb_target(const struct rtcpm_jitter_buffer *jb)
 {
     uint32_t j3 = 3 * (jb->jitter_q4 >> 4);
     int t = 1 + (int)((j3 + FRAME / 2) / FRAME) + jb->late_boost;
+    if (t < jb->packet_frames) t = jb->packet_frames; /* a 30 ms packet needs 2 frames */
     if (t < jb->min_frames) t = jb->min_frames;
     if (t > jb->max_frames) t = jb->max_frames;
     return t;
@@ -99,6 +100,7 @@ enum rtcpm_jb_put_result rtcpm_jb_put(struct rtcpm_jitter_buffer *jb, uint16_t s
     if (n > RING_SAMPLES / 2) n = RING_SAMPLES / 2;
     jb->stats.put++;
     int32_t off = jb->started ? rtcpm_rtp_ts_diff(ts, jb->play_ts) : 0;
+    if (!jb->started) jb->packet_frames = (int)((n + FRAME - 1) / FRAME);
     if (!jb->started || off > (int32_t)(RING_SAMPLES - n) || off < -LATE_RESTART)
     {
         if (jb->started)
@@ -124,6 +126,7 @@ enum rtcpm_jb_put_result rtcpm_jb_put(struct rtcpm_jitter_buffer *jb, uint16_t s
         return RTCPM_JB_DUPLICATE;
     }
     update_jitter(jb, ts, now_ts);
+    jb->packet_frames = (int)((n + FRAME - 1) / FRAME);
     store(jb, off, pcm, n, now_ts);
     if (rtcpm_rtp_ts_diff(ts + (uint32_t)n, jb->newest_end) > 0) jb->newest_end = ts + (uint32_t)n;
     return result;

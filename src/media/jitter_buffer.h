@@ -13,7 +13,8 @@
  * played is repeated, halved in level each time, for up to 3 frames (60 ms), then silence.
  *
  * The playout delay adapts. Target delay (frames) = 1 + round(3 * J / 160) + late boost, within
- * [min_frames, max_frames], where J is the interarrival jitter measured as in RFC 3550 A.8 and
+ * [min_frames, max_frames] and at least the frames one packet covers (2 for 30 ms packets),
+ * where J is the interarrival jitter measured as in RFC 3550 A.8 and
  * the late boost grows by one frame with each late packet (at most 5) and shrinks by one per
  * 10 s without one. Each tick the buffer notes its depth (frames between play_ts and the
  * newest sample received); every 50 ticks (1 s) it compares the mean with the target: more
@@ -80,6 +81,7 @@ struct rtcpm_jitter_buffer
     int32_t transit;
     uint32_t jitter_q4;
     int late_boost;
+    int packet_frames;                  /* frames the last packet covered (ptime / 20 ms) */
     uint32_t late_quiet_ticks;
     int16_t last[RTCPM_JB_FRAME];
     int have_last, conceal_run;

@@ -157,6 +157,9 @@ static void test_tone_a_to_b(void)
     CU_ASSERT_TRUE(sb.rtp_received >= 100);
     CU_ASSERT_EQUAL(sb.remote_ssrc, sa.local_ssrc);
     CU_ASSERT_TRUE(sb.frames_played >= 100);
+    CU_ASSERT_EQUAL(sa.capture_open, 1);  /* the file devices opened */
+    CU_ASSERT_EQUAL(sa.playback_open, 0); /* "none" */
+    CU_ASSERT_EQUAL(sb.playback_open, 1);
     free(heard);
     remove("loopback_tone.wav");
     remove("loopback_heard.wav");

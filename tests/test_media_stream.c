@@ -151,8 +151,8 @@ static void test_silence_rtp_rtcp_bye(void)
     CU_ASSERT_TRUE(st.rtp_sent >= 50);
     CU_ASSERT_EQUAL(st.rtp_octets_sent, st.rtp_sent * 160);
     CU_ASSERT_EQUAL(st.rtp_received, 0);
-    CU_ASSERT_EQUAL(st.rtcp_sent, 2); /* the report and the BYE */
-    CU_ASSERT_EQUAL(st.capture_open, 0);
+    CU_ASSERT_EQUAL(st.rtcp_sent, 2);    /* the report and the BYE */
+    CU_ASSERT_EQUAL(st.capture_open, 0); /* "none" */
     /* the BYE: SR + SDES + BYE for our SSRC */
     CU_ASSERT_EQUAL_FATAL(rtcpm_socket_recvfrom(p.rtcp, buf, sizeof(buf), &got, NULL, 2000), 0);
     CU_ASSERT_EQUAL_FATAL(rtcpm_rtcp_parse(buf, got, &info), 0);

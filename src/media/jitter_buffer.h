@@ -81,7 +81,7 @@ struct rtcpm_jitter_buffer
     int32_t transit;
     uint32_t jitter_q4;
     int late_boost;
-    int packet_frames;                  /* frames the last packet covered (ptime / 20 ms) */
+    int packet_frames; /* frames the last packet covered (ptime / 20 ms) */
     uint32_t late_quiet_ticks;
     int16_t last[RTCPM_JB_FRAME];
     int have_last, conceal_run;

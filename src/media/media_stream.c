@@ -251,8 +251,8 @@ HRESULT rtcpm_media_stream_get_stats(struct rtcpm_media_stream *s, struct rtcpm_
     if (!s || !out) return E_POINTER;
     rtcpm_lock_acquire(&s->lock);
     rtcpm_media_session_stats(s->session, out);
-    out->capture_open = s->capture != NULL;
-    out->playback_open = s->playback != NULL;
+    out->capture_open = s->capture_opened;
+    out->playback_open = s->playback_opened;
     rtcpm_lock_release(&s->lock);
     return S_OK;
 }

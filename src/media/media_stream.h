@@ -178,7 +178,8 @@ struct rtcpm_media_stats
     uint64_t frames_played, frames_concealed, frames_silent;
     uint64_t packets_late, packets_duplicate;
     uint32_t playout_delay_ms;       /* current target delay of the jitter buffer */
-    int capture_open, playback_open; /* 1: the device (or file) is open and running */
+    int capture_open, playback_open; /* 1: the device (or file) opened at the last start (kept
+                                        after stop); 0: none, or it failed (see the events) */
 };
 
 /* Fills cfg with the defaults (zeroed addresses, PCMU, telephone-event 101, sendrecv). */

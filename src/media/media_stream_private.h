@@ -39,6 +39,7 @@ struct rtcpm_media_stream
     int mute[2];  /* [0] send (microphone), [1] receive (speaker) */
     long volume[2];
     rtcpm_audio_device *capture, *playback;
+    int capture_opened, playback_opened; /* at the last start (stats) */
     struct rtcpm_dtmf_tone tone;
     struct rtcpm_media_queued_event events[RTCPM_MEDIA_EVENT_QUEUE];
     int ev_head, ev_count;

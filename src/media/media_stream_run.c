@@ -225,6 +225,8 @@ HRESULT rtcpm_media_stream_start(struct rtcpm_media_stream *s)
     rtcpm_lock_acquire(&s->lock);
     s->capture = cap;
     s->playback = play;
+    s->capture_opened = cap != NULL;
+    s->playback_opened = play != NULL;
     rtcpm_lock_release(&s->lock);
     if (rtcpm_thread_start(&t, run, s))
     {

@@ -16,6 +16,8 @@ PKGS=(
   python3                              # tests/e2e/udp_peer.py: the media peer of the end-to-end tests
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
   clang-format                         # tests/style: the tree is formatted as .clang-format says
+  sox espeak-ng python3-numpy          # media tests: G.711 reference, speech, sound analysis
+  pulseaudio pulseaudio-utils          # media tests: winmm under Wine plays into / records from PulseAudio
 )
 
 missing=()

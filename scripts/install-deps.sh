@@ -17,6 +17,8 @@ PKGS=(
   dnsmasq-base                         # tests/dns: a DNS server (A, AAAA, SRV) in a namespace of the test
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
   clang-format                         # tests/style: the tree is formatted as .clang-format says
+  sox espeak-ng python3-numpy          # media tests: G.711 reference, speech, sound analysis
+  pulseaudio pulseaudio-utils          # media tests: winmm under Wine plays into / records from PulseAudio
 )
 
 missing=()

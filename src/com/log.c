@@ -8,7 +8,7 @@
 #include <string.h>
 #include "log.h"
 
-static const char *const channel_names[RTCPM_LOG_CHANNELS] = { "com", "pm", "host", "net", "stun" };
+static const char *const channel_names[RTCPM_LOG_CHANNELS] = { "com", "pm", "host", "net", "stun", "rtc" };
 
 /* -1: not read yet; otherwise a bit set of enabled channels */
 static int enabled_mask = -1;

@@ -30,8 +30,8 @@ static const struct com_iface_entry client_ifaces[] = {
 
 static HRESULT WINAPI client_QueryInterface(IRTCClient2 *iface, REFIID riid, void **out)
 {
-    return rtcpm_com_query_interface(rtc_client_from_IRTCClient2(iface), client_ifaces, ARRAY_SIZE(client_ifaces),
-                                     riid, out);
+    return rtcpm_com_query_interface(rtc_client_from_IRTCClient2(iface), client_ifaces, ARRAY_SIZE(client_ifaces), riid,
+                                     out);
 }
 
 static ULONG WINAPI client_AddRef(IRTCClient2 *iface)
@@ -92,10 +92,7 @@ static HRESULT client_start(struct rtc_client *client)
     return hr;
 }
 
-static HRESULT WINAPI client_Initialize(IRTCClient2 *iface)
-{
-    return IRTCClient2_InitializeEx(iface, 0);
-}
+static HRESULT WINAPI client_Initialize(IRTCClient2 *iface) { return IRTCClient2_InitializeEx(iface, 0); }
 
 static HRESULT WINAPI client_InitializeEx(IRTCClient2 *iface, LONG flags)
 {
@@ -140,8 +137,8 @@ void rtcpm_rtc_client_busy(struct rtc_client *client, int delta)
     client->busy += delta;
     done = client->busy == 0 && delta < 0 && client->state == RTC_CLIENT_PREPARING;
     LeaveCriticalSection(&client->cs);
-    if (done && SUCCEEDED(rtcpm_rtc_client_event_create(rtcpm_rtc_client_iface(client), RTCCET_ASYNC_CLEANUP_DONE,
-                                                        &event)))
+    if (done &&
+        SUCCEEDED(rtcpm_rtc_client_event_create(rtcpm_rtc_client_iface(client), RTCCET_ASYNC_CLEANUP_DONE, &event)))
         rtcpm_rtc_client_post_event(client, RTCE_CLIENT, event);
 }
 
@@ -450,10 +447,7 @@ struct rtc_client *rtcpm_rtc_client_from(IUnknown *unk)
     return iface && iface->lpVtbl == &client_vtbl ? rtc_client_from_IRTCClient2(iface) : NULL;
 }
 
-IRTCClient *rtcpm_rtc_client_iface(struct rtc_client *client)
-{
-    return (IRTCClient *)&client->IRTCClient2_iface;
-}
+IRTCClient *rtcpm_rtc_client_iface(struct rtc_client *client) { return (IRTCClient *)&client->IRTCClient2_iface; }
 
 HRESULT rtcpm_rtc_client_create(REFIID riid, void **out)
 {

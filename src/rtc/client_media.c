@@ -157,10 +157,7 @@ HRESULT WINAPI rtcpm_rtc_client_put_MaxBitrate(IRTCClient2 *iface, LONG bitrate)
     PREF_PUT(bitrate >= 0, max_bitrate, bitrate);
 }
 
-HRESULT WINAPI rtcpm_rtc_client_get_MaxBitrate(IRTCClient2 *iface, LONG *bitrate)
-{
-    PREF_GET(1, bitrate, max_bitrate);
-}
+HRESULT WINAPI rtcpm_rtc_client_get_MaxBitrate(IRTCClient2 *iface, LONG *bitrate) { PREF_GET(1, bitrate, max_bitrate); }
 
 HRESULT WINAPI rtcpm_rtc_client_put_TemporalSpatialTradeOff(IRTCClient2 *iface, LONG value)
 {
@@ -183,7 +180,7 @@ HRESULT WINAPI rtcpm_rtc_client_get_AnswerMode(IRTCClient2 *iface, RTC_SESSION_T
 }
 
 HRESULT WINAPI rtcpm_rtc_client_put_PreferredSecurityLevel(IRTCClient2 *iface, RTC_SECURITY_TYPE type,
-                                                            RTC_SECURITY_LEVEL level)
+                                                           RTC_SECURITY_LEVEL level)
 {
     PREF_PUT((unsigned)type <= RTCSECT_T120_MEDIA_ENCRYPTION && level >= RTCSECL_UNSUPPORTED &&
                  level <= RTCSECL_REQUIRED,
@@ -191,7 +188,7 @@ HRESULT WINAPI rtcpm_rtc_client_put_PreferredSecurityLevel(IRTCClient2 *iface, R
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_PreferredSecurityLevel(IRTCClient2 *iface, RTC_SECURITY_TYPE type,
-                                                            RTC_SECURITY_LEVEL *level)
+                                                           RTC_SECURITY_LEVEL *level)
 {
     PREF_GET((unsigned)type <= RTCSECT_T120_MEDIA_ENCRYPTION, level, security[type]);
 }
@@ -251,10 +248,7 @@ static HRESULT get_bstr_pref(IRTCClient2 *iface, BSTR *(*field)(struct rtc_clien
     return *out ? S_OK : E_OUTOFMEMORY;
 }
 
-static BSTR *audio_device_field(struct rtc_client *c, int i)
-{
-    return &c->prefs.audio_device[i];
-}
+static BSTR *audio_device_field(struct rtc_client *c, int i) { return &c->prefs.audio_device[i]; }
 
 static BSTR *video_device_field(struct rtc_client *c, int i)
 {
@@ -303,7 +297,7 @@ HRESULT WINAPI rtcpm_rtc_client_put_ClientCurVer(IRTCClient2 *iface, BSTR versio
 /* ---- not implemented ------------------------------------------------------------------------ */
 
 HRESULT WINAPI rtcpm_rtc_client_get_NetworkAddresses(IRTCClient2 *iface, VARIANT_BOOL tcp, VARIANT_BOOL external,
-                                                      VARIANT *addresses)
+                                                     VARIANT *addresses)
 {
     (void)iface, (void)tcp, (void)external;
     if (addresses) VariantInit(addresses);
@@ -344,7 +338,7 @@ HRESULT WINAPI rtcpm_rtc_client_StopT120Applets(IRTCClient2 *iface)
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_IsT120AppletRunning(IRTCClient2 *iface, RTC_T120_APPLET applet,
-                                                         VARIANT_BOOL *running)
+                                                        VARIANT_BOOL *running)
 {
     (void)iface, (void)applet;
     if (running) *running = VARIANT_FALSE;
@@ -377,7 +371,7 @@ HRESULT WINAPI rtcpm_rtc_client_get_IsTuned(IRTCClient2 *iface, VARIANT_BOOL *tu
 }
 
 HRESULT WINAPI rtcpm_rtc_client_InvokeTuningWizardEx(IRTCClient2 *iface, OAHWND parent, VARIANT_BOOL audio,
-                                                      VARIANT_BOOL video)
+                                                     VARIANT_BOOL video)
 {
     (void)iface, (void)parent, (void)audio, (void)video;
     return E_NOTIMPL;
@@ -391,15 +385,14 @@ HRESULT WINAPI rtcpm_rtc_client_get_Version(IRTCClient2 *iface, LONG *version)
 }
 
 HRESULT WINAPI rtcpm_rtc_client_CreateSessionWithDescription(IRTCClient2 *iface, BSTR content_type, BSTR description,
-                                                              IRTCProfile *profile, LONG flags, IRTCSession2 **out)
+                                                             IRTCProfile *profile, LONG flags, IRTCSession2 **out)
 {
     (void)iface, (void)content_type, (void)description, (void)profile, (void)flags;
     if (out) *out = NULL;
     return E_NOTIMPL;
 }
 
-HRESULT WINAPI rtcpm_rtc_client_SetSessionDescriptionManager(IRTCClient2 *iface,
-                                                              IRTCSessionDescriptionManager *manager)
+HRESULT WINAPI rtcpm_rtc_client_SetSessionDescriptionManager(IRTCClient2 *iface, IRTCSessionDescriptionManager *manager)
 {
     (void)iface, (void)manager;
     return E_NOTIMPL;

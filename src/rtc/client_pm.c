@@ -38,18 +38,13 @@ static HRESULT WINAPI client_pm_StopListenAddressAndPort(IRTCClientPortManagemen
     return IRTCClientPortManagement_StopListenAddressAndPort(host, address, port);
 }
 
-static HRESULT WINAPI client_pm_GetPortRange(IRTCClientPortManagement *iface, RTC_PORT_TYPE type, LONG *min,
-                                             LONG *max)
+static HRESULT WINAPI client_pm_GetPortRange(IRTCClientPortManagement *iface, RTC_PORT_TYPE type, LONG *min, LONG *max)
 {
     IRTCClientPortManagement *host = impl_from_IRTCClientPortManagement(iface)->host;
     return IRTCClientPortManagement_GetPortRange(host, type, min, max);
 }
 
 const IRTCClientPortManagementVtbl rtcpm_rtc_client_pm_vtbl = {
-    client_pm_QueryInterface,
-    client_pm_AddRef,
-    client_pm_Release,
-    client_pm_StartListenAddressAndPort,
-    client_pm_StopListenAddressAndPort,
-    client_pm_GetPortRange,
+    client_pm_QueryInterface,           client_pm_AddRef,       client_pm_Release, client_pm_StartListenAddressAndPort,
+    client_pm_StopListenAddressAndPort, client_pm_GetPortRange,
 };

@@ -26,7 +26,7 @@ HRESULT WINAPI rtcpm_rtc_client_get_MediaCapabilities(IRTCClient2 *iface, LONG *
 HRESULT WINAPI rtcpm_rtc_client_put_ListenForIncomingSessions(IRTCClient2 *iface, RTC_LISTEN_MODE mode);
 HRESULT WINAPI rtcpm_rtc_client_get_ListenForIncomingSessions(IRTCClient2 *iface, RTC_LISTEN_MODE *mode);
 HRESULT WINAPI rtcpm_rtc_client_get_NetworkAddresses(IRTCClient2 *iface, VARIANT_BOOL tcp, VARIANT_BOOL external,
-                                                      VARIANT *addresses);
+                                                     VARIANT *addresses);
 HRESULT WINAPI rtcpm_rtc_client_put_Volume(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, LONG volume);
 HRESULT WINAPI rtcpm_rtc_client_get_Volume(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, LONG *volume);
 HRESULT WINAPI rtcpm_rtc_client_put_AudioMuted(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, VARIANT_BOOL muted);
@@ -49,7 +49,7 @@ HRESULT WINAPI rtcpm_rtc_client_get_NetworkQuality(IRTCClient2 *iface, LONG *qua
 HRESULT WINAPI rtcpm_rtc_client_StartT120Applet(IRTCClient2 *iface, RTC_T120_APPLET applet);
 HRESULT WINAPI rtcpm_rtc_client_StopT120Applets(IRTCClient2 *iface);
 HRESULT WINAPI rtcpm_rtc_client_get_IsT120AppletRunning(IRTCClient2 *iface, RTC_T120_APPLET applet,
-                                                         VARIANT_BOOL *running);
+                                                        VARIANT_BOOL *running);
 HRESULT WINAPI rtcpm_rtc_client_PlayRing(IRTCClient2 *iface, RTC_RING_TYPE type, VARIANT_BOOL play);
 HRESULT WINAPI rtcpm_rtc_client_SendDTMF(IRTCClient2 *iface, RTC_DTMF dtmf);
 HRESULT WINAPI rtcpm_rtc_client_InvokeTuningWizard(IRTCClient2 *iface, OAHWND parent);
@@ -57,18 +57,18 @@ HRESULT WINAPI rtcpm_rtc_client_get_IsTuned(IRTCClient2 *iface, VARIANT_BOOL *tu
 HRESULT WINAPI rtcpm_rtc_client_put_AnswerMode(IRTCClient2 *iface, RTC_SESSION_TYPE type, RTC_ANSWER_MODE mode);
 HRESULT WINAPI rtcpm_rtc_client_get_AnswerMode(IRTCClient2 *iface, RTC_SESSION_TYPE type, RTC_ANSWER_MODE *mode);
 HRESULT WINAPI rtcpm_rtc_client_InvokeTuningWizardEx(IRTCClient2 *iface, OAHWND parent, VARIANT_BOOL audio,
-                                                      VARIANT_BOOL video);
+                                                     VARIANT_BOOL video);
 HRESULT WINAPI rtcpm_rtc_client_get_Version(IRTCClient2 *iface, LONG *version);
 HRESULT WINAPI rtcpm_rtc_client_put_ClientName(IRTCClient2 *iface, BSTR name);
 HRESULT WINAPI rtcpm_rtc_client_put_ClientCurVer(IRTCClient2 *iface, BSTR version);
 HRESULT WINAPI rtcpm_rtc_client_CreateSessionWithDescription(IRTCClient2 *iface, BSTR content_type, BSTR description,
-                                                              IRTCProfile *profile, LONG flags, IRTCSession2 **out);
+                                                             IRTCProfile *profile, LONG flags, IRTCSession2 **out);
 HRESULT WINAPI rtcpm_rtc_client_SetSessionDescriptionManager(IRTCClient2 *iface,
-                                                              IRTCSessionDescriptionManager *manager);
+                                                             IRTCSessionDescriptionManager *manager);
 HRESULT WINAPI rtcpm_rtc_client_put_PreferredSecurityLevel(IRTCClient2 *iface, RTC_SECURITY_TYPE type,
-                                                            RTC_SECURITY_LEVEL level);
+                                                           RTC_SECURITY_LEVEL level);
 HRESULT WINAPI rtcpm_rtc_client_get_PreferredSecurityLevel(IRTCClient2 *iface, RTC_SECURITY_TYPE type,
-                                                            RTC_SECURITY_LEVEL *level);
+                                                           RTC_SECURITY_LEVEL *level);
 HRESULT WINAPI rtcpm_rtc_client_put_AllowedPorts(IRTCClient2 *iface, LONG transport, RTC_LISTEN_MODE mode);
 HRESULT WINAPI rtcpm_rtc_client_get_AllowedPorts(IRTCClient2 *iface, LONG transport, RTC_LISTEN_MODE *mode);
 

@@ -192,7 +192,8 @@ static HRESULT WINAPI prov_get_SessionCapabilities(IRTCClientProvisioning2 *ifac
 }
 
 const IRTCClientProvisioning2Vtbl rtcpm_rtc_client_provisioning_vtbl = {
-    prov_QueryInterface,    prov_AddRef,       prov_Release,       prov_CreateProfile,
-    prov_EnableProfile,     prov_DisableProfile, prov_EnumerateProfiles, prov_get_Profiles,
-    prov_GetProfile,        prov_get_SessionCapabilities, prov_EnableProfileEx,
+    prov_QueryInterface,          prov_AddRef,          prov_Release,
+    prov_CreateProfile,           prov_EnableProfile,   prov_DisableProfile,
+    prov_EnumerateProfiles,       prov_get_Profiles,    prov_GetProfile,
+    prov_get_SessionCapabilities, prov_EnableProfileEx,
 };

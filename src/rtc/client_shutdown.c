@@ -21,8 +21,16 @@ HRESULT rtcpm_rtc_client_snapshot(struct rtc_client *client, IUnknown ***profile
         *profiles = *sessions = NULL;
         return E_OUTOFMEMORY;
     }
-    for (i = 0; i < client->enabled.count; i++) IUnknown_AddRef((*profiles)[i] = client->enabled.items[i]);
-    for (i = 0; i < client->active.count; i++) IUnknown_AddRef((*sessions)[i] = client->active.items[i]);
+    for (i = 0; i < client->enabled.count; i++)
+    {
+        (*profiles)[i] = client->enabled.items[i];
+        IUnknown_AddRef((*profiles)[i]);
+    }
+    for (i = 0; i < client->active.count; i++)
+    {
+        (*sessions)[i] = client->active.items[i];
+        IUnknown_AddRef((*sessions)[i]);
+    }
     *n_profiles = client->enabled.count;
     *n_sessions = client->active.count;
     return S_OK;

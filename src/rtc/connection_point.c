@@ -39,10 +39,7 @@ struct cp_enum
     ULONG count, pos;
 };
 
-static struct cp_enum *cp_enum_from(void *iface)
-{
-    return CONTAINING_RECORD(iface, struct cp_enum, iface);
-}
+static struct cp_enum *cp_enum_from(void *iface) { return CONTAINING_RECORD(iface, struct cp_enum, iface); }
 
 static HRESULT cp_enum_new(int of_points, IUnknown **unks, const DWORD *cookies, ULONG count, ULONG pos,
                            struct cp_enum **out);
@@ -97,10 +94,7 @@ static ULONG WINAPI conns_AddRef(IEnumConnections *iface)
     return (ULONG)InterlockedIncrement(&cp_enum_from(iface)->ref);
 }
 
-static ULONG WINAPI conns_Release(IEnumConnections *iface)
-{
-    return cp_enum_release(cp_enum_from(iface));
-}
+static ULONG WINAPI conns_Release(IEnumConnections *iface) { return cp_enum_release(cp_enum_from(iface)); }
 
 static HRESULT WINAPI conns_Next(IEnumConnections *iface, ULONG n, CONNECTDATA *out, ULONG *fetched)
 {
@@ -118,10 +112,7 @@ static HRESULT WINAPI conns_Next(IEnumConnections *iface, ULONG n, CONNECTDATA *
     return i == n ? S_OK : S_FALSE;
 }
 
-static HRESULT WINAPI conns_Skip(IEnumConnections *iface, ULONG n)
-{
-    return cp_enum_skip(cp_enum_from(iface), n);
-}
+static HRESULT WINAPI conns_Skip(IEnumConnections *iface, ULONG n) { return cp_enum_skip(cp_enum_from(iface), n); }
 
 static HRESULT WINAPI conns_Reset(IEnumConnections *iface)
 {
@@ -155,10 +146,7 @@ static ULONG WINAPI points_AddRef(IEnumConnectionPoints *iface)
     return (ULONG)InterlockedIncrement(&cp_enum_from(iface)->ref);
 }
 
-static ULONG WINAPI points_Release(IEnumConnectionPoints *iface)
-{
-    return cp_enum_release(cp_enum_from(iface));
-}
+static ULONG WINAPI points_Release(IEnumConnectionPoints *iface) { return cp_enum_release(cp_enum_from(iface)); }
 
 static HRESULT WINAPI points_Next(IEnumConnectionPoints *iface, ULONG n, IConnectionPoint **out, ULONG *fetched)
 {
@@ -361,7 +349,7 @@ static HRESULT WINAPI cp_EnumConnections(IConnectionPoint *iface, IEnumConnectio
 }
 
 static const IConnectionPointVtbl cp_vtbl = {
-    cp_QueryInterface, cp_AddRef,  cp_Release,   cp_GetConnectionInterface, cp_GetConnectionPointContainer,
+    cp_QueryInterface, cp_AddRef,   cp_Release,         cp_GetConnectionInterface, cp_GetConnectionPointContainer,
     cp_Advise,         cp_Unadvise, cp_EnumConnections,
 };
 

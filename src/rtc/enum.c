@@ -19,7 +19,11 @@ static HRESULT items_copy(struct rtc_items *dst, IUnknown **items, size_t count)
     ULONG i;
 
     if (!(dst->items = calloc(count + 1, sizeof(*dst->items)))) return E_OUTOFMEMORY;
-    for (i = 0; i < count; i++) IUnknown_AddRef(dst->items[i] = items[i]);
+    for (i = 0; i < count; i++)
+    {
+        dst->items[i] = items[i];
+        IUnknown_AddRef(items[i]);
+    }
     dst->count = (ULONG)count;
     return S_OK;
 }
@@ -58,10 +62,7 @@ static const IRTCEnumProfilesVtbl enum_profiles_vtbl;
 static const IRTCEnumParticipantsVtbl enum_participants_vtbl;
 static const IEnumVARIANTVtbl enum_variant_vtbl;
 
-static struct rtc_enum *enum_from(void *iface)
-{
-    return CONTAINING_RECORD(iface, struct rtc_enum, iface);
-}
+static struct rtc_enum *enum_from(void *iface) { return CONTAINING_RECORD(iface, struct rtc_enum, iface); }
 
 static HRESULT enum_new(enum enum_kind kind, IUnknown **items, size_t count, ULONG pos, struct rtc_enum **out)
 {
@@ -109,10 +110,7 @@ static HRESULT WINAPI enum_QueryInterface(IUnknown *iface, REFIID riid, void **o
     return E_NOINTERFACE;
 }
 
-static ULONG WINAPI enum_AddRef(IUnknown *iface)
-{
-    return (ULONG)InterlockedIncrement(&enum_from(iface)->ref);
-}
+static ULONG WINAPI enum_AddRef(IUnknown *iface) { return (ULONG)InterlockedIncrement(&enum_from(iface)->ref); }
 
 static ULONG WINAPI enum_Release(IUnknown *iface)
 {
@@ -170,26 +168,14 @@ static HRESULT enum_clone(struct rtc_enum *e, void **out)
 }
 
 #define ENUM_IUNKNOWN(prefix, Iface)                                                                                   \
-    static HRESULT WINAPI prefix##_QueryInterface(Iface *iface, REFIID riid, void **out)                              \
+    static HRESULT WINAPI prefix##_QueryInterface(Iface *iface, REFIID riid, void **out)                               \
     {                                                                                                                  \
         return enum_QueryInterface((IUnknown *)iface, riid, out);                                                      \
     }                                                                                                                  \
-    static ULONG WINAPI prefix##_AddRef(Iface *iface)                                                                  \
-    {                                                                                                                  \
-        return enum_AddRef((IUnknown *)iface);                                                                         \
-    }                                                                                                                  \
-    static ULONG WINAPI prefix##_Release(Iface *iface)                                                                 \
-    {                                                                                                                  \
-        return enum_Release((IUnknown *)iface);                                                                        \
-    }                                                                                                                  \
-    static HRESULT WINAPI prefix##_Reset(Iface *iface)                                                                 \
-    {                                                                                                                  \
-        return enum_Reset((IUnknown *)iface);                                                                          \
-    }                                                                                                                  \
-    static HRESULT WINAPI prefix##_Skip(Iface *iface, ULONG n)                                                         \
-    {                                                                                                                  \
-        return enum_Skip((IUnknown *)iface, n);                                                                        \
-    }
+    static ULONG WINAPI prefix##_AddRef(Iface *iface) { return enum_AddRef((IUnknown *)iface); }                       \
+    static ULONG WINAPI prefix##_Release(Iface *iface) { return enum_Release((IUnknown *)iface); }                     \
+    static HRESULT WINAPI prefix##_Reset(Iface *iface) { return enum_Reset((IUnknown *)iface); }                       \
+    static HRESULT WINAPI prefix##_Skip(Iface *iface, ULONG n) { return enum_Skip((IUnknown *)iface, n); }
 
 ENUM_IUNKNOWN(enum_profiles, IRTCEnumProfiles)
 ENUM_IUNKNOWN(enum_participants, IRTCEnumParticipants)
@@ -236,7 +222,8 @@ static HRESULT WINAPI enum_variant_Next(IEnumVARIANT *iface, ULONG n, VARIANT *o
     {
         VariantInit(&out[i]);
         V_VT(&out[i]) = VT_UNKNOWN;
-        IUnknown_AddRef(V_UNKNOWN(&out[i]) = e->it.items[e->pos]);
+        V_UNKNOWN(&out[i]) = e->it.items[e->pos];
+        IUnknown_AddRef(V_UNKNOWN(&out[i]));
     }
     if (fetched) *fetched = i;
     return i == n ? S_OK : S_FALSE;
@@ -295,8 +282,8 @@ static const struct com_iface_entry collection_ifaces[] = {
 
 static HRESULT WINAPI collection_QueryInterface(IRTCCollection *iface, REFIID riid, void **out)
 {
-    return rtcpm_com_query_interface(impl_from_IRTCCollection(iface), collection_ifaces,
-                                     ARRAY_SIZE(collection_ifaces), riid, out);
+    return rtcpm_com_query_interface(impl_from_IRTCCollection(iface), collection_ifaces, ARRAY_SIZE(collection_ifaces),
+                                     riid, out);
 }
 
 static ULONG WINAPI collection_AddRef(IRTCCollection *iface)
@@ -360,7 +347,8 @@ static HRESULT WINAPI collection_get_Item(IRTCCollection *iface, LONG index, VAR
     VariantInit(out);
     if (index < 1 || (ULONG)index > c->it.count) return E_INVALIDARG;
     V_VT(out) = VT_UNKNOWN;
-    IUnknown_AddRef(V_UNKNOWN(out) = c->it.items[index - 1]);
+    V_UNKNOWN(out) = c->it.items[index - 1];
+    IUnknown_AddRef(V_UNKNOWN(out));
     return S_OK;
 }
 
@@ -371,10 +359,9 @@ static HRESULT WINAPI collection_get__NewEnum(IRTCCollection *iface, IUnknown **
 }
 
 static const IRTCCollectionVtbl collection_vtbl = {
-    collection_QueryInterface, collection_AddRef,       collection_Release,
-    collection_GetTypeInfoCount, collection_GetTypeInfo, collection_GetIDsOfNames,
-    collection_Invoke,         collection_get_Count,    collection_get_Item,
-    collection_get__NewEnum,
+    collection_QueryInterface, collection_AddRef,        collection_Release, collection_GetTypeInfoCount,
+    collection_GetTypeInfo,    collection_GetIDsOfNames, collection_Invoke,  collection_get_Count,
+    collection_get_Item,       collection_get__NewEnum,
 };
 
 HRESULT rtcpm_rtc_collection_create(IUnknown **items, size_t count, IRTCCollection **out)

@@ -29,10 +29,7 @@ struct rtc_event
     BSTR text;
 };
 
-static struct rtc_event *event_from(void *iface)
-{
-    return CONTAINING_RECORD(iface, struct rtc_event, iface);
-}
+static struct rtc_event *event_from(void *iface) { return CONTAINING_RECORD(iface, struct rtc_event, iface); }
 
 static HRESULT event_query(struct rtc_event *ev, REFIID riid, void **out)
 {
@@ -82,38 +79,32 @@ static HRESULT event_get_text(struct rtc_event *ev, BSTR *out)
 
 /* IUnknown + IDispatch for one event interface: the same code, typed for its vtable. */
 #define EVENT_DISPATCH(prefix, Iface)                                                                                  \
-    static HRESULT WINAPI prefix##_QueryInterface(Iface *iface, REFIID riid, void **out)                              \
+    static HRESULT WINAPI prefix##_QueryInterface(Iface *iface, REFIID riid, void **out)                               \
     {                                                                                                                  \
         return event_query(event_from(iface), riid, out);                                                              \
     }                                                                                                                  \
-    static ULONG WINAPI prefix##_AddRef(Iface *iface)                                                                  \
-    {                                                                                                                  \
-        return (ULONG)InterlockedIncrement(&event_from(iface)->ref);                                                   \
-    }                                                                                                                  \
-    static ULONG WINAPI prefix##_Release(Iface *iface)                                                                 \
-    {                                                                                                                  \
-        return event_release(event_from(iface));                                                                       \
-    }                                                                                                                  \
-    static HRESULT WINAPI prefix##_GetTypeInfoCount(Iface *iface, UINT *count)                                        \
+    static ULONG WINAPI prefix##_AddRef(Iface *iface) { return (ULONG)InterlockedIncrement(&event_from(iface)->ref); } \
+    static ULONG WINAPI prefix##_Release(Iface *iface) { return event_release(event_from(iface)); }                    \
+    static HRESULT WINAPI prefix##_GetTypeInfoCount(Iface *iface, UINT *count)                                         \
     {                                                                                                                  \
         (void)iface;                                                                                                   \
         if (!count) return E_POINTER;                                                                                  \
         *count = 1;                                                                                                    \
         return S_OK;                                                                                                   \
     }                                                                                                                  \
-    static HRESULT WINAPI prefix##_GetTypeInfo(Iface *iface, UINT index, LCID lcid, ITypeInfo **out)                  \
+    static HRESULT WINAPI prefix##_GetTypeInfo(Iface *iface, UINT index, LCID lcid, ITypeInfo **out)                   \
     {                                                                                                                  \
         (void)lcid;                                                                                                    \
         return rtcpm_rtc_dispatch_get_type_info(event_from(iface)->iid, index, out);                                   \
     }                                                                                                                  \
-    static HRESULT WINAPI prefix##_GetIDsOfNames(Iface *iface, REFIID riid, LPOLESTR *names, UINT count, LCID lcid,  \
+    static HRESULT WINAPI prefix##_GetIDsOfNames(Iface *iface, REFIID riid, LPOLESTR *names, UINT count, LCID lcid,    \
                                                  DISPID *ids)                                                          \
     {                                                                                                                  \
         (void)riid;                                                                                                    \
         (void)lcid;                                                                                                    \
         return rtcpm_rtc_dispatch_get_ids(event_from(iface)->iid, names, count, ids);                                  \
     }                                                                                                                  \
-    static HRESULT WINAPI prefix##_Invoke(Iface *iface, DISPID id, REFIID riid, LCID lcid, WORD flags,               \
+    static HRESULT WINAPI prefix##_Invoke(Iface *iface, DISPID id, REFIID riid, LCID lcid, WORD flags,                 \
                                           DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)        \
     {                                                                                                                  \
         (void)riid;                                                                                                    \
@@ -138,9 +129,9 @@ static HRESULT WINAPI client_event_get_Client(IRTCClientEvent *iface, IRTCClient
 }
 
 static const IRTCClientEventVtbl client_event_vtbl = {
-    client_event_QueryInterface, client_event_AddRef,        client_event_Release,
-    client_event_GetTypeInfoCount, client_event_GetTypeInfo, client_event_GetIDsOfNames,
-    client_event_Invoke,         client_event_get_EventType, client_event_get_Client,
+    client_event_QueryInterface,   client_event_AddRef,        client_event_Release,
+    client_event_GetTypeInfoCount, client_event_GetTypeInfo,   client_event_GetIDsOfNames,
+    client_event_Invoke,           client_event_get_EventType, client_event_get_Client,
 };
 
 /* ---- IRTCRegistrationStateChangeEvent -------------------------------------------------- */
@@ -170,8 +161,8 @@ static HRESULT WINAPI reg_event_get_StatusText(IRTCRegistrationStateChangeEvent 
 }
 
 static const IRTCRegistrationStateChangeEventVtbl reg_event_vtbl = {
-    reg_event_QueryInterface, reg_event_AddRef,      reg_event_Release,         reg_event_GetTypeInfoCount,
-    reg_event_GetTypeInfo,    reg_event_GetIDsOfNames, reg_event_Invoke,        reg_event_get_Profile,
+    reg_event_QueryInterface, reg_event_AddRef,         reg_event_Release,        reg_event_GetTypeInfoCount,
+    reg_event_GetTypeInfo,    reg_event_GetIDsOfNames,  reg_event_Invoke,         reg_event_get_Profile,
     reg_event_get_State,      reg_event_get_StatusCode, reg_event_get_StatusText,
 };
 
@@ -202,10 +193,10 @@ static HRESULT WINAPI session_event_get_StatusText(IRTCSessionStateChangeEvent *
 }
 
 static const IRTCSessionStateChangeEventVtbl session_event_vtbl = {
-    session_event_QueryInterface,  session_event_AddRef,      session_event_Release,
-    session_event_GetTypeInfoCount, session_event_GetTypeInfo, session_event_GetIDsOfNames,
-    session_event_Invoke,          session_event_get_Session, session_event_get_State,
-    session_event_get_StatusCode,  session_event_get_StatusText,
+    session_event_QueryInterface,   session_event_AddRef,         session_event_Release,
+    session_event_GetTypeInfoCount, session_event_GetTypeInfo,    session_event_GetIDsOfNames,
+    session_event_Invoke,           session_event_get_Session,    session_event_get_State,
+    session_event_get_StatusCode,   session_event_get_StatusText,
 };
 
 /* ---- IRTCParticipantStateChangeEvent --------------------------------------------------- */
@@ -230,9 +221,9 @@ static HRESULT WINAPI participant_event_get_StatusCode(IRTCParticipantStateChang
 }
 
 static const IRTCParticipantStateChangeEventVtbl participant_event_vtbl = {
-    participant_event_QueryInterface,  participant_event_AddRef,          participant_event_Release,
-    participant_event_GetTypeInfoCount, participant_event_GetTypeInfo,    participant_event_GetIDsOfNames,
-    participant_event_Invoke,          participant_event_get_Participant, participant_event_get_State,
+    participant_event_QueryInterface,   participant_event_AddRef,          participant_event_Release,
+    participant_event_GetTypeInfoCount, participant_event_GetTypeInfo,     participant_event_GetIDsOfNames,
+    participant_event_Invoke,           participant_event_get_Participant, participant_event_get_State,
     participant_event_get_StatusCode,
 };
 

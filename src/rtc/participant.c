@@ -113,7 +113,7 @@ static HRESULT WINAPI participant_get_Session(IRTCParticipant *iface, IRTCSessio
 }
 
 static const IRTCParticipantVtbl participant_vtbl = {
-    participant_QueryInterface, participant_AddRef,    participant_Release,  participant_get_UserURI,
+    participant_QueryInterface, participant_AddRef,        participant_Release,   participant_get_UserURI,
     participant_get_Name,       participant_get_Removable, participant_get_State, participant_get_Session,
 };
 

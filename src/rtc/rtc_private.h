@@ -26,6 +26,7 @@
 
 #include "rtcpm/rtcpm.h"
 #include <ocidl.h>
+#include <olectl.h>
 #include <rtccore.h>
 #include <rtcerr.h>
 #include "com/com.h"
@@ -161,8 +162,8 @@ struct rtc_client
     struct rtc_events *events;
     struct rtc_worker *worker;
     struct rtcpm_sip_agent *agent;
-    struct rtc_cp cp_notify;   /* IRTCEventNotification */
-    struct rtc_cp cp_dispatch; /* IRTCDispatchEventNotification */
+    struct rtc_cp cp_notify;        /* IRTCEventNotification */
+    struct rtc_cp cp_dispatch;      /* IRTCDispatchEventNotification */
     IRTCClientPortManagement *host; /* rtcpm's host client: listen addresses, port ranges */
     struct rtc_prefs prefs;
     BSTR local_uri, local_name;
@@ -234,10 +235,12 @@ struct rtc_profile
     struct host_pm_ref *pm;
     RTC_REGISTRATION_STATE state;
     int enabled; /* between EnableProfile and the end of its unregistration */
+    LONG flags;  /* EnableProfile's RTCRF_* */
     /* the registration, worker-owned (registration.c) */
     struct driver_set mapping;
     struct rtcpm_sip_reg *reg;
-    int disable_requested;
+    int disable_requested; /* DisableProfile called; cleared when it has finished */
+    int reg_busy;          /* the registration counts in client->busy */
 };
 
 static inline struct rtc_profile *rtc_profile_from_IRTCProfile2(IRTCProfile2 *iface)
@@ -322,7 +325,7 @@ void rtcpm_rtc_call_abort(struct rtc_session *session);
 void rtcpm_rtc_call_free(struct rtc_call *call);
 
 /* UTF-8 <-> BSTR helpers */
-char *rtcpm_rtc_strdup_bstr(BSTR b);              /* NULL on failure / NULL BSTR gives "" */
+char *rtcpm_rtc_strdup_bstr(BSTR b);                  /* NULL on failure / NULL BSTR gives "" */
 HRESULT rtcpm_rtc_bstr_out(const char *s, BSTR *out); /* E_POINTER, E_OUTOFMEMORY; NULL s = "" */
 
 #define RTC_TRACE(...) RTCPM_TRACE(RTCPM_LOG_RTC, __VA_ARGS__)

@@ -116,7 +116,11 @@ static HRESULT participants_snapshot(struct rtc_session *session, IUnknown ***it
     EnterCriticalSection(&session->cs);
     *count = session->participants.count;
     if ((*items = calloc(*count + 1, sizeof(**items))))
-        for (i = 0; i < *count; i++) IUnknown_AddRef((*items)[i] = session->participants.items[i]);
+        for (i = 0; i < *count; i++)
+        {
+            (*items)[i] = session->participants.items[i];
+            IUnknown_AddRef((*items)[i]);
+        }
     LeaveCriticalSection(&session->cs);
     return *items ? S_OK : E_OUTOFMEMORY;
 }

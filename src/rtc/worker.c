@@ -97,10 +97,7 @@ HRESULT rtcpm_rtc_worker_post(struct rtc_worker *w, struct rtc_job *job)
     return hr;
 }
 
-int rtcpm_rtc_worker_is_current(struct rtc_worker *w)
-{
-    return w && GetCurrentThreadId() == w->thread_id;
-}
+int rtcpm_rtc_worker_is_current(struct rtc_worker *w) { return w && GetCurrentThreadId() == w->thread_id; }
 
 void rtcpm_rtc_worker_stop(struct rtc_worker *w)
 {

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "rtc/rtc_private.h"
 #include "rtc/client_private.h"
+#include "rtc/event_filter.h"
 #include "sip/sip_agent.h"
 
 static const struct com_iface_entry client_ifaces[] = {
@@ -182,23 +183,6 @@ static HRESULT WINAPI client_PrepareForShutdown(IRTCClient2 *iface)
 }
 
 /* ---- events ------------------------------------------------------------------------------- */
-
-LONG rtcpm_rtc_event_filter_bit(RTC_EVENT type)
-{
-    /* rtccore.h: RTCEF_* is 1 << RTC_EVENT up to RTCE_MEDIA_REQUEST; above it the bits are
-     * not in enumeration order (0x8000 is skipped, the presence bits come last). */
-    switch (type)
-    {
-    case RTCE_ROAMING: return RTCEF_ROAMING;
-    case RTCE_PRESENCE_PROPERTY: return RTCEF_PRESENCE_PROPERTY;
-    case RTCE_PRESENCE_DATA: return RTCEF_PRESENCE_DATA;
-    case RTCE_PRESENCE_STATUS: return RTCEF_PRESENCE_STATUS;
-    case RTCE_SESSION_REFER_STATUS: return RTCEF_SESSION_REFER_STATUS;
-    case RTCE_SESSION_REFERRED: return RTCEF_SESSION_REFERRED;
-    case RTCE_REINVITE: return RTCEF_REINVITE;
-    default: return (unsigned)type <= RTCE_MEDIA_REQUEST ? (LONG)1 << type : 0;
-    }
-}
 
 static HRESULT WINAPI client_put_EventFilter(IRTCClient2 *iface, LONG filter)
 {

@@ -196,12 +196,10 @@ void rtcpm_rtc_client_busy(struct rtc_client *client, int delta);
 void rtcpm_rtc_prefs_init(struct rtc_prefs *prefs);
 void rtcpm_rtc_prefs_clear(struct rtc_prefs *prefs);
 
-/* The vtables of the client's other interfaces (their files), and the event filter bit. */
+/* The vtables of the client's other interfaces (their files). */
 extern const IRTCClientProvisioning2Vtbl rtcpm_rtc_client_provisioning_vtbl;
 extern const IRTCClientPortManagementVtbl rtcpm_rtc_client_pm_vtbl;
 extern const IConnectionPointContainerVtbl rtcpm_rtc_cp_container_vtbl;
-/* RTCEF_* bit of an RTC_EVENT (0 for values outside the enumeration). */
-LONG rtcpm_rtc_event_filter_bit(RTC_EVENT type);
 
 /* connection_point.c */
 void rtcpm_rtc_cp_init(struct rtc_cp *cp, struct rtc_client *client, const IID *iid);

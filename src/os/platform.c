@@ -82,6 +82,8 @@ static void os_thread_wait(rtcpm_thread *t)
     CloseHandle(t->handle);
 }
 
+int rtcpm_thread_is_current(const rtcpm_thread *t) { return t && GetThreadId(t->handle) == GetCurrentThreadId(); }
+
 #else /* POSIX */
 #include <errno.h>
 #include <pthread.h>
@@ -106,6 +108,8 @@ static void *thread_main(void *p)
 static int os_thread_create(rtcpm_thread *t) { return pthread_create(&t->id, NULL, thread_main, &t->start) ? -1 : 0; }
 
 static void os_thread_wait(rtcpm_thread *t) { pthread_join(t->id, NULL); }
+
+int rtcpm_thread_is_current(const rtcpm_thread *t) { return t && pthread_equal(t->id, pthread_self()); }
 
 uint64_t rtcpm_clock_us(void)
 {

@@ -23,7 +23,8 @@
 #include <string.h>
 #include "rtc/rtc_private.h"
 #include "rtc/rtc_net.h"
-#include "rtc/rtp_sender.h"
+#include "media/media_sdp.h"
+#include "media/media_stream.h"
 #include "os/platform.h"
 #include "sip/sip_agent.h"
 #include "sip/sip_msg.h"
@@ -35,10 +36,10 @@ struct rtc_call
     IRTCParticipant *participant; /* referenced */
     struct driver_set mapping;    /* SIP, AUDIO_RTP, AUDIO_RTCP (port manager's) */
     rtcpm_sip_call *sip;
-    struct rtc_rtp_sender *media;
-    int alerting; /* ALERTING reported */
-    int no_media; /* the answer had no audio stream we can use: we hung up */
-    int over;     /* DISCONNECTED reported */
+    rtcpm_media_stream *media; /* src/media: RTP/RTCP from the internal ports */
+    int alerting;              /* ALERTING reported */
+    int no_media;              /* the answer had no audio stream we can use: we hung up */
+    int over;                  /* DISCONNECTED reported */
 };
 
 enum call_job_kind
@@ -114,7 +115,7 @@ static void call_release_resources(struct rtc_call *call)
 {
     HRESULT hr;
 
-    rtcpm_rtc_rtp_close(call->media);
+    rtcpm_media_stream_destroy(call->media); /* RTCP BYE when it ran */
     call->media = NULL;
     if (call->sip)
     {
@@ -241,6 +242,28 @@ static HRESULT plan_route(struct rtc_session *session, struct call_plan *p)
     return S_OK;
 }
 
+/* The call's media stream (src/media) bound to the internal RTP/RTCP addresses; rtcp NULL:
+ * no port manager, an even RTP port and the next one on rtp's address. No sound devices yet
+ * (silence is sent; RTCPM_MEDIA_CAPTURE / _PLAYBACK choose others, see media_stream.h). */
+static HRESULT media_open(struct rtc_call *call, const rtcpm_addr *rtp, const rtcpm_addr *rtcp)
+{
+    struct rtcpm_media_config cfg;
+    HRESULT hr;
+
+    rtcpm_media_config_init(&cfg);
+    cfg.capture_device = "none";
+    cfg.playback_device = "none";
+    if (rtcp)
+    {
+        cfg.local_rtp = *rtp;
+        cfg.local_rtcp = *rtcp;
+    }
+    else if (FAILED(hr = rtcpm_rtc_bind_rtp_pair(rtp, &cfg.rtp_socket, &cfg.rtcp_socket)))
+        return hr;
+    hr = rtcpm_media_stream_create(&call->media, &cfg);
+    return FAILED(hr) ? RTC_E_INVALID_ADDRESS_LOCAL : S_OK;
+}
+
 /* SIP, RTP, RTCP mappings (or local addresses) and the bound media sockets. */
 static HRESULT plan_ports(struct rtc_call *call, struct call_plan *p, rtcpm_addr sip[2], rtcpm_addr rtp[2],
                           rtcpm_addr rtcp[2])
@@ -253,10 +276,9 @@ static HRESULT plan_ports(struct rtc_call *call, struct call_plan *p, rtcpm_addr
     if (!p->pm)
     {
         if (FAILED(hr = rtcpm_rtc_route_local(&p->next_hop, &sip[0]))) return hr;
-        rtp[0] = rtcp[0] = sip[0];
         memset(&sip[1], 0, sizeof(sip[1])); /* external = the bound address */
-        if (FAILED(hr = rtcpm_rtc_rtp_open(&rtp[0], &rtcp[0], &call->media))) return hr;
-        rtcpm_rtc_rtp_local(call->media, &rtp[0], &rtcp[0]);
+        if (FAILED(hr = media_open(call, &sip[0], NULL))) return hr;
+        rtcpm_media_stream_local(call->media, &rtp[0], &rtcp[0]);
         rtp[1] = rtp[0];
         rtcp[1] = rtcp[0];
         return S_OK;
@@ -280,7 +302,7 @@ static HRESULT plan_ports(struct rtc_call *call, struct call_plan *p, rtcpm_addr
         pair[0] = call->mapping.map[i].internal;
         pair[1] = call->mapping.map[i].external;
     }
-    return rtcpm_rtc_rtp_open(&rtp[0], &rtcp[0], &call->media);
+    return media_open(call, &rtp[0], &rtcp[0]);
 }
 
 static HRESULT invite(struct rtc_session *session, struct call_plan *p, const rtcpm_addr sip[2],
@@ -345,6 +367,7 @@ static void call_connected(struct rtc_session *session, const struct rtcpm_sip_c
 {
     struct rtc_call *call = session->call;
     char rtp_text[RTCPM_ADDR_TEXT_SIZE], rtcp_text[RTCPM_ADDR_TEXT_SIZE];
+    struct rtcpm_media_codecs codecs;
     rtcpm_addr rtp, rtcp;
     HRESULT hr;
 
@@ -356,17 +379,21 @@ static void call_connected(struct rtc_session *session, const struct rtcpm_sip_c
         rtcpm_sip_call_hangup(call->sip);
         return;
     }
+    rtcpm_addr_format(&rtp, rtp_text, sizeof(rtp_text));
+    rtcpm_addr_format(&rtcp, rtcp_text, sizeof(rtcp_text));
     if (call->mapping.count)
     {
         /* the port manager learns where media goes (RTC 1.5: UpdateRemoteAddressEx2) */
-        rtcpm_addr_format(&rtp, rtp_text, sizeof(rtp_text));
-        rtcpm_addr_format(&rtcp, rtcp_text, sizeof(rtcp_text));
         hr = rtcpm_driver_set_update_remote(&call->mapping, RTCPT_AUDIO_RTP, rtp_text, rtp.port);
         RTC_TRACE("update RTP remote %s:%u -> %#lx", rtp_text, rtp.port, (unsigned long)hr);
         hr = rtcpm_driver_set_update_remote(&call->mapping, RTCPT_AUDIO_RTCP, rtcp_text, rtcp.port);
         RTC_TRACE("update RTCP remote %s:%u -> %#lx", rtcp_text, rtcp.port, (unsigned long)hr);
     }
-    rtcpm_rtc_rtp_start(call->media, &rtp, &rtcp);
+    if (SUCCEEDED(rtcpm_media_sdp_negotiate(ev->body, strlen(ev->body), &codecs)))
+        rtcpm_media_stream_set_codecs(call->media, &codecs);
+    rtcpm_media_stream_set_remote(call->media, &rtp, &rtcp);
+    hr = rtcpm_media_stream_start(call->media);
+    RTC_TRACE("session %p: media to %s:%u -> %#lx", (void *)session, rtp_text, rtp.port, (unsigned long)hr);
     rtcpm_rtc_participant_report(call->participant, session->client, RTCPS_CONNECTED, ev->hr);
     rtcpm_rtc_session_report(session, RTCSS_CONNECTED, ev->hr, ev->reason);
 }

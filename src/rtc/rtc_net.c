@@ -9,6 +9,7 @@
  */
 #include <string.h>
 #include "rtc/rtc_net.h"
+#include "os/platform.h"
 #include "os/socket.h"
 #include "sip/sip_resolve.h"
 
@@ -65,6 +66,9 @@ HRESULT rtcpm_rtc_resolve_uri(const char *uri, LONG transport, rtcpm_addr *out)
 
     memset(out, 0, sizeof(*out));
     if (FAILED(hr = rtcpm_rtc_uri_hostport(uri, hostport, sizeof(hostport)))) return hr;
+    /* an IP literal needs no resolver: that address, the port written or RFC 3263's */
+    if (rtcpm_addr_parse_hostport(hostport, strlen(hostport), out, (uint16_t)default_port(transport)) == RTCPM_ADDR_OK)
+        return S_OK;
     hr = rtcpm_sip_resolve(hostport, transport, out, 1, &n);
     RTC_TRACE("resolve %s -> %#lx", hostport, (unsigned long)hr);
     return SUCCEEDED(hr) && !n ? RTC_E_SIP_DNS_FAIL : hr;
@@ -94,4 +98,25 @@ HRESULT rtcpm_rtc_acquire(struct driver_set *set, struct host_pm_ref *pm_ref, co
     hr = rtcpm_driver_set_acquire(set, pm, req, n);
     if (pm) IRTCPortManager_Release(pm);
     return hr;
+}
+
+HRESULT rtcpm_rtc_bind_rtp_pair(const rtcpm_addr *local, rtcpm_socket **rtp, rtcpm_socket **rtcp)
+{
+    rtcpm_addr a = *local, b = *local;
+    uint16_t r;
+    int tries;
+
+    *rtp = *rtcp = NULL;
+    /* RFC 3550 11: RTP on an even port, RTCP on the next one; try random pairs */
+    for (tries = 0; tries < 64; tries++)
+    {
+        if (rtcpm_random_bytes(&r, sizeof(r)) < 0) break;
+        a.port = (uint16_t)(16384 + 2 * (r % 16384)); /* even, 16384..49150 */
+        b.port = a.port + 1;
+        if (rtcpm_socket_open(rtp, RTCPM_SOCK_UDP, &a, NULL) != RTCPM_SOCK_OK) continue;
+        if (rtcpm_socket_open(rtcp, RTCPM_SOCK_UDP, &b, NULL) == RTCPM_SOCK_OK) return S_OK;
+        rtcpm_socket_close(*rtp);
+        *rtp = NULL;
+    }
+    return RTC_E_INVALID_ADDRESS_LOCAL;
 }

@@ -11,7 +11,7 @@
  *                   call and every SIP engine call is made there, outside any object lock
  *   registration.c  a profile's registration (port manager -> SIP engine -> events)
  *   call.c          a session's call (port manager -> SIP engine -> media -> events)
- *   rtp_sender.c    RTP/RTCP from the call's internal ports (G.711 PCMU silence)
+ *   (media)         src/media/media_stream.h: RTP/RTCP G.711 from the call's internal ports
  *   typeinfo.c      the DLL's own type library (IDispatch of the event objects)
  *
  * Threads: the application calls every object on the thread it created the client on (RTC is

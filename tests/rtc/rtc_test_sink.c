@@ -247,7 +247,12 @@ HRESULT rtc_test_sink_unadvise(struct rtc_test_sink *s, IRTCClient *client)
 
 const char *rtc_test_sink_log(struct rtc_test_sink *s) { return s->log; }
 
-void rtc_test_sink_clear(struct rtc_test_sink *s) { s->log[0] = 0; }
+void rtc_test_sink_clear(struct rtc_test_sink *s)
+{
+    s->log[0] = 0;
+    if (s->last) IDispatch_Release(s->last); /* it holds its subject */
+    s->last = NULL;
+}
 
 IDispatch *rtc_test_sink_last(struct rtc_test_sink *s)
 {

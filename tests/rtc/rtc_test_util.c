@@ -77,6 +77,19 @@ void rtc_test_pump(int ms)
     } while ((LONG)(end - GetTickCount()) > 0);
 }
 
+int rtc_test_wait_refcount(IUnknown *unk, ULONG count, int timeout_ms)
+{
+    DWORD end = GetTickCount() + (DWORD)timeout_ms;
+
+    for (;;)
+    {
+        IUnknown_AddRef(unk);
+        if (IUnknown_Release(unk) == count) return 1;
+        if ((LONG)(end - GetTickCount()) <= 0) return 0;
+        rtc_test_pump(10);
+    }
+}
+
 int rtc_test_pump_until(struct rtc_test_sink *sink, const char *text, int timeout_ms)
 {
     DWORD end = GetTickCount() + (DWORD)timeout_ms;

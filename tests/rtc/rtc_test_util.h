@@ -17,6 +17,7 @@
 
 #include <rtccore.h>
 #include <rtcerr.h>
+#include <olectl.h>
 #include "rtcpm/rtcpm.h"
 
 struct rtc_test_sink;
@@ -34,6 +35,8 @@ HMODULE rtc_test_dll(void);
 
 /* Pumps messages until the log contains `text` or timeout_ms passes: 1 when found. */
 int rtc_test_pump_until(struct rtc_test_sink *sink, const char *text, int timeout_ms);
+/* Pumps messages until unk's refcount is `count` (AddRef/Release probe): 1 when it got there. */
+int rtc_test_wait_refcount(IUnknown *unk, ULONG count, int timeout_ms);
 /* Pumps messages for ms milliseconds. */
 void rtc_test_pump(int ms);
 
@@ -43,6 +46,7 @@ IUnknown *rtc_test_sink_unknown(struct rtc_test_sink *sink);
 HRESULT rtc_test_sink_advise(struct rtc_test_sink *sink, IRTCClient *client);
 HRESULT rtc_test_sink_unadvise(struct rtc_test_sink *sink, IRTCClient *client);
 const char *rtc_test_sink_log(struct rtc_test_sink *sink);
+/* Empties the log and lets the last event (and so its subject) go. */
 void rtc_test_sink_clear(struct rtc_test_sink *sink);
 /* The last event object received (AddRef'ed), or NULL. */
 IDispatch *rtc_test_sink_last(struct rtc_test_sink *sink);

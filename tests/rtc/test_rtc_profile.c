@@ -104,9 +104,13 @@ static void test_xml_matrix(void)
         if (hr != matrix[i].hr) printf("  %s: 0x%08lx, expected 0x%08lx\n", matrix[i].what, hr, matrix[i].hr);
         CU_ASSERT_EQUAL(hr, matrix[i].hr);
         if (SUCCEEDED(hr))
+        {
             CU_ASSERT_EQUAL(IRTCProfile_Release(profile), 0);
+        }
         else
+        {
             CU_ASSERT_PTR_NULL(profile);
+        }
     }
     CU_ASSERT_EQUAL(IRTCClientProvisioning2_CreateProfile(prov, NULL, &profile), E_POINTER);
 }
@@ -136,8 +140,10 @@ static void test_xml_bstr_edges(void)
     free(big);
 }
 
-static void check_bstr(HRESULT hr, BSTR b, const WCHAR *expected)
+/* b is read after hr was computed (the getter has run): argument order is unspecified. */
+static void check_bstr(HRESULT hr, BSTR *pb, const WCHAR *expected)
 {
+    BSTR b = *pb;
     CU_ASSERT_EQUAL(hr, S_OK);
     CU_ASSERT_TRUE(b && !lstrcmpW(b, expected));
     if (b && lstrcmpW(b, expected)) printf("  got \"%ls\", expected \"%ls\"\n", b, expected);
@@ -172,23 +178,23 @@ static void test_getters(void)
     CU_ASSERT_EQUAL(IRTCProfile_QueryInterface(profile, &IID_IRTCProfilePortManagement, (void **)&unk), S_OK);
     IUnknown_Release(unk);
     CU_ASSERT_EQUAL(IRTCProfile_QueryInterface(profile, &IID_IRTCSession, (void **)&unk), E_NOINTERFACE);
-    check_bstr(IRTCProfile2_get_Key(p, &b), b, L"{K-1}");
-    check_bstr(IRTCProfile2_get_Name(p, &b), b, L"Work & home");
-    check_bstr(IRTCProfile2_get_UserURI(p, &b), b, L"sip:alice@example.com");
-    check_bstr(IRTCProfile2_get_UserAccount(p, &b), b, L"alice");
-    check_bstr(IRTCProfile2_get_UserName(p, &b), b, L"Alice");
-    check_bstr(IRTCProfile2_get_Realm(p, &b), b, L"example.com");
-    check_bstr(IRTCProfile2_get_ProviderName(p, &b), b, L"ACME");
-    check_bstr(IRTCProfile2_get_ProviderData(p, &b), b, L"prov data");
-    check_bstr(IRTCProfile2_get_ProviderURI(p, RTCPU_URIHOMEPAGE, &b), b, L"http://acme");
-    check_bstr(IRTCProfile2_get_ProviderURI(p, RTCPU_URIHELPDESK, &b), b, L"http://help");
-    check_bstr(IRTCProfile2_get_ProviderURI(p, RTCPU_URIDISPLAYDURINGIDLE, &b), b, L""); /* absent: empty */
+    check_bstr(IRTCProfile2_get_Key(p, &b), &b, L"{K-1}");
+    check_bstr(IRTCProfile2_get_Name(p, &b), &b, L"Work & home");
+    check_bstr(IRTCProfile2_get_UserURI(p, &b), &b, L"sip:alice@example.com");
+    check_bstr(IRTCProfile2_get_UserAccount(p, &b), &b, L"alice");
+    check_bstr(IRTCProfile2_get_UserName(p, &b), &b, L"Alice");
+    check_bstr(IRTCProfile2_get_Realm(p, &b), &b, L"example.com");
+    check_bstr(IRTCProfile2_get_ProviderName(p, &b), &b, L"ACME");
+    check_bstr(IRTCProfile2_get_ProviderData(p, &b), &b, L"prov data");
+    check_bstr(IRTCProfile2_get_ProviderURI(p, RTCPU_URIHOMEPAGE, &b), &b, L"http://acme");
+    check_bstr(IRTCProfile2_get_ProviderURI(p, RTCPU_URIHELPDESK, &b), &b, L"http://help");
+    check_bstr(IRTCProfile2_get_ProviderURI(p, RTCPU_URIDISPLAYDURINGIDLE, &b), &b, L""); /* absent: empty */
     CU_ASSERT_EQUAL(IRTCProfile2_get_ProviderURI(p, (RTC_PROVIDER_URI)5, &b), E_INVALIDARG);
-    check_bstr(IRTCProfile2_get_ClientName(p, &b), b, L"rtcpm test");
-    check_bstr(IRTCProfile2_get_ClientMinVer(p, &b), b, L"1.0");
-    check_bstr(IRTCProfile2_get_ClientCurVer(p, &b), b, L"1.5");
-    check_bstr(IRTCProfile2_get_ClientUpdateURI(p, &b), b, L"http://u");
-    check_bstr(IRTCProfile2_get_ClientData(p, &b), b, L"client data");
+    check_bstr(IRTCProfile2_get_ClientName(p, &b), &b, L"rtcpm test");
+    check_bstr(IRTCProfile2_get_ClientMinVer(p, &b), &b, L"1.0");
+    check_bstr(IRTCProfile2_get_ClientCurVer(p, &b), &b, L"1.5");
+    check_bstr(IRTCProfile2_get_ClientUpdateURI(p, &b), &b, L"http://u");
+    check_bstr(IRTCProfile2_get_ClientData(p, &b), &b, L"client data");
     CU_ASSERT_EQUAL(IRTCProfile2_get_ClientBanner(p, &banner), S_OK);
     CU_ASSERT_EQUAL(banner, VARIANT_TRUE);
     CU_ASSERT_EQUAL(IRTCProfile2_get_SessionCapabilities(p, &l), S_OK);
@@ -216,13 +222,13 @@ static void test_credentials(void)
     CU_ASSERT_EQUAL_FATAL(rtc_test_create_profile(client, full_xml, &profile), S_OK);
     CU_ASSERT_EQUAL_FATAL(IRTCProfile_QueryInterface(profile, &IID_IRTCProfile2, (void **)&p), S_OK);
     CU_ASSERT_EQUAL(IRTCProfile2_SetCredentials(p, uri, account, account), S_OK);
-    check_bstr(IRTCProfile2_get_UserURI(p, &b), b, L"sip:bob@example.net");
-    check_bstr(IRTCProfile2_get_UserAccount(p, &b), b, L"bob");
+    check_bstr(IRTCProfile2_get_UserURI(p, &b), &b, L"sip:bob@example.net");
+    check_bstr(IRTCProfile2_get_UserAccount(p, &b), &b, L"bob");
     CU_ASSERT_EQUAL(IRTCProfile2_SetCredentials(p, bad, account, NULL), RTC_E_INVALID_SIP_URL);
     CU_ASSERT_EQUAL(IRTCProfile2_SetCredentials(p, NULL, NULL, NULL), RTC_E_INVALID_SIP_URL);
-    check_bstr(IRTCProfile2_get_UserURI(p, &b), b, L"sip:bob@example.net"); /* unchanged */
+    check_bstr(IRTCProfile2_get_UserURI(p, &b), &b, L"sip:bob@example.net"); /* unchanged */
     CU_ASSERT_EQUAL(IRTCProfile2_put_Realm(p, account), S_OK);
-    check_bstr(IRTCProfile2_get_Realm(p, &b), b, L"bob");
+    check_bstr(IRTCProfile2_get_Realm(p, &b), &b, L"bob");
     CU_ASSERT_EQUAL(IRTCProfile2_put_AllowedAuth(p, RTCAU_DIGEST | RTCAU_BASIC), S_OK);
     CU_ASSERT_EQUAL(IRTCProfile2_get_AllowedAuth(p, &l), S_OK);
     CU_ASSERT_EQUAL(l, RTCAU_DIGEST | RTCAU_BASIC);
@@ -382,11 +388,14 @@ static void test_enumerate_enabled(void)
     CU_ASSERT_EQUAL(IRTCCollection_Release(coll), 0);
     CU_ASSERT_EQUAL(IRTCClientProvisioning2_DisableProfile(prov, a), S_OK);
     CU_ASSERT_EQUAL(IRTCClientProvisioning2_DisableProfile(prov, b), S_OK);
-    rtc_test_pump(300); /* the disables go through the worker */
+    /* the disables go through the worker: the enabled list lets go of both */
+    CU_ASSERT_TRUE(rtc_test_wait_refcount((IUnknown *)b, 1, 2000));
     CU_ASSERT_EQUAL(IRTCClientProvisioning2_EnumerateProfiles(prov, &e), S_OK);
     CU_ASSERT_EQUAL(IRTCEnumProfiles_Next(e, 1, got, &n), S_FALSE);
     CU_ASSERT_EQUAL(n, 0);
     IRTCEnumProfiles_Release(e);
+    CU_ASSERT_TRUE(rtc_test_wait_refcount((IUnknown *)a, 1, 2000));
+    CU_ASSERT_TRUE(rtc_test_wait_refcount((IUnknown *)b, 1, 2000));
     CU_ASSERT_EQUAL(IRTCProfile_Release(a), 0);
     CU_ASSERT_EQUAL(IRTCProfile_Release(b), 0);
 }

@@ -198,6 +198,9 @@ static void test_port_manager_refuses_rtp(void)
     CU_ASSERT_EQUAL(count, 1);
     CU_ASSERT_EQUAL(IRTCCollection_Release(coll), 0);
     IRTCSessionPortManagement_Release(spm);
+    /* the worker lets go of the ended call right after reporting it */
+    rtc_test_sink_clear(sink);
+    CU_ASSERT_TRUE(rtc_test_wait_refcount((IUnknown *)session, 1, 2000));
     CU_ASSERT_EQUAL(IRTCSession_Release(session), 0);
     /* the session went: its participant no longer leads to it */
     back = (IRTCSession *)&back;
@@ -220,7 +223,7 @@ static void test_profile_port_manager(void)
     IRTCPortManager *pm;
     rtcpm_socket *proxy;
     uint16_t port;
-    char xml[256], proxy_addr[64], expected[256];
+    char xml[1024], proxy_addr[64], expected[256];
     BSTR uri = SysAllocString(L"sip:carol@example.net"), xml_b;
 
     proxy = silent_peer(&port);
@@ -242,6 +245,8 @@ static void test_profile_port_manager(void)
     CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), expected);
     CU_ASSERT_TRUE(nothing_received(proxy));
     IRTCProfilePortManagement_Release(ppm);
+    rtc_test_sink_clear(sink);
+    CU_ASSERT_TRUE(rtc_test_wait_refcount((IUnknown *)session, 1, 2000));
     CU_ASSERT_EQUAL(IRTCSession_Release(session), 0);
     CU_ASSERT_EQUAL(IRTCProfile_Release(profile), 0);
     CU_ASSERT_EQUAL(IRTCPortManager_Release(pm), 0);

@@ -117,16 +117,20 @@ static void busy_done(struct rtc_profile *profile)
 static void disable_done(struct rtc_profile *profile)
 {
     struct rtc_client *client = profile->client;
+    int was_disabling;
 
     EnterCriticalSection(&client->cs);
     if (rtcpm_rtc_list_remove(&client->enabled, (IUnknown *)&profile->IRTCProfile2_iface))
         IRTCProfile2_Release(&profile->IRTCProfile2_iface);
     LeaveCriticalSection(&client->cs);
     EnterCriticalSection(&profile->cs);
+    was_disabling = profile->disable_requested;
     profile->enabled = 0;
     profile->disable_requested = 0;
     profile->client = NULL;
     LeaveCriticalSection(&profile->cs);
+    /* DisableProfile counted for PrepareForShutdown until its NOT_REGISTERED was reported */
+    if (was_disabling) rtcpm_rtc_client_busy(client, -1);
     IRTCClient2_Release(&client->IRTCClient2_iface);
 }
 
@@ -332,6 +336,7 @@ HRESULT rtcpm_rtc_registration_stop(struct rtc_client *client, struct rtc_profil
     profile->disable_requested = 1;
     state = profile->state;
     LeaveCriticalSection(&profile->cs);
+    rtcpm_rtc_client_busy(client, +1); /* until disable_done */
     if (state == RTCRS_REGISTERING || state == RTCRS_REGISTERED)
         rtcpm_rtc_profile_report(profile, client, RTCRS_UNREGISTERING, S_OK, "");
     return post(client, profile, REG_JOB_DISABLE, NULL);
@@ -343,6 +348,10 @@ void rtcpm_rtc_registration_abort(struct rtc_client *client, struct rtc_profile 
     if (!profile->client) return;
     registration_end(profile);
     rtcpm_rtc_profile_set_state(profile, RTCRS_NOT_REGISTERED);
-    profile->reg_busy = 0; /* the teardown has cleared the client's count */
+    /* the teardown has cleared the client's count: nothing to give back */
+    profile->reg_busy = 0;
+    EnterCriticalSection(&profile->cs);
+    profile->disable_requested = 0;
+    LeaveCriticalSection(&profile->cs);
     disable_done(profile);
 }

@@ -14,6 +14,7 @@ PKGS=(
   dpkg-dev                             # apt-get source (CUnit for MinGW is built from Debian's source)
   coturn sip-tester iptables iproute2  # STUN server, SIP peer, NAT for the end-to-end tests
   python3                              # tests/e2e/udp_peer.py: the media peer of the end-to-end tests
+  dnsmasq-base                         # tests/dns: a DNS server (A, AAAA, SRV) in a namespace of the test
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
   clang-format                         # tests/style: the tree is formatted as .clang-format says
 )

@@ -79,6 +79,19 @@ struct rtcpm_sip_msg *sip_peer_expect(struct sip_peer *p, const char *method, in
     }
 }
 
+struct rtcpm_sip_msg *sip_peer_expect_cseq(struct sip_peer *p, const char *method, uint32_t min_cseq, int timeout_ms)
+{
+    uint64_t deadline = rtcpm_clock_ms() + (uint64_t)timeout_ms;
+    for (;;)
+    {
+        uint64_t now = rtcpm_clock_ms();
+        struct rtcpm_sip_msg *m;
+        if (now >= deadline) return NULL;
+        if ((m = sip_peer_expect(p, method, (int)(deadline - now))) && m->cseq >= min_cseq) return m;
+        rtcpm_sip_msg_free(m);
+    }
+}
+
 void sip_peer_send_raw(struct sip_peer *p, const char *data, size_t len)
 {
     if (p->tcp)

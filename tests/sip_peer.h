@@ -36,6 +36,10 @@ struct rtcpm_sip_msg *sip_peer_recv(struct sip_peer *p, int timeout_ms, uint64_t
 /* Same, but skips messages whose method is not `method` (retransmissions...), NULL when none. */
 struct rtcpm_sip_msg *sip_peer_expect(struct sip_peer *p, const char *method, int timeout_ms);
 
+/* The next `method` request whose CSeq is at least min_cseq (older ones, retransmissions
+ * of requests already answered, are skipped), NULL when none within timeout_ms. */
+struct rtcpm_sip_msg *sip_peer_expect_cseq(struct sip_peer *p, const char *method, uint32_t min_cseq, int timeout_ms);
+
 /* Answers req: Vias, From, To (+ our tag unless 100), Call-ID, CSeq copied; extra (CRLF-
  * terminated header lines, may be NULL); body (may be NULL: Content-Length 0). */
 void sip_peer_reply(struct sip_peer *p, const struct rtcpm_sip_msg *req, int code, const char *reason,

@@ -8,11 +8,15 @@
  *  - rtcpm_sip_agent_start starts the worker thread; it owns every socket and timer. Every
  *    other function may be called from any thread (also from inside a callback) and returns
  *    at once: the work is queued to the worker.
- *  - Callbacks (state changes, trace) run on the worker thread, one at a time, with no lock
- *    of the engine held: a callback may call any rtcpm_sip_* function except
- *    rtcpm_sip_agent_stop (that would join its own thread: it returns E_UNEXPECTED then).
- *    The COM side copies what it needs and posts it to the application's apartment.
- *    The event's pointers are valid during the callback only.
+ *  - State callbacks run on the worker thread, one at a time, with no lock of the engine
+ *    held: a callback may call any rtcpm_sip_* function except rtcpm_sip_agent_stop (that
+ *    would join its own thread: it returns E_UNEXPECTED then). The COM side copies what it
+ *    needs and posts it to the application's apartment. The event's pointers are valid
+ *    during the callback only. Events of one registration / call come in order.
+ *  - The trace callback (logging only) runs on the worker thread WITH the engine's lock
+ *    held: it must not call any rtcpm_sip_* function.
+ *  - Every message is sent by the worker: _start, _stop and _hangup only record what to do
+ *    (and queue the INPROGRESS / REGISTERING / UNREGISTERING / DISCONNECTING event).
  *  - rtcpm_sip_agent_stop ends every registration and call WITHOUT sending anything, joins
  *    the thread and frees the agent. No callback runs after it returned. Handles
  *    (registrations, calls) the caller still holds stay valid for their getters and

@@ -198,8 +198,8 @@ void rtcpm_sip_call_release(rtcpm_sip_call *c)
     rtcpm_lock_acquire(&a->lock);
     c->cb = NULL;
     c->silent = 1;
+    rtcpm_sip_agent_wait_dispatch(a, c); /* drops the lock while waiting: c must stay ours */
     c->user_ref = 0;
-    rtcpm_sip_agent_wait_dispatch(a, c);
     if (!a->stopped && !c->hangup && c->phase != CALL_ENDED)
     {
         c->hangup = c->hangup_pending = 1; /* a live call is hung up quietly */

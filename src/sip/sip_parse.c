@@ -313,7 +313,7 @@ static long frame_content_length(const char *data, size_t end)
     while (pos < end && line_end(data, end, pos, &text_end, &eol))
     {
         const char *c = memchr(data + pos, ':', text_end - pos);
-        if (c)
+        if (c && data[pos] != ' ' && data[pos] != '\t') /* not a continuation line */
         {
             struct rtcpm_sip_span name =
                 rtcpm_sip_span_trim((struct rtcpm_sip_span){ data + pos, (size_t)(c - data) - pos });

@@ -335,8 +335,8 @@ void rtcpm_sip_reg_release(rtcpm_sip_reg *r)
     a = r->agent;
     rtcpm_lock_acquire(&a->lock);
     r->cb = NULL;
+    rtcpm_sip_agent_wait_dispatch(a, r); /* drops the lock while waiting: r must stay ours */
     r->user_ref = 0;
-    rtcpm_sip_agent_wait_dispatch(a, r);
     if (!a->stopped && !r->done && !r->unregistering)
     {
         /* still registered (or registering): take it back quietly */

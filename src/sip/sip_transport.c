@@ -291,10 +291,7 @@ static void free_tp(struct sip_tp *tp)
         tp->pending = p->next;
         free(p);
     }
-    if (tp->transport == RTCTR_TCP)
-        rtcpm_socket_close_abort(tp->sock); /* no TIME_WAIT: the port manager may hand the port out again */
-    else
-        rtcpm_socket_close(tp->sock);
+    rtcpm_socket_close(tp->sock); /* TCP: an orderly close; a reset would be an error to the peer */
     free(tp->rx);
     free(tp);
 }

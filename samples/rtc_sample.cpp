@@ -77,15 +77,17 @@ class SamplePortManager : public IRTCPortManager3
     }
     HRESULT WINAPI UpdateRemoteAddress(BSTR remote, BSTR ia, LONG ip, BSTR ea, LONG ep) override
     {
-        return note("UpdateRemoteAddress(" + utf8(remote) + ", " + pair(ia, ip) + ", " + pair(ea, ep) + ")");
+        return note("UpdateRemoteAddress(" + utf8(remote) + ", internal " + pair(ia, ip) + ", external " +
+                    pair(ea, ep) + ")");
     }
     HRESULT WINAPI ReleaseMapping(BSTR ia, LONG ip, BSTR ea, LONG ep) override
     {
-        return note("ReleaseMapping(" + pair(ia, ip) + ", " + pair(ea, ep) + ")");
+        return note("ReleaseMapping(internal " + pair(ia, ip) + ", external " + pair(ea, ep) + ")");
     }
     HRESULT WINAPI UpdateRemoteAddressEx(BSTR remote, LONG rport, BSTR ia, LONG ip, BSTR ea, LONG ep) override
     {
-        return note("UpdateRemoteAddressEx(" + pair(remote, rport) + ", " + pair(ia, ip) + ", " + pair(ea, ep) + ")");
+        return note("UpdateRemoteAddressEx(" + utf8(remote) + ", " + std::to_string(rport) + ", internal " +
+                    pair(ia, ip) + ", external " + pair(ea, ep) + ")");
     }
     HRESULT WINAPI GetMappingEx(BSTR remote, LONG rport, LONG transport, RTC_PORT_TYPE type, BSTR *ia, LONG *ip,
                                 BSTR *ea, LONG *ep) override
@@ -97,13 +99,14 @@ class SamplePortManager : public IRTCPortManager3
     HRESULT WINAPI UpdateRemoteAddressEx2(BSTR remote, LONG rport, LONG transport, BSTR ia, LONG ip, BSTR ea,
                                           LONG ep) override
     {
-        return note("UpdateRemoteAddressEx2(" + pair(remote, rport) + ", " + rtcpm_transport_name(transport) + ", " +
-                    pair(ia, ip) + ", " + pair(ea, ep) + ")");
+        return note("UpdateRemoteAddressEx2(" + utf8(remote) + ", " + std::to_string(rport) + ", " +
+                    rtcpm_transport_name(transport) + ", internal " + pair(ia, ip) + ", external " + pair(ea, ep) +
+                    ")");
     }
     HRESULT WINAPI ReleaseMappingEx(LONG transport, BSTR ia, LONG ip, BSTR ea, LONG ep) override
     {
-        return note("ReleaseMappingEx(" + std::string(rtcpm_transport_name(transport)) + ", " + pair(ia, ip) + ", " +
-                    pair(ea, ep) + ")");
+        return note("ReleaseMappingEx(" + std::string(rtcpm_transport_name(transport)) + ", internal " + pair(ia, ip) +
+                    ", external " + pair(ea, ep) + ")");
     }
 
   private:

@@ -111,7 +111,7 @@ sipp_rc=$?
 grep -qF "pm GetMappingEx(127.0.0.1, $reg, UDP, SIP) -> S_OK internal 127.0.0.1:$sip external 127.0.0.1:$sip" "$work/out.txt" \
     && pass "the STA port manager was called (through the proxy)" || { fail "no GetMappingEx line"; cat "$work/out.txt"; }
 grep -qF "event registration RTCRS_REGISTERED" "$work/out.txt" && pass "REGISTERED" || fail "not REGISTERED"
-grep -qF "pm ReleaseMappingEx(UDP, 127.0.0.1:$sip, 127.0.0.1:$sip) -> S_OK" "$work/out.txt" && pass "released" \
+grep -qF "pm ReleaseMappingEx(UDP, internal 127.0.0.1:$sip, external 127.0.0.1:$sip) -> S_OK" "$work/out.txt" && pass "released" \
     || fail "no ReleaseMappingEx"
 
 echo "== regsvr32 /u"

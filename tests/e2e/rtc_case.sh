@@ -18,6 +18,10 @@
 #   rtc_call_stun            the same for a call: c=/m= = the NAT's real RTP mapping, RTP arrives
 #   rtc_register_symmetric   MASQUERADE --random-fully with the STUN port manager: REGISTRATION
 #                            ERROR carrying RTC_E_PORT_MAPPING_FAILED, nothing reaches the registrar
+#   rtc_register_dns         the profile names its registrar by a host name without a port: resolved
+#                            when the profile is enabled (RFC 3263 SRV _sip._udp, then A) through
+#                            a dnsmasq this case starts in the client namespace
+#                            (/etc/netns/<ns>/resolv.conf), the port manager asked for the result
 # Exit: 0 pass, 1 fail, 77 skipped (no network namespaces here).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -59,9 +63,15 @@ finish() {
 winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
 
 # The network, then the client's prefix with rtcdll.dll registered in it (regsvr32, as a user
-# installs it), before any peer starts.
+# installs it), before any peer starts. RTC_RESOLV: a resolv.conf for the client namespace
+# (before Wine starts there: `ip netns exec` mounts it over /etc/resolv.conf).
 rtc_up() {
     e2e_up "$@"
+    if [ -n "${RTC_RESOLV:-}" ]; then
+        netns_etc=/etc/netns/$(e2e_ns client)
+        mkdir -p "$netns_etc"
+        printf '%s\n' "$RTC_RESOLV" >"$netns_etc/resolv.conf"
+    fi
     e2e_wine_start client
     e2e_wine_run client -- regsvr32 /s "$(winpath "$dll")" >"$E2E_RUN_DIR/regsvr32.log" 2>&1 \
         || e2e_die "regsvr32 rtcdll.dll failed in the client's prefix (see $E2E_RUN_DIR/regsvr32.log)"
@@ -143,6 +153,25 @@ case_rtc_register_symmetric() {
     check "nothing reached the registrar" hasnt "$E2E_RUN_DIR/registrar.msg" 'REGISTER'
 }
 
+case_rtc_register_dns() {
+    command -v dnsmasq >/dev/null || e2e_skip "dnsmasq not installed (Debian: dnsmasq-base; scripts/install-deps.sh)"
+    RTC_RESOLV=$'nameserver 127.0.0.1\noptions timeout:2 attempts:2'
+    rtc_up --nat dnat $(printf -- '--map %s ' "${OWN_MAPS[@]}")
+    e2e_spawn client dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
+        --listen-address=127.0.0.1 --bind-interfaces --port=53 --pid-file= --log-queries --log-facility=- \
+        --local=/rtcpm.test/ --host-record=registrar.rtcpm.test,"$E2E_WAN_PUBLIC" \
+        --srv-host=_sip._udp.rtcpm.test,registrar.rtcpm.test,"$E2E_SIP_PORT",0,0
+    local i; for i in $(seq 100); do grep -q started "$E2E_RUN_DIR/dnsmasq.log" 2>/dev/null && break; sleep 0.05; done
+    registrar_start "$(e2e_re_ip "$STATIC_IP"):5070"
+    run_sample "$bin/rtc_registration.exe" --registrar rtcpm.test "${OWN_PM[@]}"
+    e2e_wait registrar 10; registrar_rc=$?
+    grep -E 'query\[(SRV|A)\]' "$E2E_RUN_DIR/dnsmasq.log" | sed 's/^/  dns | /'
+    check "the SRV record was asked for" has "$E2E_RUN_DIR/dnsmasq.log" 'query\[SRV\] _sip\._udp\.rtcpm\.test'
+    check "the port manager was asked for the resolved registrar $SIP_PEER" has "$E2E_RUN_DIR/client.out" \
+        "^pm GetMappingEx\\($(e2e_re_ip "$E2E_WAN_PUBLIC"), $E2E_SIP_PORT, UDP, SIP\\) -> S_OK"
+    registration_checks "$STATIC_IP:5070"
+}
+
 call_checks() {
     local rtp=$1 rtcp=$2 c m r
     c=$(e2e_log_field "$E2E_RUN_DIR/uas.sipp.log" 'INVITE SDP \{c=IN IP4 ([^} ]*)\}.*')
@@ -192,6 +221,8 @@ case_rtc_call_stun() {
 declare -F "case_$case_name" >/dev/null || { echo "rtc_case.sh: no case '$case_name'" >&2; exit 2; }
 e2e_down_stale
 e2e_init "$work/$case_name"
+netns_etc=""
+trap 'rc=$?; [ -n "$netns_etc" ] && rm -rf "$netns_etc"; (exit $rc); e2e_on_exit' EXIT
 t0=$(date +%s%N)
 "case_$case_name"
 echo "e2e case $case_name: $((($(date +%s%N) - t0) / 1000000)) ms"

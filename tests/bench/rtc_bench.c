@@ -120,7 +120,8 @@ static HRESULT make_client(const char *dll, IRTCClient **client)
     hr = IClassFactory_CreateInstance(cf, NULL, &IID_IRTCClient, (void **)client);
     IClassFactory_Release(cf);
     if (FAILED(hr) || FAILED(hr = IRTCClient_Initialize(*client)) ||
-        FAILED(hr = IRTCClient_put_EventFilter(*client, RTCEF_REGISTRATION_STATE_CHANGE | RTCEF_SESSION_STATE_CHANGE)) ||
+        FAILED(hr =
+                   IRTCClient_put_EventFilter(*client, RTCEF_REGISTRATION_STATE_CHANGE | RTCEF_SESSION_STATE_CHANGE)) ||
         FAILED(hr = IRTCClient_QueryInterface(*client, &IID_IConnectionPointContainer, (void **)&cpc)))
         return hr;
     hr = IConnectionPointContainer_FindConnectionPoint(cpc, &IID_IRTCEventNotification, &cp);
@@ -229,16 +230,23 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IONBF, 0);
     for (i = 1; i + 1 < argc; i += 2)
     {
-        if (!strcmp(argv[i], "--dll")) dll = argv[i + 1];
-        else if (!strcmp(argv[i], "--flow")) flow = argv[i + 1];
-        else if (!strcmp(argv[i], "--to")) to = argv[i + 1];
-        else if (!strcmp(argv[i], "--pm")) pm_spec = argv[i + 1];
-        else if (!strcmp(argv[i], "--n")) n = atoi(argv[i + 1]);
-        else break;
+        if (!strcmp(argv[i], "--dll"))
+            dll = argv[i + 1];
+        else if (!strcmp(argv[i], "--flow"))
+            flow = argv[i + 1];
+        else if (!strcmp(argv[i], "--to"))
+            to = argv[i + 1];
+        else if (!strcmp(argv[i], "--pm"))
+            pm_spec = argv[i + 1];
+        else if (!strcmp(argv[i], "--n"))
+            n = atoi(argv[i + 1]);
+        else
+            break;
     }
     if (i < argc || !dll || !flow || !to || !pm_spec || n < 1 || (strcmp(flow, "register") && strcmp(flow, "call")))
     {
-        fprintf(stderr, "usage: rtc_bench --dll PATH --flow register|call --to IP:PORT --pm static:FILE|stun:SERVER [--n N]\n");
+        fprintf(stderr,
+                "usage: rtc_bench --dll PATH --flow register|call --to IP:PORT --pm static:FILE|stun:SERVER [--n N]\n");
         return 64;
     }
     CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
@@ -246,8 +254,10 @@ int main(int argc, char **argv)
     for (i = 0; i <= n; i++)
     {
         t = !strcmp(flow, "register") ? one_registration(client, pm, to) : one_call(client, pm, to);
-        if (t < 0) failed++;
-        else if (i > 0) printf("sample %.3f\n", t); /* iteration 0 warms up */
+        if (t < 0)
+            failed++;
+        else if (i > 0)
+            printf("sample %.3f\n", t); /* iteration 0 warms up */
     }
     IRTCClient_Shutdown(client);
     IRTCClient_Release(client);

@@ -10,6 +10,8 @@
 #      its OWN C++ port manager, an apartment-bound object in its STA that the client's worker
 #      thread can only call through the registered proxy/stub;
 #   4. regsvr32 /u: every key is gone, CoCreateInstance fails again.
+# Before regsvr32, the DLL loaded by hand (--dll) with that port manager: the registration ends
+# in ERROR with REGDB_E_IIDNOTREG and the port manager is never called.
 #
 #   rtc_regsvr32.sh WINE_RUN PREFIX SAMPLES_BIN DLL SIPP_DIR
 set -u
@@ -69,10 +71,10 @@ run_sample --registrar 127.0.0.1:9 --timeout 2000
 [ -z "$(reg_value "$CLIENT\\InprocServer32")" ] && pass "no class key yet" || fail "class key in a fresh prefix"
 
 windll=$(winpath "$dll")
-echo "== the DLL loaded by hand: the STA port manager cannot be handed to another apartment yet"
-run_sample --dll "$windll" --registrar 127.0.0.1:9 --own-pm 127.0.0.1,127.0.0.1 --sip-port 5999 --timeout 1000
-grep -qF "SetPortManager -> 0x80004002 (E_NOINTERFACE)" "$work/out.txt" && ! grep -q "^pm GetMappingEx" "$work/out.txt" \
-    && pass "without the proxy/stub: SetPortManager says E_NOINTERFACE, the port manager is never called" \
+echo "== the DLL loaded by hand: the client's worker cannot reach the STA port manager yet"
+run_sample --dll "$windll" --registrar 127.0.0.1:9 --own-pm 127.0.0.1,127.0.0.1 --sip-port 5999 --timeout 5000
+grep -qF "event registration RTCRS_ERROR 0x80040155" "$work/out.txt" && ! grep -q "^pm GetMappingEx" "$work/out.txt" \
+    && pass "without the proxy/stub: ERROR REGDB_E_IIDNOTREG, the port manager is never called, nothing sent" \
     || { fail "unregistered proxy: exit $rc"; cat "$work/out.txt"; }
 
 echo "== regsvr32 $windll"

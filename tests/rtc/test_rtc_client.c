@@ -183,16 +183,60 @@ static void test_event_filter_bits(void)
     CU_ASSERT_EQUAL(all, RTCEF_ALL & ~(0x8000 | RTCEF_BUDDY2 | RTCEF_WATCHER2));
 }
 
+/* The BSTR preferences: a copy stored, a copy returned; never set reads as "". */
+static void check_bstr_preferences(IRTCClient2 *c)
+{
+    BSTR in = SysAllocString(L"Wine Speakers"), out = NULL;
+
+    CU_ASSERT_EQUAL(IRTCClient2_put_PreferredAudioDevice(c, RTCAD_SPEAKER, in), S_OK);
+    CU_ASSERT_EQUAL(IRTCClient2_get_PreferredAudioDevice(c, RTCAD_SPEAKER, &out), S_OK);
+    CU_ASSERT_TRUE(out && !lstrcmpW(out, L"Wine Speakers"));
+    SysFreeString(out);
+    CU_ASSERT_EQUAL(IRTCClient2_get_PreferredAudioDevice(c, RTCAD_MICROPHONE, &out), S_OK);
+    CU_ASSERT_TRUE(out && !*out); /* never set: empty */
+    SysFreeString(out);
+    CU_ASSERT_EQUAL(IRTCClient2_put_PreferredVideoDevice(c, in), S_OK);
+    CU_ASSERT_EQUAL(IRTCClient2_get_PreferredVideoDevice(c, &out), S_OK);
+    CU_ASSERT_TRUE(out && !lstrcmpW(out, L"Wine Speakers"));
+    SysFreeString(out);
+    CU_ASSERT_EQUAL(IRTCClient2_put_LocalUserName(c, in), S_OK);
+    CU_ASSERT_EQUAL(IRTCClient2_get_LocalUserName(c, &out), S_OK);
+    CU_ASSERT_TRUE(out && !lstrcmpW(out, L"Wine Speakers"));
+    SysFreeString(out);
+    SysFreeString(in);
+}
+
+/* The enumerated preferences: stored and returned, values outside the enumerations refused. */
+static void check_mode_preferences(IRTCClient2 *c)
+{
+    RTC_LISTEN_MODE listen;
+    RTC_ANSWER_MODE answer;
+    RTC_SECURITY_LEVEL level;
+
+    CU_ASSERT_EQUAL(IRTCClient2_put_ListenForIncomingSessions(c, RTCLM_BOTH), S_OK);
+    CU_ASSERT_EQUAL(IRTCClient2_get_ListenForIncomingSessions(c, &listen), S_OK);
+    CU_ASSERT_EQUAL(listen, RTCLM_BOTH);
+    CU_ASSERT_EQUAL(IRTCClient2_put_ListenForIncomingSessions(c, (RTC_LISTEN_MODE)3), E_INVALIDARG);
+    CU_ASSERT_EQUAL(IRTCClient2_put_AnswerMode(c, RTCST_IM, RTCAM_AUTOMATICALLY_REJECT), S_OK);
+    CU_ASSERT_EQUAL(IRTCClient2_get_AnswerMode(c, RTCST_IM, &answer), S_OK);
+    CU_ASSERT_EQUAL(answer, RTCAM_AUTOMATICALLY_REJECT);
+    CU_ASSERT_EQUAL(IRTCClient2_get_AnswerMode(c, RTCST_PC_TO_PC, &answer), S_OK);
+    CU_ASSERT_EQUAL(answer, RTCAM_OFFER_SESSION_EVENT);
+    CU_ASSERT_EQUAL(IRTCClient2_put_PreferredSecurityLevel(c, RTCSECT_T120_MEDIA_ENCRYPTION, RTCSECL_REQUIRED), S_OK);
+    CU_ASSERT_EQUAL(IRTCClient2_get_PreferredSecurityLevel(c, RTCSECT_T120_MEDIA_ENCRYPTION, &level), S_OK);
+    CU_ASSERT_EQUAL(level, RTCSECL_REQUIRED);
+    CU_ASSERT_EQUAL(IRTCClient2_put_AllowedPorts(c, RTCTR_TCP, RTCLM_DYNAMIC), S_OK);
+    CU_ASSERT_EQUAL(IRTCClient2_get_AllowedPorts(c, RTCTR_TCP, &listen), S_OK);
+    CU_ASSERT_EQUAL(listen, RTCLM_DYNAMIC);
+    CU_ASSERT_EQUAL(IRTCClient2_put_AllowedPorts(c, 3, RTCLM_DYNAMIC), E_INVALIDARG);
+}
+
 static void test_preferences(void)
 {
     IRTCClient2 *c;
     IRTCClient *client;
     LONG l = -1;
     VARIANT_BOOL b = 7;
-    RTC_LISTEN_MODE listen;
-    RTC_ANSWER_MODE answer;
-    RTC_SECURITY_LEVEL level;
-    BSTR in = SysAllocString(L"Wine Speakers"), out = NULL;
 
     CU_ASSERT_EQUAL_FATAL(rtc_test_create_client(&client), S_OK);
     CU_ASSERT_EQUAL_FATAL(IRTCClient_QueryInterface(client, &IID_IRTCClient2, (void **)&c), S_OK);
@@ -218,48 +262,18 @@ static void test_preferences(void)
     CU_ASSERT_EQUAL(IRTCClient2_put_PreferredAEC(c, VARIANT_FALSE), S_OK);
     CU_ASSERT_EQUAL(IRTCClient2_get_PreferredAEC(c, &b), S_OK);
     CU_ASSERT_EQUAL(b, VARIANT_FALSE);
-    CU_ASSERT_EQUAL(IRTCClient2_put_PreferredAudioDevice(c, RTCAD_SPEAKER, in), S_OK);
-    CU_ASSERT_EQUAL(IRTCClient2_get_PreferredAudioDevice(c, RTCAD_SPEAKER, &out), S_OK);
-    CU_ASSERT_TRUE(out && !lstrcmpW(out, L"Wine Speakers"));
-    SysFreeString(out);
-    CU_ASSERT_EQUAL(IRTCClient2_get_PreferredAudioDevice(c, RTCAD_MICROPHONE, &out), S_OK);
-    CU_ASSERT_TRUE(out && !*out); /* never set: empty */
-    SysFreeString(out);
-    CU_ASSERT_EQUAL(IRTCClient2_put_PreferredVideoDevice(c, in), S_OK);
-    CU_ASSERT_EQUAL(IRTCClient2_get_PreferredVideoDevice(c, &out), S_OK);
-    CU_ASSERT_TRUE(out && !lstrcmpW(out, L"Wine Speakers"));
-    SysFreeString(out);
-    CU_ASSERT_EQUAL(IRTCClient2_put_ListenForIncomingSessions(c, RTCLM_BOTH), S_OK);
-    CU_ASSERT_EQUAL(IRTCClient2_get_ListenForIncomingSessions(c, &listen), S_OK);
-    CU_ASSERT_EQUAL(listen, RTCLM_BOTH);
-    CU_ASSERT_EQUAL(IRTCClient2_put_ListenForIncomingSessions(c, (RTC_LISTEN_MODE)3), E_INVALIDARG);
-    CU_ASSERT_EQUAL(IRTCClient2_put_AnswerMode(c, RTCST_IM, RTCAM_AUTOMATICALLY_REJECT), S_OK);
-    CU_ASSERT_EQUAL(IRTCClient2_get_AnswerMode(c, RTCST_IM, &answer), S_OK);
-    CU_ASSERT_EQUAL(answer, RTCAM_AUTOMATICALLY_REJECT);
-    CU_ASSERT_EQUAL(IRTCClient2_get_AnswerMode(c, RTCST_PC_TO_PC, &answer), S_OK);
-    CU_ASSERT_EQUAL(answer, RTCAM_OFFER_SESSION_EVENT);
-    CU_ASSERT_EQUAL(IRTCClient2_put_PreferredSecurityLevel(c, RTCSECT_T120_MEDIA_ENCRYPTION, RTCSECL_REQUIRED), S_OK);
-    CU_ASSERT_EQUAL(IRTCClient2_get_PreferredSecurityLevel(c, RTCSECT_T120_MEDIA_ENCRYPTION, &level), S_OK);
-    CU_ASSERT_EQUAL(level, RTCSECL_REQUIRED);
-    CU_ASSERT_EQUAL(IRTCClient2_put_AllowedPorts(c, RTCTR_TCP, RTCLM_DYNAMIC), S_OK);
-    CU_ASSERT_EQUAL(IRTCClient2_get_AllowedPorts(c, RTCTR_TCP, &listen), S_OK);
-    CU_ASSERT_EQUAL(listen, RTCLM_DYNAMIC);
-    CU_ASSERT_EQUAL(IRTCClient2_put_AllowedPorts(c, 3, RTCLM_DYNAMIC), E_INVALIDARG);
     CU_ASSERT_EQUAL(IRTCClient2_put_MaxBitrate(c, 64000), S_OK);
     CU_ASSERT_EQUAL(IRTCClient2_get_MaxBitrate(c, &l), S_OK);
     CU_ASSERT_EQUAL(l, 64000);
     CU_ASSERT_EQUAL(IRTCClient2_put_TemporalSpatialTradeOff(c, 200), S_OK);
     CU_ASSERT_EQUAL(IRTCClient2_get_TemporalSpatialTradeOff(c, &l), S_OK);
     CU_ASSERT_EQUAL(l, 200);
-    CU_ASSERT_EQUAL(IRTCClient2_put_LocalUserName(c, in), S_OK);
-    CU_ASSERT_EQUAL(IRTCClient2_get_LocalUserName(c, &out), S_OK);
-    CU_ASSERT_TRUE(out && !lstrcmpW(out, L"Wine Speakers"));
-    SysFreeString(out);
     CU_ASSERT_EQUAL(IRTCClient2_get_Volume(c, RTCAD_SPEAKER, NULL), E_POINTER);
+    check_bstr_preferences(c);
+    check_mode_preferences(c);
     CU_ASSERT_EQUAL(IRTCClient2_Shutdown(c), S_OK);
     IRTCClient2_Release(c);
     CU_ASSERT_EQUAL(IRTCClient_Release(client), 0);
-    SysFreeString(in);
 }
 
 static void test_not_implemented(void)

@@ -30,16 +30,55 @@ static IConnectionPoint *find(IRTCClient *client, const IID *iid, HRESULT *hr)
     return cp;
 }
 
+/* Advise / EnumConnections / Unadvise on the IRTCEventNotification point (and one sink on the
+ * dispinterface's): a sink must answer the point's interface; the sinks that stay advised are
+ * let go by Shutdown. */
+static void check_advise(IRTCClient *client, IConnectionPoint *cp)
+{
+    struct rtc_test_sink *a, *b, *disp;
+    IEnumConnections *conns;
+    CONNECTDATA cd[3];
+    DWORD cookie = 1;
+    ULONG n;
+
+    rtc_test_sink_create(0, &a);
+    rtc_test_sink_create(0, &b);
+    rtc_test_sink_create(1, &disp);
+    CU_ASSERT_EQUAL(IConnectionPoint_Advise(cp, rtc_test_sink_unknown(disp), &cookie), CONNECT_E_CANNOTCONNECT);
+    CU_ASSERT_EQUAL(cookie, 0);
+    CU_ASSERT_EQUAL(IConnectionPoint_Advise(cp, NULL, &cookie), E_POINTER);
+    CU_ASSERT_EQUAL(rtc_test_sink_advise(a, client), S_OK);
+    CU_ASSERT_EQUAL(rtc_test_sink_advise(b, client), S_OK);
+    CU_ASSERT_EQUAL(rtc_test_sink_advise(disp, client), S_OK); /* on the dispinterface's point */
+    CU_ASSERT_EQUAL(rtc_test_sink_refcount(a), 2);
+    CU_ASSERT_EQUAL(IConnectionPoint_EnumConnections(cp, &conns), S_OK);
+    CU_ASSERT_EQUAL(IEnumConnections_Next(conns, 3, cd, &n), S_FALSE);
+    CU_ASSERT_EQUAL(n, 2);
+    CU_ASSERT_PTR_EQUAL(cd[0].pUnk, rtc_test_sink_unknown(a));
+    CU_ASSERT_PTR_EQUAL(cd[1].pUnk, rtc_test_sink_unknown(b));
+    CU_ASSERT_NOT_EQUAL(cd[0].dwCookie, cd[1].dwCookie);
+    IUnknown_Release(cd[0].pUnk);
+    IUnknown_Release(cd[1].pUnk);
+    IEnumConnections_Release(conns);
+    CU_ASSERT_EQUAL(IConnectionPoint_Unadvise(cp, 12345), CONNECT_E_NOCONNECTION);
+    CU_ASSERT_EQUAL(rtc_test_sink_unadvise(a, client), S_OK);
+    CU_ASSERT_EQUAL(rtc_test_sink_unadvise(a, client), CONNECT_E_NOCONNECTION);
+    CU_ASSERT_EQUAL(rtc_test_sink_refcount(a), 1);
+    CU_ASSERT_EQUAL(IRTCClient_Initialize(client), S_OK);
+    CU_ASSERT_EQUAL(IRTCClient_Shutdown(client), S_OK);
+    CU_ASSERT_EQUAL(rtc_test_sink_refcount(b), 1);
+    CU_ASSERT_EQUAL(rtc_test_sink_refcount(disp), 1);
+    rtc_test_sink_release(a);
+    rtc_test_sink_release(b);
+    rtc_test_sink_release(disp);
+}
+
 static void test_connection_points(void)
 {
     IConnectionPointContainer *cpc, *back;
     IEnumConnectionPoints *points;
-    IEnumConnections *conns;
     IConnectionPoint *cp, *cps[3];
-    struct rtc_test_sink *a, *b, *disp;
-    CONNECTDATA cd[3];
     IRTCClient *client;
-    DWORD cookie = 1;
     ULONG n;
     IID iid;
     HRESULT hr;
@@ -68,40 +107,9 @@ static void test_connection_points(void)
     IConnectionPoint_Release(cps[1]);
     IEnumConnectionPoints_Release(points);
     IConnectionPointContainer_Release(cpc);
-    /* advise: a sink must answer the point's interface */
-    rtc_test_sink_create(0, &a);
-    rtc_test_sink_create(0, &b);
-    rtc_test_sink_create(1, &disp);
-    CU_ASSERT_EQUAL(IConnectionPoint_Advise(cp, rtc_test_sink_unknown(disp), &cookie), CONNECT_E_CANNOTCONNECT);
-    CU_ASSERT_EQUAL(cookie, 0);
-    CU_ASSERT_EQUAL(IConnectionPoint_Advise(cp, NULL, &cookie), E_POINTER);
-    CU_ASSERT_EQUAL(rtc_test_sink_advise(a, client), S_OK);
-    CU_ASSERT_EQUAL(rtc_test_sink_advise(b, client), S_OK);
-    CU_ASSERT_EQUAL(rtc_test_sink_advise(disp, client), S_OK); /* on the dispinterface's point */
-    CU_ASSERT_EQUAL(rtc_test_sink_refcount(a), 2);
-    CU_ASSERT_EQUAL(IConnectionPoint_EnumConnections(cp, &conns), S_OK);
-    CU_ASSERT_EQUAL(IEnumConnections_Next(conns, 3, cd, &n), S_FALSE);
-    CU_ASSERT_EQUAL(n, 2);
-    CU_ASSERT_PTR_EQUAL(cd[0].pUnk, rtc_test_sink_unknown(a));
-    CU_ASSERT_PTR_EQUAL(cd[1].pUnk, rtc_test_sink_unknown(b));
-    CU_ASSERT_NOT_EQUAL(cd[0].dwCookie, cd[1].dwCookie);
-    IUnknown_Release(cd[0].pUnk);
-    IUnknown_Release(cd[1].pUnk);
-    IEnumConnections_Release(conns);
-    CU_ASSERT_EQUAL(IConnectionPoint_Unadvise(cp, 12345), CONNECT_E_NOCONNECTION);
-    CU_ASSERT_EQUAL(rtc_test_sink_unadvise(a, client), S_OK);
-    CU_ASSERT_EQUAL(rtc_test_sink_unadvise(a, client), CONNECT_E_NOCONNECTION);
-    CU_ASSERT_EQUAL(rtc_test_sink_refcount(a), 1);
+    check_advise(client, cp);
     IConnectionPoint_Release(cp);
-    /* Shutdown lets the others go, without Unadvise */
-    CU_ASSERT_EQUAL(IRTCClient_Initialize(client), S_OK);
-    CU_ASSERT_EQUAL(IRTCClient_Shutdown(client), S_OK);
-    CU_ASSERT_EQUAL(rtc_test_sink_refcount(b), 1);
-    CU_ASSERT_EQUAL(rtc_test_sink_refcount(disp), 1);
     CU_ASSERT_EQUAL(IRTCClient_Release(client), 0);
-    rtc_test_sink_release(a);
-    rtc_test_sink_release(b);
-    rtc_test_sink_release(disp);
     CU_ASSERT_EQUAL(rtc_test_dll_can_unload(), S_OK);
 }
 

@@ -120,23 +120,62 @@ static BSTR bstr_printf(const char *fmt, unsigned port)
     return SysAllocString(wide);
 }
 
+/* The participant of an ended call: its getters, and the way back to its session. */
+static void check_participant(IRTCParticipant *participant, IRTCSession *session, BSTR uri)
+{
+    RTC_PARTICIPANT_STATE pstate;
+    IRTCSession *back;
+    VARIANT_BOOL b;
+    BSTR out;
+
+    CU_ASSERT_EQUAL(IRTCParticipant_get_UserURI(participant, &out), S_OK);
+    CU_ASSERT_TRUE(!lstrcmpW(out, uri));
+    SysFreeString(out);
+    CU_ASSERT_EQUAL(IRTCParticipant_get_Name(participant, &out), S_OK);
+    CU_ASSERT_TRUE(!lstrcmpW(out, L"Bob"));
+    SysFreeString(out);
+    CU_ASSERT_EQUAL(IRTCParticipant_get_State(participant, &pstate), S_OK);
+    CU_ASSERT_EQUAL(pstate, RTCPS_DISCONNECTED);
+    CU_ASSERT_EQUAL(IRTCParticipant_get_Removable(participant, &b), S_OK);
+    CU_ASSERT_EQUAL(b, VARIANT_FALSE);
+    CU_ASSERT_EQUAL(IRTCParticipant_get_Session(participant, &back), S_OK);
+    CU_ASSERT_PTR_EQUAL(back, session);
+    IRTCSession_Release(back);
+}
+
+/* The session's one participant through IRTCEnumParticipants and get_Participants. */
+static void check_enumerations(IRTCSession *session, IRTCParticipant *participant)
+{
+    IRTCParticipant *got[2];
+    IRTCEnumParticipants *e;
+    IRTCCollection *coll;
+    LONG count;
+    ULONG n;
+
+    CU_ASSERT_EQUAL(IRTCSession_EnumerateParticipants(session, &e), S_OK);
+    CU_ASSERT_EQUAL(IRTCEnumParticipants_Next(e, 2, got, &n), S_FALSE);
+    CU_ASSERT_EQUAL(n, 1);
+    CU_ASSERT_PTR_EQUAL(got[0], participant);
+    IRTCParticipant_Release(got[0]);
+    CU_ASSERT_EQUAL(IRTCEnumParticipants_Release(e), 0);
+    CU_ASSERT_EQUAL(IRTCSession_get_Participants(session, &coll), S_OK);
+    CU_ASSERT_EQUAL(IRTCCollection_get_Count(coll, &count), S_OK);
+    CU_ASSERT_EQUAL(count, 1);
+    CU_ASSERT_EQUAL(IRTCCollection_Release(coll), 0);
+}
+
 static void test_port_manager_refuses_rtp(void)
 {
     IRTCSessionPortManagement *spm;
-    IRTCParticipant *participant, *got[2];
-    IRTCEnumParticipants *e;
-    IRTCCollection *coll;
+    IRTCParticipant *participant;
     IRTCSession *session, *back;
     IRTCPortManager *pm, *pm2;
-    RTC_PARTICIPANT_STATE pstate;
     RTC_SESSION_STATE state;
     rtcpm_socket *peer;
     VARIANT_BOOL b;
-    ULONG n;
-    LONG count;
     uint16_t port;
     char expected[512];
-    BSTR uri, name = SysAllocString(L"Bob"), out;
+    BSTR uri, name = SysAllocString(L"Bob");
 
     peer = silent_peer(&port);
     uri = bstr_printf("sip:bob@127.0.0.1:%u", port);
@@ -173,30 +212,8 @@ static void test_port_manager_refuses_rtp(void)
     CU_ASSERT_EQUAL(IRTCSession_Terminate(session, RTCTR_NORMAL), RTC_E_INVALID_SESSION_STATE);
     CU_ASSERT_EQUAL(IRTCSession_get_CanAddParticipants(session, &b), S_OK);
     CU_ASSERT_EQUAL(b, VARIANT_FALSE);
-    /* the participant */
-    CU_ASSERT_EQUAL(IRTCParticipant_get_UserURI(participant, &out), S_OK);
-    CU_ASSERT_TRUE(!lstrcmpW(out, uri));
-    SysFreeString(out);
-    CU_ASSERT_EQUAL(IRTCParticipant_get_Name(participant, &out), S_OK);
-    CU_ASSERT_TRUE(!lstrcmpW(out, L"Bob"));
-    SysFreeString(out);
-    CU_ASSERT_EQUAL(IRTCParticipant_get_State(participant, &pstate), S_OK);
-    CU_ASSERT_EQUAL(pstate, RTCPS_DISCONNECTED);
-    CU_ASSERT_EQUAL(IRTCParticipant_get_Removable(participant, &b), S_OK);
-    CU_ASSERT_EQUAL(b, VARIANT_FALSE);
-    CU_ASSERT_EQUAL(IRTCParticipant_get_Session(participant, &back), S_OK);
-    CU_ASSERT_PTR_EQUAL(back, session);
-    IRTCSession_Release(back);
-    CU_ASSERT_EQUAL(IRTCSession_EnumerateParticipants(session, &e), S_OK);
-    CU_ASSERT_EQUAL(IRTCEnumParticipants_Next(e, 2, got, &n), S_FALSE);
-    CU_ASSERT_EQUAL(n, 1);
-    CU_ASSERT_PTR_EQUAL(got[0], participant);
-    IRTCParticipant_Release(got[0]);
-    CU_ASSERT_EQUAL(IRTCEnumParticipants_Release(e), 0);
-    CU_ASSERT_EQUAL(IRTCSession_get_Participants(session, &coll), S_OK);
-    CU_ASSERT_EQUAL(IRTCCollection_get_Count(coll, &count), S_OK);
-    CU_ASSERT_EQUAL(count, 1);
-    CU_ASSERT_EQUAL(IRTCCollection_Release(coll), 0);
+    check_participant(participant, session, uri);
+    check_enumerations(session, participant);
     IRTCSessionPortManagement_Release(spm);
     /* the worker lets go of the ended call right after reporting it */
     rtc_test_sink_clear(sink);

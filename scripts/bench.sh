@@ -72,6 +72,15 @@ wine_up=1
     >"$out/wine.md" 2>"$out/wine.err") || { cat "$out/wine.err" >&2; exit 1; }
 cleanup
 
+# ---- wine64 + sipp: rows 9-12, the RTC Client API (tests/bench/rtc_bench.sh) ----
+echo "=== bench: RTC Client API against sipp (rows 9-12)" >&2
+cmake --build --preset mingw64 -j2 --target rtc_bench rtcdll >>"$out/build-mingw64.log" 2>&1 ||
+    { tail -n 40 "$out/build-mingw64.log" >&2; exit 1; }
+rtc_n=20
+[ $quick -eq 1 ] && rtc_n=8
+bash tests/bench/rtc_bench.sh "$out/rtc.csv" "$root/build/mingw64" "$rtc_n" >"$out/rtc.log" 2>&1 ||
+    { cat "$out/rtc.log" >&2; exit 1; }
+
 # ---- instruction counts (callgrind), natively ----
 echo "=== bench: callgrind (rows 1, 2, 3, 5)" >&2
 ir=$out/ir.csv
@@ -96,7 +105,7 @@ count host 0 $((n / 4))
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
-python3 tests/bench/merge.py --native "$out/native.csv" --wine "$out/wine.csv" --ir "$ir" \
+python3 tests/bench/merge.py --native "$out/native.csv" --wine "$out/wine.csv" --rtc "$out/rtc.csv" --ir "$ir" \
     --machine "$(nproc) CPUs ($cpu), load average $load_before at the start, $load_after at the end" \
     --csv "$out/bench.csv"
 echo "=== bench: CSV in $out/bench.csv" >&2

@@ -10,7 +10,7 @@
 
 /* The channels, then "err": errors have a bit of their own, on unless switched off. */
 #define LOG_ERR_BIT RTCPM_LOG_CHANNELS
-static const char *const channel_names[RTCPM_LOG_CHANNELS + 1] = { "com", "pm", "host", "net", "stun", "err" };
+static const char *const channel_names[RTCPM_LOG_CHANNELS + 1] = { "com", "pm", "host", "net", "stun", "rtc", "err" };
 
 /* -1: not read yet; otherwise a bit set of enabled channels */
 static int enabled_mask = -1;

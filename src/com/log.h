@@ -30,6 +30,7 @@ enum rtcpm_log_channel
     RTCPM_LOG_HOST,
     RTCPM_LOG_NET,
     RTCPM_LOG_STUN,
+    RTCPM_LOG_RTC,
     RTCPM_LOG_CHANNELS
 };
 

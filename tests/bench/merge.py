@@ -124,6 +124,8 @@ def fmt(unit, v):
         return "%.1f /s" % v
     if unit == "instr":
         return "%.0f instr" % v
+    if unit == "ms":
+        return "%.2f ms" % v
     return "%.1f %s" % (v, unit)
 
 
@@ -146,12 +148,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--native")
     ap.add_argument("--wine")
+    ap.add_argument("--rtc")
     ap.add_argument("--ir")
     ap.add_argument("--machine", default="")
     ap.add_argument("--csv")
     args = ap.parse_args()
 
-    rows = join_halves(read_rows(args.native) + read_rows(args.wine)) + ir_rows(args.ir)
+    rows = join_halves(read_rows(args.native) + read_rows(args.wine) + read_rows(args.rtc)) + ir_rows(args.ir)
     rows.sort(key=sort_key)
     if args.machine:
         print("Machine: %s\n" % args.machine)

@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# rtc_case.sh — the RTC Client API end to end (README "RTC Client API"): the samples
+# rtc_registration.exe / rtc_outgoing_call.exe under wine64 in the client namespace, their own
+# Wine prefix there with `regsvr32 rtcdll.dll` run in it, through the real NAT of netns.sh.
+#
+#   rtc_case.sh CASE --bin SAMPLES_DIR --dll RTCDLL --sipp SIPP_TEMPLATES [--work DIR]
+#
+# Cases:
+#   rtc_register_own_static  the application's own C++ port manager (internal 198.18.1.2:5070 <->
+#                            external 198.19.1.3:5070) and the router's DNAT for it: the
+#                            registrar sees that Contact, REGISTER and Expires: 0 both answered
+#   rtc_call_own_static      the same for a call (SIP 5070, RTP 7078, RTCP 7079 DNAT'ed): the
+#                            called party sees c=/m=/a=rtcp naming 198.19.1.3:7078/7079, the
+#                            RTP reaches it from there, its answer comes back through the NAT
+#   rtc_register_stun        rtcpm's STUN port manager handed to SetPortManager, plain
+#                            MASQUERADE: Contact = the NAT's real mapping (conntrack)
+#   rtc_call_stun            the same for a call: c=/m= = the NAT's real RTP mapping, RTP arrives
+#   rtc_register_symmetric   MASQUERADE --random-fully with the STUN port manager: REGISTRATION
+#                            ERROR carrying RTC_E_PORT_MAPPING_FAILED, nothing reaches the registrar
+#   rtc_register_dns         the profile names its registrar by a host name without a port: resolved
+#                            when the profile is enabled (RFC 3263 SRV _sip._udp, then A) through
+#                            a dnsmasq this case starts in the client namespace
+#                            (/etc/netns/<ns>/resolv.conf), the port manager asked for the result
+# Exit: 0 pass, 1 fail, 77 skipped (no network namespaces here).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/netns.sh"
+. "$here/peers.sh"
+
+case_name=${1:-}; shift || true
+bin="" dll="" sippdir="" work=${RTCPM_E2E_WORK:-/tmp/rtcpm-e2e-work}
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --bin) bin=$2; shift 2 ;;
+        --dll) dll=$2; shift 2 ;;
+        --sipp) sippdir=$2; shift 2 ;;
+        --work) work=$2; shift 2 ;;
+        *) echo "rtc_case.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[ -n "$case_name" ] && [ -d "$bin" ] && [ -f "$dll" ] && [ -d "$sippdir" ] \
+    || { sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+
+STUN=$E2E_WAN_PUBLIC:$E2E_STUN_PORT
+SIP_PEER=$E2E_WAN_PUBLIC:$E2E_SIP_PORT
+STATIC_IP=$E2E_WAN_ROUTER2
+# the own port manager keeps port numbers: DNAT them one to one
+OWN_MAPS=(udp:5070:$STATIC_IP:5070 udp:7078:$STATIC_IP:7078 udp:7079:$STATIC_IP:7079)
+OWN_PM=(--own-pm "$E2E_LAN_CLIENT,$STATIC_IP" --sip-port 5070 --rtp-port 7078)
+
+fails=0
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+eq() { [ "$1" = "$2" ] || { echo "  got '$1', expected '$2'"; return 1; }; }
+has() { grep -qE "$2" "$1" || { echo "  no /$2/ in $1:"; sed 's/^/  | /' "$1" | tail -n 15; return 1; }; }
+hasnt() { ! grep -qE "$2" "$1" || { echo "  unexpected /$2/ in $1:"; grep -E "$2" "$1" | sed 's/^/  | /'; return 1; }; }
+finish() {
+    if [ $fails -eq 0 ]; then echo "e2e case $case_name: passed"; exit 0; fi
+    echo "e2e case $case_name: $fails check(s) failed (logs: $E2E_RUN_DIR)"; exit 1
+}
+winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
+
+# The network, then the client's prefix with rtcdll.dll registered in it (regsvr32, as a user
+# installs it), before any peer starts. RTC_RESOLV: a resolv.conf for the client namespace
+# (before Wine starts there: `ip netns exec` mounts it over /etc/resolv.conf).
+rtc_up() {
+    e2e_up "$@"
+    if [ -n "${RTC_RESOLV:-}" ]; then
+        netns_etc=/etc/netns/$(e2e_ns client)
+        mkdir -p "$netns_etc"
+        printf '%s\n' "$RTC_RESOLV" >"$netns_etc/resolv.conf"
+    fi
+    e2e_wine_start client
+    e2e_wine_run client -- regsvr32 /s "$(winpath "$dll")" >"$E2E_RUN_DIR/regsvr32.log" 2>&1 \
+        || e2e_die "regsvr32 rtcdll.dll failed in the client's prefix (see $E2E_RUN_DIR/regsvr32.log)"
+    e2e_log "rtcdll.dll registered in $E2E_RUN_DIR/wineprefix"
+}
+
+# run_sample EXE ARGS...: client.out, client_rc (CoCreateInstance: no --dll)
+run_sample() {
+    local out=$E2E_RUN_DIR/client.out
+    echo "client: $(basename "$1") ${*:2}"
+    e2e_exec client $(e2e_wine_env) timeout 90 "$E2E_WINE_LOADER" "$@" </dev/null >"$out" 2>&1
+    client_rc=$?
+    sed -i 's/\r$//' "$out"
+    sed 's/^/  | /' "$out"
+    echo "client: exit $client_rc"
+}
+
+# pm_mapping TYPE internal|external: what the port manager answered (its printed line)
+pm_mapping() {
+    sed -nE "s/^pm GetMappingEx\\([^)]*, $1\\) -> S_OK internal ([0-9.]+:[0-9]+) external ([0-9.]+:[0-9]+)$/\\$([ "$2" = internal ] && echo 1 || echo 2)/p" \
+        "$E2E_RUN_DIR/client.out" | head -n1
+}
+
+# registrar_start CONTACT_RE: sipp answers REGISTER and the Expires: 0 one (tests/rtc/sipp)
+registrar_start() {
+    e2e_scenario "$sippdir/reg_plain.xml.in" "$E2E_RUN_DIR/registrar.xml" CONTACT_RE="$1"
+    e2e_sipp_start registrar "$E2E_RUN_DIR/registrar.xml"
+}
+
+registration_checks() {
+    local ext=$1 contact
+    contact=$(e2e_log_field "$E2E_RUN_DIR/registrar.sipp.log" 'REGISTER Contact .*sip:[^@]*@([0-9.]+:[0-9]+).*')
+    echo "registrar saw Contact $contact"
+    check "rtc_registration exit 0" eq "$client_rc" 0
+    check "RTCRS_REGISTERING, RTCRS_REGISTERED, RTCRS_UNREGISTERING, RTCRS_NOT_REGISTERED" eq \
+        "$(grep -oE '^event registration RTCRS_[A-Z_]+' "$E2E_RUN_DIR/client.out" | cut -d' ' -f3 | tr '\n' ' ')" \
+        "RTCRS_REGISTERING RTCRS_REGISTERED RTCRS_UNREGISTERING RTCRS_NOT_REGISTERED "
+    check "the registrar's scenario passed (REGISTER, Expires: 0)" eq "$registrar_rc" 0
+    check "Contact is the port manager's external mapping $ext" eq "$contact" "$ext"
+    check "the SIP mapping was released" has "$E2E_RUN_DIR/client.out" '^pm ReleaseMappingEx\(UDP, '
+}
+
+case_rtc_register_own_static() {
+    rtc_up --nat dnat $(printf -- '--map %s ' "${OWN_MAPS[@]}")
+    registrar_start "$(e2e_re_ip "$STATIC_IP"):5070"
+    run_sample "$bin/rtc_registration.exe" --registrar "$SIP_PEER" "${OWN_PM[@]}"
+    e2e_wait registrar 10; registrar_rc=$?
+    check "GetMappingEx(registrar, 5060, UDP, SIP) on the application's port manager" has "$E2E_RUN_DIR/client.out" \
+        "^pm GetMappingEx\\($(e2e_re_ip "$E2E_WAN_PUBLIC"), 5060, UDP, SIP\\) -> S_OK internal $(e2e_re_ip "$E2E_LAN_CLIENT"):5070 external $(e2e_re_ip "$STATIC_IP"):5070$"
+    registration_checks "$STATIC_IP:5070"
+}
+
+case_rtc_register_stun() {
+    rtc_up --nat masquerade
+    e2e_stun_start
+    registrar_start "$(e2e_re_ip "$E2E_WAN_ROUTER"):[0-9]+"
+    run_sample "$bin/rtc_registration.exe" --registrar "$SIP_PEER" --stun "$STUN"
+    e2e_wait registrar 10; registrar_rc=$?
+    local int ext
+    int=$(pm_mapping SIP internal); ext=$(pm_mapping SIP external)
+    registration_checks "$ext"
+    check "the STUN port manager's internal address is the client's" eq "${int%:*}" "$E2E_LAN_CLIENT"
+    check "Contact is the NAT's real mapping of SIP port ${int##*:} (conntrack)" \
+        eq "$(e2e_nat_mappings udp "${int##*:}" "$E2E_WAN_PUBLIC" "$E2E_SIP_PORT")" "$ext"
+}
+
+case_rtc_register_symmetric() {
+    rtc_up --nat symmetric
+    e2e_stun_start
+    registrar_start "$(e2e_re_ip "$E2E_WAN_ROUTER"):[0-9]+"
+    run_sample "$bin/rtc_registration.exe" --registrar "$SIP_PEER" --stun "$STUN"
+    check "rtc_registration exit 3 (the port manager refused)" eq "$client_rc" 3
+    check "REGISTRATION ERROR carrying RTC_E_PORT_MAPPING_FAILED" has "$E2E_RUN_DIR/client.out" \
+        '^event registration RTCRS_ERROR 0x80EE0046 '
+    check "GetMappingEx refused with it" has "$E2E_RUN_DIR/client.out" \
+        '^pm GetMappingEx\(.*, SIP\) -> RTC_E_PORT_MAPPING_FAILED'
+    sleep 0.3
+    e2e_stop registrar
+    check "nothing reached the registrar" hasnt "$E2E_RUN_DIR/registrar.msg" 'REGISTER'
+}
+
+case_rtc_register_dns() {
+    command -v dnsmasq >/dev/null || e2e_skip "dnsmasq not installed (Debian: dnsmasq-base; scripts/install-deps.sh)"
+    RTC_RESOLV=$'nameserver 127.0.0.1\noptions timeout:2 attempts:2'
+    rtc_up --nat dnat $(printf -- '--map %s ' "${OWN_MAPS[@]}")
+    e2e_spawn client dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
+        --listen-address=127.0.0.1 --bind-interfaces --port=53 --pid-file= --log-queries --log-facility=- \
+        --local=/rtcpm.test/ --host-record=registrar.rtcpm.test,"$E2E_WAN_PUBLIC" \
+        --srv-host=_sip._udp.rtcpm.test,registrar.rtcpm.test,"$E2E_SIP_PORT",0,0
+    local i; for i in $(seq 100); do grep -q started "$E2E_RUN_DIR/dnsmasq.log" 2>/dev/null && break; sleep 0.05; done
+    registrar_start "$(e2e_re_ip "$STATIC_IP"):5070"
+    run_sample "$bin/rtc_registration.exe" --registrar rtcpm.test "${OWN_PM[@]}"
+    e2e_wait registrar 10; registrar_rc=$?
+    grep -E 'query\[(SRV|A)\]' "$E2E_RUN_DIR/dnsmasq.log" | sed 's/^/  dns | /'
+    check "the SRV record was asked for" has "$E2E_RUN_DIR/dnsmasq.log" 'query\[SRV\] _sip\._udp\.rtcpm\.test'
+    check "the port manager was asked for the resolved registrar $SIP_PEER" has "$E2E_RUN_DIR/client.out" \
+        "^pm GetMappingEx\\($(e2e_re_ip "$E2E_WAN_PUBLIC"), $E2E_SIP_PORT, UDP, SIP\\) -> S_OK"
+    registration_checks "$STATIC_IP:5070"
+}
+
+call_checks() {
+    local rtp=$1 rtcp=$2 c m r
+    c=$(e2e_log_field "$E2E_RUN_DIR/uas.sipp.log" 'INVITE SDP \{c=IN IP4 ([^} ]*)\}.*')
+    m=$(e2e_log_field "$E2E_RUN_DIR/uas.sipp.log" 'INVITE SDP \{[^}]*\} \{m=audio ([0-9]*)\}.*')
+    r=$(e2e_log_field "$E2E_RUN_DIR/uas.sipp.log" 'INVITE SDP \{[^}]*\} \{[^}]*\} \{a=rtcp:([0-9]*).*')
+    echo "called party saw c=IN IP4 $c, m=audio $m, a=rtcp:$r"
+    check "rtc_outgoing_call exit 0" eq "$client_rc" 0
+    check "RTCSS_INPROGRESS, RTCSS_CONNECTED, RTCSS_DISCONNECTED" eq \
+        "$(grep -oE '^event session RTCSS_[A-Z_]+' "$E2E_RUN_DIR/client.out" | cut -d' ' -f3 | tr '\n' ' ')" \
+        "RTCSS_INPROGRESS RTCSS_CONNECTED RTCSS_DISCONNECTED "
+    check "the called party's scenario passed (offer checked, ACK, BYE)" eq "$uas_rc" 0
+    check "c=/m= are the port manager's RTP mapping $rtp" eq "$c:$m" "$rtp"
+    check "a=rtcp is the port manager's RTCP mapping $rtcp" eq "$c:$r" "$rtcp"
+    check "RTP reached the called party from $rtp" eq "$media_rc" 0
+    check "UpdateRemoteAddressEx2 with the answer's media address" has "$E2E_RUN_DIR/client.out" \
+        "^pm UpdateRemoteAddressEx2\\($(e2e_re_ip "$E2E_WAN_PUBLIC"), $E2E_MEDIA_PORT, UDP, "
+    check "SIP, RTP and RTCP released" eq "$(grep -c '^pm ReleaseMappingEx' "$E2E_RUN_DIR/client.out")" 3
+}
+
+case_rtc_call_own_static() {
+    rtc_up --nat dnat $(printf -- '--map %s ' "${OWN_MAPS[@]}")
+    e2e_uas_start "$STATIC_IP" 7078 7079
+    e2e_media_peer_start "$STATIC_IP:7078"
+    run_sample "$bin/rtc_outgoing_call.exe" --peer "sip:bob@$SIP_PEER" "${OWN_PM[@]}" --duration 2000
+    e2e_wait uas 15; uas_rc=$?
+    e2e_wait media 15; media_rc=$?
+    sed 's/^/  | /' "$E2E_RUN_DIR/media.log"
+    call_checks "$STATIC_IP:7078" "$STATIC_IP:7079"
+}
+
+case_rtc_call_stun() {
+    rtc_up --nat masquerade
+    e2e_stun_start
+    e2e_uas_start "$E2E_WAN_ROUTER" any any
+    e2e_media_peer_start "$E2E_WAN_ROUTER:any"
+    run_sample "$bin/rtc_outgoing_call.exe" --peer "sip:bob@$SIP_PEER" --stun "$STUN" --duration 2000
+    e2e_wait uas 15; uas_rc=$?
+    e2e_wait media 15; media_rc=$?
+    sed 's/^/  | /' "$E2E_RUN_DIR/media.log"
+    local int
+    int=$(pm_mapping AUDIO_RTP internal)
+    call_checks "$(pm_mapping AUDIO_RTP external)" "$(pm_mapping AUDIO_RTCP external)"
+    check "m= is the NAT's real mapping of RTP port ${int##*:} (conntrack)" \
+        eq "$(e2e_nat_mappings udp "${int##*:}" "$E2E_WAN_PUBLIC" "$E2E_MEDIA_PORT")" "$(pm_mapping AUDIO_RTP external)"
+}
+
+declare -F "case_$case_name" >/dev/null || { echo "rtc_case.sh: no case '$case_name'" >&2; exit 2; }
+e2e_down_stale
+e2e_init "$work/$case_name"
+netns_etc=""
+trap 'rc=$?; [ -n "$netns_etc" ] && rm -rf "$netns_etc"; (exit $rc); e2e_on_exit' EXIT
+t0=$(date +%s%N)
+"case_$case_name"
+echo "e2e case $case_name: $((($(date +%s%N) - t0) / 1000000)) ms"
+finish

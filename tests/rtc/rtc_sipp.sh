@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# rtc_sipp.sh — rtcdll.dll against sipp on loopback, through the RTC Client API: the samples
+# rtc_registration / rtc_outgoing_call (under wine64, the DLL loaded with --dll) against
+# sipp scenarios of tests/rtc/sipp, each with its own free ports.
+#
+#   rtc_sipp.sh WORKDIR SAMPLES_BIN DLL [RUNNER...]     (CTest: rtc_sipp_<case>)
+#   rtc_sipp.sh ... --case NAME                         one case only
+#
+# Cases: reg_plain (no challenge; Contact = the port manager's mapping), reg_auth (401 ->
+# digest, sipp verifyauth; the Expires: 0 with credentials), reg_wrong_password (REJECTED
+# 0x80EF0191, no retry loop: sipp fails on a third REGISTER), reg_silent (a registrar that never
+# answers: ERROR RTC_E_SIP_TIMEOUT after 64*T1, T1 shortened by RTCPM_SIP_T1_MS), call_200
+# (CONNECTED, UpdateRemoteAddressEx2 with the answer, RTP PCMU + RTCP at the answer's address
+# from the mapped internal ports, BYE), call_486 (DISCONNECTED 0x80EF01E6), call_callee_bye
+# (the callee's BYE: DISCONNECTED), call_cancel (Terminate while ringing: CANCEL, 487).
+set -u
+
+workdir=$1 bindir=$2 dll=$3
+shift 3
+only=
+runner=()
+while [ $# -gt 0 ]; do
+    if [ "$1" = --case ]; then only=$2; shift 2; else runner+=("$1"); shift; fi
+done
+here=$(cd "$(dirname "$0")" && pwd)
+python=${PYTHON:-/usr/bin/python3}
+reg_exe=$bindir/rtc_registration.exe
+call_exe=$bindir/rtc_outgoing_call.exe
+
+probe=$("${runner[@]}" "$reg_exe" --version 2>&1) && rc=0 || rc=$?
+if [ "$rc" -eq 77 ]; then printf '%s\n' "$probe"; exit 77; fi
+command -v sipp >/dev/null || { echo "SKIPPED: sipp not installed (sip-tester; scripts/install-deps.sh)"; exit 77; }
+
+fails=0
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+die() { echo "rtc_sipp: FAIL: $*" >&2; exit 1; }
+
+mkdir -p "$workdir"
+# Wine's Z: drive is /: the Windows path of a file of ours
+winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
+windll=$(winpath "$dll")
+pids=()
+cleanup() {
+    local p
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    pids=()
+}
+trap cleanup EXIT
+
+free_port() {
+    "$python" -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# an even port whose next one is free too
+free_pair() {
+    "$python" -c 'import socket, random
+while True:
+    p = random.randrange(20000, 60000, 2)
+    try:
+        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", p))
+        b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.1", p + 1))
+        print(p); break
+    except OSError:
+        pass'
+}
+
+# sample EXE ARGS...: runs it (the DLL by --dll); rc, out.txt (CR removed)
+out=$workdir/out.txt
+sample() {
+    local exe=$1; shift
+    "${runner[@]}" "$exe" --dll "$windll" "$@" >"$out" 2>"$workdir/err.txt" </dev/null
+    rc=$?
+    sed -i 's/\r$//' "$out" "$workdir/err.txt"
+}
+show() { sed 's/^/  | /' "$out" "$workdir/err.txt" | tail -n 40; }
+expect_rc() { if [ "$rc" = "$2" ]; then pass "$1: exit $2"; else fail "$1: exit $rc, want $2"; show; fi; }
+has() { if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1: no '$3'"; show; fi; }
+hasnt() { if grep -qF -- "$3" "$2"; then fail "$1: '$3'"; show; else pass "$1"; fi; }
+# the event lines in order (pm lines and others left out)
+events() { grep -E '^event ' "$out" | sed -E 's/ "[^"]*"$//'; }
+expect_events() {
+    local what=$1 want got
+    shift
+    want=$(printf '%s\n' "$@")
+    got=$(events)
+    if [ "$got" = "$want" ]; then pass "$what: events"; else fail "$what: events"; echo "  want:"; printf '    %s\n' "$@"; echo "  got:"; printf '%s\n' "$got" | sed 's/^/    /'; fi
+}
+
+scenario() {
+    local tpl=$1 o=$2 kv args=(); shift 2
+    for kv in "$@"; do args+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
+    sed "${args[@]}" "$tpl" >"$o"
+}
+sipp_start() {
+    sipp -sf "$2" -i 127.0.0.1 -p "$3" -m 1 -nostdin -timeout 30s -timeout_error -trace_logs \
+        -log_file "$workdir/$1.sipp.log" -trace_err -error_file "$workdir/$1.err" >"$workdir/$1.out" 2>&1 </dev/null &
+    sipp_pid=$!
+    pids+=($sipp_pid)
+    for _ in $(seq 100); do ss -Hlun | awk '{print $4}' | grep -qxF "127.0.0.1:$3" && return 0; sleep 0.05; done
+    die "sipp did not start ($workdir/$1.out)"
+}
+sipp_wait() {
+    local name=$1
+    wait "$sipp_pid"
+    sipp_rc=$?
+    if [ "$sipp_rc" = 0 ]; then pass "$name: sipp's scenario passed"; else fail "$name: sipp exit $sipp_rc"; tail -n 20 "$workdir/$name.err" "$workdir/$name.sipp.log" 2>/dev/null | sed 's/^/  # /'; fi
+}
+static_ini() { # static_ini FILE SIP_PORT [RTP_PORT]
+    printf '[mapping sip]\ninternal = 127.0.0.1:%s\nexternal = 127.0.0.1:%s\n' "$2" "$2" >"$1"
+    [ $# -ge 3 ] && printf '[mapping audio-rtp]\ninternal = 127.0.0.1:%s\nexternal = 127.0.0.1:%s\n[mapping audio-rtcp]\ninternal = 127.0.0.1:%s\nexternal = 127.0.0.1:%s\n' \
+        "$3" "$3" $(($3 + 1)) $(($3 + 1)) >>"$1"
+    return 0
+}
+run() { [ -z "$only" ] || [ "$only" = "$1" ]; }
+
+if run reg_plain; then
+    reg=$(free_port) sip=$(free_port)
+    scenario "$here/sipp/reg_plain.xml.in" "$workdir/reg_plain.xml" CONTACT_RE="127\\.0\\.0\\.1:$sip"
+    static_ini "$workdir/reg.ini" "$sip"
+    sipp_start reg_plain "$workdir/reg_plain.xml" "$reg"
+    sample "$reg_exe" --registrar "127.0.0.1:$reg" --static "$(winpath "$workdir/reg.ini")"
+    sipp_wait reg_plain
+    expect_rc reg_plain 0
+    expect_events reg_plain "event registration RTCRS_REGISTERING 0x00000000" \
+        "event registration RTCRS_REGISTERED 0x00EF00C8" "event registration RTCRS_UNREGISTERING 0x00000000" \
+        "event registration RTCRS_NOT_REGISTERED 0x00EF00C8" "event client RTCCET_ASYNC_CLEANUP_DONE"
+    has "reg_plain: GetMappingEx(registrar, port, UDP, SIP)" "$out" "pm GetMappingEx(127.0.0.1, $reg, UDP, SIP) -> S_OK internal 127.0.0.1:$sip external 127.0.0.1:$sip"
+    has "reg_plain: ReleaseMappingEx at the end" "$out" "pm ReleaseMappingEx(UDP, internal 127.0.0.1:$sip, external 127.0.0.1:$sip) -> S_OK"
+fi
+
+if run reg_auth; then
+    reg=$(free_port)
+    sipp_start reg_auth "$here/sipp/reg_auth.xml" "$reg"
+    sample "$reg_exe" --registrar "127.0.0.1:$reg" --account alice --password secret
+    sipp_wait reg_auth
+    expect_rc reg_auth 0
+    expect_events reg_auth "event registration RTCRS_REGISTERING 0x00000000" \
+        "event registration RTCRS_REGISTERED 0x00EF00C8" "event registration RTCRS_UNREGISTERING 0x00000000" \
+        "event registration RTCRS_NOT_REGISTERED 0x00EF00C8" "event client RTCCET_ASYNC_CLEANUP_DONE"
+    hasnt "reg_auth: no port manager, no pm lines" "$out" "pm "
+fi
+
+if run reg_wrong_password; then
+    reg=$(free_port)
+    sipp_start reg_wrong_password "$here/sipp/reg_wrong_password.xml" "$reg"
+    sample "$reg_exe" --registrar "127.0.0.1:$reg" --account alice --password wrong
+    sipp_wait reg_wrong_password
+    expect_rc reg_wrong_password 1
+    expect_events reg_wrong_password "event registration RTCRS_REGISTERING 0x00000000" \
+        "event registration RTCRS_REJECTED 0x80EF0191" "event registration RTCRS_NOT_REGISTERED 0x00000000" \
+        "event client RTCCET_ASYNC_CLEANUP_DONE"
+fi
+
+if run reg_silent; then
+    reg=$(free_port) sip=$(free_port)
+    static_ini "$workdir/reg.ini" "$sip"
+    "$python" -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1]))); s.settimeout(8)
+n = 0
+try:
+    while True: s.recvfrom(4096); n += 1
+except socket.timeout: pass
+print(n)' "$reg" >"$workdir/silent.count" &
+    silent=$!
+    pids+=($silent)
+    t0=$(date +%s%N)
+    RTCPM_SIP_T1_MS=50 WINEDEBUG=-all sample "$reg_exe" --registrar "127.0.0.1:$reg" --static "$(winpath "$workdir/reg.ini")" --timeout 15000
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    expect_rc reg_silent 2
+    expect_events reg_silent "event registration RTCRS_REGISTERING 0x00000000" \
+        "event registration RTCRS_ERROR 0x80EE000C" "event registration RTCRS_NOT_REGISTERED 0x00000000" \
+        "event client RTCCET_ASYNC_CLEANUP_DONE"
+    has "reg_silent: the mapping released on failure" "$out" "pm ReleaseMappingEx(UDP, internal 127.0.0.1:$sip, external 127.0.0.1:$sip) -> S_OK"
+    [ "$ms" -lt 12000 ] && pass "reg_silent: gave up after Timer F in ${ms} ms" || fail "reg_silent: took ${ms} ms"
+    wait "$silent"
+    n=$(cat "$workdir/silent.count")
+    [ "${n:-0}" -ge 3 ] && pass "reg_silent: the REGISTER was retransmitted ($n datagrams)" || fail "reg_silent: $n datagrams"
+fi
+
+# call CASE SCENARIO ARGS... : a call against sipp with media listened to at MEDIA_PORT
+call_case() {
+    local name=$1 tpl=$2; shift 2
+    peer=$(free_port) sip=$(free_port) rtp=$(free_pair) media=$(free_pair)
+    scenario "$tpl" "$workdir/$name.xml" OFFER_RE="c=IN IP4 127\\.0\\.0\\.1" MEDIA_IP=127.0.0.1 MEDIA_PORT="$media"
+    static_ini "$workdir/call.ini" "$sip" "$rtp"
+    rm -f "$workdir/media.ready"
+    "$python" "$here/rtp_listen.py" --bind "127.0.0.1:$media" --seconds 9 --ready "$workdir/media.ready" \
+        >"$workdir/$name.media" 2>&1 &
+    media_pid=$!
+    pids+=($media_pid)
+    for _ in $(seq 100); do [ -e "$workdir/media.ready" ] && break; sleep 0.05; done
+    sipp_start "$name" "$workdir/$name.xml" "$peer"
+    sample "$call_exe" --peer "sip:bob@127.0.0.1:$peer" --static "$(winpath "$workdir/call.ini")" "$@"
+    sipp_wait "$name"
+}
+
+if run call_200; then
+    call_case call_200 "$here/sipp/call_uas.xml.in" --duration 1500
+    expect_rc call_200 0
+    expect_events call_200 "event session RTCSS_INPROGRESS 0x00000000" "event participant RTCPS_PENDING 0x00000000" \
+        "event participant RTCPS_INPROGRESS 0x00000000" "event participant RTCPS_ALERTING 0x00EF00B4" \
+        "event participant RTCPS_CONNECTED 0x00EF00C8" "event session RTCSS_CONNECTED 0x00EF00C8" \
+        "event participant RTCPS_DISCONNECTING 0x00000000" "event participant RTCPS_DISCONNECTED 0x00000000" \
+        "event session RTCSS_DISCONNECTED 0x00000000" "event client RTCCET_ASYNC_CLEANUP_DONE"
+    has "call_200: SIP mapping" "$out" "pm GetMappingEx(127.0.0.1, $peer, UDP, SIP) -> S_OK internal 127.0.0.1:$sip"
+    has "call_200: RTP mapping" "$out" "pm GetMappingEx(127.0.0.1, 0, UDP, AUDIO_RTP) -> S_OK internal 127.0.0.1:$rtp"
+    has "call_200: RTCP mapping" "$out" "pm GetMappingEx(127.0.0.1, 0, UDP, AUDIO_RTCP) -> S_OK internal 127.0.0.1:$((rtp + 1))"
+    has "call_200: UpdateRemoteAddressEx2 with the answer (RTP)" "$out" "pm UpdateRemoteAddressEx2(127.0.0.1, $media, UDP, internal 127.0.0.1:$rtp"
+    has "call_200: UpdateRemoteAddressEx2 with the answer (RTCP)" "$out" "pm UpdateRemoteAddressEx2(127.0.0.1, $((media + 1)), UDP, internal 127.0.0.1:$((rtp + 1))"
+    [ "$(grep -c '^pm ReleaseMappingEx' "$out")" = 3 ] && pass "call_200: three releases" || { fail "call_200: releases"; show; }
+    wait "$media_pid"
+    sed 's/^/  media: /' "$workdir/call_200.media"
+    n=$(awk -v src="127.0.0.1:$rtp" '$1 == "rtp" && $4 == src && $6 == 0 && $8 == 172 {print $2}' "$workdir/call_200.media")
+    [ "${n:-0}" -ge 25 ] && pass "call_200: $n RTP PCMU packets from the mapped internal port" || fail "call_200: RTP ${n:-none}"
+    grep -qE "^rtcp [0-9]+ from 127\\.0\\.0\\.1:$((rtp + 1)) types 200,202" "$workdir/call_200.media" \
+        && pass "call_200: RTCP SR+SDES from the RTCP port" || fail "call_200: no RTCP"
+fi
+
+if run call_486; then
+    call_case call_486 "$here/sipp/call_486.xml"
+    expect_rc call_486 1
+    expect_events call_486 "event session RTCSS_INPROGRESS 0x00000000" "event participant RTCPS_PENDING 0x00000000" \
+        "event participant RTCPS_INPROGRESS 0x00000000" "event participant RTCPS_DISCONNECTED 0x80EF01E6" \
+        "event session RTCSS_DISCONNECTED 0x80EF01E6" "event client RTCCET_ASYNC_CLEANUP_DONE"
+    [ "$(grep -c '^pm ReleaseMappingEx' "$out")" = 3 ] && pass "call_486: three releases" || { fail "call_486: releases"; show; }
+fi
+
+if run call_callee_bye; then
+    call_case call_callee_bye "$here/sipp/call_callee_bye.xml.in" --duration 15000
+    expect_rc call_callee_bye 0
+    expect_events call_callee_bye "event session RTCSS_INPROGRESS 0x00000000" "event participant RTCPS_PENDING 0x00000000" \
+        "event participant RTCPS_INPROGRESS 0x00000000" "event participant RTCPS_ALERTING 0x00EF00B4" \
+        "event participant RTCPS_CONNECTED 0x00EF00C8" "event session RTCSS_CONNECTED 0x00EF00C8" \
+        "event participant RTCPS_DISCONNECTED 0x00000000" "event session RTCSS_DISCONNECTED 0x00000000" \
+        "event client RTCCET_ASYNC_CLEANUP_DONE"
+    hasnt "call_callee_bye: no Terminate needed" "$out" "Terminate ->"
+fi
+
+if run call_cancel; then
+    call_case call_cancel "$here/sipp/call_cancel.xml" --terminate-after 1000
+    expect_rc call_cancel 0
+    expect_events call_cancel "event session RTCSS_INPROGRESS 0x00000000" "event participant RTCPS_PENDING 0x00000000" \
+        "event participant RTCPS_INPROGRESS 0x00000000" "event participant RTCPS_ALERTING 0x00EF00B4" \
+        "event participant RTCPS_DISCONNECTING 0x00000000" "event participant RTCPS_DISCONNECTED 0x00000000" \
+        "event session RTCSS_DISCONNECTED 0x00000000" "event client RTCCET_ASYNC_CLEANUP_DONE"
+    has "call_cancel: Terminate while ringing" "$out" "Terminate -> 0x00000000 (S_OK)"
+fi
+
+cleanup
+echo "rtc_sipp: $fails failed"
+[ "$fails" = 0 ]

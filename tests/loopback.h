@@ -14,7 +14,9 @@
  * running test (fatal). */
 rtcpm_addr test_addr(const char *text, uint16_t port);
 
-/* Can a UDP socket bind [::1]? When not, prints why ("SKIPPED (IPv6): ...") and returns 0. */
-int test_have_ipv6(void);
+/* Can a UDP socket bind [::1]? When not, marks the running test skipped with the reason
+ * (rtcpm_test_skip: "IPv6 loopback: cannot bind [::1]: ...") and returns 0. For the tests of
+ * a suite's "ipv6" part. */
+int test_need_ipv6(void);
 
 #endif

@@ -24,6 +24,8 @@
 #     very same local endpoint rtcpm-stun used (HOST:P, free again once rtcpm-stun exited).
 #     coturn's own client must then be told exactly what rtcpm was told: same address, same
 #     port (and natdiscovery prints its local address too: that must be HOST:P as well).
+#     (On loopback "mapped == local" also holds for a client that echoes its own address: the
+#     e2e case stun_client makes the same cross-check behind a NAT, where mapped != local.)
 #  4. The same over TCP (RFC 5389 7.2.2 framing) and with a classic RFC 3489 request
 #     (coturn answers it with MAPPED-ADDRESS only), and a query to a port where nothing
 #     listens must fail with exit status 1 — so a client that "succeeds" regardless is

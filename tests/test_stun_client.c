@@ -508,7 +508,6 @@ static void wrong_byte_then_right(bool classic)
         CU_ASSERT_EQUAL(res.requests_sent, 1);
         CU_ASSERT_EQUAL(f.srv.answers, 2);
         CU_ASSERT_EQUAL(f.srv.request_txid[0].len, classic ? 16 : 12);
-        ASSERT_ELAPSED_AT(res.elapsed_ms, 30);
     }
 }
 

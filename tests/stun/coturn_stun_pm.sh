@@ -122,9 +122,9 @@ check_family() { # host
     [ "$rc" -eq 1 ] || fail "mapping via a dead port: exit $rc, want 1 (out: $out)"
     grep -q "RTC_E_PORT_MAPPING_FAILED: no answer from" <<<"$err" || fail "dead port: unclear message: $err"
     [ -z "$(internal_of sip)" ] || fail "dead port: a mapping was printed: $out"
-    # generous: process start under qemu/Wine on a loaded machine; the default STUN schedule
-    # alone (no budget) would take 39.5 s
-    [ "$ms" -lt 8000 ] || fail "dead port: took $ms ms for a 1000 ms budget"
+    # generous: process start of wine32 under qemu on a loaded machine was seen at 8 s; the
+    # default STUN schedule alone (no budget) would take 39.5 s, so 20 s still tells them apart
+    [ "$ms" -lt 20000 ] || fail "dead port: took $ms ms for a 1000 ms budget"
     note "UDP dead port: failed as it must ($ms ms, process start included): $err"
     checks=$((checks + 1))
 }

@@ -202,7 +202,10 @@ static int handle(struct reply_path *p, const uint8_t *req, size_t len)
         return 0;
     }
     stun_txid txid = m->txid;
-    unsigned n = srv->requests++;
+    unsigned n = srv->requests++, i, seen = 0;
+    for (i = 0; i < n && i < FAKE_STUN_MAX_LOG && !seen; i++)
+        seen = rtcpm_stun_txid_equal(&srv->request_txid[i], &txid);
+    if (!seen) srv->transactions++;
     if (n < FAKE_STUN_MAX_LOG)
     {
         srv->request_us[n] = rtcpm_clock_us();

@@ -86,6 +86,10 @@ struct fake_stun_server
 
     /* What it saw (read after fake_stun_stop). */
     atomic_uint requests;                   /* Binding requests received (answered or not); any time */
+    atomic_uint transactions;               /* distinct transaction IDs among them (a retransmission is
+                                               not a new one; IDs compared with the first
+                                               FAKE_STUN_MAX_LOG requests); any time. Unlike
+                                               requests, independent of how loaded the machine is */
     unsigned answers;                       /* messages sent */
     atomic_uint connections;                /* TCP connections accepted; any time */
     uint64_t request_us[FAKE_STUN_MAX_LOG]; /* arrival times, rtcpm_clock_us() */

@@ -53,7 +53,7 @@ static inline struct host_client *impl_from_IRTCClientPortManagement(IRTCClientP
     return CONTAINING_RECORD(iface, struct host_client, IRTCClientPortManagement_iface);
 }
 
-struct host_client *rtcpm_host_client_from(IRTCClientPortManagement *iface)
+struct host_client *rtcpm_unsafe_impl_from_IRTCClientPortManagement(IRTCClientPortManagement *iface)
 {
     return iface && iface->lpVtbl == &client_vtbl ? impl_from_IRTCClientPortManagement(iface) : NULL;
 }
@@ -224,7 +224,7 @@ HRESULT rtcpm_host_client_set_port_range(IRTCClientPortManagement *iface, RTC_PO
     struct host_client *client;
 
     if (!iface) return E_POINTER;
-    if (!(client = rtcpm_host_client_from(iface))) return E_INVALIDARG;
+    if (!(client = rtcpm_unsafe_impl_from_IRTCClientPortManagement(iface))) return E_INVALIDARG;
     if ((unsigned)type >= HOST_PORT_TYPES) return E_INVALIDARG;
     if (min < 1024 || max > 65535 || min >= max) return E_INVALIDARG;
     if (max - min + 1 < (type == RTCPT_SIP ? 2 : 4)) return E_INVALIDARG;
@@ -244,13 +244,13 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *iface, LONG index
     if (port) *port = 0;
     if (address && address_len) address[0] = 0;
     if (!iface || !address || !address_len || !port) return E_POINTER;
-    if (!(client = rtcpm_host_client_from(iface)) || index < 0) return E_INVALIDARG;
+    if (!(client = rtcpm_unsafe_impl_from_IRTCClientPortManagement(iface)) || index < 0) return E_INVALIDARG;
     rtcpm_lock_acquire(&client->lock);
     if ((size_t)index < client->listen_count)
     {
         rtcpm_addr a = client->listen[index].addr;
         if (rtcpm_addr_format(&a, address, address_len) < 0)
-            hr = HRESULT_FROM_WIN32(122);
+            hr = HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER);
         else
         {
             *port = a.port;

@@ -15,6 +15,7 @@
  * port manager is kept in a host_pm_ref (pm_ref.h), never as the raw pointer the caller of
  * SetPortManager had.
  */
+#define COBJMACROS
 #include <stdlib.h>
 #include <string.h>
 #include "host/host_objects.h"
@@ -54,7 +55,7 @@ static inline struct host_profile *impl_from_IRTCProfilePortManagement(IRTCProfi
     return CONTAINING_RECORD(iface, struct host_profile, IRTCProfilePortManagement_iface);
 }
 
-struct host_profile *rtcpm_host_profile_from(IRTCProfilePortManagement *iface)
+struct host_profile *rtcpm_unsafe_impl_from_IRTCProfilePortManagement(IRTCProfilePortManagement *iface)
 {
     return iface && iface->lpVtbl == &profile_vtbl ? impl_from_IRTCProfilePortManagement(iface) : NULL;
 }
@@ -146,7 +147,7 @@ HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client_iface, const 
     if (!out) return E_POINTER;
     *out = NULL;
     if (!client_iface || !user_uri || !registrar_address) return E_POINTER;
-    if (!(client = rtcpm_host_client_from(client_iface))) return E_INVALIDARG;
+    if (!(client = rtcpm_unsafe_impl_from_IRTCClientPortManagement(client_iface))) return E_INVALIDARG;
     if (FAILED(rtcpm_sip_text_parse_uri(user_uri, &secure, user, sizeof(user)))) return E_INVALIDARG;
     if (rtcpm_addr_parse(registrar_address, strlen(registrar_address), &registrar) != RTCPM_ADDR_OK)
         return E_INVALIDARG;
@@ -206,7 +207,7 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
     HRESULT hr = S_OK;
 
     if (!iface) return E_POINTER;
-    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_unsafe_impl_from_IRTCProfilePortManagement(iface))) return E_INVALIDARG;
 
     rtcpm_lock_acquire(&profile->lock);
     if (profile->state != PROFILE_DISABLED)
@@ -233,7 +234,7 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
         rtcpm_host_client_local_sip(profile->client, &req.local);
         hr = rtcpm_driver_set_acquire(&set, pm, &req, 1);
     }
-    if (pm) pm->lpVtbl->Release(pm);
+    if (pm) IRTCPortManager_Release(pm);
 
     rtcpm_lock_acquire(&profile->lock);
     if (SUCCEEDED(hr))
@@ -255,7 +256,7 @@ HRESULT rtcpm_host_profile_disable(IRTCProfilePortManagement *iface)
     HRESULT hr;
 
     if (!iface) return E_POINTER;
-    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_unsafe_impl_from_IRTCProfilePortManagement(iface))) return E_INVALIDARG;
 
     rtcpm_lock_acquire(&profile->lock);
     if (profile->state == PROFILE_DISABLED)
@@ -291,7 +292,7 @@ HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *iface, char *buf, 
 
     if (!iface || !buf || !buflen) return E_POINTER;
     buf[0] = 0;
-    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_unsafe_impl_from_IRTCProfilePortManagement(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&profile->lock);
     if (profile->state != PROFILE_ENABLED || !(sip = rtcpm_driver_set_find(&profile->registration, RTCPT_SIP)))
         hr = E_UNEXPECTED;
@@ -310,7 +311,7 @@ HRESULT rtcpm_host_profile_mapping(IRTCProfilePortManagement *iface, struct rtcp
 
     if (!iface || !out) return E_POINTER;
     memset(out, 0, sizeof(*out));
-    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_unsafe_impl_from_IRTCProfilePortManagement(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&profile->lock);
     if (profile->state != PROFILE_ENABLED || !(sip = rtcpm_driver_set_find(&profile->registration, RTCPT_SIP)))
         hr = E_UNEXPECTED;

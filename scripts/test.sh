@@ -41,7 +41,7 @@ presets=()
 for a in "$@"; do
     case "$a" in
         --strict) strict=1 ;;
-        -h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         -*) echo "test.sh: unknown option $a (try --help)" >&2; exit 2 ;;
         *) presets+=("$a") ;;
     esac

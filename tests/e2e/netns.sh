@@ -90,9 +90,18 @@ e2e_ns() {
     esac
 }
 
+# e2e_have_net_admin: this process has CAP_NET_ADMIN (bit 12 of CapEff): without it `ip netns
+# add` may still work for root, but no veth or address can be set up.
+e2e_have_net_admin() {
+    local caps
+    caps=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)
+    [ -n "$caps" ] && (((16#$caps >> 12) & 1))
+}
+
 # e2e_ns_add ROLE: creates the namespace and records it before anything else can fail.
 e2e_ns_add() {
     local ns err
+    e2e_have_net_admin || e2e_skip "cannot make the test network here: this process lacks CAP_NET_ADMIN (run as root with it)"
     ns=$(e2e_ns "$1")
     if ! err=$(ip netns add "$ns" 2>&1); then
         if [ "$(id -u)" -ne 0 ] || grep -qiE 'permission|not permitted' <<<"$err"; then

@@ -30,6 +30,8 @@ PKGS=(
   python3                              # tests/e2e/udp_peer.py, scripts/test_report.py
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
   clang-format                         # tests/style: the tree is formatted as .clang-format says
+  sox espeak-ng python3-numpy          # media tests: G.711 reference, speech, sound analysis
+  pulseaudio pulseaudio-utils          # media tests: winmm under Wine plays into / records from PulseAudio
 )
 I386_PKGS=(wine32:i386)               # runs the mingw32 preset's i686 .exe tests
 BACKPORTS=bookworm-backports

@@ -19,4 +19,8 @@ rtcpm_addr test_addr(const char *text, uint16_t port);
  * a suite's "ipv6" part. */
 int test_need_ipv6(void);
 
+/* An even port B with B .. B+n-1 free for UDP and TCP on 127.0.0.1 (nothing bound now; fatal
+ * when none is found). */
+uint16_t test_free_block(unsigned n);
+
 #endif

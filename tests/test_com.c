@@ -101,35 +101,20 @@ static void test_ftm_object_plumbing(void)
     CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
 }
 
-static void set_debug(const char *v)
-{
-#ifdef _WIN32
-    char buf[64];
-    snprintf(buf, sizeof(buf), "RTCPM_DEBUG=%s", v ? v : "");
-    _putenv(buf);
-#else
-    if (v)
-        setenv("RTCPM_DEBUG", v, 1);
-    else
-        unsetenv("RTCPM_DEBUG");
-#endif
-    rtcpm_log_reset();
-}
-
 static void test_log_channels(void)
 {
-    set_debug(NULL);
+    rtcpm_test_set_debug(NULL);
     CU_ASSERT_FALSE(rtcpm_log_enabled(RTCPM_LOG_PM));
-    set_debug("pm,stun");
+    rtcpm_test_set_debug("pm,stun");
     CU_ASSERT_TRUE(rtcpm_log_enabled(RTCPM_LOG_PM));
     CU_ASSERT_TRUE(rtcpm_log_enabled(RTCPM_LOG_STUN));
     CU_ASSERT_FALSE(rtcpm_log_enabled(RTCPM_LOG_HOST));
-    set_debug("all,-host");
+    rtcpm_test_set_debug("all,-host");
     CU_ASSERT_TRUE(rtcpm_log_enabled(RTCPM_LOG_COM));
     CU_ASSERT_FALSE(rtcpm_log_enabled(RTCPM_LOG_HOST));
-    set_debug("pmx"); /* no prefix matching */
+    rtcpm_test_set_debug("pmx"); /* no prefix matching */
     CU_ASSERT_FALSE(rtcpm_log_enabled(RTCPM_LOG_PM));
-    set_debug(NULL);
+    rtcpm_test_set_debug(NULL);
 }
 
 static char caught[512];
@@ -160,14 +145,14 @@ static void test_log_errors(void)
     for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
     {
         caught[0] = 0;
-        set_debug(specs[i]);
+        rtcpm_test_set_debug(specs[i]);
         rtcpm_log_error(RTCPM_LOG_HOST, "f", "%d", 42);
         if (rtcpm_log_enabled(RTCPM_LOG_PM)) rtcpm_log_printf(RTCPM_LOG_PM, "g", "%d", 7);
         CU_ASSERT_STRING_EQUAL(caught, want[i]);
         if (strcmp(caught, want[i])) printf("  RTCPM_DEBUG=%s: \"%s\"\n", specs[i] ? specs[i] : "(unset)", caught);
     }
     rtcpm_log_set_sink(NULL, NULL);
-    set_debug(NULL);
+    rtcpm_test_set_debug(NULL);
 }
 
 static CU_TestInfo tests[] = {

@@ -65,20 +65,26 @@ static const struct com_iface_entry client_ifaces[] = {
 static HRESULT WINAPI client_QueryInterface(IRTCClientPortManagement *iface, REFIID riid, void **out)
 {
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
-    HRESULT hr = rtcpm_com_query_interface(client, client_ifaces, ARRAY_SIZE(client_ifaces), riid, out);
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
+    hr = rtcpm_com_query_interface(client, client_ifaces, ARRAY_SIZE(client_ifaces), riid, out);
     if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&client->ftm, riid, out);
     return hr;
 }
 
 static ULONG WINAPI client_AddRef(IRTCClientPortManagement *iface)
 {
-    return (ULONG)com_ref_inc(&impl_from_IRTCClientPortManagement(iface)->ref);
+    LONG ref = com_ref_inc(&impl_from_IRTCClientPortManagement(iface)->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
+    return (ULONG)ref;
 }
 
 static ULONG WINAPI client_Release(IRTCClientPortManagement *iface)
 {
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
     LONG ref = com_ref_dec(&client->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
 
     if (!ref)
     {
@@ -120,6 +126,7 @@ static HRESULT WINAPI client_StartListenAddressAndPort(IRTCClientPortManagement 
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
     rtcpm_addr addr;
     HRESULT hr = parse_listen(address, port, &addr);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %ld)", (void *)iface, rtcpm_debugstr_w(address), (long)port);
 
     if (FAILED(hr)) return hr;
     rtcpm_lock_acquire(&client->lock);
@@ -152,6 +159,7 @@ static HRESULT WINAPI client_StopListenAddressAndPort(IRTCClientPortManagement *
     rtcpm_addr addr;
     size_t i;
     HRESULT hr = parse_listen(address, port, &addr);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %ld)", (void *)iface, rtcpm_debugstr_w(address), (long)port);
 
     if (FAILED(hr)) return hr;
     rtcpm_lock_acquire(&client->lock);
@@ -171,6 +179,7 @@ static HRESULT WINAPI client_GetPortRange(IRTCClientPortManagement *iface, RTC_P
 {
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
 
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%d)", (void *)iface, (int)type);
     if (min) *min = 0;
     if (max) *max = 0;
     if (!min || !max) return E_POINTER;

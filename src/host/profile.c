@@ -67,20 +67,26 @@ static const struct com_iface_entry profile_ifaces[] = {
 static HRESULT WINAPI profile_QueryInterface(IRTCProfilePortManagement *iface, REFIID riid, void **out)
 {
     struct host_profile *profile = impl_from_IRTCProfilePortManagement(iface);
-    HRESULT hr = rtcpm_com_query_interface(profile, profile_ifaces, ARRAY_SIZE(profile_ifaces), riid, out);
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
+    hr = rtcpm_com_query_interface(profile, profile_ifaces, ARRAY_SIZE(profile_ifaces), riid, out);
     if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&profile->ftm, riid, out);
     return hr;
 }
 
 static ULONG WINAPI profile_AddRef(IRTCProfilePortManagement *iface)
 {
-    return (ULONG)com_ref_inc(&impl_from_IRTCProfilePortManagement(iface)->ref);
+    LONG ref = com_ref_inc(&impl_from_IRTCProfilePortManagement(iface)->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
+    return (ULONG)ref;
 }
 
 static ULONG WINAPI profile_Release(IRTCProfilePortManagement *iface)
 {
     struct host_profile *profile = impl_from_IRTCProfilePortManagement(iface);
     LONG ref = com_ref_dec(&profile->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
 
     if (!ref)
     {
@@ -105,6 +111,7 @@ static HRESULT WINAPI profile_SetPortManager(IRTCProfilePortManagement *iface, I
     struct host_pm_ref *fresh, *old;
     HRESULT hr;
 
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%p)", (void *)iface, (void *)pm);
     if (!pm) return E_POINTER;
     /* Registered and released outside the lock: either may call into the port manager's
      * apartment, whose thread may be waiting for this lock. */

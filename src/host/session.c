@@ -78,20 +78,26 @@ static const struct com_iface_entry session_ifaces[] = {
 static HRESULT WINAPI session_QueryInterface(IRTCSessionPortManagement *iface, REFIID riid, void **out)
 {
     struct host_session *session = impl_from_IRTCSessionPortManagement(iface);
-    HRESULT hr = rtcpm_com_query_interface(session, session_ifaces, ARRAY_SIZE(session_ifaces), riid, out);
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
+    hr = rtcpm_com_query_interface(session, session_ifaces, ARRAY_SIZE(session_ifaces), riid, out);
     if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&session->ftm, riid, out);
     return hr;
 }
 
 static ULONG WINAPI session_AddRef(IRTCSessionPortManagement *iface)
 {
-    return (ULONG)com_ref_inc(&impl_from_IRTCSessionPortManagement(iface)->ref);
+    LONG ref = com_ref_inc(&impl_from_IRTCSessionPortManagement(iface)->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
+    return (ULONG)ref;
 }
 
 static ULONG WINAPI session_Release(IRTCSessionPortManagement *iface)
 {
     struct host_session *session = impl_from_IRTCSessionPortManagement(iface);
     LONG ref = com_ref_dec(&session->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
 
     if (!ref)
     {
@@ -114,6 +120,7 @@ static HRESULT WINAPI session_SetPortManager(IRTCSessionPortManagement *iface, I
     struct host_pm_ref *fresh = NULL, *old;
     HRESULT hr;
 
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%p)", (void *)iface, (void *)pm);
     /* Registered and released outside the lock: either may call into the port manager's
      * apartment, whose thread may be waiting for this lock. */
     if (pm && FAILED(hr = rtcpm_host_pm_ref_create(pm, &fresh))) return hr;

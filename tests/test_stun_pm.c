@@ -987,7 +987,7 @@ static void test_address_change_drops_cache(void)
 {
     struct fake_stun_server srv;
     struct fake_stun_options o = { .mode = FAKE_STUN_NORMAL };
-    uint16_t b = free_block(4);
+    uint16_t b = test_free_block(4);
     IRTCPortManager3 *pm;
     struct mapping rtp, rtcp;
     struct rtcpm_stun_pm_stats s;

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Native i386 Linux (gcc -m32): the 32-bit stdcall COM ABI, tested on a 64-bit host.
-# This machine's kernel cannot exec i386 binaries, so tests run under qemu-i386-static.
+# Tests run through tests/i386-run.sh (set in CMakeLists.txt): directly where the machine
+# executes i386 ELF (the kernel, or a binfmt_misc handler), else under qemu-i386-static.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR i686)
 set(CMAKE_C_COMPILER gcc)
@@ -10,7 +11,3 @@ set(CMAKE_CXX_FLAGS_INIT -m32)
 set(CMAKE_EXE_LINKER_FLAGS_INIT -m32)
 set(CMAKE_SHARED_LINKER_FLAGS_INIT -m32)
 set(CMAKE_LIBRARY_ARCHITECTURE i386-linux-gnu)
-find_program(RTCPM_QEMU_I386 qemu-i386-static qemu-i386)
-if(RTCPM_QEMU_I386)
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${RTCPM_QEMU_I386})
-endif()

@@ -7,6 +7,10 @@
  *   mapping sip udp internal 127.0.0.1:40000 external 127.0.0.1:40000
  *   nat 127.0.0.1: external 127.0.0.1, mapping behaviour not checked
  *
+ * With --again the same object maps once more after a line on stdin (and, with --refresh,
+ * two more background refresh passes): what a long-running RTC client sees when its NAT
+ * changes between two calls (tests/e2e's stun_pm_address_change).
+ *
  * Exit status: 0 every mapping made, 1 one failed (HRESULT and reason on stderr), 2 bad usage.
  */
 #include <stdio.h>
@@ -15,6 +19,8 @@
 
 #include "rtcpm/rtcpm.h"
 #include "com/bstr_util.h"
+#include "os/platform.h"
+#include "os/socket.h"
 
 static void usage(FILE *f)
 {
@@ -32,8 +38,12 @@ static void usage(FILE *f)
           "      --local ADDR       internal address (default: the one routing to the server)\n"
           "      --range FIRST-LAST internal ports for TYPE (default: the OS picks)\n"
           "      --tcp POLICY       stun | preserve | off (stun)\n"
+          "      --refresh S        background re-discovery every S seconds (0: never)\n"
           "      --no-warm-up       no background discovery at creation\n"
           "      --no-symmetric-check\n"
+          "      --again            after the mappings, wait for a line on stdin (then, with\n"
+          "                         --refresh, for two refresh passes) and map once more with\n"
+          "                         the same object (\"again: ...\" lines mark the second round)\n"
           "  -h, --help             this text\n"
           "\n"
           "Prints \"mapping TYPE TRANSPORT internal ADDR:PORT external ADDR:PORT\" per mapping and\n"
@@ -67,6 +77,15 @@ static int number(const char *s, LONG *out)
     return 0;
 }
 
+struct options
+{
+    struct rtcpm_stun_pm_config cfg;
+    const char *config, *remote, *transport_text;
+    int types[2];
+    LONG first, last;
+    int again;
+};
+
 struct held
 {
     LONG transport;
@@ -74,172 +93,254 @@ struct held
     LONG ip, ep;
 };
 
-int main(int argc, char **argv)
+/* An option that takes no value: 1 taken, 0 not one of these. */
+static int parse_flag(struct options *o, const char *a)
 {
-    struct rtcpm_stun_pm_config cfg;
-    const char *config = NULL, *remote = NULL, *transport_text = "udp";
-    int types[2] = { RTCPT_SIP, -1 };
-    LONG first = 0, last = 0;
-    struct held held[2];
-    int held_count = 0, i, rc = 0;
-    IRTCPortManager3 *pm = NULL;
-    char err[512];
-    HRESULT hr;
+    if (!strcmp(a, "-p") || !strcmp(a, "--pair"))
+    {
+        o->types[0] = RTCPT_AUDIO_RTP;
+        o->types[1] = RTCPT_AUDIO_RTCP;
+    }
+    else if (!strcmp(a, "--no-warm-up"))
+        o->cfg.warm_up = 0;
+    else if (!strcmp(a, "--no-symmetric-check"))
+        o->cfg.symmetric_check = 0;
+    else if (!strcmp(a, "--again"))
+        o->again = 1;
+    else
+        return 0;
+    return 1;
+}
 
-    rtcpm_stun_pm_config_init(&cfg);
+/* An option with a value: 0 taken, -1 bad value (said why), 1 not one of these. */
+static int parse_valued(struct options *o, const char *a, const char *val)
+{
+    LONG *num = !strcmp(a, "--rto")       ? &o->cfg.rto_ms
+                : !strcmp(a, "--timeout") ? &o->cfg.timeout_ms
+                : !strcmp(a, "--refresh") ? &o->cfg.refresh_s
+                                          : NULL;
+    if (num)
+    {
+        if (!number(val, num)) return 0;
+        fprintf(stderr, "rtcpm-stun-pm: %s needs a number\n", a);
+        return -1;
+    }
+    if (!strcmp(a, "-c") || !strcmp(a, "--config"))
+        o->config = val;
+    else if (!strcmp(a, "-t") || !strcmp(a, "--type"))
+    {
+        if ((o->types[0] = type_of(val)) >= 0) return 0;
+        fprintf(stderr, "rtcpm-stun-pm: unknown type %s\n", val);
+        return -1;
+    }
+    else if (!strcmp(a, "--transport"))
+        o->transport_text = val;
+    else if (!strcmp(a, "--remote"))
+        o->remote = val;
+    else if (!strcmp(a, "--local"))
+        o->cfg.local_addresses = val;
+    else if (!strcmp(a, "--range"))
+    {
+        char *dash;
+        o->first = strtol(val, &dash, 10);
+        o->last = *dash == '-' ? strtol(dash + 1, NULL, 10) : o->first;
+    }
+    else if (!strcmp(a, "--tcp"))
+        o->cfg.tcp = !strcmp(val, "stun")       ? RTCPM_STUN_PM_TCP_STUN
+                     : !strcmp(val, "preserve") ? RTCPM_STUN_PM_TCP_PRESERVE
+                     : !strcmp(val, "off")      ? RTCPM_STUN_PM_TCP_OFF
+                                                : -1;
+    else
+        return 1;
+    return 0;
+}
+
+/* 0 parsed, 1 help printed, 2 bad usage (said why). */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+    int i, r;
+
+    memset(o, 0, sizeof(*o));
+    rtcpm_stun_pm_config_init(&o->cfg);
+    o->transport_text = "udp";
+    o->types[0] = RTCPT_SIP;
+    o->types[1] = -1;
     for (i = 1; i < argc; i++)
     {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = 1;
         if (!strcmp(a, "-h") || !strcmp(a, "--help"))
         {
             usage(stdout);
-            return 0;
+            return 1;
         }
-        else if (!strcmp(a, "-p") || !strcmp(a, "--pair"))
+        if (parse_flag(o, a)) continue;
+        if (a[0] != '-')
         {
-            types[0] = RTCPT_AUDIO_RTP;
-            types[1] = RTCPT_AUDIO_RTCP;
-            takes = 0;
+            if (o->cfg.servers)
+            {
+                fprintf(stderr, "rtcpm-stun-pm: one server list only (comma-separated)\n");
+                return 2;
+            }
+            o->cfg.servers = a;
+            continue;
         }
-        else if (!strcmp(a, "--no-warm-up"))
-            cfg.warm_up = 0, takes = 0;
-        else if (!strcmp(a, "--no-symmetric-check"))
-            cfg.symmetric_check = 0, takes = 0;
-        else if (!val && a[0] == '-')
+        if (!val)
         {
             fprintf(stderr, "rtcpm-stun-pm: %s needs a value (see --help)\n", a);
             return 2;
         }
-        else if (!strcmp(a, "-c") || !strcmp(a, "--config"))
-            config = val;
-        else if (!strcmp(a, "-t") || !strcmp(a, "--type"))
-        {
-            if ((types[0] = type_of(val)) < 0)
-            {
-                fprintf(stderr, "rtcpm-stun-pm: unknown type %s\n", val);
-                return 2;
-            }
-        }
-        else if (!strcmp(a, "--transport"))
-            transport_text = val;
-        else if (!strcmp(a, "--remote"))
-            remote = val;
-        else if (!strcmp(a, "--local"))
-            cfg.local_addresses = val;
-        else if (!strcmp(a, "--timeout") || !strcmp(a, "--rto"))
-        {
-            if (number(val, !strcmp(a, "--rto") ? &cfg.rto_ms : &cfg.timeout_ms))
-            {
-                fprintf(stderr, "rtcpm-stun-pm: %s needs a number\n", a);
-                return 2;
-            }
-        }
-        else if (!strcmp(a, "--range"))
-        {
-            char *dash;
-            first = strtol(val, &dash, 10);
-            last = *dash == '-' ? strtol(dash + 1, NULL, 10) : first;
-        }
-        else if (!strcmp(a, "--tcp"))
-        {
-            cfg.tcp = !strcmp(val, "stun")       ? RTCPM_STUN_PM_TCP_STUN
-                      : !strcmp(val, "preserve") ? RTCPM_STUN_PM_TCP_PRESERVE
-                      : !strcmp(val, "off")      ? RTCPM_STUN_PM_TCP_OFF
-                                                 : -1;
-        }
-        else if (a[0] == '-')
+        if ((r = parse_valued(o, a, val)) < 0) return 2;
+        if (r > 0)
         {
             fprintf(stderr, "rtcpm-stun-pm: unknown option %s (see --help)\n", a);
             return 2;
         }
-        else if (cfg.servers)
-        {
-            fprintf(stderr, "rtcpm-stun-pm: one server list only (comma-separated)\n");
-            return 2;
-        }
-        else
-        {
-            cfg.servers = a;
-            takes = 0;
-        }
-        i += takes;
+        i++;
     }
-    if (!transport_of(transport_text))
+    if (!transport_of(o->transport_text))
     {
-        fprintf(stderr, "rtcpm-stun-pm: unknown transport %s\n", transport_text);
+        fprintf(stderr, "rtcpm-stun-pm: unknown transport %s\n", o->transport_text);
         return 2;
     }
-    if (!config == !cfg.servers)
+    if (!o->config == !o->cfg.servers)
     {
         usage(stderr);
         return 2;
     }
-    if (first)
-    {
-        cfg.range_count = 1;
-        cfg.ranges[0].port_type = types[0];
-        cfg.ranges[0].transports = transport_of(transport_text);
-        cfg.ranges[0].first = first;
-        cfg.ranges[0].last = last;
-    }
-    hr = config ? rtcpm_stun_pm_create_from_file(config, &pm, err, sizeof(err))
-                : rtcpm_stun_pm_create_ex(&cfg, &pm, err, sizeof(err));
-    if (FAILED(hr))
-    {
-        char name[11];
-        fprintf(stderr, "rtcpm-stun-pm: %s: %s\n", rtcpm_hresult_name(hr, name), err);
-        return 2;
-    }
+    return 0;
+}
 
-    for (i = 0; i < 2 && types[i] >= 0; i++)
+/* GetMappingEx for each type, printed; held[] gets what must be released. 0 or 1. */
+static int map_round(IRTCPortManager3 *pm, const struct options *o, struct held *held, int *held_count)
+{
+    int i;
+    for (i = 0; i < 2 && o->types[i] >= 0; i++)
     {
-        struct held *h = &held[held_count];
-        BSTR r = remote ? rtcpm_bstr_from_cstr(remote) : NULL;
-        char ia[64], ea[64];
+        struct held *h = &held[*held_count];
+        BSTR r = o->remote ? rtcpm_bstr_from_cstr(o->remote) : NULL;
+        char ia[64], ea[64], err[512], name[11];
         size_t len;
-        h->transport = transport_of(transport_text);
-        hr = pm->lpVtbl->GetMappingEx(pm, r, 0, h->transport, (RTC_PORT_TYPE)types[i], &h->ia, &h->ip, &h->ea, &h->ep);
+        HRESULT hr;
+        h->transport = transport_of(o->transport_text);
+        hr = pm->lpVtbl->GetMappingEx(pm, r, 0, h->transport, (RTC_PORT_TYPE)o->types[i], &h->ia, &h->ip, &h->ea,
+                                      &h->ep);
         SysFreeString(r);
         if (FAILED(hr))
         {
-            char name[11];
             rtcpm_stun_pm_last_error(pm, err, sizeof(err));
-            fprintf(stderr, "rtcpm-stun-pm: %s %s: %s: %s\n", type_names[types[i]], transport_text,
+            fprintf(stderr, "rtcpm-stun-pm: %s %s: %s: %s\n", type_names[o->types[i]], o->transport_text,
                     rtcpm_hresult_name(hr, name), err);
-            rc = 1;
-            break;
+            return 1;
         }
-        held_count++;
+        (*held_count)++;
         rtcpm_bstr_to_utf8(h->ia, ia, sizeof(ia), &len);
         rtcpm_bstr_to_utf8(h->ea, ea, sizeof(ea), &len);
         printf(strchr(ia, ':') ? "mapping %s %s internal [%s]:%ld external [%s]:%ld\n"
                                : "mapping %s %s internal %s:%ld external %s:%ld\n",
-               type_names[types[i]], transport_text, ia, (long)h->ip, ea, (long)h->ep);
+               type_names[o->types[i]], o->transport_text, ia, (long)h->ip, ea, (long)h->ep);
     }
+    return 0;
+}
+
+static void print_nat(IRTCPortManager3 *pm)
+{
+    char nat[1024], *line, *next;
+    rtcpm_stun_pm_describe_nat(pm, nat, sizeof(nat));
+    for (line = nat; *line; line = next)
     {
-        char nat[1024], *line, *next;
-        rtcpm_stun_pm_describe_nat(pm, nat, sizeof(nat));
-        for (line = nat; *line; line = next)
-        {
-            next = strchr(line, '\n');
-            if (next)
-                *next++ = 0;
-            else
-                next = line + strlen(line);
-            printf("nat %s\n", line);
-        }
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        else
+            next = line + strlen(line);
+        printf("nat %s\n", line);
     }
-    for (i = 0; i < held_count; i++)
+}
+
+/* Releases what a round holds: 0, or 1 when a release failed. */
+static int release_all(IRTCPortManager3 *pm, struct held *held, int n)
+{
+    int i, rc = 0;
+    for (i = 0; i < n; i++)
     {
-        if (FAILED(hr = pm->lpVtbl->ReleaseMappingEx(pm, held[i].transport, held[i].ia, held[i].ip, held[i].ea,
-                                                     held[i].ep)))
+        HRESULT hr =
+            pm->lpVtbl->ReleaseMappingEx(pm, held[i].transport, held[i].ia, held[i].ip, held[i].ea, held[i].ep);
+        if (FAILED(hr))
         {
             fprintf(stderr, "rtcpm-stun-pm: release failed: 0x%08lx\n", (unsigned long)hr);
             rc = 1;
         }
         SysFreeString(held[i].ia);
         SysFreeString(held[i].ea);
+    }
+    return rc;
+}
+
+/* One round: map, describe the NAT, release. 0 or 1. */
+static int round_trip(IRTCPortManager3 *pm, const struct options *o)
+{
+    struct held held[2];
+    int n = 0, rc = map_round(pm, o, held, &n);
+    print_nat(pm);
+    if (release_all(pm, held, n)) rc = 1;
+    fflush(stdout);
+    return rc;
+}
+
+/* Until `passes` more refresh passes have ended (at most 10 refresh periods plus the budget).
+ * A socket's receive timeout is the portable sleep this sample has. */
+static void wait_refreshes(IRTCPortManager3 *pm, const struct options *o, LONG passes)
+{
+    struct rtcpm_stun_pm_stats s;
+    rtcpm_addr lo = { { 127, 0, 0, 1 }, 0, 0, RTCPM_AF_INET }, from;
+    rtcpm_socket *nap = NULL;
+    uint64_t until = rtcpm_clock_ms() + (uint64_t)o->cfg.refresh_s * 10000u + (uint64_t)o->cfg.timeout_ms;
+    unsigned char b;
+    size_t got;
+    LONG want;
+
+    if (FAILED(rtcpm_stun_pm_get_stats(pm, &s)) || rtcpm_socket_open(&nap, RTCPM_SOCK_UDP, &lo, NULL)) return;
+    want = s.warm_ups + passes;
+    while (rtcpm_clock_ms() < until && SUCCEEDED(rtcpm_stun_pm_get_stats(pm, &s)) && s.warm_ups < want)
+        rtcpm_socket_recvfrom(nap, &b, 1, &got, &from, 50);
+    rtcpm_socket_close(nap);
+    printf("again: %ld refresh pass(es) since the line\n", (long)(s.warm_ups - want + passes));
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    IRTCPortManager3 *pm = NULL;
+    char err[512], line[64];
+    HRESULT hr;
+    int rc;
+
+    if ((rc = parse_args(argc, argv, &o))) return rc == 1 ? 0 : rc;
+    if (o.first)
+    {
+        o.cfg.range_count = 1;
+        o.cfg.ranges[0].port_type = o.types[0];
+        o.cfg.ranges[0].transports = transport_of(o.transport_text);
+        o.cfg.ranges[0].first = o.first;
+        o.cfg.ranges[0].last = o.last;
+    }
+    hr = o.config ? rtcpm_stun_pm_create_from_file(o.config, &pm, err, sizeof(err))
+                  : rtcpm_stun_pm_create_ex(&o.cfg, &pm, err, sizeof(err));
+    if (FAILED(hr))
+    {
+        char name[11];
+        fprintf(stderr, "rtcpm-stun-pm: %s: %s\n", rtcpm_hresult_name(hr, name), err);
+        return 2;
+    }
+    rc = round_trip(pm, &o);
+    if (!rc && o.again)
+    {
+        printf("again: waiting for a line on stdin\n");
+        fflush(stdout);
+        if (!fgets(line, sizeof(line), stdin)) printf("again: stdin closed\n");
+        if (o.cfg.refresh_s) wait_refreshes(pm, &o, 2);
+        printf("again: second round\n");
+        rc = round_trip(pm, &o);
     }
     pm->lpVtbl->Release(pm);
     fflush(stdout);

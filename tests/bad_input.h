@@ -174,8 +174,9 @@ struct bi_pm_object
     LONG (*listing)(struct bi_pm *o, char *buf, size_t len);
     /* 1 when every method call is reported once (o->reported counts them). */
     int reports_calls;
-    /* Why case c cannot run on this machine (printed, counted as skipped), or NULL. */
-    const char *(*skip)(const struct bi_case *c);
+    /* 1 when case c needs IPv6 loopback for this object (the STUN rows with an IPv6 remote
+     * need the [::1] server): those rows run in the suite's "ipv6" part. NULL: none does. */
+    int (*needs_ipv6)(const struct bi_case *c);
 };
 
 extern const struct bi_pm_object bi_pm_objects[];
@@ -197,8 +198,11 @@ LONG bi_make_long(enum bi_value v, LONG good);
 void bi_check(int ok, const char *where, const char *what, int line);
 #define CHECK(cond) bi_check((cond) ? 1 : 0, where, #cond, __LINE__)
 
-/* Runners: each returns the number of cases run; failures are CUnit assertions naming the case. */
-int bi_run_pm_cases(void);
+/* Runners: each returns the number of cases run; failures are CUnit assertions naming the case.
+ * bi_run_pm_cases: ipv6_rows 0 runs the rows that need no IPv6 loopback, 1 only those that do. */
+int bi_run_pm_cases(int ipv6_rows);
+/* Why the IPv6 rows cannot run here (no [::1]), or NULL. */
+const char *bi_pm_ipv6_missing(void);
 int bi_run_host_cases(void);
 
 /* An HRESULT's name (rtcpm_hresult_name plus the codes the host objects return). */

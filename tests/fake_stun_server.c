@@ -76,6 +76,27 @@ static int good_answer(uint8_t *buf, size_t cap, const stun_txid *txid, const rt
     return good_answer_for(&plain_options, buf, cap, txid, client);
 }
 
+/* A right answer but for header byte wrong_header_byte (4..19, see the header). */
+static int wrong_txid_answer(const struct fake_stun_options *opt, uint8_t *buf, size_t cap, const stun_txid *txid,
+                             const rtcpm_addr *client)
+{
+    unsigned at = (opt->wrong_header_byte ? opt->wrong_header_byte : 19) - 4; /* 0..15 */
+    stun_txid other = *txid;
+    if (at >= 16) return -1;
+    if (txid->len == 12 && at < 4)
+    {
+        /* the cookie changed: no cookie, so the 16 bytes after the type and length are the ID */
+        static const uint8_t cookie[4] = { 0x21, 0x12, 0xA4, 0x42 };
+        other.len = 16;
+        memcpy(other.bytes, cookie, 4);
+        memcpy(other.bytes + 4, txid->bytes, 12);
+    }
+    else if (txid->len == 12)
+        at -= 4;
+    other.bytes[at] ^= 0x5A;
+    return good_answer(buf, cap, &other, client);
+}
+
 /* The mode's deliberate answer (for modes that have a bad one). */
 static int bad_answer(const struct fake_stun_options *opt, uint8_t *buf, size_t cap, const stun_txid *txid,
                       const rtcpm_addr *client)
@@ -83,12 +104,7 @@ static int bad_answer(const struct fake_stun_options *opt, uint8_t *buf, size_t 
     stun_writer w;
     switch (opt->mode)
     {
-    case FAKE_STUN_WRONG_TXID:
-    {
-        stun_txid other = *txid;
-        other.bytes[other.len - 1] ^= 0x5A;
-        return good_answer(buf, cap, &other, client);
-    }
+    case FAKE_STUN_WRONG_TXID: return wrong_txid_answer(opt, buf, cap, txid, client);
     case FAKE_STUN_TRUNCATED_ATTR:
     {
         rtcpm_stun_writer_init(&w, buf, cap, success_type(), txid);
@@ -171,9 +187,14 @@ static void pause_ms(struct fake_stun_server *srv, unsigned ms)
 static int handle(struct reply_path *p, const uint8_t *req, size_t len)
 {
     struct fake_stun_server *srv = p->srv;
-    const struct fake_stun_options *opt = &srv->opt;
+    struct fake_stun_options options;
+    const struct fake_stun_options *opt = &options;
     stun_message *m = malloc(sizeof *m);
     if (!m) return 0;
+    /* a copy: fake_stun_set_mapped_addr may change the original meanwhile */
+    rtcpm_lock_acquire(&srv->lock);
+    options = srv->opt;
+    rtcpm_lock_release(&srv->lock);
     int rc = rtcpm_stun_decode(req, len, m);
     if (rc < 0 || m->method != STUN_METHOD_BINDING || m->message_class != STUN_CLASS_REQUEST)
     {
@@ -181,7 +202,10 @@ static int handle(struct reply_path *p, const uint8_t *req, size_t len)
         return 0;
     }
     stun_txid txid = m->txid;
-    unsigned n = srv->requests++;
+    unsigned n = srv->requests++, i, seen = 0;
+    for (i = 0; i < n && i < FAKE_STUN_MAX_LOG && !seen; i++)
+        seen = rtcpm_stun_txid_equal(&srv->request_txid[i], &txid);
+    if (!seen) srv->transactions++;
     if (n < FAKE_STUN_MAX_LOG)
     {
         srv->request_us[n] = rtcpm_clock_us();
@@ -318,6 +342,13 @@ int fake_stun_start(struct fake_stun_server *srv, const rtcpm_addr *bind_addr, c
         srv->sock = srv->other = NULL;
     }
     return rc;
+}
+
+void fake_stun_set_mapped_addr(struct fake_stun_server *srv, const rtcpm_addr *addr)
+{
+    rtcpm_lock_acquire(&srv->lock);
+    srv->opt.mapped_addr = *addr;
+    rtcpm_lock_release(&srv->lock);
 }
 
 rtcpm_addr fake_stun_last_client(struct fake_stun_server *srv)

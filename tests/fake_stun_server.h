@@ -36,7 +36,7 @@ enum fake_stun_mode
                                    loss_percent, one draw per request */
     FAKE_STUN_DUPLICATE,        /* sends each answer `count` times */
     FAKE_STUN_DELAY,            /* answers the first request after delay_ms, no other */
-    FAKE_STUN_WRONG_TXID,       /* answers with another transaction ID */
+    FAKE_STUN_WRONG_TXID,       /* answers with another transaction ID (wrong_header_byte) */
     FAKE_STUN_OTHER_SOURCE,     /* answers from the second socket (UDP only) */
     FAKE_STUN_TRUNCATED_ATTR,   /* XOR-MAPPED-ADDRESS whose length runs past the message */
     FAKE_STUN_OVERSIZED_ATTR,   /* XOR-MAPPED-ADDRESS 4 bytes longer than its family allows */
@@ -69,6 +69,12 @@ struct fake_stun_options
     int mapped_port_offset;
     /* Added to good answers as RFC 5780 OTHER-ADDRESS when its family is set. */
     rtcpm_addr other_address;
+    /* WRONG_TXID: which of the header's bytes 4..19 differs from the request's (0: 19, the
+     * last). An RFC 5389 request has the magic cookie in 4..7 and its 96-bit ID in 8..19: a
+     * changed cookie byte gives an RFC 3489 answer (no cookie) whose 128-bit ID is the
+     * request's cookie + ID with that byte changed. An RFC 3489 request's 128-bit ID is 4..19.
+     * The answer is otherwise right (FINGERPRINT too), so only the ID can give it away. */
+    unsigned wrong_header_byte;
 };
 
 #define FAKE_STUN_MAX_LOG 64
@@ -80,6 +86,10 @@ struct fake_stun_server
 
     /* What it saw (read after fake_stun_stop). */
     atomic_uint requests;                   /* Binding requests received (answered or not); any time */
+    atomic_uint transactions;               /* distinct transaction IDs among them (a retransmission is
+                                               not a new one; IDs compared with the first
+                                               FAKE_STUN_MAX_LOG requests); any time. Unlike
+                                               requests, independent of how loaded the machine is */
     unsigned answers;                       /* messages sent */
     atomic_uint connections;                /* TCP connections accepted; any time */
     uint64_t request_us[FAKE_STUN_MAX_LOG]; /* arrival times, rtcpm_clock_us() */
@@ -102,6 +112,10 @@ int fake_stun_start(struct fake_stun_server *srv, const rtcpm_addr *bind_addr, c
                     int *os_error);
 /* Stops the thread and closes the sockets (safe on a server that failed to start). */
 void fake_stun_stop(struct fake_stun_server *srv);
+
+/* From now on good answers report addr (a NAT whose external address changed); safe while
+ * the server runs. */
+void fake_stun_set_mapped_addr(struct fake_stun_server *srv, const rtcpm_addr *addr);
 
 /* The source of the last request, safe to read while the server runs. */
 rtcpm_addr fake_stun_last_client(struct fake_stun_server *srv);

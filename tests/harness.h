@@ -7,7 +7,17 @@
  *
  * After the suite, the harness also fails the run when any rtcpm COM object or (natively)
  * any BSTR is still alive: every test must leave nothing behind.
- * argv[1], when given, runs only the test of that name.
+ *
+ * Command line: test_x [--part PART] [NAME]
+ *   --part PART  only the tests of that part: a test named "PART:name" belongs to PART, one
+ *                without a colon to the part "main" (CMake's rtcpm_add_suite(... PARTS ...)
+ *                makes one CTest test per part, so a part that cannot run here is counted as
+ *                skipped on its own instead of hiding inside a passing suite)
+ *   NAME         only the test of that name ("PART:name" or just "name")
+ *
+ * Exit status: 0 every test passed; 1 a test failed, leaked, or none ran; 77 (CTest's
+ * SKIP_RETURN_CODE) nothing failed but a test called rtcpm_test_skip(): the reasons are
+ * printed as "SKIPPED: ..." lines, which scripts/test.sh checks against its allow-list.
  */
 #ifndef RTCPM_TESTS_HARNESS_H
 #define RTCPM_TESTS_HARNESS_H
@@ -19,6 +29,14 @@ int rtcpm_test_main(const char *suite_name, CU_TestInfo *tests, int argc, char *
 
 /* Optional per-suite setup/teardown (run once around the suite). */
 void rtcpm_test_set_fixtures(CU_InitializeFunc init, CU_CleanupFunc cleanup);
+
+/* The running test cannot run here (printf-style reason, e.g. "cannot bind [::1]: ..."): it is
+ * reported as skipped and the suite exits 77 unless something failed. Return right after. */
+void rtcpm_test_skip(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
 
 /* Asserts two WCHAR strings of a BSTR and a literal are equal. */
 #define CU_ASSERT_BSTR_EQUAL(bstr, lit) CU_ASSERT_TRUE(rtcpm_test_bstr_is((bstr), (lit)))

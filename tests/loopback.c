@@ -19,7 +19,7 @@ rtcpm_addr test_addr(const char *text, uint16_t port)
     return a;
 }
 
-int test_have_ipv6(void)
+int test_need_ipv6(void)
 {
     rtcpm_socket *s = NULL;
     int os_error = 0;
@@ -28,8 +28,8 @@ int test_have_ipv6(void)
     if (rc != RTCPM_SOCK_OK)
     {
         char text[160];
-        printf("\n  SKIPPED (IPv6): cannot bind [::1]: %s (%s)\n", rtcpm_sock_error_name(rc),
-               rtcpm_os_error_text(os_error, text, sizeof text));
+        rtcpm_test_skip("IPv6 loopback: cannot bind [::1]: %s (%s)", rtcpm_sock_error_name(rc),
+                        rtcpm_os_error_text(os_error, text, sizeof text));
         return 0;
     }
     rtcpm_socket_close(s);

@@ -14,8 +14,10 @@
  * running test (fatal). */
 rtcpm_addr test_addr(const char *text, uint16_t port);
 
-/* Can a UDP socket bind [::1]? When not, prints why ("SKIPPED (IPv6): ...") and returns 0. */
-int test_have_ipv6(void);
+/* Can a UDP socket bind [::1]? When not, marks the running test skipped with the reason
+ * (rtcpm_test_skip: "IPv6 loopback: cannot bind [::1]: ...") and returns 0. For the tests of
+ * a suite's "ipv6" part. */
+int test_need_ipv6(void);
 
 /* An even port B with B .. B+n-1 free for UDP and TCP on 127.0.0.1 (nothing bound now; fatal
  * when none is found). */

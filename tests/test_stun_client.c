@@ -196,12 +196,13 @@ static void run_two_ok(struct fixture *f, const struct fake_stun_options *opt, c
     ASSERT_STATUS(r2, RTCPM_STUN_OK);
 }
 
-/* test_<fn>_v4 and test_<fn>_v6: fn on 127.0.0.1, and on ::1 where it is usable. */
+/* test_<fn>_v4 and test_<fn>_v6: fn on 127.0.0.1, and on ::1 (the "ipv6" part: skipped, and
+ * counted so, where ::1 is missing). */
 #define ON_V4_AND_V6(fn)                                                                                               \
     static void test_##fn##_v4(void) { fn("127.0.0.1"); }                                                              \
     static void test_##fn##_v6(void)                                                                                   \
     {                                                                                                                  \
-        if (test_have_ipv6()) fn("::1");                                                                               \
+        if (test_need_ipv6()) fn("::1");                                                                               \
     }
 
 /* ---- configuration ---- */
@@ -482,6 +483,37 @@ static void test_wrong_txid_then_right(void)
     ASSERT_ELAPSED_AT(res.elapsed_ms, 30);
 }
 
+/* Every byte of the transaction ID counts, and the magic cookie: an answer that differs from
+ * the request in any one of the header's bytes 4..19 is ignored, the right one that follows
+ * 30 ms later is taken. RFC 5389 requests (cookie + 96-bit ID) and RFC 3489 ones (128-bit ID). */
+static void wrong_byte_then_right(bool classic)
+{
+    unsigned at;
+    for (at = 4; at < 20; at++)
+    {
+        struct fixture f;
+        struct fake_stun_options opt = {
+            .mode = FAKE_STUN_WRONG_TXID, .then_right = true, .delay_ms = 30, .wrong_header_byte = at
+        };
+        rtcpm_stun_config cfg = short_cfg();
+        rtcpm_stun_result res;
+        cfg.rto_ms = 1000; /* no retransmission while the server pauses */
+        cfg.classic = classic;
+        RUN_EXPECT_MAPPED(&f, "127.0.0.1", &opt, &cfg, &res,
+                          classic ? STUN_ATTR_MAPPED_ADDRESS : STUN_ATTR_XOR_MAPPED_ADDRESS);
+        if (res.ignored != 1)
+            printf("\n  %s request, header byte %u changed: %u answer(s) ignored, want 1\n",
+                   classic ? "RFC 3489" : "RFC 5389", at, res.ignored);
+        CU_ASSERT_EQUAL(res.ignored, 1);
+        CU_ASSERT_EQUAL(res.requests_sent, 1);
+        CU_ASSERT_EQUAL(f.srv.answers, 2);
+        CU_ASSERT_EQUAL(f.srv.request_txid[0].len, classic ? 16 : 12);
+    }
+}
+
+static void test_wrong_txid_every_byte(void) { wrong_byte_then_right(false); }
+static void test_wrong_txid_every_byte_classic(void) { wrong_byte_then_right(true); }
+
 /* Answers from another port of the server's host: ignored (only the exact server
  * address and port count). */
 static void other_source(const char *host)
@@ -715,10 +747,10 @@ static CU_TestInfo tests[] = {
     { "invalid_args", test_invalid_args },
     { "parse_servers", test_parse_servers },
     { "normal_v4", test_normal_v4 },
-    { "normal_v6", test_normal_v6 },
+    { "ipv6:normal_v6", test_normal_v6 },
     { "txid_fresh_and_fingerprint", test_txid_fresh_and_fingerprint },
     { "drop_first_v4", test_drop_first_v4 },
-    { "drop_first_v6", test_drop_first_v6 },
+    { "ipv6:drop_first_v6", test_drop_first_v6 },
     { "silent_timeout_schedule", test_silent_timeout_schedule },
     { "deadline_caps_schedule", test_deadline_caps_schedule },
     { "loss_seeded", test_loss_seeded },
@@ -727,14 +759,16 @@ static CU_TestInfo tests[] = {
     { "delay_beyond_deadline", test_delay_beyond_deadline },
     { "wrong_txid_ignored", test_wrong_txid_ignored },
     { "wrong_txid_then_right", test_wrong_txid_then_right },
+    { "wrong_txid_every_byte", test_wrong_txid_every_byte },
+    { "wrong_txid_every_byte_classic", test_wrong_txid_every_byte_classic },
     { "other_source_v4", test_other_source_v4 },
-    { "other_source_v6", test_other_source_v6 },
+    { "ipv6:other_source_v6", test_other_source_v6 },
     { "other_source_then_right", test_other_source_then_right },
     { "truncated_attribute", test_truncated_attribute },
     { "oversized_attribute", test_oversized_attribute },
     { "no_mapped_address", test_no_mapped_address },
     { "rfc3489_answer_v4", test_rfc3489_answer_v4 },
-    { "rfc3489_answer_v6", test_rfc3489_answer_v6 },
+    { "ipv6:rfc3489_answer_v6", test_rfc3489_answer_v6 },
     { "classic_request", test_classic_request },
     { "error_400", test_error_400 },
     { "error_500", test_error_500 },
@@ -742,7 +776,7 @@ static CU_TestInfo tests[] = {
     { "list_fallback", test_list_fallback },
     { "list_error_then_total_deadline", test_list_error_then_total_deadline },
     { "tcp_normal_v4", test_tcp_normal_v4 },
-    { "tcp_normal_v6", test_tcp_normal_v6 },
+    { "ipv6:tcp_normal_v6", test_tcp_normal_v6 },
     { "tcp_wrong_txid_then_right", test_tcp_wrong_txid_then_right },
     { "tcp_error_response", test_tcp_error_response },
     { "tcp_timeout", test_tcp_timeout },

@@ -13,7 +13,8 @@
 #   natdiscovery_eim      turnutils_natdiscovery -m: Endpoint Independent Mapping (MASQUERADE)
 #   natdiscovery_symmetric  ... Address and Port Dependent Mapping (MASQUERADE --random-fully)
 #   udp_return            client sends first; the peer's answer to the NAT's external port
-#                         arrives at the client's socket; another peer port is filtered
+#                         arrives at the client's socket; a packet from another peer port is
+#                         sent (the sender says so, the router's wan0 counts it) and filtered
 #   dnat_udp              DNAT/SNAT pre-configured mapping: unsolicited inbound arrives, and
 #                         the client's packets leave from the configured external address
 #   register_wrong_contact  a Contact naming the LAN address gets 403 (the check discriminates)
@@ -32,6 +33,15 @@
 #   stun_pm_eim           MASQUERADE: RTP/RTCP mappings name the NAT's address and its real
 #                         (conntrack) ports; the check against coturn's OTHER-ADDRESS passes
 #   stun_pm_symmetric     MASQUERADE --random-fully: RTC_E_PORT_MAPPING_FAILED, "symmetric NAT"
+#   stun_pm_symmetric_address  SNAT to another router address per destination, ports kept:
+#                         RTC_E_PORT_MAPPING_FAILED, the two servers saw two external addresses
+#   stun_pm_address_change  the router's WAN address changes between two calls of one port
+#                         manager (--again, refresh 1 s): the second call's RTP/RTCP mappings
+#                         name the new address (the refresh dropped the cached ones)
+# STUN client case (--client native:rtcpm-stun or wine:rtcpm-stun.exe):
+#   stun_client           UDP, RFC 3489 (classic) and TCP Binding through MASQUERADE: mapped is
+#                         NOT the local address, it is the router's conntrack mapping, and
+#                         coturn's own client from the same endpoint is told the same
 #
 # The client command line (rtcpm-demo's):
 #   CLIENT register --stun 198.19.1.2:3478 --registrar 198.19.1.2:5060 [EXTRA...]
@@ -183,21 +193,37 @@ case_udp_return() {
         --expect-from "$E2E_WAN_ROUTER:7078" --timeout 10 --ready-file "$E2E_RUN_DIR/media.ready"
     e2e_wait_file "$E2E_RUN_DIR/media.ready" || e2e_die "media peer did not start"
     udp client probe --bind "$E2E_LAN_CLIENT:7078" --to "$MEDIA_PEER" --expect-from "$MEDIA_PEER" --timeout 5 \
-        | tee "$E2E_RUN_DIR/probe.log" | sed 's/^/  | /'
+        >"$E2E_RUN_DIR/probe.log" 2>&1
+    local probe_rc=$?
+    sed 's/^/  | /' "$E2E_RUN_DIR/probe.log"
     e2e_wait media 10; local rc=$?
     sed 's/^/  | /' "$E2E_RUN_DIR/media.log"
     check "the peer saw the client as $E2E_WAN_ROUTER:7078" eq "$rc" 0
+    check "the client's probe got the answer (exit 0)" eq "$probe_rc" 0
     check "the peer's answer to the NAT's external port reached the client's socket 7078" \
         has "$E2E_RUN_DIR/probe.log" "^probe: received from $MEDIA_PEER at $E2E_LAN_CLIENT:7078"
-    # the same external port, but from another peer port: the NAT filters it
+    # the same external port, but from another peer port: sent, reaches the router, filtered
     e2e_spawn client filtered "$E2E_PYTHON" "$here/udp_peer.py" expect-none --bind "$E2E_LAN_CLIENT:7078" \
         --timeout 1 --ready-file "$E2E_RUN_DIR/filtered.ready"
-    e2e_wait_file "$E2E_RUN_DIR/filtered.ready"
-    udp public send --bind "$E2E_WAN_PUBLIC:40002" --to "$E2E_WAN_ROUTER:7078" | sed 's/^/  | /'
+    e2e_wait_file "$E2E_RUN_DIR/filtered.ready" || e2e_die "the client's listening socket did not start"
+    local rx_before rx_after send_rc
+    rx_before=$(wan_rx_packets)
+    udp public send --bind "$E2E_WAN_PUBLIC:40002" --to "$E2E_WAN_ROUTER:7078" >"$E2E_RUN_DIR/send.log" 2>&1
+    send_rc=$?
+    rx_after=$(wan_rx_packets)
+    sed 's/^/  | /' "$E2E_RUN_DIR/send.log"
     e2e_wait filtered 5; rc=$?
     sed 's/^/  | /' "$E2E_RUN_DIR/filtered.log"
-    check "a packet from a port the client never sent to is filtered" eq "$rc" 0
+    check "the unsolicited packet was sent (exit 0)" eq "$send_rc" 0
+    check "it was sent from $E2E_WAN_PUBLIC:40002 to $E2E_WAN_ROUTER:7078" \
+        has "$E2E_RUN_DIR/send.log" "^send: sent from $(e2e_re_ip "$E2E_WAN_PUBLIC"):40002 to $(e2e_re_ip "$E2E_WAN_ROUTER"):7078$"
+    check "it reached the router's wan0 ($rx_before -> $rx_after packets received)" \
+        eq "$([ "$rx_after" -gt "$rx_before" ] && echo more)" more
+    check "a packet from a port the client never sent to is filtered (nothing arrived)" eq "$rc" 0
 }
+
+# Packets the router's wan0 has received so far.
+wan_rx_packets() { ip netns exec "$(e2e_ns router)" cat /sys/class/net/wan0/statistics/rx_packets; }
 
 case_dnat_udp() {
     e2e_up --nat dnat $(printf -- '--map %s ' "${STATIC_MAPS[@]}")
@@ -422,6 +448,109 @@ case_stun_pm_symmetric() {
     check "no mapping printed" hasnt "$E2E_RUN_DIR/client.out" '^mapping '
     check "the reason: symmetric NAT, coturn's two addresses saw two ports" has "$E2E_RUN_DIR/client.out" \
         "RTC_E_PORT_MAPPING_FAILED: symmetric NAT: $(e2e_re_ip "$STUN") saw port [0-9]+, $(e2e_re_ip "$E2E_WAN_PUBLIC2"):$((E2E_STUN_PORT + 1)) saw port [0-9]+"
+}
+
+# symmetric only by address: each server sees another external address, the same port
+case_stun_pm_symmetric_address() {
+    need_client rtcpm-stun-pm
+    net_up --nat per-destination
+    e2e_stun_start
+    run_client "$STUN"
+    local re port
+    re="RTC_E_PORT_MAPPING_FAILED: symmetric NAT: $(e2e_re_ip "$STUN") saw $(e2e_re_ip "$E2E_WAN_ROUTER"):([0-9]+), $(e2e_re_ip "$E2E_WAN_PUBLIC2"):$((E2E_STUN_PORT + 1)) saw $(e2e_re_ip "$E2E_WAN_ROUTER2"):([0-9]+)"
+    check "rtcpm-stun-pm exit 1 (RTC_E_PORT_MAPPING_FAILED)" eq "$client_rc" 1
+    check "no mapping printed" hasnt "$E2E_RUN_DIR/client.out" '^mapping '
+    check "the reason: the two servers saw two external addresses" has "$E2E_RUN_DIR/client.out" "$re"
+    port=$(sed -nE "s/.*$re.*/\\1/p" "$E2E_RUN_DIR/client.out" | head -n1)
+    check "both saw the same port (only the address differs)" \
+        eq "$(sed -nE "s/.*$re.*/\\2/p" "$E2E_RUN_DIR/client.out" | head -n1)" "$port"
+    # the NAT really did that (conntrack): the harness checks itself
+    check "conntrack: port $port left as $E2E_WAN_ROUTER:$port towards $STUN" \
+        eq "$(e2e_nat_mappings udp "$port" "$E2E_WAN_PUBLIC" "$E2E_STUN_PORT")" "$E2E_WAN_ROUTER:$port"
+    check "conntrack: and as $E2E_WAN_ROUTER2:$port towards $E2E_WAN_PUBLIC2:$((E2E_STUN_PORT + 1))" \
+        eq "$(e2e_nat_mappings udp "$port" "$E2E_WAN_PUBLIC2" $((E2E_STUN_PORT + 1)))" "$E2E_WAN_ROUTER2:$port"
+}
+
+# need_client NAME: this case runs that program (native or .exe).
+need_client() {
+    case "$client" in native:*/"$1"|wine:*/"$1".exe) ;; *) e2e_die "$case_name needs --client native|wine:$1" ;; esac
+}
+
+# The client's command for e2e_spawn: natively, or under Wine in the client's prefix.
+client_command() {
+    case "$client" in
+        native:*) client_cmd=("${client#native:}") ;;
+        wine:*) read -ra client_cmd <<<"$(e2e_wine_env) $E2E_WINE_LOADER"; client_cmd+=("${client#wine:}") ;;
+    esac
+}
+
+# pm_round_field FILE TYPE N: the internal (N=1) or external (N=2) side of a mapping line
+pm_round_field() { sed -nE "s/^mapping $2 udp internal ([0-9.]+:[0-9]+) external ([0-9.]+:[0-9]+)$/\\$3/p" "$1" | head -n1; }
+
+case_stun_pm_address_change() {
+    need_client rtcpm-stun-pm
+    net_up --nat masquerade
+    e2e_stun_start
+    local fifo=$E2E_RUN_DIR/client.stdin log=$E2E_RUN_DIR/client.log i t int ext rc
+    mkfifo "$fifo"
+    exec 7<>"$fifo" # held open: the client's read waits for our line
+    client_command
+    # RTP in a range of its own: the refresh's (OS-picked) SIP port never serves the pair
+    E2E_SPAWN_STDIN=$fifo e2e_spawn client client "${client_cmd[@]}" --pair --range 20000-20009 --refresh 1 --again \
+        "$STUN"
+    for i in $(seq 600); do grep -q '^again: waiting' "$log" 2>/dev/null && break; sleep 0.1; done
+    sed -n '1,/^again: waiting/p' "$log" | tr -d '\r' >"$E2E_RUN_DIR/round1.out"
+    e2e_router_readdress "$E2E_WAN_ROUTER_NEW"
+    echo go >&7
+    e2e_wait client 60; rc=$?
+    exec 7>&-
+    tr -d '\r' <"$log" | sed 's/^/  | /'
+    tr -d '\r' <"$log" | sed -n '/^again: second round/,$p' >"$E2E_RUN_DIR/round2.out"
+    check "rtcpm-stun-pm exit 0" eq "$rc" 0
+    check "it waited for two refresh passes after the change" has "$log" '^again: 2 refresh pass\(es\) since the line'
+    for t in audio-rtp audio-rtcp; do
+        check "first call: $t external address is the NAT's $E2E_WAN_ROUTER" \
+            eq "$(pm_round_field "$E2E_RUN_DIR/round1.out" $t 2 | sed 's/:.*//')" "$E2E_WAN_ROUTER"
+        int=$(pm_round_field "$E2E_RUN_DIR/round2.out" $t 1); ext=$(pm_round_field "$E2E_RUN_DIR/round2.out" $t 2)
+        check "second call: $t external address is the NAT's new $E2E_WAN_ROUTER_NEW" eq "${ext%:*}" "$E2E_WAN_ROUTER_NEW"
+        check "second call: $t external is the NAT's real mapping of port ${int##*:} (conntrack)" \
+            eq "$(e2e_nat_mappings udp "${int##*:}" "$E2E_WAN_PUBLIC" "$E2E_STUN_PORT")" "$ext"
+    done
+    check "the port manager knows the new address" has "$E2E_RUN_DIR/round2.out" \
+        "^nat $(e2e_re_ip "$E2E_LAN_CLIENT"): external $(e2e_re_ip "$E2E_WAN_ROUTER_NEW")"
+}
+
+# rtcpm-stun through MASQUERADE: what coturn told it is the NAT's mapping, never the local address
+case_stun_client() {
+    need_client rtcpm-stun
+    net_up --nat masquerade
+    e2e_stun_start
+    local mode args attr proto local_ mapped via nd refl
+    for mode in udp classic tcp; do
+        case $mode in
+            udp) args=(--rto 200 --deadline 10000) attr=XOR-MAPPED-ADDRESS proto=udp ;;
+            classic) args=(--classic --rto 200 --deadline 10000) attr=MAPPED-ADDRESS proto=udp ;;
+            tcp) args=(--tcp --ti 10000) attr=XOR-MAPPED-ADDRESS proto=tcp ;;
+        esac
+        run_client --bind "$E2E_LAN_CLIENT:0" "${args[@]}" "$STUN"
+        cp "$E2E_RUN_DIR/client.out" "$E2E_RUN_DIR/client.$mode.out"
+        local_=$(sed -n 's/^local //p' "$E2E_RUN_DIR/client.out")
+        mapped=$(sed -nE 's/^mapped ([^ ]+) via .*/\1/p' "$E2E_RUN_DIR/client.out")
+        via=$(sed -nE 's/^mapped [^ ]+ via ([^ ]+) .*/\1/p' "$E2E_RUN_DIR/client.out")
+        check "$mode: rtcpm-stun exit 0" eq "$client_rc" 0
+        check "$mode: bound on the client's address $E2E_LAN_CLIENT" eq "${local_%:*}" "$E2E_LAN_CLIENT"
+        check "$mode: mapped $mapped is not the local $local_ (an echo of the local address fails here)" \
+            eq "$([ -n "$mapped" ] && [ "$mapped" != "$local_" ] && echo differs)" differs
+        check "$mode: read from $attr" eq "$via" "$attr"
+        check "$mode: mapped is the NAT's real mapping of port ${local_##*:} (conntrack)" \
+            eq "$(e2e_nat_mappings "$proto" "${local_##*:}" "$E2E_WAN_PUBLIC" "$E2E_STUN_PORT")" "$mapped"
+        [ "$mode" = udp ] || continue
+        # coturn's own client from the very same endpoint is told the very same mapping
+        e2e_exec client timeout 10 turnutils_natdiscovery -m -L "$E2E_LAN_CLIENT" -l "${local_##*:}" "$E2E_WAN_PUBLIC" \
+            >"$E2E_RUN_DIR/natdiscovery.log" 2>&1
+        refl=$(sed -nE 's/.*UDP reflexive addr: *([0-9.]+:[0-9]+).*/\1/p' "$E2E_RUN_DIR/natdiscovery.log" | head -n1)
+        check "$mode: turnutils_natdiscovery from $local_ is told $mapped too" eq "$refl" "$mapped"
+    done
 }
 
 declare -F "case_$case_name" >/dev/null || { echo "case.sh: no case '$case_name'" >&2; exit 2; }

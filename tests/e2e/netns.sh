@@ -13,14 +13,21 @@
 #
 # Library (source it from bash; functions are prefixed e2e_):
 #   e2e_init RUN_DIR                 state dir (pid files, logs) + EXIT/INT/TERM trap
-#   e2e_up [--nat masquerade|symmetric|dnat] [--map udp:INT_PORT:EXT_IP:EXT_PORT]...
+#   e2e_up [--nat masquerade|symmetric|per-destination|dnat] [--map udp:INT_PORT:EXT_IP:EXT_PORT]...
 #       masquerade  MASQUERADE out of wan0 (endpoint-independent mapping, port preserved)
 #       symmetric   MASQUERADE --random-fully (a new external port per destination)
+#       per-destination  SNAT to 198.19.1.1 towards 198.19.1.2 and to 198.19.1.3 towards
+#                   198.19.1.4, ports kept: another external ADDRESS per destination (symmetric
+#                   too, though the port never changes)
 #       dnat        each --map: DNAT EXT_IP:EXT_PORT -> client INT_PORT and SNAT back
 #                   (a pre-configured mapping, as for a static port manager), then MASQUERADE
 #   e2e_ns ROLE                      namespace name of client|router|public
+#   e2e_router_readdress NEW_IP      the router's WAN address becomes NEW_IP (198.19.1.3 stays as
+#                                    a second address): what a DHCP renewal with a new address
+#                                    does; MASQUERADE forgets the flows of the old address
 #   e2e_exec ROLE CMD...             run in ROLE's namespace, in the foreground
 #   e2e_spawn ROLE NAME CMD...       start in the background; NAME.pid, NAME.log in RUN_DIR
+#                                    (stdin: E2E_SPAWN_STDIN, default /dev/null)
 #   e2e_wait NAME [SECONDS]          wait for it; returns its exit code (124 on timeout)
 #   e2e_stop NAME                    TERM, then KILL after 2 s
 #   e2e_wine_start [ROLE]            a WINEPREFIX of this run with its wineserver in ROLE's
@@ -49,6 +56,7 @@ E2E_WAN_ROUTER=198.19.1.1
 E2E_WAN_ROUTER2=198.19.1.3
 E2E_WAN_PUBLIC=198.19.1.2
 E2E_WAN_PUBLIC2=198.19.1.4
+E2E_WAN_ROUTER_NEW=198.19.1.5
 E2E_WINE_LOADER=${E2E_WINE_LOADER:-/usr/lib/wine/wine64}
 
 e2e_log() { printf 'e2e: %s\n' "$*" >&2; }
@@ -82,9 +90,18 @@ e2e_ns() {
     esac
 }
 
+# e2e_have_net_admin: this process has CAP_NET_ADMIN (bit 12 of CapEff): without it `ip netns
+# add` may still work for root, but no veth or address can be set up.
+e2e_have_net_admin() {
+    local caps
+    caps=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)
+    [ -n "$caps" ] && (((16#$caps >> 12) & 1))
+}
+
 # e2e_ns_add ROLE: creates the namespace and records it before anything else can fail.
 e2e_ns_add() {
     local ns err
+    e2e_have_net_admin || e2e_skip "cannot make the test network here: this process lacks CAP_NET_ADMIN (run as root with it)"
     ns=$(e2e_ns "$1")
     if ! err=$(ip netns add "$ns" 2>&1); then
         if [ "$(id -u)" -ne 0 ] || grep -qiE 'permission|not permitted' <<<"$err"; then
@@ -105,7 +122,7 @@ e2e_up() {
             *) e2e_die "e2e_up: unknown option $1" ;;
         esac
     done
-    case "$nat" in masquerade|symmetric|dnat) ;; *) e2e_die "e2e_up: unknown NAT '$nat'" ;; esac
+    case "$nat" in masquerade|symmetric|per-destination|dnat) ;; *) e2e_die "e2e_up: unknown NAT '$nat'" ;; esac
     for t in ip iptables; do command -v "$t" >/dev/null || e2e_die "$t not found (scripts/install-deps.sh)"; done
     [ -n "${E2E_RUN_DIR:-}" ] || e2e_die "e2e_up before e2e_init"
 
@@ -148,6 +165,10 @@ EOF
     fi
     if [ "$nat" = symmetric ]; then
         rules+="-A POSTROUTING -o wan0 -j MASQUERADE --random-fully"$'\n'
+    elif [ "$nat" = per-destination ]; then
+        rules+="-A POSTROUTING -o wan0 -s $E2E_LAN_CLIENT -d $E2E_WAN_PUBLIC -j SNAT --to-source $E2E_WAN_ROUTER"$'\n'
+        rules+="-A POSTROUTING -o wan0 -s $E2E_LAN_CLIENT -d $E2E_WAN_PUBLIC2 -j SNAT --to-source $E2E_WAN_ROUTER2"$'\n'
+        rules+="-A POSTROUTING -o wan0 -j MASQUERADE"$'\n'
     else
         rules+="-A POSTROUTING -o wan0 -j MASQUERADE"$'\n'
     fi
@@ -156,6 +177,17 @@ EOF
         || e2e_die "could not set up NAT in $r (rules: $E2E_RUN_DIR/router.iptables)"
     echo "$nat" >"$E2E_RUN_DIR/nat"
     e2e_log "network up ($nat NAT): $c [$E2E_LAN_CLIENT] -> $r [$E2E_WAN_ROUTER, $E2E_WAN_ROUTER2] -> $p [$E2E_WAN_PUBLIC, $E2E_WAN_PUBLIC2]"
+}
+
+e2e_router_readdress() {
+    local r
+    r=$(e2e_ns router)
+    ip -n "$r" -batch - <<EOF || e2e_die "could not readdress $r's wan0 to $1"
+addr flush dev wan0
+addr add $1/24 dev wan0
+addr add $E2E_WAN_ROUTER2/24 dev wan0
+EOF
+    e2e_log "router's WAN address is now $1 (was $E2E_WAN_ROUTER; $E2E_WAN_ROUTER2 kept)"
 }
 
 e2e_exec() {
@@ -168,7 +200,8 @@ e2e_exec() {
 e2e_spawn() {
     local ns name
     ns=$(e2e_ns "$1") name=$2; shift 2
-    ip netns exec "$ns" env RTCPM_E2E_RUN="$E2E_RUN_DIR" "$@" >"$E2E_RUN_DIR/$name.log" 2>&1 </dev/null &
+    ip netns exec "$ns" env RTCPM_E2E_RUN="$E2E_RUN_DIR" "$@" >"$E2E_RUN_DIR/$name.log" 2>&1 \
+        <"${E2E_SPAWN_STDIN:-/dev/null}" &
     echo $! >"$E2E_RUN_DIR/$name.pid"
 }
 

@@ -24,11 +24,14 @@
 #     very same local endpoint rtcpm-stun used (HOST:P, free again once rtcpm-stun exited).
 #     coturn's own client must then be told exactly what rtcpm was told: same address, same
 #     port (and natdiscovery prints its local address too: that must be HOST:P as well).
+#     (On loopback "mapped == local" also holds for a client that echoes its own address: the
+#     e2e case stun_client makes the same cross-check behind a NAT, where mapped != local.)
 #  4. The same over TCP (RFC 5389 7.2.2 framing) and with a classic RFC 3489 request
 #     (coturn answers it with MAPPED-ADDRESS only), and a query to a port where nothing
 #     listens must fail with exit status 1 — so a client that "succeeds" regardless is
 #     caught.
-# IPv4 (127.0.0.1) and IPv6 (::1); IPv6 is reported as skipped only when ::1 is missing.
+# IPv4 (127.0.0.1) and/or IPv6 (::1): RTCPM_TEST_FAMILY=ipv4|ipv6 (CTest coturn_check and
+# coturn_check_ipv6; unset: both); IPv6 without ::1 on lo exits 77 (skipped, with the reason).
 set -u
 
 fail() { echo "coturn_check: FAIL: $*" >&2; exit 1; }
@@ -40,10 +43,10 @@ coturn_test_begin turnutils_stunclient "$@"
 
 coturn_ips=(127.0.0.1)
 coturn_ready=("127.0.0.1 0")
-if [ $have_v6 -eq 1 ]; then coturn_ips+=(::1); coturn_ready+=("[::1] 0"); fi
+if [ $use_v6 -eq 1 ]; then coturn_ips+=(::1); coturn_ready+=("[::1] 0"); fi
 coturn_start || fail "could not start turnserver on a free port (log: $coturn_log)"
 port=$coturn_port
-note "turnserver pid $coturn_pid listening on 127.0.0.1:$port$([ $have_v6 -eq 1 ] && echo " and [::1]:$port")"
+note "turnserver pid $coturn_pid listening on 127.0.0.1:$port$([ $use_v6 -eq 1 ] && echo " and [::1]:$port")"
 
 run_rtcpm() { # args... ; sets out, err, rc
     local outf="$workdir/rtcpm-stun.out" errf="$workdir/rtcpm-stun.err"
@@ -70,9 +73,8 @@ check_family() { # host
 
     # 1. rtcpm over UDP: mapped == local
     run_rtcpm --bind "$(hostport "$host" 0)" --rto 200 --deadline 10000 "$server"
-    if [ "$rc" -eq 77 ]; then # the runner cannot run this binary (wine-run.sh: no wine32)
+    if [ "$rc" -eq 77 ]; then # the runner cannot run this binary: its SKIPPED line says why
         echo "$out"
-        echo "SKIPPED: coturn_check: the runner cannot run $program"
         exit 77
     fi
     [ "$rc" -eq 0 ] || fail "rtcpm-stun UDP to $server: exit $rc: $err"

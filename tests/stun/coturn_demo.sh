@@ -65,7 +65,7 @@ check_mapping() { # type
 
 # 1. + 2. the call
 demo call --stun "$server"
-if [ "$rc" -eq 77 ]; then cat "$out" "$err"; echo "SKIPPED: coturn_demo: the runner cannot run $program"; exit 77; fi
+if [ "$rc" -eq 77 ]; then cat "$out" "$err"; exit 77; fi # the runner cannot run it: its SKIPPED line says why
 [ "$rc" -eq 0 ] || { show; fail "rtcpm-demo call --stun $server: exit $rc"; }
 note "rtcpm-demo call --stun $server: exit 0 in $ms ms"
 for t in sip rtp rtcp; do check_mapping $t; done
@@ -90,7 +90,9 @@ demo call --stun "127.0.0.1:$((port + 2))"
 grep -q "port mapping failed: RTC_E_PORT_MAPPING_FAILED (no answer from 127.0.0.1:$((port + 2))" "$err" ||
     { show; fail "dead STUN server: the reason is missing"; }
 ! grep -q '^mapping ' "$out" || { show; fail "dead STUN server: a mapping was printed"; }
-[ "$ms" -lt 10000 ] || fail "dead STUN server: took $ms ms"
+# generous (wine32 under qemu on a loaded machine starts in seconds): without the 3 s budget
+# the STUN schedule alone would take 39.5 s
+[ "$ms" -lt 20000 ] || fail "dead STUN server: took $ms ms"
 note "dead STUN server: exit 3 in $ms ms: $(head -n1 "$err")"
 checks=$((checks + 1))
 

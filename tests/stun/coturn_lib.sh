@@ -32,11 +32,15 @@
 #   coturn_test_begin TOOL WORKDIR PROGRAM [RUNNER...]
 #                              fails unless turnserver, TOOL (a coturn client) and ss are
 #                              installed and PROGRAM exists; sets workdir, program, runner
-#                              (array), have_v6 (1 when lo has ::1, else 0) and coturn_dir
-#                              (WORKDIR, made); coturn_stop runs on exit (traps EXIT, INT, TERM)
-#   coturn_test_families CHECK runs `CHECK 127.0.0.1`, then `CHECK ::1` when have_v6 (else
-#                              notes the skip with the test's `note MESSAGE`), then fails when
-#                              turnserver died meanwhile
+#                              (array), use_v6 (1 when the family asked for includes IPv6 and
+#                              lo has ::1: the server must listen on ::1 too) and coturn_dir
+#                              (WORKDIR, made); coturn_stop runs on exit (traps EXIT, INT, TERM).
+#                              The family comes from RTCPM_TEST_FAMILY: ipv4, ipv6 or unset
+#                              (both). ipv6 without ::1 on lo: "SKIPPED: ..." and exit 77 here.
+#   coturn_test_families CHECK runs `CHECK 127.0.0.1` and/or `CHECK ::1` (the family asked
+#                              for), then fails when turnserver died meanwhile; both families
+#                              asked and no ::1: after the IPv4 checks, "SKIPPED: ..." and
+#                              exit 77 (never a pass that hides the missing half)
 #   hostport HOST PORT         HOST:PORT as rtcpm prints it (IPv6: [HOST]:PORT)
 #   coturn_natdiscovery_agrees ENDPOINT WANT WHO
 #                              coturn's own client (turnutils_natdiscovery) asks our turnserver
@@ -126,20 +130,28 @@ coturn_test_begin() { # tool workdir program [runner...]
     [ -f "$program" ] || fail "no such program: $program"
     mkdir -p "$workdir"
     coturn_dir=$workdir
+    test_family=${RTCPM_TEST_FAMILY:-both}
+    case $test_family in ipv4|ipv6|both) ;; *) fail "RTCPM_TEST_FAMILY is ipv4, ipv6 or unset (got '$test_family')" ;; esac
     have_v6=1
     loopback_has_ipv6 || have_v6=0
+    use_v6=$have_v6
+    [ "$test_family" = ipv4 ] && use_v6=0
+    if [ "$test_family" = ipv6 ] && [ $have_v6 -eq 0 ]; then
+        echo "SKIPPED: $(basename "$0" .sh): IPv6 loopback: no ::1 on lo"
+        exit 77
+    fi
     trap coturn_stop EXIT
     trap 'exit 130' INT TERM
 }
 
 coturn_test_families() { # check
-    "$1" 127.0.0.1
-    if [ "$have_v6" -eq 1 ]; then
-        "$1" ::1
-    else
-        note "SKIPPED IPv6: no ::1 on lo"
-    fi
+    [ "$test_family" = ipv6 ] || "$1" 127.0.0.1
+    [ "$use_v6" -eq 1 ] && "$1" ::1
     kill -0 "$coturn_pid" 2>/dev/null || fail "turnserver died during the checks (log: $coturn_log)"
+    if [ "$test_family" = both ] && [ "$use_v6" -eq 0 ]; then
+        echo "SKIPPED: $(basename "$0" .sh): the IPv6 half: IPv6 loopback: no ::1 on lo (the IPv4 half passed)"
+        exit 77
+    fi
 }
 
 hostport() { # host port

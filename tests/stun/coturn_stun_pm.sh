@@ -39,10 +39,10 @@ coturn_test_begin turnutils_natdiscovery "$@"
 
 coturn_ips=(127.0.0.1 127.0.0.2)
 coturn_ready=("127.0.0.1 0" "127.0.0.2 1")
-if [ $have_v6 -eq 1 ]; then coturn_ips+=(::1); coturn_ready+=("[::1] 0"); fi
+if [ $use_v6 -eq 1 ]; then coturn_ips+=(::1); coturn_ready+=("[::1] 0"); fi
 coturn_start || fail "could not start turnserver on a free port (log: $coturn_log)"
 port=$coturn_port
-note "turnserver pid $coturn_pid on 127.0.0.1:$port, 127.0.0.2:$port (RFC 5780 alternate :$((port + 1)))$([ $have_v6 -eq 1 ] && echo " and [::1]:$port")"
+note "turnserver pid $coturn_pid on 127.0.0.1:$port, 127.0.0.2:$port (RFC 5780 alternate :$((port + 1)))$([ $use_v6 -eq 1 ] && echo " and [::1]:$port")"
 
 run_pm() { # args... ; sets out, err, rc, ms
     local outf="$workdir/rtcpm-stun-pm.out" errf="$workdir/rtcpm-stun-pm.err" t0
@@ -66,9 +66,8 @@ check_family() { # host
 
     # 1. + 2. SIP over UDP, with the warm-up and the symmetric check
     run_pm --rto 200 "$server"
-    if [ "$rc" -eq 77 ]; then # the runner cannot run this binary (wine-run.sh: no wine32)
+    if [ "$rc" -eq 77 ]; then # the runner cannot run this binary: its SKIPPED line says why
         echo "$out"
-        echo "SKIPPED: coturn_stun_pm: the runner cannot run $program"
         exit 77
     fi
     [ "$rc" -eq 0 ] || fail "rtcpm-stun-pm to $server: exit $rc: $err"
@@ -123,9 +122,9 @@ check_family() { # host
     [ "$rc" -eq 1 ] || fail "mapping via a dead port: exit $rc, want 1 (out: $out)"
     grep -q "RTC_E_PORT_MAPPING_FAILED: no answer from" <<<"$err" || fail "dead port: unclear message: $err"
     [ -z "$(internal_of sip)" ] || fail "dead port: a mapping was printed: $out"
-    # generous: process start under qemu/Wine on a loaded machine; the default STUN schedule
-    # alone (no budget) would take 39.5 s
-    [ "$ms" -lt 8000 ] || fail "dead port: took $ms ms for a 1000 ms budget"
+    # generous: process start of wine32 under qemu on a loaded machine was seen at 8 s; the
+    # default STUN schedule alone (no budget) would take 39.5 s, so 20 s still tells them apart
+    [ "$ms" -lt 20000 ] || fail "dead port: took $ms ms for a 1000 ms budget"
     note "UDP dead port: failed as it must ($ms ms, process start included): $err"
     checks=$((checks + 1))
 }

@@ -7,7 +7,7 @@
  *   mapping sip udp internal 127.0.0.1:40000 external 127.0.0.1:40000
  *   nat 127.0.0.1: external 127.0.0.1, mapping behaviour not checked
  *
- * Exit status: 0 every mapping made, 1 one failed (HRESULT and reason on stderr), 2 bad usage.
+ * Exit status: 0 every mapping made, 1 one failed (HRESULT and reason on stderr), 64 bad usage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 
 #include "rtcpm/rtcpm.h"
 #include "com/bstr_util.h"
+#include "program.h"
 
 static void usage(FILE *f)
 {
@@ -22,7 +23,9 @@ static void usage(FILE *f)
           "       rtcpm-stun-pm [options] --config FILE\n"
           "Makes mappings with rtcpm's STUN port manager, prints them, releases them.\n"
           "\n"
-          "  -c, --config FILE      INI config (README \"STUN port manager\") instead of SERVERS\n"
+          "  -c, --config FILE      INI config (README \"STUN port manager\") instead of SERVERS;\n"
+          "                         a bare name not in the current directory is looked up\n"
+          "                         in the installed share/rtcpm (stun.ini)\n"
           "  -t, --type TYPE        sip | audio-rtp | audio-rtcp | video-rtp | video-rtcp (sip)\n"
           "  -p, --pair             audio-rtp then audio-rtcp (what RTC asks for a call)\n"
           "      --transport T      udp | tcp | tls (udp)\n"
@@ -35,10 +38,11 @@ static void usage(FILE *f)
           "      --no-warm-up       no background discovery at creation\n"
           "      --no-symmetric-check\n"
           "  -h, --help             this text\n"
+          "      --version          the version of rtcpm\n"
           "\n"
           "Prints \"mapping TYPE TRANSPORT internal ADDR:PORT external ADDR:PORT\" per mapping and\n"
           "\"nat ...\" per internal address (what the port manager learned about the NAT).\n"
-          "Exit status: 0 mapped, 1 a mapping failed (reason on stderr), 2 bad usage.\n"
+          "Exit status: 0 mapped, 1 a mapping failed (reason on stderr), 64 bad usage.\n"
           "RTCPM_DEBUG=pm,stun traces the exchange.\n",
           f);
 }
@@ -83,7 +87,7 @@ int main(int argc, char **argv)
     struct held held[2];
     int held_count = 0, i, rc = 0;
     IRTCPortManager3 *pm = NULL;
-    char err[512];
+    char err[512], found[1024];
     HRESULT hr;
 
     rtcpm_stun_pm_config_init(&cfg);
@@ -94,6 +98,11 @@ int main(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help"))
         {
             usage(stdout);
+            return 0;
+        }
+        else if (!strcmp(a, "--version"))
+        {
+            program_print_version("rtcpm-stun-pm");
             return 0;
         }
         else if (!strcmp(a, "-p") || !strcmp(a, "--pair"))
@@ -109,7 +118,7 @@ int main(int argc, char **argv)
         else if (!val && a[0] == '-')
         {
             fprintf(stderr, "rtcpm-stun-pm: %s needs a value (see --help)\n", a);
-            return 2;
+            return PROGRAM_EX_USAGE;
         }
         else if (!strcmp(a, "-c") || !strcmp(a, "--config"))
             config = val;
@@ -118,7 +127,7 @@ int main(int argc, char **argv)
             if ((types[0] = type_of(val)) < 0)
             {
                 fprintf(stderr, "rtcpm-stun-pm: unknown type %s\n", val);
-                return 2;
+                return PROGRAM_EX_USAGE;
             }
         }
         else if (!strcmp(a, "--transport"))
@@ -132,7 +141,7 @@ int main(int argc, char **argv)
             if (number(val, !strcmp(a, "--rto") ? &cfg.rto_ms : &cfg.timeout_ms))
             {
                 fprintf(stderr, "rtcpm-stun-pm: %s needs a number\n", a);
-                return 2;
+                return PROGRAM_EX_USAGE;
             }
         }
         else if (!strcmp(a, "--range"))
@@ -151,12 +160,12 @@ int main(int argc, char **argv)
         else if (a[0] == '-')
         {
             fprintf(stderr, "rtcpm-stun-pm: unknown option %s (see --help)\n", a);
-            return 2;
+            return PROGRAM_EX_USAGE;
         }
         else if (cfg.servers)
         {
             fprintf(stderr, "rtcpm-stun-pm: one server list only (comma-separated)\n");
-            return 2;
+            return PROGRAM_EX_USAGE;
         }
         else
         {
@@ -168,12 +177,12 @@ int main(int argc, char **argv)
     if (!transport_of(transport_text))
     {
         fprintf(stderr, "rtcpm-stun-pm: unknown transport %s\n", transport_text);
-        return 2;
+        return PROGRAM_EX_USAGE;
     }
     if (!config == !cfg.servers)
     {
         usage(stderr);
-        return 2;
+        return PROGRAM_EX_USAGE;
     }
     if (first)
     {
@@ -183,13 +192,14 @@ int main(int argc, char **argv)
         cfg.ranges[0].first = first;
         cfg.ranges[0].last = last;
     }
+    if (config) config = program_config_path(config, found, sizeof(found)); /* e.g. the installed stun.ini */
     hr = config ? rtcpm_stun_pm_create_from_file(config, &pm, err, sizeof(err))
                 : rtcpm_stun_pm_create_ex(&cfg, &pm, err, sizeof(err));
     if (FAILED(hr))
     {
         char name[11];
         fprintf(stderr, "rtcpm-stun-pm: %s: %s\n", rtcpm_hresult_name(hr, name), err);
-        return 2;
+        return PROGRAM_EX_USAGE;
     }
 
     for (i = 0; i < 2 && types[i] >= 0; i++)

@@ -37,6 +37,11 @@ int rtcpm_thread_start(rtcpm_thread **out, void (*fn)(void *), void *arg);
 /* Waits for the thread to end and frees it (NULL is fine). */
 void rtcpm_thread_join(rtcpm_thread *t);
 
+/* The directory of the running program's executable, without a trailing separator
+ * (/proc/self/exe natively, GetModuleFileNameA on Windows): where an installed program finds
+ * its data relative to itself. 0, or -1 when it cannot be found or does not fit (buf ""). */
+int rtcpm_exe_dir(char *buf, size_t len);
+
 /* Fills buf with len random bytes from the OS. Returns 0, or -1 when the OS source failed
  * (buf is then zeroed: never use a half-filled ID). */
 int rtcpm_random_bytes(void *buf, size_t len);

@@ -3,9 +3,12 @@
 # test.sh — installs what is missing, builds every preset and runs every test.
 #   bash scripts/test.sh            all presets
 #   bash scripts/test.sh native     only the named presets
-# Stages after the four builds: asan, tsan (clang sanitizers, label unit), valgrind (the
-# native build's suites under memcheck, label valgrind), fuzz (libFuzzer, RTCPM_FUZZ_SECONDS
-# per target, default 60). Each stage's time is printed at the end.
+# Stages after the four builds: their shared twins (native-shared ... mingw32-shared: the
+# install and consumer tests against librtcpm.so / rtcpm.dll), asan, tsan (clang sanitizers,
+# label unit), valgrind (the native build's suites under memcheck, label valgrind), fuzz
+# (libFuzzer, RTCPM_FUZZ_SECONDS per target, default 60), dist (scripts/package.sh: the .debs
+# installed with dpkg -i, the Windows zips used, every preset in one prefix). Each stage's
+# time is printed at the end.
 # Exit status: 0 only when every ctest run passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +16,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(native native32 mingw64 mingw32 asan tsan valgrind fuzz)
+[ ${#presets[@]} -gt 0 ] || presets=(native native32 mingw64 mingw32 native-shared native32-shared mingw64-shared
+    mingw32-shared asan tsan valgrind fuzz dist)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 total_pass=0 total_fail=0 total_skip=0 failed_presets=() stage_times=()

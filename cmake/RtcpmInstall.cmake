@@ -46,15 +46,19 @@ install(FILES idl/rtcpm.idl DESTINATION ${RTCPM_DATA_DIR}/idl COMPONENT dev)
 
 # ---- rtcpm.pc -------------------------------------------------------------------------------
 # Cflags: the include directory (+ the compat subset natively). Libs: -lrtcpm, which the linker
-# resolves to the shared library when there is one; Libs.private: what librtcpm.a needs on
-# top (pkg-config --static). The prefix is written at install time: the real one
+# resolves to the shared library when there is one, and on Windows the COM libraries the API
+# is used with (RTCPM_WIN32_PUBLIC_LIBS, CMakeLists.txt); Libs.private: what librtcpm.a needs
+# on top (pkg-config --static). The prefix is written at install time: the real one
 # (/usr in a .deb), or, with RTCPM_PC_RELOCATABLE (the zips), ${pcfiledir}-relative.
 option(RTCPM_PC_RELOCATABLE "rtcpm.pc finds its prefix from its own location (unpack-anywhere archives)" OFF)
 if(WIN32)
-  list(TRANSFORM RTCPM_WIN32_LIBS PREPEND "-l" OUTPUT_VARIABLE _pc_private)
+  list(TRANSFORM RTCPM_WIN32_PUBLIC_LIBS PREPEND "-l" OUTPUT_VARIABLE _pc_public)
+  list(TRANSFORM RTCPM_WIN32_PRIVATE_LIBS PREPEND "-l" OUTPUT_VARIABLE _pc_private)
+  string(JOIN " " RTCPM_PC_LIBS -lrtcpm ${_pc_public})
   string(JOIN " " RTCPM_PC_LIBS_PRIVATE ${_pc_private})
   set(RTCPM_PC_CFLAGS "-I\${includedir}")
 else()
+  set(RTCPM_PC_LIBS "-lrtcpm")
   set(RTCPM_PC_LIBS_PRIVATE "-pthread")
   set(RTCPM_PC_CFLAGS "-I\${includedir} -I\${includedir}/rtcpm/compat")
 endif()
@@ -63,12 +67,13 @@ set(RTCPM_PC_PREFIX "@RTCPM_PC_PREFIX@") # kept for the install-time pass
 configure_file(cmake/rtcpm.pc.in "${PROJECT_BINARY_DIR}/rtcpm.pc.in" @ONLY)
 file(RELATIVE_PATH _pc_up "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
 string(REGEX REPLACE "/$" "" _pc_up "${_pc_up}")
+if(RTCPM_PC_RELOCATABLE)
+  set(_pc_prefix "\\\${pcfiledir}/${_pc_up}")
+else()
+  set(_pc_prefix "\${CMAKE_INSTALL_PREFIX}")
+endif()
 install(CODE "
-  if(${RTCPM_PC_RELOCATABLE})
-    set(RTCPM_PC_PREFIX \"\\\${pcfiledir}/${_pc_up}\")
-  else()
-    set(RTCPM_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
-  endif()
+  set(RTCPM_PC_PREFIX \"${_pc_prefix}\")
   configure_file(\"${PROJECT_BINARY_DIR}/rtcpm.pc.in\" \"${PROJECT_BINARY_DIR}/pc/rtcpm.pc\" @ONLY)
   file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig\" TYPE FILE
     FILES \"${PROJECT_BINARY_DIR}/pc/rtcpm.pc\")" COMPONENT dev)

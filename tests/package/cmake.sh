@@ -3,8 +3,9 @@
 # cmake.sh ENV — tests/package/consumer through find_package(rtcpm): natively with
 # CMAKE_PREFIX_PATH, native32 with its toolchain file, MinGW with nothing but the installed
 # toolchain file (share/rtcpm/toolchain-<triplet>.cmake); built and run. Then rtcpm::rtcpm's
-# usage requirements against rtcpm.pc's: the same include directories, and the same
-# libraries for static linking (Libs.private) or none beyond the library (shared).
+# usage requirements against rtcpm.pc's: the same include directories, and the same libraries
+# beyond -lrtcpm: pkg-config --libs for the shared library (on Windows the COM libraries the
+# API is used with), pkg-config --libs --static (Libs.private too) for librtcpm.a.
 . "$1"
 . "$(dirname "$0")/lib.sh"
 w="$PKG_WORK/cmake-consumer"
@@ -42,7 +43,8 @@ check_eq "rtcpm_LIBRARY_TYPE" "$want_kind" "$(sed -n 's/^kind=//p' "$usage")"
 cm_inc=$(sed -n 's/^include=//p' "$usage" | tr ';' '\n' | while read -r d; do realpath "$d"; done | sort | tr '\n' ' ')
 pc_inc=$(pc --cflags-only-I rtcpm | tr ' ' '\n' | sed -n 's/^-I//p' | while read -r d; do realpath "$d"; done | sort | tr '\n' ' ')
 check_eq "include directories: CMake's INTERFACE_INCLUDE_DIRECTORIES = pkg-config --cflags" "$pc_inc" "$cm_inc"
-# libraries passed on: $<LINK_ONLY:x> in CMake (Threads::Threads is -pthread), Libs.private in pkg-config
+# libraries passed on: x and $<LINK_ONLY:x> in CMake (Threads::Threads is -pthread), Libs
+# (+ Libs.private for --static) in pkg-config
 cm_libs=$(sed -n 's/^libs=//p' "$usage" | tr ';' '\n' | sed -e 's/^\$<LINK_ONLY:\(.*\)>$/\1/' -e 's/^Threads::Threads$/-pthread/' \
     -e '/^-/!s/^/-l/' -e '/^-l$/d' -e '/NOTFOUND/d' | sort | tr '\n' ' ')
 if [ "$PKG_SHARED" = 1 ]; then mode=""; else mode="--static"; fi

@@ -49,6 +49,7 @@ if [ "$PKG_SHARED" = 1 ]; then
         echo "rtcpm.dll imports: $imports"
         foreign=$(printf '%s\n' $imports | grep -vE '^(kernel32|msvcrt|ole32|oleaut32|ws2_32|bcrypt|advapi32|user32|api-ms-win-.*)\.dll$' || true)
         check_eq "rtcpm.dll needs only Windows' own DLLs (no libgcc/winpthread)" "" "$foreign"
+        check "rtcpm.dll's version resource says $PKG_VERSION" sh -c "strings -el '$PKG_BIN/rtcpm.dll' | grep -qx '$PKG_VERSION'"
     else
         so="$PKG_LIB/librtcpm.so"
         check "librtcpm.so -> librtcpm.so.$PKG_SOVERSION" test "$(readlink "$so")" = "librtcpm.so.$PKG_SOVERSION"
@@ -69,10 +70,13 @@ pcfile="$PKG_LIB/pkgconfig/rtcpm.pc"
 check_eq "rtcpm.pc prefix (the install prefix, written at install time)" "prefix=$PKG_PREFIX" "$(grep '^prefix=' "$pcfile")"
 check_eq "rtcpm.pc Version (project(VERSION))" "Version: $PKG_VERSION" "$(grep '^Version:' "$pcfile")"
 if [ "$PKG_KIND" = mingw ]; then
-    want_private="Libs.private: $(printf -- '-l%s ' $PKG_WIN32_LIBS | sed 's/ $//')"
+    want_libs='Libs: -L${libdir} -lrtcpm -lole32 -loleaut32 -luuid'
+    want_private="Libs.private: -lws2_32 -lbcrypt"
 else
+    want_libs='Libs: -L${libdir} -lrtcpm'
     want_private="Libs.private: -pthread"
 fi
+check_eq "rtcpm.pc Libs" "$want_libs" "$(grep '^Libs:' "$pcfile")"
 check_eq "rtcpm.pc Libs.private" "$want_private" "$(grep '^Libs.private:' "$pcfile")"
 
 # ---- programs and sample configs ---------------------------------------------------------------

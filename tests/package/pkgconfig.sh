@@ -5,9 +5,10 @@
 # and nothing but pkg-config against the install:
 #   $(pkg-config --cflags --libs rtcpm)            a shared build
 #   $(pkg-config --cflags --libs --static rtcpm)   a static build (make STATIC=--static)
-# and runs it (natively, qemu-i386, wine64). MinGW static: every
-# Libs.private entry is needed (the link fails without it), checked with a program that takes
-# the address of every export of src/rtcpm.def.
+# and runs it (natively, qemu-i386, wine64). MinGW static: every library
+# `pkg-config --libs --static` adds to -lrtcpm (Libs: ole32 oleaut32 uuid, Libs.private:
+# ws2_32 bcrypt) is needed: the link fails without it, checked with a program that takes the
+# address of every export of src/rtcpm.def.
 . "$1"
 . "$(dirname "$0")/lib.sh"
 w="$PKG_WORK/pkgconfig"
@@ -60,13 +61,13 @@ if [ "$PKG_KIND" = mingw ] && [ "$PKG_SHARED" = 0 ]; then
     cflags=$(pc --cflags rtcpm)
     libs=$(pc --libs --static rtcpm)
     # shellcheck disable=SC2086
-    check "linking every export with Libs.private" $PKG_CC -o "$w/all.exe" "$w/all_exports.c" $cflags $libs
+    check "linking every export with pkg-config --libs --static" $PKG_CC -o "$w/all.exe" "$w/all_exports.c" $cflags $libs
     for l in $(pc --libs-only-l --static rtcpm); do
         [ "$l" = -lrtcpm ] && continue
         without=$(printf '%s\n' $libs | grep -vx -- "$l" | tr '\n' ' ')
         # shellcheck disable=SC2086
         if $PKG_CC -o "$w/without.exe" "$w/all_exports.c" $cflags $without >"$w/without.log" 2>&1; then
-            bad "Libs.private lists $l, yet librtcpm.a links without it"
+            bad "rtcpm.pc lists $l, yet librtcpm.a links without it"
         else
             ok
             echo "without $l: $(grep -m1 'undefined reference' "$w/without.log" | sed 's/.*undefined/undefined/')"

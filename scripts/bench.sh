@@ -7,8 +7,8 @@
 #   bash scripts/bench.sh --quick    the same with fewer, shorter repetitions (~1 minute)
 #
 # Builds the presets native and mingw64, starts its own `turnserver --stun-only` on
-# 127.0.0.1 (row 6; stopped on exit), runs tests/bench's rtcpm_bench natively (rows 1-6)
-# and the .exe under wine64 (rows 1, 2, 7; wine/wine-run.sh, private prefix of the mingw64
+# 127.0.0.1 (row 6; stopped on exit), runs tests/bench's rtcpm_bench natively (rows 1-6, 8)
+# and the .exe under wine64 (rows 1, 2, 7, 8; wine/wine-run.sh, private prefix of the mingw64
 # build), counts instructions of the row 1, 2, 3 and 5 kernels with valgrind --tool=callgrind,
 # and merges everything (tests/bench/merge.py).
 set -euo pipefail
@@ -56,19 +56,19 @@ stun_port=$coturn_port
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# ---- native: rows 1-6 ----
-echo "=== bench: native (rows 1-6)" >&2
-"$native" "${reps[@]}" --rows 1,2,3,4,5,6 --csv "$out/native.csv" \
+# ---- native: rows 1-6, 8 ----
+echo "=== bench: native (rows 1-6, 8)" >&2
+"$native" "${reps[@]}" --rows 1,2,3,4,5,6,8 --csv "$out/native.csv" \
     --stun-server "127.0.0.1:$stun_port" --stunclient "$(command -v turnutils_stunclient)" \
     --rtcpm-stun "$root/build/native/samples/rtcpm-stun" >"$out/native.md"
 cleanup # turnserver is not needed any more
 
-# ---- wine64: rows 1, 2, 7 ----
-echo "=== bench: wine64 (rows 1, 2, 7)" >&2
+# ---- wine64: rows 1, 2, 7, 8 ----
+echo "=== bench: wine64 (rows 1, 2, 7, 8)" >&2
 wine/wine-run.sh --start "$prefix" >/dev/null
 wine_up=1
 # a relative --csv: Wine starts the .exe in the Unix cwd (as Z:\...), it does not map /paths
-(cd "$out" && "$root/wine/wine-run.sh" "$prefix" "$exe" "${reps[@]}" --rows 1,2,7 --csv wine.csv \
+(cd "$out" && "$root/wine/wine-run.sh" "$prefix" "$exe" "${reps[@]}" --rows 1,2,7,8 --csv wine.csv \
     >"$out/wine.md" 2>"$out/wine.err") || { cat "$out/wine.err" >&2; exit 1; }
 cleanup
 

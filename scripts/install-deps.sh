@@ -17,6 +17,8 @@ PKGS=(
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
   clang-format                         # tests/style: the tree is formatted as .clang-format says
   help2man                             # man pages of the installed programs, from their --help
+  sox espeak-ng python3-numpy          # media tests: G.711 reference, speech, sound analysis
+  pulseaudio pulseaudio-utils          # media tests: winmm under Wine plays into / records from PulseAudio
 )
 
 missing=()

@@ -9,6 +9,11 @@
  * host.h (the RTC-side objects that drive a port manager, Contact/SDP output).
  * version.h: RTCPM_VERSION (the headers') and rtcpm_version() (the library's).
  * IID_* variables are defined in the rtcpm library (link rtcpm::rtcpm).
+ *
+ * BSTR ownership, COM's rules, for every method and function of rtcpm (the README says the
+ * same): an [in] BSTR belongs to the caller and is never freed by the callee; an [out] BSTR is
+ * allocated by the callee with SysAllocString* and freed by the caller with SysFreeString (on
+ * failure the callee leaves it NULL); a NULL BSTR means the empty string.
  */
 #ifndef RTCPM_RTCPM_H
 #define RTCPM_RTCPM_H

@@ -2,11 +2,10 @@
 /*
  * stun_pm_config.c — the STUN port manager's settings: defaults, checks (one set of limits
  * for the C struct and the INI file), the INI sections [stun] and [ports <type>] on the
- * generic reader of config.c, and the create functions that take them.
+ * generic reader of config.c. The create functions that take them are the object's (stun_pm.c).
  * Format and meaning: include/rtcpm/stun_pm.h and README "STUN port manager".
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "pm/stun_pm_private.h"
 #include "pm/config.h"
@@ -71,10 +70,8 @@ static LONG field_value(const struct rtcpm_stun_pm_config *cfg, size_t offset)
     return *(const LONG *)((const char *)cfg + offset);
 }
 
-static int is_rtp(int port_type) { return port_type == RTCPT_AUDIO_RTP || port_type == RTCPT_VIDEO_RTP; }
-
 /* One range's checks; 0 or -1 with the reason. */
-static int range_check(const struct rtcpm_stun_pm_range *r, struct stun_pm_range *out, char *err, size_t errlen)
+static int range_check(const struct rtcpm_stun_pm_range *r, struct rtcpm_pm_port_range *out, char *err, size_t errlen)
 {
     LONG last = r->last ? r->last : r->first;
     unsigned transports = r->transports ? (unsigned)r->transports : RTCTR_UDP;
@@ -101,7 +98,7 @@ static int range_check(const struct rtcpm_stun_pm_range *r, struct stun_pm_range
         rtcpm_cfg_set_err(err, errlen, "port range %ld-%ld ends before it starts", (long)r->first, (long)last);
         return -1;
     }
-    if (is_rtp((int)r->port_type) && (r->first + 1 + (r->first & 1)) > last)
+    if (rtcpm_pm_is_rtp((int)r->port_type) && (r->first + 1 + (r->first & 1)) > last)
     {
         rtcpm_cfg_set_err(err, errlen,
                           "%s range %ld-%ld holds no even port followed by an odd one (RTP even, RTCP = RTP + 1)",
@@ -212,15 +209,11 @@ static int parse_locals(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *
     return 0;
 }
 
-HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err,
-                                    size_t errlen)
+/* The numeric and on/off fields and how they relate: 0, or -1 with err set. */
+static int check_fields(const struct rtcpm_stun_pm_config *cfg, char *err, size_t errlen)
 {
     size_t i;
 
-    memset(out, 0, sizeof(*out));
-    err[0] = 0;
-    if (rtcpm_stun_pm_parse_servers(cfg->servers, out->servers, &out->server_count, err, errlen)) return E_INVALIDARG;
-    if (parse_locals(cfg->local_addresses, &out->local_v4, &out->local_v6, err, errlen)) return E_INVALIDARG;
     for (i = 0; i < sizeof(num_fields) / sizeof(num_fields[0]); i++)
     {
         LONG v = field_value(cfg, num_fields[i].offset);
@@ -228,7 +221,7 @@ HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, stru
         {
             rtcpm_cfg_set_err(err, errlen, "%s %ld is outside %ld..%ld%s", num_fields[i].key, (long)v,
                               (long)num_fields[i].min, (long)num_fields[i].max, num_fields[i].unit);
-            return E_INVALIDARG;
+            return -1;
         }
     }
     for (i = 0; i < sizeof(flag_fields) / sizeof(flag_fields[0]); i++)
@@ -237,25 +230,33 @@ HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, stru
         if (v != 0 && v != 1)
         {
             rtcpm_cfg_set_err(err, errlen, "%s %ld is not 0 (off) or 1 (on)", flag_fields[i].key, (long)v);
-            return E_INVALIDARG;
+            return -1;
         }
     }
     if (cfg->server_timeout_ms > cfg->timeout_ms)
     {
         rtcpm_cfg_set_err(err, errlen, "server-timeout %ld ms is longer than timeout %ld ms",
                           (long)cfg->server_timeout_ms, (long)cfg->timeout_ms);
-        return E_INVALIDARG;
+        return -1;
     }
     if (cfg->tcp < RTCPM_STUN_PM_TCP_STUN || cfg->tcp > RTCPM_STUN_PM_TCP_OFF)
     {
         rtcpm_cfg_set_err(err, errlen, "tcp %ld is not a rtcpm_stun_pm_tcp value", (long)cfg->tcp);
-        return E_INVALIDARG;
+        return -1;
     }
+    return 0;
+}
+
+/* The port ranges, checked into out->ranges: 0, or -1 with err set. */
+static int check_ranges(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err, size_t errlen)
+{
+    size_t i;
+
     if (cfg->range_count < 0 || cfg->range_count > RTCPM_STUN_PM_MAX_RANGES)
     {
         rtcpm_cfg_set_err(err, errlen, "range_count %ld is outside 0..%d", (long)cfg->range_count,
                           RTCPM_STUN_PM_MAX_RANGES);
-        return E_INVALIDARG;
+        return -1;
     }
     for (i = 0; i < (size_t)cfg->range_count; i++)
     {
@@ -263,10 +264,21 @@ HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, stru
         if (range_check(&cfg->ranges[i], &out->ranges[i], why, sizeof(why)))
         {
             rtcpm_cfg_set_err(err, errlen, "range %u: %s", (unsigned)(i + 1), why);
-            return E_INVALIDARG;
+            return -1;
         }
     }
     out->range_count = (size_t)cfg->range_count;
+    return 0;
+}
+
+HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err,
+                                    size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    err[0] = 0;
+    if (rtcpm_stun_pm_parse_servers(cfg->servers, out->servers, &out->server_count, err, errlen)) return E_INVALIDARG;
+    if (parse_locals(cfg->local_addresses, &out->local_v4, &out->local_v6, err, errlen)) return E_INVALIDARG;
+    if (check_fields(cfg, err, errlen) || check_ranges(cfg, out, err, errlen)) return E_INVALIDARG;
     out->timeout_ms = (uint32_t)cfg->timeout_ms;
     out->server_timeout_ms = (uint32_t)cfg->server_timeout_ms;
     out->rto_ms = (uint32_t)cfg->rto_ms;
@@ -382,23 +394,11 @@ static int parse_flag(const char *s, LONG *out)
     return -1;
 }
 
-static int stun_key(struct loader *l, const char *key, const char *value, struct rtcpm_ini_error *e)
+/* servers, local-address and tcp: the keys whose value is text. */
+static int stun_text_key(struct loader *l, size_t k, const char *value, struct rtcpm_ini_error *e)
 {
     struct rtcpm_stun_pm_config *cfg = l->cfg;
     char why[200];
-    size_t k;
-
-    for (k = 0; k < KEY_COUNT; k++)
-        if (rtcpm_cfg_streq(key, key_name(k))) break;
-    if (k == KEY_COUNT)
-        return rtcpm_ini_fail(e,
-                              "unknown key '%s' in [stun] (expected servers, local-address, timeout, "
-                              "server-timeout, rto, retransmissions, classic, symmetric-check, "
-                              "symmetric-check-age, cache-age, warm-up, refresh or tcp)",
-                              key);
-    if (l->key_lines[k])
-        return rtcpm_ini_fail(e, "'%s' given twice in [stun] (first at line %d)", key, l->key_lines[k]);
-    l->key_lines[k] = e->line;
 
     if (k == 0) /* servers */
     {
@@ -418,18 +418,36 @@ static int stun_key(struct loader *l, const char *key, const char *value, struct
         cfg->local_addresses = l->locals;
         return 0;
     }
-    if (k == 2) /* tcp */
-    {
-        if (rtcpm_cfg_streq(value, "stun"))
-            cfg->tcp = RTCPM_STUN_PM_TCP_STUN;
-        else if (rtcpm_cfg_streq(value, "preserve"))
-            cfg->tcp = RTCPM_STUN_PM_TCP_PRESERVE;
-        else if (rtcpm_cfg_streq(value, "off"))
-            cfg->tcp = RTCPM_STUN_PM_TCP_OFF;
-        else
-            return rtcpm_ini_fail(e, "tcp: '%s' is not stun, preserve or off", value);
-        return 0;
-    }
+    /* tcp */
+    if (rtcpm_cfg_streq(value, "stun"))
+        cfg->tcp = RTCPM_STUN_PM_TCP_STUN;
+    else if (rtcpm_cfg_streq(value, "preserve"))
+        cfg->tcp = RTCPM_STUN_PM_TCP_PRESERVE;
+    else if (rtcpm_cfg_streq(value, "off"))
+        cfg->tcp = RTCPM_STUN_PM_TCP_OFF;
+    else
+        return rtcpm_ini_fail(e, "tcp: '%s' is not stun, preserve or off", value);
+    return 0;
+}
+
+static int stun_key(struct loader *l, const char *key, const char *value, struct rtcpm_ini_error *e)
+{
+    struct rtcpm_stun_pm_config *cfg = l->cfg;
+    size_t k;
+
+    for (k = 0; k < KEY_COUNT; k++)
+        if (rtcpm_cfg_streq(key, key_name(k))) break;
+    if (k == KEY_COUNT)
+        return rtcpm_ini_fail(e,
+                              "unknown key '%s' in [stun] (expected servers, local-address, timeout, "
+                              "server-timeout, rto, retransmissions, classic, symmetric-check, "
+                              "symmetric-check-age, cache-age, warm-up, refresh or tcp)",
+                              key);
+    if (l->key_lines[k])
+        return rtcpm_ini_fail(e, "'%s' given twice in [stun] (first at line %d)", key, l->key_lines[k]);
+    l->key_lines[k] = e->line;
+
+    if (k < NUM_KEY_BASE) return stun_text_key(l, k, value, e);
     if (k < FLAG_KEY_BASE)
     {
         const struct num_field *f = &num_fields[k - NUM_KEY_BASE];
@@ -508,7 +526,7 @@ static int on_key(void *ctx, const char *key, const char *value, struct rtcpm_in
 static int on_section_end(void *ctx, struct rtcpm_ini_error *e)
 {
     struct loader *l = ctx;
-    struct stun_pm_range checked;
+    struct rtcpm_pm_port_range checked;
     char why[200];
 
     if (l->section == SECTION_STUN)
@@ -563,90 +581,4 @@ HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *nam
         return E_INVALIDARG;
     }
     return S_OK;
-}
-
-/* ---- creation ---- */
-
-HRESULT rtcpm_stun_pm_create_ex(const struct rtcpm_stun_pm_config *cfg, IRTCPortManager3 **out, char *err,
-                                size_t errlen)
-{
-    struct stun_pm_settings *set;
-    char scratch[256];
-    HRESULT hr;
-
-    if (!err || !errlen)
-    {
-        err = scratch;
-        errlen = sizeof(scratch);
-    }
-    err[0] = 0;
-    if (out) *out = NULL;
-    if (!out || !cfg) return E_POINTER;
-    if (!cfg->servers)
-    {
-        rtcpm_cfg_set_err(err, errlen, "no STUN server given (expected host[:port][,host[:port]...])");
-        return E_POINTER;
-    }
-    if (!(set = malloc(sizeof(*set)))) return E_OUTOFMEMORY;
-    if (SUCCEEDED(hr = rtcpm_stun_pm_settings_make(cfg, set, err, errlen)))
-        hr = rtcpm_stun_pm_create_from_settings(set, out);
-    free(set);
-    return hr;
-}
-
-HRESULT rtcpm_stun_pm_create(const char *servers, IRTCPortManager3 **out, char *err, size_t errlen)
-{
-    struct rtcpm_stun_pm_config cfg;
-    if (err && errlen) err[0] = 0;
-    if (out) *out = NULL;
-    if (!out || !servers) return E_POINTER;
-    rtcpm_stun_pm_config_init(&cfg);
-    cfg.servers = servers;
-    return rtcpm_stun_pm_create_ex(&cfg, out, err, errlen);
-}
-
-static HRESULT create_from_text(const char *text, size_t len, const char *name, IRTCPortManager3 **out, char *err,
-                                size_t errlen)
-{
-    struct rtcpm_stun_pm_config *cfg = malloc(sizeof(*cfg));
-    size_t storage_len = RTCPM_STUN_PM_CONFIG_STORAGE;
-    char *storage = malloc(storage_len);
-    HRESULT hr;
-
-    if (!cfg || !storage)
-        hr = E_OUTOFMEMORY;
-    else if (SUCCEEDED(hr = rtcpm_stun_pm_parse_config(text, len, name, cfg, storage, storage_len, err, errlen)))
-    {
-        char why[256];
-        /* every value was checked at its line; what is left (none expected) names the file */
-        if (FAILED(hr = rtcpm_stun_pm_create_ex(cfg, out, why, sizeof(why))) && why[0])
-            rtcpm_cfg_set_err(err, errlen, "%s: %s", name, why);
-    }
-    free(cfg);
-    free(storage);
-    return hr;
-}
-
-HRESULT rtcpm_stun_pm_create_from_string(const char *text, const char *name_for_errors, IRTCPortManager3 **out,
-                                         char *err, size_t errlen)
-{
-    if (err && errlen) err[0] = 0;
-    if (out) *out = NULL;
-    if (!text || !out) return E_POINTER;
-    return create_from_text(text, strlen(text), name_for_errors ? name_for_errors : "<string>", out, err, errlen);
-}
-
-HRESULT rtcpm_stun_pm_create_from_file(const char *path, IRTCPortManager3 **out, char *err, size_t errlen)
-{
-    char *text;
-    size_t len;
-    HRESULT hr;
-
-    if (err && errlen) err[0] = 0;
-    if (out) *out = NULL;
-    if (!path || !out) return E_POINTER;
-    if (FAILED(hr = rtcpm_config_read_file(path, &text, &len, err, errlen))) return hr;
-    hr = create_from_text(text, len, path, out, err, errlen);
-    free(text);
-    return hr;
 }

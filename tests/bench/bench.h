@@ -92,6 +92,8 @@ long long bench_heap_bytes(void);
 long long bench_rss_bytes(void);
 /* Runs argv[0] with argv, output to the null device; its exit status, or -1. */
 int bench_spawn(const char *const *argv);
+/* CPU time this process has used (user + system, every thread), in ns. */
+double bench_cpu_ns(void);
 
 /* ---- the port manager every PM row calls (bench_pm.c) ---- */
 
@@ -116,6 +118,7 @@ void bench_row_bstr(void);    /* 2 */
 void bench_row_host(void);    /* 5 */
 void bench_row_stun(void);    /* 6 */
 void bench_row_marshal(void); /* 7 (Windows targets) */
+void bench_row_media(void);   /* 8 */
 
 /* Callgrind mode: runs one kernel `iterations` times and nothing else (scripts/bench.sh
  * counts its instructions with --toggle-collect). 0, 1 when a call failed, -1 for an unknown

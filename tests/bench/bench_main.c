@@ -40,7 +40,7 @@ static unsigned parse_rows(const char *s)
     {
         char *end;
         long r = strtol(s, &end, 10);
-        if (end == s || r < 1 || r > 7) return 0;
+        if (end == s || r < 1 || r > 8) return 0;
         rows |= 1u << r;
         s = *end == ',' ? end + 1 : end;
         if (*end && *end != ',') return 0;
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
     int i, reps = 0;
     double sample_ms = 0;
 
-    bench_opts.rows = 0xfe;
+    bench_opts.rows = 0x1fe;
     for (i = 1; i < argc; i++)
     {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -122,5 +122,6 @@ int main(int argc, char **argv)
     if (bench_opts.rows & (1u << 5)) bench_row_host();
     if (bench_opts.rows & (1u << 6)) bench_row_stun();
     if (bench_opts.rows & (1u << 7)) bench_row_marshal();
+    if (bench_opts.rows & (1u << 8)) bench_row_media();
     return bench_report(bench_platform());
 }

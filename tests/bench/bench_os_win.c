@@ -30,3 +30,13 @@ int bench_spawn(const char *const *argv)
     (void)argv;
     return -1;
 }
+
+double bench_cpu_ns(void)
+{
+    FILETIME created, exited, kernel, user;
+    if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user)) return 0;
+    /* 100 ns units */
+    double k = ((double)kernel.dwHighDateTime * 4294967296.0 + kernel.dwLowDateTime) * 100.0;
+    double u = ((double)user.dwHighDateTime * 4294967296.0 + user.dwLowDateTime) * 100.0;
+    return k + u;
+}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cpp_port_manager.cpp — see cpp_port_manager.h. Compiled with RTCPM_SAMPLE_NO_MAIN it is
- * just the class (the tests link it); otherwise it is also the sample program, which runs both
+ * just the class (the tests link it); otherwise it is also the sample program
+ * rtcpm-cpp-port-manager, which runs both
  * NAT flows of nat_flows.c with this port manager.
  */
 #include <atomic>
@@ -12,6 +13,7 @@
 #include "cpp_port_manager.h"
 #include "cpp_port_manager_base.h"
 #include "nat_flows.h"
+#include "program.h"
 
 namespace
 {
@@ -199,9 +201,9 @@ int main(int argc, char **argv)
     IRTCPortManager *pm = nullptr;
 
     nat_flow_defaults(&o);
-    int r = nat_flow_parse_args(&o, argc, argv, "cpp_port_manager",
+    int r = nat_flow_parse_args(&o, argc, argv, "rtcpm-cpp-port-manager",
                                 "Runs both NAT flows with a port manager written in C++.");
-    if (r) return r > 0 ? 0 : 2;
+    if (r) return r > 0 ? 0 : PROGRAM_EX_USAGE;
     if (FAILED(cpp_port_manager_create(o.ipv6 ? "fd00::10" : o.local_address, o.ipv6 ? "2001:db8::7" : "203.0.113.7",
                                        &pm)))
         return 1;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nat_flows.h"
+#include "program.h"
 
 static void say(const struct nat_flow_options *o, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -73,16 +74,14 @@ void nat_flow_defaults(struct nat_flow_options *o)
     o->answer_address = "198.18.0.3";
     o->answer_port = 49170;
     o->pm_version = 3;
-#ifdef RTCPM_SAMPLE_CONFIG
-    o->config = RTCPM_SAMPLE_CONFIG; /* the source tree's samples/static-nat.ini */
-#endif
+    o->config = "static-nat.ini"; /* ./static-nat.ini, else the installed sample (program.h) */
     o->out = stdout;
 }
 
 void nat_flow_usage(FILE *f, const char *program, const char *about)
 {
     fprintf(f,
-            "usage: %s [options]\n"
+            "Usage: %s [options]\n"
             "%s\n"
             "Every port-manager call is printed with its arguments and result, then the\n"
             "Contact header / SDP offer built from the answers.\n"
@@ -96,14 +95,18 @@ void nat_flow_usage(FILE *f, const char *program, const char *about)
             "  --peer ADDR         where the INVITE goes (default 198.18.0.2)\n"
             "  --peer-port N       its port (default 5060, 5061 for TLS)\n"
             "  --answer ADDR:PORT  media address/port of the callee's answer (default 198.18.0.3:49170)\n"
-            "  --config FILE       static port manager with FILE's rules (default: samples/static-nat.ini)\n"
+            "  --config FILE       static port manager with FILE's rules (default: static-nat.ini, from\n"
+            "                      the current directory, else the installed share/rtcpm/static-nat.ini)\n"
             "  --sample-pm         the samples' fixed-mapping port manager instead (sample_pm.c)\n"
             "  --video             audio and video call\n"
             "  --no-profile        call without registering first (RTC 1.3 style)\n"
             "  --profile           register first (outgoing_call_nat: the default with --sample-pm)\n"
             "  --pm-version N      --sample-pm answers IRTCPortManager up to N (1..3)\n"
             "  --ipv6              --sample-pm answers IPv6 addresses\n"
-            "  --help              this text\n",
+            "  --help              this text\n"
+            "  --version           the version of rtcpm\n"
+            "\n"
+            "Exit status: 0 every step did what RTC does, 1 a step failed, 64 bad usage or config.\n",
             program, about);
 }
 
@@ -128,6 +131,11 @@ int nat_flow_parse_args(struct nat_flow_options *o, int argc, char **argv, const
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
         {
             nat_flow_usage(o->out, program, about);
+            return 1;
+        }
+        if (!strcmp(a, "--version"))
+        {
+            program_print_version(program);
             return 1;
         }
         if (!strcmp(a, "--video"))

@@ -66,7 +66,8 @@ struct nat_flow_options
     const char *answer_address;         /* the media address the callee's answer names (re-target) */
     LONG answer_port;                   /* its audio RTP port (video: + 2) */
     const char *config;                 /* static port manager config (--config); NULL = the fixed
-                                   sample_pm (--sample-pm). Default: samples/static-nat.ini */
+                                   sample_pm (--sample-pm). Default: "static-nat.ini", found
+                                   by program_config_path (program.h) */
     int pm_version;                     /* for programs that make a sample port manager: 1..3 */
     int ipv6;                           /* for programs that make a sample port manager: IPv6 addresses */
     FILE *out;                          /* where everything is printed */
@@ -75,8 +76,8 @@ struct nat_flow_options
 
 void nat_flow_defaults(struct nat_flow_options *o);
 
-/* Parses the shared options (see nat_flow_usage); 0 on success, 1 when --help was asked
- * (usage printed to o->out), -1 on a bad option (message on stderr). */
+/* Parses the shared options (see nat_flow_usage); 0 on success, 1 when --help or --version
+ * was asked (printed to o->out / stdout), -1 on a bad option (message on stderr). */
 int nat_flow_parse_args(struct nat_flow_options *o, int argc, char **argv, const char *program, const char *about);
 void nat_flow_usage(FILE *f, const char *program, const char *about);
 

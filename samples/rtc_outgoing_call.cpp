@@ -20,9 +20,6 @@
 #include <cstring>
 #include "rtc_sample.h"
 
-#ifndef RTCPM_VERSION
-#define RTCPM_VERSION "unknown"
-#endif
 
 struct CallOptions
 {

@@ -19,9 +19,6 @@
 #include <cstring>
 #include "rtc_sample.h"
 
-#ifndef RTCPM_VERSION
-#define RTCPM_VERSION "unknown"
-#endif
 
 static void usage(FILE *f)
 {

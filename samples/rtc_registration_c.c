@@ -20,9 +20,6 @@
 #include <rtcerr.h>
 #include "rtcpm/rtcpm.h"
 
-#ifndef RTCPM_VERSION
-#define RTCPM_VERSION "unknown"
-#endif
 
 static RTC_REGISTRATION_STATE reg_state = RTCRS_NOT_REGISTERED;
 static LONG reg_status;

@@ -17,6 +17,7 @@
 #include "rtcpm/rtcpm.h"
 #include "nat_flows.h"
 #include "demo_net.h"
+#include "program.h"
 #include "os/socket.h"
 
 enum command
@@ -36,7 +37,8 @@ struct static_map
 struct demo_options
 {
     enum command cmd;
-    const char *config;        /* --config FILE */
+    const char *config; /* --config FILE (program_config_path: maybe the installed sample) */
+    char config_found[1024];
     const char *stun;          /* --stun HOST[:PORT][,HOST[:PORT]...] */
     struct static_map maps[5]; /* --static-map, one per port type */
     int nmaps;
@@ -56,7 +58,7 @@ struct demo_options
 static void usage(FILE *f, enum command cmd)
 {
     if (cmd == CMD_NONE)
-        fprintf(f, "usage: rtcpm-demo register|call [options]   (rtcpm-demo register --help, call --help)\n"
+        fprintf(f, "Usage: rtcpm-demo register|call [options]   (rtcpm-demo register --help, call --help)\n"
                    "\n"
                    "What an RTC 1.5 application behind a NAT does with a port manager: `register`\n"
                    "enables a SIP profile (RTC asks for the SIP mapping towards the registrar), `call`\n"
@@ -65,7 +67,7 @@ static void usage(FILE *f, enum command cmd)
                    "answers, then the releases. With --registrar / --peer the REGISTER / INVITE is\n"
                    "really sent over UDP from the internal port the port manager mapped.\n");
     else
-        fprintf(f, "usage: rtcpm-demo %s [options]\n\n%s", cmd == CMD_REGISTER ? "register" : "call",
+        fprintf(f, "Usage: rtcpm-demo %s [options]\n\n%s", cmd == CMD_REGISTER ? "register" : "call",
                 cmd == CMD_REGISTER
                     ? "Enables a profile: GetMappingEx(registrar, SIP), the REGISTER's Contact, the release.\n"
                       "With --registrar: sends the REGISTER and reports the final response.\n"
@@ -75,8 +77,10 @@ static void usage(FILE *f, enum command cmd)
                       "to the answer's media address until one packet comes back, then BYE.\n");
     fprintf(f, "\n"
                "Port manager (exactly one):\n"
-               "  --config FILE          static port manager with the rules of FILE (INI; e.g.\n"
-               "                         samples/static-nat.ini; README \"Static port manager config\")\n"
+               "  --config FILE          static port manager with the rules of FILE (INI; README\n"
+               "                         \"Static port manager config\"); a bare name not in the\n"
+               "                         current directory is looked up in the installed\n"
+               "                         share/rtcpm: --config static-nat.ini\n"
                "  --static-map T=IP:PORT static port manager: the internal port of T is forwarded from\n"
                "                         IP:PORT (repeat per T). T = sip (internal port --local-port),\n"
                "                         rtp, rtcp, video-rtp, video-rtcp (--rtp-port, +1, +2, +3)\n"
@@ -100,6 +104,7 @@ static void usage(FILE *f, enum command cmd)
                "  --expires S            register: Expires of the REGISTER (default 3600)\n"
                "  --show-sip             print whole SIP messages, not only their first lines\n"
                "  --help                 this text\n"
+               "  --version              the version of rtcpm\n"
                "\n"
                "Output lines for scripts: `mapping sip|rtp|rtcp INT_IP:PORT -> EXT_IP:PORT`,\n"
                "`register: CODE REASON`, `call: CODE REASON`, `media: received from IP:PORT ...`.\n"
@@ -185,6 +190,11 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
         usage(stdout, CMD_NONE);
         return 1;
     }
+    if (!strcmp(argv[1], "--version"))
+    {
+        program_print_version("rtcpm-demo");
+        return 1;
+    }
     if (!strcmp(argv[1], "register"))
         d->cmd = CMD_REGISTER;
     else if (!strcmp(argv[1], "call"))
@@ -199,6 +209,11 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
         {
             usage(stdout, d->cmd);
+            return 1;
+        }
+        if (!strcmp(a, "--version"))
+        {
+            program_print_version("rtcpm-demo");
             return 1;
         }
         if (!strcmp(a, "--video"))
@@ -216,7 +231,7 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
         if (!v) return bad("missing value after", a);
         i++;
         if (!strcmp(a, "--config"))
-            d->config = v;
+            d->config = program_config_path(v, d->config_found, sizeof(d->config_found));
         else if (!strcmp(a, "--stun"))
             d->stun = v; /* the STUN port manager checks the list */
         else if (!strcmp(a, "--static-map"))

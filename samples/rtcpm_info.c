@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "rtcpm/rtcpm.h"
+#include "program.h"
 
 struct iface_row
 {
@@ -32,13 +33,25 @@ int main(int argc, char **argv)
     if (argc > 1)
     {
         int help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
-        fprintf(help ? stdout : stderr, "usage: rtcpm-info\n"
+        if (!strcmp(argv[1], "--version"))
+        {
+            program_print_version("rtcpm-info");
+            return 0;
+        }
+        if (!help) fprintf(stderr, "rtcpm-info: unexpected argument: %s\n\n", argv[1]);
+        fprintf(help ? stdout : stderr, "Usage: rtcpm-info [--help | --version]\n"
                                         "Lists the RTC port-management interfaces of this build with their IIDs\n"
-                                        "(project-assigned ones marked) and vtable slot counts.\n");
-        return help ? 0 : 2;
+                                        "(project-assigned ones marked) and vtable slot counts, and the versions of\n"
+                                        "rtcpm's headers and library.\n"
+                                        "\n"
+                                        "  --help     this text\n"
+                                        "  --version  the version of rtcpm\n"
+                                        "\n"
+                                        "Exit status: 0, or 64 for a bad command line.\n");
+        return help ? 0 : PROGRAM_EX_USAGE;
     }
     /* only rtcpm's own BSTR runtime counts live strings: that tells which one is in use */
-    printf("rtcpm %s, %d-bit, BSTR from %s\n", "0.1.0", (int)(8 * sizeof(void *)),
+    printf("rtcpm %s (headers %s), %d-bit, BSTR from %s\n", rtcpm_version(), RTCPM_VERSION, (int)(8 * sizeof(void *)),
            rtcpm_live_bstrs() >= 0 ? "rtcpm's native runtime" : "oleaut32");
     for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
     {

@@ -10,7 +10,7 @@
  *   rtcpm-media decode pcmu in.ul out.raw
  *   rtcpm-media devices
  *
- * Exit status: 0 done, 1 failure (message on stderr), 2 bad usage.
+ * Exit status: 0 done, 1 failure (message on stderr), 64 bad usage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +23,7 @@
 #include "net/addr.h"
 #include "os/lock.h"
 #include "os/platform.h"
-
-#ifndef RTCPM_VERSION
-#define RTCPM_VERSION "unknown"
-#endif
+#include "program.h"
 
 static void usage(FILE *f)
 {
@@ -62,7 +59,7 @@ static void usage(FILE *f)
           "\n"
           "encode/decode: G.711 over raw files (16-bit signed little-endian samples <-> codes).\n"
           "devices: the sound devices of this system (winmm IDs and names).\n"
-          "Exit status: 0 done, 1 failure (reason on stderr), 2 bad usage.\n",
+          "Exit status: 0 done, 1 failure (reason on stderr), 64 bad usage.\n",
           f);
 }
 
@@ -80,7 +77,7 @@ struct options
 static int bad(const char *what, const char *value)
 {
     fprintf(stderr, "rtcpm-media: %s: %s\n", what, value ? value : "(missing)");
-    return 2;
+    return PROGRAM_EX_USAGE;
 }
 
 static int parse_long(const char *v, long lo, long hi, long *out)
@@ -395,9 +392,9 @@ static int cmd_devices(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) return usage(stderr), 2;
+    if (argc < 2) return usage(stderr), PROGRAM_EX_USAGE;
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) return usage(stdout), 0;
-    if (!strcmp(argv[1], "--version")) return printf("rtcpm-media %s\n", RTCPM_VERSION), 0;
+    if (!strcmp(argv[1], "--version")) return program_print_version("rtcpm-media"), 0;
     if (!strcmp(argv[1], "stream")) return cmd_stream(argc, argv);
     if (!strcmp(argv[1], "encode") || !strcmp(argv[1], "decode")) return cmd_codec(argc, argv);
     if (!strcmp(argv[1], "devices")) return cmd_devices();

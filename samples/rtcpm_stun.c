@@ -7,7 +7,7 @@
  *   local 127.0.0.1:40000
  *   mapped 127.0.0.1:40000 via XOR-MAPPED-ADDRESS rtt 0 ms
  *
- * Exit status: 0 mapped, 1 the query failed (message on stderr), 2 bad usage.
+ * Exit status: 0 mapped, 1 the query failed (message on stderr), 64 bad usage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 #include "net/addr.h"
 #include "os/socket.h"
 #include "net/stun_client.h"
+#include "program.h"
 
 #define MAX_SERVERS 8
 
@@ -41,10 +42,11 @@ static void usage(FILE *f)
           "      --ti MS            TCP transaction timeout (39500)\n"
           "      --deadline MS      hard cap on the whole query (none: the schedule)\n"
           "  -h, --help             this text\n"
+          "      --version          the version of rtcpm\n"
           "\n"
           "Prints \"local ADDR:PORT\" (the bound socket) and\n"
           "\"mapped ADDR:PORT via ATTRIBUTE rtt N ms\". Exit status: 0 mapped, 1 the query\n"
-          "failed (reason on stderr), 2 bad usage. RTCPM_DEBUG=stun,net traces the exchange.\n",
+          "failed (reason on stderr), 64 bad usage. RTCPM_DEBUG=stun,net traces the exchange.\n",
           f);
 }
 
@@ -74,6 +76,11 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
+        else if (!strcmp(a, "--version"))
+        {
+            program_print_version("rtcpm-stun");
+            return 0;
+        }
         else if (!strcmp(a, "-t") || !strcmp(a, "--tcp"))
         {
             type = RTCPM_SOCK_TCP;
@@ -91,7 +98,7 @@ int main(int argc, char **argv)
             if (!val)
             {
                 fprintf(stderr, "rtcpm-stun: %s needs a value\n", a);
-                return 2;
+                return PROGRAM_EX_USAGE;
             }
             if (!strcmp(a, "--software"))
                 cfg.software = val;
@@ -110,19 +117,19 @@ int main(int argc, char **argv)
             if (!val || parse_u32(val, num) != 0)
             {
                 fprintf(stderr, "rtcpm-stun: %s needs a number\n", a);
-                return 2;
+                return PROGRAM_EX_USAGE;
             }
             i++;
         }
         else if (a[0] == '-' && a[1])
         {
             fprintf(stderr, "rtcpm-stun: unknown option %s (see --help)\n", a);
-            return 2;
+            return PROGRAM_EX_USAGE;
         }
         else if (servers_text)
         {
             fprintf(stderr, "rtcpm-stun: one server list only (comma-separated)\n");
-            return 2;
+            return PROGRAM_EX_USAGE;
         }
         else
         {
@@ -132,7 +139,7 @@ int main(int argc, char **argv)
     if (!servers_text)
     {
         usage(stderr);
-        return 2;
+        return PROGRAM_EX_USAGE;
     }
 
     rtcpm_addr servers[MAX_SERVERS];
@@ -140,12 +147,12 @@ int main(int argc, char **argv)
     if (count <= 0)
     {
         fprintf(stderr, "rtcpm-stun: bad server list \"%s\" (IP literals, at most %d)\n", servers_text, MAX_SERVERS);
-        return 2;
+        return PROGRAM_EX_USAGE;
     }
     if (type == RTCPM_SOCK_TCP && count > 1)
     {
         fprintf(stderr, "rtcpm-stun: TCP takes one server\n");
-        return 2;
+        return PROGRAM_EX_USAGE;
     }
 
     rtcpm_addr local;
@@ -159,7 +166,7 @@ int main(int argc, char **argv)
         if (rtcpm_addr_parse_hostport(bind_text, len, &local, 0) != 0)
         {
             fprintf(stderr, "rtcpm-stun: bad --bind address \"%s\"\n", bind_text);
-            return 2;
+            return PROGRAM_EX_USAGE;
         }
     }
     else
@@ -173,7 +180,7 @@ int main(int argc, char **argv)
     if (!same_family)
     {
         fprintf(stderr, "rtcpm-stun: no server of the --bind address's family (IPv%d)\n", local.family);
-        return 2;
+        return PROGRAM_EX_USAGE;
     }
 
     rtcpm_socket *s = NULL;

@@ -11,7 +11,7 @@
  * two more background refresh passes): what a long-running RTC client sees when its NAT
  * changes between two calls (tests/e2e's stun_pm_address_change).
  *
- * Exit status: 0 every mapping made, 1 one failed (HRESULT and reason on stderr), 2 bad usage.
+ * Exit status: 0 every mapping made, 1 one failed (HRESULT and reason on stderr), 64 bad usage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +21,7 @@
 #include "com/bstr_util.h"
 #include "os/platform.h"
 #include "os/socket.h"
+#include "program.h"
 
 static void usage(FILE *f)
 {
@@ -28,7 +29,9 @@ static void usage(FILE *f)
           "       rtcpm-stun-pm [options] --config FILE\n"
           "Makes mappings with rtcpm's STUN port manager, prints them, releases them.\n"
           "\n"
-          "  -c, --config FILE      INI config (README \"STUN port manager\") instead of SERVERS\n"
+          "  -c, --config FILE      INI config (README \"STUN port manager\") instead of SERVERS;\n"
+          "                         a bare name not in the current directory is looked up\n"
+          "                         in the installed share/rtcpm (stun.ini)\n"
           "  -t, --type TYPE        sip | audio-rtp | audio-rtcp | video-rtp | video-rtcp (sip)\n"
           "  -p, --pair             audio-rtp then audio-rtcp (what RTC asks for a call)\n"
           "      --transport T      udp | tcp | tls (udp)\n"
@@ -45,10 +48,11 @@ static void usage(FILE *f)
           "                         --refresh, for two refresh passes) and map once more with\n"
           "                         the same object (\"again: ...\" lines mark the second round)\n"
           "  -h, --help             this text\n"
+          "      --version          the version of rtcpm\n"
           "\n"
           "Prints \"mapping TYPE TRANSPORT internal ADDR:PORT external ADDR:PORT\" per mapping and\n"
           "\"nat ...\" per internal address (what the port manager learned about the NAT).\n"
-          "Exit status: 0 mapped, 1 a mapping failed (reason on stderr), 2 bad usage.\n"
+          "Exit status: 0 mapped, 1 a mapping failed (reason on stderr), 64 bad usage.\n"
           "RTCPM_DEBUG=pm,stun traces the exchange.\n",
           f);
 }
@@ -155,7 +159,7 @@ static int parse_valued(struct options *o, const char *a, const char *val)
     return 0;
 }
 
-/* 0 parsed, 1 help printed, 2 bad usage (said why). */
+/* 0 parsed, 1 help or version printed, PROGRAM_EX_USAGE bad usage (said why). */
 static int parse_args(int argc, char **argv, struct options *o)
 {
     int i, r;
@@ -173,13 +177,18 @@ static int parse_args(int argc, char **argv, struct options *o)
             usage(stdout);
             return 1;
         }
+        if (!strcmp(a, "--version"))
+        {
+            program_print_version("rtcpm-stun-pm");
+            return 1;
+        }
         if (parse_flag(o, a)) continue;
         if (a[0] != '-')
         {
             if (o->cfg.servers)
             {
                 fprintf(stderr, "rtcpm-stun-pm: one server list only (comma-separated)\n");
-                return 2;
+                return PROGRAM_EX_USAGE;
             }
             o->cfg.servers = a;
             continue;
@@ -187,25 +196,25 @@ static int parse_args(int argc, char **argv, struct options *o)
         if (!val)
         {
             fprintf(stderr, "rtcpm-stun-pm: %s needs a value (see --help)\n", a);
-            return 2;
+            return PROGRAM_EX_USAGE;
         }
-        if ((r = parse_valued(o, a, val)) < 0) return 2;
+        if ((r = parse_valued(o, a, val)) < 0) return PROGRAM_EX_USAGE;
         if (r > 0)
         {
             fprintf(stderr, "rtcpm-stun-pm: unknown option %s (see --help)\n", a);
-            return 2;
+            return PROGRAM_EX_USAGE;
         }
         i++;
     }
     if (!transport_of(o->transport_text))
     {
         fprintf(stderr, "rtcpm-stun-pm: unknown transport %s\n", o->transport_text);
-        return 2;
+        return PROGRAM_EX_USAGE;
     }
     if (!o->config == !o->cfg.servers)
     {
         usage(stderr);
-        return 2;
+        return PROGRAM_EX_USAGE;
     }
     return 0;
 }
@@ -311,7 +320,7 @@ int main(int argc, char **argv)
 {
     struct options o;
     IRTCPortManager3 *pm = NULL;
-    char err[512], line[64];
+    char err[512], line[64], found[1024];
     HRESULT hr;
     int rc;
 
@@ -324,13 +333,14 @@ int main(int argc, char **argv)
         o.cfg.ranges[0].first = o.first;
         o.cfg.ranges[0].last = o.last;
     }
+    if (o.config) o.config = program_config_path(o.config, found, sizeof(found)); /* e.g. the installed stun.ini */
     hr = o.config ? rtcpm_stun_pm_create_from_file(o.config, &pm, err, sizeof(err))
                   : rtcpm_stun_pm_create_ex(&o.cfg, &pm, err, sizeof(err));
     if (FAILED(hr))
     {
         char name[11];
         fprintf(stderr, "rtcpm-stun-pm: %s: %s\n", rtcpm_hresult_name(hr, name), err);
-        return 2;
+        return PROGRAM_EX_USAGE;
     }
     rc = round_trip(pm, &o);
     if (!rc && o.again)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "sample_pm.h"
 #include "nat_flows.h"
+#include "program.h"
 
 struct sample_pm
 {
@@ -182,19 +183,22 @@ HRESULT sample_pm_create(int version, const char *internal, const char *external
 HRESULT sample_flow_pm(const struct nat_flow_options *o, IRTCPortManager **out)
 {
     IRTCPortManager3 *pm3 = NULL;
-    char err[512] = "";
+    char err[512] = "", found[1024];
+    const char *config;
     HRESULT hr;
 
     *out = NULL;
     if (!o->config)
         return sample_pm_create(o->pm_version, o->ipv6 ? "fd00::10" : o->local_address,
                                 o->ipv6 ? "2001:db8::7" : "203.0.113.7", out);
+    /* a bare name (the default static-nat.ini) may be the installed sample */
+    config = program_config_path(o->config, found, sizeof(found));
     if (FAILED(hr = rtcpm_static_pm_create(&pm3))) return hr;
-    if (FAILED(hr = rtcpm_static_pm_load_file(pm3, o->config, err, sizeof(err))))
+    if (FAILED(hr = rtcpm_static_pm_load_file(pm3, config, err, sizeof(err))))
         fprintf(stderr, "%s\n", err[0] ? err : "cannot load the static port manager config");
     else
     {
-        fprintf(o->out, "static port manager: %ld rule(s) from %s\n", (long)rtcpm_static_pm_rule_count(pm3), o->config);
+        fprintf(o->out, "static port manager: %ld rule(s) from %s\n", (long)rtcpm_static_pm_rule_count(pm3), config);
         hr = IRTCPortManager3_QueryInterface(pm3, &IID_IRTCPortManager, (void **)out);
     }
     IRTCPortManager3_Release(pm3);

@@ -25,12 +25,13 @@ PKGS=(
   mingw-w64 mingw-w64-tools            # x86_64/i686 cross compilers, widl
   wine wine64 libwine-dev wine64-tools # wine64 runs the .exe tests; Wine's IDL files
   libcunit1-dev                        # CUnit natively
-  dpkg-dev                             # apt-get source (CUnit for MinGW is built from Debian's source)
+  dpkg-dev                             # apt-get source (CUnit for MinGW), dpkg-shlibdeps (scripts/package.sh)
   coturn sip-tester iptables iproute2  # STUN server, SIP peer, NAT for the end-to-end tests
   python3                              # tests/e2e/udp_peer.py, scripts/test_report.py
   dnsmasq-base                         # tests/dns: a DNS server (A, AAAA, SRV) in a namespace of the test
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
   clang-format                         # tests/style: the tree is formatted as .clang-format says
+  help2man                             # man pages of the installed programs, from their --help
   sox espeak-ng python3-numpy          # media tests: G.711 reference, speech, sound analysis
   pulseaudio pulseaudio-utils          # media tests: winmm under Wine plays into / records from PulseAudio
 )

@@ -7,9 +7,12 @@
 #                                            run (CI=true, as `.ci/run` runs, implies --strict)
 #   RTCPM_CTEST_ARGS="-R demo_cli" bash scripts/test.sh native   extra ctest arguments (a
 #                                            subset of the tests; counted as such)
-# Stages after the four builds: asan, tsan (clang sanitizers, label unit), valgrind (the
-# native build's suites under memcheck, label valgrind), fuzz (libFuzzer, RTCPM_FUZZ_SECONDS
-# per target, default 60; the summary prints each target's executions).
+# Stages after the four builds: their shared twins (native-shared ... mingw32-shared: the
+# install and consumer tests against librtcpm.so / rtcpm.dll), asan, tsan (clang sanitizers,
+# label unit), valgrind (the native build's suites under memcheck, label valgrind), fuzz
+# (libFuzzer, RTCPM_FUZZ_SECONDS per target, default 60; the summary prints each target's
+# executions), dist (scripts/package.sh: the .debs installed with dpkg -i, the Windows zips
+# used, every preset in one prefix). Each stage's time is printed at the end.
 #
 # A skipped test (exit 77) is never a pass: it prints "SKIPPED: <reason>", and the summary lists
 # each one with its reason. The closing line counts tests ("rtcpm: N passed, N failed, N
@@ -46,7 +49,8 @@ for a in "$@"; do
         *) presets+=("$a") ;;
     esac
 done
-[ ${#presets[@]} -gt 0 ] || presets=(native native32 mingw64 mingw32 asan tsan valgrind fuzz)
+[ ${#presets[@]} -gt 0 ] || presets=(native native32 mingw64 mingw32 native-shared native32-shared
+    mingw64-shared mingw32-shared asan tsan valgrind fuzz dist)
 jobs=$(nproc 2>/dev/null || echo 2)
 read -ra ctest_args <<<"${RTCPM_CTEST_ARGS:-}"
 

@@ -114,7 +114,7 @@ case "${1:-}" in
     echo "$loader"
     ;;
 *)
-    [ $# -ge 2 ] || { echo "usage: wine-run.sh PREFIX prog.exe [args...] | --start PREFIX | --stop PREFIX" >&2; exit 2; }
+    [ $# -ge 2 ] || { echo "usage: wine-run.sh PREFIX prog.exe [args...] | --start PREFIX | --stop PREFIX" >&2; exit 64; }
     setup_env "$1"
     shift
     [ -f "$1" ] || { echo "wine-run: no such program: $1" >&2; exit 1; }

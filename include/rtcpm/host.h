@@ -71,16 +71,17 @@ RTCPM_EXTERN_C_BEGIN
  *   failure). Default for every type 1024..65535, RTC's range when its PortRange policy is
  *   not configured.
  */
-HRESULT rtcpm_host_create_client(const char *local_address, IRTCClientPortManagement **client);
+RTCPM_API HRESULT rtcpm_host_create_client(const char *local_address, IRTCClientPortManagement **client);
 
 /* 1024 <= min < max <= 65535, and at least 2 ports for RTCPT_SIP and 4 for a media type
  * (RTC's PortRange policy rules), else E_INVALIDARG. */
-HRESULT rtcpm_host_client_set_port_range(IRTCClientPortManagement *client, RTC_PORT_TYPE type, LONG min, LONG max);
+RTCPM_API HRESULT rtcpm_host_client_set_port_range(IRTCClientPortManagement *client, RTC_PORT_TYPE type, LONG min,
+                                                   LONG max);
 
 /* The index-th listen address/port started and not stopped (oldest first): S_OK, or S_FALSE
  * (address "" and port 0) past the end. */
-HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *client, LONG index, char *address, size_t address_len,
-                                     LONG *port);
+RTCPM_API HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *client, LONG index, char *address,
+                                               size_t address_len, LONG *port);
 
 /* ---- profile: IRTCProfilePortManagement --------------------------------------------------
  *
@@ -92,21 +93,22 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *client, LONG inde
  * user_uri: "sip:user@domain" or "sips:..."; registrar_address: IP literal; registrar_port 0 =
  * 5060 (5061 for TLS); transport: RTCTR_UDP, RTCTR_TCP or RTCTR_TLS.
  */
-HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client, const char *user_uri, const char *registrar_address,
-                                  LONG registrar_port, LONG transport, IRTCProfilePortManagement **profile);
+RTCPM_API HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client, const char *user_uri,
+                                            const char *registrar_address, LONG registrar_port, LONG transport,
+                                            IRTCProfilePortManagement **profile);
 
 /* Registers: GetMappingEx(registrar address, registrar port, transport, RTCPT_SIP) on the
  * profile's port manager (local address without one). S_OK: enabled. A port manager failure
  * is returned as is and the profile stays disabled with nothing allocated. E_UNEXPECTED when
  * already enabled or being enabled. */
-HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *profile);
+RTCPM_API HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *profile);
 
 /* Unregisters: releases the registration's mapping; SetPortManager is allowed again.
  * S_FALSE when not enabled; E_UNEXPECTED while another thread enables it. */
-HRESULT rtcpm_host_profile_disable(IRTCProfilePortManagement *profile);
+RTCPM_API HRESULT rtcpm_host_profile_disable(IRTCProfilePortManagement *profile);
 
 /* The REGISTER's Contact header line, CRLF included. E_UNEXPECTED when not enabled. */
-HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *profile, char *buf, size_t buflen);
+RTCPM_API HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *profile, char *buf, size_t buflen);
 
 /* ---- session: IRTCSessionPortManagement --------------------------------------------------
  *
@@ -124,9 +126,9 @@ HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *profile, char *buf
  * (the peer or its proxy); peer_port 0 = 5060 (5061 for TLS); transport 0 = the profile's,
  * or RTCTR_UDP without a profile.
  */
-HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client, IRTCProfilePortManagement *profile,
-                                  const char *peer_uri, const char *peer_address, LONG peer_port, LONG transport,
-                                  IRTCSessionPortManagement **session);
+RTCPM_API HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client, IRTCProfilePortManagement *profile,
+                                            const char *peer_uri, const char *peer_address, LONG peer_port,
+                                            LONG transport, IRTCSessionPortManagement **session);
 
 #define RTCPM_HOST_MEDIA_AUDIO 0x1
 #define RTCPM_HOST_MEDIA_VIDEO 0x2
@@ -139,7 +141,7 @@ HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client, IRTCProfileP
  * media must include RTCPM_HOST_MEDIA_AUDIO. On a port manager failure the mappings already
  * obtained are released, the session is idle again and that HRESULT is returned.
  * RTC_E_INVALID_SESSION_STATE when the session is not idle. */
-HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *session, unsigned media);
+RTCPM_API HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *session, unsigned media);
 
 enum rtcpm_host_stream
 {
@@ -156,25 +158,25 @@ enum rtcpm_host_stream
  * keeps its mappings. RTC_E_INVALID_SESSION_STATE when no call is up; E_INVALIDARG for a
  * stream the call does not have, or an address of the other family than the stream's
  * mappings (an IPv4 call cannot send to an IPv6 peer: no port manager is told). */
-HRESULT rtcpm_host_session_update_remote(IRTCSessionPortManagement *session, enum rtcpm_host_stream stream,
-                                         const char *address, LONG port, LONG rtcp_port);
+RTCPM_API HRESULT rtcpm_host_session_update_remote(IRTCSessionPortManagement *session, enum rtcpm_host_stream stream,
+                                                   const char *address, LONG port, LONG rtcp_port);
 
 /* Ends the call: every mapping is released (ReleaseMappingEx, or ReleaseMapping for a version
  * 1/2 port manager), the session is idle again. S_FALSE when no call is up. Releasing the
  * last reference of a session in a call hangs up first. */
-HRESULT rtcpm_host_session_hangup(IRTCSessionPortManagement *session);
+RTCPM_API HRESULT rtcpm_host_session_hangup(IRTCSessionPortManagement *session);
 
 /* The INVITE's Contact header line (the session's SIP mapping), CRLF included. */
-HRESULT rtcpm_host_session_contact(IRTCSessionPortManagement *session, char *buf, size_t buflen);
+RTCPM_API HRESULT rtcpm_host_session_contact(IRTCSessionPortManagement *session, char *buf, size_t buflen);
 
 /* The SDP offer of the call (see sip_text: v/o/s/c/t, m=audio 0 8 101, a=rtcp, m=video 34),
  * CRLF line endings; session_id and version go into o=, so the text is reproducible. */
-HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *session, ULONGLONG session_id, ULONGLONG version, char *buf,
-                               size_t buflen);
+RTCPM_API HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *session, ULONGLONG session_id, ULONGLONG version,
+                                         char *buf, size_t buflen);
 
 /* Which port-manager interface the current call talks to: 3, 2, 1, or 0 (no port manager,
  * local addresses). RTC_E_INVALID_SESSION_STATE when no call is up. */
-HRESULT rtcpm_host_session_pm_level(IRTCSessionPortManagement *session, LONG *level);
+RTCPM_API HRESULT rtcpm_host_session_pm_level(IRTCSessionPortManagement *session, LONG *level);
 
 /* ---- the mappings held, for an application that opens the sockets itself -----------------
  *
@@ -194,12 +196,12 @@ struct rtcpm_host_mapping
 };
 
 /* E_UNEXPECTED when the profile is not enabled (out is zeroed on every failure). */
-HRESULT rtcpm_host_profile_mapping(IRTCProfilePortManagement *profile, struct rtcpm_host_mapping *out);
+RTCPM_API HRESULT rtcpm_host_profile_mapping(IRTCProfilePortManagement *profile, struct rtcpm_host_mapping *out);
 
 /* RTC_E_INVALID_SESSION_STATE when no call is up, E_INVALIDARG when the call has no mapping
  * of that type (video of an audio call, a type outside RTC_PORT_TYPE). */
-HRESULT rtcpm_host_session_mapping(IRTCSessionPortManagement *session, RTC_PORT_TYPE type,
-                                   struct rtcpm_host_mapping *out);
+RTCPM_API HRESULT rtcpm_host_session_mapping(IRTCSessionPortManagement *session, RTC_PORT_TYPE type,
+                                             struct rtcpm_host_mapping *out);
 
 /* The tracing port manager that samples and rtcpm-demo wrap around a port manager is
  * rtcpm_trace_pm_create() in rtcpm/trace_pm.h; HRESULT names: rtcpm_hresult_name() in rtcpm/diag.h. */

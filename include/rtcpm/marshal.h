@@ -38,7 +38,7 @@ typedef struct rtcpm_marshal_registration rtcpm_marshal_registration;
  * unmarshals.
  * S_OK; E_POINTER (out NULL); CO_E_NOTINITIALIZED (no COM on this thread); the loader's
  * error as an HRESULT (DLL not found); E_OUTOFMEMORY. *out is NULL on failure. */
-HRESULT rtcpm_marshal_register(const WCHAR *ps_dll, rtcpm_marshal_registration **out);
+RTCPM_API HRESULT rtcpm_marshal_register(const WCHAR *ps_dll, rtcpm_marshal_registration **out);
 
 /* Undoes one registration, from the apartment that made it (RPC_E_WRONG_THREAD otherwise,
  * and nothing is undone): revokes the class object and drops the factory. The DLL is freed
@@ -47,11 +47,11 @@ HRESULT rtcpm_marshal_register(const WCHAR *ps_dll, rtcpm_marshal_registration *
  * the IID mapping lasts until the apartment ends, but without the class object (or a
  * regsvr32 registration) new marshalling of these interfaces fails again.
  * reg NULL: nothing to do, S_FALSE. */
-HRESULT rtcpm_marshal_revoke(rtcpm_marshal_registration *reg);
+RTCPM_API HRESULT rtcpm_marshal_revoke(rtcpm_marshal_registration *reg);
 
 /* Frees proxy/stub DLLs left loaded by earlier revokes once nothing uses them.
  * S_OK when none is left loaded by rtcpm, S_FALSE while one is still in use. */
-HRESULT rtcpm_marshal_unload_unused(void);
+RTCPM_API HRESULT rtcpm_marshal_unload_unused(void);
 
 RTCPM_EXTERN_C_END
 

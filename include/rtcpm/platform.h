@@ -11,6 +11,7 @@
 
 #include <windows.h>
 #include <oleauto.h>
+#include "rtcpm/export.h"
 
 /* A WCHAR string literal: L"" on Windows, u"" (UTF-16) elsewhere, where wchar_t is 32-bit. */
 #ifdef _WIN32

@@ -7,6 +7,7 @@
  * IRTCSessionPortManagement, IRTCClientPortManagement, IRTCProfilePortManagement,
  * RTC_PORT_TYPE, RTCTR_*, RTC_E_PORT_MAPPING_*) and rtcpm's C API: diag.h (live counts),
  * host.h (the RTC-side objects that drive a port manager, Contact/SDP output).
+ * version.h: RTCPM_VERSION (the headers') and rtcpm_version() (the library's).
  * IID_* variables are defined in the rtcpm library (link rtcpm::rtcpm).
  *
  * BSTR ownership, COM's rules, for every method and function of rtcpm (the README says the
@@ -18,6 +19,7 @@
 #define RTCPM_RTCPM_H
 
 #include "rtcpm/platform.h"
+#include "rtcpm/version.h"
 #include "rtcpm/rtcpm_idl.h"
 #include "rtcpm/diag.h"
 #include "rtcpm/trace_pm.h"

@@ -66,14 +66,14 @@ struct rtcpm_static_rule
 
 /* A new port manager without rules (every GetMapping fails until rules are added);
  * *out has one reference. E_POINTER, E_OUTOFMEMORY. */
-HRESULT rtcpm_static_pm_create(IRTCPortManager3 **out);
+RTCPM_API HRESULT rtcpm_static_pm_create(IRTCPortManager3 **out);
 
 /* Appends one rule. E_INVALIDARG for a bad rule, or when pm is not a static port manager. */
-HRESULT rtcpm_static_pm_add_rule(IRTCPortManager3 *pm, const struct rtcpm_static_rule *rule);
+RTCPM_API HRESULT rtcpm_static_pm_add_rule(IRTCPortManager3 *pm, const struct rtcpm_static_rule *rule);
 /* The same, with the reason of an E_INVALIDARG in err ("external range 40000-40009 has 10
  * ports, internal range has 20"); err may be NULL. */
-HRESULT rtcpm_static_pm_add_rule_ex(IRTCPortManager3 *pm, const struct rtcpm_static_rule *rule, char *err,
-                                    size_t errlen);
+RTCPM_API HRESULT rtcpm_static_pm_add_rule_ex(IRTCPortManager3 *pm, const struct rtcpm_static_rule *rule, char *err,
+                                              size_t errlen);
 
 /*
  * Appends the rules of an INI file / text (format: README "Static port manager config").
@@ -82,14 +82,14 @@ HRESULT rtcpm_static_pm_add_rule_ex(IRTCPortManager3 *pm, const struct rtcpm_sta
  * E_POINTER (NULL path/text), HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) / E_ACCESSDENIED /
  * E_FAIL (file cannot be read), E_OUTOFMEMORY.
  */
-HRESULT rtcpm_static_pm_load_file(IRTCPortManager3 *pm, const char *path, char *err, size_t errlen);
-HRESULT rtcpm_static_pm_load_string(IRTCPortManager3 *pm, const char *text, const char *name_for_errors, char *err,
-                                    size_t errlen);
+RTCPM_API HRESULT rtcpm_static_pm_load_file(IRTCPortManager3 *pm, const char *path, char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_static_pm_load_string(IRTCPortManager3 *pm, const char *text, const char *name_for_errors,
+                                              char *err, size_t errlen);
 
 /* Mappings handed out and not yet released; -1 when pm is not a static port manager. */
-LONG rtcpm_static_pm_live_mappings(IRTCPortManager3 *pm);
+RTCPM_API LONG rtcpm_static_pm_live_mappings(IRTCPortManager3 *pm);
 /* Rules added so far; -1 when pm is not a static port manager. */
-LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *pm);
+RTCPM_API LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *pm);
 
 /*
  * The live mappings as text, one line each, sorted by transport, then internal address and
@@ -99,7 +99,7 @@ LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *pm);
  * (NUL included; buf may be NULL when buflen is 0) and returns the length the whole text
  * needs, or -1 when pm is not a static port manager or memory ran out.
  */
-LONG rtcpm_static_pm_format_mappings(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API LONG rtcpm_static_pm_format_mappings(IRTCPortManager3 *pm, char *buf, size_t buflen);
 
 RTCPM_EXTERN_C_END
 

@@ -152,56 +152,56 @@ struct rtcpm_stun_pm_config
 };
 
 /* The defaults above (servers NULL, no ranges: the OS picks every port). */
-void rtcpm_stun_pm_config_init(struct rtcpm_stun_pm_config *cfg);
+RTCPM_API void rtcpm_stun_pm_config_init(struct rtcpm_stun_pm_config *cfg);
 
 /* Creates a STUN port manager with default settings and the given servers:
  * "host[:port][,host[:port]...]" (IP literals, IPv6 as [addr]:port, default port 3478),
  * tried in that order. E_POINTER for NULL out/servers, E_INVALIDARG for an unparsable list
  * (err, when given, says which entry and why). With the defaults the OS picks every port,
  * warm-up starts at once; "127.0.0.1:3478" alone is a complete configuration. */
-HRESULT rtcpm_stun_pm_create(const char *servers, IRTCPortManager3 **out, char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_stun_pm_create(const char *servers, IRTCPortManager3 **out, char *err, size_t errlen);
 
 /* Creates one from a filled config (start from rtcpm_stun_pm_config_init). E_POINTER,
  * E_INVALIDARG with the reason in err, E_OUTOFMEMORY. */
-HRESULT rtcpm_stun_pm_create_ex(const struct rtcpm_stun_pm_config *cfg, IRTCPortManager3 **out, char *err,
-                                size_t errlen);
+RTCPM_API HRESULT rtcpm_stun_pm_create_ex(const struct rtcpm_stun_pm_config *cfg, IRTCPortManager3 **out, char *err,
+                                          size_t errlen);
 
 /* Creates one from an INI file (server list with fallback order, per port type and
  * transport ranges, timeouts, cache/refresh policy); errors name file:line. Results as
  * rtcpm_static_pm_load_file: E_INVALIDARG (bad config), E_POINTER, file errors
  * (HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), E_ACCESSDENIED, E_FAIL), E_OUTOFMEMORY. */
-HRESULT rtcpm_stun_pm_create_from_file(const char *path, IRTCPortManager3 **out, char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_stun_pm_create_from_file(const char *path, IRTCPortManager3 **out, char *err, size_t errlen);
 /* The same from INI text; name_for_errors (NULL: "<string>") prefixes the messages. */
-HRESULT rtcpm_stun_pm_create_from_string(const char *text, const char *name_for_errors, IRTCPortManager3 **out,
-                                         char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_stun_pm_create_from_string(const char *text, const char *name_for_errors,
+                                                   IRTCPortManager3 **out, char *err, size_t errlen);
 /* Only parses INI text into *cfg (its strings point into storage, of storage_len >=
  * RTCPM_STUN_PM_CONFIG_STORAGE bytes, which must outlive cfg): for tools and the fuzz target. */
 #define RTCPM_STUN_PM_CONFIG_STORAGE 2050
-HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *name_for_errors,
-                                   struct rtcpm_stun_pm_config *cfg, char *storage, size_t storage_len, char *err,
-                                   size_t errlen);
+RTCPM_API HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *name_for_errors,
+                                             struct rtcpm_stun_pm_config *cfg, char *storage, size_t storage_len,
+                                             char *err, size_t errlen);
 
 /* Text of the last failure of a GetMapping* call on this object (e.g. "no answer from
  * 198.19.1.2:3478 within 3000 ms", "symmetric NAT: 198.19.1.2:3478 saw port 40001,
  * 198.19.1.4:3479 saw port 40002"); "" when the last call succeeded. S_OK; E_POINTER for a
  * NULL buf (buflen 0 is fine); E_INVALIDARG when pm is not a STUN port manager. */
-HRESULT rtcpm_stun_pm_last_error(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API HRESULT rtcpm_stun_pm_last_error(IRTCPortManager3 *pm, char *buf, size_t buflen);
 
 /* Live mappings held (-1 when pm is not a STUN port manager). */
-LONG rtcpm_stun_pm_live_mappings(IRTCPortManager3 *pm);
+RTCPM_API LONG rtcpm_stun_pm_live_mappings(IRTCPortManager3 *pm);
 
 /* The live mappings as text, in the format of rtcpm_static_pm_format_mappings. */
-LONG rtcpm_stun_pm_format_mappings(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API LONG rtcpm_stun_pm_format_mappings(IRTCPortManager3 *pm, char *buf, size_t buflen);
 
 /* Waits up to timeout_ms (< 0: no limit) for the warm-up to end. S_OK: it ended (or none
  * was configured); S_FALSE: still running; E_INVALIDARG: not a STUN port manager. */
-HRESULT rtcpm_stun_pm_wait_ready(IRTCPortManager3 *pm, LONG timeout_ms);
+RTCPM_API HRESULT rtcpm_stun_pm_wait_ready(IRTCPortManager3 *pm, LONG timeout_ms);
 
 /* What the NAT looked like at the last discovery, one line per internal address:
  * "127.0.0.1: external 127.0.0.1, endpoint-independent mapping (127.0.0.1:3478 and
  * 127.0.0.2:3479 saw port 40000), 2 s ago" ("mapping behaviour not checked" when no check
  * could be made). snprintf-like; -1 when not a STUN PM. */
-LONG rtcpm_stun_pm_describe_nat(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API LONG rtcpm_stun_pm_describe_nat(IRTCPortManager3 *pm, char *buf, size_t buflen);
 
 /* Counters since creation. */
 struct rtcpm_stun_pm_stats
@@ -214,7 +214,7 @@ struct rtcpm_stun_pm_stats
     LONG failures;         /* GetMapping* calls that returned a failure */
 };
 /* S_OK, E_POINTER, E_INVALIDARG (not a STUN port manager). */
-HRESULT rtcpm_stun_pm_get_stats(IRTCPortManager3 *pm, struct rtcpm_stun_pm_stats *out);
+RTCPM_API HRESULT rtcpm_stun_pm_get_stats(IRTCPortManager3 *pm, struct rtcpm_stun_pm_stats *out);
 
 RTCPM_EXTERN_C_END
 

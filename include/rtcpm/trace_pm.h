@@ -26,7 +26,7 @@ RTCPM_EXTERN_C_BEGIN
 typedef void (*rtcpm_trace_fn)(void *ctx, const char *line);
 
 /* E_POINTER for NULL inner/out, E_INVALIDARG for a NULL fn; *out gets IRTCPortManager. */
-HRESULT rtcpm_trace_pm_create(IRTCPortManager *inner, rtcpm_trace_fn fn, void *ctx, IRTCPortManager **out);
+RTCPM_API HRESULT rtcpm_trace_pm_create(IRTCPortManager *inner, rtcpm_trace_fn fn, void *ctx, IRTCPortManager **out);
 
 RTCPM_EXTERN_C_END
 

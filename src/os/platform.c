@@ -84,6 +84,13 @@ static void os_thread_wait(rtcpm_thread *t)
 
 int rtcpm_thread_is_current(const rtcpm_thread *t) { return t && GetThreadId(t->handle) == GetCurrentThreadId(); }
 
+/* GetModuleFileNameA: the ANSI code page, what fopen() takes (src/pm/config.c). */
+static size_t os_exe_path(char *buf, size_t len)
+{
+    DWORD n = GetModuleFileNameA(NULL, buf, (DWORD)len);
+    return n && n < len ? (size_t)n : 0;
+}
+
 #else /* POSIX */
 #include <errno.h>
 #include <pthread.h>
@@ -110,6 +117,14 @@ static int os_thread_create(rtcpm_thread *t) { return pthread_create(&t->id, NUL
 static void os_thread_wait(rtcpm_thread *t) { pthread_join(t->id, NULL); }
 
 int rtcpm_thread_is_current(const rtcpm_thread *t) { return t && pthread_equal(t->id, pthread_self()); }
+
+static size_t os_exe_path(char *buf, size_t len)
+{
+    ssize_t n = len ? readlink("/proc/self/exe", buf, len - 1) : -1;
+    if (n <= 0 || (size_t)n >= len - 1) return 0; /* may have been cut short */
+    buf[n] = 0;
+    return (size_t)n;
+}
 
 uint64_t rtcpm_clock_us(void)
 {
@@ -187,3 +202,16 @@ void rtcpm_thread_join(rtcpm_thread *t)
 }
 
 uint64_t rtcpm_clock_ms(void) { return rtcpm_clock_us() / 1000u; }
+
+int rtcpm_exe_dir(char *buf, size_t len)
+{
+    size_t n = len ? os_exe_path(buf, len) : 0;
+    while (n && buf[n - 1] != '/' && buf[n - 1] != '\\') n--;
+    if (n < 2)
+    {
+        if (len) buf[0] = 0;
+        return -1;
+    }
+    buf[n - 1] = 0; /* drop the separator (and the file name after it) */
+    return 0;
+}

@@ -39,6 +39,11 @@ void rtcpm_thread_join(rtcpm_thread *t);
 /* 1 when the calling thread is t (a callback asking "am I on the worker?"), else 0. */
 int rtcpm_thread_is_current(const rtcpm_thread *t);
 
+/* The directory of the running program's executable, without a trailing separator
+ * (/proc/self/exe natively, GetModuleFileNameA on Windows): where an installed program finds
+ * its data relative to itself. 0, or -1 when it cannot be found or does not fit (buf ""). */
+int rtcpm_exe_dir(char *buf, size_t len);
+
 /* Fills buf with len random bytes from the OS. Returns 0, or -1 when the OS source failed
  * (buf is then zeroed: never use a half-filled ID). */
 int rtcpm_random_bytes(void *buf, size_t len);

@@ -12,21 +12,26 @@
  * --callgrind: runs one kernel K times and nothing else, for valgrind --tool=callgrind
  * --toggle-collect=bench_kernel_KERNEL: c, vtable (rows 1 and 3; --size = live mappings),
  * bstr, malloc (row 2), host, host_pm_only (row 5).
- * Exit status: 0; 1 when a call failed or a value is not finite and positive; 2 usage.
+ * Exit status: 0; 1 when a call failed or a value is not finite and positive; 64 usage.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bench.h"
+#include "rtcpm/version.h"
 
-static int usage(void)
+/* Usage on stdout for --help (exit 0), on stderr for a bad command line: EX_USAGE (64). */
+static int usage_to(FILE *f)
 {
-    fprintf(stderr,
-            "usage: rtcpm_bench [--short] [--rows 1,2,...] [--csv FILE] [--reps N] [--sample-ms MS]\n"
-            "                   [--stun-server HOST:PORT --stunclient PATH --rtcpm-stun PATH]\n"
-            "       rtcpm_bench --callgrind c|vtable|bstr|malloc|host|host_pm_only [--size N] --iterations K\n");
-    return 2;
+    fprintf(f, "usage: rtcpm_bench [--short] [--rows 1,2,...] [--csv FILE] [--reps N] [--sample-ms MS]\n"
+               "                   [--stun-server HOST:PORT --stunclient PATH --rtcpm-stun PATH]\n"
+               "       rtcpm_bench --callgrind c|vtable|bstr|malloc|host|host_pm_only [--size N] --iterations K\n"
+               "       rtcpm_bench --help | --version\n"
+               "README \"Benchmarks\" says what each row measures.\n");
+    return 64;
 }
+
+static int usage(void) { return usage_to(stderr); }
 
 static unsigned parse_rows(const char *s)
 {
@@ -59,7 +64,12 @@ int main(int argc, char **argv)
             bench_opts.short_mode = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
         {
-            usage();
+            usage_to(stdout);
+            return 0;
+        }
+        else if (!strcmp(a, "--version"))
+        {
+            printf("rtcpm_bench (rtcpm) %s\n", RTCPM_VERSION);
             return 0;
         }
         else if (!v)

@@ -82,7 +82,7 @@ part_main() {
 # ---- help and usage ---------------------------------------------------------------------------
 demo --help
 expect_rc "--help" 0
-has_re "--help prints the usage" "$out" '^usage: rtcpm-demo register\|call'
+has_re "--help prints the usage" "$out" '^Usage: rtcpm-demo register\|call'
 demo call --help
 expect_rc "call --help" 0
 has_re "call --help lists --peer and the exit codes" "$out" '--peer HOST\[:PORT\]'

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "../export.h" /* RTCPM_API: exported from librtcpm.so */
 
 #ifdef __cplusplus
 #define EXTERN_C extern "C"
@@ -170,7 +171,7 @@ static inline void *InterlockedExchangePointer(void *volatile *p, void *v)
 /* IUnknown. */
 typedef interface IUnknown IUnknown;
 typedef IUnknown *LPUNKNOWN;
-EXTERN_C const IID IID_IUnknown;
+EXTERN_C RTCPM_API const IID IID_IUnknown;
 
 #if defined(__cplusplus) && !defined(CINTERFACE)
 struct IUnknown
@@ -201,14 +202,14 @@ struct IUnknown
 #ifdef __cplusplus
 extern "C" {
 #endif
-BSTR WINAPI SysAllocString(const OLECHAR *psz);
-BSTR WINAPI SysAllocStringLen(const OLECHAR *str, UINT len);
-BSTR WINAPI SysAllocStringByteLen(const char *str, UINT len);
-INT WINAPI SysReAllocString(BSTR *old, const OLECHAR *psz);
-INT WINAPI SysReAllocStringLen(BSTR *old, const OLECHAR *str, UINT len);
-void WINAPI SysFreeString(BSTR str);
-UINT WINAPI SysStringLen(BSTR str);
-UINT WINAPI SysStringByteLen(BSTR str);
+RTCPM_API BSTR WINAPI SysAllocString(const OLECHAR *psz);
+RTCPM_API BSTR WINAPI SysAllocStringLen(const OLECHAR *str, UINT len);
+RTCPM_API BSTR WINAPI SysAllocStringByteLen(const char *str, UINT len);
+RTCPM_API INT WINAPI SysReAllocString(BSTR *old, const OLECHAR *psz);
+RTCPM_API INT WINAPI SysReAllocStringLen(BSTR *old, const OLECHAR *str, UINT len);
+RTCPM_API void WINAPI SysFreeString(BSTR str);
+RTCPM_API UINT WINAPI SysStringLen(BSTR str);
+RTCPM_API UINT WINAPI SysStringByteLen(BSTR str);
 #ifdef __cplusplus
 }
 #endif

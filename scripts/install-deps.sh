@@ -14,6 +14,10 @@ PKGS=(
   dpkg-dev                             # apt-get source (CUnit for MinGW is built from Debian's source)
   coturn sip-tester iptables iproute2  # STUN server, SIP peer, NAT for the end-to-end tests
   python3                              # tests/e2e/udp_peer.py: the media peer of the end-to-end tests
+  miniupnpd-nftables nftables          # e2e: a router that negotiates mappings (PCP, NAT-PMP, UPnP IGD)
+  natpmpc miniupnpc                    # e2e self-tests and benchmark rows: Debian's NAT-PMP / UPnP clients
+  libminiupnpc-dev                     # the UPnP IGD port manager natively (libminiupnpc)
+  dnsmasq-base                         # a DNS server the tests start (servers by name, SRV)
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
   clang-format                         # tests/style: the tree is formatted as .clang-format says
 )

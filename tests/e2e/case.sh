@@ -32,6 +32,7 @@
 #   stun_pm_eim           MASQUERADE: RTP/RTCP mappings name the NAT's address and its real
 #                         (conntrack) ports; the check against coturn's OTHER-ADDRESS passes
 #   stun_pm_symmetric     MASQUERADE --random-fully: RTC_E_PORT_MAPPING_FAILED, "symmetric NAT"
+# Negotiated mappings (miniupnpd in the router: PCP, NAT-PMP, UPnP IGD): tests/e2e/cases_natpm.sh.
 #
 # The client command line (rtcpm-demo's):
 #   CLIENT register --stun 198.19.1.2:3478 --registrar 198.19.1.2:5060 [EXTRA...]
@@ -50,6 +51,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/netns.sh"
 . "$here/peers.sh"
+. "$here/miniupnpd.sh"
+. "$here/cases_natpm.sh"
 
 case_name=${1:-}; shift || true
 client=standin work=${RTCPM_E2E_WORK:-/tmp/rtcpm-e2e-work} extra=()

@@ -14,7 +14,8 @@
 # Library (source it from bash; functions are prefixed e2e_):
 #   e2e_init RUN_DIR                 state dir (pid files, logs) + EXIT/INT/TERM trap
 #   e2e_up [--nat masquerade|symmetric|dnat] [--map udp:INT_PORT:EXT_IP:EXT_PORT]...
-#       masquerade  MASQUERADE out of wan0 (endpoint-independent mapping, port preserved)
+#       masquerade  MASQUERADE of the LAN out of wan0 (endpoint-independent mapping, port
+#                   preserved); the router's own traffic is not translated
 #       symmetric   MASQUERADE --random-fully (a new external port per destination)
 #       dnat        each --map: DNAT EXT_IP:EXT_PORT -> client INT_PORT and SNAT back
 #                   (a pre-configured mapping, as for a static port manager), then MASQUERADE
@@ -146,10 +147,12 @@ EOF
     elif [ ${#maps[@]} -gt 0 ]; then
         e2e_die "--map needs --nat dnat"
     fi
+    # Only the LAN's traffic is translated: the router's own (miniupnpd's start-up STUN test,
+    # tests/e2e/miniupnpd.sh) leaves from its WAN address untouched, as on a home router.
     if [ "$nat" = symmetric ]; then
-        rules+="-A POSTROUTING -o wan0 -j MASQUERADE --random-fully"$'\n'
+        rules+="-A POSTROUTING -s ${E2E_LAN_CLIENT%.*}.0/24 -o wan0 -j MASQUERADE --random-fully"$'\n'
     else
-        rules+="-A POSTROUTING -o wan0 -j MASQUERADE"$'\n'
+        rules+="-A POSTROUTING -s ${E2E_LAN_CLIENT%.*}.0/24 -o wan0 -j MASQUERADE"$'\n'
     fi
     printf '*nat\n%sCOMMIT\n' "$rules" >"$E2E_RUN_DIR/router.iptables"
     ip netns exec "$r" sh -c "echo 1 >/proc/sys/net/ipv4/ip_forward && iptables-restore -w 5 <'$E2E_RUN_DIR/router.iptables'" \

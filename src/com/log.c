@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * log.c — RTCPM_DEBUG channels.
+ * log.c — RTCPM_DEBUG channels, the trace printer, debugstr_w / debugstr_guid.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,6 +57,7 @@ int rtcpm_log_enabled(enum rtcpm_log_channel ch)
 void rtcpm_log_printf(enum rtcpm_log_channel ch, const char *func, const char *fmt, ...)
 {
     char line[1024];
+    size_t len = 0;
     va_list ap;
     int n;
 
@@ -64,5 +65,116 @@ void rtcpm_log_printf(enum rtcpm_log_channel ch, const char *func, const char *f
     va_start(ap, fmt);
     if (n > 0 && (size_t)n < sizeof(line)) vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
     va_end(ap);
+    /* one line per trace: a Wine-style "\n" at the end of the format is the printer's */
+    len = strlen(line);
+    while (len && line[len - 1] == '\n') line[--len] = 0;
     fprintf(stderr, "%s\n", line);
+}
+
+/* ---- trace arguments ---- */
+
+/* L"" + every character as a 6-byte \uXXXX at worst + closing quote, "...", NUL */
+#define DEBUGSTR_SIZE (2 + RTCPM_DEBUGSTR_CHARS * 6 + 8)
+
+/* The next buffer of the calling thread's ring. */
+static char *debugstr_buffer(void)
+{
+    static _Thread_local char ring[RTCPM_DEBUGSTR_RING][DEBUGSTR_SIZE];
+    static _Thread_local unsigned next;
+    return ring[next++ % RTCPM_DEBUGSTR_RING];
+}
+
+static char *put_escape_u(char *d, unsigned c)
+{
+    static const char hex[] = "0123456789abcdef";
+    *d++ = '\\';
+    *d++ = 'u';
+    *d++ = hex[(c >> 12) & 15];
+    *d++ = hex[(c >> 8) & 15];
+    *d++ = hex[(c >> 4) & 15];
+    *d++ = hex[c & 15];
+    return d;
+}
+
+static char *put_utf8(char *d, unsigned c)
+{
+    if (c < 0x80)
+        *d++ = (char)c;
+    else if (c < 0x800)
+    {
+        *d++ = (char)(0xC0 | (c >> 6));
+        *d++ = (char)(0x80 | (c & 0x3F));
+    }
+    else if (c < 0x10000)
+    {
+        *d++ = (char)(0xE0 | (c >> 12));
+        *d++ = (char)(0x80 | ((c >> 6) & 0x3F));
+        *d++ = (char)(0x80 | (c & 0x3F));
+    }
+    else
+    {
+        *d++ = (char)(0xF0 | (c >> 18));
+        *d++ = (char)(0x80 | ((c >> 12) & 0x3F));
+        *d++ = (char)(0x80 | ((c >> 6) & 0x3F));
+        *d++ = (char)(0x80 | (c & 0x3F));
+    }
+    return d;
+}
+
+/* One character of s (a surrogate pair is one) at *d, escaped or as UTF-8; the WCHARs used. */
+static size_t put_char(const WCHAR *s, char **d)
+{
+    static const char escaped[] = "\"\\\n\r\t", letter[] = "\"\\nrt";
+    const char *e = s[0] && s[0] < 0x80 ? strchr(escaped, (char)s[0]) : NULL;
+    unsigned c = s[0];
+    size_t used = 1;
+
+    if (e)
+    {
+        *(*d)++ = '\\';
+        *(*d)++ = letter[e - escaped];
+        return 1;
+    }
+    if (c >= 0xD800 && c < 0xDC00 && s[1] >= 0xDC00 && s[1] < 0xE000)
+    {
+        c = 0x10000 + ((c - 0xD800) << 10) + (s[1] - 0xDC00u);
+        used = 2;
+    }
+    if (c < 0x20 || c == 0x7F || (c >= 0xD800 && c < 0xE000))
+        *d = put_escape_u(*d, c);
+    else
+        *d = put_utf8(*d, c);
+    return used;
+}
+
+const char *rtcpm_debugstr_w(const WCHAR *s)
+{
+    char *buf, *d;
+    size_t n;
+
+    if (!s) return "(null)";
+    buf = d = debugstr_buffer();
+    *d++ = 'L';
+    *d++ = '"';
+    for (n = 0; *s && n < RTCPM_DEBUGSTR_CHARS; n++) s += put_char(s, &d);
+    *d++ = '"';
+    if (*s)
+    {
+        memcpy(d, "...", 3);
+        d += 3;
+    }
+    *d = 0;
+    return buf;
+}
+
+const char *rtcpm_debugstr_guid(const GUID *guid)
+{
+    char *buf, *p;
+
+    if (!guid) return "(null)";
+    buf = debugstr_buffer();
+    rtcpm_guid_to_string(guid, buf);
+    for (p = buf; *p; p++)
+        if (*p >= 'A' && *p <= 'F') *p = (char)(*p - 'A' + 'a');
+    return buf;
 }

@@ -481,6 +481,18 @@ int rtcpm_addr_format_hostport(const rtcpm_addr *a, char *buf, size_t buflen)
     return emit(&t, buf, buflen);
 }
 
+const char *rtcpm_addr_text(const rtcpm_addr *a, char buf[RTCPM_ADDR_TEXT_SIZE])
+{
+    if (rtcpm_addr_format(a, buf, RTCPM_ADDR_TEXT_SIZE) < 0) strcpy(buf, "?");
+    return buf;
+}
+
+const char *rtcpm_addr_hostport_text(const rtcpm_addr *a, char buf[RTCPM_ADDR_HOSTPORT_TEXT_SIZE])
+{
+    if (rtcpm_addr_format_hostport(a, buf, RTCPM_ADDR_HOSTPORT_TEXT_SIZE) < 0) strcpy(buf, "?");
+    return buf;
+}
+
 /* ---- comparison and hashing ---- */
 
 static size_t significant_bytes(const rtcpm_addr *a)

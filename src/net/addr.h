@@ -131,6 +131,10 @@ int rtcpm_addr_format(const rtcpm_addr *a, char *buf, size_t buflen);
  */
 int rtcpm_addr_format_hostport(const rtcpm_addr *a, char *buf, size_t buflen);
 
+/* The two texts above for a message: buf, holding "?" when a cannot be printed. */
+const char *rtcpm_addr_text(const rtcpm_addr *a, char buf[RTCPM_ADDR_TEXT_SIZE]);
+const char *rtcpm_addr_hostport_text(const rtcpm_addr *a, char buf[RTCPM_ADDR_HOSTPORT_TEXT_SIZE]);
+
 /* 1 when family, significant address bytes, scope_id and port are all equal; else 0.
  * Two NULLs are equal; NULL and non-NULL are not. */
 int rtcpm_addr_equal(const rtcpm_addr *a, const rtcpm_addr *b);

@@ -3,6 +3,7 @@
  * pm_common.c — see pm_common.h (factored out of the static port manager, so the STUN one
  * answers RTC's arguments exactly the same way).
  */
+#define COBJMACROS
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "pm/config.h"
 #include "com/bstr_util.h"
 #include "com/com.h"
+#include "com/log.h"
 
 int rtcpm_pm_transport_valid(LONG t) { return t == RTCTR_UDP || t == RTCTR_TCP || t == RTCTR_TLS; }
 int rtcpm_pm_port_valid(LONG p) { return p >= 1 && p <= 65535; }
@@ -110,6 +112,9 @@ HRESULT WINAPI rtcpm_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR rem
     rtcpm_addr in, ex, remote;
     HRESULT hr;
 
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %ld, %ld, %s, %ld, %s, %ld)", (void *)iface, rtcpm_debugstr_w(remote_text),
+                (long)remote_port, (long)transport, rtcpm_debugstr_w(int_addr), (long)int_port,
+                rtcpm_debugstr_w(ext_addr), (long)ext_port);
     if (FAILED(hr = rtcpm_pm_mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
     if (!rtcpm_pm_remote_port_valid(remote_port)) return E_INVALIDARG;
     if (FAILED(hr = rtcpm_pm_addr_from_bstr(remote_text, 0, remote_port, &remote))) return hr;
@@ -193,13 +198,14 @@ LONG rtcpm_pm_format_mappings(struct rtcpm_mapping_table *t, char *buf, size_t b
 
 HRESULT rtcpm_pm_query_interface(IRTCPortManager3 *iface, const struct com_ftm *ftm, REFIID riid, void **out)
 {
-    /* offsets from iface itself: the three interfaces are one vtbl */
+    /* the three interfaces are one vtbl: one member of the object */
     static const struct com_iface_entry ifaces[] = {
-        { &IID_IRTCPortManager, 0 },
-        { &IID_IRTCPortManager2, 0 },
-        { &IID_IRTCPortManager3, 0 },
+        { &IID_IRTCPortManager, offsetof(struct pm_object, IRTCPortManager3_iface) },
+        { &IID_IRTCPortManager2, offsetof(struct pm_object, IRTCPortManager3_iface) },
+        { &IID_IRTCPortManager3, offsetof(struct pm_object, IRTCPortManager3_iface) },
     };
-    HRESULT hr = rtcpm_com_query_interface(iface, ifaces, ARRAY_SIZE(ifaces), riid, out);
+    struct pm_object *object = CONTAINING_RECORD(iface, struct pm_object, IRTCPortManager3_iface);
+    HRESULT hr = rtcpm_com_query_interface(object, ifaces, ARRAY_SIZE(ifaces), riid, out);
     if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(ftm, riid, out);
     return hr;
 }
@@ -207,24 +213,32 @@ HRESULT rtcpm_pm_query_interface(IRTCPortManager3 *iface, const struct com_ftm *
 HRESULT WINAPI rtcpm_pm_forward_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC_PORT_TYPE type, BSTR *int_addr,
                                            LONG *int_port, BSTR *ext_addr, LONG *ext_port)
 {
-    return iface->lpVtbl->GetMappingEx(iface, remote, 0, RTCTR_UDP, type, int_addr, int_port, ext_addr, ext_port);
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %d)", (void *)iface, rtcpm_debugstr_w(remote), (int)type);
+    return IRTCPortManager3_GetMappingEx(iface, remote, 0, RTCTR_UDP, type, int_addr, int_port, ext_addr, ext_port);
 }
 
 HRESULT WINAPI rtcpm_pm_forward_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR remote, BSTR int_addr, LONG int_port,
                                                     BSTR ext_addr, LONG ext_port)
 {
-    return iface->lpVtbl->UpdateRemoteAddressEx2(iface, remote, 0, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %s, %ld, %s, %ld)", (void *)iface, rtcpm_debugstr_w(remote),
+                rtcpm_debugstr_w(int_addr), (long)int_port, rtcpm_debugstr_w(ext_addr), (long)ext_port);
+    return IRTCPortManager3_UpdateRemoteAddressEx2(iface, remote, 0, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
 }
 
 HRESULT WINAPI rtcpm_pm_forward_ReleaseMapping(IRTCPortManager3 *iface, BSTR int_addr, LONG int_port, BSTR ext_addr,
                                                LONG ext_port)
 {
-    return iface->lpVtbl->ReleaseMappingEx(iface, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %ld, %s, %ld)", (void *)iface, rtcpm_debugstr_w(int_addr), (long)int_port,
+                rtcpm_debugstr_w(ext_addr), (long)ext_port);
+    return IRTCPortManager3_ReleaseMappingEx(iface, RTCTR_UDP, int_addr, int_port, ext_addr, ext_port);
 }
 
 HRESULT WINAPI rtcpm_pm_forward_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR remote, LONG remote_port,
                                                       BSTR int_addr, LONG int_port, BSTR ext_addr, LONG ext_port)
 {
-    return iface->lpVtbl->UpdateRemoteAddressEx2(iface, remote, remote_port, RTCTR_UDP, int_addr, int_port, ext_addr,
-                                                 ext_port);
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %ld, %s, %ld, %s, %ld)", (void *)iface, rtcpm_debugstr_w(remote),
+                (long)remote_port, rtcpm_debugstr_w(int_addr), (long)int_port, rtcpm_debugstr_w(ext_addr),
+                (long)ext_port);
+    return IRTCPortManager3_UpdateRemoteAddressEx2(iface, remote, remote_port, RTCTR_UDP, int_addr, int_port, ext_addr,
+                                                   ext_port);
 }

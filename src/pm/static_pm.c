@@ -58,7 +58,11 @@ static inline struct static_pm *impl_from_IRTCPortManager3(IRTCPortManager3 *ifa
     return CONTAINING_RECORD(iface, struct static_pm, base.IRTCPortManager3_iface);
 }
 
-int rtcpm_static_pm_is_ours(IRTCPortManager3 *pm) { return pm && pm->lpVtbl == &static_pm_vtbl; }
+/* The vtable-checking cast: NULL when iface is not a static port manager's. */
+static struct static_pm *unsafe_impl_from_IRTCPortManager3(IRTCPortManager3 *iface)
+{
+    return iface && iface->lpVtbl == &static_pm_vtbl ? impl_from_IRTCPortManager3(iface) : NULL;
+}
 
 static int transport_slot(LONG t) { return t == RTCTR_UDP ? 0 : t == RTCTR_TCP ? 1 : 2; }
 
@@ -207,7 +211,7 @@ HRESULT rtcpm_static_pm_add_rule_ex(IRTCPortManager3 *pm, const struct rtcpm_sta
         errlen = sizeof(scratch);
     }
     err[0] = 0;
-    if (!rtcpm_static_pm_is_ours(pm))
+    if (!unsafe_impl_from_IRTCPortManager3(pm))
     {
         snprintf(err, errlen, "not an rtcpm static port manager");
         return E_INVALIDARG;
@@ -270,8 +274,7 @@ HRESULT rtcpm_static_pm_append_rules(IRTCPortManager3 *iface, const struct stati
     HRESULT hr = S_OK;
     size_t i;
 
-    if (!rtcpm_static_pm_is_ours(iface)) return E_INVALIDARG;
-    pm = impl_from_IRTCPortManager3(iface);
+    if (!(pm = unsafe_impl_from_IRTCPortManager3(iface))) return E_INVALIDARG;
     if (!n) return S_OK;
     /* bitmaps first, outside the lock: all or nothing */
     if (!(ports = calloc(n, sizeof(*ports)))) return E_OUTOFMEMORY;
@@ -314,22 +317,21 @@ HRESULT rtcpm_static_pm_append_rules(IRTCPortManager3 *iface, const struct stati
 
 LONG rtcpm_static_pm_live_mappings(IRTCPortManager3 *iface)
 {
-    if (!rtcpm_static_pm_is_ours(iface)) return -1;
-    return (LONG)rtcpm_mapping_table_count(impl_from_IRTCPortManager3(iface)->base.table);
+    struct static_pm *pm = unsafe_impl_from_IRTCPortManager3(iface);
+    return pm ? (LONG)rtcpm_mapping_table_count(pm->base.table) : -1;
 }
 
 size_t rtcpm_static_pm_table_memory(IRTCPortManager3 *iface)
 {
-    return rtcpm_static_pm_is_ours(iface) ? rtcpm_mapping_table_memory(impl_from_IRTCPortManager3(iface)->base.table)
-                                          : 0;
+    struct static_pm *pm = unsafe_impl_from_IRTCPortManager3(iface);
+    return pm ? rtcpm_mapping_table_memory(pm->base.table) : 0;
 }
 
 LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *iface)
 {
     struct static_pm *pm;
     LONG n;
-    if (!rtcpm_static_pm_is_ours(iface)) return -1;
-    pm = impl_from_IRTCPortManager3(iface);
+    if (!(pm = unsafe_impl_from_IRTCPortManager3(iface))) return -1;
     rtcpm_lock_acquire(&pm->lock);
     n = (LONG)pm->rule_count;
     rtcpm_lock_release(&pm->lock);
@@ -338,8 +340,8 @@ LONG rtcpm_static_pm_rule_count(IRTCPortManager3 *iface)
 
 LONG rtcpm_static_pm_format_mappings(IRTCPortManager3 *iface, char *buf, size_t buflen)
 {
-    if (!rtcpm_static_pm_is_ours(iface)) return -1;
-    return rtcpm_pm_format_mappings(impl_from_IRTCPortManager3(iface)->base.table, buf, buflen);
+    struct static_pm *pm = unsafe_impl_from_IRTCPortManager3(iface);
+    return pm ? rtcpm_pm_format_mappings(pm->base.table, buf, buflen) : -1;
 }
 
 static int rule_matches(const struct static_rule *r, RTC_PORT_TYPE type, LONG transport, const rtcpm_addr *remote)
@@ -442,9 +444,9 @@ HRESULT rtcpm_static_pm_get_mapping(IRTCPortManager3 *iface, RTC_PORT_TYPE type,
 
     if (!out) return E_POINTER;
     memset(out, 0, sizeof(*out));
-    if (!rtcpm_static_pm_is_ours(iface) || (unsigned)type > RTCPT_SIP || !rtcpm_pm_transport_valid(transport))
+    if (!(pm = unsafe_impl_from_IRTCPortManager3(iface)) || (unsigned)type > RTCPT_SIP ||
+        !rtcpm_pm_transport_valid(transport))
         return E_INVALIDARG;
-    pm = impl_from_IRTCPortManager3(iface);
     if (remote)
         peer = *remote;
     else
@@ -464,9 +466,9 @@ HRESULT rtcpm_static_pm_release_mapping(IRTCPortManager3 *iface, LONG transport,
     struct rtcpm_mapping removed;
     int r;
 
-    if (!rtcpm_static_pm_is_ours(iface) || !rtcpm_pm_transport_valid(transport) || !internal || !external)
+    if (!(pm = unsafe_impl_from_IRTCPortManager3(iface)) || !rtcpm_pm_transport_valid(transport) || !internal ||
+        !external)
         return E_INVALIDARG;
-    pm = impl_from_IRTCPortManager3(iface);
     rtcpm_lock_acquire(&pm->lock);
     r = rtcpm_mapping_table_remove(pm->base.table, (unsigned)transport, internal, external, &removed);
     if (r == RTCPM_MT_OK) forget(pm, &removed);
@@ -478,18 +480,22 @@ HRESULT rtcpm_static_pm_release_mapping(IRTCPortManager3 *iface, LONG transport,
 
 static HRESULT WINAPI static_pm_QueryInterface(IRTCPortManager3 *iface, REFIID riid, void **out)
 {
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return rtcpm_pm_query_interface(iface, &impl_from_IRTCPortManager3(iface)->ftm, riid, out);
 }
 
 static ULONG WINAPI static_pm_AddRef(IRTCPortManager3 *iface)
 {
-    return (ULONG)com_ref_inc(&impl_from_IRTCPortManager3(iface)->ref);
+    LONG ref = com_ref_inc(&impl_from_IRTCPortManager3(iface)->ref);
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p) ref=%ld", (void *)iface, (long)ref);
+    return (ULONG)ref;
 }
 
 static ULONG WINAPI static_pm_Release(IRTCPortManager3 *iface)
 {
     struct static_pm *pm = impl_from_IRTCPortManager3(iface);
     LONG ref = com_ref_dec(&pm->ref);
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p) ref=%ld", (void *)iface, (long)ref);
     if (!ref)
     {
         size_t i;
@@ -517,6 +523,8 @@ static HRESULT WINAPI static_pm_GetMappingEx(IRTCPortManager3 *iface, BSTR remot
     rtcpm_addr remote;
     HRESULT hr;
 
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %ld, %ld, %d)", (void *)iface, rtcpm_debugstr_w(remote_text),
+                (long)remote_port, (long)transport, (int)type);
     if (FAILED(hr = rtcpm_pm_check_get_mapping(remote_text, remote_port, transport, type, int_addr, int_port, ext_addr,
                                                ext_port, &remote)))
         return hr;
@@ -544,12 +552,15 @@ static HRESULT WINAPI static_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG t
     rtcpm_addr in, ex;
     HRESULT hr;
 
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%ld, %s, %ld, %s, %ld)", (void *)iface, (long)transport,
+                rtcpm_debugstr_w(int_addr), (long)int_port, rtcpm_debugstr_w(ext_addr), (long)ext_port);
     if (FAILED(hr = rtcpm_pm_mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex))) return hr;
     if (FAILED(hr = rtcpm_static_pm_release_mapping(iface, transport, &in, &ex))) return hr;
     RTCPM_TRACE(RTCPM_LOG_PM, "released %s port %ld", rtcpm_pm_transport_name(transport), (long)int_port);
     return S_OK;
 }
 
+/* From pm_common.c: GetMapping, UpdateRemoteAddress, ReleaseMapping, UpdateRemoteAddressEx, UpdateRemoteAddressEx2 */
 static const IRTCPortManager3Vtbl static_pm_vtbl = {
     static_pm_QueryInterface,
     static_pm_AddRef,

@@ -133,13 +133,16 @@ static int on_section_end(void *ctx, struct rtcpm_ini_error *e)
     return 0;
 }
 
+/* The object's own check: rule_count answers -1 for anything but a static port manager. */
+static int is_static_pm(IRTCPortManager3 *pm) { return rtcpm_static_pm_rule_count(pm) >= 0; }
+
 static HRESULT load_text(IRTCPortManager3 *pm, const char *text, size_t len, const char *name, char *err, size_t errlen)
 {
     static const struct rtcpm_ini_handler handler = { on_section, on_key, on_section_end };
     struct loader *l;
     HRESULT hr;
 
-    if (!rtcpm_static_pm_is_ours(pm))
+    if (!is_static_pm(pm))
     {
         if (err && errlen) snprintf(err, errlen, "not an rtcpm static port manager");
         return E_INVALIDARG;
@@ -170,7 +173,7 @@ HRESULT rtcpm_static_pm_load_file(IRTCPortManager3 *pm, const char *path, char *
 
     if (err && errlen) err[0] = 0;
     if (!path) return E_POINTER;
-    if (!rtcpm_static_pm_is_ours(pm))
+    if (!is_static_pm(pm))
     {
         if (err && errlen) snprintf(err, errlen, "not an rtcpm static port manager");
         return E_INVALIDARG;

@@ -75,7 +75,4 @@ HRESULT rtcpm_static_pm_release_mapping(IRTCPortManager3 *pm, LONG transport, co
 /* rtcpm_mapping_table_memory() of pm's mapping table; 0 when pm is not a static PM. */
 size_t rtcpm_static_pm_table_memory(IRTCPortManager3 *pm);
 
-/* 1 when pm is an rtcpm static port manager. */
-int rtcpm_static_pm_is_ours(IRTCPortManager3 *pm);
-
 #endif /* RTCPM_PM_STATIC_PM_H */

@@ -2,7 +2,7 @@
 /*
  * stun_pm_config.c — the STUN port manager's settings: defaults, checks (one set of limits
  * for the C struct and the INI file), the INI sections [stun] and [ports <type>] on the
- * generic reader of config.c, and the create functions that take them.
+ * generic reader of config.c. The create functions that take them are the object's (stun_pm.c).
  * Format and meaning: include/rtcpm/stun_pm.h and README "STUN port manager".
  */
 #include <stdio.h>
@@ -74,7 +74,7 @@ static LONG field_value(const struct rtcpm_stun_pm_config *cfg, size_t offset)
 static int is_rtp(int port_type) { return port_type == RTCPT_AUDIO_RTP || port_type == RTCPT_VIDEO_RTP; }
 
 /* One range's checks; 0 or -1 with the reason. */
-static int range_check(const struct rtcpm_stun_pm_range *r, struct stun_pm_range *out, char *err, size_t errlen)
+static int range_check(const struct rtcpm_stun_pm_range *r, struct rtcpm_pm_port_range *out, char *err, size_t errlen)
 {
     LONG last = r->last ? r->last : r->first;
     unsigned transports = r->transports ? (unsigned)r->transports : RTCTR_UDP;
@@ -508,7 +508,7 @@ static int on_key(void *ctx, const char *key, const char *value, struct rtcpm_in
 static int on_section_end(void *ctx, struct rtcpm_ini_error *e)
 {
     struct loader *l = ctx;
-    struct stun_pm_range checked;
+    struct rtcpm_pm_port_range checked;
     char why[200];
 
     if (l->section == SECTION_STUN)
@@ -563,90 +563,4 @@ HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *nam
         return E_INVALIDARG;
     }
     return S_OK;
-}
-
-/* ---- creation ---- */
-
-HRESULT rtcpm_stun_pm_create_ex(const struct rtcpm_stun_pm_config *cfg, IRTCPortManager3 **out, char *err,
-                                size_t errlen)
-{
-    struct stun_pm_settings *set;
-    char scratch[256];
-    HRESULT hr;
-
-    if (!err || !errlen)
-    {
-        err = scratch;
-        errlen = sizeof(scratch);
-    }
-    err[0] = 0;
-    if (out) *out = NULL;
-    if (!out || !cfg) return E_POINTER;
-    if (!cfg->servers)
-    {
-        rtcpm_cfg_set_err(err, errlen, "no STUN server given (expected host[:port][,host[:port]...])");
-        return E_POINTER;
-    }
-    if (!(set = malloc(sizeof(*set)))) return E_OUTOFMEMORY;
-    if (SUCCEEDED(hr = rtcpm_stun_pm_settings_make(cfg, set, err, errlen)))
-        hr = rtcpm_stun_pm_create_from_settings(set, out);
-    free(set);
-    return hr;
-}
-
-HRESULT rtcpm_stun_pm_create(const char *servers, IRTCPortManager3 **out, char *err, size_t errlen)
-{
-    struct rtcpm_stun_pm_config cfg;
-    if (err && errlen) err[0] = 0;
-    if (out) *out = NULL;
-    if (!out || !servers) return E_POINTER;
-    rtcpm_stun_pm_config_init(&cfg);
-    cfg.servers = servers;
-    return rtcpm_stun_pm_create_ex(&cfg, out, err, errlen);
-}
-
-static HRESULT create_from_text(const char *text, size_t len, const char *name, IRTCPortManager3 **out, char *err,
-                                size_t errlen)
-{
-    struct rtcpm_stun_pm_config *cfg = malloc(sizeof(*cfg));
-    size_t storage_len = RTCPM_STUN_PM_CONFIG_STORAGE;
-    char *storage = malloc(storage_len);
-    HRESULT hr;
-
-    if (!cfg || !storage)
-        hr = E_OUTOFMEMORY;
-    else if (SUCCEEDED(hr = rtcpm_stun_pm_parse_config(text, len, name, cfg, storage, storage_len, err, errlen)))
-    {
-        char why[256];
-        /* every value was checked at its line; what is left (none expected) names the file */
-        if (FAILED(hr = rtcpm_stun_pm_create_ex(cfg, out, why, sizeof(why))) && why[0])
-            rtcpm_cfg_set_err(err, errlen, "%s: %s", name, why);
-    }
-    free(cfg);
-    free(storage);
-    return hr;
-}
-
-HRESULT rtcpm_stun_pm_create_from_string(const char *text, const char *name_for_errors, IRTCPortManager3 **out,
-                                         char *err, size_t errlen)
-{
-    if (err && errlen) err[0] = 0;
-    if (out) *out = NULL;
-    if (!text || !out) return E_POINTER;
-    return create_from_text(text, strlen(text), name_for_errors ? name_for_errors : "<string>", out, err, errlen);
-}
-
-HRESULT rtcpm_stun_pm_create_from_file(const char *path, IRTCPortManager3 **out, char *err, size_t errlen)
-{
-    char *text;
-    size_t len;
-    HRESULT hr;
-
-    if (err && errlen) err[0] = 0;
-    if (out) *out = NULL;
-    if (!path || !out) return E_POINTER;
-    if (FAILED(hr = rtcpm_config_read_file(path, &text, &len, err, errlen))) return hr;
-    hr = create_from_text(text, len, path, out, err, errlen);
-    free(text);
-    return hr;
 }

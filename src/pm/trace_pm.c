@@ -11,6 +11,7 @@
  * port manager it stays in its creator's apartment like the inner object, and other
  * apartments reach both through a proxy, so the inner one is always called where it lives.
  */
+#define COBJMACROS
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "com/com.h"
 #include "com/bstr_util.h"
 #include "com/ftm.h"
+#include "com/log.h"
 
 struct trace_pm
 {
@@ -70,35 +72,43 @@ static void report(struct trace_pm *pm, const char *call, HRESULT hr, const BSTR
     pm->fn(pm->ctx, line);
 }
 
+/* In level order: QueryInterface answers the first 1, 2 or 3, as the inner object does. */
+static const struct com_iface_entry trace_pm_ifaces[] = {
+    { &IID_IRTCPortManager, offsetof(struct trace_pm, IRTCPortManager3_iface) },
+    { &IID_IRTCPortManager2, offsetof(struct trace_pm, IRTCPortManager3_iface) },
+    { &IID_IRTCPortManager3, offsetof(struct trace_pm, IRTCPortManager3_iface) },
+};
+
 static HRESULT WINAPI trace_QueryInterface(IRTCPortManager3 *iface, REFIID riid, void **out)
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
-    const struct com_iface_entry table[] = {
-        { &IID_IRTCPortManager, offsetof(struct trace_pm, IRTCPortManager3_iface) },
-        { &IID_IRTCPortManager2, offsetof(struct trace_pm, IRTCPortManager3_iface) },
-        { &IID_IRTCPortManager3, offsetof(struct trace_pm, IRTCPortManager3_iface) },
-    };
     size_t levels = pm->inner3 ? 3 : pm->inner2 ? 2 : 1;
-    HRESULT hr = rtcpm_com_query_interface(pm, table, levels, riid, out);
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
+    hr = rtcpm_com_query_interface(pm, trace_pm_ifaces, levels, riid, out);
     if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&pm->ftm, riid, out);
     return hr;
 }
 
 static ULONG WINAPI trace_AddRef(IRTCPortManager3 *iface)
 {
-    return (ULONG)com_ref_inc(&impl_from_IRTCPortManager3(iface)->ref);
+    LONG ref = com_ref_inc(&impl_from_IRTCPortManager3(iface)->ref);
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p) ref=%ld", (void *)iface, (long)ref);
+    return (ULONG)ref;
 }
 
 static ULONG WINAPI trace_Release(IRTCPortManager3 *iface)
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     LONG ref = com_ref_dec(&pm->ref);
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p) ref=%ld", (void *)iface, (long)ref);
     if (!ref)
     {
         rtcpm_com_ftm_release(&pm->ftm);
-        if (pm->inner3) pm->inner3->lpVtbl->Release(pm->inner3);
-        if (pm->inner2) pm->inner2->lpVtbl->Release(pm->inner2);
-        pm->inner1->lpVtbl->Release(pm->inner1);
+        if (pm->inner3) IRTCPortManager3_Release(pm->inner3);
+        if (pm->inner2) IRTCPortManager2_Release(pm->inner2);
+        IRTCPortManager_Release(pm->inner1);
         free(pm);
         rtcpm_com_object_destroyed();
     }
@@ -110,7 +120,10 @@ static HRESULT WINAPI trace_GetMapping(IRTCPortManager3 *iface, BSTR remote, RTC
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[256], r[160];
-    HRESULT hr = pm->inner1->lpVtbl->GetMapping(pm->inner1, remote, type, ia, ip, ea, ep);
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %d)", (void *)iface, rtcpm_debugstr_w(remote), (int)type);
+    hr = IRTCPortManager_GetMapping(pm->inner1, remote, type, ia, ip, ea, ep);
     fmt_endpoint(r, sizeof(r), remote, 0, 0);
     snprintf(call, sizeof(call), "GetMapping(%s, %s)", r, rtcpm_port_type_name(type));
     report(pm, call, hr, ia, ip, ea, ep);
@@ -122,7 +135,11 @@ static HRESULT WINAPI trace_UpdateRemoteAddress(IRTCPortManager3 *iface, BSTR re
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[640], r[160], in[160], ex[160];
-    HRESULT hr = pm->inner1->lpVtbl->UpdateRemoteAddress(pm->inner1, remote, ia, ip, ea, ep);
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %s, %ld, %s, %ld)", (void *)iface, rtcpm_debugstr_w(remote),
+                rtcpm_debugstr_w(ia), (long)ip, rtcpm_debugstr_w(ea), (long)ep);
+    hr = IRTCPortManager_UpdateRemoteAddress(pm->inner1, remote, ia, ip, ea, ep);
     fmt_endpoint(r, sizeof(r), remote, 0, 0);
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
@@ -135,7 +152,11 @@ static HRESULT WINAPI trace_ReleaseMapping(IRTCPortManager3 *iface, BSTR ia, LON
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[512], in[160], ex[160];
-    HRESULT hr = pm->inner1->lpVtbl->ReleaseMapping(pm->inner1, ia, ip, ea, ep);
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %ld, %s, %ld)", (void *)iface, rtcpm_debugstr_w(ia), (long)ip,
+                rtcpm_debugstr_w(ea), (long)ep);
+    hr = IRTCPortManager_ReleaseMapping(pm->inner1, ia, ip, ea, ep);
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
     snprintf(call, sizeof(call), "ReleaseMapping(internal %s, external %s)", in, ex);
@@ -148,8 +169,12 @@ static HRESULT WINAPI trace_UpdateRemoteAddressEx(IRTCPortManager3 *iface, BSTR 
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[640], r[160], in[160], ex[160];
-    HRESULT hr = pm->inner2 ? pm->inner2->lpVtbl->UpdateRemoteAddressEx(pm->inner2, remote, rport, ia, ip, ea, ep)
-                            : E_NOTIMPL; /* unreachable: QI refuses IRTCPortManager2 then */
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %ld, %s, %ld, %s, %ld)", (void *)iface, rtcpm_debugstr_w(remote), (long)rport,
+                rtcpm_debugstr_w(ia), (long)ip, rtcpm_debugstr_w(ea), (long)ep);
+    hr = pm->inner2 ? IRTCPortManager2_UpdateRemoteAddressEx(pm->inner2, remote, rport, ia, ip, ea, ep)
+                    : E_NOTIMPL; /* unreachable: QI refuses IRTCPortManager2 then */
     fmt_endpoint(r, sizeof(r), remote, 0, 0);
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
@@ -163,9 +188,12 @@ static HRESULT WINAPI trace_GetMappingEx(IRTCPortManager3 *iface, BSTR remote, L
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[512], r[160];
-    HRESULT hr = pm->inner3
-                     ? pm->inner3->lpVtbl->GetMappingEx(pm->inner3, remote, rport, transport, type, ia, ip, ea, ep)
-                     : E_NOTIMPL;
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %ld, %ld, %d)", (void *)iface, rtcpm_debugstr_w(remote), (long)rport,
+                (long)transport, (int)type);
+    hr = pm->inner3 ? IRTCPortManager3_GetMappingEx(pm->inner3, remote, rport, transport, type, ia, ip, ea, ep)
+                    : E_NOTIMPL;
     fmt_endpoint(r, sizeof(r), remote, 0, 0);
     snprintf(call, sizeof(call), "GetMappingEx(%s, %ld, %s, %s)", r, (long)rport, rtcpm_transport_name(transport),
              rtcpm_port_type_name(type));
@@ -178,9 +206,12 @@ static HRESULT WINAPI trace_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[640], r[160], in[160], ex[160];
-    HRESULT hr = pm->inner3
-                     ? pm->inner3->lpVtbl->UpdateRemoteAddressEx2(pm->inner3, remote, rport, transport, ia, ip, ea, ep)
-                     : E_NOTIMPL;
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %ld, %ld, %s, %ld, %s, %ld)", (void *)iface, rtcpm_debugstr_w(remote),
+                (long)rport, (long)transport, rtcpm_debugstr_w(ia), (long)ip, rtcpm_debugstr_w(ea), (long)ep);
+    hr = pm->inner3 ? IRTCPortManager3_UpdateRemoteAddressEx2(pm->inner3, remote, rport, transport, ia, ip, ea, ep)
+                    : E_NOTIMPL;
     fmt_endpoint(r, sizeof(r), remote, 0, 0);
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
@@ -195,7 +226,11 @@ static HRESULT WINAPI trace_ReleaseMappingEx(IRTCPortManager3 *iface, LONG trans
 {
     struct trace_pm *pm = impl_from_IRTCPortManager3(iface);
     char call[512], in[160], ex[160];
-    HRESULT hr = pm->inner3 ? pm->inner3->lpVtbl->ReleaseMappingEx(pm->inner3, transport, ia, ip, ea, ep) : E_NOTIMPL;
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%ld, %s, %ld, %s, %ld)", (void *)iface, (long)transport, rtcpm_debugstr_w(ia),
+                (long)ip, rtcpm_debugstr_w(ea), (long)ep);
+    hr = pm->inner3 ? IRTCPortManager3_ReleaseMappingEx(pm->inner3, transport, ia, ip, ea, ep) : E_NOTIMPL;
     fmt_endpoint(in, sizeof(in), ia, ip, 1);
     fmt_endpoint(ex, sizeof(ex), ea, ep, 1);
     snprintf(call, sizeof(call), "ReleaseMappingEx(%s, internal %s, external %s)", rtcpm_transport_name(transport), in,
@@ -204,6 +239,7 @@ static HRESULT WINAPI trace_ReleaseMappingEx(IRTCPortManager3 *iface, LONG trans
     return hr;
 }
 
+/* From pm_common.c: nothing (every method reports the call it forwards to the inner object) */
 static const IRTCPortManager3Vtbl trace_pm_vtbl = {
     trace_QueryInterface,
     trace_AddRef,
@@ -238,10 +274,10 @@ HRESULT rtcpm_trace_pm_create(IRTCPortManager *inner, rtcpm_trace_fn fn, void *c
     }
     pm->fn = fn;
     pm->ctx = ctx;
-    inner->lpVtbl->AddRef(inner);
+    IRTCPortManager_AddRef(inner);
     pm->inner1 = inner;
-    if (FAILED(inner->lpVtbl->QueryInterface(inner, &IID_IRTCPortManager2, (void **)&pm->inner2))) pm->inner2 = NULL;
-    if (FAILED(inner->lpVtbl->QueryInterface(inner, &IID_IRTCPortManager3, (void **)&pm->inner3))) pm->inner3 = NULL;
+    if (FAILED(IRTCPortManager_QueryInterface(inner, &IID_IRTCPortManager2, (void **)&pm->inner2))) pm->inner2 = NULL;
+    if (FAILED(IRTCPortManager_QueryInterface(inner, &IID_IRTCPortManager3, (void **)&pm->inner3))) pm->inner3 = NULL;
     rtcpm_com_object_created();
     *out = (IRTCPortManager *)&pm->IRTCPortManager3_iface;
     return S_OK;

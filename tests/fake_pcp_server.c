@@ -22,7 +22,7 @@ static uint32_t rng_next(uint32_t *state)
 
 static uint32_t epoch_now(struct fake_pcp_server *srv)
 {
-    return (uint32_t)((rtcpm_clock_ms() - srv->epoch_start_ms) / 1000u);
+    return (uint32_t)((rtcpm_clock_ms() - srv->epoch_start_ms) / 1000u) + srv->epoch_base;
 }
 
 static rtcpm_addr external_of(const struct fake_pcp_server *srv)
@@ -308,6 +308,7 @@ int fake_pcp_start(struct fake_pcp_server *srv, const rtcpm_addr *bind_addr, con
     srv->opt = *opt;
     srv->rng = opt->seed;
     srv->epoch_start_ms = rtcpm_clock_ms();
+    srv->epoch_base = opt->uptime ? opt->uptime : 1000;
     atomic_init(&srv->stop, 0);
     rtcpm_lock_init(&srv->lock);
     any.port = 0;
@@ -351,6 +352,7 @@ void fake_pcp_restart(struct fake_pcp_server *srv)
     rtcpm_lock_acquire(&srv->lock);
     srv->map_count = 0;
     srv->epoch_start_ms = rtcpm_clock_ms();
+    srv->epoch_base = 0;
     rtcpm_lock_release(&srv->lock);
 }
 

@@ -10,8 +10,9 @@
  * --portinuse build does). A mapping is keyed by (client address, protocol, internal port);
  * a MAP or delete with another nonce than the mapping's is NOT_AUTHORIZED. Lifetimes are
  * clamped to [min_lifetime, max_lifetime]; lifetime 0 deletes (same nonce). Mappings expire.
- * Epoch: seconds since the server's (re)start; fake_pcp_restart() forgets every mapping and
- * restarts it at 0, as a router that rebooted.
+ * Epoch: seconds since the server's start plus opt.uptime (default 1000: a router that has
+ * been up a while); fake_pcp_restart() forgets every mapping and restarts it at 0, as a
+ * router that rebooted.
  *
  * The counters and the request log may be read at any time (under the server's lock, via
  * the accessors).
@@ -55,6 +56,7 @@ struct fake_pcp_options
     rtcpm_addr external;                 /* family NONE: 198.51.100.7 */
     uint32_t min_lifetime, max_lifetime; /* 0: 1 and 86400 */
     int port_offset;                     /* assigned = suggested + port_offset (mod 65536, 0 skipped) */
+    uint32_t uptime;                     /* epoch at start; 0: 1000 (restarts at 0) */
 };
 
 #define FAKE_PCP_MAX_LOG      256
@@ -94,6 +96,7 @@ struct fake_pcp_server
     struct rtcpm_lock lock;
     uint32_t rng;
     uint64_t epoch_start_ms;
+    uint32_t epoch_base;
     unsigned dropped_from; /* DROP_FIRST: requests counted from here */
     unsigned requests, answers;
     struct fake_pcp_request_log log[FAKE_PCP_MAX_LOG];

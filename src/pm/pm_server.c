@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * pm_server.c — "host[:port]" servers: syntax and resolution; see pm_server.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pm/config.h"
+#include "pm/pm_server.h"
+
+/* Splits "host[:port]": host text (brackets removed) and port (0 when none). -1 on syntax. */
+static int split(const char *text, char *host, size_t cap, uint16_t *port)
+{
+    const char *colon, *end = text + strlen(text);
+    size_t n;
+    *port = 0;
+    if (text[0] == '[')
+    {
+        const char *close = strchr(text, ']');
+        if (!close) return -1;
+        n = (size_t)(close - text - 1);
+        colon = close[1] == ':' ? close + 1 : NULL;
+        if (!colon && close[1]) return -1;
+        if (n >= cap) return -1;
+        memcpy(host, text + 1, n);
+        host[n] = 0;
+    }
+    else
+    {
+        colon = strchr(text, ':');
+        if (colon && strchr(colon + 1, ':')) colon = NULL; /* an unbracketed IPv6 literal */
+        n = (size_t)((colon ? colon : end) - text);
+        if (n >= cap) return -1;
+        memcpy(host, text, n);
+        host[n] = 0;
+    }
+    if (colon)
+    {
+        long v = 0;
+        const char *p = colon + 1;
+        if (!*p || strlen(p) > 5) return -1;
+        for (; *p; p++)
+        {
+            if (*p < '0' || *p > '9') return -1;
+            v = v * 10 + (*p - '0');
+        }
+        if (v < 1 || v > 65535) return -1;
+        *port = (uint16_t)v;
+    }
+    return 0;
+}
+
+static int name_ok(const char *h)
+{
+    size_t label = 0, total = strlen(h);
+    const char *p;
+    if (!total || total > 253) return 0;
+    for (p = h; *p; p++)
+    {
+        if (*p == '.')
+        {
+            if (!label || p[-1] == '-') return 0;
+            label = 0;
+            continue;
+        }
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-')) return 0;
+        if (*p == '-' && !label) return 0;
+        if (++label > 63) return 0;
+    }
+    {
+        /* the top-level label is never all digits (RFC 3696 2): "1.2.3" is a mistyped address */
+        const char *end = h + total - (h[total - 1] == '.'), *last = end;
+        while (last > h && last[-1] != '.') last--;
+        for (p = last; p < end && *p >= '0' && *p <= '9'; p++)
+        {
+        }
+        if (p == end) return 0;
+    }
+    return 1;
+}
+
+int rtcpm_pm_server_check(const char *text, char *why, size_t whylen)
+{
+    char host[RTCPM_PMC_SERVER_MAX];
+    uint16_t port;
+    rtcpm_addr a;
+    if (!text || !*text) return rtcpm_cfg_set_err(why, whylen, "empty"), -1;
+    if (strlen(text) >= RTCPM_PMC_SERVER_MAX || split(text, host, sizeof(host), &port))
+        return rtcpm_cfg_set_err(why, whylen, "'%.80s' is not host[:port] (port 1..65535; IPv6 as [addr]:port)", text),
+               -1;
+    if (!rtcpm_addr_parse(host, strlen(host), &a))
+    {
+        static const uint8_t zero[16];
+        if (!memcmp(a.bytes, zero, a.family == RTCPM_AF_INET ? 4 : 16))
+            return rtcpm_cfg_set_err(why, whylen, "'%.80s' is the unspecified address", text), -1;
+        return 0;
+    }
+    if (text[0] == '[' || !name_ok(host))
+        return rtcpm_cfg_set_err(why, whylen, "'%.80s' is neither an IP address nor a host name", host), -1;
+    return 0;
+}
+
+int rtcpm_pm_server_is_literal(const char *text)
+{
+    char host[RTCPM_PMC_SERVER_MAX];
+    uint16_t port;
+    rtcpm_addr a;
+    return text && strlen(text) < RTCPM_PMC_SERVER_MAX && !split(text, host, sizeof(host), &port) &&
+           !rtcpm_addr_parse(host, strlen(host), &a);
+}
+
+HRESULT rtcpm_pm_server_resolve(const char *text, uint16_t default_port, int family, rtcpm_addr *out, char *why,
+                                size_t whylen)
+{
+    char host[RTCPM_PMC_SERVER_MAX];
+    uint16_t port;
+    memset(out, 0, sizeof(*out));
+    if (!text || strlen(text) >= RTCPM_PMC_SERVER_MAX || split(text, host, sizeof(host), &port))
+    {
+        rtcpm_cfg_set_err(why, whylen, "server '%.80s' is not host[:port]", text ? text : "(null)");
+        return RTC_E_PORT_MAPPING_FAILED;
+    }
+    if (!rtcpm_addr_parse(host, strlen(host), out))
+    {
+        out->port = port ? port : default_port;
+        if (family != RTCPM_AF_NONE && out->family != family)
+        {
+            rtcpm_cfg_set_err(why, whylen, "server %s is not an %s address", text,
+                              family == RTCPM_AF_INET ? "IPv4" : "IPv6");
+            memset(out, 0, sizeof(*out));
+            return RTC_E_PORT_MAPPING_UNAVAILABLE;
+        }
+        return S_OK;
+    }
+    rtcpm_cfg_set_err(why, whylen, "cannot resolve '%s': host names are not resolved yet", host);
+    return RTC_E_PORT_MAPPING_FAILED;
+}

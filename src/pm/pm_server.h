@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * pm_server.h — the server a port manager talks to, as a user writes it: "host[:port]",
+ * where host is an IP literal (IPv6 in brackets when a port follows) or a DNS name.
+ * The syntax is checked when the config is loaded; the name is resolved when a call needs
+ * it (a name that does not resolve fails that call with the reason).
+ */
+#ifndef RTCPM_PM_PM_SERVER_H
+#define RTCPM_PM_PM_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/addr.h"
+#include "rtcpm/rtcpm.h"
+
+#define RTCPM_PMC_SERVER_MAX 270 /* a 253-character name, ':', a port, NUL */
+
+/* 0 when text is "host[:port]" (host: an IP literal other than the unspecified address, or
+ * a DNS name of letters, digits, '-' and '.', labels of 1..63, at most 253 in all); else -1
+ * with the reason in why. */
+int rtcpm_pm_server_check(const char *text, char *why, size_t whylen);
+
+/* 1 when text names its host by an IP literal. */
+int rtcpm_pm_server_is_literal(const char *text);
+
+/*
+ * The server's address: an IP literal as it is (default_port unless a port is written); a
+ * name resolved (family RTCPM_AF_INET / _INET6, or RTCPM_AF_NONE for the first the resolver
+ * gives). S_OK, or RTC_E_PORT_MAPPING_FAILED with "cannot resolve 'x': ..." in why.
+ */
+HRESULT rtcpm_pm_server_resolve(const char *text, uint16_t default_port, int family, rtcpm_addr *out, char *why,
+                                size_t whylen);
+
+#endif /* RTCPM_PM_PM_SERVER_H */

@@ -183,6 +183,14 @@ extern const size_t bi_pm_object_count;
 /* Stops what the objects share across cases (the STUN rows' fake servers); suite cleanup. */
 void bi_pm_objects_cleanup(void);
 
+/* The negotiating port managers' rows (bad_input_pm_nat.c): PCP against fake PCP servers. */
+HRESULT bi_pcp_open(struct bi_pm *o);
+void bi_pcp_close(struct bi_pm *o);
+LONG bi_pcp_live(struct bi_pm *o);
+LONG bi_pcp_listing(struct bi_pm *o, char *buf, size_t len);
+const char *bi_pcp_skip(const struct bi_case *c);
+void bi_nat_objects_cleanup(void);
+
 /* ---- shared by the runners ---- */
 
 #define GOOD_REMOTE      "203.0.113.5"

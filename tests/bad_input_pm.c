@@ -160,6 +160,7 @@ void bi_pm_objects_cleanup(void)
         if (stun_env.v6) fake_stun_stop(&stun_env.v6srv);
     }
     memset(&stun_env, 0, sizeof(stun_env));
+    bi_nat_objects_cleanup();
 }
 
 static HRESULT stun_open(struct bi_pm *o)
@@ -210,6 +211,7 @@ const struct bi_pm_object bi_pm_objects[] = {
     { "static", static_open, static_close, static_live, static_listing, 0, NULL },
     { "trace(static)", trace_open, trace_close, trace_live, trace_listing, 1, NULL },
     { "stun", stun_open, stun_close, stun_live, stun_listing, 0, stun_skip },
+    { "pcp", bi_pcp_open, bi_pcp_close, bi_pcp_live, bi_pcp_listing, 0, bi_pcp_skip },
 };
 const size_t bi_pm_object_count = sizeof(bi_pm_objects) / sizeof(bi_pm_objects[0]);
 

@@ -158,9 +158,13 @@ void test_pcp_config(void)
     IRTCPortManager3 *pm = NULL;
     char err[300];
     config_error("[pcp]\nlifetime = 0\n", "pcp.ini:2: lifetime: '0' is not a number in 1..604800 s");
-    config_error("[pcp]\nserver = 1.2.3\n", "pcp.ini:2: server: '1.2.3' is neither an IP address nor a host name");
+    config_error("[pcp]\nserver = 1.2.3\n",
+                 "pcp.ini:2: server: entry 1 '1.2.3' is neither an IP address nor a host name");
+    config_error("[pcp]\nserver = 10.0.0.1, 10.0.0.2\n",
+                 "pcp.ini:2: server: two IPv4 servers ('10.0.0.1' and '10.0.0.2'): at most one per family");
+    config_error("[pcp]\nserver = a.example, [::1], b.example\n", "pcp.ini:2: server: more than 2 servers");
     config_error("[pcp]\nserver = [::1]:0\n",
-                 "pcp.ini:2: server: '[::1]:0' is not host[:port] (port 1..65535; IPv6 as [addr]:port)");
+                 "pcp.ini:2: server: entry 1 '[::1]:0' is not host[:port] (port 1..65535; IPv6 as [addr]:port)");
     config_error("[pcp]\nprotocol = upnp\n", "pcp.ini:2: protocol: 'upnp' is not one of auto, pcp, nat-pmp");
     config_error("[pcp]\nfoo = 1\n", "pcp.ini:2: unknown key 'foo' in [pcp] (expected server, local-address, "
                                      "protocol, lifetime, timeout, rto, announce or announce-port)");

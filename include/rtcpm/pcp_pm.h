@@ -9,11 +9,12 @@
  * between them, one identity) and aggregates the free-threaded marshaler on Windows.
  *
  * GetMapping / GetMappingEx (GetMapping = GetMappingEx with UDP):
- *  1. Server: the configured one (host[:port], default port 5351; a host name is resolved
- *     by the system resolver at every call), else the default gateway (RFC 6887 8.1) from the
- *     OS routing table (/proc/net/route natively, the IP Helper API on Windows). IPv4 and
- *     IPv6 servers alike; a remote of the other family than the server's ->
- *     RTC_E_PORT_MAPPING_UNAVAILABLE.
+ *  1. Server, for the remote's family (no remote: the first configured server's, or IPv4):
+ *     the configured one of that family (host[:port], default port 5351, at most one per
+ *     family; a host name is resolved by the system resolver at every call), else the
+ *     default gateway of that family (RFC 6887 8.1) from the OS routing table
+ *     (/proc/net/route natively, the IP Helper API on Windows). No server of the remote's
+ *     family -> RTC_E_PORT_MAPPING_UNAVAILABLE.
  *  2. Internal address: local_address of the server's family, else the local address the OS
  *     routes towards the server. Internal port: as the STUN port manager picks it (ranges,
  *     round robin, RTP even with port + 1 kept for the RTCP mapping asked next; without a
@@ -58,8 +59,9 @@
  *
  * Config file (rtcpm_pcp_pm_create_from_file; README "PCP port manager"):
  *   [pcp]
- *   server = 198.18.1.1         ; default: the default gateway; host[:port], port 5351
- *   local-address = 198.18.1.2  ; default: by route towards the server
+ *   server = 198.18.1.1         ; default: the default gateway; host[:port], port 5351;
+ *                               ; at most one per family: 198.18.1.1, [fd00::1]
+ *   local-address = 198.18.1.2  ; default: by route towards the server; one per family
  *   protocol = auto             ; auto (PCP, NAT-PMP fallback) | pcp | nat-pmp
  *   lifetime = 7200             ; s asked for (the NAT clamps it), renewed at half-life
  *   timeout = 3000              ; ms, budget of one GetMapping* / ReleaseMapping* call
@@ -88,8 +90,9 @@ enum rtcpm_pcp_pm_protocol
 
 struct rtcpm_pcp_pm_config
 {
-    const char *server;        /* NULL/"": the default gateway; "host[:port]" (port 5351) */
-    const char *local_address; /* NULL/"": by route towards the server */
+    const char *server;        /* NULL/"": the default gateway; "host[:port]" (port 5351), or
+                                  one per family: "198.18.1.1, [fd00::1]" */
+    const char *local_address; /* NULL/"": by route towards the server; one per family */
     LONG protocol;             /* enum rtcpm_pcp_pm_protocol */
     LONG lifetime_s;           /* 7200: asked for, 1..604800 */
     LONG timeout_ms;           /* 3000: budget of one call, 1..600000 */

@@ -128,7 +128,7 @@ int rtcpm_pcp_decode_request(const uint8_t *buf, size_t len, struct rtcpm_pcp_re
         out->external_port = get16(m + 18);
         get_addr(m + 20, &out->external);
     }
-    for (i = 0; i < n && i < RTCPM_PCP_MAX_OPTIONS; i++)
+    for (i = 0; body && i < n && i < RTCPM_PCP_MAX_OPTIONS; i++) /* PREFER_FAILURE belongs to MAP alone */
         if (opts[i].code == RTCPM_PCP_OPTION_PREFER_FAILURE) out->prefer_failure = 1;
     return RTCPM_PCP_OK;
 }

@@ -203,7 +203,7 @@ HRESULT rtcpm_pcp_pm_create_from_settings(const struct pcp_pm_settings *set, IRT
     rtcpm_pcp_pm_worker_start(pm);
     rtcpm_com_object_created();
     RTCPM_TRACE(RTCPM_LOG_PM, "%p created, server %s, %u range(s)", (void *)pm,
-                set->server[0] ? set->server : "(default gateway)", (unsigned)set->range_count);
+                set->server_count ? set->servers[0] : "(default gateway)", (unsigned)set->range_count);
     *out = &pm->base.IRTCPortManager3_iface;
     return S_OK;
 }
@@ -287,7 +287,7 @@ const char *rtcpm_pcp_pm_protocol(IRTCPortManager3 *iface)
     enum pcp_proto p;
     if (!pm) return NULL;
     rtcpm_lock_acquire(&pm->lock);
-    p = pm->proto;
+    p = pm->srv[0].proto ? pm->srv[0].proto : pm->srv[1].proto;
     rtcpm_lock_release(&pm->lock);
     return p == PCP_PROTO_PCP ? "PCP" : p == PCP_PROTO_NATPMP ? "NAT-PMP" : "";
 }

@@ -23,24 +23,12 @@ void rtcpm_pcp_pm_config_init(struct rtcpm_pcp_pm_config *cfg)
     cfg->announce_port = RTCPM_PCP_ANNOUNCE_PORT;
 }
 
-/* "192.168.1.10": one local address (of the server's family; by route when not given). */
-static int check_local(const char *value, char *why, size_t whylen)
-{
-    static const uint8_t zero[16];
-    rtcpm_addr a;
-    if (rtcpm_addr_parse(value, strlen(value), &a))
-        return rtcpm_cfg_set_err(why, whylen, "'%.80s' is not an IP address", value), -1;
-    if (!memcmp(a.bytes, zero, a.family == RTCPM_AF_INET ? 4 : 16))
-        return rtcpm_cfg_set_err(why, whylen, "'%.80s' is unspecified: give the host's own address", value), -1;
-    return 0;
-}
-
 static const char *const protocols[] = { "auto", "pcp", "nat-pmp", NULL };
 
 #define F(m) offsetof(struct rtcpm_pcp_pm_config, m)
 static const struct rtcpm_pmc_key pcp_keys[] = {
-    { "server", RTCPM_PMC_STRING, F(server), 0, 0, NULL, NULL, rtcpm_pm_server_check },
-    { "local-address", RTCPM_PMC_STRING, F(local_address), 0, 0, NULL, NULL, check_local },
+    { "server", RTCPM_PMC_STRING, F(server), 0, 0, NULL, NULL, rtcpm_pm_server_pair_check },
+    { "local-address", RTCPM_PMC_STRING, F(local_address), 0, 0, NULL, NULL, rtcpm_pm_local_addresses_check },
     { "protocol", RTCPM_PMC_CHOICE, F(protocol), 0, 0, NULL, protocols, NULL },
     { "lifetime", RTCPM_PMC_LONG, F(lifetime_s), 1, 604800, " s", NULL, NULL },
     { "timeout", RTCPM_PMC_LONG, F(timeout_ms), 1, 600000, " ms", NULL, NULL },
@@ -60,13 +48,10 @@ HRESULT rtcpm_pcp_pm_settings_make(const struct rtcpm_pcp_pm_config *cfg, struct
     memset(out, 0, sizeof(*out));
     if (FAILED(rtcpm_pmc_check(&rtcpm_pcp_pm_schema, cfg, out->ranges, &out->range_count, err, errlen)))
         return E_INVALIDARG;
-    if (cfg->server) snprintf(out->server, sizeof(out->server), "%s", cfg->server);
+    if (cfg->server && *cfg->server)
+        rtcpm_pm_server_list(cfg->server, out->servers, 2, &out->server_count, err, errlen);
     if (cfg->local_address && *cfg->local_address)
-    {
-        rtcpm_addr a;
-        rtcpm_addr_parse(cfg->local_address, strlen(cfg->local_address), &a);
-        *(a.family == RTCPM_AF_INET ? &out->local_v4 : &out->local_v6) = a;
-    }
+        rtcpm_pm_local_addresses(cfg->local_address, &out->local_v4, &out->local_v6, err, errlen);
     out->protocol = (int)cfg->protocol;
     out->lifetime_s = (uint32_t)cfg->lifetime_s;
     out->timeout_ms = (uint32_t)cfg->timeout_ms;

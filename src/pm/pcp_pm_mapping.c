@@ -51,37 +51,38 @@ void rtcpm_pcp_pm_event(struct pcp_pm *pm, const char *fmt, ...)
     RTCPM_TRACE(RTCPM_LOG_PM, "event: %s", pm->last_event);
 }
 
-void rtcpm_pcp_pm_state_lost(struct pcp_pm *pm, const char *how, uint32_t jitter_ms)
+void rtcpm_pcp_pm_state_lost(struct pcp_pm *pm, const rtcpm_addr *server, const char *how, uint32_t jitter_ms)
 {
     uint64_t now = rtcpm_clock_ms();
-    size_t i;
+    size_t i, n = 0;
     uint32_t r = 0;
     pm->stats.epoch_resets++;
-    pm->natpmp_external.family = RTCPM_AF_NONE; /* ask again */
+    pm->srv[pcp_family_index(server->family)].natpmp_external.family = RTCPM_AF_NONE; /* ask again */
     for (i = 0; i < pm->lease_count; i++)
     {
+        if (!rtcpm_addr_equal(&pm->leases[i].server, server)) continue;
+        n++;
         rtcpm_random_bytes(&r, sizeof(r));
         pm->leases[i].recreate = 1;
         pm->leases[i].renew_at_ms = now + (jitter_ms ? r % (jitter_ms + 1) : 0);
     }
-    rtcpm_pcp_pm_event(pm, "the NAT lost its state (%s): %lu mapping(s) to re-create", how,
-                       (unsigned long)pm->lease_count);
+    rtcpm_pcp_pm_event(pm, "the NAT lost its state (%s): %lu mapping(s) to re-create", how, (unsigned long)n);
     rtcpm_cond_broadcast(&pm->cond);
 }
 
 /* ---- the server ---- */
 
-/* The server for a call of family (NONE: the configured one's, or IPv4): configured, or
- * the default gateway. A new server starts with nothing known about it. */
+/* The server for a call of family (NONE: the first configured one's, or IPv4): the
+ * configured one of that family (a name resolved now), or the default gateway. */
 static HRESULT find_server(struct pcp_pm *pm, int family, rtcpm_addr *out, char *why, size_t whylen)
 {
-    HRESULT hr;
-    if (pm->set.server[0])
-    {
-        if (FAILED(hr = rtcpm_pm_server_resolve(pm->set.server, RTCPM_PCP_SERVER_PORT, family, out, why, whylen)))
-            return hr;
-    }
-    else
+    struct pcp_server_state *st;
+    HRESULT hr = RTC_E_PORT_MAPPING_UNAVAILABLE;
+    size_t i;
+    for (i = 0; i < pm->set.server_count && FAILED(hr); i++)
+        hr = rtcpm_pm_server_resolve(pm->set.servers[i], RTCPM_PCP_SERVER_PORT, family, out, why, whylen);
+    if (pm->set.server_count && FAILED(hr)) return hr;
+    if (!pm->set.server_count)
     {
         int os_error = 0, rc = rtcpm_route_default_gateway(family ? family : RTCPM_AF_INET, out, &os_error);
         if (rc)
@@ -96,14 +97,13 @@ static HRESULT find_server(struct pcp_pm *pm, int family, rtcpm_addr *out, char 
         out->port = RTCPM_PCP_SERVER_PORT;
     }
     rtcpm_lock_acquire(&pm->lock);
-    if (!rtcpm_addr_equal(&pm->server, out))
+    st = &pm->srv[pcp_family_index(out->family)];
+    if (!rtcpm_addr_equal(&st->addr, out))
     {
         char a[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
         RTCPM_TRACE(RTCPM_LOG_PM, "PCP server %s", rtcpm_addr_hostport_text(out, a));
-        pm->server = *out;
-        pm->proto = PCP_PROTO_UNKNOWN;
-        memset(&pm->epoch, 0, sizeof(pm->epoch));
-        pm->natpmp_external.family = RTCPM_AF_NONE;
+        memset(st, 0, sizeof(*st));
+        st->addr = *out;
     }
     rtcpm_lock_release(&pm->lock);
     return S_OK;
@@ -126,24 +126,23 @@ static HRESULT internal_host_for(struct pcp_pm *pm, const rtcpm_addr *server, rt
 /* The epoch of an answer from the server: a loss marks every other lease for re-creation. */
 static void saw_epoch(struct pcp_pm *pm, const struct pcp_lease *l, uint32_t epoch)
 {
+    struct pcp_server_state *st;
     uint32_t before;
-    int known;
     rtcpm_lock_acquire(&pm->lock);
-    known = pm->epoch.known;
-    before = pm->epoch.server;
-    if (rtcpm_pcp_epoch_update(&pm->epoch, epoch, rtcpm_clock_ms()))
+    st = &pm->srv[pcp_family_index(l->server.family)];
+    before = st->epoch.server;
+    if (rtcpm_addr_equal(&st->addr, &l->server) && rtcpm_pcp_epoch_update(&st->epoch, epoch, rtcpm_clock_ms()))
     {
         char how[96];
         struct pcp_lease *self = rtcpm_pcp_pm_find_lease(pm, l->transport, &l->internal);
         snprintf(how, sizeof(how), "epoch %lu after %lu", (unsigned long)epoch, (unsigned long)before);
-        rtcpm_pcp_pm_state_lost(pm, how, 0);
+        rtcpm_pcp_pm_state_lost(pm, &l->server, how, 0);
         if (self) /* the exchange that saw it re-created this one: its caller settles it */
         {
             self->recreate = 1;
             self->renew_at_ms = UINT64_MAX;
         }
     }
-    (void)known;
     rtcpm_lock_release(&pm->lock);
 }
 
@@ -250,7 +249,7 @@ static HRESULT ask_natpmp(struct pcp_pm *pm, rtcpm_socket *s, struct pcp_lease *
     if (!x) return E_OUTOFMEMORY;
     memset(&rq, 0, sizeof(rq));
     rtcpm_lock_acquire(&pm->lock);
-    ext = pm->natpmp_external;
+    ext = pm->srv[pcp_family_index(l->server.family)].natpmp_external;
     rtcpm_lock_release(&pm->lock);
     if (ext.family == RTCPM_AF_NONE && lifetime)
     {
@@ -269,7 +268,7 @@ static HRESULT ask_natpmp(struct pcp_pm *pm, rtcpm_socket *s, struct pcp_lease *
             saw_epoch(pm, l, x->natpmp.epoch);
             ext = x->natpmp.external;
             rtcpm_lock_acquire(&pm->lock);
-            pm->natpmp_external = ext;
+            pm->srv[pcp_family_index(l->server.family)].natpmp_external = ext;
             rtcpm_lock_release(&pm->lock);
         }
     }
@@ -324,7 +323,7 @@ HRESULT rtcpm_pcp_pm_request(struct pcp_pm *pm, struct pcp_lease *l, uint32_t li
     rtcpm_lock_acquire(&pm->lock);
     proto = pm->set.protocol == RTCPM_PCP_PM_NATPMP ? PCP_PROTO_NATPMP
             : pm->set.protocol == RTCPM_PCP_PM_PCP  ? PCP_PROTO_PCP
-                                                    : pm->proto;
+                                                    : pm->srv[pcp_family_index(l->server.family)].proto;
     rtcpm_lock_release(&pm->lock);
     /* a lease keeps the protocol it was made with (a delete or renewal of a NAT-PMP one) */
     if (l->lifetime && pm->set.protocol == RTCPM_PCP_PM_AUTO) proto = l->natpmp ? PCP_PROTO_NATPMP : PCP_PROTO_PCP;
@@ -341,7 +340,8 @@ HRESULT rtcpm_pcp_pm_request(struct pcp_pm *pm, struct pcp_lease *l, uint32_t li
     if (SUCCEEDED(hr) && pm->set.protocol == RTCPM_PCP_PM_AUTO)
     {
         rtcpm_lock_acquire(&pm->lock);
-        if (rtcpm_addr_equal(&pm->server, &l->server)) pm->proto = l->natpmp ? PCP_PROTO_NATPMP : PCP_PROTO_PCP;
+        struct pcp_server_state *st = &pm->srv[pcp_family_index(l->server.family)];
+        if (rtcpm_addr_equal(&st->addr, &l->server)) st->proto = l->natpmp ? PCP_PROTO_NATPMP : PCP_PROTO_PCP;
         rtcpm_lock_release(&pm->lock);
     }
     rtcpm_socket_close(s);

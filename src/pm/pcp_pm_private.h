@@ -47,9 +47,10 @@
 
 struct pcp_pm_settings
 {
-    char server[RTCPM_PMC_SERVER_MAX]; /* "" = default gateway; else as configured */
-    rtcpm_addr local_v4, local_v6;     /* port 0; family NONE = by route */
-    int protocol;                      /* enum rtcpm_pcp_pm_protocol */
+    char servers[2][RTCPM_PMC_SERVER_MAX]; /* as configured, at most one per family */
+    size_t server_count;                   /* 0: the default gateway of the call's family */
+    rtcpm_addr local_v4, local_v6;         /* port 0; family NONE = by route */
+    int protocol;                          /* enum rtcpm_pcp_pm_protocol */
     uint32_t lifetime_s, timeout_ms, rto_ms;
     int announce;
     uint16_t announce_port;
@@ -70,6 +71,17 @@ enum pcp_proto
     PCP_PROTO_PCP = 1,
     PCP_PROTO_NATPMP = 2
 };
+
+/* What is known of the server of one family. A new server starts with nothing known. */
+struct pcp_server_state
+{
+    rtcpm_addr addr; /* with port; family NONE: none yet */
+    enum pcp_proto proto;
+    struct rtcpm_pcp_epoch epoch;
+    rtcpm_addr natpmp_external; /* NAT-PMP opcode 0's answer; NONE: not asked yet */
+};
+
+static inline int pcp_family_index(int family) { return family == RTCPM_AF_INET6; }
 
 struct pcp_lease
 {
@@ -104,11 +116,7 @@ struct pcp_pm
     struct rtcpm_pm_ports ports;
     struct pcp_lease *leases;
     size_t lease_count, lease_cap;
-    /* the server as last seen */
-    rtcpm_addr server; /* with port; family NONE: none yet */
-    enum pcp_proto proto;
-    struct rtcpm_pcp_epoch epoch;
-    rtcpm_addr natpmp_external; /* NAT-PMP opcode 0's answer; NONE: not asked yet */
+    struct pcp_server_state srv[2]; /* the IPv4 and the IPv6 server, as last seen */
     struct rtcpm_pcp_pm_stats stats;
     char last_error[PCP_PM_WHY_MAX];
     char last_event[PCP_PM_WHY_MAX];
@@ -150,8 +158,9 @@ void rtcpm_pcp_pm_event(struct pcp_pm *pm, const char *fmt, ...)
 #endif
     ;
 
-/* (locked) The NAT lost its state: every lease is due for re-creation after jitter_ms. */
-void rtcpm_pcp_pm_state_lost(struct pcp_pm *pm, const char *how, uint32_t jitter_ms);
+/* (locked) The NAT `server` lost its state: every lease it made is due for re-creation
+ * after jitter_ms. */
+void rtcpm_pcp_pm_state_lost(struct pcp_pm *pm, const rtcpm_addr *server, const char *how, uint32_t jitter_ms);
 
 /* (locked) Removes the lease (its mapping is gone). */
 void rtcpm_pcp_pm_drop_lease(struct pcp_pm *pm, struct pcp_lease *l);

@@ -109,10 +109,11 @@ static void announced(struct pcp_pm *pm, const uint8_t *buf, size_t len, const r
 {
     struct rtcpm_pcp_response r;
     struct rtcpm_natpmp_response n;
-    uint32_t epoch, before = pm->epoch.server;
+    struct pcp_server_state *st = &pm->srv[0]; /* announcements come on IPv4 */
+    uint32_t epoch, before = st->epoch.server;
     char how[128], a1[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
 
-    if (pm->server.family == RTCPM_AF_NONE || !rtcpm_addr_equal_host(from, &pm->server)) return;
+    if (st->addr.family == RTCPM_AF_NONE || !rtcpm_addr_equal_host(from, &st->addr)) return;
     if (!rtcpm_pcp_decode_response(buf, len, &r) && r.opcode == RTCPM_PCP_OP_ANNOUNCE && r.result == RTCPM_PCP_SUCCESS)
         epoch = r.epoch;
     else if (!rtcpm_natpmp_decode_response(buf, len, &n) && n.opcode == RTCPM_NATPMP_OP_ADDRESS && !n.result)
@@ -122,11 +123,11 @@ static void announced(struct pcp_pm *pm, const uint8_t *buf, size_t len, const r
     pm->stats.announces++;
     RTCPM_TRACE(RTCPM_LOG_PM, "announcement from %s, epoch %lu", rtcpm_addr_hostport_text(from, a1),
                 (unsigned long)epoch);
-    if (!pm->lease_count || !pm->epoch.known) return;
-    if (!rtcpm_pcp_epoch_update(&pm->epoch, epoch, rtcpm_clock_ms())) return;
+    if (!pm->lease_count || !st->epoch.known) return;
+    if (!rtcpm_pcp_epoch_update(&st->epoch, epoch, rtcpm_clock_ms())) return;
     snprintf(how, sizeof(how), "announced by %s: epoch %lu after %lu", rtcpm_addr_hostport_text(from, a1),
              (unsigned long)epoch, (unsigned long)before);
-    rtcpm_pcp_pm_state_lost(pm, how, ANNOUNCE_JITTER_MS);
+    rtcpm_pcp_pm_state_lost(pm, &st->addr, how, ANNOUNCE_JITTER_MS);
 }
 
 static rtcpm_socket *open_announce(struct pcp_pm *pm)

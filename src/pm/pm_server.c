@@ -136,3 +136,93 @@ HRESULT rtcpm_pm_server_resolve(const char *text, uint16_t default_port, int fam
     rtcpm_cfg_set_err(why, whylen, "cannot resolve '%s': host names are not resolved yet", host);
     return RTC_E_PORT_MAPPING_FAILED;
 }
+
+/* The next comma-separated entry of *p, trimmed, into buf; 0 at the end, -1 when too long. */
+static int next_entry(const char **p, char *buf, size_t cap)
+{
+    const char *s = *p, *e, *end;
+    while (*s == ' ' || *s == '\t') s++;
+    for (e = s; *e && *e != ','; e++)
+    {
+    }
+    end = e;
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t')) end--;
+    if (!*s && !*e) return 0;
+    if ((size_t)(end - s) >= cap) return -1;
+    memcpy(buf, s, (size_t)(end - s));
+    buf[end - s] = 0;
+    *p = *e ? e + 1 : e;
+    return 1;
+}
+
+int rtcpm_pm_server_list(const char *text, char (*out)[RTCPM_PMC_SERVER_MAX], size_t max, size_t *count, char *why,
+                         size_t whylen)
+{
+    char entry[RTCPM_PMC_SERVER_MAX], first_of[2][RTCPM_PMC_SERVER_MAX] = { "", "" };
+    const char *p = text;
+    size_t n = 0;
+    int rc;
+    if (count) *count = 0;
+    while ((rc = next_entry(&p, entry, sizeof(entry))))
+    {
+        char sub[200];
+        rtcpm_addr a;
+        uint16_t port;
+        char host[RTCPM_PMC_SERVER_MAX];
+        if (rc < 0 || !entry[0] || rtcpm_pm_server_check(entry, sub, sizeof(sub)))
+            return rtcpm_cfg_set_err(why, whylen, "entry %u %s", (unsigned)(n + 1),
+                                     rc < 0 || !entry[0] ? "is empty or too long" : sub),
+                   -1;
+        if (n == max) return rtcpm_cfg_set_err(why, whylen, "more than %u servers", (unsigned)max), -1;
+        if (!split(entry, host, sizeof(host), &port) && !rtcpm_addr_parse(host, strlen(host), &a))
+        {
+            char *first = first_of[a.family == RTCPM_AF_INET6];
+            if (first[0])
+                return rtcpm_cfg_set_err(why, whylen, "two %s servers ('%s' and '%s'): at most one per family",
+                                         a.family == RTCPM_AF_INET6 ? "IPv6" : "IPv4", first, entry),
+                       -1;
+            snprintf(first, RTCPM_PMC_SERVER_MAX, "%s", entry);
+        }
+        if (out) snprintf(out[n], RTCPM_PMC_SERVER_MAX, "%s", entry);
+        n++;
+    }
+    if (!n) return rtcpm_cfg_set_err(why, whylen, "no server given"), -1;
+    if (count) *count = n;
+    return 0;
+}
+
+int rtcpm_pm_server_pair_check(const char *text, char *why, size_t whylen)
+{
+    return rtcpm_pm_server_list(text, NULL, 2, NULL, why, whylen);
+}
+
+int rtcpm_pm_local_addresses(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *why, size_t whylen)
+{
+    static const uint8_t zero[16];
+    char entry[RTCPM_ADDR_PARSE_TEXT_MAX + 1];
+    const char *p = text;
+    rtcpm_addr got[2];
+    int rc;
+    memset(got, 0, sizeof(got));
+    while ((rc = next_entry(&p, entry, sizeof(entry))))
+    {
+        rtcpm_addr a;
+        if (rc < 0 || rtcpm_addr_parse(entry, strlen(entry), &a))
+            return rtcpm_cfg_set_err(why, whylen, "'%.80s' is not an IP address", rc < 0 ? p : entry), -1;
+        if (!memcmp(a.bytes, zero, a.family == RTCPM_AF_INET ? 4 : 16))
+            return rtcpm_cfg_set_err(why, whylen, "'%s' is unspecified: give the host's own address", entry), -1;
+        if (got[a.family == RTCPM_AF_INET6].family != RTCPM_AF_NONE)
+            return rtcpm_cfg_set_err(why, whylen, "two local %s addresses (at most one per family)",
+                                     a.family == RTCPM_AF_INET ? "IPv4" : "IPv6"),
+                   -1;
+        got[a.family == RTCPM_AF_INET6] = a;
+    }
+    if (v4) *v4 = got[0];
+    if (v6) *v6 = got[1];
+    return 0;
+}
+
+int rtcpm_pm_local_addresses_check(const char *text, char *why, size_t whylen)
+{
+    return rtcpm_pm_local_addresses(text, NULL, NULL, why, whylen);
+}

@@ -21,6 +21,19 @@
  * with the reason in why. */
 int rtcpm_pm_server_check(const char *text, char *why, size_t whylen);
 
+/* "a, b": at most max entries (1..8), each as rtcpm_pm_server_check says, and no two IP
+ * literals of one family (one server per family). Into out[] (optional) as written; *count
+ * (optional) how many. 0 or -1 with the reason. */
+int rtcpm_pm_server_list(const char *text, char (*out)[RTCPM_PMC_SERVER_MAX], size_t max, size_t *count, char *why,
+                         size_t whylen);
+/* The check of a key holding at most one server per family (two entries). */
+int rtcpm_pm_server_pair_check(const char *text, char *why, size_t whylen);
+
+/* "192.168.1.10, fd00::10": at most one local address per family, none unspecified; into
+ * *v4 / *v6 (optional; family NONE when not given). 0 or -1 with the reason. */
+int rtcpm_pm_local_addresses(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *why, size_t whylen);
+int rtcpm_pm_local_addresses_check(const char *text, char *why, size_t whylen);
+
 /* 1 when text names its host by an IP literal. */
 int rtcpm_pm_server_is_literal(const char *text);
 

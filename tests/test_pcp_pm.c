@@ -141,7 +141,7 @@ static void test_silent_server(void)
     CU_ASSERT_TRUE(m.ms >= 990 && m.ms < 1000 + PCP_SLACK_MS);
     rtcpm_pcp_pm_last_error(pm, why, sizeof(why));
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "no answer from 127.0.0.1:"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(why, "within 10"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, " within "));
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "(3 PCP requests, from 127.0.0.1:"));
     CU_ASSERT_EQUAL(rtcpm_pcp_pm_live_mappings(pm), 0);
     CU_ASSERT_STRING_EQUAL(rtcpm_pcp_pm_protocol(pm), "");

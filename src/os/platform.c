@@ -76,6 +76,8 @@ static int os_thread_create(rtcpm_thread *t)
     return t->handle ? 0 : -1;
 }
 
+void rtcpm_sleep_ms(unsigned ms) { Sleep(ms); }
+
 static void os_thread_wait(rtcpm_thread *t)
 {
     WaitForSingleObject(t->handle, INFINITE);
@@ -106,6 +108,14 @@ static void *thread_main(void *p)
 static int os_thread_create(rtcpm_thread *t) { return pthread_create(&t->id, NULL, thread_main, &t->start) ? -1 : 0; }
 
 static void os_thread_wait(rtcpm_thread *t) { pthread_join(t->id, NULL); }
+
+void rtcpm_sleep_ms(unsigned ms)
+{
+    struct timespec ts = { (time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L };
+    while (nanosleep(&ts, &ts) && errno == EINTR)
+    {
+    }
+}
 
 uint64_t rtcpm_clock_us(void)
 {

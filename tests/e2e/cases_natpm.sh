@@ -75,3 +75,106 @@ case_miniupnpd_restart() {
     e2e_exec client timeout 10 natpmpc -g "$E2E_LAN_ROUTER" -a 30000 30000 udp 0 >/dev/null 2>&1
     natpm_no_leftovers
 }
+
+# ---- rtcpm-pm: a port manager held in the client namespace, driven line by line -------------
+
+pm_lines() { tr -d '\r' <"$E2E_RUN_DIR/pm.log" 2>/dev/null; }
+
+# pm_expect REGEX [SECONDS] [SKIP]: the first line after SKIP lines of rtcpm-pm's output that
+# matches (printed), or 1 after SECONDS.
+pm_expect() {
+    local re=$1 secs=${2:-10} skip=${3:-0} i line
+    for i in $(seq $((secs * 20))); do
+        line=$(pm_lines | tail -n +$((skip + 1)) | grep -E "$re" | head -n1)
+        [ -n "$line" ] && { echo "$line"; return 0; }
+        e2e_running "$(e2e_pid pm)" || break
+        sleep 0.05
+    done
+    echo "  (no /$re/ from rtcpm-pm; its output:)" >&2
+    pm_lines | sed 's/^/  | /' >&2
+    return 1
+}
+
+# pm_start ARGS...: rtcpm-pm (the --client program: native or .exe) in the client namespace.
+pm_start() {
+    local prog=${client#*:} fifo=$E2E_RUN_DIR/pm.in
+    case "$client" in native:*rtcpm-pm|wine:*rtcpm-pm.exe) ;; *) e2e_die "$case_name needs --client native|wine:rtcpm-pm" ;; esac
+    mkfifo "$fifo" && exec 7<>"$fifo" || e2e_die "no FIFO $fifo"
+    case "$client" in
+        native:*) e2e_spawn_fed client pm "$fifo" "$prog" "$@" ;;
+        wine:*) e2e_spawn_fed client pm "$fifo" $(e2e_wine_env) "$E2E_WINE_LOADER" "$prog" "$@" ;;
+    esac
+    pm_expect '^ready ' 30 >/dev/null || e2e_die "rtcpm-pm did not start"
+}
+
+# pm_send COMMAND REGEX [SECONDS]: the answer line (printed) or 1.
+pm_send() {
+    local before
+    before=$(pm_lines | wc -l)
+    echo "$1" >&7
+    pm_expect "$2" "${3:-10}" "$before"
+}
+
+# pm_quit: the last Release (deletes what is left), and rtcpm-pm's exit.
+pm_quit() {
+    pm_send quit '^bye' 15 >/dev/null
+    e2e_wait pm 10
+}
+
+# "mapping N TYPE TRANSPORT INT_IP:PORT -> EXT_IP:PORT" -> field (int|ext|intport|extport)
+map_field() {
+    local line=$1 what=$2 int ext
+    int=$(sed -nE 's/^mapping [0-9]+ [^ ]+ [^ ]+ ([0-9.]+:[0-9]+) -> .*/\1/p' <<<"$line")
+    ext=$(sed -nE 's/.* -> ([0-9.]+:[0-9]+)$/\1/p' <<<"$line")
+    case "$what" in int) echo "$int" ;; ext) echo "$ext" ;; intport) echo "${int##*:}" ;; extport) echo "${ext##*:}" ;; esac
+}
+
+# The PCP port manager behind the symmetric NAT: real forwarding for a stranger, release
+# removes the DNAT rule, a router restart without leases -> ANNOUNCE -> re-created within 5 s,
+# nothing left at the end.
+case_pcp_pm() {
+    natpm_setup
+    pm_start --pcp
+    local rtp rtcp t0 ms rc
+    rtp=$(pm_send "map udp audio-rtp" '^(mapping|failed)') ; echo "  $rtp"
+    rtcp=$(pm_send "map udp audio-rtcp" '^(mapping|failed)') ; echo "  $rtcp"
+    check "RTP mapped (default gateway found by itself)" has <(echo "$rtp") '^mapping 1 audio-rtp udp '
+    check "RTCP mapped" has <(echo "$rtcp") '^mapping 2 audio-rtcp udp '
+    check "internal address is the client's $E2E_LAN_CLIENT" eq "$(map_field "$rtp" int | cut -d: -f1)" "$E2E_LAN_CLIENT"
+    check "external address is the router's $E2E_WAN_ROUTER" eq "$(map_field "$rtp" ext | cut -d: -f1)" "$E2E_WAN_ROUTER"
+    check "RTP even, RTCP = RTP + 1" eq "$(( $(map_field "$rtp" intport) % 2 )):$(( $(map_field "$rtcp" intport) - $(map_field "$rtp" intport) ))" "0:1"
+    check "miniupnpd's chain forwards both to the client" eq "$(e2e_miniupnpd_rules udp | sort)" \
+        "$(printf 'udp %s -> %s\nudp %s -> %s\n' "$(map_field "$rtp" ext)" "$(map_field "$rtp" int)" \
+            "$(map_field "$rtcp" ext)" "$(map_field "$rtcp" int)" | sort)"
+    check "a stranger's packet to $(map_field "$rtp" ext) reaches the client's port $(map_field "$rtp" intport)" \
+        e2e_forward_probe fwd1 "$(map_field "$rtp" intport)" "$(map_field "$rtp" ext)" 40002 arrives
+    check "ReleaseMappingEx of RTP answered" has <(pm_send "release 1" '^(released|failed)') '^released 1'
+    check "its DNAT rule is gone, RTCP's stays" eq "$(e2e_miniupnpd_rules udp)" \
+        "udp $(map_field "$rtcp" ext) -> $(map_field "$rtcp" int)"
+    check "a new stranger flow to the released port is dropped" \
+        e2e_forward_probe fwd2 "$(map_field "$rtp" intport)" "$(map_field "$rtp" ext)" 40003 filtered
+    # the router reboots and forgets: the port manager hears the ANNOUNCE and re-creates RTCP.
+    # A stranger sprays from a new source port every 100 ms from the moment the router is
+    # back; the first packet to reach the client's socket says when forwarding worked again.
+    rm -f "$E2E_RUN_DIR/again.ready"
+    e2e_spawn client again "$E2E_PYTHON" "$E2E_DIR/udp_peer.py" listen --bind "$(map_field "$rtcp" int)" \
+        --expect-from "$E2E_WAN_PUBLIC2:any" --timeout 30 --ready-file "$E2E_RUN_DIR/again.ready"
+    e2e_wait_file "$E2E_RUN_DIR/again.ready" || e2e_die "listener did not start"
+    e2e_miniupnpd_restart_clean
+    t0=$(($(date +%s%N) / 1000000))
+    e2e_spawn public spray "$E2E_PYTHON" "$E2E_DIR/udp_peer.py" spray --bind "$E2E_WAN_PUBLIC2:41000" \
+        --to "$(map_field "$rtcp" ext)" --count 100 --interval 0.1
+    check "re-created after the restart" has <(pm_send "wait recreations 1 10" '^(reached|timeout)' 15) '^reached'
+    echo "  re-created $(($(date +%s%N) / 1000000 - t0)) ms after the router came back"
+    e2e_wait again 15; rc=$?
+    e2e_stop spray
+    sed 's/^/  | /' "$E2E_RUN_DIR/again.log"
+    check "a stranger's packet reaches the client's port again" eq "$rc" 0
+    ms=$(( $(sed -nE 's/.*at_ms=([0-9]+).*/\1/p' "$E2E_RUN_DIR/again.log") - t0 ))
+    check "within 5 s of the router's restart ($ms ms)" eq "$([ "$ms" -ge 0 ] && [ "$ms" -le 5000 ] && echo yes)" yes
+    check "its DNAT rule is back" eq "$(e2e_miniupnpd_rules udp)" "udp $(map_field "$rtcp" ext) -> $(map_field "$rtcp" int)"
+    pm_send event '^event' | sed 's/^/  /'
+    pm_quit; rc=$?
+    check "rtcpm-pm ended cleanly" eq "$rc" 0
+    natpm_no_leftovers
+}

@@ -22,6 +22,7 @@
 #   e2e_ns ROLE                      namespace name of client|router|public
 #   e2e_exec ROLE CMD...             run in ROLE's namespace, in the foreground
 #   e2e_spawn ROLE NAME CMD...       start in the background; NAME.pid, NAME.log in RUN_DIR
+#   e2e_spawn_fed ROLE NAME FIFO CMD...  the same, stdin read from FIFO
 #   e2e_wait NAME [SECONDS]          wait for it; returns its exit code (124 on timeout)
 #   e2e_stop NAME                    TERM, then KILL after 2 s
 #   e2e_wine_start [ROLE]            a WINEPREFIX of this run with its wineserver in ROLE's
@@ -172,6 +173,15 @@ e2e_spawn() {
     local ns name
     ns=$(e2e_ns "$1") name=$2; shift 2
     ip netns exec "$ns" env RTCPM_E2E_RUN="$E2E_RUN_DIR" "$@" >"$E2E_RUN_DIR/$name.log" 2>&1 </dev/null &
+    echo $! >"$E2E_RUN_DIR/$name.pid"
+}
+
+# e2e_spawn_fed ROLE NAME FIFO CMD...: e2e_spawn with stdin read from FIFO (a program driven
+# line by line; the caller keeps FIFO open for writing, e.g. exec 7<>FIFO).
+e2e_spawn_fed() {
+    local ns name fifo
+    ns=$(e2e_ns "$1") name=$2 fifo=$3; shift 3
+    ip netns exec "$ns" env RTCPM_E2E_RUN="$E2E_RUN_DIR" "$@" >"$E2E_RUN_DIR/$name.log" 2>&1 <"$fifo" &
     echo $! >"$E2E_RUN_DIR/$name.pid"
 }
 

@@ -15,12 +15,15 @@
 #include "pm/config.h"
 
 static int is_pcp(const struct pm_shell *sh) { return !strncmp(sh->kind, "pcp", 3); }
+static int is_upnp(const struct pm_shell *sh) { return !strncmp(sh->kind, "upnp", 4); }
 
 static void last_error(const struct pm_shell *sh, char *buf, size_t len)
 {
     buf[0] = 0;
     if (is_pcp(sh))
         rtcpm_pcp_pm_last_error(sh->pm, buf, len);
+    else if (is_upnp(sh))
+        rtcpm_upnp_pm_last_error(sh->pm, buf, len);
     else
         rtcpm_stun_pm_last_error(sh->pm, buf, len);
 }
@@ -101,6 +104,14 @@ static int counters(struct pm_shell *sh, const char **names, LONG *values)
         rtcpm_pcp_pm_get_stats(sh->pm, &st);
         for (i = 0; i < 9; i++) names[n] = pcp_names[i], values[n++] = ((LONG *)&st)[i];
     }
+    else if (is_upnp(sh))
+    {
+        struct rtcpm_upnp_pm_stats st;
+        static const char *const upnp_names[] = { "discoveries", "mappings", "renewals", "deletes",
+                                                  "stun",        "failures", "events" };
+        rtcpm_upnp_pm_get_stats(sh->pm, &st);
+        for (i = 0; i < 7; i++) names[n] = upnp_names[i], values[n++] = ((LONG *)&st)[i];
+    }
     else
     {
         struct rtcpm_stun_pm_stats st;
@@ -150,8 +161,9 @@ static void do_wait(struct pm_shell *sh, const char *name, long want, long secon
 static void do_list(struct pm_shell *sh)
 {
     char buf[8192], *line, *next;
-    LONG n = is_pcp(sh) ? rtcpm_pcp_pm_format_mappings(sh->pm, buf, sizeof(buf))
-                        : rtcpm_stun_pm_format_mappings(sh->pm, buf, sizeof(buf));
+    LONG n = is_pcp(sh)    ? rtcpm_pcp_pm_format_mappings(sh->pm, buf, sizeof(buf))
+             : is_upnp(sh) ? rtcpm_upnp_pm_format_mappings(sh->pm, buf, sizeof(buf))
+                           : rtcpm_stun_pm_format_mappings(sh->pm, buf, sizeof(buf));
     if (n < 0) buf[0] = 0;
     for (line = buf; *line; line = next)
     {
@@ -193,7 +205,13 @@ void pm_shell_command(struct pm_shell *sh, const char *line)
     {
         text[0] = 0;
         if (is_pcp(sh)) rtcpm_pcp_pm_last_event(sh->pm, text, sizeof(text));
+        if (is_upnp(sh)) rtcpm_upnp_pm_last_event(sh->pm, text, sizeof(text));
         printf("event %s\n", text);
+    }
+    else if (n == 1 && !strcmp(cmd, "igd") && is_upnp(sh))
+    {
+        rtcpm_upnp_pm_igd(sh->pm, text, sizeof(text));
+        printf("igd %s\n", text);
     }
     else if (n == 1 && !strcmp(cmd, "stats"))
         do_stats(sh);

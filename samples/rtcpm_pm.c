@@ -32,6 +32,9 @@ static void usage(FILE *f)
           "Port manager (exactly one):\n"
           "  --pcp [SERVER[,SERVER]]  PCP / NAT-PMP (default: the default gateway)\n"
           "  --pcp-config FILE        PCP from an INI file ([pcp], [ports ...])\n"
+          "  --upnp [IGD-URL]         UPnP IGD (default: SSDP discovery; Windows: hnetcfg)\n"
+          "  --upnp-config FILE       UPnP from an INI file ([upnp], [ports ...])\n"
+          "  --upnp-stun SERVER       UPnP: STUN server for the external address\n"
           "  --stun SERVERS           STUN (host[:port],...)\n"
           "  --local ADDR             the port manager's local address (default: by route)\n"
           "  --lifetime S             PCP: lifetime asked for (default 7200)\n"
@@ -43,6 +46,7 @@ static void usage(FILE *f)
           "  release N                    ReleaseMappingEx of mapping N: \"released N\" or \"failed ...\"\n"
           "  list                         the live mappings (\"live ...\" lines), then \"end\"\n"
           "  event                        \"event TEXT\": what the port manager did on its own\n"
+          "  igd                          UPnP: \"igd URL\" how the IGD was found\n"
           "  stats                        \"stats NAME=VALUE ...\"\n"
           "  wait NAME N SECONDS          until counter NAME reaches N: \"reached NAME V\" or\n"
           "                               \"timeout NAME V\"\n"
@@ -62,7 +66,8 @@ static int bad(const char *what, const char *value)
 static int make(int argc, char **argv, struct pm_shell *sh)
 {
     struct rtcpm_pcp_pm_config pcp;
-    const char *kind = NULL, *arg = NULL, *local = NULL;
+    struct rtcpm_upnp_pm_config upnp;
+    const char *kind = NULL, *arg = NULL, *local = NULL, *upnp_stun = NULL;
     char err[300];
     long lifetime = 0;
     HRESULT hr = E_FAIL;
@@ -72,13 +77,16 @@ static int make(int argc, char **argv, struct pm_shell *sh)
         const char *a = argv[i], *v = i + 1 < argc && argv[i + 1][0] != '-' ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) return usage(stdout), 1;
         if (!strcmp(a, "--version")) return printf("rtcpm-pm " RTCPM_VERSION_TEXT "\n"), 1;
-        if (!strcmp(a, "--pcp") || !strcmp(a, "--pcp-config") || !strcmp(a, "--stun"))
+        if (!strcmp(a, "--pcp") || !strcmp(a, "--pcp-config") || !strcmp(a, "--stun") || !strcmp(a, "--upnp") ||
+            !strcmp(a, "--upnp-config"))
         {
             if (kind) return bad("one port manager only", a);
             kind = a + 2;
             if (v) arg = v, i++;
-            if (!arg && strcmp(kind, "pcp")) return bad("missing value after", a);
+            if (!arg && strcmp(kind, "pcp") && strcmp(kind, "upnp")) return bad("missing value after", a);
         }
+        else if (!strcmp(a, "--upnp-stun") && v)
+            upnp_stun = v, i++;
         else if (!strcmp(a, "--local") && v)
             local = v, i++;
         else if (!strcmp(a, "--lifetime") && v && (lifetime = strtol(v, NULL, 10)) > 0)
@@ -86,7 +94,7 @@ static int make(int argc, char **argv, struct pm_shell *sh)
         else
             return bad("unknown option or missing value", a);
     }
-    if (!kind) return bad("a port manager is needed (--pcp, --pcp-config, --stun)", NULL);
+    if (!kind) return bad("a port manager is needed (--pcp, --pcp-config, --upnp, --upnp-config, --stun)", NULL);
     sh->kind = kind;
     if (!strcmp(kind, "pcp"))
     {
@@ -98,6 +106,17 @@ static int make(int argc, char **argv, struct pm_shell *sh)
     }
     else if (!strcmp(kind, "pcp-config"))
         hr = rtcpm_pcp_pm_create_from_file(arg, &sh->pm, err, sizeof(err));
+    else if (!strcmp(kind, "upnp"))
+    {
+        rtcpm_upnp_pm_config_init(&upnp);
+        upnp.igd_url = arg;
+        upnp.local_address = local;
+        upnp.stun = upnp_stun;
+        if (lifetime) upnp.lifetime_s = lifetime;
+        hr = rtcpm_upnp_pm_create_ex(&upnp, &sh->pm, err, sizeof(err));
+    }
+    else if (!strcmp(kind, "upnp-config"))
+        hr = rtcpm_upnp_pm_create_from_file(arg, &sh->pm, err, sizeof(err));
     else
         hr = rtcpm_stun_pm_create(arg, &sh->pm, err, sizeof(err));
     if (hr == E_INVALIDARG || hr == HRESULT_FROM_WIN32(2L)) return bad(err, NULL);

@@ -190,6 +190,13 @@ LONG bi_pcp_live(struct bi_pm *o);
 LONG bi_pcp_listing(struct bi_pm *o, char *buf, size_t len);
 const char *bi_pcp_skip(const struct bi_case *c);
 void bi_nat_objects_cleanup(void);
+/* ... and UPnP against the fake IGD (natively; Windows: skipped, no IGD on loopback). */
+HRESULT bi_upnp_open(struct bi_pm *o);
+void bi_upnp_close(struct bi_pm *o);
+LONG bi_upnp_live(struct bi_pm *o);
+LONG bi_upnp_listing(struct bi_pm *o, char *buf, size_t len);
+const char *bi_upnp_skip(const struct bi_case *c);
+void bi_upnp_cleanup(void);
 
 /* ---- shared by the runners ---- */
 

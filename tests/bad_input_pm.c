@@ -212,6 +212,7 @@ const struct bi_pm_object bi_pm_objects[] = {
     { "trace(static)", trace_open, trace_close, trace_live, trace_listing, 1, NULL },
     { "stun", stun_open, stun_close, stun_live, stun_listing, 0, stun_skip },
     { "pcp", bi_pcp_open, bi_pcp_close, bi_pcp_live, bi_pcp_listing, 0, bi_pcp_skip },
+    { "upnp", bi_upnp_open, bi_upnp_close, bi_upnp_live, bi_upnp_listing, 0, bi_upnp_skip },
 };
 const size_t bi_pm_object_count = sizeof(bi_pm_objects) / sizeof(bi_pm_objects[0]);
 

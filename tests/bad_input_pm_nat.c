@@ -61,6 +61,7 @@ void bi_nat_objects_cleanup(void)
         if (pcp_env.v6) fake_pcp_stop(&pcp_env.v6srv);
     }
     memset(&pcp_env, 0, sizeof(pcp_env));
+    bi_upnp_cleanup();
 }
 
 HRESULT bi_pcp_open(struct bi_pm *o)
@@ -98,5 +99,82 @@ const char *bi_pcp_skip(const struct bi_case *c)
     if (c->arg == BI_ARG_STATE && (c->value == BI_V_V6_MAPPING_V4_REMOTE || c->value == BI_V_V6_MAPPING_LONGEST ||
                                    c->value == BI_V_V6_MAPPING_TOO_LONG))
         return "no [::1]";
+    return NULL;
+}
+
+/*
+ * The UPnP IGD port manager. Natively against the in-process fake IGD (tests/fake_igd.h;
+ * external 198.51.100.7, external port = internal port), started by the first case. It maps
+ * IPv4 only: the rows that need an IPv6 mapping are skipped with that reason. On Windows
+ * targets hnetcfg finds an IGD by SSDP alone, which no loopback IGD answers: those rows
+ * skip, and the e2e case upnp_pm_wine drives it against miniupnpd.
+ */
+#if defined(RTCPM_TEST_HAVE_FAKE_IGD)
+#include "fake_igd.h"
+
+static struct
+{
+    int state;
+    struct fake_igd igd;
+} upnp_env;
+
+static int upnp_env_start(void)
+{
+    if (!upnp_env.state) upnp_env.state = fake_igd_start(&upnp_env.igd) ? -1 : 1;
+    return upnp_env.state > 0;
+}
+
+void bi_upnp_cleanup(void)
+{
+    if (upnp_env.state > 0) fake_igd_stop(&upnp_env.igd);
+    memset(&upnp_env, 0, sizeof(upnp_env));
+}
+
+HRESULT bi_upnp_open(struct bi_pm *o)
+{
+    struct rtcpm_upnp_pm_config cfg;
+    char err[256];
+    HRESULT hr;
+    if (!upnp_env_start()) return E_FAIL;
+    rtcpm_upnp_pm_config_init(&cfg);
+    cfg.igd_url = upnp_env.igd.url;
+    cfg.local_address = "127.0.0.1";
+    hr = rtcpm_upnp_pm_create_ex(&cfg, &o->pm, err, sizeof(err));
+    if (FAILED(hr)) printf("\n    UPnP port manager not created: %s", err);
+    return hr;
+}
+
+static const char *upnp_no_igd(void) { return NULL; }
+#else
+void bi_upnp_cleanup(void) {}
+HRESULT bi_upnp_open(struct bi_pm *o)
+{
+    (void)o;
+    return E_FAIL;
+}
+static const char *upnp_no_igd(void)
+{
+    return rtcpm_upnp_pm_available() ? "hnetcfg finds IGDs by SSDP only, none on loopback (e2e upnp_pm_wine)"
+                                     : "no UPnP in this build (libminiupnpc not found)";
+}
+#endif
+
+void bi_upnp_close(struct bi_pm *o)
+{
+    if (o->pm) o->pm->lpVtbl->Release(o->pm);
+}
+
+LONG bi_upnp_live(struct bi_pm *o) { return rtcpm_upnp_pm_live_mappings(o->pm); }
+LONG bi_upnp_listing(struct bi_pm *o, char *buf, size_t len) { return rtcpm_upnp_pm_format_mappings(o->pm, buf, len); }
+
+const char *bi_upnp_skip(const struct bi_case *c)
+{
+    int v6_remote =
+        c->arg == BI_ARG_REMOTE && (c->value == BI_V_IPV6 || c->value == BI_V_IPV6_ZONE || c->value == BI_V_LONGEST);
+    if (upnp_no_igd()) return upnp_no_igd();
+    if ((c->method == BI_GET_MAPPING || c->method == BI_GET_MAPPING_EX) && v6_remote) return "UPnP IGD maps IPv4 only";
+    if (c->arg == BI_ARG_STATE && (c->value == BI_V_V6_MAPPING_V4_REMOTE || c->value == BI_V_V6_MAPPING_LONGEST ||
+                                   c->value == BI_V_V6_MAPPING_TOO_LONG))
+        return "UPnP IGD maps IPv4 only";
     return NULL;
 }

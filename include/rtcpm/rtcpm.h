@@ -19,6 +19,7 @@
 #include "rtcpm/static_pm.h"
 #include "rtcpm/stun_pm.h"
 #include "rtcpm/pcp_pm.h"
+#include "rtcpm/upnp_pm.h"
 #include "rtcpm/host.h"
 #include "rtcpm/marshal.h"
 

@@ -178,3 +178,38 @@ case_pcp_pm() {
     check "rtcpm-pm ended cleanly" eq "$rc" 0
     natpm_no_leftovers
 }
+
+# The UPnP IGD port manager behind the symmetric NAT: SSDP discovery natively (libminiupnpc),
+# hnetcfg's IUPnPNAT under Wine (whose external address comes from coturn: Wine's gap); real
+# forwarding for a stranger; release removes the rule; nothing left at the end.
+case_upnp_pm() {
+    natpm_setup
+    local args=(--upnp) sip rtp igd rc
+    case "$client" in wine:*) args+=(--upnp-stun "$STUN") ;; esac
+    pm_start "${args[@]}"
+    sip=$(pm_send "map udp sip" '^(mapping|failed)' 20) ; echo "  $sip"
+    rtp=$(pm_send "map udp audio-rtp" '^(mapping|failed)' 20) ; echo "  $rtp"
+    igd=$(pm_send igd '^igd') ; echo "  $igd"
+    case "$client" in
+        wine:*) check "the IGD came through the system's UPnP NAT API" eq "$igd" "igd hnetcfg" ;;
+        *) check "the IGD was discovered by SSDP" eq "$igd" "igd $E2E_UPNP_URL" ;;
+    esac
+    check "SIP mapped" has <(echo "$sip") '^mapping 1 sip udp '
+    check "RTP mapped" has <(echo "$rtp") '^mapping 2 audio-rtp udp '
+    check "internal address is the client's $E2E_LAN_CLIENT" eq "$(map_field "$sip" int | cut -d: -f1)" "$E2E_LAN_CLIENT"
+    check "external address is the router's $E2E_WAN_ROUTER" eq "$(map_field "$sip" ext | cut -d: -f1)" "$E2E_WAN_ROUTER"
+    check "miniupnpd's chain forwards both to the client" eq "$(e2e_miniupnpd_rules udp | sort)" \
+        "$(printf 'udp %s -> %s\nudp %s -> %s\n' "$(map_field "$sip" ext)" "$(map_field "$sip" int)" \
+            "$(map_field "$rtp" ext)" "$(map_field "$rtp" int)" | sort)"
+    check "a stranger's packet to $(map_field "$rtp" ext) reaches the client's port $(map_field "$rtp" intport)" \
+        e2e_forward_probe fwd1 "$(map_field "$rtp" intport)" "$(map_field "$rtp" ext)" 40002 arrives
+    check "ReleaseMappingEx of RTP answered" has <(pm_send "release 2" '^(released|failed)' 20) '^released 2'
+    check "its DNAT rule is gone, SIP's stays" eq "$(e2e_miniupnpd_rules udp)" \
+        "udp $(map_field "$sip" ext) -> $(map_field "$sip" int)"
+    check "a new stranger flow to the released port is dropped" \
+        e2e_forward_probe fwd2 "$(map_field "$rtp" intport)" "$(map_field "$rtp" ext)" 40003 filtered
+    pm_send stats '^stats' | sed 's/^/  /'
+    pm_quit; rc=$?
+    check "rtcpm-pm ended cleanly" eq "$rc" 0
+    natpm_no_leftovers
+}

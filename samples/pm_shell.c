@@ -16,6 +16,7 @@
 
 static int is_pcp(const struct pm_shell *sh) { return !strncmp(sh->kind, "pcp", 3); }
 static int is_upnp(const struct pm_shell *sh) { return !strncmp(sh->kind, "upnp", 4); }
+static int is_auto(const struct pm_shell *sh) { return !strncmp(sh->kind, "auto", 4); }
 
 static void last_error(const struct pm_shell *sh, char *buf, size_t len)
 {
@@ -24,6 +25,8 @@ static void last_error(const struct pm_shell *sh, char *buf, size_t len)
         rtcpm_pcp_pm_last_error(sh->pm, buf, len);
     else if (is_upnp(sh))
         rtcpm_upnp_pm_last_error(sh->pm, buf, len);
+    else if (is_auto(sh))
+        rtcpm_auto_pm_last_error(sh->pm, buf, len);
     else
         rtcpm_stun_pm_last_error(sh->pm, buf, len);
 }
@@ -112,6 +115,8 @@ static int counters(struct pm_shell *sh, const char **names, LONG *values)
         rtcpm_upnp_pm_get_stats(sh->pm, &st);
         for (i = 0; i < 7; i++) names[n] = upnp_names[i], values[n++] = ((LONG *)&st)[i];
     }
+    else if (is_auto(sh))
+        names[n] = "probes", values[n++] = rtcpm_auto_pm_probes(sh->pm);
     else
     {
         struct rtcpm_stun_pm_stats st;
@@ -163,6 +168,7 @@ static void do_list(struct pm_shell *sh)
     char buf[8192], *line, *next;
     LONG n = is_pcp(sh)    ? rtcpm_pcp_pm_format_mappings(sh->pm, buf, sizeof(buf))
              : is_upnp(sh) ? rtcpm_upnp_pm_format_mappings(sh->pm, buf, sizeof(buf))
+             : is_auto(sh) ? rtcpm_auto_pm_format_mappings(sh->pm, buf, sizeof(buf))
                            : rtcpm_stun_pm_format_mappings(sh->pm, buf, sizeof(buf));
     if (n < 0) buf[0] = 0;
     for (line = buf; *line; line = next)
@@ -212,6 +218,12 @@ void pm_shell_command(struct pm_shell *sh, const char *line)
     {
         rtcpm_upnp_pm_igd(sh->pm, text, sizeof(text));
         printf("igd %s\n", text);
+    }
+    else if (n == 1 && !strcmp(cmd, "mechanism") && is_auto(sh))
+    {
+        rtcpm_auto_pm_wait_ready(sh->pm, -1);
+        rtcpm_auto_pm_verdict(sh->pm, text, sizeof(text));
+        printf("mechanism %s\nverdict %s\n", rtcpm_auto_pm_mechanism(sh->pm), text);
     }
     else if (n == 1 && !strcmp(cmd, "stats"))
         do_stats(sh);

@@ -36,6 +36,9 @@ static void usage(FILE *f)
           "  --upnp-config FILE       UPnP from an INI file ([upnp], [ports ...])\n"
           "  --upnp-stun SERVER       UPnP: STUN server for the external address\n"
           "  --stun SERVERS           STUN (host[:port],...)\n"
+          "  --auto [STUN-SERVERS]    automatic: PCP, NAT-PMP, UPnP, then STUN (when servers\n"
+          "                           are given), then local addresses\n"
+          "  --auto-config FILE       automatic from an INI file ([auto], [ports ...])\n"
           "  --local ADDR             the port manager's local address (default: by route)\n"
           "  --lifetime S             PCP: lifetime asked for (default 7200)\n"
           "\n"
@@ -47,6 +50,8 @@ static void usage(FILE *f)
           "  list                         the live mappings (\"live ...\" lines), then \"end\"\n"
           "  event                        \"event TEXT\": what the port manager did on its own\n"
           "  igd                          UPnP: \"igd URL\" how the IGD was found\n"
+          "  mechanism                    automatic: \"mechanism NAME\" and \"verdict TEXT\" (waits\n"
+          "                               for a probe in progress)\n"
           "  stats                        \"stats NAME=VALUE ...\"\n"
           "  wait NAME N SECONDS          until counter NAME reaches N: \"reached NAME V\" or\n"
           "                               \"timeout NAME V\"\n"
@@ -78,12 +83,13 @@ static int make(int argc, char **argv, struct pm_shell *sh)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) return usage(stdout), 1;
         if (!strcmp(a, "--version")) return printf("rtcpm-pm " RTCPM_VERSION_TEXT "\n"), 1;
         if (!strcmp(a, "--pcp") || !strcmp(a, "--pcp-config") || !strcmp(a, "--stun") || !strcmp(a, "--upnp") ||
-            !strcmp(a, "--upnp-config"))
+            !strcmp(a, "--upnp-config") || !strcmp(a, "--auto") || !strcmp(a, "--auto-config"))
         {
             if (kind) return bad("one port manager only", a);
             kind = a + 2;
             if (v) arg = v, i++;
-            if (!arg && strcmp(kind, "pcp") && strcmp(kind, "upnp")) return bad("missing value after", a);
+            if (!arg && strcmp(kind, "pcp") && strcmp(kind, "upnp") && strcmp(kind, "auto"))
+                return bad("missing value after", a);
         }
         else if (!strcmp(a, "--upnp-stun") && v)
             upnp_stun = v, i++;
@@ -94,7 +100,7 @@ static int make(int argc, char **argv, struct pm_shell *sh)
         else
             return bad("unknown option or missing value", a);
     }
-    if (!kind) return bad("a port manager is needed (--pcp, --pcp-config, --upnp, --upnp-config, --stun)", NULL);
+    if (!kind) return bad("a port manager is needed (--pcp, --upnp, --auto, --stun, or a --*-config)", NULL);
     sh->kind = kind;
     if (!strcmp(kind, "pcp"))
     {
@@ -117,6 +123,17 @@ static int make(int argc, char **argv, struct pm_shell *sh)
     }
     else if (!strcmp(kind, "upnp-config"))
         hr = rtcpm_upnp_pm_create_from_file(arg, &sh->pm, err, sizeof(err));
+    else if (!strcmp(kind, "auto"))
+    {
+        struct rtcpm_auto_pm_config au;
+        rtcpm_auto_pm_config_init(&au);
+        au.stun = arg;
+        au.local_address = local;
+        if (lifetime) au.lifetime_s = lifetime;
+        hr = rtcpm_auto_pm_create_ex(&au, &sh->pm, err, sizeof(err));
+    }
+    else if (!strcmp(kind, "auto-config"))
+        hr = rtcpm_auto_pm_create_from_file(arg, &sh->pm, err, sizeof(err));
     else
         hr = rtcpm_stun_pm_create(arg, &sh->pm, err, sizeof(err));
     if (hr == E_INVALIDARG || hr == HRESULT_FROM_WIN32(2L)) return bad(err, NULL);

@@ -197,6 +197,12 @@ LONG bi_upnp_live(struct bi_pm *o);
 LONG bi_upnp_listing(struct bi_pm *o, char *buf, size_t len);
 const char *bi_upnp_skip(const struct bi_case *c);
 void bi_upnp_cleanup(void);
+/* ... and the automatic one, deciding for PCP against the PCP rows' servers. */
+HRESULT bi_auto_open(struct bi_pm *o);
+void bi_auto_close(struct bi_pm *o);
+LONG bi_auto_live(struct bi_pm *o);
+LONG bi_auto_listing(struct bi_pm *o, char *buf, size_t len);
+const char *bi_auto_skip(const struct bi_case *c);
 
 /* ---- shared by the runners ---- */
 

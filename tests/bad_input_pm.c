@@ -213,6 +213,7 @@ const struct bi_pm_object bi_pm_objects[] = {
     { "stun", stun_open, stun_close, stun_live, stun_listing, 0, stun_skip },
     { "pcp", bi_pcp_open, bi_pcp_close, bi_pcp_live, bi_pcp_listing, 0, bi_pcp_skip },
     { "upnp", bi_upnp_open, bi_upnp_close, bi_upnp_live, bi_upnp_listing, 0, bi_upnp_skip },
+    { "auto", bi_auto_open, bi_auto_close, bi_auto_live, bi_auto_listing, 0, bi_auto_skip },
 };
 const size_t bi_pm_object_count = sizeof(bi_pm_objects) / sizeof(bi_pm_objects[0]);
 

@@ -178,3 +178,30 @@ const char *bi_upnp_skip(const struct bi_case *c)
         return "UPnP IGD maps IPv4 only";
     return NULL;
 }
+
+/* The automatic port manager, deciding for PCP against the PCP rows' fake servers (both
+ * families), so that its calls reach an inner port manager. */
+HRESULT bi_auto_open(struct bi_pm *o)
+{
+    struct rtcpm_auto_pm_config cfg;
+    char err[256];
+    HRESULT hr;
+    if (!pcp_env_start()) return E_FAIL;
+    rtcpm_auto_pm_config_init(&cfg);
+    cfg.mechanisms = "pcp";
+    cfg.pcp_server = pcp_env.servers;
+    cfg.local_address = pcp_env.v6 ? "127.0.0.1, ::1" : "127.0.0.1";
+    cfg.timeout_ms = 2000;
+    hr = rtcpm_auto_pm_create_ex(&cfg, &o->pm, err, sizeof(err));
+    if (FAILED(hr)) printf("\n    automatic port manager not created: %s", err);
+    return hr;
+}
+
+void bi_auto_close(struct bi_pm *o)
+{
+    if (o->pm) o->pm->lpVtbl->Release(o->pm);
+}
+
+LONG bi_auto_live(struct bi_pm *o) { return rtcpm_auto_pm_live_mappings(o->pm); }
+LONG bi_auto_listing(struct bi_pm *o, char *buf, size_t len) { return rtcpm_auto_pm_format_mappings(o->pm, buf, len); }
+const char *bi_auto_skip(const struct bi_case *c) { return bi_pcp_skip(c); }

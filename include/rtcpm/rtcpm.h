@@ -20,6 +20,7 @@
 #include "rtcpm/stun_pm.h"
 #include "rtcpm/pcp_pm.h"
 #include "rtcpm/upnp_pm.h"
+#include "rtcpm/auto_pm.h"
 #include "rtcpm/host.h"
 #include "rtcpm/marshal.h"
 

@@ -49,7 +49,7 @@ HRESULT rtcpm_pcp_pm_settings_make(const struct rtcpm_pcp_pm_config *cfg, struct
     if (FAILED(rtcpm_pmc_check(&rtcpm_pcp_pm_schema, cfg, out->ranges, &out->range_count, err, errlen)))
         return E_INVALIDARG;
     if (cfg->server && *cfg->server)
-        rtcpm_pm_server_list(cfg->server, out->servers, 2, &out->server_count, err, errlen);
+        rtcpm_pm_server_list(cfg->server, 1, out->servers, 2, &out->server_count, err, errlen);
     if (cfg->local_address && *cfg->local_address)
         rtcpm_pm_local_addresses(cfg->local_address, &out->local_v4, &out->local_v6, err, errlen);
     out->protocol = (int)cfg->protocol;

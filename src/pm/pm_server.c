@@ -155,8 +155,8 @@ static int next_entry(const char **p, char *buf, size_t cap)
     return 1;
 }
 
-int rtcpm_pm_server_list(const char *text, char (*out)[RTCPM_PMC_SERVER_MAX], size_t max, size_t *count, char *why,
-                         size_t whylen)
+int rtcpm_pm_server_list(const char *text, int one_per_family, char (*out)[RTCPM_PMC_SERVER_MAX], size_t max,
+                         size_t *count, char *why, size_t whylen)
 {
     char entry[RTCPM_PMC_SERVER_MAX], first_of[2][RTCPM_PMC_SERVER_MAX] = { "", "" };
     const char *p = text;
@@ -174,7 +174,7 @@ int rtcpm_pm_server_list(const char *text, char (*out)[RTCPM_PMC_SERVER_MAX], si
                                      rc < 0 || !entry[0] ? "is empty or too long" : sub),
                    -1;
         if (n == max) return rtcpm_cfg_set_err(why, whylen, "more than %u servers", (unsigned)max), -1;
-        if (!split(entry, host, sizeof(host), &port) && !rtcpm_addr_parse(host, strlen(host), &a))
+        if (one_per_family && !split(entry, host, sizeof(host), &port) && !rtcpm_addr_parse(host, strlen(host), &a))
         {
             char *first = first_of[a.family == RTCPM_AF_INET6];
             if (first[0])
@@ -193,7 +193,7 @@ int rtcpm_pm_server_list(const char *text, char (*out)[RTCPM_PMC_SERVER_MAX], si
 
 int rtcpm_pm_server_pair_check(const char *text, char *why, size_t whylen)
 {
-    return rtcpm_pm_server_list(text, NULL, 2, NULL, why, whylen);
+    return rtcpm_pm_server_list(text, 1, NULL, 2, NULL, why, whylen);
 }
 
 int rtcpm_pm_local_addresses(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *why, size_t whylen)

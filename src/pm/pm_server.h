@@ -21,11 +21,11 @@
  * with the reason in why. */
 int rtcpm_pm_server_check(const char *text, char *why, size_t whylen);
 
-/* "a, b": at most max entries (1..8), each as rtcpm_pm_server_check says, and no two IP
- * literals of one family (one server per family). Into out[] (optional) as written; *count
- * (optional) how many. 0 or -1 with the reason. */
-int rtcpm_pm_server_list(const char *text, char (*out)[RTCPM_PMC_SERVER_MAX], size_t max, size_t *count, char *why,
-                         size_t whylen);
+/* "a, b": at most max entries (1..8), each as rtcpm_pm_server_check says; with
+ * one_per_family, no two IP literals of one family (one server per family). Into out[]
+ * (optional) as written; *count (optional) how many. 0 or -1 with the reason. */
+int rtcpm_pm_server_list(const char *text, int one_per_family, char (*out)[RTCPM_PMC_SERVER_MAX], size_t max,
+                         size_t *count, char *why, size_t whylen);
 /* The check of a key holding at most one server per family (two entries). */
 int rtcpm_pm_server_pair_check(const char *text, char *why, size_t whylen);
 

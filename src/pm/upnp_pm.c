@@ -268,6 +268,12 @@ HRESULT rtcpm_upnp_pm_create_from_file(const char *path, IRTCPortManager3 **out,
 
 /* ---- C API ---- */
 
+HRESULT rtcpm_upnp_pm_probe(IRTCPortManager3 *iface, uint64_t deadline, char *why, size_t whylen)
+{
+    struct upnp_pm *pm = unsafe_impl_from_IRTCPortManager3(iface);
+    return pm ? rtcpm_upnp_pm_find(pm, deadline, why, whylen) : E_INVALIDARG;
+}
+
 int rtcpm_upnp_pm_available(void) { return RTCPM_UPNP_BACKEND != 0; }
 
 static HRESULT copy_text(IRTCPortManager3 *iface, int event, char *buf, size_t buflen)

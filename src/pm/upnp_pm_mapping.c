@@ -157,6 +157,12 @@ static HRESULT find_igd(struct upnp_pm *pm, uint64_t deadline, rtcpm_addr *lan, 
     return hr;
 }
 
+HRESULT rtcpm_upnp_pm_find(struct upnp_pm *pm, uint64_t deadline, char *why, size_t whylen)
+{
+    rtcpm_addr lan, ext;
+    return find_igd(pm, deadline, &lan, &ext, why, whylen);
+}
+
 /* ---- one mapping ---- */
 
 /* AddPortMapping for the probe's port; *m filled but for the external address. */

@@ -84,6 +84,10 @@ struct upnp_call
     uint64_t deadline;
 };
 
+/* Looks for the IGD (the automatic port manager's probe). S_OK or the failure with why. */
+HRESULT rtcpm_upnp_pm_find(struct upnp_pm *pm, uint64_t deadline, char *why, size_t whylen);
+/* The same through the interface: E_INVALIDARG when iface is not a UPnP port manager. */
+HRESULT rtcpm_upnp_pm_probe(IRTCPortManager3 *iface, uint64_t deadline, char *why, size_t whylen);
 HRESULT rtcpm_upnp_pm_make_mapping(struct upnp_pm *pm, const struct upnp_call *call, struct rtcpm_mapping *m, char *why,
                                    size_t whylen);
 /* Removes the lease of (transport, internal) and its mapping at the IGD. */

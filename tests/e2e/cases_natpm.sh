@@ -213,3 +213,40 @@ case_upnp_pm() {
     check "rtcpm-pm ended cleanly" eq "$rc" 0
     natpm_no_leftovers
 }
+
+# ---- the automatic port manager's decision table, through real NATs --------------------------
+
+# auto_check NAT MINIUPNPD(yes|no) WANT(PCP|STUN|refused)
+auto_case() {
+    local nat=$1 router=$2 want=$3 mech sip
+    net_up --nat "$nat"
+    e2e_stun_start
+    [ "$router" = yes ] && e2e_miniupnpd_start
+    pm_start --auto "$STUN"
+    mech=$(pm_send mechanism '^mechanism' 30) ; echo "  $mech"
+    pm_lines | grep '^verdict' | tail -n1 | sed 's/^/  /'
+    sip=$(pm_send "map udp sip" '^(mapping|failed)' 30) ; echo "  $sip"
+    case "$want" in
+        refused)
+            check "no mechanism chosen" eq "$mech" "mechanism "
+            check "GetMappingEx refused: RTC_E_PORT_MAPPING_FAILED" has <(echo "$sip") '^failed RTC_E_PORT_MAPPING_FAILED'
+            check "the reason names the symmetric NAT" has <(echo "$sip") 'symmetric NAT'
+            check "... and that PCP and UPnP did not answer" has <(echo "$sip") 'PCP: .*UPnP: ' ;;
+        *)
+            check "the automatic port manager chose $want" eq "$mech" "mechanism $want"
+            check "mapped" has <(echo "$sip") '^mapping 1 sip udp '
+            check "external address is the router's $E2E_WAN_ROUTER" eq "$(map_field "$sip" ext | cut -d: -f1)" "$E2E_WAN_ROUTER" ;;
+    esac
+    [ "$want" = PCP ] && check "the router forwards it (DNAT rule)" eq "$(e2e_miniupnpd_rules udp)" \
+        "udp $(map_field "$sip" ext) -> $(map_field "$sip" int)"
+    [ "$want" = STUN ] && check "the external side is the NAT's real mapping (conntrack)" \
+        eq "$(e2e_nat_mappings udp "$(map_field "$sip" intport)" "$E2E_WAN_PUBLIC" "$E2E_STUN_PORT")" "$(map_field "$sip" ext)"
+    pm_quit
+    check "rtcpm-pm ended cleanly" eq "$?" 0
+    [ "$router" = yes ] && natpm_no_leftovers
+    return 0
+}
+
+case_auto_pcp() { auto_case symmetric yes PCP; }
+case_auto_stun() { auto_case masquerade no STUN; }
+case_auto_refused() { auto_case symmetric no refused; }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 #include "cpp_port_manager.h"
+#include "cpp_port_manager_base.h"
 #include "nat_flows.h"
 
 namespace
@@ -57,7 +58,8 @@ struct Mapping
     LONG remote_port;
 };
 
-class CppPortManager : public IRTCPortManager3
+// IUnknown comes from PortManagerBase: only the port-manager methods are written here.
+class CppPortManager : public rtcpm_samples::PortManagerBase
 {
   public:
     CppPortManager(const char *internal, const char *external) : internal_(internal), external_(external)
@@ -68,28 +70,6 @@ class CppPortManager : public IRTCPortManager3
     {
         outstanding -= (long)mappings_.size();
         instances--;
-    }
-
-    // IUnknown
-    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void **out) override
-    {
-        if (!out) return E_POINTER;
-        if (IsEqualGUID(riid, IID_IUnknown) || IsEqualGUID(riid, IID_IRTCPortManager) ||
-            IsEqualGUID(riid, IID_IRTCPortManager2) || IsEqualGUID(riid, IID_IRTCPortManager3))
-        {
-            *out = static_cast<IRTCPortManager3 *>(this);
-            AddRef();
-            return S_OK;
-        }
-        *out = nullptr;
-        return E_NOINTERFACE;
-    }
-    ULONG STDMETHODCALLTYPE AddRef() override { return ++ref_; }
-    ULONG STDMETHODCALLTYPE Release() override
-    {
-        ULONG r = --ref_;
-        if (!r) delete this;
-        return r;
     }
 
     // IRTCPortManager3
@@ -191,7 +171,6 @@ class CppPortManager : public IRTCPortManager3
     }
 
   private:
-    std::atomic<ULONG> ref_{ 1 };
     std::string internal_, external_;
     SpinLock lock_;
     std::vector<Mapping> mappings_;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include "abi_cpp.h"
+#include "cpp_port_manager_base.h"
 
 namespace
 {
@@ -28,32 +29,12 @@ void to_ascii(BSTR b, char *out, size_t len)
     out[i] = 0;
 }
 
-class CppPortManager : public IRTCPortManager3
+// IUnknown (QI to every level, atomic refcount) is the samples' PortManagerBase.
+class CppPortManager : public rtcpm_samples::PortManagerBase
 {
   public:
     CppPortManager() { live_pms++; }
     virtual ~CppPortManager() { live_pms--; }
-
-    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void **out) override
-    {
-        if (!out) return E_POINTER;
-        if (IsEqualGUID(riid, IID_IUnknown) || IsEqualGUID(riid, IID_IRTCPortManager) ||
-            IsEqualGUID(riid, IID_IRTCPortManager2) || IsEqualGUID(riid, IID_IRTCPortManager3))
-        {
-            *out = static_cast<IRTCPortManager3 *>(this);
-            AddRef();
-            return S_OK;
-        }
-        *out = nullptr;
-        return E_NOINTERFACE;
-    }
-    ULONG STDMETHODCALLTYPE AddRef() override { return ++ref; }
-    ULONG STDMETHODCALLTYPE Release() override
-    {
-        ULONG r = --ref;
-        if (!r) delete this;
-        return r;
-    }
 
     HRESULT STDMETHODCALLTYPE GetMapping(BSTR remote, RTC_PORT_TYPE type, BSTR *ia, LONG *ip, BSTR *ea,
                                          LONG *ep) override
@@ -95,9 +76,6 @@ class CppPortManager : public IRTCPortManager3
     }
 
     long last_sum = 0;
-
-  private:
-    std::atomic<ULONG> ref{ 1 };
 };
 
 } // namespace

@@ -6,8 +6,10 @@
  * clears the counters, so the counts are read before cleanup.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "harness.h"
+#include "com/log.h"
 
 static CU_InitializeFunc suite_init;
 static CU_CleanupFunc suite_cleanup;
@@ -79,4 +81,19 @@ fail:
     fprintf(stderr, "%s: CUnit: %s\n", suite_name, CU_get_error_msg());
     CU_cleanup_registry();
     return 2;
+}
+
+void rtcpm_test_set_debug(const char *value)
+{
+#ifdef _WIN32
+    char buf[64];
+    snprintf(buf, sizeof(buf), "RTCPM_DEBUG=%s", value ? value : "");
+    _putenv(buf);
+#else
+    if (value)
+        setenv("RTCPM_DEBUG", value, 1);
+    else
+        unsetenv("RTCPM_DEBUG");
+#endif
+    rtcpm_log_reset();
 }

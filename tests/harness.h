@@ -24,6 +24,9 @@ void rtcpm_test_set_fixtures(CU_InitializeFunc init, CU_CleanupFunc cleanup);
 #define CU_ASSERT_BSTR_EQUAL(bstr, lit) CU_ASSERT_TRUE(rtcpm_test_bstr_is((bstr), (lit)))
 int rtcpm_test_bstr_is(BSTR b, const WCHAR *lit);
 
+/* Sets RTCPM_DEBUG (NULL: unsets it) and makes the library read it again. */
+void rtcpm_test_set_debug(const char *value);
+
 /* 1 on the native runtime (which counts live BSTRs), 0 where oleaut32 owns them. */
 int rtcpm_test_counts_bstrs(void);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "os/platform.h"
 #include "os/socket.h"
 
 rtcpm_addr test_addr(const char *text, uint16_t port)
@@ -33,4 +34,30 @@ int test_have_ipv6(void)
     }
     rtcpm_socket_close(s);
     return 1;
+}
+
+/* An even port B with B .. B+n-1 free for UDP and TCP on 127.0.0.1 (nothing bound now). */
+uint16_t test_free_block(unsigned n)
+{
+    int tries;
+    for (tries = 0; tries < 200; tries++)
+    {
+        uint16_t r, base;
+        unsigned i, ok = 1;
+        rtcpm_random_bytes(&r, sizeof(r));
+        base = (uint16_t)(20000 + (r % 20000u) * 2u % 40000u);
+        base &= (uint16_t)~1u;
+        for (i = 0; i < n && ok; i++)
+        {
+            rtcpm_socket *u = NULL, *t = NULL;
+            rtcpm_addr a = test_addr("127.0.0.1", (uint16_t)(base + i));
+            ok = rtcpm_socket_open(&u, RTCPM_SOCK_UDP, &a, NULL) == RTCPM_SOCK_OK &&
+                 rtcpm_socket_open(&t, RTCPM_SOCK_TCP, &a, NULL) == RTCPM_SOCK_OK;
+            rtcpm_socket_close(u);
+            rtcpm_socket_close(t);
+        }
+        if (ok) return base;
+    }
+    CU_FAIL_FATAL("no free block of ports on 127.0.0.1");
+    return 0;
 }

@@ -17,4 +17,8 @@ rtcpm_addr test_addr(const char *text, uint16_t port);
 /* Can a UDP socket bind [::1]? When not, prints why ("SKIPPED (IPv6): ...") and returns 0. */
 int test_have_ipv6(void);
 
+/* An even port B with B .. B+n-1 free for UDP and TCP on 127.0.0.1 (nothing bound now; fatal
+ * when none is found). */
+uint16_t test_free_block(unsigned n);
+
 #endif

@@ -101,35 +101,58 @@ static void test_ftm_object_plumbing(void)
     CU_ASSERT_EQUAL(rtcpm_live_objects(), live);
 }
 
-static void set_debug(const char *v)
-{
-#ifdef _WIN32
-    char buf[64];
-    snprintf(buf, sizeof(buf), "RTCPM_DEBUG=%s", v ? v : "");
-    _putenv(buf);
-#else
-    if (v)
-        setenv("RTCPM_DEBUG", v, 1);
-    else
-        unsetenv("RTCPM_DEBUG");
-#endif
-    rtcpm_log_reset();
-}
-
 static void test_log_channels(void)
 {
-    set_debug(NULL);
+    rtcpm_test_set_debug(NULL);
     CU_ASSERT_FALSE(rtcpm_log_enabled(RTCPM_LOG_PM));
-    set_debug("pm,stun");
+    rtcpm_test_set_debug("pm,stun");
     CU_ASSERT_TRUE(rtcpm_log_enabled(RTCPM_LOG_PM));
     CU_ASSERT_TRUE(rtcpm_log_enabled(RTCPM_LOG_STUN));
     CU_ASSERT_FALSE(rtcpm_log_enabled(RTCPM_LOG_HOST));
-    set_debug("all,-host");
+    rtcpm_test_set_debug("all,-host");
     CU_ASSERT_TRUE(rtcpm_log_enabled(RTCPM_LOG_COM));
     CU_ASSERT_FALSE(rtcpm_log_enabled(RTCPM_LOG_HOST));
-    set_debug("pmx"); /* no prefix matching */
+    rtcpm_test_set_debug("pmx"); /* no prefix matching */
     CU_ASSERT_FALSE(rtcpm_log_enabled(RTCPM_LOG_PM));
-    set_debug(NULL);
+    rtcpm_test_set_debug(NULL);
+}
+
+static char caught[512];
+
+static void catch_line(void *ctx, const char *line)
+{
+    size_t used = strlen(caught);
+    (void)ctx;
+    snprintf(caught + used, sizeof(caught) - used, "%s|", line);
+}
+
+/* Errors are printed unless switched off, traces only on their channel; each line once, in
+ * the sink a test sets, without a newline of its own. */
+static void test_log_errors(void)
+{
+    static const char *const specs[] = { NULL, "pm", "-pm", "+err", "-err", "all,-err", "-all", "all" };
+    static const char *const want[] = { "rtcpm:err:host:f 42|",
+                                        "rtcpm:err:host:f 42|rtcpm:pm:g 7|",
+                                        "rtcpm:err:host:f 42|",
+                                        "rtcpm:err:host:f 42|",
+                                        "",
+                                        "rtcpm:pm:g 7|",
+                                        "",
+                                        "rtcpm:err:host:f 42|rtcpm:pm:g 7|" };
+    size_t i;
+
+    rtcpm_log_set_sink(catch_line, NULL);
+    for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
+    {
+        caught[0] = 0;
+        rtcpm_test_set_debug(specs[i]);
+        rtcpm_log_error(RTCPM_LOG_HOST, "f", "%d", 42);
+        if (rtcpm_log_enabled(RTCPM_LOG_PM)) rtcpm_log_printf(RTCPM_LOG_PM, "g", "%d", 7);
+        CU_ASSERT_STRING_EQUAL(caught, want[i]);
+        if (strcmp(caught, want[i])) printf("  RTCPM_DEBUG=%s: \"%s\"\n", specs[i] ? specs[i] : "(unset)", caught);
+    }
+    rtcpm_log_set_sink(NULL, NULL);
+    rtcpm_test_set_debug(NULL);
 }
 
 static CU_TestInfo tests[] = {
@@ -138,6 +161,7 @@ static CU_TestInfo tests[] = {
     { "create_bad_args", test_create_bad_args },
     { "guid_string", test_guid_string },
     { "log_channels", test_log_channels },
+    { "log_errors", test_log_errors },
     { "ftm_object_plumbing", test_ftm_object_plumbing },
     CU_TEST_INFO_NULL,
 };

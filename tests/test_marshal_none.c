@@ -85,7 +85,7 @@ static void test_objects_answer_no_imarshal(void)
 /* Natively a pointer is valid on every thread: the agile reference keeps it as it is. */
 static void test_agile_ref_without_com(void)
 {
-    struct com_agile_ref ref = { NULL, 0, NULL };
+    struct com_agile_ref ref = { 0 };
     IRTCPortManager *pm, *pm2, *got = (IRTCPortManager *)&got;
 
     CU_ASSERT_EQUAL(rtcpm_com_agile_ref_get(&ref, (void **)&got), S_FALSE);

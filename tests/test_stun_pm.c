@@ -157,32 +157,6 @@ static void stop_pm_and_server(IRTCPortManager3 *pm, struct fake_stun_server *sr
         CU_ASSERT_EQUAL(fake_stun_last_client(&(srv)).port, (uint16_t)(m).internal_port);                              \
     } while (0)
 
-/* An even port B with B .. B+n-1 free for UDP and TCP on 127.0.0.1 (nothing bound now). */
-static uint16_t free_block(unsigned n)
-{
-    int tries;
-    for (tries = 0; tries < 200; tries++)
-    {
-        uint16_t r, base;
-        unsigned i, ok = 1;
-        rtcpm_random_bytes(&r, sizeof(r));
-        base = (uint16_t)(20000 + (r % 20000u) * 2u % 40000u);
-        base &= (uint16_t)~1u;
-        for (i = 0; i < n && ok; i++)
-        {
-            rtcpm_socket *u = NULL, *t = NULL;
-            rtcpm_addr a = test_addr("127.0.0.1", (uint16_t)(base + i));
-            ok = rtcpm_socket_open(&u, RTCPM_SOCK_UDP, &a, NULL) == RTCPM_SOCK_OK &&
-                 rtcpm_socket_open(&t, RTCPM_SOCK_TCP, &a, NULL) == RTCPM_SOCK_OK;
-            rtcpm_socket_close(u);
-            rtcpm_socket_close(t);
-        }
-        if (ok) return base;
-    }
-    CU_FAIL_FATAL("no free block of ports on 127.0.0.1");
-    return 0;
-}
-
 /* ---- object ---- */
 
 static void test_qi_identity_refcount(void)
@@ -527,7 +501,7 @@ static void test_ranges_and_pairing(void)
 {
     struct fake_stun_server srv;
     struct fake_stun_options o = { .mode = FAKE_STUN_NORMAL, .mapped_port_offset = 7 };
-    uint16_t b = free_block(8);
+    uint16_t b = test_free_block(8);
     IRTCPortManager3 *pm;
     struct mapping rtp1, rtcp1, rtp2, rtcp2, sip, sip2, v;
     rtcpm_socket *held = NULL;
@@ -1116,7 +1090,7 @@ static void test_threads(void)
 {
     struct fake_stun_server srv;
     struct fake_stun_options o = { .mode = FAKE_STUN_NORMAL, .mapped_port_offset = 2 };
-    uint16_t b = free_block(16);
+    uint16_t b = test_free_block(16);
     IRTCPortManager3 *pm;
     struct worker_args w[4];
     test_thread *t[4];

@@ -27,10 +27,22 @@
  * too small (it then holds ""). Objects are refcounted COM objects: Release what you get.
  * All functions and methods may be called from any thread; on Windows, from a thread with COM
  * initialised (RTC's own rule) once a port manager was set from one. The objects aggregate
- * the free-threaded marshaler (any apartment gets the object itself) and keep a port manager
- * in COM's Global Interface Table, never as a raw pointer: each operation calls it through a
- * pointer valid in the calling apartment, so one living in an STA is called in its STA
- * (README "Marshalling").
+ * the free-threaded marshaler (any apartment gets the object itself).
+ *
+ * Apartments (Windows; README "Marshalling"). A port manager is called in the apartment it
+ * was set from, never from a thread outside it:
+ *  - used from the apartment that called SetPortManager (the usual STA application), it is
+ *    called directly: no proxy/stub, no rtcpm_ps.dll, no registry;
+ *  - a free-threaded one (it aggregates the free-threaded marshaler, as rtcpm's own port
+ *    managers do) is called directly from every apartment;
+ *  - from any other apartment it is called through rtcpm_ps.dll's proxy, which must be
+ *    registered (regsvr32 rtcpm_ps.dll, or rtcpm_marshal_register() in each apartment
+ *    involved) before SetPortManager. Without it the operation (rtcpm_host_profile_enable,
+ *    rtcpm_host_session_call, update, hangup, disable) fails with REGDB_E_IIDNOTREG
+ *    (0x80040155) and an "rtcpm:err:com" line on stderr naming rtcpm_ps.dll and
+ *    rtcpm_marshal_register. Nothing is asked of the port manager: an enable or a call leaves
+ *    the object as it was, a hang-up or disable still ends (its mappings are forgotten
+ *    unreleased). A thread without COM gets CO_E_NOTINITIALIZED.
  */
 #ifndef RTCPM_HOST_H
 #define RTCPM_HOST_H

@@ -3,13 +3,20 @@
  * marshal.h — using rtcpm_ps.dll, the proxy/stub for the port-management interfaces,
  * without writing to the registry.
  *
- * An application whose port manager (or anything else implementing these interfaces) lives
- * in a single-threaded apartment and is called from another apartment needs a proxy/stub.
- * Either register rtcpm_ps.dll once (`regsvr32 rtcpm_ps.dll`, also under Wine), or call
- * rtcpm_marshal_register() in EVERY apartment that marshals or unmarshals one of these
- * interfaces (each STA thread that does, and once for the MTA): COM looks the class object
- * and the IID -> proxy/stub CLSID mapping up per apartment.
- * rtcpm's own objects aggregate the free-threaded marshaler and need neither.
+ * Needed only when a port manager (or anything else implementing these interfaces) is called
+ * from another apartment than the one it lives in: an application's port manager made in its
+ * STA, used by host objects driven from another thread's apartment. A port manager used in
+ * its own apartment needs nothing (no DLL, no registry): the usual single-threaded RTC
+ * application never calls anything here. rtcpm's own objects aggregate the free-threaded
+ * marshaler and need nothing from any apartment either.
+ *
+ * When it is needed, either register rtcpm_ps.dll once (`regsvr32 rtcpm_ps.dll`, also under
+ * Wine), or call rtcpm_marshal_register() in EVERY apartment that marshals or unmarshals one
+ * of these interfaces (each STA thread that does, and once for the MTA): COM looks the class
+ * object and the IID -> proxy/stub CLSID mapping up per apartment. Do it before handing the
+ * port manager over (SetPortManager): that is when rtcpm prepares it for other apartments.
+ * Without it, a call from another apartment fails with REGDB_E_IIDNOTREG (0x80040155) and an
+ * rtcpm:err line on stderr that says so.
  *
  * Off Windows there is no COM runtime and no apartment: register returns S_FALSE with
  * *out = NULL, and the other calls do nothing.

@@ -8,6 +8,11 @@
  * RTC_PORT_TYPE, RTCTR_*, RTC_E_PORT_MAPPING_*) and rtcpm's C API: diag.h (live counts),
  * host.h (the RTC-side objects that drive a port manager, Contact/SDP output).
  * IID_* variables are defined in the rtcpm library (link rtcpm::rtcpm).
+ *
+ * BSTR ownership, COM's rules, for every method and function of rtcpm (the README says the
+ * same): an [in] BSTR belongs to the caller and is never freed by the callee; an [out] BSTR is
+ * allocated by the callee with SysAllocString* and freed by the caller with SysFreeString (on
+ * failure the callee leaves it NULL); a NULL BSTR means the empty string.
  */
 #ifndef RTCPM_RTCPM_H
 #define RTCPM_RTCPM_H

@@ -6,8 +6,6 @@
 #include <string.h>
 #include "bstr_util.h"
 
-#define E_INSUFFICIENT_BUFFER ((HRESULT)0x8007007A)
-
 HRESULT rtcpm_bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
 {
     UINT n = SysStringLen(b), i;
@@ -23,7 +21,7 @@ HRESULT rtcpm_bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
         if (o + 1 >= buflen)
         {
             buf[0] = 0;
-            return E_INSUFFICIENT_BUFFER;
+            return HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER);
         }
         buf[o++] = (char)b[i];
     }
@@ -72,7 +70,7 @@ HRESULT rtcpm_bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
         if (o + k >= buflen)
         {
             buf[0] = 0;
-            return E_INSUFFICIENT_BUFFER;
+            return HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER);
         }
         memcpy(buf + o, tmp, k);
         o += k;

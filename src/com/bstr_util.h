@@ -11,7 +11,7 @@
 /* UTF-16 BSTR to a NUL-terminated UTF-8 copy in buf. NULL BSTR is "".
  * Returns S_OK, E_INVALIDARG for an embedded NUL or an unpaired surrogate, or
  * E_OUTOFMEMORY... never: it returns HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER)
- * (0x8007007A) when buf is too small. *len (optional) gets the byte length. */
+ * when buf is too small. *len (optional) gets the byte length. */
 HRESULT rtcpm_bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len);
 
 /* A new BSTR from len bytes of UTF-8; NULL on invalid UTF-8 or no memory. */

@@ -2,6 +2,7 @@
 /*
  * com.c — table QueryInterface and the live-object count.
  */
+#define COBJMACROS
 #include "com.h"
 
 static LONG live_objects;
@@ -20,7 +21,7 @@ HRESULT rtcpm_com_query_interface(void *object, const struct com_iface_entry *ta
         if (IsEqualGUID(riid, table[i].iid) || (i == 0 && IsEqualGUID(riid, &IID_IUnknown)))
         {
             IUnknown *unk = (IUnknown *)((char *)object + table[i].offset);
-            unk->lpVtbl->AddRef(unk);
+            IUnknown_AddRef(unk);
             *out = unk;
             return S_OK;
         }
@@ -35,6 +36,6 @@ LONG rtcpm_live_objects(void) { return InterlockedCompareExchange(&live_objects,
 
 ULONG rtcpm_com_refcount(IUnknown *unk)
 {
-    unk->lpVtbl->AddRef(unk);
-    return unk->lpVtbl->Release(unk);
+    IUnknown_AddRef(unk);
+    return IUnknown_Release(unk);
 }

@@ -19,17 +19,16 @@
  * IID_IUnknown (with rtcpm_com_query_interface, the first entry of its table).
  *
  * The FTM's price: every method then runs on whatever thread calls it, in whatever apartment.
- * An FTM object must therefore never keep an interface pointer it was given (a port manager
- * passed to SetPortManager, a callback) and call it later from another thread: a pointer is
- * only valid in the apartment it was obtained in, and for an application's STA object the
- * caller would run it on the wrong thread with no proxy at all. Keep such pointers in a
- * struct com_agile_ref (below): it registers them in COM's Global Interface Table, and each
- * rtcpm_com_agile_ref_get hands out a pointer valid in the caller's apartment (a proxy where
- * needed, the object itself where not).
+ * An FTM object must therefore never call an interface pointer it was given (a port manager
+ * passed to SetPortManager, a callback) from just any thread: a pointer is only valid in the
+ * apartment it was obtained in, and for an application's STA object the caller would run it
+ * on the wrong thread with no proxy at all. Keep such pointers in a struct com_agile_ref
+ * (below): each rtcpm_com_agile_ref_get hands out a pointer valid in the caller's apartment
+ * (the object itself at home, a proxy elsewhere), or says why there is none.
  *
- * ftm.c (Windows: CoCreateFreeThreadedMarshaler, the GIT) or ftm_none.c (elsewhere: no COM
- * runtime, nothing to aggregate, the agile reference is a plain counted pointer) is picked by
- * CMake, so object code has no #ifdef.
+ * ftm.c (Windows: CoCreateFreeThreadedMarshaler, apartments, the GIT) or ftm_none.c (elsewhere:
+ * no COM runtime, nothing to aggregate, the agile reference is a plain counted pointer) is
+ * picked by CMake, so object code has no #ifdef.
  */
 #ifndef RTCPM_SRC_COM_FTM_H
 #define RTCPM_SRC_COM_FTM_H
@@ -66,40 +65,60 @@ int rtcpm_com_ftm_is_free_threaded(IUnknown *itf);
  *                       hr = rtcpm_com_agile_ref_set(&fresh, &IID_IRTCPortManager, (IUnknown *)pm);
  *                       if (FAILED(hr)) return hr;
  *                       lock; old = thing->pm; thing->pm = fresh; unlock;   (stored under the lock)
- *                       rtcpm_com_agile_ref_clear(&old);                         (GIT work outside it)
+ *                       rtcpm_com_agile_ref_clear(&old);                         (COM work outside it)
  *   using it:           hr = rtcpm_com_agile_ref_get(&thing->pm, (void **)&pm);
- *                       if (hr == S_OK) { ...call pm...; pm->lpVtbl->Release(pm); }
+ *                       if (hr == S_OK) { ...call pm...; IRTCPortManager_Release(pm); }
  *                       (while nothing can clear thing->pm, e.g. a state SetPortManager refuses
  *                       in; src/host/pm_ref.h shares one between threads with a refcount)
  *   destructor:         rtcpm_com_agile_ref_clear(&thing->pm);
  *
  * Zero-initialised (calloc) it is empty. Not locked itself: the object serialises set/clear
- * against get. The struct may be moved by value (no pointers into itself).
+ * against get; get only reads. The struct may be moved by value (no pointers into itself).
  *
- * Threads and COM (Windows):
- *  - set on a thread with COM (an STA, the MTA, or the MTA implicitly because one exists)
- *    registers itf in the Global Interface Table; get then needs COM on its thread too
- *    (CO_E_NOTINITIALIZED otherwise) and may call into itf's apartment (a proxy's first
- *    reference): never call it, nor set or clear, with a lock held that itf's apartment
- *    might wait for;
- *  - set on a thread where COM was never initialised (and no MTA exists): there is no
- *    apartment to respect, so itf is kept as the plain counted pointer, as natively;
- *  - clear works on any thread: without COM it enters the MTA just for the revoke, so a last
- *    Release on a thread without COM leaks nothing.
+ * Apartments (Windows). set runs in the apartment the pointer came from (its home) and keeps
+ * it the cheapest way that stays correct:
+ *  - a free-threaded object (it aggregates the FTM, as rtcpm's own port managers do), or set
+ *    on a thread where COM was never initialised (and no MTA exists: there is no apartment to
+ *    respect): the plain counted pointer, handed to every apartment as it is;
+ *  - an apartment-bound object (an application's STA port manager, or a proxy) whose
+ *    interface has a proxy/stub (CoGetPSClsid: rtcpm_ps.dll registered by regsvr32 or by
+ *    rtcpm_marshal_register): registered in COM's Global Interface Table, from which every
+ *    apartment gets a pointer valid there (at home the object itself, elsewhere a proxy that
+ *    runs the call in the home apartment);
+ *  - an apartment-bound object without a proxy/stub: the plain counted pointer and its home
+ *    (the STA's thread, or the MTA). Its own apartment calls it directly and needs nothing
+ *    else (no DLL, no registry); from any other apartment get fails with REGDB_E_IIDNOTREG
+ *    and an error line naming rtcpm_ps.dll and rtcpm_marshal_register. Nothing is marshalled
+ *    later: a pointer can only be marshalled in its own apartment, and set is the one moment
+ *    rtcpm is sure to be there, so register the proxy/stub before set when another apartment
+ *    will call. (Asking for a proxy/stub prints nothing; Wine's err:ole:CoMarshalInterface
+ *    line appears only when one is registered but cannot be loaded in this apartment, and
+ *    then the pointer is kept for its home alone.)
+ * get needs COM on the calling thread for an apartment-bound pointer (CO_E_NOTINITIALIZED
+ * otherwise) and may call into the home apartment (a proxy's first reference): never call
+ * it, nor set or clear, with a lock held that the home apartment might wait for. clear works
+ * on any thread: without COM it enters the MTA just for the GIT revoke, so a last Release on
+ * a thread without COM leaks nothing; a plain pointer of an STA object released from another
+ * apartment is released on that thread (there is no way back into its STA without a proxy).
  */
 struct com_agile_ref
 {
     const IID *iid;
-    DWORD cookie;  /* Global Interface Table cookie (Windows); 0 when not registered */
-    IUnknown *raw; /* the pointer itself: native builds, or set where COM was not initialised */
+    IUnknown *raw;  /* the pointer itself, AddRef'ed (no GIT entry); valid in its home */
+    DWORD cookie;   /* Global Interface Table cookie (Windows); 0 when not registered */
+    int home;       /* where raw may be called (ftm.c's enum home); 0: any apartment */
+    DWORD home_tid; /* the STA's thread, when home is an STA */
 };
 
-/* Keeps itf (AddRef'ed, as iid) in place of what was there; itf NULL just clears. */
+/* Keeps itf (AddRef'ed, as iid) in place of what was there; itf NULL just clears. S_OK, or
+ * E_INVALIDARG (itf without iid, nothing changed). Never fails for want of a proxy/stub. */
 HRESULT rtcpm_com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnknown *itf);
-/* The kept interface, AddRef'ed and valid in the calling apartment: S_OK; S_FALSE and
- * *out NULL when empty; E_POINTER; or COM's error (e.g. the proxy/stub is not registered). */
+/* The kept interface, AddRef'ed and valid in the calling apartment: S_OK; S_FALSE and *out
+ * NULL when empty; E_POINTER; REGDB_E_IIDNOTREG (with an error line) when it lives in another
+ * apartment and no proxy/stub for iid can be had here or at home; CO_E_NOTINITIALIZED; or
+ * COM's error (e.g. RPC_E_DISCONNECTED once the home apartment has ended). */
 HRESULT rtcpm_com_agile_ref_get(const struct com_agile_ref *ref, void **out);
-/* Releases the kept interface (any apartment). */
+/* Releases the kept interface (any apartment, see above). */
 void rtcpm_com_agile_ref_clear(struct com_agile_ref *ref);
 
 #endif /* RTCPM_SRC_COM_FTM_H */

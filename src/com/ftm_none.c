@@ -4,6 +4,7 @@
  * nothing is ever marshalled, there is no marshaler to aggregate, and a pointer is valid on
  * every thread (the agile reference keeps it as is). Picked by CMake instead of ftm.c.
  */
+#define COBJMACROS
 #include "ftm.h"
 
 HRESULT rtcpm_com_ftm_aggregate(struct com_ftm *ftm, IUnknown *outer)
@@ -30,10 +31,10 @@ HRESULT rtcpm_com_agile_ref_set(struct com_agile_ref *ref, const IID *iid, IUnkn
     IUnknown *old = ref->raw;
 
     if (itf && !iid) return E_INVALIDARG;
-    if (itf) itf->lpVtbl->AddRef(itf);
+    if (itf) IUnknown_AddRef(itf);
     ref->raw = itf;
     ref->iid = itf ? iid : NULL;
-    if (old) old->lpVtbl->Release(old);
+    if (old) IUnknown_Release(old);
     return S_OK;
 }
 
@@ -43,7 +44,7 @@ HRESULT rtcpm_com_agile_ref_get(const struct com_agile_ref *ref, void **out)
     *out = NULL;
     if (!ref->raw) return S_FALSE;
     /* as the GIT does: the interface that was registered, not a QI for something else */
-    ref->raw->lpVtbl->AddRef(ref->raw);
+    IUnknown_AddRef(ref->raw);
     *out = ref->raw;
     return S_OK;
 }

@@ -8,14 +8,19 @@
 #include <string.h>
 #include "log.h"
 
-static const char *const channel_names[RTCPM_LOG_CHANNELS] = { "com", "pm", "host", "net", "stun" };
+/* The channels, then "err": errors have a bit of their own, on unless switched off. */
+#define LOG_ERR_BIT RTCPM_LOG_CHANNELS
+static const char *const channel_names[RTCPM_LOG_CHANNELS + 1] = { "com", "pm", "host", "net", "stun", "err" };
 
 /* -1: not read yet; otherwise a bit set of enabled channels */
 static int enabled_mask = -1;
 
+static void (*log_sink)(void *ctx, const char *line);
+static void *log_sink_ctx;
+
 static int parse_mask(const char *spec)
 {
-    int mask = 0;
+    int mask = 1 << LOG_ERR_BIT;
 
     while (spec && *spec)
     {
@@ -29,7 +34,7 @@ static int parse_mask(const char *spec)
             tok++;
             len--;
         }
-        for (i = 0; i < RTCPM_LOG_CHANNELS; i++)
+        for (i = 0; i <= LOG_ERR_BIT; i++)
         {
             int all = len == 3 && !strncmp(tok, "all", 3);
             if (all || (len == strlen(channel_names[i]) && !strncmp(tok, channel_names[i], len)))
@@ -43,7 +48,7 @@ static int parse_mask(const char *spec)
 
 void rtcpm_log_reset(void) { __atomic_store_n(&enabled_mask, parse_mask(getenv("RTCPM_DEBUG")), __ATOMIC_RELAXED); }
 
-int rtcpm_log_enabled(enum rtcpm_log_channel ch)
+static int mask_bit(int bit)
 {
     int mask = __atomic_load_n(&enabled_mask, __ATOMIC_RELAXED);
     if (mask < 0)
@@ -51,24 +56,54 @@ int rtcpm_log_enabled(enum rtcpm_log_channel ch)
         rtcpm_log_reset();
         mask = __atomic_load_n(&enabled_mask, __ATOMIC_RELAXED);
     }
-    return (mask >> ch) & 1;
+    return (mask >> bit) & 1;
+}
+
+int rtcpm_log_enabled(enum rtcpm_log_channel ch) { return mask_bit(ch); }
+
+void rtcpm_log_set_sink(void (*sink)(void *ctx, const char *line), void *ctx)
+{
+    log_sink_ctx = ctx;
+    log_sink = sink;
+}
+
+static void log_line(const char *prefix, const char *func, const char *fmt, va_list ap)
+{
+    char line[1024];
+    int n = snprintf(line, sizeof(line), "%s:%s ", prefix, func);
+    size_t len;
+
+    if (n > 0 && (size_t)n < sizeof(line)) vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    /* one line per trace: a Wine-style "\n" at the end of the format is the printer's */
+    len = strlen(line);
+    while (len && line[len - 1] == '\n') line[--len] = 0;
+    if (log_sink)
+        log_sink(log_sink_ctx, line);
+    else
+        fprintf(stderr, "%s\n", line);
 }
 
 void rtcpm_log_printf(enum rtcpm_log_channel ch, const char *func, const char *fmt, ...)
 {
-    char line[1024];
-    size_t len = 0;
+    char prefix[32];
     va_list ap;
-    int n;
 
-    n = snprintf(line, sizeof(line), "rtcpm:%s:%s ", channel_names[ch], func);
+    snprintf(prefix, sizeof(prefix), "rtcpm:%s", channel_names[ch]);
     va_start(ap, fmt);
-    if (n > 0 && (size_t)n < sizeof(line)) vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    log_line(prefix, func, fmt, ap);
     va_end(ap);
-    /* one line per trace: a Wine-style "\n" at the end of the format is the printer's */
-    len = strlen(line);
-    while (len && line[len - 1] == '\n') line[--len] = 0;
-    fprintf(stderr, "%s\n", line);
+}
+
+void rtcpm_log_error(enum rtcpm_log_channel ch, const char *func, const char *fmt, ...)
+{
+    char prefix[32];
+    va_list ap;
+
+    if (!mask_bit(LOG_ERR_BIT)) return;
+    snprintf(prefix, sizeof(prefix), "rtcpm:err:%s", channel_names[ch]);
+    va_start(ap, fmt);
+    log_line(prefix, func, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- trace arguments ---- */

@@ -9,9 +9,14 @@
  *
  * Every COM method of rtcpm's objects traces its entry as Wine's TRACE("(%p)->(...)") does:
  * the interface pointer, then its [in] arguments in order (strings by rtcpm_debugstr_w,
- * IIDs by rtcpm_debugstr_guid); AddRef and Release trace the new count ("(%p) ref=%ld").
- * The printer ends each line: a format needs no "\n" (one at its end is not doubled).
+ * IIDs by rtcpm_debugstr_guid); AddRef and Release trace the new count: "(%p) ref=%ld".
+ * The printer ends each line: a format needs no "\n" (one at its end is not doubled; a
+ * sink gets the line without it).
  * Arguments are evaluated only when the channel is on.
+ *
+ * Errors (RTCPM_ERR) are on by default, as Wine's err: lines are: a failure the user has to
+ * act on (a missing proxy/stub) is said once where it happens, on every channel.
+ * RTCPM_DEBUG=-err (or -all) silences them.
  */
 #ifndef RTCPM_SRC_LOG_H
 #define RTCPM_SRC_LOG_H
@@ -52,9 +57,22 @@ void rtcpm_log_reset(void);
 const char *rtcpm_debugstr_w(const WCHAR *s);
 const char *rtcpm_debugstr_guid(const GUID *guid);
 
+/* "rtcpm:err:<channel>:<func> ..." unless RTCPM_DEBUG says -err or -all. */
+void rtcpm_log_error(enum rtcpm_log_channel ch, const char *func, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Where lines go: sink(ctx, line) (no newline) instead of stderr; NULL sends them to stderr
+ * again. For tests: set it while no other thread logs. */
+void rtcpm_log_set_sink(void (*sink)(void *ctx, const char *line), void *ctx);
+
 #define RTCPM_TRACE(ch, ...)                                                                                           \
     do {                                                                                                               \
         if (rtcpm_log_enabled(ch)) rtcpm_log_printf(ch, __func__, __VA_ARGS__);                                        \
     } while (0)
+
+#define RTCPM_ERR(ch, ...) rtcpm_log_error(ch, __func__, __VA_ARGS__)
 
 #endif /* RTCPM_SRC_LOG_H */

@@ -6,6 +6,7 @@
  * The DLL itself says what to register: GetProxyDllInfo gives its proxy/stub CLSID and the
  * ProxyFileInfo tables listing every interface it marshals, so this file names none.
  */
+#define COBJMACROS
 #include <stdlib.h>
 #include <rpcproxy.h>
 #include "rtcpm/rtcpm.h"
@@ -32,7 +33,7 @@ static struct rtcpm_marshal_registration *pending;
 
 static void registration_free(struct rtcpm_marshal_registration *reg)
 {
-    if (reg->factory) reg->factory->lpVtbl->Release(reg->factory);
+    if (reg->factory) IUnknown_Release(reg->factory);
     if (reg->module) FreeLibrary(reg->module);
     free(reg);
 }
@@ -141,7 +142,7 @@ HRESULT rtcpm_marshal_revoke(rtcpm_marshal_registration *reg)
         RTCPM_TRACE(RTCPM_LOG_COM, "CoRevokeClassObject: 0x%08lx\n", (unsigned long)hr);
         return hr;
     }
-    reg->factory->lpVtbl->Release(reg->factory);
+    IUnknown_Release(reg->factory);
     reg->factory = NULL;
 
     AcquireSRWLockExclusive(&pending_lock);

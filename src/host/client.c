@@ -53,7 +53,7 @@ static inline struct host_client *impl_from_IRTCClientPortManagement(IRTCClientP
     return CONTAINING_RECORD(iface, struct host_client, IRTCClientPortManagement_iface);
 }
 
-struct host_client *rtcpm_host_client_from(IRTCClientPortManagement *iface)
+struct host_client *rtcpm_unsafe_impl_from_IRTCClientPortManagement(IRTCClientPortManagement *iface)
 {
     return iface && iface->lpVtbl == &client_vtbl ? impl_from_IRTCClientPortManagement(iface) : NULL;
 }
@@ -65,20 +65,26 @@ static const struct com_iface_entry client_ifaces[] = {
 static HRESULT WINAPI client_QueryInterface(IRTCClientPortManagement *iface, REFIID riid, void **out)
 {
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
-    HRESULT hr = rtcpm_com_query_interface(client, client_ifaces, ARRAY_SIZE(client_ifaces), riid, out);
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
+    hr = rtcpm_com_query_interface(client, client_ifaces, ARRAY_SIZE(client_ifaces), riid, out);
     if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&client->ftm, riid, out);
     return hr;
 }
 
 static ULONG WINAPI client_AddRef(IRTCClientPortManagement *iface)
 {
-    return (ULONG)com_ref_inc(&impl_from_IRTCClientPortManagement(iface)->ref);
+    LONG ref = com_ref_inc(&impl_from_IRTCClientPortManagement(iface)->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
+    return (ULONG)ref;
 }
 
 static ULONG WINAPI client_Release(IRTCClientPortManagement *iface)
 {
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
     LONG ref = com_ref_dec(&client->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
 
     if (!ref)
     {
@@ -120,6 +126,7 @@ static HRESULT WINAPI client_StartListenAddressAndPort(IRTCClientPortManagement 
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
     rtcpm_addr addr;
     HRESULT hr = parse_listen(address, port, &addr);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %ld)", (void *)iface, rtcpm_debugstr_w(address), (long)port);
 
     if (FAILED(hr)) return hr;
     rtcpm_lock_acquire(&client->lock);
@@ -152,6 +159,7 @@ static HRESULT WINAPI client_StopListenAddressAndPort(IRTCClientPortManagement *
     rtcpm_addr addr;
     size_t i;
     HRESULT hr = parse_listen(address, port, &addr);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %ld)", (void *)iface, rtcpm_debugstr_w(address), (long)port);
 
     if (FAILED(hr)) return hr;
     rtcpm_lock_acquire(&client->lock);
@@ -171,6 +179,7 @@ static HRESULT WINAPI client_GetPortRange(IRTCClientPortManagement *iface, RTC_P
 {
     struct host_client *client = impl_from_IRTCClientPortManagement(iface);
 
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%d)", (void *)iface, (int)type);
     if (min) *min = 0;
     if (max) *max = 0;
     if (!min || !max) return E_POINTER;
@@ -224,7 +233,7 @@ HRESULT rtcpm_host_client_set_port_range(IRTCClientPortManagement *iface, RTC_PO
     struct host_client *client;
 
     if (!iface) return E_POINTER;
-    if (!(client = rtcpm_host_client_from(iface))) return E_INVALIDARG;
+    if (!(client = rtcpm_unsafe_impl_from_IRTCClientPortManagement(iface))) return E_INVALIDARG;
     if ((unsigned)type >= HOST_PORT_TYPES) return E_INVALIDARG;
     if (min < 1024 || max > 65535 || min >= max) return E_INVALIDARG;
     if (max - min + 1 < (type == RTCPT_SIP ? 2 : 4)) return E_INVALIDARG;
@@ -244,13 +253,13 @@ HRESULT rtcpm_host_client_get_listen(IRTCClientPortManagement *iface, LONG index
     if (port) *port = 0;
     if (address && address_len) address[0] = 0;
     if (!iface || !address || !address_len || !port) return E_POINTER;
-    if (!(client = rtcpm_host_client_from(iface)) || index < 0) return E_INVALIDARG;
+    if (!(client = rtcpm_unsafe_impl_from_IRTCClientPortManagement(iface)) || index < 0) return E_INVALIDARG;
     rtcpm_lock_acquire(&client->lock);
     if ((size_t)index < client->listen_count)
     {
         rtcpm_addr a = client->listen[index].addr;
         if (rtcpm_addr_format(&a, address, address_len) < 0)
-            hr = HRESULT_FROM_WIN32(122);
+            hr = HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER);
         else
         {
             *port = a.port;

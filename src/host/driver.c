@@ -16,6 +16,7 @@
  *  - IRTCPortManager3 "can be obtained by calling IUnknown::QueryInterface on the
  *    IRTCPortManager or IRTCPortManager2 interface" -> QI 3, then 2, else plain 1.
  */
+#define COBJMACROS
 #include <string.h>
 #include "driver.h"
 #include "com/bstr_util.h"
@@ -39,13 +40,13 @@ void rtcpm_driver_pm_open(IRTCPortManager *pm, struct driver_pm *out)
     if (!pm) return;
     /* One reference per open, on the highest interface: IRTCPortManager3 derives from
      * IRTCPortManager2, which derives from IRTCPortManager, so that pointer serves all three. */
-    if (SUCCEEDED(pm->lpVtbl->QueryInterface(pm, &IID_IRTCPortManager3, (void **)&out->v3)) && out->v3)
+    if (SUCCEEDED(IRTCPortManager_QueryInterface(pm, &IID_IRTCPortManager3, (void **)&out->v3)) && out->v3)
     {
         out->v2 = (IRTCPortManager2 *)out->v3;
         out->v1 = (IRTCPortManager *)out->v3;
         out->level = 3;
     }
-    else if (SUCCEEDED(pm->lpVtbl->QueryInterface(pm, &IID_IRTCPortManager2, (void **)&out->v2)) && out->v2)
+    else if (SUCCEEDED(IRTCPortManager_QueryInterface(pm, &IID_IRTCPortManager2, (void **)&out->v2)) && out->v2)
     {
         out->v3 = NULL;
         out->v1 = (IRTCPortManager *)out->v2;
@@ -55,7 +56,7 @@ void rtcpm_driver_pm_open(IRTCPortManager *pm, struct driver_pm *out)
     {
         out->v3 = NULL;
         out->v2 = NULL;
-        pm->lpVtbl->AddRef(pm);
+        IRTCPortManager_AddRef(pm);
         out->v1 = pm;
         out->level = 1;
     }
@@ -65,7 +66,7 @@ void rtcpm_driver_pm_open(IRTCPortManager *pm, struct driver_pm *out)
 void rtcpm_driver_pm_close(struct driver_pm *pm)
 {
     /* v1 is the one pointer holding this open's reference (see rtcpm_driver_pm_open). */
-    if (pm->v1) pm->v1->lpVtbl->Release(pm->v1);
+    if (pm->v1) IRTCPortManager_Release(pm->v1);
     memset(pm, 0, sizeof(*pm));
 }
 
@@ -98,10 +99,10 @@ static HRESULT release_one(struct driver_pm *pm, struct driver_mapping *m)
     if (m->from_pm)
     {
         if (pm->level == 3)
-            hr = pm->v3->lpVtbl->ReleaseMappingEx(pm->v3, m->transport, m->internal_text, m->internal_port,
-                                                  m->external_text, m->external_port);
+            hr = IRTCPortManager3_ReleaseMappingEx(pm->v3, m->transport, m->internal_text, m->internal_port,
+                                                   m->external_text, m->external_port);
         else
-            hr = pm->v1->lpVtbl->ReleaseMapping(pm->v1, m->internal_text, m->internal_port, m->external_text,
+            hr = IRTCPortManager_ReleaseMapping(pm->v1, m->internal_text, m->internal_port, m->external_text,
                                                 m->external_port);
         RTCPM_TRACE(RTCPM_LOG_HOST, "release %s -> %#lx", rtcpm_port_type_name(m->type), (unsigned long)(ULONG)hr);
     }
@@ -143,10 +144,10 @@ static HRESULT acquire_one(struct driver_pm *pm, const struct driver_request *re
     }
 
     if (pm->level == 3)
-        hr = pm->v3->lpVtbl->GetMappingEx(pm->v3, remote, req->remote_port, req->transport, req->type,
-                                          &m->internal_text, &m->internal_port, &m->external_text, &m->external_port);
+        hr = IRTCPortManager3_GetMappingEx(pm->v3, remote, req->remote_port, req->transport, req->type,
+                                           &m->internal_text, &m->internal_port, &m->external_text, &m->external_port);
     else
-        hr = pm->v1->lpVtbl->GetMapping(pm->v1, remote, req->type, &m->internal_text, &m->internal_port,
+        hr = IRTCPortManager_GetMapping(pm->v1, remote, req->type, &m->internal_text, &m->internal_port,
                                         &m->external_text, &m->external_port);
     RTCPM_TRACE(RTCPM_LOG_HOST, "mapping %s (level %d) -> %#lx", rtcpm_port_type_name(req->type), pm->level,
                 (unsigned long)(ULONG)hr);
@@ -185,7 +186,7 @@ static HRESULT set_open(struct driver_set *set, struct driver_pm *pm)
         return hr;
     }
     rtcpm_driver_pm_open(here, pm);
-    here->lpVtbl->Release(here);
+    IRTCPortManager_Release(here);
     return S_OK;
 }
 
@@ -266,14 +267,14 @@ HRESULT rtcpm_driver_set_update_remote(struct driver_set *set, RTC_PORT_TYPE typ
             return hr;
         }
         if (pm.level == 3)
-            hr = pm.v3->lpVtbl->UpdateRemoteAddressEx2(pm.v3, b, port, m->transport, m->internal_text, m->internal_port,
-                                                       m->external_text, m->external_port);
+            hr = IRTCPortManager3_UpdateRemoteAddressEx2(pm.v3, b, port, m->transport, m->internal_text,
+                                                         m->internal_port, m->external_text, m->external_port);
         else if (pm.level == 2)
-            hr = pm.v2->lpVtbl->UpdateRemoteAddressEx(pm.v2, b, port, m->internal_text, m->internal_port,
-                                                      m->external_text, m->external_port);
+            hr = IRTCPortManager2_UpdateRemoteAddressEx(pm.v2, b, port, m->internal_text, m->internal_port,
+                                                        m->external_text, m->external_port);
         else
-            hr = pm.v1->lpVtbl->UpdateRemoteAddress(pm.v1, b, m->internal_text, m->internal_port, m->external_text,
-                                                    m->external_port);
+            hr = IRTCPortManager_UpdateRemoteAddress(pm.v1, b, m->internal_text, m->internal_port, m->external_text,
+                                                     m->external_port);
         RTCPM_TRACE(RTCPM_LOG_HOST, "update %s -> %s:%ld (level %d) -> %#lx", rtcpm_port_type_name(type), remote,
                     (long)port, pm.level, (unsigned long)(ULONG)hr);
         rtcpm_driver_pm_close(&pm);

@@ -24,11 +24,12 @@
  * The set holds its own reference on the port manager, so the application may replace the
  * owner's port manager at any time without pulling it from under a call.
  *
- * Apartments: the set keeps its port manager in a host_pm_ref (pm_ref.h), never as a raw
- * pointer. Every operation (acquire, update, release) runs with a pointer valid in the
- * apartment of the thread doing it: it asks for one, QIs 3 -> 2 -> 1, calls, releases it.
- * So a call placed in one apartment can be updated and hung up from another, and an
- * application's port manager living in an STA is always called through a proxy in its STA.
+ * Apartments: the set keeps its port manager in a host_pm_ref of its own (pm_ref.h). Every
+ * operation (acquire, update, release) runs with a pointer valid in the apartment of the
+ * thread doing it: it asks for one, QIs 3 -> 2 -> 1, calls, releases it. So a call placed in
+ * one apartment can be updated and hung up from another (through rtcpm_ps.dll's proxy), and
+ * an application's port manager living in an STA is always called in its STA: directly from
+ * there, through the proxy from anywhere else.
  */
 #ifndef RTCPM_SRC_HOST_DRIVER_H
 #define RTCPM_SRC_HOST_DRIVER_H
@@ -85,7 +86,7 @@ struct driver_set
 
 /* Keeps pm (NULL allowed; valid in the calling apartment) in the set's own host_pm_ref and
  * obtains every mapping of req[0..n-1] in order; see above. On failure the set is left
- * empty and holds no reference; a failed registration returns COM's error. */
+ * empty and holds no reference. */
 HRESULT rtcpm_driver_set_acquire(struct driver_set *set, IRTCPortManager *pm, const struct driver_request *req, int n);
 
 /* Tells the port manager that the mapping of `type` now talks to remote:port

@@ -19,10 +19,10 @@
 struct host_client;
 struct host_profile;
 
-/* The object behind an interface pointer, or NULL when it is not an rtcpm host object.
- * No reference is taken. */
-struct host_client *rtcpm_host_client_from(IRTCClientPortManagement *iface);
-struct host_profile *rtcpm_host_profile_from(IRTCProfilePortManagement *iface);
+/* The object behind an interface pointer, or NULL when it is not an rtcpm host object (its
+ * vtable is not ours: Wine's unsafe_impl_from_IFoo). No reference is taken. */
+struct host_client *rtcpm_unsafe_impl_from_IRTCClientPortManagement(IRTCClientPortManagement *iface);
+struct host_profile *rtcpm_unsafe_impl_from_IRTCProfilePortManagement(IRTCProfilePortManagement *iface);
 
 void rtcpm_host_client_addref(struct host_client *client);
 void rtcpm_host_client_release(struct host_client *client);

@@ -15,6 +15,7 @@
  * port manager is kept in a host_pm_ref (pm_ref.h), never as the raw pointer the caller of
  * SetPortManager had.
  */
+#define COBJMACROS
 #include <stdlib.h>
 #include <string.h>
 #include "host/host_objects.h"
@@ -54,7 +55,7 @@ static inline struct host_profile *impl_from_IRTCProfilePortManagement(IRTCProfi
     return CONTAINING_RECORD(iface, struct host_profile, IRTCProfilePortManagement_iface);
 }
 
-struct host_profile *rtcpm_host_profile_from(IRTCProfilePortManagement *iface)
+struct host_profile *rtcpm_unsafe_impl_from_IRTCProfilePortManagement(IRTCProfilePortManagement *iface)
 {
     return iface && iface->lpVtbl == &profile_vtbl ? impl_from_IRTCProfilePortManagement(iface) : NULL;
 }
@@ -66,20 +67,26 @@ static const struct com_iface_entry profile_ifaces[] = {
 static HRESULT WINAPI profile_QueryInterface(IRTCProfilePortManagement *iface, REFIID riid, void **out)
 {
     struct host_profile *profile = impl_from_IRTCProfilePortManagement(iface);
-    HRESULT hr = rtcpm_com_query_interface(profile, profile_ifaces, ARRAY_SIZE(profile_ifaces), riid, out);
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
+    hr = rtcpm_com_query_interface(profile, profile_ifaces, ARRAY_SIZE(profile_ifaces), riid, out);
     if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&profile->ftm, riid, out);
     return hr;
 }
 
 static ULONG WINAPI profile_AddRef(IRTCProfilePortManagement *iface)
 {
-    return (ULONG)com_ref_inc(&impl_from_IRTCProfilePortManagement(iface)->ref);
+    LONG ref = com_ref_inc(&impl_from_IRTCProfilePortManagement(iface)->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
+    return (ULONG)ref;
 }
 
 static ULONG WINAPI profile_Release(IRTCProfilePortManagement *iface)
 {
     struct host_profile *profile = impl_from_IRTCProfilePortManagement(iface);
     LONG ref = com_ref_dec(&profile->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
 
     if (!ref)
     {
@@ -104,6 +111,7 @@ static HRESULT WINAPI profile_SetPortManager(IRTCProfilePortManagement *iface, I
     struct host_pm_ref *fresh, *old;
     HRESULT hr;
 
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%p)", (void *)iface, (void *)pm);
     if (!pm) return E_POINTER;
     /* Registered and released outside the lock: either may call into the port manager's
      * apartment, whose thread may be waiting for this lock. */
@@ -146,7 +154,7 @@ HRESULT rtcpm_host_create_profile(IRTCClientPortManagement *client_iface, const 
     if (!out) return E_POINTER;
     *out = NULL;
     if (!client_iface || !user_uri || !registrar_address) return E_POINTER;
-    if (!(client = rtcpm_host_client_from(client_iface))) return E_INVALIDARG;
+    if (!(client = rtcpm_unsafe_impl_from_IRTCClientPortManagement(client_iface))) return E_INVALIDARG;
     if (FAILED(rtcpm_sip_text_parse_uri(user_uri, &secure, user, sizeof(user)))) return E_INVALIDARG;
     if (rtcpm_addr_parse(registrar_address, strlen(registrar_address), &registrar) != RTCPM_ADDR_OK)
         return E_INVALIDARG;
@@ -206,7 +214,7 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
     HRESULT hr = S_OK;
 
     if (!iface) return E_POINTER;
-    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_unsafe_impl_from_IRTCProfilePortManagement(iface))) return E_INVALIDARG;
 
     rtcpm_lock_acquire(&profile->lock);
     if (profile->state != PROFILE_DISABLED)
@@ -233,7 +241,7 @@ HRESULT rtcpm_host_profile_enable(IRTCProfilePortManagement *iface)
         rtcpm_host_client_local_sip(profile->client, &req.local);
         hr = rtcpm_driver_set_acquire(&set, pm, &req, 1);
     }
-    if (pm) pm->lpVtbl->Release(pm);
+    if (pm) IRTCPortManager_Release(pm);
 
     rtcpm_lock_acquire(&profile->lock);
     if (SUCCEEDED(hr))
@@ -255,7 +263,7 @@ HRESULT rtcpm_host_profile_disable(IRTCProfilePortManagement *iface)
     HRESULT hr;
 
     if (!iface) return E_POINTER;
-    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_unsafe_impl_from_IRTCProfilePortManagement(iface))) return E_INVALIDARG;
 
     rtcpm_lock_acquire(&profile->lock);
     if (profile->state == PROFILE_DISABLED)
@@ -291,7 +299,7 @@ HRESULT rtcpm_host_profile_contact(IRTCProfilePortManagement *iface, char *buf, 
 
     if (!iface || !buf || !buflen) return E_POINTER;
     buf[0] = 0;
-    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_unsafe_impl_from_IRTCProfilePortManagement(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&profile->lock);
     if (profile->state != PROFILE_ENABLED || !(sip = rtcpm_driver_set_find(&profile->registration, RTCPT_SIP)))
         hr = E_UNEXPECTED;
@@ -310,7 +318,7 @@ HRESULT rtcpm_host_profile_mapping(IRTCProfilePortManagement *iface, struct rtcp
 
     if (!iface || !out) return E_POINTER;
     memset(out, 0, sizeof(*out));
-    if (!(profile = rtcpm_host_profile_from(iface))) return E_INVALIDARG;
+    if (!(profile = rtcpm_unsafe_impl_from_IRTCProfilePortManagement(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&profile->lock);
     if (profile->state != PROFILE_ENABLED || !(sip = rtcpm_driver_set_find(&profile->registration, RTCPT_SIP)))
         hr = E_UNEXPECTED;

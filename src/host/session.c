@@ -18,9 +18,11 @@
  *   addresses, which is RTC's behaviour when SetPortManager was never called.
  *
  * The session aggregates the free-threaded marshaler: any apartment calls it directly. Port
- * managers are kept in host_pm_refs (pm_ref.h), never as the raw pointer the caller of
- * SetPortManager had; the call's own reference lets it be hung up from another apartment.
+ * managers are kept in host_pm_refs (pm_ref.h): called directly in the apartment that set
+ * them, through rtcpm_ps.dll's proxy from any other; the call's own reference lets it be
+ * hung up from another apartment.
  */
+#define COBJMACROS
 #include <stdlib.h>
 #include <string.h>
 #include "host/host_objects.h"
@@ -64,7 +66,7 @@ static inline struct host_session *impl_from_IRTCSessionPortManagement(IRTCSessi
     return CONTAINING_RECORD(iface, struct host_session, IRTCSessionPortManagement_iface);
 }
 
-static struct host_session *host_session_from(IRTCSessionPortManagement *iface)
+static struct host_session *unsafe_impl_from_IRTCSessionPortManagement(IRTCSessionPortManagement *iface)
 {
     return iface && iface->lpVtbl == &session_vtbl ? impl_from_IRTCSessionPortManagement(iface) : NULL;
 }
@@ -76,20 +78,26 @@ static const struct com_iface_entry session_ifaces[] = {
 static HRESULT WINAPI session_QueryInterface(IRTCSessionPortManagement *iface, REFIID riid, void **out)
 {
     struct host_session *session = impl_from_IRTCSessionPortManagement(iface);
-    HRESULT hr = rtcpm_com_query_interface(session, session_ifaces, ARRAY_SIZE(session_ifaces), riid, out);
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
+    hr = rtcpm_com_query_interface(session, session_ifaces, ARRAY_SIZE(session_ifaces), riid, out);
     if (hr == E_NOINTERFACE) hr = rtcpm_com_ftm_query_interface(&session->ftm, riid, out);
     return hr;
 }
 
 static ULONG WINAPI session_AddRef(IRTCSessionPortManagement *iface)
 {
-    return (ULONG)com_ref_inc(&impl_from_IRTCSessionPortManagement(iface)->ref);
+    LONG ref = com_ref_inc(&impl_from_IRTCSessionPortManagement(iface)->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
+    return (ULONG)ref;
 }
 
 static ULONG WINAPI session_Release(IRTCSessionPortManagement *iface)
 {
     struct host_session *session = impl_from_IRTCSessionPortManagement(iface);
     LONG ref = com_ref_dec(&session->ref);
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p) ref=%ld", (void *)iface, (long)ref);
 
     if (!ref)
     {
@@ -112,6 +120,7 @@ static HRESULT WINAPI session_SetPortManager(IRTCSessionPortManagement *iface, I
     struct host_pm_ref *fresh = NULL, *old;
     HRESULT hr;
 
+    RTCPM_TRACE(RTCPM_LOG_HOST, "(%p)->(%p)", (void *)iface, (void *)pm);
     /* Registered and released outside the lock: either may call into the port manager's
      * apartment, whose thread may be waiting for this lock. */
     if (pm && FAILED(hr = rtcpm_host_pm_ref_create(pm, &fresh))) return hr;
@@ -173,10 +182,10 @@ HRESULT rtcpm_host_create_session(IRTCClientPortManagement *client_iface, IRTCPr
     if (!out) return E_POINTER;
     *out = NULL;
     if (!client_iface || !peer_uri || !peer_address) return E_POINTER;
-    if (!(client = rtcpm_host_client_from(client_iface))) return E_INVALIDARG;
+    if (!(client = rtcpm_unsafe_impl_from_IRTCClientPortManagement(client_iface))) return E_INVALIDARG;
     if (profile_iface)
     {
-        if (!(profile = rtcpm_host_profile_from(profile_iface))) return E_INVALIDARG;
+        if (!(profile = rtcpm_unsafe_impl_from_IRTCProfilePortManagement(profile_iface))) return E_INVALIDARG;
         rtcpm_host_profile_identity(profile, &user, &secure, &profile_transport);
     }
     if (!peer_uri_valid(peer_uri)) return E_INVALIDARG;
@@ -242,7 +251,7 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
     HRESULT hr = S_OK;
 
     if (!iface) return E_POINTER;
-    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    if (!(session = unsafe_impl_from_IRTCSessionPortManagement(iface))) return E_INVALIDARG;
     if (!(media & RTCPM_HOST_MEDIA_AUDIO) || (media & ~(unsigned)(RTCPM_HOST_MEDIA_AUDIO | RTCPM_HOST_MEDIA_VIDEO)))
         return E_INVALIDARG;
 
@@ -279,7 +288,7 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
     for (i = 0; i < n; i++) req[i].remote = session->peer_text;
 
     if (SUCCEEDED(hr)) hr = rtcpm_driver_set_acquire(&set, pm, req, n);
-    if (pm) pm->lpVtbl->Release(pm);
+    if (pm) IRTCPortManager_Release(pm);
 
     rtcpm_lock_acquire(&session->lock);
     if (SUCCEEDED(hr))
@@ -304,7 +313,7 @@ HRESULT rtcpm_host_session_update_remote(IRTCSessionPortManagement *iface, enum 
     HRESULT hr;
 
     if (!iface || !address) return E_POINTER;
-    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    if (!(session = unsafe_impl_from_IRTCSessionPortManagement(iface))) return E_INVALIDARG;
     if (rtcpm_addr_parse(address, strlen(address), &check) != RTCPM_ADDR_OK) return E_INVALIDARG;
     if (port < 1 || port > 65535 || rtcp_port < 0 || rtcp_port > 65535) return E_INVALIDARG;
     if (stream != RTCPM_HOST_STREAM_SIP && !rtcp_port)
@@ -346,7 +355,7 @@ HRESULT rtcpm_host_session_hangup(IRTCSessionPortManagement *iface)
     HRESULT hr;
 
     if (!iface) return E_POINTER;
-    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    if (!(session = unsafe_impl_from_IRTCSessionPortManagement(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&session->lock);
     if (session->state == SESSION_IDLE)
     {
@@ -383,7 +392,7 @@ HRESULT rtcpm_host_session_contact(IRTCSessionPortManagement *iface, char *buf, 
 
     if (!iface || !buf || !buflen) return E_POINTER;
     buf[0] = 0;
-    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    if (!(session = unsafe_impl_from_IRTCSessionPortManagement(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&session->lock);
     if (!call_is_up(session) || !(sip = rtcpm_driver_set_find(&session->call, RTCPT_SIP)))
         hr = RTC_E_INVALID_SESSION_STATE;
@@ -404,7 +413,7 @@ HRESULT rtcpm_host_session_sdp(IRTCSessionPortManagement *iface, ULONGLONG sessi
 
     if (!iface || !buf || !buflen) return E_POINTER;
     buf[0] = 0;
-    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    if (!(session = unsafe_impl_from_IRTCSessionPortManagement(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&session->lock);
     sip = rtcpm_driver_set_find(&session->call, RTCPT_SIP);
     art = rtcpm_driver_set_find(&session->call, RTCPT_AUDIO_RTP);
@@ -437,7 +446,7 @@ HRESULT rtcpm_host_session_pm_level(IRTCSessionPortManagement *iface, LONG *leve
 
     if (level) *level = 0;
     if (!iface || !level) return E_POINTER;
-    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    if (!(session = unsafe_impl_from_IRTCSessionPortManagement(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&session->lock);
     if (!call_is_up(session))
         hr = RTC_E_INVALID_SESSION_STATE;
@@ -455,7 +464,7 @@ HRESULT rtcpm_host_session_mapping(IRTCSessionPortManagement *iface, RTC_PORT_TY
 
     if (!iface || !out) return E_POINTER;
     memset(out, 0, sizeof(*out));
-    if (!(session = host_session_from(iface))) return E_INVALIDARG;
+    if (!(session = unsafe_impl_from_IRTCSessionPortManagement(iface))) return E_INVALIDARG;
     rtcpm_lock_acquire(&session->lock);
     if (!call_is_up(session))
         hr = RTC_E_INVALID_SESSION_STATE;

@@ -184,7 +184,7 @@ static enum verdict judge(struct transaction *t, const uint8_t *msg, size_t len,
     if (!header_matches(t, msg, len))
     {
         res->ignored++;
-        RTCPM_TRACE(RTCPM_LOG_STUN, "ignoring %u bytes: not our transaction\n", (unsigned)len);
+        RTCPM_TRACE(RTCPM_LOG_STUN, "ignoring %u bytes: not our transaction", (unsigned)len);
         return KEEP_WAITING;
     }
     stun_message *m = malloc(sizeof *m);
@@ -200,7 +200,7 @@ static enum verdict judge(struct transaction *t, const uint8_t *msg, size_t len,
         res->discarded++;
         res->codec_error = rc;
         t->pending_failure = RTCPM_STUN_E_MALFORMED;
-        RTCPM_TRACE(RTCPM_LOG_STUN, "discarding malformed answer: %s\n", rtcpm_stun_error_name(rc));
+        RTCPM_TRACE(RTCPM_LOG_STUN, "discarding malformed answer: %s", rtcpm_stun_error_name(rc));
     }
     else if (m->method != STUN_METHOD_BINDING ||
              (m->message_class != STUN_CLASS_SUCCESS && m->message_class != STUN_CLASS_ERROR))
@@ -283,7 +283,7 @@ static int run_udp(struct transaction *t)
             t->last_send_us = now;
             t->res->requests_sent++;
             sent++;
-            RTCPM_TRACE(RTCPM_LOG_STUN, "request %u sent at %llu ms\n", (unsigned)sent,
+            RTCPM_TRACE(RTCPM_LOG_STUN, "request %u sent at %llu ms", (unsigned)sent,
                         (unsigned long long)((now - t->start_us) / 1000u));
             continue;
         }
@@ -398,7 +398,7 @@ static int binding_once(rtcpm_socket *s, const rtcpm_addr *server, const rtcpm_s
     {
         char text[RTCPM_ADDR_HOSTPORT_TEXT_SIZE] = "";
         rtcpm_addr_format_hostport(server, text, sizeof text);
-        RTCPM_TRACE(RTCPM_LOG_STUN, "%s Binding to %s, %s request, bound %llu ms\n",
+        RTCPM_TRACE(RTCPM_LOG_STUN, "%s Binding to %s, %s request, bound %llu ms",
                     type == RTCPM_SOCK_TCP ? "TCP" : "UDP", text, cfg->classic ? "RFC 3489" : "RFC 5389",
                     (unsigned long long)bound);
     }
@@ -443,7 +443,7 @@ int rtcpm_stun_binding(rtcpm_socket *s, const rtcpm_addr *server, const rtcpm_st
     if (rtcpm_log_enabled(RTCPM_LOG_STUN))
     {
         char text[256];
-        RTCPM_TRACE(RTCPM_LOG_STUN, "%s: %s\n", rtcpm_stun_status_name(status),
+        RTCPM_TRACE(RTCPM_LOG_STUN, "%s: %s", rtcpm_stun_status_name(status),
                     rtcpm_stun_describe(res, text, sizeof text));
     }
     return status;
@@ -488,7 +488,7 @@ int rtcpm_stun_binding_list(rtcpm_socket *s, const rtcpm_addr *servers, size_t c
         {
             char text[256];
             res->status = status;
-            RTCPM_TRACE(RTCPM_LOG_STUN, "server %u failed (%s), trying the next\n", (unsigned)i,
+            RTCPM_TRACE(RTCPM_LOG_STUN, "server %u failed (%s), trying the next", (unsigned)i,
                         rtcpm_stun_describe(res, text, sizeof text));
         }
     }

@@ -445,8 +445,7 @@ static int open_socket(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcp
         rtcpm_addr la;
         char text[RTCPM_ADDR_HOSTPORT_TEXT_SIZE] = "?";
         if (rtcpm_socket_local_addr(s, &la) == 0) rtcpm_addr_format_hostport(&la, text, sizeof text);
-        RTCPM_TRACE(RTCPM_LOG_NET, "%s socket %p bound to %s\n", type == RTCPM_SOCK_UDP ? "udp" : "tcp", (void *)s,
-                    text);
+        RTCPM_TRACE(RTCPM_LOG_NET, "%s socket %p bound to %s", type == RTCPM_SOCK_UDP ? "udp" : "tcp", (void *)s, text);
     }
     return RTCPM_SOCK_OK;
 

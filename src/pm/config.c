@@ -9,10 +9,6 @@
 #include <string.h>
 #include "config.h"
 
-#ifndef ERROR_FILE_NOT_FOUND
-#define ERROR_FILE_NOT_FOUND 2L
-#endif
-
 int rtcpm_ini_fail(struct rtcpm_ini_error *e, const char *fmt, ...)
 {
     va_list ap;

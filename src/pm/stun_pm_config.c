@@ -6,7 +6,6 @@
  * Format and meaning: include/rtcpm/stun_pm.h and README "STUN port manager".
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "pm/stun_pm_private.h"
 #include "pm/config.h"
@@ -71,8 +70,6 @@ static LONG field_value(const struct rtcpm_stun_pm_config *cfg, size_t offset)
     return *(const LONG *)((const char *)cfg + offset);
 }
 
-static int is_rtp(int port_type) { return port_type == RTCPT_AUDIO_RTP || port_type == RTCPT_VIDEO_RTP; }
-
 /* One range's checks; 0 or -1 with the reason. */
 static int range_check(const struct rtcpm_stun_pm_range *r, struct rtcpm_pm_port_range *out, char *err, size_t errlen)
 {
@@ -101,7 +98,7 @@ static int range_check(const struct rtcpm_stun_pm_range *r, struct rtcpm_pm_port
         rtcpm_cfg_set_err(err, errlen, "port range %ld-%ld ends before it starts", (long)r->first, (long)last);
         return -1;
     }
-    if (is_rtp((int)r->port_type) && (r->first + 1 + (r->first & 1)) > last)
+    if (rtcpm_pm_is_rtp((int)r->port_type) && (r->first + 1 + (r->first & 1)) > last)
     {
         rtcpm_cfg_set_err(err, errlen,
                           "%s range %ld-%ld holds no even port followed by an odd one (RTP even, RTCP = RTP + 1)",

@@ -17,8 +17,8 @@
 #include "rtcpm/rtcpm.h"
 #include "net/addr.h"
 
-/* HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER), as rtcpm_bstr_to_utf8 returns. */
-#define SIP_TEXT_E_BUFFER ((HRESULT)0x8007007A)
+/* What rtcpm_bstr_to_utf8 returns for a buffer too small too. */
+#define SIP_TEXT_E_BUFFER HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER)
 
 /* The longest user part sip_text accepts from a SIP URI. */
 #define SIP_TEXT_USER_MAX 128

@@ -101,6 +101,14 @@ typedef OLECHAR *BSTR;
 #define FAILED(hr)            ((HRESULT)(hr) < 0)
 #define HRESULT_FROM_WIN32(x) ((HRESULT)(x) <= 0 ? (HRESULT)(x) : (HRESULT)(((x)&0x0000FFFF) | (7 << 16) | 0x80000000))
 
+/* The Win32 error codes rtcpm returns through HRESULT_FROM_WIN32 (winerror.h's values). */
+#ifndef ERROR_FILE_NOT_FOUND
+#define ERROR_FILE_NOT_FOUND 2L
+#endif
+#ifndef ERROR_INSUFFICIENT_BUFFER
+#define ERROR_INSUFFICIENT_BUFFER 122L
+#endif
+
 #define CONTAINING_RECORD(address, type, field) ((type *)((char *)(address)-offsetof(type, field)))
 #define ARRAY_SIZE(a)                           (sizeof(a) / sizeof((a)[0]))
 

@@ -17,7 +17,7 @@ PKGS=(
   miniupnpd-nftables nftables          # e2e: a router that negotiates mappings (PCP, NAT-PMP, UPnP IGD)
   natpmpc miniupnpc                    # e2e self-tests and benchmark rows: Debian's NAT-PMP / UPnP clients
   libminiupnpc-dev                     # the UPnP IGD port manager natively (libminiupnpc)
-  dnsmasq-base                         # a DNS server the tests start (servers by name, SRV)
+  dnsmasq-base                         # tests/dns, tests/pm_dns: a DNS server (A, AAAA, SRV) the test starts
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
   clang-format                         # tests/style: the tree is formatted as .clang-format says
 )

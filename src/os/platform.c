@@ -84,6 +84,8 @@ static void os_thread_wait(rtcpm_thread *t)
     CloseHandle(t->handle);
 }
 
+int rtcpm_thread_is_current(const rtcpm_thread *t) { return t && GetThreadId(t->handle) == GetCurrentThreadId(); }
+
 #else /* POSIX */
 #include <errno.h>
 #include <pthread.h>
@@ -116,6 +118,7 @@ void rtcpm_sleep_ms(unsigned ms)
     {
     }
 }
+int rtcpm_thread_is_current(const rtcpm_thread *t) { return t && pthread_equal(t->id, pthread_self()); }
 
 uint64_t rtcpm_clock_us(void)
 {

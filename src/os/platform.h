@@ -39,6 +39,8 @@ typedef struct rtcpm_thread rtcpm_thread;
 int rtcpm_thread_start(rtcpm_thread **out, void (*fn)(void *), void *arg);
 /* Waits for the thread to end and frees it (NULL is fine). */
 void rtcpm_thread_join(rtcpm_thread *t);
+/* 1 when the calling thread is t (a callback asking "am I on the worker?"), else 0. */
+int rtcpm_thread_is_current(const rtcpm_thread *t);
 
 /* Fills buf with len random bytes from the OS. Returns 0, or -1 when the OS source failed
  * (buf is then zeroed: never use a half-filled ID). */

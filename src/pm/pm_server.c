@@ -8,6 +8,7 @@
 
 #include "pm/config.h"
 #include "pm/pm_server.h"
+#include "os/dns.h"
 
 /* Splits "host[:port]": host text (brackets removed) and port (0 when none). -1 on syntax. */
 static int split(const char *text, char *host, size_t cap, uint16_t *port)
@@ -110,8 +111,28 @@ int rtcpm_pm_server_is_literal(const char *text)
            !rtcpm_addr_parse(host, strlen(host), &a);
 }
 
-HRESULT rtcpm_pm_server_resolve(const char *text, uint16_t default_port, int family, rtcpm_addr *out, char *why,
-                                size_t whylen)
+static enum rtcpm_dns_family dns_family(int family)
+{
+    return family == RTCPM_AF_INET ? RTCPM_DNS_V4 : family == RTCPM_AF_INET6 ? RTCPM_DNS_V6 : RTCPM_DNS_ANY;
+}
+
+/* A name -> its first address of family (port as given). */
+static HRESULT resolve_name(const char *host, uint16_t port, int family, rtcpm_addr *out, char *why, size_t whylen)
+{
+    size_t n = 0;
+    int rc = rtcpm_dns_resolve_host(host, dns_family(family), port, out, 1, &n);
+    if (rc == RTCPM_DNS_OK && n) return S_OK;
+    memset(out, 0, sizeof(*out));
+    rtcpm_cfg_set_err(why, whylen, "cannot resolve '%s'%s: %s", host,
+                      family == RTCPM_AF_INET    ? " (IPv4)"
+                      : family == RTCPM_AF_INET6 ? " (IPv6)"
+                                                 : "",
+                      rtcpm_dns_error_name(rc));
+    return RTC_E_PORT_MAPPING_FAILED;
+}
+
+static HRESULT resolve(const char *text, uint16_t default_port, const char *srv_service, int family, rtcpm_addr *out,
+                       char *why, size_t whylen)
 {
     char host[RTCPM_PMC_SERVER_MAX];
     uint16_t port;
@@ -124,17 +145,35 @@ HRESULT rtcpm_pm_server_resolve(const char *text, uint16_t default_port, int fam
     if (!rtcpm_addr_parse(host, strlen(host), out))
     {
         out->port = port ? port : default_port;
-        if (family != RTCPM_AF_NONE && out->family != family)
-        {
-            rtcpm_cfg_set_err(why, whylen, "server %s is not an %s address", text,
-                              family == RTCPM_AF_INET ? "IPv4" : "IPv6");
-            memset(out, 0, sizeof(*out));
-            return RTC_E_PORT_MAPPING_UNAVAILABLE;
-        }
-        return S_OK;
+        if (family == RTCPM_AF_NONE || out->family == family) return S_OK;
+        rtcpm_cfg_set_err(why, whylen, "server %s is not an %s address", text,
+                          family == RTCPM_AF_INET ? "IPv4" : "IPv6");
+        memset(out, 0, sizeof(*out));
+        return RTC_E_PORT_MAPPING_UNAVAILABLE;
     }
-    rtcpm_cfg_set_err(why, whylen, "cannot resolve '%s': host names are not resolved yet", host);
-    return RTC_E_PORT_MAPPING_FAILED;
+    if (!port && srv_service)
+    {
+        /* RFC 5389 9: _stun._udp.<domain> SRV when no port is given, else A/AAAA on 3478 */
+        struct rtcpm_dns_srv recs[4];
+        char name[RTCPM_PMC_SERVER_MAX + 16];
+        size_t n = 0, i;
+        snprintf(name, sizeof(name), "%s.%s", srv_service, host);
+        if (rtcpm_dns_srv(name, recs, 4, &n) == RTCPM_DNS_OK)
+            for (i = 0; i < n; i++)
+                if (SUCCEEDED(resolve_name(recs[i].target, recs[i].port, family, out, why, whylen))) return S_OK;
+    }
+    return resolve_name(host, port ? port : default_port, family, out, why, whylen);
+}
+
+HRESULT rtcpm_pm_server_resolve(const char *text, uint16_t default_port, int family, rtcpm_addr *out, char *why,
+                                size_t whylen)
+{
+    return resolve(text, default_port, NULL, family, out, why, whylen);
+}
+
+HRESULT rtcpm_pm_server_resolve_stun(const char *text, int family, rtcpm_addr *out, char *why, size_t whylen)
+{
+    return resolve(text, 3478, "_stun._udp", family, out, why, whylen);
 }
 
 /* The next comma-separated entry of *p, trimmed, into buf; 0 at the end, -1 when too long. */

@@ -2,8 +2,9 @@
 /*
  * pm_server.h — the server a port manager talks to, as a user writes it: "host[:port]",
  * where host is an IP literal (IPv6 in brackets when a port follows) or a DNS name.
- * The syntax is checked when the config is loaded; the name is resolved when a call needs
- * it (a name that does not resolve fails that call with the reason).
+ * The syntax is checked when the config is loaded; the name is resolved (src/os/dns: the
+ * system's resolver) when a call needs it — a name that does not resolve fails that call
+ * with the reason — or, for the STUN port manager, when the object is made.
  */
 #ifndef RTCPM_PM_PM_SERVER_H
 #define RTCPM_PM_PM_SERVER_H
@@ -44,5 +45,8 @@ int rtcpm_pm_server_is_literal(const char *text);
  */
 HRESULT rtcpm_pm_server_resolve(const char *text, uint16_t default_port, int family, rtcpm_addr *out, char *why,
                                 size_t whylen);
+/* The same for a STUN server (RFC 5389 9): a name without a port is looked up as the SRV
+ * records of _stun._udp.<name> (in their RFC 2782 order), else as A/AAAA with port 3478. */
+HRESULT rtcpm_pm_server_resolve_stun(const char *text, int family, rtcpm_addr *out, char *why, size_t whylen);
 
 #endif /* RTCPM_PM_PM_SERVER_H */

@@ -113,8 +113,7 @@ static HRESULT external_by_stun(struct upnp_pm *pm, const rtcpm_addr *host, uint
                           pm->igd_what);
         return RTC_E_PORT_MAPPING_FAILED;
     }
-    if (FAILED(hr = rtcpm_pm_server_resolve(pm->set.stun, RTCPM_STUN_DEFAULT_PORT, host->family, &server, why, whylen)))
-        return hr;
+    if (FAILED(hr = rtcpm_pm_server_resolve_stun(pm->set.stun, host->family, &server, why, whylen))) return hr;
     any.port = 0;
     if (!left || rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &any, NULL) || !(res = malloc(sizeof(*res))))
     {

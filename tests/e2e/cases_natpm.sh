@@ -250,3 +250,65 @@ auto_case() {
 case_auto_pcp() { auto_case symmetric yes PCP; }
 case_auto_stun() { auto_case masquerade no STUN; }
 case_auto_refused() { auto_case symmetric no refused; }
+
+# ---- registration and call through the negotiated mappings (rtcpm-demo --pcp/--upnp/--auto) ---
+# Behind MASQUERADE --random-fully the client's own packets leave from random ports (miniupnpd's
+# nftables build forwards a mapping inbound but does not make the client's outbound packets
+# use it); the registrar and the called party check that Contact / SDP name the negotiated
+# mapping, and the media peer answers to where the client's packet came from (symmetric RTP,
+# as SIP peers behind NATs do: a packet to the SDP's address would clash in conntrack with the
+# client's own flow to that peer). That the mapping forwards a stranger's packets is the
+# pcp_pm / upnp_pm cases' part.
+
+# nego_pm_args MECH: rtcpm-demo's port-manager options for pcp | upnp | auto
+nego_pm_args() {
+    case "$1" in
+        pcp) echo --pcp ;;
+        upnp) case "$client" in wine:*) echo --upnp --stun "$STUN" ;; *) echo --upnp ;; esac ;;
+        auto) echo --auto --stun "$STUN" ;;
+    esac
+}
+
+nego_register() {
+    natpm_setup
+    e2e_registrar_start "$E2E_WAN_ROUTER" 5070
+    run_client register $(nego_pm_args "$1") --local-port 5070 --registrar "$SIP_PEER"
+    e2e_wait registrar 10; registrar_rc=$?
+    local contact ext
+    contact=$(e2e_log_field "$E2E_RUN_DIR/registrar.sipp.log" 'REGISTER Contact:.*sip:([^;> ]*).*')
+    contact=${contact#*@}
+    ext=$(client_mapping sip)
+    check "client exit 0 (200 OK)" eq "$client_rc" 0
+    check "the client reports 200 OK" has "$E2E_RUN_DIR/client.out" '^register: 200'
+    check "the registrar accepted Contact $E2E_WAN_ROUTER:5070 (exit 0)" eq "$registrar_rc" 0
+    check "Contact is the negotiated mapping the client reported" eq "$contact" "$ext"
+    check "the negotiated external port is the internal one (free at the router)" eq "$ext" "$E2E_WAN_ROUTER:5070"
+    natpm_no_leftovers
+}
+
+nego_call() {
+    natpm_setup
+    e2e_uas_start "$E2E_WAN_ROUTER" 7078 7079
+    e2e_media_peer_start "$E2E_WAN_ROUTER:any"
+    run_client call $(nego_pm_args "$1") --local-port 5070 --rtp-port 7078 --peer "$SIP_PEER"
+    e2e_wait uas 10; uas_rc=$?
+    e2e_wait media 10; media_rc=$?
+    sed 's/^/  | /' "$E2E_RUN_DIR/media.log"
+    check "client exit 0 (200 OK, media came back)" eq "$client_rc" 0
+    check "the client reports 200 OK" has "$E2E_RUN_DIR/client.out" '^call: 200'
+    check "the called party accepted c=IN IP4 $E2E_WAN_ROUTER, m=audio 7078, a=rtcp:7079 (exit 0)" eq "$uas_rc" 0
+    check "SDP = the negotiated RTP mapping the client reported" eq "$(client_mapping rtp)" "$E2E_WAN_ROUTER:7078"
+    check "and the RTCP one" eq "$(client_mapping rtcp)" "$E2E_WAN_ROUTER:7079"
+    check "the media peer got the client's RTP from the router $E2E_WAN_ROUTER" \
+        has "$E2E_RUN_DIR/media.log" "^answer: received from $(e2e_re_ip "$E2E_WAN_ROUTER"):"
+    check "its answer reached the client's RTP socket" \
+        has "$E2E_RUN_DIR/client.out" "^media: received from $(e2e_re_ip "$MEDIA_PEER")"
+    natpm_no_leftovers
+}
+
+case_register_pcp() { nego_register pcp; }
+case_call_pcp() { nego_call pcp; }
+case_register_upnp() { nego_register upnp; }
+case_call_upnp() { nego_call upnp; }
+case_register_auto() { nego_register auto; }
+case_call_auto() { nego_call auto; }

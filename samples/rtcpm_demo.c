@@ -18,6 +18,7 @@
 #include "nat_flows.h"
 #include "demo_net.h"
 #include "program.h"
+#include "demo_pms.h"
 #include "os/socket.h"
 
 enum command
@@ -40,6 +41,8 @@ struct demo_options
     const char *config; /* --config FILE (program_config_path: maybe the installed sample) */
     char config_found[1024];
     const char *stun;          /* --stun HOST[:PORT][,HOST[:PORT]...] */
+    enum demo_pm_kind nego;    /* --pcp / --upnp / --auto */
+    const char *nego_arg;      /* --pcp SERVER, --upnp IGD-URL */
     struct static_map maps[5]; /* --static-map, one per port type */
     int nmaps;
     const char *server_text; /* --registrar / --peer as given */
@@ -84,6 +87,13 @@ static void usage(FILE *f, enum command cmd)
                "  --static-map T=IP:PORT static port manager: the internal port of T is forwarded from\n"
                "                         IP:PORT (repeat per T). T = sip (internal port --local-port),\n"
                "                         rtp, rtcp, video-rtp, video-rtcp (--rtp-port, +1, +2, +3)\n"
+               "  --pcp [SERVER]         PCP port manager (NAT-PMP when the NAT speaks only that);\n"
+               "                         default: the default gateway\n"
+               "  --upnp [IGD-URL]       UPnP IGD port manager (Windows: the system's UPnP NAT API;\n"
+               "                         natively SSDP, or the root description URL); --stun gives\n"
+               "                         the external address when the IGD does not (Wine)\n"
+               "  --auto                 automatic: PCP, NAT-PMP, UPnP, then STUN with the --stun\n"
+               "                         servers, then local addresses\n"
                "  --stun HOST[:PORT]     STUN port manager asking that server (default port 3478; a\n"
                "                         comma-separated list is tried in order); ports: the OS\n"
                "                         picks them, or --local-port / --rtp-port\n"
@@ -227,6 +237,13 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
             d->show_sip = 1;
             continue;
         }
+        if (!strcmp(a, "--pcp") || !strcmp(a, "--upnp") || !strcmp(a, "--auto"))
+        {
+            if (d->nego) return bad("one of --pcp, --upnp, --auto", a);
+            d->nego = a[2] == 'p' ? DEMO_PM_PCP : a[2] == 'u' ? DEMO_PM_UPNP : DEMO_PM_AUTO;
+            if (d->nego != DEMO_PM_AUTO && v && strncmp(v, "--", 2)) d->nego_arg = v, i++;
+            continue;
+        }
         if (strncmp(a, "--", 2)) return bad("unexpected argument", a);
         if (!v) return bad("missing value after", a);
         i++;
@@ -296,8 +313,10 @@ static int parse_args(int argc, char **argv, struct demo_options *d)
         else
             return bad("unknown option", a);
     }
-    if (!!d->config + !!d->stun + !!d->nmaps != 1)
-        return bad("give exactly one port manager: --config FILE, --static-map T=IP:PORT or --stun HOST[:PORT]", NULL);
+    if (!!d->config + !!(d->stun && !d->nego) + !!d->nmaps + !!d->nego != 1)
+        return bad("give exactly one port manager: --config FILE, --static-map T=IP:PORT, --stun HOST[:PORT], "
+                   "--pcp, --upnp or --auto",
+                   NULL);
     return 0;
 }
 
@@ -450,7 +469,18 @@ int main(int argc, char **argv)
     net.show_sip = d.show_sip;
     net.command = d.cmd == CMD_REGISTER ? "register" : "call";
 
-    if (d.stun)
+    if (d.nego)
+    {
+        struct demo_pm_request rq = { d.nego,
+                                      d.nego_arg,
+                                      d.stun,
+                                      d.local,
+                                      d.local_port_given ? d.local_port : 0,
+                                      d.rtp_port_given ? d.rtp_port : 0 };
+        if ((code = demo_make_negotiating_pm(&rq, &pm3, &net.pm_reason))) return code;
+        net.pm_reason_ctx = pm3;
+    }
+    else if (d.stun)
     {
         if ((code = make_stun_pm(&d, &pm3))) return code;
         net.pm_reason = stun_reason;
@@ -463,11 +493,20 @@ int main(int argc, char **argv)
     }
     IRTCPortManager3_QueryInterface(pm3, &IID_IRTCPortManager, (void **)&pm);
 
-    printf("rtcpm-demo %s: %s port manager (%s%s), local address %s, %s%s\n\n", net.command, d.stun ? "STUN" : "static",
-           d.stun     ? "--stun "
+    printf("rtcpm-demo %s: %s port manager (%s%s), local address %s, %s%s\n\n", net.command,
+           d.nego   ? demo_pm_kind_name(d.nego)
+           : d.stun ? "STUN"
+                    : "static",
+           d.nego     ? (d.nego == DEMO_PM_PCP    ? "--pcp "
+                         : d.nego == DEMO_PM_UPNP ? "--upnp "
+                                                  : "--auto")
+           : d.stun   ? "--stun "
            : d.config ? "--config "
                       : "--static-map",
-           d.stun     ? d.stun
+           d.nego     ? (d.nego_arg               ? d.nego_arg
+                         : d.nego == DEMO_PM_AUTO ? ""
+                                                  : "(default)")
+           : d.stun   ? d.stun
            : d.config ? d.config
                       : "",
            local_text, d.have_server ? (d.cmd == CMD_REGISTER ? "registrar " : "peer ") : "print only (no ",

@@ -28,7 +28,10 @@ PKGS=(
   dpkg-dev                             # apt-get source (CUnit for MinGW), dpkg-shlibdeps (scripts/package.sh)
   coturn sip-tester iptables iproute2  # STUN server, SIP peer, NAT for the end-to-end tests
   python3                              # tests/e2e/udp_peer.py, scripts/test_report.py
-  dnsmasq-base                         # tests/dns: a DNS server (A, AAAA, SRV) in a namespace of the test
+  miniupnpd-nftables nftables          # e2e: a router that negotiates mappings (PCP, NAT-PMP, UPnP IGD)
+  natpmpc miniupnpc                    # e2e self-tests and benchmark rows: Debian's NAT-PMP / UPnP clients
+  libminiupnpc-dev                     # the UPnP IGD port manager natively (libminiupnpc)
+  dnsmasq-base                         # tests/dns, tests/pm_dns: a DNS server (A, AAAA, SRV) the test starts
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
   clang-format                         # tests/style: the tree is formatted as .clang-format says
   help2man                             # man pages of the installed programs, from their --help

@@ -177,12 +177,36 @@ struct bi_pm_object
     /* 1 when case c needs IPv6 loopback for this object (the STUN rows with an IPv6 remote
      * need the [::1] server): those rows run in the suite's "ipv6" part. NULL: none does. */
     int (*needs_ipv6)(const struct bi_case *c);
+    /* Why case c means nothing for this object on this target (printed once per object as
+     * "not applicable", never run), or NULL. */
+    const char *(*not_applicable)(const struct bi_case *c);
 };
 
 extern const struct bi_pm_object bi_pm_objects[];
 extern const size_t bi_pm_object_count;
 /* Stops what the objects share across cases (the STUN rows' fake servers); suite cleanup. */
 void bi_pm_objects_cleanup(void);
+/* 1 when case c maps or reaches an IPv6 remote: a port manager with servers needs [::1]. */
+int bi_case_needs_ipv6(const struct bi_case *c);
+
+/* The negotiating port managers' rows (bad_input_pm_nat.c): PCP against fake PCP servers. */
+HRESULT bi_pcp_open(struct bi_pm *o);
+void bi_pcp_close(struct bi_pm *o);
+LONG bi_pcp_live(struct bi_pm *o);
+LONG bi_pcp_listing(struct bi_pm *o, char *buf, size_t len);
+void bi_nat_objects_cleanup(void);
+/* ... and UPnP against the fake IGD (natively; Windows: not applicable, no IGD on loopback). */
+HRESULT bi_upnp_open(struct bi_pm *o);
+void bi_upnp_close(struct bi_pm *o);
+LONG bi_upnp_live(struct bi_pm *o);
+LONG bi_upnp_listing(struct bi_pm *o, char *buf, size_t len);
+const char *bi_upnp_not_applicable(const struct bi_case *c);
+void bi_upnp_cleanup(void);
+/* ... and the automatic one, deciding for PCP against the PCP rows' servers. */
+HRESULT bi_auto_open(struct bi_pm *o);
+void bi_auto_close(struct bi_pm *o);
+LONG bi_auto_live(struct bi_pm *o);
+LONG bi_auto_listing(struct bi_pm *o, char *buf, size_t len);
 
 /* ---- shared by the runners ---- */
 

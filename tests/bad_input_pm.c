@@ -159,6 +159,7 @@ void bi_pm_objects_cleanup(void)
         if (stun_env.v6) fake_stun_stop(&stun_env.v6srv);
     }
     memset(&stun_env, 0, sizeof(stun_env));
+    bi_nat_objects_cleanup();
 }
 
 static HRESULT stun_open(struct bi_pm *o)
@@ -190,8 +191,8 @@ static LONG stun_listing(struct bi_pm *o, char *buf, size_t len)
     return rtcpm_stun_pm_format_mappings(o->pm, buf, len);
 }
 
-/* The STUN port manager has no server for an IPv6 remote without [::1]. */
-static int stun_needs_ipv6(const struct bi_case *c)
+/* The STUN, PCP and automatic port managers have no server for an IPv6 remote without [::1]. */
+int bi_case_needs_ipv6(const struct bi_case *c)
 {
     int v6_remote =
         c->arg == BI_ARG_REMOTE && (c->value == BI_V_IPV6 || c->value == BI_V_IPV6_ZONE || c->value == BI_V_LONGEST);
@@ -210,9 +211,12 @@ const char *bi_pm_ipv6_missing(void)
 /* Every rtcpm port manager, one row each. Where one must answer otherwise than the table,
  * that row of bad_input_cases[] names it in except_object. */
 const struct bi_pm_object bi_pm_objects[] = {
-    { "static", static_open, static_close, static_live, static_listing, 0, NULL },
-    { "trace(static)", trace_open, trace_close, trace_live, trace_listing, 1, NULL },
-    { "stun", stun_open, stun_close, stun_live, stun_listing, 0, stun_needs_ipv6 },
+    { "static", static_open, static_close, static_live, static_listing, 0, NULL, NULL },
+    { "trace(static)", trace_open, trace_close, trace_live, trace_listing, 1, NULL, NULL },
+    { "stun", stun_open, stun_close, stun_live, stun_listing, 0, bi_case_needs_ipv6, NULL },
+    { "pcp", bi_pcp_open, bi_pcp_close, bi_pcp_live, bi_pcp_listing, 0, bi_case_needs_ipv6, NULL },
+    { "upnp", bi_upnp_open, bi_upnp_close, bi_upnp_live, bi_upnp_listing, 0, NULL, bi_upnp_not_applicable },
+    { "auto", bi_auto_open, bi_auto_close, bi_auto_live, bi_auto_listing, 0, bi_case_needs_ipv6, NULL },
 };
 const size_t bi_pm_object_count = sizeof(bi_pm_objects) / sizeof(bi_pm_objects[0]);
 
@@ -650,13 +654,22 @@ int bi_run_pm_cases(int ipv6_rows)
     size_t i, j;
     int n = 0;
     for (j = 0; j < bi_pm_object_count; j++)
+    {
+        int not_applicable = 0;
         for (i = 0; i < bad_input_case_count; i++)
         {
             const struct bi_pm_object *obj = &bi_pm_objects[j];
+            const char *why;
             if (!bi_method_is_pm(bad_input_cases[i].method)) continue;
+            if (obj->not_applicable && (why = obj->not_applicable(&bad_input_cases[i])))
+            {
+                if (!ipv6_rows && !not_applicable++) printf("\n    %s: not applicable: %s", obj->name, why);
+                continue;
+            }
             if ((obj->needs_ipv6 && obj->needs_ipv6(&bad_input_cases[i])) != !!ipv6_rows) continue;
             run_case(obj, &bad_input_cases[i]);
             n++;
         }
+    }
     return n;
 }

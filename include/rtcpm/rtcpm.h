@@ -25,6 +25,9 @@
 #include "rtcpm/trace_pm.h"
 #include "rtcpm/static_pm.h"
 #include "rtcpm/stun_pm.h"
+#include "rtcpm/pcp_pm.h"
+#include "rtcpm/upnp_pm.h"
+#include "rtcpm/auto_pm.h"
 #include "rtcpm/host.h"
 #include "rtcpm/marshal.h"
 

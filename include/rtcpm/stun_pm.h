@@ -133,7 +133,9 @@ struct rtcpm_stun_pm_range
 
 struct rtcpm_stun_pm_config
 {
-    const char *servers;         /* required: "host[:port][,host[:port]...]", IP literals,
+    const char *servers;         /* required: "host[:port][,host[:port]...]", IP literals or
+                                    host names (resolved when the object is made; no port: SRV
+                                    _stun._udp.<name>, else A/AAAA on 3478, RFC 5389 9),
                                     IPv6 as [addr]:port, default port 3478 */
     const char *local_addresses; /* NULL/"": by route; else IP literals, one per family */
     LONG timeout_ms;             /* 3000: budget of one GetMapping* call, 1..600000 */
@@ -155,7 +157,7 @@ struct rtcpm_stun_pm_config
 RTCPM_API void rtcpm_stun_pm_config_init(struct rtcpm_stun_pm_config *cfg);
 
 /* Creates a STUN port manager with default settings and the given servers:
- * "host[:port][,host[:port]...]" (IP literals, IPv6 as [addr]:port, default port 3478),
+ * "host[:port][,host[:port]...]" (IP literals or host names, IPv6 as [addr]:port, default port 3478),
  * tried in that order. E_POINTER for NULL out/servers, E_INVALIDARG for an unparsable list
  * (err, when given, says which entry and why). With the defaults the OS picks every port,
  * warm-up starts at once; "127.0.0.1:3478" alone is a complete configuration. */

@@ -76,6 +76,8 @@ static int os_thread_create(rtcpm_thread *t)
     return t->handle ? 0 : -1;
 }
 
+void rtcpm_sleep_ms(unsigned ms) { Sleep(ms); }
+
 static void os_thread_wait(rtcpm_thread *t)
 {
     WaitForSingleObject(t->handle, INFINITE);
@@ -116,6 +118,13 @@ static int os_thread_create(rtcpm_thread *t) { return pthread_create(&t->id, NUL
 
 static void os_thread_wait(rtcpm_thread *t) { pthread_join(t->id, NULL); }
 
+void rtcpm_sleep_ms(unsigned ms)
+{
+    struct timespec ts = { (time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L };
+    while (nanosleep(&ts, &ts) && errno == EINTR)
+    {
+    }
+}
 int rtcpm_thread_is_current(const rtcpm_thread *t) { return t && pthread_equal(t->id, pthread_self()); }
 
 static size_t os_exe_path(char *buf, size_t len)

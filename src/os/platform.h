@@ -30,6 +30,9 @@ uint64_t rtcpm_clock_us(void);
  * GetSystemTimeAsFileTime reads shared memory. */
 int64_t rtcpm_clock_epoch_s(void);
 
+/* Sleeps at least ms milliseconds. */
+void rtcpm_sleep_ms(unsigned ms);
+
 /* A joinable thread: pthreads natively, CreateThread on Windows. */
 typedef struct rtcpm_thread rtcpm_thread;
 /* Starts fn(arg) on a new thread: 0, or -1 when none could be started (*out NULL). */

@@ -393,7 +393,9 @@ static rtcpm_socket *wrap(os_socket fd, enum rtcpm_sock_type type, enum rtcpm_ad
     return s;
 }
 
-int rtcpm_socket_open(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcpm_addr *local, int *os_error)
+/* shared: SO_REUSEADDR before the bind (listeners of one multicast port) */
+static int open_socket(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcpm_addr *local, int shared,
+                       int *os_error)
 {
     int dummy;
     if (!os_error) os_error = &dummy;
@@ -423,6 +425,11 @@ int rtcpm_socket_open(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcpm
     }
     if (os_set_nonblocking(fd) != 0) goto os_fail;
     os_socket_tweaks(fd, type);
+    if (shared)
+    {
+        int on = 1;
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, (const char *)&on, sizeof on) != 0) goto os_fail;
+    }
     if (bind(fd, (const struct sockaddr *)sa.u.bytes, (os_socklen)sa.len) != 0) goto os_fail;
 
     rtcpm_socket *s = wrap(fd, type, (enum rtcpm_addr_family)local->family);
@@ -448,6 +455,40 @@ os_fail:
     os_close(fd);
     rtcpm_net_cleanup();
     return rc == RTCPM_SOCK_OK ? RTCPM_SOCK_E_OTHER : rc;
+}
+
+int rtcpm_socket_open(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcpm_addr *local, int *os_error)
+{
+    return open_socket(out, type, local, 0, os_error);
+}
+
+int rtcpm_socket_open_group(rtcpm_socket **out, const rtcpm_addr *group, const rtcpm_addr *iface, int *joined,
+                            int *os_error)
+{
+    int dummy, rc;
+    rtcpm_addr any;
+    struct ip_mreq mreq;
+    if (!os_error) os_error = &dummy;
+    *os_error = 0;
+    if (joined) *joined = 0;
+    if (!out) return RTCPM_SOCK_E_INVALID_ARG;
+    *out = NULL;
+    if (!group || group->family != RTCPM_AF_INET || (group->bytes[0] & 0xf0) != 0xe0 || !group->port ||
+        (iface && iface->family != RTCPM_AF_NONE && iface->family != RTCPM_AF_INET))
+        return RTCPM_SOCK_E_INVALID_ARG;
+    memset(&any, 0, sizeof any);
+    any.family = RTCPM_AF_INET;
+    any.port = group->port;
+    rc = open_socket(out, RTCPM_SOCK_UDP, &any, 1, os_error);
+    if (rc != RTCPM_SOCK_OK) return rc;
+    memset(&mreq, 0, sizeof mreq);
+    memcpy(&mreq.imr_multiaddr, group->bytes, 4);
+    if (iface && iface->family == RTCPM_AF_INET) memcpy(&mreq.imr_interface, iface->bytes, 4);
+    if (setsockopt((*out)->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, (const char *)&mreq, sizeof mreq) != 0)
+        *os_error = os_last_error(); /* still a socket for unicast datagrams to the port */
+    else if (joined)
+        *joined = 1;
+    return RTCPM_SOCK_OK;
 }
 
 void rtcpm_socket_close(rtcpm_socket *s)

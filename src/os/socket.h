@@ -69,6 +69,17 @@ long rtcpm_net_refcount(void);
  * the OS error number; returns 0 or a negative rtcpm_sock_error.
  */
 int rtcpm_socket_open(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcpm_addr *local, int *os_error);
+/*
+ * A UDP socket for an IPv4 multicast group's datagrams (PCP's ANNOUNCE on 224.0.0.1:5350):
+ * bound to 0.0.0.0 at group's port, shared with other listeners of that port
+ * (SO_REUSEADDR), joined to the group on the interface of address iface (NULL or family
+ * NONE: the one the OS picks). Returns 0 or a negative rtcpm_sock_error (INVALID_ARG for a
+ * group that is not IPv4 multicast with a port). A failed join (no multicast on that
+ * interface, e.g. loopback) still gives the socket, which receives unicast datagrams to the
+ * port: *joined (optional) says whether the join worked, *os_error why not.
+ */
+int rtcpm_socket_open_group(rtcpm_socket **out, const rtcpm_addr *group, const rtcpm_addr *iface, int *joined,
+                            int *os_error);
 /* Closes the socket (NULL is fine). */
 void rtcpm_socket_close(rtcpm_socket *s);
 /* Closes a TCP socket abortively (SO_LINGER 0: RST, no TIME_WAIT), so its local port can be

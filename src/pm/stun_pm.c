@@ -206,7 +206,9 @@ HRESULT rtcpm_stun_pm_create_ex(const struct rtcpm_stun_pm_config *cfg, IRTCPort
         return E_POINTER;
     }
     if (!(set = malloc(sizeof(*set)))) return E_OUTOFMEMORY;
-    if (SUCCEEDED(hr = rtcpm_stun_pm_settings_make(cfg, set, err, errlen))) hr = create_from_settings(set, out);
+    if (SUCCEEDED(hr = rtcpm_stun_pm_settings_make(cfg, set, err, errlen)) &&
+        SUCCEEDED(hr = rtcpm_stun_pm_resolve_names(set, err, errlen)))
+        hr = create_from_settings(set, out);
     free(set);
     return hr;
 }

@@ -112,7 +112,8 @@ static int range_check(const struct rtcpm_stun_pm_range *r, struct rtcpm_pm_port
     return 0;
 }
 
-int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count, char *err, size_t errlen)
+int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, char (*names)[RTCPM_PMC_SERVER_MAX], size_t *count,
+                                char *err, size_t errlen)
 {
     const char *p = text;
     size_t n = 0;
@@ -144,13 +145,27 @@ int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count
             return -1;
         }
         rc = rtcpm_addr_parse_hostport(p, (size_t)(end - p), &out[n], RTCPM_STUN_DEFAULT_PORT);
+        if (names) names[n][0] = 0;
+        if (rc && names && (size_t)(end - p) < RTCPM_PMC_SERVER_MAX)
+        {
+            /* a host name, resolved when the object is made */
+            char entry[RTCPM_PMC_SERVER_MAX], why[160];
+            memcpy(entry, p, (size_t)(end - p));
+            entry[end - p] = 0;
+            if (!rtcpm_pm_server_check(entry, why, sizeof(why)))
+            {
+                memset(&out[n], 0, sizeof(out[n]));
+                memcpy(names[n], entry, (size_t)(end - p) + 1);
+                rc = 0;
+            }
+        }
         if (rc)
         {
-            rtcpm_cfg_set_err(err, errlen,
-                              "entry %u '%.*s' is not an IP address[:port] (%s; host names are not resolved)",
+            rtcpm_cfg_set_err(err, errlen, "entry %u '%.*s' is not an IP address[:port] or a host name[:port] (%s)",
                               (unsigned)(n + 1), (int)(end - p > 80 ? 80 : end - p), p, rtcpm_addr_error_name(rc));
             return -1;
         }
+        if (out[n].family)
         {
             static const uint8_t zero[16];
             if (!memcmp(out[n].bytes, zero, out[n].family == RTCPM_AF_INET ? 4 : 16))
@@ -276,7 +291,8 @@ HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, stru
 {
     memset(out, 0, sizeof(*out));
     err[0] = 0;
-    if (rtcpm_stun_pm_parse_servers(cfg->servers, out->servers, &out->server_count, err, errlen)) return E_INVALIDARG;
+    if (rtcpm_stun_pm_parse_servers(cfg->servers, out->servers, out->names, &out->server_count, err, errlen))
+        return E_INVALIDARG;
     if (parse_locals(cfg->local_addresses, &out->local_v4, &out->local_v6, err, errlen)) return E_INVALIDARG;
     if (check_fields(cfg, err, errlen) || check_ranges(cfg, out, err, errlen)) return E_INVALIDARG;
     out->timeout_ms = (uint32_t)cfg->timeout_ms;
@@ -403,8 +419,10 @@ static int stun_text_key(struct loader *l, size_t k, const char *value, struct r
     if (k == 0) /* servers */
     {
         rtcpm_addr tmp[RTCPM_STUN_PM_MAX_SERVERS];
+        char names[RTCPM_STUN_PM_MAX_SERVERS][RTCPM_PMC_SERVER_MAX];
         size_t n;
-        if (rtcpm_stun_pm_parse_servers(value, tmp, &n, why, sizeof(why))) return rtcpm_ini_fail(e, "servers: %s", why);
+        if (rtcpm_stun_pm_parse_servers(value, tmp, names, &n, why, sizeof(why)))
+            return rtcpm_ini_fail(e, "servers: %s", why);
         snprintf(l->servers, l->string_cap, "%s", value);
         cfg->servers = l->servers;
         return 0;
@@ -579,6 +597,22 @@ HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *nam
     {
         rtcpm_cfg_set_err(err, errlen, "%s: no [stun] section (servers = host[:port],... is required)", name);
         return E_INVALIDARG;
+    }
+    return S_OK;
+}
+
+HRESULT rtcpm_stun_pm_resolve_names(struct stun_pm_settings *set, char *err, size_t errlen)
+{
+    size_t i;
+    for (i = 0; i < set->server_count; i++)
+    {
+        char why[200];
+        if (!set->names[i][0]) continue;
+        if (FAILED(rtcpm_pm_server_resolve_stun(set->names[i], RTCPM_AF_NONE, &set->servers[i], why, sizeof(why))))
+        {
+            rtcpm_cfg_set_err(err, errlen, "servers: entry %u: %s", (unsigned)(i + 1), why);
+            return E_INVALIDARG;
+        }
     }
     return S_OK;
 }

@@ -39,6 +39,7 @@
 #include "com/ftm.h"
 #include "pm/pm_common.h"
 #include "pm/pm_ports.h"
+#include "pm/pm_server.h"
 
 _Static_assert(RTCPM_STUN_PM_MAX_RANGES <= RTCPM_PM_PORTS_MAX_RANGES, "the port pool cannot hold every range");
 
@@ -49,7 +50,9 @@ _Static_assert(RTCPM_STUN_PM_MAX_RANGES <= RTCPM_PM_PORTS_MAX_RANGES, "the port 
 /* Everything checked; immutable once the object exists. */
 struct stun_pm_settings
 {
-    rtcpm_addr servers[RTCPM_STUN_PM_MAX_SERVERS]; /* with port, in fallback order */
+    rtcpm_addr servers[RTCPM_STUN_PM_MAX_SERVERS];               /* with port, in fallback order; family NONE:
+                                                      names[i] resolved when the object is made */
+    char names[RTCPM_STUN_PM_MAX_SERVERS][RTCPM_PMC_SERVER_MAX]; /* a server given by name, else "" */
     size_t server_count;
     rtcpm_addr local_v4, local_v6; /* port 0; family NONE = by route */
     uint32_t timeout_ms, server_timeout_ms, rto_ms, retransmissions;
@@ -63,9 +66,14 @@ struct stun_pm_settings
 HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err,
                                     size_t errlen);
 
-/* "a:3478, [b]:3479" -> out[0..*count). 0, or -1 with "entry 2 '1.2.3' is not an IP
- * address[:port]" in err. */
-int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, size_t *count, char *err, size_t errlen);
+/* "a:3478, [b]:3479, stun.example.net" -> out[0..*count); a host name goes to names[i]
+ * (optional; NULL: names are refused) with out[i] unset. 0, or -1 with "entry 2 '1.2.3' is
+ * neither an IP address nor a host name" in err. */
+int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, char (*names)[RTCPM_PMC_SERVER_MAX], size_t *count,
+                                char *err, size_t errlen);
+/* Resolves the servers given by name (RFC 5389 9: SRV _stun._udp when no port): S_OK, or
+ * E_INVALIDARG with "servers: 'x' does not resolve: ..." in err. */
+HRESULT rtcpm_stun_pm_resolve_names(struct stun_pm_settings *set, char *err, size_t errlen);
 
 /* ---- the discovery cache and NAT verdicts (stun_pm_cache.c; every function locked) ---- */
 

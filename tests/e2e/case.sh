@@ -42,6 +42,7 @@
 #   stun_client           UDP, RFC 3489 (classic) and TCP Binding through MASQUERADE: mapped is
 #                         NOT the local address, it is the router's conntrack mapping, and
 #                         coturn's own client from the same endpoint is told the same
+# Negotiated mappings (miniupnpd in the router: PCP, NAT-PMP, UPnP IGD): tests/e2e/cases_natpm.sh.
 #
 # The client command line (rtcpm-demo's):
 #   CLIENT register --stun 198.19.1.2:3478 --registrar 198.19.1.2:5060 [EXTRA...]
@@ -60,6 +61,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/netns.sh"
 . "$here/peers.sh"
+. "$here/miniupnpd.sh"
+. "$here/cases_natpm.sh"
 
 case_name=${1:-}; shift || true
 client=standin work=${RTCPM_E2E_WORK:-/tmp/rtcpm-e2e-work} extra=()

@@ -14,7 +14,8 @@
 # Library (source it from bash; functions are prefixed e2e_):
 #   e2e_init RUN_DIR                 state dir (pid files, logs) + EXIT/INT/TERM trap
 #   e2e_up [--nat masquerade|symmetric|per-destination|dnat] [--map udp:INT_PORT:EXT_IP:EXT_PORT]...
-#       masquerade  MASQUERADE out of wan0 (endpoint-independent mapping, port preserved)
+#       masquerade  MASQUERADE of the LAN out of wan0 (endpoint-independent mapping, port
+#                   preserved); the router's own traffic is not translated
 #       symmetric   MASQUERADE --random-fully (a new external port per destination)
 #       per-destination  SNAT to 198.19.1.1 towards 198.19.1.2 and to 198.19.1.3 towards
 #                   198.19.1.4, ports kept: another external ADDRESS per destination (symmetric
@@ -28,6 +29,7 @@
 #   e2e_exec ROLE CMD...             run in ROLE's namespace, in the foreground
 #   e2e_spawn ROLE NAME CMD...       start in the background; NAME.pid, NAME.log in RUN_DIR
 #                                    (stdin: E2E_SPAWN_STDIN, default /dev/null)
+#   e2e_spawn_fed ROLE NAME FIFO CMD...  the same, stdin read from FIFO
 #   e2e_wait NAME [SECONDS]          wait for it; returns its exit code (124 on timeout)
 #   e2e_stop NAME                    TERM, then KILL after 2 s
 #   e2e_wine_start [ROLE]            a WINEPREFIX of this run with its wineserver in ROLE's
@@ -163,14 +165,16 @@ EOF
     elif [ ${#maps[@]} -gt 0 ]; then
         e2e_die "--map needs --nat dnat"
     fi
+    # Only the LAN's traffic is translated: the router's own (miniupnpd's start-up STUN test,
+    # tests/e2e/miniupnpd.sh) leaves from its WAN address untouched, as on a home router.
     if [ "$nat" = symmetric ]; then
-        rules+="-A POSTROUTING -o wan0 -j MASQUERADE --random-fully"$'\n'
+        rules+="-A POSTROUTING -s ${E2E_LAN_CLIENT%.*}.0/24 -o wan0 -j MASQUERADE --random-fully"$'\n'
     elif [ "$nat" = per-destination ]; then
         rules+="-A POSTROUTING -o wan0 -s $E2E_LAN_CLIENT -d $E2E_WAN_PUBLIC -j SNAT --to-source $E2E_WAN_ROUTER"$'\n'
         rules+="-A POSTROUTING -o wan0 -s $E2E_LAN_CLIENT -d $E2E_WAN_PUBLIC2 -j SNAT --to-source $E2E_WAN_ROUTER2"$'\n'
-        rules+="-A POSTROUTING -o wan0 -j MASQUERADE"$'\n'
+        rules+="-A POSTROUTING -s ${E2E_LAN_CLIENT%.*}.0/24 -o wan0 -j MASQUERADE"$'\n'
     else
-        rules+="-A POSTROUTING -o wan0 -j MASQUERADE"$'\n'
+        rules+="-A POSTROUTING -s ${E2E_LAN_CLIENT%.*}.0/24 -o wan0 -j MASQUERADE"$'\n'
     fi
     printf '*nat\n%sCOMMIT\n' "$rules" >"$E2E_RUN_DIR/router.iptables"
     ip netns exec "$r" sh -c "echo 1 >/proc/sys/net/ipv4/ip_forward && iptables-restore -w 5 <'$E2E_RUN_DIR/router.iptables'" \
@@ -202,6 +206,15 @@ e2e_spawn() {
     ns=$(e2e_ns "$1") name=$2; shift 2
     ip netns exec "$ns" env RTCPM_E2E_RUN="$E2E_RUN_DIR" "$@" >"$E2E_RUN_DIR/$name.log" 2>&1 \
         <"${E2E_SPAWN_STDIN:-/dev/null}" &
+    echo $! >"$E2E_RUN_DIR/$name.pid"
+}
+
+# e2e_spawn_fed ROLE NAME FIFO CMD...: e2e_spawn with stdin read from FIFO (a program driven
+# line by line; the caller keeps FIFO open for writing, e.g. exec 7<>FIFO).
+e2e_spawn_fed() {
+    local ns name fifo
+    ns=$(e2e_ns "$1") name=$2 fifo=$3; shift 3
+    ip netns exec "$ns" env RTCPM_E2E_RUN="$E2E_RUN_DIR" "$@" >"$E2E_RUN_DIR/$name.log" 2>&1 <"$fifo" &
     echo $! >"$E2E_RUN_DIR/$name.pid"
 }
 

@@ -15,6 +15,13 @@
       send one packet, unsolicited.
   udp_peer.py expect-none --bind IP:PORT [--timeout S]
       succeed only if nothing arrives within the timeout (the NAT filtered it).
+  udp_peer.py listen --bind IP:PORT [--group MULTICAST_IP] [--expect-from IP:PORT|IP:any]
+                     [--timeout S]
+      wait for one datagram of any kind (after joining --group, e.g. PCP's ANNOUNCE on
+      224.0.0.1:5350) and print it in hex and the wall-clock time it came (epoch ms); no reply.
+  udp_peer.py spray --bind IP:FIRST_PORT --to IP:PORT [--count N] [--interval S]
+      send one packet every --interval seconds (0.1), each from the next source port (a new
+      flow for the NAT each time, since conntrack decides a flow's NAT on its first packet).
 
 Every line it prints starts with the mode; "received from A:P" and "sent to A:P" lines name
 the addresses seen on the wire. Exit codes: 0 done, 1 wrong source / unexpected packet,
@@ -25,6 +32,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 
 def addr(text):
@@ -89,9 +97,27 @@ def send(mode, s, to, seq):
     print("%s: sent from %s to %s" % (mode, fmt(s.getsockname()), fmt(to)))
 
 
+def listen(s, a):
+    if a.group:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                     socket.inet_aton(a.group) + socket.inet_aton("0.0.0.0"))
+    s.settimeout(a.timeout)
+    try:
+        data, src = s.recvfrom(2048)
+    except socket.timeout:
+        print("listen: timeout: nothing arrived at %s within %gs" % (fmt(a.bind), a.timeout))
+        return 2
+    print("listen: received from %s at %s: %d bytes: %s at_ms=%d" % (fmt(src), fmt(a.bind), len(data), data.hex(),
+                                                                      int(time.time() * 1000)))
+    if a.expect_from and not matches(src, a.expect_from):
+        print("listen: FAIL: expected it from %s:%s" % (a.expect_from[0], a.expect_from[1] or "any"))
+        return 1
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("mode", choices=["probe", "answer", "send", "expect-none"])
+    p.add_argument("mode", choices=["probe", "answer", "send", "expect-none", "listen", "spray"])
     p.add_argument("--bind", type=addr, required=True)
     p.add_argument("--to", type=addr)
     p.add_argument("--expect-from", type=addr_or_any)
@@ -99,6 +125,9 @@ def main():
     p.add_argument("--reply-from-port", type=int)
     p.add_argument("--timeout", type=float, default=5.0)
     p.add_argument("--ready-file", help="created once the socket is bound")
+    p.add_argument("--group", help="listen: multicast group to join")
+    p.add_argument("--count", type=int, default=50)
+    p.add_argument("--interval", type=float, default=0.1)
     a = p.parse_args()
     try:
         s = bound(a.bind)
@@ -114,6 +143,15 @@ def main():
             to = src if a.reply_to == "source" else addr(a.reply_to)
             out = bound((a.bind[0], a.reply_from_port)) if a.reply_from_port else s
             send(a.mode, out, to, 2)
+        elif a.mode == "listen":
+            return listen(s, a)
+        elif a.mode == "spray":
+            s.close()
+            for i in range(a.count):
+                out = bound((a.bind[0], a.bind[1] + i))
+                send(a.mode, out, a.to, i + 1)
+                out.close()
+                time.sleep(a.interval)
         elif a.mode == "send":
             if not a.to:
                 p.error("send needs --to")

@@ -20,7 +20,6 @@
 #include <cstring>
 #include "rtc_sample.h"
 
-
 struct CallOptions
 {
     std::string peer;

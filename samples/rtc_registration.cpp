@@ -19,7 +19,6 @@
 #include <cstring>
 #include "rtc_sample.h"
 
-
 static void usage(FILE *f)
 {
     fprintf(f,

@@ -20,7 +20,6 @@
 #include <rtcerr.h>
 #include "rtcpm/rtcpm.h"
 
-
 static RTC_REGISTRATION_STATE reg_state = RTCRS_NOT_REGISTERED;
 static LONG reg_status;
 static int cleanup_done;

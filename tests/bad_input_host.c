@@ -267,7 +267,8 @@ int bi_run_host_cases(void)
             LONG live_objects = rtcpm_live_objects(), bstrs = bstr_count_live();
             snprintf(where, sizeof(where), "%s%s%s %s = %s", bi_method_name(c->method), objects > 1 ? " with " : "",
                      objects > 1 ? bi_pm_objects[j].name : "", bi_arg_name(c->arg), bi_value_name(c->value));
-            if (objects > 1 && bi_pm_objects[j].skip && bi_pm_objects[j].skip(c)) continue; /* counted by the PM rows */
+            if (objects > 1 && bi_pm_objects[j].not_applicable && bi_pm_objects[j].not_applicable(c))
+                continue; /* said by the PM rows */
             if (c->method == BI_PROFILE_SET_PM)
                 run_profile_case(&bi_pm_objects[j], c, where);
             else if (c->method == BI_SESSION_SET_PM)

@@ -71,10 +71,12 @@ check_eq "rtcpm.pc prefix (the install prefix, written at install time)" "prefix
 check_eq "rtcpm.pc Version (project(VERSION))" "Version: $PKG_VERSION" "$(grep '^Version:' "$pcfile")"
 if [ "$PKG_KIND" = mingw ]; then
     want_libs='Libs: -L${libdir} -lrtcpm -lole32 -loleaut32 -luuid'
-    want_private="Libs.private: -lws2_32 -lbcrypt"
+    want_private="Libs.private: -lws2_32 -lbcrypt -ldnsapi -liphlpapi"
 else
     want_libs='Libs: -L${libdir} -lrtcpm'
-    want_private="Libs.private: -pthread"
+    # libresolv for SRV lookups; libminiupnpc where the build found it (the UPnP port manager)
+    want_private="Libs.private: -pthread -lresolv"
+    [ "${PKG_MINIUPNPC:-0}" = 1 ] && want_private="$want_private -lminiupnpc"
 fi
 check_eq "rtcpm.pc Libs" "$want_libs" "$(grep '^Libs:' "$pcfile")"
 check_eq "rtcpm.pc Libs.private" "$want_private" "$(grep '^Libs.private:' "$pcfile")"

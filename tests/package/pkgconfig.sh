@@ -7,7 +7,7 @@
 #   $(pkg-config --cflags --libs --static rtcpm)   a static build (make STATIC=--static)
 # and runs it (natively, qemu-i386, wine64). MinGW static: every library
 # `pkg-config --libs --static` adds to -lrtcpm (Libs: ole32 oleaut32 uuid, Libs.private:
-# ws2_32 bcrypt) is needed: the link fails without it, checked with a program that takes the
+# ws2_32 bcrypt dnsapi iphlpapi) is needed: the link fails without it, checked with a program that takes the
 # address of every export of src/rtcpm.def.
 . "$1"
 . "$(dirname "$0")/lib.sh"

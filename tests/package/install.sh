@@ -87,9 +87,14 @@ for p in $PKG_PROGRAMS; do
     [ "$PKG_KIND" = mingw ] && exe="$exe.exe"
     check "installed: $exe" has "$exe"
 done
+if [ "$PKG_KIND" = mingw ]; then
+    # the RTC Client API (issue 13): the COM server and the GUID library an application links
+    check "installed: rtcdll.dll" has "$PKG_BINDIR/rtcdll.dll"
+    check "installed: librtcuuid.a" has "$PKG_LIBDIR/librtcuuid.a"
+fi
 if [ -n "$PKG_PROGRAMS" ]; then
     for c in static-nat.ini static-nat-ipv6.ini stun.ini; do check "installed: share/rtcpm/$c" has "$PKG_DATADIR/rtcpm/$c"; done
-    others=$(grep -E "^$PKG_PROGRAMDIR/" "$PKG_WORK/manifest.txt" | sed "s|^$PKG_PROGRAMDIR/||" | grep -vE '^rtcpm(-|_ps\.dll$|\.dll$)' || true)
-    check_eq "every installed program is named rtcpm-*" "" "$others"
+    others=$(grep -E "^$PKG_PROGRAMDIR/" "$PKG_WORK/manifest.txt" | sed "s|^$PKG_PROGRAMDIR/||" | grep -vE '^(rtcpm(-|_ps\.dll$|\.dll$)|rtcdll\.dll$)' || true)
+    check_eq "every installed program is named rtcpm-* (DLLs: rtcpm, rtcpm_ps, rtcdll)" "" "$others"
 fi
 finish

@@ -10,7 +10,8 @@
 # 127.0.0.1 (row 6; stopped on exit), runs tests/bench's rtcpm_bench natively (rows 1-6, 8)
 # and the .exe under wine64 (rows 1, 2, 7, 8; wine/wine-run.sh, private prefix of the mingw64
 # build), counts instructions of the row 1, 2, 3 and 5 kernels with valgrind --tool=callgrind,
-# and merges everything (tests/bench/merge.py).
+# runs rows 13-14 against miniupnpd in the e2e network namespaces (tests/bench/natpm_bench.sh;
+# needs root, else they are left out), and merges everything (tests/bench/merge.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -81,6 +82,19 @@ rtc_n=20
 bash tests/bench/rtc_bench.sh "$out/rtc.csv" "$root/build/mingw64" "$rtc_n" >"$out/rtc.log" 2>&1 ||
     { cat "$out/rtc.log" >&2; exit 1; }
 
+# ---- PCP / UPnP against miniupnpd in the e2e namespaces: rows 13, 14 ----
+echo "=== bench: PCP and UPnP port managers against miniupnpd (rows 13, 14)" >&2
+natpm_opt=()
+[ $quick -eq 1 ] && natpm_opt=(--short)
+rc=0
+bash tests/bench/natpm_bench.sh "$out/natpm.csv" "$root/build/native" "${natpm_opt[@]}" >"$out/natpm.log" 2>&1 || rc=$?
+if [ $rc -eq 77 ]; then
+    echo "bench: rows 13, 14 not measured: $(grep -m1 SKIPPED "$out/natpm.log")" >&2
+elif [ $rc -ne 0 ]; then
+    cat "$out/natpm.log" >&2
+    exit 1
+fi
+
 # ---- instruction counts (callgrind), natively ----
 echo "=== bench: callgrind (rows 1, 2, 3, 5)" >&2
 ir=$out/ir.csv
@@ -105,7 +119,8 @@ count host 0 $((n / 4))
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
-python3 tests/bench/merge.py --native "$out/native.csv" --wine "$out/wine.csv" --rtc "$out/rtc.csv" --ir "$ir" \
+python3 tests/bench/merge.py --native "$out/native.csv" --wine "$out/wine.csv" --rtc "$out/rtc.csv" \
+    --natpm "$out/natpm.csv" --ir "$ir" \
     --machine "$(nproc) CPUs ($cpu), load average $load_before at the start, $load_after at the end" \
     --csv "$out/bench.csv"
 echo "=== bench: CSV in $out/bench.csv" >&2

@@ -34,6 +34,12 @@ struct bench_opts
     const char *stun_server; /* --stun-server HOST:PORT (row 6) */
     const char *stunclient;  /* --stunclient PATH: coturn's turnutils_stunclient */
     const char *rtcpm_stun;  /* --rtcpm-stun PATH: samples/rtcpm-stun */
+    /* rows 13-14 (tests/bench/natpm_bench.sh, inside the e2e client namespace) */
+    const char *pcp_gateway;   /* --gateway IP: miniupnpd's PCP / NAT-PMP server */
+    const char *local_address; /* --local-address IP: the client's LAN address */
+    const char *natpmpc;       /* --natpmpc PATH: Debian's natpmpc */
+    const char *upnp_url;      /* --upnp-url URL: the IGD's root description */
+    const char *upnpc;         /* --upnpc PATH: Debian's upnpc (miniupnpc) */
 };
 
 extern struct bench_opts bench_opts;
@@ -119,6 +125,7 @@ void bench_row_host(void);    /* 5 */
 void bench_row_stun(void);    /* 6 */
 void bench_row_marshal(void); /* 7 (Windows targets) */
 void bench_row_media(void);   /* 8 */
+void bench_rows_natpm(void);  /* 13, 14 (against miniupnpd) */
 
 /* Callgrind mode: runs one kernel `iterations` times and nothing else (scripts/bench.sh
  * counts its instructions with --toggle-collect). 0, 1 when a call failed, -1 for an unknown

@@ -5,6 +5,7 @@
  *
  *   rtcpm_bench [--short] [--rows 1,2,...] [--csv FILE] [--reps N] [--sample-ms MS]
  *               [--stun-server HOST:PORT --stunclient PATH --rtcpm-stun PATH]
+ *               [--gateway IP --local-address IP --natpmpc PATH --upnp-url URL --upnpc PATH]
  *   rtcpm_bench --callgrind KERNEL [--size N] --iterations K
  *
  * --short: 3 repetitions of ~3 ms per side, up to 10^5 mappings: a few seconds (ctest -L
@@ -12,6 +13,7 @@
  * --callgrind: runs one kernel K times and nothing else, for valgrind --tool=callgrind
  * --toggle-collect=bench_kernel_KERNEL: c, vtable (rows 1 and 3; --size = live mappings),
  * bstr, malloc (row 2), host, host_pm_only (row 5).
+ * Rows 13 and 14 (only when asked by --rows) need a PCP / UPnP router: natpm_bench.sh.
  * Exit status: 0; 1 when a call failed or a value is not finite and positive; 64 usage.
  */
 #include <stdio.h>
@@ -25,6 +27,7 @@ static int usage_to(FILE *f)
 {
     fprintf(f, "usage: rtcpm_bench [--short] [--rows 1,2,...] [--csv FILE] [--reps N] [--sample-ms MS]\n"
                "                   [--stun-server HOST:PORT --stunclient PATH --rtcpm-stun PATH]\n"
+               "                   [--gateway IP --local-address IP --natpmpc PATH --upnp-url URL --upnpc PATH]\n"
                "       rtcpm_bench --callgrind c|vtable|bstr|malloc|host|host_pm_only [--size N] --iterations K\n"
                "       rtcpm_bench --help | --version\n"
                "README \"Benchmarks\" says what each row measures.\n");
@@ -40,7 +43,8 @@ static unsigned parse_rows(const char *s)
     {
         char *end;
         long r = strtol(s, &end, 10);
-        if (end == s || r < 1 || r > 8) return 0;
+        /* 9-12 are tests/bench/rtc_bench.sh's */
+        if (end == s || r < 1 || (r > 8 && r < 13) || r > 14) return 0;
         rows |= 1u << r;
         s = *end == ',' ? end + 1 : end;
         if (*end && *end != ',') return 0;
@@ -93,6 +97,16 @@ int main(int argc, char **argv)
                 bench_opts.stunclient = v;
             else if (!strcmp(a, "--rtcpm-stun"))
                 bench_opts.rtcpm_stun = v;
+            else if (!strcmp(a, "--gateway"))
+                bench_opts.pcp_gateway = v;
+            else if (!strcmp(a, "--local-address"))
+                bench_opts.local_address = v;
+            else if (!strcmp(a, "--natpmpc"))
+                bench_opts.natpmpc = v;
+            else if (!strcmp(a, "--upnp-url"))
+                bench_opts.upnp_url = v;
+            else if (!strcmp(a, "--upnpc"))
+                bench_opts.upnpc = v;
             else if (!strcmp(a, "--callgrind"))
                 callgrind = v;
             else if (!strcmp(a, "--size"))
@@ -123,5 +137,6 @@ int main(int argc, char **argv)
     if (bench_opts.rows & (1u << 6)) bench_row_stun();
     if (bench_opts.rows & (1u << 7)) bench_row_marshal();
     if (bench_opts.rows & (1u << 8)) bench_row_media();
+    if (bench_opts.rows & (3u << 13)) bench_rows_natpm();
     return bench_report(bench_platform());
 }

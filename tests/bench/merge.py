@@ -149,12 +149,14 @@ def main():
     ap.add_argument("--native")
     ap.add_argument("--wine")
     ap.add_argument("--rtc")
+    ap.add_argument("--natpm")
     ap.add_argument("--ir")
     ap.add_argument("--machine", default="")
     ap.add_argument("--csv")
     args = ap.parse_args()
 
-    rows = join_halves(read_rows(args.native) + read_rows(args.wine) + read_rows(args.rtc)) + ir_rows(args.ir)
+    rows = join_halves(read_rows(args.native) + read_rows(args.wine) + read_rows(args.rtc) +
+                       read_rows(args.natpm)) + ir_rows(args.ir)
     rows.sort(key=sort_key)
     if args.machine:
         print("Machine: %s\n" % args.machine)

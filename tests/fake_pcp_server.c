@@ -194,6 +194,8 @@ static void handle_pcp(struct fake_pcp_server *srv, const struct rtcpm_pcp_reque
                                  &rsp.lifetime, &rsp.external_port);
         if (rsp.result) rsp.lifetime = 0;
     }
+    else if (rq->opcode == RTCPM_PCP_OP_ANNOUNCE && srv->opt.fault == FAKE_PCP_RESULT)
+        rsp.result = srv->opt.result;
     len = bad_pcp(srv, &rsp, out, sizeof(out), &other);
     if (len)
     {

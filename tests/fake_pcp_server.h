@@ -39,8 +39,8 @@ enum fake_pcp_fault
     FAKE_PCP_SHORT,        /* a success cut to 20 bytes (then_right ...) */
     FAKE_PCP_OVERSIZED,    /* a success padded to 1104 bytes (then_right ...) */
     FAKE_PCP_OTHER_SOURCE, /* answers from a second socket (then_right ...) */
-    FAKE_PCP_RESULT,       /* every MAP answered with result code `result` (PCP) or
-                              natpmp_result (NAT-PMP), nothing recorded */
+    FAKE_PCP_RESULT,       /* every MAP (and PCP ANNOUNCE) answered with result code
+                              `result` (PCP) or natpmp_result (NAT-PMP), nothing recorded */
     FAKE_PCP_NATPMP_ONLY,  /* answers PCP with NAT-PMP's 8-byte UNSUPP_VERSION; serves NAT-PMP */
     FAKE_PCP_OLD_VERSION   /* answers PCP with a version-1 UNSUPP_VERSION header; serves NAT-PMP */
 };

@@ -117,6 +117,44 @@ static void test_pcp_then_stale(void)
     fake_pcp_stop(&srv);
 }
 
+/* A PCP server that refuses (an error result, not UNSUPP_VERSION) is a refusal of PCP and of
+ * NAT-PMP alike: the next mechanism is tried, and the verdict says why. */
+static void test_pcp_refusal_next(void)
+{
+    struct fake_pcp_server srv;
+    struct fake_pcp_options o;
+    rtcpm_addr lo = test_addr("127.0.0.1", 0);
+    char a[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], why[800], want[120];
+    IRTCPortManager3 *pm;
+    struct mapping m;
+
+    memset(&o, 0, sizeof(o));
+    o.fault = FAKE_PCP_RESULT;
+    o.result = RTCPM_PCP_NOT_AUTHORIZED;
+    CU_ASSERT_EQUAL_FATAL(fake_pcp_start(&srv, &lo, &o, NULL), 0);
+    /* PCP and NAT-PMP alone: refused, with PCP's result as the reason */
+    pm = make("[auto]\nmechanisms = pcp, nat-pmp\npcp-server = %s\nlocal-address = 127.0.0.1\n", hp(&srv.addr, a));
+    m = get(pm, RTCTR_UDP, RTCPT_SIP);
+    CU_ASSERT_EQUAL(m.hr, RTC_E_PORT_MAPPING_FAILED);
+    CU_ASSERT_STRING_EQUAL(rtcpm_auto_pm_mechanism(pm), "");
+    rtcpm_auto_pm_last_error(pm, why, sizeof(why));
+    snprintf(want, sizeof(want), "PCP: %s answered ANNOUNCE with result %u", a, RTCPM_PCP_NOT_AUTHORIZED);
+    if (!strstr(why, want)) printf("\n    reason '%s'\n", why);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, want));
+    CU_ASSERT_PTR_NULL(strstr(why, "NAT-PMP:")); /* one probe told both */
+    CU_ASSERT_EQUAL(IRTCPortManager3_Release(pm), 0);
+    /* ... and with local after them, the next mechanism is chosen */
+    pm = make("[auto]\nmechanisms = pcp, nat-pmp, local\npcp-server = %s\nlocal-address = 127.0.0.1\n",
+              hp(&srv.addr, a));
+    m = get(pm, RTCTR_UDP, RTCPT_SIP);
+    CU_ASSERT_EQUAL(m.hr, S_OK);
+    CU_ASSERT_STRING_EQUAL(rtcpm_auto_pm_mechanism(pm), "local");
+    CU_ASSERT_EQUAL(release(pm, RTCTR_UDP, &m), S_OK);
+    CU_ASSERT_EQUAL(IRTCPortManager3_Release(pm), 0);
+    CU_ASSERT_EQUAL(fake_pcp_mapping_count(&srv), 0);
+    fake_pcp_stop(&srv);
+}
+
 static void test_natpmp(void)
 {
     struct fake_pcp_server srv;
@@ -226,6 +264,7 @@ int main(int argc, char **argv)
 {
     static CU_TestInfo tests[] = {
         { "pcp_then_stale", test_pcp_then_stale },
+        { "pcp_refusal_next", test_pcp_refusal_next },
         { "natpmp", test_natpmp },
         { "stun_and_symmetric", test_stun_and_symmetric },
         { "local_pairing", test_local_pairing },

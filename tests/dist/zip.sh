@@ -117,7 +117,7 @@ export PKG_CONFIG_LIBDIR="$root/lib/pkgconfig"
 # shellcheck disable=SC2046
 if $triplet-gcc -Wall -Werror -o rtc_app.exe rtc_app.c $($pc --cflags --libs --static rtcpm) -lrtcuuid 2>cc.log; then
     ok
-    cp "$root/bin/rtcdll.dll" .
+    cp "$root"/bin/*.dll .  # as the README says: rtcdll.dll, and rtcpm.dll (-lrtcpm picks the import library)
     loader=$("$src/wine/wine-run.sh" --loader rtcdll.dll) || loader=""
     if [ -n "$loader" ]; then
         WINEPREFIX=$wineprefix WINEDEBUG=-all DISPLAY= "$loader" regsvr32 /s rtcdll.dll >regsvr32.log 2>&1

@@ -71,8 +71,9 @@ else()
   set(CPACK_DEBIAN_RUNTIME_PACKAGE_MULTIARCH same)
   set(CPACK_COMPONENT_RUNTIME_DESCRIPTION "RTC 1.5 port managers - shared library
 rtcpm implements the port-management interfaces of Microsoft's RTC Client API 1.5
-(IRTCPortManager, 2 and 3) in plain C: a static and a STUN port manager, and the
-RTC-side host objects that drive a port manager the way RTC does.
+(IRTCPortManager, 2 and 3) in plain C: static, STUN, PCP/NAT-PMP, UPnP IGD and
+automatic port managers, and the RTC-side host objects that drive a port manager
+the way RTC does.
 
 This package holds the shared library.")
 
@@ -80,6 +81,11 @@ This package holds the shared library.")
   set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
   set(CPACK_DEBIAN_DEV_PACKAGE_MULTIARCH same)
   set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "${RTCPM_DEB_RUNTIME} (= ${PROJECT_VERSION})")
+  if(RTCPM_HAVE_MINIUPNPC)
+    # librtcpm.a, rtcpm.pc's Libs.private and the CMake package name libminiupnpc: a static
+    # consumer needs its archive
+    string(APPEND CPACK_DEBIAN_DEV_PACKAGE_DEPENDS ", libminiupnpc-dev")
+  endif()
   set(CPACK_COMPONENT_DEV_DESCRIPTION "RTC 1.5 port managers - development files
 rtcpm implements the port-management interfaces of Microsoft's RTC Client API 1.5
 in plain C.
@@ -93,7 +99,9 @@ the CMake package (find_package(rtcpm)) and the IDL.")
   set(CPACK_COMPONENT_TOOLS_DESCRIPTION "RTC 1.5 port managers - command-line tools
 rtcpm-demo shows what an RTC 1.5 application behind a NAT asks its port manager
 (and sends SIP and RTP as RTC would); rtcpm-stun and rtcpm-stun-pm ask a STUN
-server; rtcpm-info lists the interfaces; rtcpm-registration-nat,
+server; rtcpm-pcp sends one PCP or NAT-PMP request; rtcpm-pm drives any of
+rtcpm's port managers from stdin; rtcpm-media runs the media stream;
+rtcpm-info lists the interfaces; rtcpm-registration-nat,
 rtcpm-outgoing-call-nat and rtcpm-cpp-port-manager run the RTC documentation's
 NAT flows. Sample configs are in /usr/share/rtcpm.")
 endif()

@@ -27,6 +27,8 @@ done
 [ ${#targets[@]} -gt 0 ] || targets=(native mingw64 mingw32)
 jobs=$(nproc 2>/dev/null || echo 2)
 mkdir -p "$out" "$work"
+# absolute: cpack runs in the build directory
+out=$(cd "$out" && pwd) work=$(cd "$work" && pwd)
 
 build() { # build DIR CMAKE-ARGS...: configure (fresh) and build
     local dir=$1

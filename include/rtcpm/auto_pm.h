@@ -70,34 +70,34 @@ struct rtcpm_auto_pm_config
     struct rtcpm_port_range ranges[RTCPM_PM_MAX_RANGES];
 };
 
-void rtcpm_auto_pm_config_init(struct rtcpm_auto_pm_config *cfg);
+RTCPM_API void rtcpm_auto_pm_config_init(struct rtcpm_auto_pm_config *cfg);
 
 /* An automatic port manager with the defaults and these STUN servers (NULL: none). */
-HRESULT rtcpm_auto_pm_create(const char *stun_servers, IRTCPortManager3 **out, char *err, size_t errlen);
-HRESULT rtcpm_auto_pm_create_ex(const struct rtcpm_auto_pm_config *cfg, IRTCPortManager3 **out, char *err,
-                                size_t errlen);
-HRESULT rtcpm_auto_pm_create_from_file(const char *path, IRTCPortManager3 **out, char *err, size_t errlen);
-HRESULT rtcpm_auto_pm_create_from_string(const char *text, const char *name_for_errors, IRTCPortManager3 **out,
-                                         char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_auto_pm_create(const char *stun_servers, IRTCPortManager3 **out, char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_auto_pm_create_ex(const struct rtcpm_auto_pm_config *cfg, IRTCPortManager3 **out, char *err,
+                                          size_t errlen);
+RTCPM_API HRESULT rtcpm_auto_pm_create_from_file(const char *path, IRTCPortManager3 **out, char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_auto_pm_create_from_string(const char *text, const char *name_for_errors,
+                                                   IRTCPortManager3 **out, char *err, size_t errlen);
 #define RTCPM_AUTO_PM_CONFIG_STORAGE (5 * 1025)
-HRESULT rtcpm_auto_pm_parse_config(const char *text, size_t len, const char *name_for_errors,
-                                   struct rtcpm_auto_pm_config *cfg, char *storage, size_t storage_len, char *err,
-                                   size_t errlen);
+RTCPM_API HRESULT rtcpm_auto_pm_parse_config(const char *text, size_t len, const char *name_for_errors,
+                                             struct rtcpm_auto_pm_config *cfg, char *storage, size_t storage_len,
+                                             char *err, size_t errlen);
 
 /* The mechanism in use: "PCP", "NAT-PMP", "UPnP", "STUN", "local"; "" while none is decided
  * (or none works); NULL when pm is not an automatic port manager. */
-const char *rtcpm_auto_pm_mechanism(IRTCPortManager3 *pm);
+RTCPM_API const char *rtcpm_auto_pm_mechanism(IRTCPortManager3 *pm);
 /* Waits up to timeout_ms (< 0: no limit) for a probe in progress. S_OK: none runs; S_FALSE:
  * still running; E_INVALIDARG: not an automatic port manager. */
-HRESULT rtcpm_auto_pm_wait_ready(IRTCPortManager3 *pm, LONG timeout_ms);
+RTCPM_API HRESULT rtcpm_auto_pm_wait_ready(IRTCPortManager3 *pm, LONG timeout_ms);
 /* The last verdict as text: "PCP: 198.18.1.1:5351 answered ANNOUNCE (gateway 198.18.1.1,
  * local 198.18.1.2)", or every mechanism's reason when none works. */
-HRESULT rtcpm_auto_pm_verdict(IRTCPortManager3 *pm, char *buf, size_t buflen);
-HRESULT rtcpm_auto_pm_last_error(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API HRESULT rtcpm_auto_pm_verdict(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API HRESULT rtcpm_auto_pm_last_error(IRTCPortManager3 *pm, char *buf, size_t buflen);
 /* Probes done so far (each a full pass through the mechanisms). */
-LONG rtcpm_auto_pm_probes(IRTCPortManager3 *pm);
-LONG rtcpm_auto_pm_live_mappings(IRTCPortManager3 *pm);
-LONG rtcpm_auto_pm_format_mappings(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API LONG rtcpm_auto_pm_probes(IRTCPortManager3 *pm);
+RTCPM_API LONG rtcpm_auto_pm_live_mappings(IRTCPortManager3 *pm);
+RTCPM_API LONG rtcpm_auto_pm_format_mappings(IRTCPortManager3 *pm, char *buf, size_t buflen);
 
 RTCPM_EXTERN_C_END
 

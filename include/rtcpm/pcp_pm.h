@@ -104,36 +104,38 @@ struct rtcpm_pcp_pm_config
 };
 
 /* The defaults above (the gateway, every port picked by the OS). */
-void rtcpm_pcp_pm_config_init(struct rtcpm_pcp_pm_config *cfg);
+RTCPM_API void rtcpm_pcp_pm_config_init(struct rtcpm_pcp_pm_config *cfg);
 
 /* A PCP port manager with the defaults and server (NULL: the default gateway). E_POINTER
  * for NULL out, E_INVALIDARG for a server that does not parse (err says why). */
-HRESULT rtcpm_pcp_pm_create(const char *server, IRTCPortManager3 **out, char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_pcp_pm_create(const char *server, IRTCPortManager3 **out, char *err, size_t errlen);
 /* From a filled config (start from rtcpm_pcp_pm_config_init). */
-HRESULT rtcpm_pcp_pm_create_ex(const struct rtcpm_pcp_pm_config *cfg, IRTCPortManager3 **out, char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_pcp_pm_create_ex(const struct rtcpm_pcp_pm_config *cfg, IRTCPortManager3 **out, char *err,
+                                         size_t errlen);
 /* From an INI file / text; errors name file:line. Results as rtcpm_stun_pm_create_from_file. */
-HRESULT rtcpm_pcp_pm_create_from_file(const char *path, IRTCPortManager3 **out, char *err, size_t errlen);
-HRESULT rtcpm_pcp_pm_create_from_string(const char *text, const char *name_for_errors, IRTCPortManager3 **out,
-                                        char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_pcp_pm_create_from_file(const char *path, IRTCPortManager3 **out, char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_pcp_pm_create_from_string(const char *text, const char *name_for_errors, IRTCPortManager3 **out,
+                                                  char *err, size_t errlen);
 /* Only parses INI text into *cfg (strings point into storage, which must outlive cfg). */
 #define RTCPM_PCP_PM_CONFIG_STORAGE (2 * 1025)
-HRESULT rtcpm_pcp_pm_parse_config(const char *text, size_t len, const char *name_for_errors,
-                                  struct rtcpm_pcp_pm_config *cfg, char *storage, size_t storage_len, char *err,
-                                  size_t errlen);
+RTCPM_API HRESULT rtcpm_pcp_pm_parse_config(const char *text, size_t len, const char *name_for_errors,
+                                            struct rtcpm_pcp_pm_config *cfg, char *storage, size_t storage_len,
+                                            char *err, size_t errlen);
 
 /* The last GetMapping* failure's reason ("" after a success). S_OK, E_POINTER (NULL buf with
  * buflen), E_INVALIDARG (not a PCP port manager). */
-HRESULT rtcpm_pcp_pm_last_error(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API HRESULT rtcpm_pcp_pm_last_error(IRTCPortManager3 *pm, char *buf, size_t buflen);
 /* The last thing that happened behind RTC's back: "epoch reset by 198.18.1.1:5351 (epoch 0
  * after 12): 3 mapping(s) re-created", "udp 198.18.1.2:30000: re-created as external
  * 198.19.1.1:30002, RTC holds 198.19.1.1:30000", a renewal or delete that got no answer.
  * "" when nothing happened yet. Same results as rtcpm_pcp_pm_last_error. */
-HRESULT rtcpm_pcp_pm_last_event(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API HRESULT rtcpm_pcp_pm_last_event(IRTCPortManager3 *pm, char *buf, size_t buflen);
 /* "PCP", "NAT-PMP", or "" while no server has answered. NULL when not a PCP port manager. */
-const char *rtcpm_pcp_pm_protocol(IRTCPortManager3 *pm);
+RTCPM_API const char *rtcpm_pcp_pm_protocol(IRTCPortManager3 *pm);
 
-LONG rtcpm_pcp_pm_live_mappings(IRTCPortManager3 *pm);                             /* -1: not ours */
-LONG rtcpm_pcp_pm_format_mappings(IRTCPortManager3 *pm, char *buf, size_t buflen); /* the static PM's format */
+RTCPM_API LONG rtcpm_pcp_pm_live_mappings(IRTCPortManager3 *pm); /* -1: not ours */
+RTCPM_API LONG rtcpm_pcp_pm_format_mappings(IRTCPortManager3 *pm, char *buf,
+                                            size_t buflen); /* the static PM's format */
 
 struct rtcpm_pcp_pm_stats
 {
@@ -147,7 +149,7 @@ struct rtcpm_pcp_pm_stats
     LONG failures;     /* GetMapping* calls that failed, renewals that got no answer */
     LONG events;       /* rtcpm_pcp_pm_last_event() changes */
 };
-HRESULT rtcpm_pcp_pm_get_stats(IRTCPortManager3 *pm, struct rtcpm_pcp_pm_stats *out);
+RTCPM_API HRESULT rtcpm_pcp_pm_get_stats(IRTCPortManager3 *pm, struct rtcpm_pcp_pm_stats *out);
 
 RTCPM_EXTERN_C_END
 

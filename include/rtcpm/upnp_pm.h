@@ -70,31 +70,31 @@ struct rtcpm_upnp_pm_config
     struct rtcpm_port_range ranges[RTCPM_PM_MAX_RANGES];
 };
 
-void rtcpm_upnp_pm_config_init(struct rtcpm_upnp_pm_config *cfg);
+RTCPM_API void rtcpm_upnp_pm_config_init(struct rtcpm_upnp_pm_config *cfg);
 
 /* 1 when this build has a UPnP port manager (Windows targets; natively with libminiupnpc).
  * Without one every create function returns E_NOTIMPL. */
-int rtcpm_upnp_pm_available(void);
+RTCPM_API int rtcpm_upnp_pm_available(void);
 
 /* A UPnP port manager with the defaults and igd_url (NULL: discover). */
-HRESULT rtcpm_upnp_pm_create(const char *igd_url, IRTCPortManager3 **out, char *err, size_t errlen);
-HRESULT rtcpm_upnp_pm_create_ex(const struct rtcpm_upnp_pm_config *cfg, IRTCPortManager3 **out, char *err,
-                                size_t errlen);
-HRESULT rtcpm_upnp_pm_create_from_file(const char *path, IRTCPortManager3 **out, char *err, size_t errlen);
-HRESULT rtcpm_upnp_pm_create_from_string(const char *text, const char *name_for_errors, IRTCPortManager3 **out,
-                                         char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_upnp_pm_create(const char *igd_url, IRTCPortManager3 **out, char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_upnp_pm_create_ex(const struct rtcpm_upnp_pm_config *cfg, IRTCPortManager3 **out, char *err,
+                                          size_t errlen);
+RTCPM_API HRESULT rtcpm_upnp_pm_create_from_file(const char *path, IRTCPortManager3 **out, char *err, size_t errlen);
+RTCPM_API HRESULT rtcpm_upnp_pm_create_from_string(const char *text, const char *name_for_errors,
+                                                   IRTCPortManager3 **out, char *err, size_t errlen);
 #define RTCPM_UPNP_PM_CONFIG_STORAGE (4 * 1025)
-HRESULT rtcpm_upnp_pm_parse_config(const char *text, size_t len, const char *name_for_errors,
-                                   struct rtcpm_upnp_pm_config *cfg, char *storage, size_t storage_len, char *err,
-                                   size_t errlen);
+RTCPM_API HRESULT rtcpm_upnp_pm_parse_config(const char *text, size_t len, const char *name_for_errors,
+                                             struct rtcpm_upnp_pm_config *cfg, char *storage, size_t storage_len,
+                                             char *err, size_t errlen);
 
-HRESULT rtcpm_upnp_pm_last_error(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API HRESULT rtcpm_upnp_pm_last_error(IRTCPortManager3 *pm, char *buf, size_t buflen);
 /* A renewal or removal that failed ("" when none). */
-HRESULT rtcpm_upnp_pm_last_event(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API HRESULT rtcpm_upnp_pm_last_event(IRTCPortManager3 *pm, char *buf, size_t buflen);
 /* How the IGD was found ("http://198.18.1.1:5000/rootDesc.xml", "hnetcfg"), "" while not. */
-HRESULT rtcpm_upnp_pm_igd(IRTCPortManager3 *pm, char *buf, size_t buflen);
-LONG rtcpm_upnp_pm_live_mappings(IRTCPortManager3 *pm);
-LONG rtcpm_upnp_pm_format_mappings(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API HRESULT rtcpm_upnp_pm_igd(IRTCPortManager3 *pm, char *buf, size_t buflen);
+RTCPM_API LONG rtcpm_upnp_pm_live_mappings(IRTCPortManager3 *pm);
+RTCPM_API LONG rtcpm_upnp_pm_format_mappings(IRTCPortManager3 *pm, char *buf, size_t buflen);
 
 struct rtcpm_upnp_pm_stats
 {
@@ -106,7 +106,7 @@ struct rtcpm_upnp_pm_stats
     LONG failures;    /* failed GetMapping* calls and renewals */
     LONG events;
 };
-HRESULT rtcpm_upnp_pm_get_stats(IRTCPortManager3 *pm, struct rtcpm_upnp_pm_stats *out);
+RTCPM_API HRESULT rtcpm_upnp_pm_get_stats(IRTCPortManager3 *pm, struct rtcpm_upnp_pm_stats *out);
 
 RTCPM_EXTERN_C_END
 

@@ -60,8 +60,27 @@ check "librtcpm0: $lib/librtcpm.so.0 -> librtcpm.so.$version" test "$(readlink $
 check "librtcpm-dev: $lib/librtcpm.so (the link for -lrtcpm)" test -L $lib/librtcpm.so
 check "librtcpm-dev: $lib/librtcpm.a" test -f $lib/librtcpm.a
 check "librtcpm-dev: /usr/include/rtcpm/rtcpm.h" test -f /usr/include/rtcpm/rtcpm.h
-check "rtcpm-tools: /usr/bin/rtcpm-demo" test -x /usr/bin/rtcpm-demo
-check "rtcpm-tools: man page rtcpm-demo.1.gz" test -f /usr/share/man/man1/rtcpm-demo.1.gz
+for p in rtcpm-demo rtcpm-info rtcpm-stun rtcpm-stun-pm rtcpm-media rtcpm-pcp rtcpm-pm rtcpm-registration-nat \
+    rtcpm-outgoing-call-nat rtcpm-cpp-port-manager; do
+    check "rtcpm-tools: /usr/bin/$p" test -x /usr/bin/$p
+    check "rtcpm-tools: man page $p.1.gz" test -f /usr/share/man/man1/$p.1.gz
+    check_eq "$p --version" "$p (rtcpm) $version" "$(/usr/bin/$p --version | head -n 1)"
+done
+check_eq "rtcpm-tools: every program in /usr/bin is rtcpm-*" "" \
+    "$(dpkg -L rtcpm-tools | grep '^/usr/bin/' | grep -v '^/usr/bin/rtcpm-' | tr '\n' ' ')"
+# dpkg-shlibdeps: every shared library librtcpm.so.0 needs is a dependency of librtcpm0
+# (libminiupnpc's package among them natively)
+for so in $(readelf -d "$lib/librtcpm.so.$version" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+    owner=$(dpkg -S "$lib/$so" "/lib/$multiarch/$so" 2>/dev/null | head -n 1 | cut -d: -f1)
+    [ -n "$owner" ] || { bad "librtcpm.so.0 needs $so, which no package owns"; continue; }
+    check "librtcpm0 depends on $owner (for $so)" sh -c "dpkg-query -W -f='\${Depends}' librtcpm0 | tr ',' '\n' | grep -q '^ *$owner\b'"
+done
+if readelf -d "$lib/librtcpm.so.$version" | grep -q 'libminiupnpc'; then
+    ok
+    check "librtcpm-dev depends on libminiupnpc-dev (static linking)" sh -c "dpkg-query -W -f='\${Depends}' librtcpm-dev | grep -q 'libminiupnpc-dev'"
+else
+    bad "librtcpm.so.0 does not link libminiupnpc (the UPnP port manager natively)"
+fi
 check "rtcpm-tools: /usr/share/rtcpm/static-nat.ini" test -f /usr/share/rtcpm/static-nat.ini
 check "the dynamic linker knows librtcpm.so.0" sh -c "ldconfig -p | grep -q 'librtcpm.so.0 '"
 

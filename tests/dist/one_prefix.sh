@@ -15,7 +15,9 @@ have=()
 for p in "${presets[@]}"; do
     b="$src/build/$p"
     [ -f "$b/cmake_install.cmake" ] || continue
-    if ! cmake --install "$b" --prefix "$work/$p" >"$work/$p.log" 2>&1; then
+    # one prefix for all (rtcpm.pc writes its prefix), each build staged under its own DESTDIR
+    if ! DESTDIR="$work/$p.destdir" cmake --install "$b" --prefix /opt/rtcpm >"$work/$p.log" 2>&1 ||
+        ! mv "$work/$p.destdir/opt/rtcpm" "$work/$p"; then
         cat "$work/$p.log" >&2
         echo "FAIL: cmake --install build/$p" >&2
         exit 1
@@ -31,12 +33,14 @@ for need in native mingw64; do
     esac
 done
 
-# A static and a shared build of one target both install the programs (linked the same way,
-# but built in other directories: their debug information differs); everything else two builds
-# install must be byte-identical, and two targets must never differ in any file.
+# A static and a shared build of one target both install the programs, rtcdll.dll, rtcpm_ps.dll
+# and librtcuuid.a (the same sources, built in other directories and linked at other times: their
+# debug information and PE time stamps differ); everything else two builds install must be
+# byte-identical, and two targets must never differ in any file.
 is_program() {
     case "$1" in
     bin/rtcpm-* | */bin/rtcpm-* | share/man/man1/rtcpm-*) return 0 ;;
+    */bin/rtcdll.dll | */bin/rtcpm_ps.dll | */lib/librtcuuid.a) return 0 ;;
     esac
     return 1
 }

@@ -47,7 +47,7 @@ top=$(ls "$work/unpacked")
 check_eq "one top directory" "rtcpm-$version-$triplet" "$top"
 root="$work/unpacked/$top"
 check_eq "top-level directories" "bin include lib share" "$(ls "$root" | tr '\n' ' ' | sed 's/ $//')"
-for f in bin/rtcpm.dll bin/rtcpm_ps.dll bin/rtcpm-demo.exe bin/rtcpm-info.exe lib/librtcpm.a lib/librtcpm.dll.a \
+for f in bin/rtcpm.dll bin/rtcpm_ps.dll bin/rtcdll.dll lib/librtcuuid.a bin/rtcpm-demo.exe bin/rtcpm-pcp.exe bin/rtcpm-pm.exe bin/rtcpm-info.exe lib/librtcpm.a lib/librtcpm.dll.a \
     lib/pkgconfig/rtcpm.pc lib/cmake/rtcpm/rtcpmConfig.cmake lib/cmake/rtcpm/rtcpm-static-targets.cmake \
     lib/cmake/rtcpm/rtcpm-shared-targets.cmake include/rtcpm/rtcpm.h include/rtcpm/version.h \
     share/rtcpm/static-nat.ini share/rtcpm/toolchain-$triplet.cmake share/rtcpm/idl/rtcpm.idl \
@@ -55,8 +55,14 @@ for f in bin/rtcpm.dll bin/rtcpm_ps.dll bin/rtcpm-demo.exe bin/rtcpm-info.exe li
     check "zip has $f" test -f "$root/$f"
 done
 check "no compat headers in a Windows zip" test ! -e "$root/include/rtcpm/compat"
-others=$(ls "$root/bin" | grep -vE '^rtcpm(-.*\.exe|\.dll|_ps\.dll)$' || true)
-check_eq "bin/ holds only rtcpm's DLLs and rtcpm-*.exe" "" "$others"
+others=$(ls "$root/bin" | grep -vE '^(rtcpm(-.*\.exe|\.dll|_ps\.dll)|rtcdll\.dll)$' || true)
+check_eq "bin/ holds only rtcpm's DLLs, rtcdll.dll and rtcpm-*.exe" "" "$others"
+# the RTC client's type library is TYPELIB resource 1 of rtcdll.dll (issue 13), no .tlb file
+check "rtcdll.dll carries its type library (resource TYPELIB)" \
+    sh -c "strings -el '$root/bin/rtcdll.dll' | grep -qx TYPELIB"
+check_eq "rtcdll.dll exports the COM server entry points" "DllCanUnloadNow DllGetClassObject DllRegisterServer DllUnregisterServer" \
+    "$($triplet-objdump -p "$root/bin/rtcdll.dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' |
+        sed -n 's/^[[:space:]]*\[[[:space:]]*[0-9]*\][[:space:]]*\(Dll[A-Za-z]*\)$/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
 
 # ---- pkg-config, the zip unpacked anywhere (rtcpm.pc finds its prefix itself) -------------------
 cd "$work" || exit 1
@@ -97,6 +103,42 @@ else
     cat cmake.log >&2
     bad "the find_package(rtcpm) consumer with share/rtcpm/toolchain-$triplet.cmake"
 fi
+
+# ---- the RTC Client API from the zip: README's quickstart rtc_app.c (my_pm.c handed to -------
+# rtcdll.dll), linked -lrtcuuid against the zip, rtcdll.dll registered with regsvr32, run
+readme_block() {
+    awk -v tag="<!-- quickstart: $1 -->" '$0 == tag { want = 1; next }
+        want && !inside && /^```/ { inside = 1; next } inside && /^```/ { exit } inside { print }' "$src/README.md"
+}
+mkdir -p "$work/rtc" && cd "$work/rtc" || exit 1
+readme_block my_pm.c >my_pm.c
+readme_block rtc_app.c >rtc_app.c
+export PKG_CONFIG_LIBDIR="$root/lib/pkgconfig"
+# shellcheck disable=SC2046
+if $triplet-gcc -Wall -Werror -o rtc_app.exe rtc_app.c $($pc --cflags --libs --static rtcpm) -lrtcuuid 2>cc.log; then
+    ok
+    cp "$root"/bin/*.dll .  # as the README says: rtcdll.dll, and rtcpm.dll (-lrtcpm picks the import library)
+    loader=$("$src/wine/wine-run.sh" --loader rtcdll.dll) || loader=""
+    if [ -n "$loader" ]; then
+        WINEPREFIX=$wineprefix WINEDEBUG=-all DISPLAY= "$loader" regsvr32 /s rtcdll.dll >regsvr32.log 2>&1
+        check_eq "wine regsvr32 /s the zip's rtcdll.dll: exit code" 0 "$?"
+        run rtc_app.out rtc_app.exe
+        check_eq "README's rtc_app.exe against the zip: exit code" 0 "$?"
+        check "rtc_app.exe: the port manager asked for the registrar's SIP mapping" \
+            grep -qx 'GetMappingEx(127.0.0.1, 9, transport 1, port type 4)' rtc_app.out
+        check "rtc_app.exe: the mapping released, no reference left" \
+            sh -c "grep -q '^ReleaseMappingEx(198.51.100.7:5060' rtc_app.out && grep -qx 'hr 0x00000000, 0 reference(s) left' rtc_app.out"
+        WINEPREFIX=$wineprefix WINEDEBUG=-all DISPLAY= "$loader" regsvr32 /s /u rtcdll.dll >>regsvr32.log 2>&1
+        check_eq "wine regsvr32 /s /u rtcdll.dll: exit code" 0 "$?"
+    else
+        [ -n "$skip_reason" ] || skip_reason="this machine cannot run $triplet's rtcdll.dll"
+    fi
+else
+    cat cc.log >&2
+    bad "$triplet-gcc README's rtc_app.c \$($pc --cflags --libs --static rtcpm) -lrtcuuid"
+fi
+unset PKG_CONFIG_LIBDIR
+cd "$work" || exit 1
 
 # ---- the zip's programs, from another directory ------------------------------------------------------
 mkdir -p elsewhere && cd elsewhere || exit 1

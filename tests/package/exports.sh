@@ -23,6 +23,12 @@ sed -n 's/^DEFINE_GUID(\(IID_[A-Za-z0-9_]*\),.*/\1/p' "$PKG_INC/rtcpm/rtcpm_idl.
 echo "public API: $(wc -l <"$w/api") functions (RTCPM_API), $(wc -l <"$w/iids") IIDs"
 
 check "some RTCPM_API functions found" test -s "$w/api"
+# every rtcpm_ function a public header declares is public API: one without RTCPM_API would be
+# hidden in librtcpm.so and missing from rtcpm.dll while the three lists still agreed
+unmarked=$(grep -hE '^[A-Za-z_][A-Za-z0-9_ ]*[ *]rtcpm_[a-z0-9_]+[[:space:]]*\(' "$PKG_INC"/rtcpm/*.h |
+    grep -vE '^(RTCPM_API|EXTERN_C RTCPM_API|typedef) ' | sed -E 's/.*[ *](rtcpm_[a-z0-9_]+)[[:space:]]*\(.*/\1/' |
+    sort -u | tr '\n' ' ')
+check_eq "functions declared in rtcpm/*.h without RTCPM_API" "" "$unmarked"
 missing=$(comm -23 "$w/api" "$w/def.functions" | tr '\n' ' ')
 check_eq "RTCPM_API functions missing from src/rtcpm.def" "" "$missing"
 extra=$(comm -13 "$w/api" "$w/def.functions" | tr '\n' ' ')

@@ -47,7 +47,7 @@ if [ "$PKG_SHARED" = 1 ]; then
         check "no librtcpm.dll (the DLL is rtcpm.dll)" test ! -e "$PKG_BIN/librtcpm.dll"
         imports=$($PKG_OBJDUMP -p "$PKG_BIN/rtcpm.dll" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u | tr '\n' ' ')
         echo "rtcpm.dll imports: $imports"
-        foreign=$(printf '%s\n' $imports | grep -vE '^(kernel32|msvcrt|ole32|oleaut32|ws2_32|bcrypt|advapi32|user32|api-ms-win-.*)\.dll$' || true)
+        foreign=$(printf '%s\n' $imports | grep -vE '^(kernel32|msvcrt|ole32|oleaut32|ws2_32|bcrypt|advapi32|user32|dnsapi|iphlpapi|winmm|rpcrt4|api-ms-win-.*)\.dll$' || true)
         check_eq "rtcpm.dll needs only Windows' own DLLs (no libgcc/winpthread)" "" "$foreign"
         check "rtcpm.dll's version resource says $PKG_VERSION" sh -c "strings -el '$PKG_BIN/rtcpm.dll' | grep -qx '$PKG_VERSION'"
     else

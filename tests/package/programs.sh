@@ -31,6 +31,14 @@ run_check() {
     check_eq "$desc: exit code" "$want" "$rc"
 }
 
+# the list checked below is the build's (rtcpm_program): it must be every program installed
+# (a program installed some other way would escape every check here)
+expected=$(printf '%s\n' $PKG_PROGRAMS | sort | tr '\n' ' ')
+installed=$(find "$PKG_PROG" -maxdepth 1 -type f ! -name '*.dll' ! -name '*.dll.a' -printf '%f\n' |
+    sed 's/\.exe$//' | sort | tr '\n' ' ')
+check_eq "the installed programs are the checked ones" "$expected" "$installed"
+check "the negotiating port managers' programs are installed" sh -c "echo ' $installed' | grep -q ' rtcpm-pcp .*rtcpm-pm '"
+
 for p in $PKG_PROGRAMS; do
     exe=$(exe_of "$p")
     run_check "$p --version" 0 "$exe" --version || break
@@ -64,12 +72,16 @@ if [ -z "$skip_reason" ]; then
 fi
 
 if [ "$PKG_MAN_PAGES" = 1 ]; then
+    pages=$(find "$PKG_PREFIX/$PKG_MANDIR/man1" -maxdepth 1 -name '*.1.gz' -printf '%f\n' | sed 's/\.1\.gz$//' |
+        sort | tr '\n' ' ')
+    check_eq "man1: one page per installed program, no other" "$expected" "$pages"
     for p in $PKG_PROGRAMS; do
         page="$PKG_PREFIX/$PKG_MANDIR/man1/$p.1.gz"
         if [ -f "$page" ]; then
             ok
             check "man page $p.1: .TH with the name and the version" sh -c "gzip -dc '$page' | grep -qE '^\\.TH \"?$(echo "$p" | tr a-z A-Z)\"? .*$PKG_VERSION'"
             check "man page $p.1: a DESCRIPTION section" sh -c "gzip -dc '$page' | grep -q '^\\.SH DESCRIPTION'"
+            check "man page $p.1: NAME says '$p \\- what it does'" sh -c "gzip -dc '$page' | sed -n '/^\\.SH NAME/{n;p;q}' | grep -qE '^$p \\\\- [a-z]'"
         else
             bad "no man page $PKG_MANDIR/man1/$p.1.gz"
         fi

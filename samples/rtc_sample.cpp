@@ -267,6 +267,7 @@ class EventSink : public IRTCEventNotification
         e->get_State(&state);
         e->get_StatusCode(&status);
         e->get_StatusText(&text);
+        if (state == RTCSS_INCOMING && !sample_state.incoming) e->get_Session(&sample_state.incoming);
         e->Release();
         printf("event session %s 0x%08lX \"%s\"\n", name_of(session_names, state), (unsigned long)status,
                utf8(text).c_str());

@@ -307,6 +307,31 @@ static void test_our_bye_and_hangup_ringing(void)
     sip_peer_close(&peer);
 }
 
+/* reject, then release at once (as an owner refusing a call does): the refusal goes out, not
+ * the 480 of a quiet hang-up */
+static void test_reject_then_release(void)
+{
+    struct sip_peer peer;
+    rtcpm_sip_listener *l;
+    rtcpm_sip_call *call;
+    struct rtcpm_sip_msg *r;
+    char tag[64];
+
+    CU_ASSERT_EQUAL_FATAL(sip_peer_open(&peer, 0), 0);
+    l = listen_on(&peer);
+    call = ring(&peer, "in8@test", tag, sizeof(tag));
+    CU_ASSERT_EQUAL(rtcpm_sip_call_reject(call, 488, NULL), S_OK);
+    rtcpm_sip_call_release(call);
+    r = sip_peer_recv(&peer, 2000, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(r->status, 488);
+    CU_ASSERT_TRUE(rtcpm_sip_span_eq(r->reason, "Not Acceptable Here"));
+    rtcpm_sip_msg_free(r);
+    send_req(&peer, "ACK", "in8@test", 1, tag, "z9hG4bKinv1", NULL);
+    rtcpm_sip_listen_stop(l);
+    sip_peer_close(&peer);
+}
+
 static void test_no_listener_and_bad_input(void)
 {
     struct sip_peer peer;
@@ -346,6 +371,7 @@ static CU_TestInfo tests[] = {
     { "cancel", test_cancel },
     { "no_ack", test_no_ack },
     { "our_bye_and_hangup_ringing", test_our_bye_and_hangup_ringing },
+    { "reject_then_release", test_reject_then_release },
     { "no_listener_and_bad_input", test_no_listener_and_bad_input },
     CU_TEST_INFO_NULL,
 };

@@ -104,7 +104,14 @@ HRESULT WINAPI rtcpm_rtc_client_get_MediaCapabilities(IRTCClient2 *iface, LONG *
 
 HRESULT WINAPI rtcpm_rtc_client_put_ListenForIncomingSessions(IRTCClient2 *iface, RTC_LISTEN_MODE mode)
 {
-    PREF_PUT((unsigned)mode <= RTCLM_BOTH, listen, mode);
+    struct rtc_client *client;
+    HRESULT hr;
+
+    if ((unsigned)mode > RTCLM_BOTH) return E_INVALIDARG;
+    if (!(client = lock_running(iface, &hr))) return hr;
+    client->prefs.listen = mode;
+    LeaveCriticalSection(&client->cs);
+    return rtcpm_rtc_listen_update(client); /* the worker (re)starts the listeners */
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_ListenForIncomingSessions(IRTCClient2 *iface, RTC_LISTEN_MODE *mode)

@@ -93,6 +93,8 @@ static void reg_callback(void *ctx, rtcpm_sip_reg *reg, const struct rtcpm_sip_r
  * and every mapping go, the client's busy count drops. Worker only. */
 static void registration_end(struct rtc_profile *profile)
 {
+    rtcpm_sip_listen_stop(profile->listener);
+    profile->listener = NULL;
     if (profile->reg)
     {
         rtcpm_sip_reg_release(profile->reg);
@@ -206,6 +208,9 @@ static HRESULT enable_on_worker(struct rtc_profile *profile, struct rtc_client *
     hr = client->agent ? S_OK : RTC_E_CLIENT_ALREADY_SHUT_DOWN;
     if (SUCCEEDED(hr)) hr = rtcpm_sip_reg_start(client->agent, &params, reg_callback, profile, &profile->reg);
     LeaveCriticalSection(&client->cs);
+    /* incoming calls on the registered socket (the port manager's SIP mapping) */
+    if (SUCCEEDED(hr) && params.flow.transport == RTCTR_UDP)
+        profile->listener = rtcpm_rtc_listen_flow(client, &params.flow, id->aor);
     return hr;
 }
 

@@ -41,6 +41,8 @@ struct rtc_session;
 struct rtc_participant;
 struct rtc_events;
 struct rtc_worker;
+struct rtcpm_sip_listener;
+struct rtcpm_sip_flow;
 struct rtcpm_provision;
 
 /* ---- dll.c ------------------------------------------------------------------------------ */
@@ -167,9 +169,11 @@ struct rtc_client
     IRTCClientPortManagement *host; /* rtcpm's host client: listen addresses, port ranges */
     struct rtc_prefs prefs;
     BSTR local_uri, local_name;
-    struct rtc_list enabled; /* IRTCProfile2 of every enabled profile */
-    struct rtc_list active;  /* IRTCSession of every session in a call */
-    LONG busy;               /* registrations and calls still ending (PrepareForShutdown) */
+    struct rtc_list enabled;                 /* IRTCProfile2 of every enabled profile */
+    struct rtc_list active;                  /* IRTCSession of every session in a call */
+    LONG busy;                               /* registrations and calls still ending (PrepareForShutdown) */
+    struct rtcpm_sip_listener *listeners[8]; /* worker-owned: StartListenAddressAndPort's */
+    int n_listeners;
 };
 
 static inline struct rtc_client *rtc_client_from_IRTCClient2(IRTCClient2 *iface)
@@ -237,8 +241,9 @@ struct rtc_profile
     /* the registration, worker-owned (registration.c) */
     struct driver_set mapping;
     struct rtcpm_sip_reg *reg;
-    int disable_requested; /* DisableProfile called; cleared when it has finished */
-    int reg_busy;          /* the registration counts in client->busy */
+    int disable_requested;               /* DisableProfile called; cleared when it has finished */
+    int reg_busy;                        /* the registration counts in client->busy */
+    struct rtcpm_sip_listener *listener; /* incoming calls on the registration's socket */
 };
 
 static inline struct rtc_profile *rtc_profile_from_IRTCProfile2(IRTCProfile2 *iface)
@@ -313,8 +318,19 @@ HRESULT rtcpm_rtc_registration_start(struct rtc_client *client, struct rtc_profi
 HRESULT rtcpm_rtc_registration_stop(struct rtc_client *client, struct rtc_profile *profile);
 /* AddParticipant: INPROGRESS (reported) then the worker places the call. */
 HRESULT rtcpm_rtc_call_start(struct rtc_session *session, IRTCParticipant *participant);
-/* Terminate: BYE / CANCEL, then DISCONNECTED. */
+/* Terminate: BYE / CANCEL (incoming, not answered: 603 / 486 / 480 by reason), then
+ * DISCONNECTED. */
 HRESULT rtcpm_rtc_call_terminate(struct rtc_session *session, RTC_TERMINATE_REASON reason);
+/* Answer (session INCOMING, ANSWERING reported by the caller): the worker does the rest. */
+HRESULT rtcpm_rtc_call_answer(struct rtc_session *session);
+/* call_in.c: (re)starts the listeners for put_ListenForIncomingSessions (the worker does
+ * it); _stop_all on the worker before the engine stops. */
+HRESULT rtcpm_rtc_listen_update(struct rtc_client *client);
+void rtcpm_rtc_listen_stop_all(struct rtc_client *client);
+/* A registration's flow is listened on too (the port manager's SIP mapping), when the
+ * client listens; NULL when not. */
+struct rtcpm_sip_listener *rtcpm_rtc_listen_flow(struct rtc_client *client, const struct rtcpm_sip_flow *flow,
+                                                 const char *local_uri);
 /* Shutdown, on the worker, after the SIP engine stopped: ends the registration / call without
  * sending anything, releases its port mappings and the engine's handle, no event. */
 void rtcpm_rtc_registration_abort(struct rtc_client *client, struct rtc_profile *profile);

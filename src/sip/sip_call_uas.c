@@ -115,9 +115,12 @@ static void new_incoming(struct rtcpm_sip_agent *a, struct rtcpm_sip_listener *l
                          const struct rtcpm_sip_msg *req, const rtcpm_addr *from)
 {
     struct rtcpm_sip_call *c = calloc(1, sizeof(*c));
+    /* Contact: the user the caller asked for (To), else the listener's */
     if (!c || take_invite(c, req, from) ||
-        FAILED(rtcpm_sip_contact_uri(l->local_uri, &l->contact_addr, l->transport, c->contact_uri,
-                                     sizeof(c->contact_uri))))
+        (FAILED(rtcpm_sip_contact_uri(c->local_uri, &l->contact_addr, l->transport, c->contact_uri,
+                                      sizeof(c->contact_uri))) &&
+         FAILED(rtcpm_sip_contact_uri(l->local_uri, &l->contact_addr, l->transport, c->contact_uri,
+                                      sizeof(c->contact_uri)))))
     {
         if (c) rtcpm_sip_call_free(c);
         return; /* no answer: the caller retransmits, we may have memory then */
@@ -243,6 +246,7 @@ void rtcpm_sip_uas_tick(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, uin
 int rtcpm_sip_uas_hangup(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c)
 {
     if (!c->incoming) return 0;
+    if (c->final_code && c->phase == CALL_RINGING) return 1; /* answer/reject asked first: it goes out */
     if (c->phase == CALL_RINGING)
     {
         reject(a, c, 480, "Temporarily Unavailable", 0);

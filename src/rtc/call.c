@@ -234,28 +234,6 @@ static HRESULT plan_route(struct rtc_session *session, struct call_plan *p)
     return S_OK;
 }
 
-/* The call's media stream (src/media) bound to the internal RTP/RTCP addresses; rtcp NULL:
- * no port manager, an even RTP port and the next one on rtp's address. No sound devices yet
- * (silence is sent; RTCPM_MEDIA_CAPTURE / _PLAYBACK choose others, see media_stream.h). */
-HRESULT rtcpm_rtc_call_media_open(struct rtc_call *call, const rtcpm_addr *rtp, const rtcpm_addr *rtcp)
-{
-    struct rtcpm_media_config cfg;
-    HRESULT hr;
-
-    rtcpm_media_config_init(&cfg);
-    cfg.capture_device = "none";
-    cfg.playback_device = "none";
-    if (rtcp)
-    {
-        cfg.local_rtp = *rtp;
-        cfg.local_rtcp = *rtcp;
-    }
-    else if (FAILED(hr = rtcpm_rtc_bind_rtp_pair(rtp, &cfg.rtp_socket, &cfg.rtcp_socket)))
-        return hr;
-    hr = rtcpm_media_stream_create(&call->media, &cfg);
-    return FAILED(hr) ? RTC_E_INVALID_ADDRESS_LOCAL : S_OK;
-}
-
 /* SIP, RTP, RTCP mappings (or local addresses) and the bound media sockets. */
 static HRESULT plan_ports(struct rtc_call *call, struct call_plan *p, rtcpm_addr sip[2], rtcpm_addr rtp[2],
                           rtcpm_addr rtcp[2])
@@ -467,6 +445,7 @@ HRESULT rtcpm_rtc_call_start(struct rtc_session *session, IRTCParticipant *parti
 
     if (!(call = calloc(1, sizeof(*call)))) return E_OUTOFMEMORY;
     call->participant = participant;
+    call->client = session->client;
     IRTCParticipant_AddRef(participant);
     EnterCriticalSection(&client->cs);
     hr = rtcpm_rtc_client_check_running(client);

@@ -198,6 +198,7 @@ static HRESULT make_session(struct in_job *j, struct rtc_session **out)
     if (SUCCEEDED(hr))
     {
         call->participant = participant;
+        call->client = client;
         call->sip = j->sip;
         call->incoming = 1;
         call->offer = j->body;

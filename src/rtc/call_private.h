@@ -13,6 +13,7 @@
 struct rtc_call
 {
     IRTCParticipant *participant; /* referenced */
+    struct rtc_client *client;    /* the session's (the session keeps it alive) */
     struct driver_set mapping;    /* SIP (outgoing), AUDIO_RTP, AUDIO_RTCP (port manager's) */
     rtcpm_sip_call *sip;
     rtcpm_media_stream *media; /* src/media: RTP/RTCP from the internal ports */

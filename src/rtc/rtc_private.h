@@ -71,6 +71,9 @@ HRESULT rtcpm_rtc_session_event_create(IRTCSession *session, RTC_SESSION_STATE s
                                        IDispatch **out);
 HRESULT rtcpm_rtc_participant_event_create(IRTCParticipant *participant, RTC_PARTICIPANT_STATE state, LONG status,
                                            IDispatch **out);
+/* RTCE_MEDIA: the client as subject; media_type RTCMT_AUDIO_SEND / RTCMT_AUDIO_RECEIVE. */
+HRESULT rtcpm_rtc_media_event_create(IRTCClient *client, LONG media_type, RTC_MEDIA_EVENT_TYPE type,
+                                     RTC_MEDIA_EVENT_REASON reason, IDispatch **out);
 
 /* ---- event_window.c: delivery on the Initialize thread ------------------------------------ */
 
@@ -112,8 +115,9 @@ enum rtc_client_state
 
 struct rtc_prefs
 {
-    LONG media_types; /* RTCMT_* */
-    LONG volume[2];   /* by RTC_AUDIO_DEVICE */
+    LONG media_types;  /* RTCMT_* */
+    LONG volume[2];    /* by RTC_AUDIO_DEVICE */
+    int volume_set[2]; /* put_Volume was called: the media applies it (else unity gain) */
     VARIANT_BOOL muted[2];
     BSTR audio_device[2];
     LONG preferred_volume[2];
@@ -323,6 +327,10 @@ HRESULT rtcpm_rtc_call_start(struct rtc_session *session, IRTCParticipant *parti
 HRESULT rtcpm_rtc_call_terminate(struct rtc_session *session, RTC_TERMINATE_REASON reason);
 /* Answer (session INCOMING, ANSWERING reported by the caller): the worker does the rest. */
 HRESULT rtcpm_rtc_call_answer(struct rtc_session *session);
+/* call_media.c, any thread: SendDTMF to every call whose media runs; the client's mute,
+ * volume preferences to every call's media (the worker does it). */
+HRESULT rtcpm_rtc_media_send_dtmf(struct rtc_client *client, RTC_DTMF dtmf);
+HRESULT rtcpm_rtc_media_apply_prefs(struct rtc_client *client);
 /* call_in.c: (re)starts the listeners for put_ListenForIncomingSessions (the worker does
  * it); _stop_all on the worker before the engine stops. */
 HRESULT rtcpm_rtc_listen_update(struct rtc_client *client);

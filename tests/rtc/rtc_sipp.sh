@@ -13,7 +13,11 @@
 # answers: ERROR RTC_E_SIP_TIMEOUT after 64*T1, T1 shortened by RTCPM_SIP_T1_MS), call_200
 # (CONNECTED, UpdateRemoteAddressEx2 with the answer, RTP PCMU + RTCP at the answer's address
 # from the mapped internal ports, BYE), call_486 (DISCONNECTED 0x80EF01E6), call_callee_bye
-# (the callee's BYE: DISCONNECTED), call_cancel (Terminate while ringing: CANCEL, 487).
+# (the callee's BYE: DISCONNECTED), call_cancel (Terminate while ringing: CANCEL, 487),
+# call_media (SendDTMF -> RFC 4733 PT 101 packets, a 1 kHz tone from the microphone named by
+# put_PreferredAudioDevice file:, a speaker that does not open -> RTCE_MEDIA FAILED
+# BAD_DEVICE and the call goes on, STARTED/STOPPED), call_mute (put_AudioMuted: RTP goes on,
+# every packet silence).
 set -u
 
 workdir=$1 bindir=$2 dll=$3
@@ -165,6 +169,44 @@ if run call_cancel; then
         "event participant RTCPS_DISCONNECTING 0x00000000" "event participant RTCPS_DISCONNECTED 0x00000000" \
         "event session RTCSS_DISCONNECTED 0x00000000" "event client RTCCET_ASYNC_CLEANUP_DONE"
     has "call_cancel: Terminate while ringing" "$out" "Terminate -> 0x00000000 (S_OK)"
+fi
+
+# a 1 kHz tone (raw s16le, 8 kHz, 3 s) for the microphone: file:PATH through put_PreferredAudioDevice
+tone() {
+    "$python" -c 'import math, struct, sys
+sys.stdout.buffer.write(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 1000 * i / 8000))) for i in range(24000)))' >"$1"
+}
+# the "audio N of M from SRC pt P" line of rtp_listen.py for the mapped RTP port
+audio_line() { grep -E "^audio [0-9]+ of [0-9]+ from 127\.0\.0\.1:$rtp pt 0\$" "$workdir/$1.media"; }
+
+if run call_media; then
+    tone "$workdir/tone.raw"
+    call_case call_media "$here/sipp/call_uas_te.xml.in" --duration 2500 --dtmf '15#' \
+        --mic "file:$(winpath "$workdir/tone.raw")" --speaker "no such speaker"
+    expect_rc call_media 0
+    has "call_media: SendDTMF" "$out" "SendDTMF(#) -> 0x00000000 (S_OK)"
+    has "call_media: RTCE_MEDIA send started" "$out" "media AUDIO_SEND STARTED 0"
+    has "call_media: RTCE_MEDIA speaker failed, BAD_DEVICE" "$out" "media AUDIO_RECEIVE FAILED 3"
+    has "call_media: RTCE_MEDIA stopped at the end" "$out" "media AUDIO_SEND STOPPED 0"
+    has "call_media: the call still connected" "$out" "event session RTCSS_CONNECTED 0x00EF00C8"
+    wait "$media_pid"
+    sed 's/^/  media: /' "$workdir/call_media.media"
+    n=$(awk -v src="127.0.0.1:$rtp" '$1 == "rtp" && $4 == src && $6 == 101 && $8 == 16 {print $2}' "$workdir/call_media.media")
+    # three events of 160 ms: 8 packets each (20 ms) + the end packet sent 3 times (RFC 4733 2.5.1.4)
+    [ "${n:-0}" -ge 24 ] && pass "call_media: $n telephone-event packets (PT 101) from the mapped port" || fail "call_media: telephone-events ${n:-none}"
+    read -r _ sound _ total _ < <(audio_line call_media)
+    [ "${sound:-0}" -ge 100 ] && pass "call_media: $sound of $total PCMU packets carry the tone" || fail "call_media: sound ${sound:-none} of ${total:-none}"
+fi
+
+if run call_mute; then
+    tone "$workdir/tone.raw"
+    call_case call_mute "$here/sipp/call_uas.xml.in" --duration 2000 --mute --mic "file:$(winpath "$workdir/tone.raw")"
+    expect_rc call_mute 0
+    has "call_mute: put_AudioMuted" "$out" "put_AudioMuted -> 0x00000000 (S_OK)"
+    wait "$media_pid"
+    read -r _ sound _ total _ < <(audio_line call_mute)
+    [ "${total:-0}" -ge 50 ] && [ "${sound:-1}" = 0 ] && pass "call_mute: $total PCMU packets, all silence (muted sends silence, not nothing)" \
+        || { fail "call_mute: ${sound:-none} of ${total:-none} with sound"; sed 's/^/  media: /' "$workdir/call_mute.media"; }
 fi
 
 cleanup

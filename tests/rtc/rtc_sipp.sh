@@ -17,7 +17,8 @@
 # call_media (SendDTMF -> RFC 4733 PT 101 packets, a 1 kHz tone from the microphone named by
 # put_PreferredAudioDevice file:, a speaker that does not open -> RTCE_MEDIA FAILED
 # BAD_DEVICE and the call goes on, STARTED/STOPPED), call_mute (put_AudioMuted: RTP goes on,
-# every packet silence).
+# every packet silence), call_sound (sipp streams g711a.pcap's speech into the call: what rtcdll plays
+# through the file: speaker correlates with the pcap's decoded speech).
 set -u
 
 workdir=$1 bindir=$2 dll=$3
@@ -207,6 +208,41 @@ if run call_mute; then
     read -r _ sound _ total _ < <(audio_line call_mute)
     [ "${total:-0}" -ge 50 ] && [ "${sound:-1}" = 0 ] && pass "call_mute: $total PCMU packets, all silence (muted sends silence, not nothing)" \
         || { fail "call_mute: ${sound:-none} of ${total:-none} with sound"; sed 's/^/  media: /' "$workdir/call_mute.media"; }
+fi
+
+# sipp streams g711a.pcap's speech (its A-law payload, PCMA RTP from sipp's media port) into a
+# call placed through the RTC API; what rtcpm decodes and
+# plays (put_PreferredAudioDevice(speaker, file:heard.wav)) must correlate with the pcap's
+# payload decoded by sox: 0.25 s pieces, each at its own lag (jitter buffer), >= 0.9 for 70 %
+if run call_sound; then
+    pcap=/usr/share/sip-tester/g711a.pcap
+    if [ ! -f $pcap ] || ! command -v sox >/dev/null || ! "$python" -c 'import numpy' 2>/dev/null; then
+        echo "SKIPPED: $pcap, sox or python3-numpy missing"
+        exit 77
+    fi
+    peer=$(free_port) sip=$(free_port) rtp=$(free_pair) media=$(free_pair)
+    "$python" "$here/../media/analyse.py" pcap-alaw $pcap "$workdir/ref.al"
+    sox -t raw -e a-law -r 8000 -c 1 "$workdir/ref.al" -b 16 "$workdir/ref.wav"
+    scenario "$here/sipp/call_uas_pcap.xml.in" "$workdir/call_sound.xml" OFFER_RE="c=IN IP4 127\\.0\\.0\\.1" \
+        MEDIA_IP=127.0.0.1 MEDIA_PORT="$media" STREAM="$workdir/ref.al"
+    static_ini "$workdir/call.ini" "$sip" "$rtp"
+    rm -f "$workdir/heard.wav"
+    sipp -sf "$workdir/call_sound.xml" -i 127.0.0.1 -p "$peer" -mp "$media" -m 1 -nostdin -timeout 30s -timeout_error \
+        -trace_logs -log_file "$workdir/call_sound.sipp.log" -trace_err -error_file "$workdir/call_sound.err" \
+        >"$workdir/call_sound.out" 2>&1 </dev/null &
+    sipp_pid=$!
+    pids+=($sipp_pid)
+    for _ in $(seq 100); do ss -Hlun | awk '{print $4}' | grep -qxF "127.0.0.1:$peer" && break; sleep 0.05; done
+    sample "$call_exe" --peer "sip:bob@127.0.0.1:$peer" --static "$(winpath "$workdir/call.ini")" --duration 9000 \
+        --speaker "file:$(winpath "$workdir/heard.wav")"
+    sipp_wait call_sound
+    expect_rc call_sound 0
+    if [ -s "$workdir/heard.wav" ] && "$python" "$here/../media/analyse.py" corr "$workdir/heard.wav" "$workdir/ref.wav" \
+        --min 0.9 --window 0.25 --windows-ok 0.7; then
+        pass "call_sound: what rtcdll played correlates with the pcap's speech"
+    else
+        fail "call_sound: heard.wav does not match the pcap"
+    fi
 fi
 
 cleanup

@@ -13,7 +13,8 @@
 # before the application could give it a port manager), in_reject / in_busy / in_dnd (Terminate ->
 # 603 / 486 / 480, a second Terminate -> RTC_E_INVALID_SESSION_STATE), in_cancel (the caller's
 # CANCEL while ringing: 487, DISCONNECTED, Answer afterwards refused), in_488 (an offer without
-# PCMU/PCMA: 488, no session offered).
+# PCMU/PCMA: 488, no session offered), in_registered (no listen address: the call comes to the
+# registration's SIP port, the port manager's mapping the registrar has as Contact).
 set -u
 
 workdir=$1 bindir=$2 dll=$3
@@ -38,7 +39,7 @@ command -v sipp >/dev/null || { echo "SKIPPED: sipp not installed (sip-tester; s
 incoming() {
     local name=$1 scen=$2 i
     shift 2
-    "${runner[@]}" "$in_exe" --dll "$windll" --listen "127.0.0.1:$sip" --static "$(winpath "$workdir/in.ini")" \
+    "${runner[@]}" "$in_exe" --dll "$windll" "${listen_args[@]}" --static "$(winpath "$workdir/in.ini")" \
         --timeout 15000 "$@" >"$out" 2>"$workdir/err.txt" </dev/null &
     local sample_pid=$!
     pids+=($sample_pid)
@@ -58,6 +59,7 @@ incoming() {
 setup_ports() {
     peer=$(free_port) sip=$(free_port) rtp=$(free_pair) media=$(free_pair)
     static_ini "$workdir/in.ini" "$sip" "$rtp"
+    listen_args=(--listen "127.0.0.1:$sip")
 }
 
 answered_events=("event session RTCSS_INCOMING 0x00000000" "event participant RTCPS_INCOMING 0x00000000"
@@ -143,6 +145,25 @@ if run in_488; then
     incoming in_488 "$workdir/in_488.xml" --timeout 4000
     expect_rc in_488 2
     expect_events in_488 "event client RTCCET_ASYNC_CLEANUP_DONE"
+fi
+
+# no listen address: the call comes to the port the registration uses (the port manager's SIP
+# mapping, which the registrar was given as Contact), while registered
+if run in_registered; then
+    setup_ports
+    reg=$(free_port)
+    scenario "$here/sipp/reg_plain.xml.in" "$workdir/reg.xml" CONTACT_RE="127\\.0\\.0\\.1:$sip"
+    sipp_start in_registered_reg "$workdir/reg.xml" "$reg"
+    reg_pid=$sipp_pid
+    listen_args=(--registrar "127.0.0.1:$reg" --register)
+    scenario "$here/sipp/in_refused.xml.in" "$workdir/in_registered.xml" CODE=486 OFFER_PT="0 8"
+    incoming in_registered "$workdir/in_registered.xml" --busy
+    sipp_pid=$reg_pid
+    sipp_wait in_registered_reg
+    expect_rc in_registered 0
+    has "in_registered: registered first" "$out" "event registration RTCRS_REGISTERED 0x00EF00C8"
+    has "in_registered: the call came on the registered port" "$out" "event session RTCSS_INCOMING 0x00000000"
+    has "in_registered: refused busy" "$out" "event session RTCSS_DISCONNECTED 0x00000000"
 fi
 
 cleanup

@@ -328,6 +328,10 @@ static void test_reject_then_release(void)
     CU_ASSERT_TRUE(rtcpm_sip_span_eq(r->reason, "Not Acceptable Here"));
     rtcpm_sip_msg_free(r);
     send_req(&peer, "ACK", "in8@test", 1, tag, "z9hG4bKinv1", NULL);
+    /* its DISCONNECTED may have been reported before the release: not asserted either way */
+    while (sip_events_next(&events, 200))
+    {
+    }
     rtcpm_sip_listen_stop(l);
     sip_peer_close(&peer);
 }

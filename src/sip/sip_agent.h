@@ -166,9 +166,12 @@ struct rtcpm_sip_reg_params
     const char *display_name;  /* From/To display name; NULL = none */
     const char *registrar_uri; /* Request-URI; NULL = "sip:" + host[:port] of aor */
     struct rtcpm_sip_credentials cred;
-    unsigned expires_s;  /* asked in Expires; 0 = 3600 */
-    unsigned refresh_ms; /* refresh this long after each 2xx; 0 = half the granted expiry
+    unsigned expires_s;    /* asked in Expires; 0 = 3600 */
+    unsigned refresh_ms;   /* refresh this long after each 2xx; 0 = half the granted expiry
                                   (RFC 3261 10.2.4 "before it expires"); tests shorten it */
+    unsigned keepalive_ms; /* UDP: while REGISTERED, a CRLF CRLF keep-alive (RFC 5626 4.4.1)
+                              to the next hop this often, so that the NAT keeps the binding
+                              the registrar reaches us through; 0 = none */
 };
 
 /*

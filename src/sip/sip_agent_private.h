@@ -101,7 +101,8 @@ struct rtcpm_sip_reg
     void *ctx;
     /* from the params */
     char *aor, *display, *registrar_uri, *username, *password, *realm, *request_uri;
-    unsigned expires_s, refresh_ms;
+    unsigned expires_s, refresh_ms, keepalive_ms;
+    uint64_t keepalive_at; /* next CRLF keep-alive (0 = none armed) */
     struct sip_tp *tp;
     rtcpm_addr next_hop, contact_addr, bound;
     char contact_uri[320];

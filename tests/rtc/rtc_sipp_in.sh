@@ -74,7 +74,7 @@ answer_case() { # answer_case NAME MAPPED(1: the session's port manager answers,
     setup_ports
     port_re=$rtp
     [ "$mapped" = 1 ] || port_re='[0-9]+'
-    scenario "$here/sipp/in_call.xml.in" "$workdir/$name.xml" MEDIA_PORT="$media" HOLD=1500 \
+    scenario "$here/sipp/in_call.xml.in" "$workdir/$name.xml" MEDIA_IP=127.0.0.1 MEDIA_PORT="$media" HOLD=1500 \
         ANSWER_RE="c=IN IP4 127\\.0\\.0\\.1.*m=audio $port_re RTP/AVP 0 101" CONTACT_RE="sip:alice@127\\.0\\.0\\.1:$sip;transport=udp"
     rm -f "$workdir/media.ready"
     "$python" "$here/rtp_listen.py" --bind "127.0.0.1:$media" --seconds 8 --ready "$workdir/media.ready" \

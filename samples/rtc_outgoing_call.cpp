@@ -26,6 +26,9 @@ struct CallOptions
     long duration_ms = 2000;
     long terminate_after_ms = -1; /* Terminate this long after AddParticipant, whatever the state */
     bool do_register = false;
+    std::string dtmf;         /* --dtmf DIGITS: SendDTMF each, once connected */
+    std::string mic, speaker; /* --mic / --speaker NAME: put_PreferredAudioDevice */
+    bool mute = false;        /* --mute: put_AudioMuted(RTCAD_MICROPHONE, TRUE) */
 };
 
 static void usage(FILE *f)
@@ -37,6 +40,9 @@ static void usage(FILE *f)
             "  --duration MS         connected time before Terminate (default 2000)\n"
             "  --terminate-after MS  Terminate this long after AddParticipant (e.g. while ringing)\n"
             "  --register            register the profile (--registrar) before calling\n"
+            "  --dtmf DIGITS         SendDTMF each of 0-9 * # A-D once connected (300 ms apart)\n"
+            "  --mic NAME, --speaker NAME   put_PreferredAudioDevice (a winmm name, #N, file:PATH)\n"
+            "  --mute                put_AudioMuted(RTCAD_MICROPHONE, VARIANT_TRUE) before calling\n"
             "%s",
             sample_common_help());
 }
@@ -90,6 +96,10 @@ static int parse(int argc, char **argv, SampleOptions &o, CallOptions &c)
         }
         else if (a == "--register")
             c.do_register = true;
+        else if ((a == "--dtmf" || a == "--mic" || a == "--speaker") && i + 1 < argc)
+            (a == "--dtmf" ? c.dtmf : a == "--mic" ? c.mic : c.speaker) = argv[++i];
+        else if (a == "--mute")
+            c.mute = true;
         else
         {
             fprintf(stderr, "rtc_outgoing_call: unknown option %s (--help)\n", a.c_str());
@@ -141,6 +151,41 @@ static HRESULT enable_profile(IRTCClient *client, const SampleOptions &o, const 
     return hr;
 }
 
+/* The media preferences of the options, before the call. */
+static void media_prefs(IRTCClient *client, const CallOptions &c)
+{
+    if (!c.mic.empty() || !c.speaker.empty())
+    {
+        BSTR mic = sample_bstr(c.mic), speaker = sample_bstr(c.speaker);
+        if (!c.mic.empty())
+            printf("put_PreferredAudioDevice(mic) -> %s\n",
+                   sample_hresult(client->put_PreferredAudioDevice(RTCAD_MICROPHONE, mic)).c_str());
+        if (!c.speaker.empty())
+            printf("put_PreferredAudioDevice(speaker) -> %s\n",
+                   sample_hresult(client->put_PreferredAudioDevice(RTCAD_SPEAKER, speaker)).c_str());
+        SysFreeString(mic);
+        SysFreeString(speaker);
+    }
+    if (c.mute)
+        printf("put_AudioMuted -> %s\n",
+               sample_hresult(client->put_AudioMuted(RTCAD_MICROPHONE, VARIANT_TRUE)).c_str());
+}
+
+static bool never(void) { return false; }
+
+/* SendDTMF for each digit, 300 ms apart (events still delivered meanwhile). */
+static void send_digits(IRTCClient *client, const std::string &digits)
+{
+    for (char d : digits)
+    {
+        const char *table = "0123456789*#ABCD";
+        const char *at = strchr(table, d);
+        RTC_DTMF v = at && d ? (RTC_DTMF)(at - table) : RTC_DTMF_FLASH;
+        printf("SendDTMF(%c) -> %s\n", d, sample_hresult(client->SendDTMF(v)).c_str());
+        sample_pump_until(never, 300);
+    }
+}
+
 static int call(IRTCClient *client, const SampleOptions &o, const CallOptions &c, IRTCPortManager *pm,
                 IRTCProfile *profile)
 {
@@ -161,6 +206,7 @@ static int call(IRTCClient *client, const SampleOptions &o, const CallOptions &c
         printf("session SetPortManager -> %s\n", sample_hresult(hr).c_str());
         spm->Release();
     }
+    media_prefs(client, c);
     peer = sample_bstr(c.peer);
     hr = session->AddParticipant(peer, NULL, &participant);
     SysFreeString(peer);
@@ -175,6 +221,7 @@ static int call(IRTCClient *client, const SampleOptions &o, const CallOptions &c
         else if (sample_pump_until(connected_or_over, o.timeout_ms) && sample_state.session == RTCSS_CONNECTED)
         {
             connected = true;
+            send_digits(client, c.dtmf);
             sample_pump_until(call_over, c.duration_ms);
         }
         if (!call_over())

@@ -230,6 +230,7 @@ class EventSink : public IRTCEventNotification
         case RTCE_SESSION_STATE_CHANGE: session(event); break;
         case RTCE_PARTICIPANT_STATE_CHANGE: participant(event); break;
         case RTCE_CLIENT: client(event); break;
+        case RTCE_MEDIA: media(event); break;
         default: printf("event %d\n", (int)type); break;
         }
         fflush(stdout);
@@ -267,6 +268,7 @@ class EventSink : public IRTCEventNotification
         e->get_State(&state);
         e->get_StatusCode(&status);
         e->get_StatusText(&text);
+        if (state == RTCSS_INCOMING && !sample_state.incoming) e->get_Session(&sample_state.incoming);
         e->Release();
         printf("event session %s 0x%08lX \"%s\"\n", name_of(session_names, state), (unsigned long)status,
                utf8(text).c_str());
@@ -285,6 +287,23 @@ class EventSink : public IRTCEventNotification
         e->Release();
         printf("event participant %s 0x%08lX\n", name_of(participant_names, state), (unsigned long)status);
         sample_state.participant = state;
+    }
+    /* "media AUDIO_SEND|AUDIO_RECEIVE STOPPED|STARTED|FAILED <RTCMER_ number>" (not "event":
+     * the state sequences the tests compare stay as they were) */
+    static void media(IDispatch *event)
+    {
+        static const char *const types[] = { "STOPPED", "STARTED", "FAILED" };
+        IRTCMediaEvent *e;
+        LONG media_type = 0;
+        RTC_MEDIA_EVENT_TYPE t = RTCMET_STOPPED;
+        RTC_MEDIA_EVENT_REASON r = RTCMER_NORMAL;
+        if (FAILED(event->QueryInterface(IID_IRTCMediaEvent, (void **)&e))) return;
+        e->get_MediaType(&media_type);
+        e->get_EventType(&t);
+        e->get_EventReason(&r);
+        e->Release();
+        printf("media %s %s %d\n", media_type == RTCMT_AUDIO_SEND ? "AUDIO_SEND" : "AUDIO_RECEIVE",
+               (unsigned)t < 3 ? types[t] : "?", (int)r);
     }
     static void client(IDispatch *event)
     {
@@ -334,7 +353,7 @@ HRESULT sample_start(const SampleOptions &o, IRTCClient **client)
     }
     if (FAILED(hr = (*client)->Initialize())) return hr;
     hr = (*client)->put_EventFilter(RTCEF_CLIENT | RTCEF_REGISTRATION_STATE_CHANGE | RTCEF_SESSION_STATE_CHANGE |
-                                    RTCEF_PARTICIPANT_STATE_CHANGE);
+                                    RTCEF_PARTICIPANT_STATE_CHANGE | RTCEF_MEDIA);
     if (FAILED(hr)) return hr;
     if (FAILED(hr = (*client)->QueryInterface(IID_IConnectionPointContainer, (void **)&cpc))) return hr;
     hr = cpc->FindConnectionPoint(IID_IRTCEventNotification, &sink_point);

@@ -78,6 +78,7 @@ struct SampleState
     LONG session_status = 0;
     RTC_PARTICIPANT_STATE participant = RTCPS_IDLE;
     bool cleanup_done = false;
+    IRTCSession *incoming = NULL; /* the first RTCSS_INCOMING's session (referenced) */
 };
 extern SampleState sample_state;
 bool sample_pump_until(bool (*pred)(void), long timeout_ms);

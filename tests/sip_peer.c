@@ -186,8 +186,10 @@ void sip_events_reg_cb(void *ctx, rtcpm_sip_reg *reg, const struct rtcpm_sip_reg
 void sip_events_call_cb(void *ctx, rtcpm_sip_call *call, const struct rtcpm_sip_call_event *ev)
 {
     struct sip_event x;
-    (void)call;
     memset(&x, 0, sizeof(x));
+    x.call = call;
+    snprintf(x.remote_uri, sizeof(x.remote_uri), "%s", ev->remote_uri ? ev->remote_uri : "");
+    snprintf(x.remote_display, sizeof(x.remote_display), "%s", ev->remote_display ? ev->remote_display : "");
     x.is_call = 1;
     x.state = ev->state;
     x.status = ev->status_code;

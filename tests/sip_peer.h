@@ -66,6 +66,9 @@ struct sip_event
     char content_type[64];
     char body[2048];
     uint64_t at;
+    rtcpm_sip_call *call; /* the call's handle (incoming calls: the test's from INCOMING on) */
+    char remote_uri[128]; /* the event's remote_uri */
+    char remote_display[64];
 };
 
 struct sip_events

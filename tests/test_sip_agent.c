@@ -449,7 +449,66 @@ static void test_status_hresult(void)
     CU_ASSERT_EQUAL(rtcpm_sip_status_hresult(700), E_INVALIDARG);
 }
 
+/* CRLF CRLF datagrams arriving at the peer within ms; other messages: *other counts them. */
+static int count_keepalives(struct sip_peer *peer, int ms, int *other)
+{
+    uint64_t end = rtcpm_clock_ms() + (uint64_t)ms;
+    int n = 0;
+    size_t got;
+    rtcpm_addr from;
+    while (rtcpm_clock_ms() < end)
+    {
+        if (rtcpm_socket_recvfrom(peer->sock, peer->rx, sizeof(peer->rx), &got, &from, (int)(end - rtcpm_clock_ms())))
+            continue;
+        if (got == 4 && !memcmp(peer->rx, "\r\n\r\n", 4))
+            n++;
+        else
+            (*other)++;
+    }
+    return n;
+}
+
+/* RFC 5626 CRLF keep-alives while registered (every keepalive_ms), none after unregistering */
+static void test_keepalive(void)
+{
+    struct sip_peer peer;
+    struct rtcpm_sip_reg_params p;
+    struct rtcpm_sip_msg *m;
+    rtcpm_sip_reg *reg = NULL;
+    int other = 0, n;
+
+    CU_ASSERT_EQUAL_FATAL(sip_peer_open(&peer, 0), 0);
+    memset(&p, 0, sizeof(p));
+    sip_peer_flow(&peer, &p.flow, NULL);
+    p.aor = "sip:alice@example.com";
+    p.expires_s = 600;
+    p.keepalive_ms = 3 * T1;
+    CU_ASSERT_EQUAL_FATAL(rtcpm_sip_reg_start(agent, &p, sip_events_reg_cb, &events, &reg), S_OK);
+    expect_event(RTCPM_SIP_REG_REGISTERING, 0, S_OK, 1000);
+    m = sip_peer_expect(&peer, "REGISTER", 2000);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL(count_keepalives(&peer, (int)(4 * T1), &other), 0); /* not before REGISTERED */
+    sip_peer_reply(&peer, m, 200, "OK", NULL, NULL);
+    rtcpm_sip_msg_free(m);
+    expect_event(RTCPM_SIP_REG_REGISTERED, 200, (HRESULT)0x00EF00C8, 2000);
+    other = 0; /* the REGISTER's retransmissions above */
+    n = count_keepalives(&peer, (int)(10 * T1), &other);
+    CU_ASSERT_TRUE(n >= 2 && n <= 4); /* every 3*T1 in 10*T1 */
+    CU_ASSERT_EQUAL(other, 0);
+    rtcpm_sip_reg_stop(reg);
+    expect_event(RTCPM_SIP_REG_UNREGISTERING, 0, S_OK, 1000);
+    m = sip_peer_expect(&peer, "REGISTER", 2000);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    sip_peer_reply(&peer, m, 200, "OK", NULL, NULL);
+    rtcpm_sip_msg_free(m);
+    expect_event(RTCPM_SIP_REG_NOT_REGISTERED, 200, (HRESULT)0x00EF00C8, 2000);
+    CU_ASSERT_EQUAL(count_keepalives(&peer, (int)(7 * T1), &other), 0);
+    rtcpm_sip_reg_release(reg);
+    sip_peer_close(&peer);
+}
+
 static CU_TestInfo tests[] = {
+    { "keepalive", test_keepalive },
     { "register_and_unregister", test_register_and_unregister },
     { "register_digest", test_register_digest },
     { "wrong_password", test_wrong_password },

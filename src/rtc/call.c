@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rtc/rtc_private.h"
+#include "rtc/call_private.h"
 #include "rtc/rtc_net.h"
 #include "media/media_sdp.h"
 #include "media/media_stream.h"
@@ -31,22 +32,12 @@
 #include "sip/sip_text.h"
 #include "sip/provision.h"
 
-struct rtc_call
-{
-    IRTCParticipant *participant; /* referenced */
-    struct driver_set mapping;    /* SIP, AUDIO_RTP, AUDIO_RTCP (port manager's) */
-    rtcpm_sip_call *sip;
-    rtcpm_media_stream *media; /* src/media: RTP/RTCP from the internal ports */
-    int alerting;              /* ALERTING reported */
-    int no_media;              /* the answer had no audio stream we can use: we hung up */
-    int over;                  /* DISCONNECTED reported */
-};
-
 enum call_job_kind
 {
     CALL_JOB_START,
     CALL_JOB_TERMINATE,
-    CALL_JOB_EVENT
+    CALL_JOB_EVENT,
+    CALL_JOB_ANSWER
 };
 
 struct call_job
@@ -58,6 +49,7 @@ struct call_job
     struct rtcpm_sip_call_event ev; /* strings point into the copies below */
     char reason[128];
     char *body;
+    RTC_TERMINATE_REASON terminate; /* CALL_JOB_TERMINATE */
 };
 
 static void call_job_run(struct rtc_job *job);
@@ -130,7 +122,7 @@ static void call_release_resources(struct rtc_call *call)
 }
 
 /* Everything goes, DISCONNECTED is reported with status, the client stops counting it. */
-static void call_over(struct rtc_session *session, HRESULT status, const char *text)
+void rtcpm_rtc_call_over(struct rtc_session *session, HRESULT status, const char *text)
 {
     struct rtc_call *call = session->call;
     struct rtc_client *client = session->client;
@@ -242,28 +234,6 @@ static HRESULT plan_route(struct rtc_session *session, struct call_plan *p)
     return S_OK;
 }
 
-/* The call's media stream (src/media) bound to the internal RTP/RTCP addresses; rtcp NULL:
- * no port manager, an even RTP port and the next one on rtp's address. No sound devices yet
- * (silence is sent; RTCPM_MEDIA_CAPTURE / _PLAYBACK choose others, see media_stream.h). */
-static HRESULT media_open(struct rtc_call *call, const rtcpm_addr *rtp, const rtcpm_addr *rtcp)
-{
-    struct rtcpm_media_config cfg;
-    HRESULT hr;
-
-    rtcpm_media_config_init(&cfg);
-    cfg.capture_device = "none";
-    cfg.playback_device = "none";
-    if (rtcp)
-    {
-        cfg.local_rtp = *rtp;
-        cfg.local_rtcp = *rtcp;
-    }
-    else if (FAILED(hr = rtcpm_rtc_bind_rtp_pair(rtp, &cfg.rtp_socket, &cfg.rtcp_socket)))
-        return hr;
-    hr = rtcpm_media_stream_create(&call->media, &cfg);
-    return FAILED(hr) ? RTC_E_INVALID_ADDRESS_LOCAL : S_OK;
-}
-
 /* SIP, RTP, RTCP mappings (or local addresses) and the bound media sockets. */
 static HRESULT plan_ports(struct rtc_call *call, struct call_plan *p, rtcpm_addr sip[2], rtcpm_addr rtp[2],
                           rtcpm_addr rtcp[2])
@@ -277,7 +247,7 @@ static HRESULT plan_ports(struct rtc_call *call, struct call_plan *p, rtcpm_addr
     {
         if (FAILED(hr = rtcpm_rtc_route_local(&p->next_hop, &sip[0]))) return hr;
         memset(&sip[1], 0, sizeof(sip[1])); /* external = the bound address */
-        if (FAILED(hr = media_open(call, &sip[0], NULL))) return hr;
+        if (FAILED(hr = rtcpm_rtc_call_media_open(call, &sip[0], NULL))) return hr;
         rtcpm_media_stream_local(call->media, &rtp[0], &rtcp[0]);
         rtp[1] = rtp[0];
         rtcp[1] = rtcp[0];
@@ -302,7 +272,7 @@ static HRESULT plan_ports(struct rtc_call *call, struct call_plan *p, rtcpm_addr
         pair[0] = call->mapping.map[i].internal;
         pair[1] = call->mapping.map[i].external;
     }
-    return media_open(call, &rtp[0], &rtcp[0]);
+    return rtcpm_rtc_call_media_open(call, &rtp[0], &rtcp[0]);
 }
 
 static HRESULT invite(struct rtc_session *session, struct call_plan *p, const rtcpm_addr sip[2],
@@ -357,7 +327,7 @@ static void job_start(struct rtc_session *session)
     if (FAILED(hr))
     {
         RTC_TRACE("session %p: call failed before sending: %#lx", (void *)session, (unsigned long)hr);
-        call_over(session, hr, "the call failed before anything was sent");
+        rtcpm_rtc_call_over(session, hr, "the call failed before anything was sent");
         return;
     }
     rtcpm_rtc_participant_report(call->participant, session->client, RTCPS_INPROGRESS, S_OK);
@@ -398,28 +368,48 @@ static void call_connected(struct rtc_session *session, const struct rtcpm_sip_c
     rtcpm_rtc_session_report(session, RTCSS_CONNECTED, ev->hr, ev->reason);
 }
 
-static void job_event(struct call_job *j)
+void rtcpm_rtc_call_event(struct rtc_session *session, rtcpm_sip_call *sip, const struct rtcpm_sip_call_event *ev)
 {
-    struct rtc_session *session = j->session;
     struct rtc_call *call = session->call;
 
-    if (!call || call->over || call->sip != j->sip) return; /* a call that already ended */
-    switch (j->ev.state)
+    if (!call || call->over || call->sip != sip) return; /* a call that already ended */
+    switch (ev->state)
     {
     case RTCPM_SIP_CALL_PROCEEDING:
-        if (j->ev.status_code != 180 && j->ev.status_code != 183) return;
+        if (ev->status_code != 180 && ev->status_code != 183) return;
         if (call->alerting) return;
         call->alerting = 1;
-        rtcpm_rtc_participant_report(call->participant, session->client, RTCPS_ALERTING, j->ev.hr);
+        rtcpm_rtc_participant_report(call->participant, session->client, RTCPS_ALERTING, ev->hr);
         return;
-    case RTCPM_SIP_CALL_CONNECTED: call_connected(session, &j->ev); return;
+    case RTCPM_SIP_CALL_CONNECTED:
+        if (!call->incoming)
+            call_connected(session, ev);
+        else
+        {
+            /* the ACK of our 200: media runs since Answer */
+            rtcpm_rtc_participant_report(call->participant, session->client, RTCPS_CONNECTED, S_OK);
+            rtcpm_rtc_session_report(session, RTCSS_CONNECTED, S_OK, ev->reason);
+        }
+        return;
     case RTCPM_SIP_CALL_DISCONNECTING:
         rtcpm_rtc_participant_report(call->participant, session->client, RTCPS_DISCONNECTING, S_OK);
         return;
     case RTCPM_SIP_CALL_DISCONNECTED:
-        call_over(session, call->no_media ? RTC_E_SDP_NO_MEDIA : j->ev.hr, j->ev.reason);
+        rtcpm_rtc_call_over(session, call->no_media ? RTC_E_SDP_NO_MEDIA : ev->hr, ev->reason);
         return;
     default: return; /* INPROGRESS: reported when the INVITE went out */
+    }
+}
+
+/* Terminate of an incoming call not answered yet: the refusal RTC's reasons stand for. */
+static int reject_code(RTC_TERMINATE_REASON reason)
+{
+    switch (reason)
+    {
+    case RTCTR_REJECT: return 603;
+    case RTCTR_BUSY: return 486;
+    case RTCTR_NOT_SUPPORTED: return 488;
+    default: return 480; /* RTCTR_DND, NORMAL, ...: temporarily unavailable */
     }
 }
 
@@ -433,9 +423,14 @@ static void call_job_run(struct rtc_job *job)
     case CALL_JOB_START: job_start(j->session); break;
     case CALL_JOB_TERMINATE:
         /* no engine call (it failed before sending, or is over): nothing to end */
-        if (call && call->sip && !call->over) rtcpm_sip_call_hangup(call->sip);
+        if (!call || !call->sip || call->over) break;
+        if (call->incoming && !call->answered)
+            rtcpm_sip_call_reject(call->sip, reject_code(j->terminate), NULL);
+        else
+            rtcpm_sip_call_hangup(call->sip);
         break;
-    case CALL_JOB_EVENT: job_event(j); break;
+    case CALL_JOB_EVENT: rtcpm_rtc_call_event(j->session, j->sip, &j->ev); break;
+    case CALL_JOB_ANSWER: rtcpm_rtc_call_answer_on_worker(j->session); break;
     }
     job_free(j);
 }
@@ -450,6 +445,7 @@ HRESULT rtcpm_rtc_call_start(struct rtc_session *session, IRTCParticipant *parti
 
     if (!(call = calloc(1, sizeof(*call)))) return E_OUTOFMEMORY;
     call->participant = participant;
+    call->client = session->client;
     IRTCParticipant_AddRef(participant);
     EnterCriticalSection(&client->cs);
     hr = rtcpm_rtc_client_check_running(client);
@@ -464,20 +460,25 @@ HRESULT rtcpm_rtc_call_start(struct rtc_session *session, IRTCParticipant *parti
     session->call = call;
     rtcpm_rtc_session_report(session, RTCSS_INPROGRESS, S_OK, "");
     rtcpm_rtc_participant_report(participant, client, RTCPS_PENDING, S_OK);
-    if (FAILED(hr = job_post(job_new(session, CALL_JOB_START)))) call_over(session, hr, "client shutting down");
+    if (FAILED(hr = job_post(job_new(session, CALL_JOB_START))))
+        rtcpm_rtc_call_over(session, hr, "client shutting down");
     return S_OK;
 }
 
 HRESULT rtcpm_rtc_call_terminate(struct rtc_session *session, RTC_TERMINATE_REASON reason)
 {
     RTC_TRACE("session %p: Terminate(%d)", (void *)session, reason);
+    struct call_job *j;
     if (!session->call) return RTC_E_INVALID_SESSION_STATE;
-    return job_post(job_new(session, CALL_JOB_TERMINATE));
+    if ((j = job_new(session, CALL_JOB_TERMINATE))) j->terminate = reason;
+    return job_post(j);
 }
+
+HRESULT rtcpm_rtc_call_answer(struct rtc_session *session) { return job_post(job_new(session, CALL_JOB_ANSWER)); }
 
 void rtcpm_rtc_call_abort(struct rtc_session *session)
 {
-    if (session->call) call_over(session, RTC_E_CLIENT_ALREADY_SHUT_DOWN, "client shut down");
+    if (session->call) rtcpm_rtc_call_over(session, RTC_E_CLIENT_ALREADY_SHUT_DOWN, "client shut down");
 }
 
 void rtcpm_rtc_call_free(struct rtc_call *call)
@@ -485,5 +486,6 @@ void rtcpm_rtc_call_free(struct rtc_call *call)
     if (!call) return;
     call_release_resources(call);
     IRTCParticipant_Release(call->participant);
+    free(call->offer);
     free(call);
 }

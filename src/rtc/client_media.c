@@ -10,7 +10,7 @@
  * answer mode, security level, allowed ports, client name/version.
  * Not implemented, E_NOTIMPL (never a silent S_OK): get_NetworkAddresses, get_IVideoWindow,
  * get_ActiveMedia, get_NetworkQuality, StartT120Applet, StopT120Applets,
- * get_IsT120AppletRunning, PlayRing, SendDTMF, InvokeTuningWizard, InvokeTuningWizardEx,
+ * get_IsT120AppletRunning, PlayRing, InvokeTuningWizard, InvokeTuningWizardEx,
  * get_IsTuned, get_Version, CreateSessionWithDescription, SetSessionDescriptionManager.
  */
 #include <stdlib.h>
@@ -104,7 +104,14 @@ HRESULT WINAPI rtcpm_rtc_client_get_MediaCapabilities(IRTCClient2 *iface, LONG *
 
 HRESULT WINAPI rtcpm_rtc_client_put_ListenForIncomingSessions(IRTCClient2 *iface, RTC_LISTEN_MODE mode)
 {
-    PREF_PUT((unsigned)mode <= RTCLM_BOTH, listen, mode);
+    struct rtc_client *client;
+    HRESULT hr;
+
+    if ((unsigned)mode > RTCLM_BOTH) return E_INVALIDARG;
+    if (!(client = lock_running(iface, &hr))) return hr;
+    client->prefs.listen = mode;
+    LeaveCriticalSection(&client->cs);
+    return rtcpm_rtc_listen_update(client); /* the worker (re)starts the listeners */
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_ListenForIncomingSessions(IRTCClient2 *iface, RTC_LISTEN_MODE *mode)
@@ -114,7 +121,15 @@ HRESULT WINAPI rtcpm_rtc_client_get_ListenForIncomingSessions(IRTCClient2 *iface
 
 HRESULT WINAPI rtcpm_rtc_client_put_Volume(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, LONG volume)
 {
-    PREF_PUT(DEVICE_OK(device) && volume >= 0 && volume <= 0xffff, volume[device], volume);
+    struct rtc_client *client;
+    HRESULT hr;
+
+    if (!DEVICE_OK(device) || volume < 0 || volume > 0xffff) return E_INVALIDARG;
+    if (!(client = lock_running(iface, &hr))) return hr;
+    client->prefs.volume[device] = volume;
+    client->prefs.volume_set[device] = 1;
+    LeaveCriticalSection(&client->cs);
+    return rtcpm_rtc_media_apply_prefs(client); /* every running call's gain */
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_Volume(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, LONG *volume)
@@ -124,7 +139,14 @@ HRESULT WINAPI rtcpm_rtc_client_get_Volume(IRTCClient2 *iface, RTC_AUDIO_DEVICE 
 
 HRESULT WINAPI rtcpm_rtc_client_put_AudioMuted(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, VARIANT_BOOL muted)
 {
-    PREF_PUT(DEVICE_OK(device), muted[device], muted ? VARIANT_TRUE : VARIANT_FALSE);
+    struct rtc_client *client;
+    HRESULT hr;
+
+    if (!DEVICE_OK(device)) return E_INVALIDARG;
+    if (!(client = lock_running(iface, &hr))) return hr;
+    client->prefs.muted[device] = muted ? VARIANT_TRUE : VARIANT_FALSE;
+    LeaveCriticalSection(&client->cs);
+    return rtcpm_rtc_media_apply_prefs(client); /* a muted microphone sends silence */
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_AudioMuted(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, VARIANT_BOOL *muted)
@@ -351,10 +373,16 @@ HRESULT WINAPI rtcpm_rtc_client_PlayRing(IRTCClient2 *iface, RTC_RING_TYPE type,
     return E_NOTIMPL;
 }
 
+/* An RFC 4733 telephone-event on every call whose media runs (none running: nothing sent). */
 HRESULT WINAPI rtcpm_rtc_client_SendDTMF(IRTCClient2 *iface, RTC_DTMF dtmf)
 {
-    (void)iface, (void)dtmf;
-    return E_NOTIMPL;
+    struct rtc_client *client;
+    HRESULT hr;
+
+    if ((unsigned)dtmf > RTC_DTMF_FLASH) return E_INVALIDARG;
+    if (!(client = lock_running(iface, &hr))) return hr;
+    LeaveCriticalSection(&client->cs);
+    return rtcpm_rtc_media_send_dtmf(client, dtmf);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_InvokeTuningWizard(IRTCClient2 *iface, OAHWND parent)

@@ -55,6 +55,7 @@ static void teardown_on_worker(struct rtc_client *client)
     rtcpm_rtc_list_take(&client->active, &sessions, &n_sessions);
     client->busy = 0;
     LeaveCriticalSection(&client->cs);
+    rtcpm_rtc_listen_stop_all(client);
     /* No callback runs after this, nothing more is sent. */
     rtcpm_sip_agent_stop(agent);
     for (i = 0; i < n_sessions; i++)

@@ -20,6 +20,7 @@ struct rtc_event
         IRTCRegistrationStateChangeEvent reg;
         IRTCSessionStateChangeEvent session;
         IRTCParticipantStateChangeEvent participant;
+        IRTCMediaEvent media;
     } iface;
     LONG ref;
     const IID *iid;
@@ -27,6 +28,7 @@ struct rtc_event
     LONG state;
     LONG status;
     BSTR text;
+    LONG media_type; /* IRTCMediaEvent: RTCMT_* (state = RTCMET_*, status = RTCMER_*) */
 };
 
 static struct rtc_event *event_from(void *iface) { return CONTAINING_RECORD(iface, struct rtc_event, iface); }
@@ -227,6 +229,29 @@ static const IRTCParticipantStateChangeEventVtbl participant_event_vtbl = {
     participant_event_get_StatusCode,
 };
 
+EVENT_DISPATCH(media_event, IRTCMediaEvent)
+
+static HRESULT WINAPI media_event_get_MediaType(IRTCMediaEvent *iface, LONG *out)
+{
+    return event_get_long(event_from(iface)->media_type, out);
+}
+
+static HRESULT WINAPI media_event_get_EventType(IRTCMediaEvent *iface, RTC_MEDIA_EVENT_TYPE *out)
+{
+    return event_get_long(event_from(iface)->state, (LONG *)out);
+}
+
+static HRESULT WINAPI media_event_get_EventReason(IRTCMediaEvent *iface, RTC_MEDIA_EVENT_REASON *out)
+{
+    return event_get_long(event_from(iface)->status, (LONG *)out);
+}
+
+static const IRTCMediaEventVtbl media_event_vtbl = {
+    media_event_QueryInterface, media_event_AddRef,          media_event_Release, media_event_GetTypeInfoCount,
+    media_event_GetTypeInfo,    media_event_GetIDsOfNames,   media_event_Invoke,  media_event_get_MediaType,
+    media_event_get_EventType,  media_event_get_EventReason,
+};
+
 /* ---- construction ---------------------------------------------------------------------- */
 
 static HRESULT event_create(const void *vtbl, const IID *iid, IUnknown *subject, LONG state, LONG status,
@@ -279,4 +304,12 @@ HRESULT rtcpm_rtc_participant_event_create(IRTCParticipant *participant, RTC_PAR
 {
     return event_create(&participant_event_vtbl, &IID_IRTCParticipantStateChangeEvent, (IUnknown *)participant, state,
                         status, NULL, out);
+}
+
+HRESULT rtcpm_rtc_media_event_create(IRTCClient *client, LONG media_type, RTC_MEDIA_EVENT_TYPE type,
+                                     RTC_MEDIA_EVENT_REASON reason, IDispatch **out)
+{
+    HRESULT hr = event_create(&media_event_vtbl, &IID_IRTCMediaEvent, (IUnknown *)client, type, reason, NULL, out);
+    if (SUCCEEDED(hr)) event_from(*out)->media_type = media_type;
+    return hr;
 }

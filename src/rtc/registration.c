@@ -93,6 +93,8 @@ static void reg_callback(void *ctx, rtcpm_sip_reg *reg, const struct rtcpm_sip_r
  * and every mapping go, the client's busy count drops. Worker only. */
 static void registration_end(struct rtc_profile *profile)
 {
+    rtcpm_sip_listen_stop(profile->listener);
+    profile->listener = NULL;
     if (profile->reg)
     {
         rtcpm_sip_reg_release(profile->reg);
@@ -165,6 +167,15 @@ static void identity_read(struct rtc_profile *p, struct reg_identity *id)
     LeaveCriticalSection(&p->cs);
 }
 
+/* RTCPM_SIP_KEEPALIVE_MS (README "RTC Client API"): the CRLF keep-alive period while
+ * registered over UDP, so that a NAT keeps the binding the registrar calls us through; 0 turns
+ * it off; default 25 s (well inside the usual 30-60 s UDP timeouts of NATs). */
+static unsigned keepalive_ms(void)
+{
+    const char *v = getenv("RTCPM_SIP_KEEPALIVE_MS");
+    return v && *v ? (unsigned)strtoul(v, NULL, 10) : 25000;
+}
+
 /* Resolve, map, register. Returns the failure to report (nothing sent then). */
 static HRESULT enable_on_worker(struct rtc_profile *profile, struct rtc_client *client, struct reg_identity *id)
 {
@@ -198,6 +209,7 @@ static HRESULT enable_on_worker(struct rtc_profile *profile, struct rtc_client *
     else if (FAILED(hr = rtcpm_rtc_route_local(&next_hop, &params.flow.local)))
         return hr;
     params.aor = id->aor;
+    params.keepalive_ms = keepalive_ms();
     params.display_name = id->display;
     params.cred.username = id->account;
     params.cred.password = id->password;
@@ -206,6 +218,9 @@ static HRESULT enable_on_worker(struct rtc_profile *profile, struct rtc_client *
     hr = client->agent ? S_OK : RTC_E_CLIENT_ALREADY_SHUT_DOWN;
     if (SUCCEEDED(hr)) hr = rtcpm_sip_reg_start(client->agent, &params, reg_callback, profile, &profile->reg);
     LeaveCriticalSection(&client->cs);
+    /* incoming calls on the registered socket (the port manager's SIP mapping) */
+    if (SUCCEEDED(hr) && params.flow.transport == RTCTR_UDP)
+        profile->listener = rtcpm_rtc_listen_flow(client, &params.flow, id->aor);
     return hr;
 }
 

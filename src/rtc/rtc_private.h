@@ -41,6 +41,8 @@ struct rtc_session;
 struct rtc_participant;
 struct rtc_events;
 struct rtc_worker;
+struct rtcpm_sip_listener;
+struct rtcpm_sip_flow;
 struct rtcpm_provision;
 
 /* ---- dll.c ------------------------------------------------------------------------------ */
@@ -69,6 +71,9 @@ HRESULT rtcpm_rtc_session_event_create(IRTCSession *session, RTC_SESSION_STATE s
                                        IDispatch **out);
 HRESULT rtcpm_rtc_participant_event_create(IRTCParticipant *participant, RTC_PARTICIPANT_STATE state, LONG status,
                                            IDispatch **out);
+/* RTCE_MEDIA: the client as subject; media_type RTCMT_AUDIO_SEND / RTCMT_AUDIO_RECEIVE. */
+HRESULT rtcpm_rtc_media_event_create(IRTCClient *client, LONG media_type, RTC_MEDIA_EVENT_TYPE type,
+                                     RTC_MEDIA_EVENT_REASON reason, IDispatch **out);
 
 /* ---- event_window.c: delivery on the Initialize thread ------------------------------------ */
 
@@ -110,8 +115,9 @@ enum rtc_client_state
 
 struct rtc_prefs
 {
-    LONG media_types; /* RTCMT_* */
-    LONG volume[2];   /* by RTC_AUDIO_DEVICE */
+    LONG media_types;  /* RTCMT_* */
+    LONG volume[2];    /* by RTC_AUDIO_DEVICE */
+    int volume_set[2]; /* put_Volume was called: the media applies it (else unity gain) */
     VARIANT_BOOL muted[2];
     BSTR audio_device[2];
     LONG preferred_volume[2];
@@ -167,9 +173,11 @@ struct rtc_client
     IRTCClientPortManagement *host; /* rtcpm's host client: listen addresses, port ranges */
     struct rtc_prefs prefs;
     BSTR local_uri, local_name;
-    struct rtc_list enabled; /* IRTCProfile2 of every enabled profile */
-    struct rtc_list active;  /* IRTCSession of every session in a call */
-    LONG busy;               /* registrations and calls still ending (PrepareForShutdown) */
+    struct rtc_list enabled;                 /* IRTCProfile2 of every enabled profile */
+    struct rtc_list active;                  /* IRTCSession of every session in a call */
+    LONG busy;                               /* registrations and calls still ending (PrepareForShutdown) */
+    struct rtcpm_sip_listener *listeners[8]; /* worker-owned: StartListenAddressAndPort's */
+    int n_listeners;
 };
 
 static inline struct rtc_client *rtc_client_from_IRTCClient2(IRTCClient2 *iface)
@@ -237,8 +245,9 @@ struct rtc_profile
     /* the registration, worker-owned (registration.c) */
     struct driver_set mapping;
     struct rtcpm_sip_reg *reg;
-    int disable_requested; /* DisableProfile called; cleared when it has finished */
-    int reg_busy;          /* the registration counts in client->busy */
+    int disable_requested;               /* DisableProfile called; cleared when it has finished */
+    int reg_busy;                        /* the registration counts in client->busy */
+    struct rtcpm_sip_listener *listener; /* incoming calls on the registration's socket */
 };
 
 static inline struct rtc_profile *rtc_profile_from_IRTCProfile2(IRTCProfile2 *iface)
@@ -313,8 +322,23 @@ HRESULT rtcpm_rtc_registration_start(struct rtc_client *client, struct rtc_profi
 HRESULT rtcpm_rtc_registration_stop(struct rtc_client *client, struct rtc_profile *profile);
 /* AddParticipant: INPROGRESS (reported) then the worker places the call. */
 HRESULT rtcpm_rtc_call_start(struct rtc_session *session, IRTCParticipant *participant);
-/* Terminate: BYE / CANCEL, then DISCONNECTED. */
+/* Terminate: BYE / CANCEL (incoming, not answered: 603 / 486 / 480 by reason), then
+ * DISCONNECTED. */
 HRESULT rtcpm_rtc_call_terminate(struct rtc_session *session, RTC_TERMINATE_REASON reason);
+/* Answer (session INCOMING, ANSWERING reported by the caller): the worker does the rest. */
+HRESULT rtcpm_rtc_call_answer(struct rtc_session *session);
+/* call_media.c, any thread: SendDTMF to every call whose media runs; the client's mute,
+ * volume preferences to every call's media (the worker does it). */
+HRESULT rtcpm_rtc_media_send_dtmf(struct rtc_client *client, RTC_DTMF dtmf);
+HRESULT rtcpm_rtc_media_apply_prefs(struct rtc_client *client);
+/* call_in.c: (re)starts the listeners for put_ListenForIncomingSessions (the worker does
+ * it); _stop_all on the worker before the engine stops. */
+HRESULT rtcpm_rtc_listen_update(struct rtc_client *client);
+void rtcpm_rtc_listen_stop_all(struct rtc_client *client);
+/* A registration's flow is listened on too (the port manager's SIP mapping), when the
+ * client listens; NULL when not. */
+struct rtcpm_sip_listener *rtcpm_rtc_listen_flow(struct rtc_client *client, const struct rtcpm_sip_flow *flow,
+                                                 const char *local_uri);
 /* Shutdown, on the worker, after the SIP engine stopped: ends the registration / call without
  * sending anything, releases its port mappings and the engine's handle, no event. */
 void rtcpm_rtc_registration_abort(struct rtc_client *client, struct rtc_profile *profile);

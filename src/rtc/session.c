@@ -14,7 +14,12 @@
  * the session is not idle" -> E_FAIL then (as rtcpm's host session). NULL = no port manager
  * of the session's own: the call uses its profile's, else local addresses.
  *
- * Not implemented, E_NOTIMPL: Answer, Redirect, RemoveParticipant, get_RedirectedUserURI,
+ * Incoming sessions (call_in.c) start in INCOMING: Answer -> ANSWERING -> CONNECTED (the ACK);
+ * Answer on any other state -> RTC_E_INVALID_SESSION_STATE; Terminate while INCOMING refuses
+ * the call (603 / 486 / 480 for RTCTR_REJECT / BUSY / DND); SetPortManager is allowed until
+ * Answer.
+ *
+ * Not implemented, E_NOTIMPL: Redirect, RemoveParticipant, get_RedirectedUserURI,
  * get_RedirectedUserName, NextRedirectedUser, SendMessage, SendMessageStatus, AddStream,
  * RemoveStream, put_EncryptionKey.
  */
@@ -171,7 +176,8 @@ static HRESULT WINAPI session_Terminate(IRTCSession *iface, RTC_TERMINATE_REASON
     EnterCriticalSection(&session->cs);
     state = session->state;
     LeaveCriticalSection(&session->cs);
-    if (state != RTCSS_INPROGRESS && state != RTCSS_CONNECTED) return RTC_E_INVALID_SESSION_STATE;
+    if (state != RTCSS_INPROGRESS && state != RTCSS_CONNECTED && state != RTCSS_INCOMING && state != RTCSS_ANSWERING)
+        return RTC_E_INVALID_SESSION_STATE;
     return rtcpm_rtc_call_terminate(session, reason);
 }
 
@@ -224,8 +230,17 @@ static HRESULT WINAPI session_get_CanAddParticipants(IRTCSession *iface, VARIANT
 
 static HRESULT WINAPI session_Answer(IRTCSession *iface)
 {
-    (void)iface;
-    return E_NOTIMPL; /* no incoming sessions */
+    struct rtc_session *session = rtc_session_from_IRTCSession(iface);
+    HRESULT hr;
+
+    if (FAILED(hr = rtcpm_rtc_client_check_running(session->client))) return hr;
+    EnterCriticalSection(&session->cs);
+    hr = session->state == RTCSS_INCOMING ? S_OK : RTC_E_INVALID_SESSION_STATE;
+    if (SUCCEEDED(hr)) session->state = RTCSS_ANSWERING; /* a second Answer fails */
+    LeaveCriticalSection(&session->cs);
+    if (FAILED(hr)) return hr;
+    rtcpm_rtc_session_report(session, RTCSS_ANSWERING, S_OK, "");
+    return rtcpm_rtc_call_answer(session);
 }
 
 static HRESULT WINAPI session_Redirect(IRTCSession *iface, RTC_SESSION_TYPE type, BSTR uri, IRTCProfile *profile,
@@ -343,7 +358,8 @@ static HRESULT WINAPI session_pm_SetPortManager(IRTCSessionPortManagement *iface
     if (pm && FAILED(hr = rtcpm_host_pm_ref_create(pm, &fresh))) return hr;
     hr = S_OK;
     EnterCriticalSection(&session->cs);
-    if (session->state != RTCSS_IDLE || session->participants.count)
+    /* idle, or an incoming session not answered yet (its mappings are made by Answer) */
+    if ((session->state != RTCSS_IDLE || session->participants.count) && session->state != RTCSS_INCOMING)
     {
         old = fresh;
         hr = E_FAIL;

@@ -43,7 +43,8 @@ const char *rtcpm_sip_call_state_name(enum rtcpm_sip_call_state s)
 {
     static const char *const names[] = {
         "RTCPM_SIP_CALL_?",         "RTCPM_SIP_CALL_INPROGRESS",    "RTCPM_SIP_CALL_PROCEEDING",
-        "RTCPM_SIP_CALL_CONNECTED", "RTCPM_SIP_CALL_DISCONNECTING", "RTCPM_SIP_CALL_DISCONNECTED"
+        "RTCPM_SIP_CALL_CONNECTED", "RTCPM_SIP_CALL_DISCONNECTING", "RTCPM_SIP_CALL_DISCONNECTED",
+        "RTCPM_SIP_CALL_INCOMING"
     };
     return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "RTCPM_SIP_CALL_?";
 }
@@ -87,32 +88,41 @@ void rtcpm_sip_agent_reg_event(struct rtcpm_sip_agent *a, struct rtcpm_sip_reg *
     rtcpm_sip_agent_wake(a);
 }
 
-void rtcpm_sip_agent_call_event(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, enum rtcpm_sip_call_state s,
-                                const struct rtcpm_sip_msg *resp, const char *reason, HRESULT hr, int by_peer)
+void rtcpm_sip_agent_call_event_ex(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, enum rtcpm_sip_call_state s,
+                                   int status, const char *reason, HRESULT hr, int by_peer,
+                                   const struct rtcpm_sip_msg *body_of)
 {
     struct sip_agent_event *e;
-    char phrase[256] = "";
-    if (resp) rtcpm_sip_span_copy(phrase, sizeof(phrase), resp->reason);
-    if (c->silent || !c->cb || !(e = new_event(a, resp ? phrase : reason))) return;
+    if (c->silent || !c->cb || !(e = new_event(a, reason))) return;
     e->call = c;
     c->agent_ref++;
     e->call_ev.state = s;
-    e->call_ev.status_code = resp ? resp->status : 0;
+    e->call_ev.status_code = status;
     e->call_ev.hr = hr;
     e->call_ev.by_peer = by_peer;
-    if (resp && resp->body.n && (s == RTCPM_SIP_CALL_PROCEEDING || s == RTCPM_SIP_CALL_CONNECTED))
+    if (body_of && body_of->body.n)
     {
-        e->body = malloc(resp->body.n + 1);
-        e->content_type = malloc(resp->content_type.n + 1);
+        e->body = malloc(body_of->body.n + 1);
+        e->content_type = malloc(body_of->content_type.n + 1);
         if (e->body && e->content_type)
         {
-            memcpy(e->body, resp->body.p, resp->body.n);
-            e->body[resp->body.n] = 0;
-            rtcpm_sip_span_copy(e->content_type, resp->content_type.n + 1, resp->content_type);
-            e->call_ev.body_len = resp->body.n;
+            memcpy(e->body, body_of->body.p, body_of->body.n);
+            e->body[body_of->body.n] = 0;
+            rtcpm_sip_span_copy(e->content_type, body_of->content_type.n + 1, body_of->content_type);
+            e->call_ev.body_len = body_of->body.n;
         }
     }
     rtcpm_sip_agent_wake(a);
+}
+
+void rtcpm_sip_agent_call_event(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, enum rtcpm_sip_call_state s,
+                                const struct rtcpm_sip_msg *resp, const char *reason, HRESULT hr, int by_peer)
+{
+    char phrase[256] = "";
+    if (resp) rtcpm_sip_span_copy(phrase, sizeof(phrase), resp->reason);
+    rtcpm_sip_agent_call_event_ex(a, c, s, resp ? resp->status : 0, resp ? phrase : reason, hr, by_peer,
+                                  resp && (s == RTCPM_SIP_CALL_PROCEEDING || s == RTCPM_SIP_CALL_CONNECTED) ? resp
+                                                                                                            : NULL);
 }
 
 static void free_event(struct rtcpm_sip_agent *a, struct sip_agent_event *e)
@@ -135,6 +145,11 @@ static void dispatch_one(struct rtcpm_sip_agent *a, struct sip_agent_event *e)
     e->reg_ev.reason = e->call_ev.reason = e->reason;
     e->call_ev.content_type = e->content_type ? e->content_type : "";
     e->call_ev.body = e->body;
+    if (e->call)
+    {
+        e->call_ev.remote_uri = e->call->remote_uri ? e->call->remote_uri : "";
+        e->call_ev.remote_display = e->call->remote_display ? e->call->remote_display : "";
+    }
     rtcpm_lock_release(&a->lock);
     if (rcb) rcb(e->reg->ctx, e->reg, &e->reg_ev);
     if (ccb) ccb(e->call->ctx, e->call, &e->call_ev);
@@ -266,6 +281,7 @@ HRESULT rtcpm_sip_agent_stop(rtcpm_sip_agent *a)
         free_event(a, e);
     }
     a->events_tail = &a->events;
+    rtcpm_sip_listen_free_all(a);
     rtcpm_sip_call_free_all(a);
     rtcpm_sip_reg_free_all(a);
     rtcpm_sip_txn_free_all(a);

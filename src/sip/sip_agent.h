@@ -166,9 +166,12 @@ struct rtcpm_sip_reg_params
     const char *display_name;  /* From/To display name; NULL = none */
     const char *registrar_uri; /* Request-URI; NULL = "sip:" + host[:port] of aor */
     struct rtcpm_sip_credentials cred;
-    unsigned expires_s;  /* asked in Expires; 0 = 3600 */
-    unsigned refresh_ms; /* refresh this long after each 2xx; 0 = half the granted expiry
+    unsigned expires_s;    /* asked in Expires; 0 = 3600 */
+    unsigned refresh_ms;   /* refresh this long after each 2xx; 0 = half the granted expiry
                                   (RFC 3261 10.2.4 "before it expires"); tests shorten it */
+    unsigned keepalive_ms; /* UDP: while REGISTERED, a CRLF CRLF keep-alive (RFC 5626 4.4.1)
+                              to the next hop this often, so that the NAT keeps the binding
+                              the registrar reaches us through; 0 = none */
 };
 
 /*
@@ -213,10 +216,14 @@ enum rtcpm_sip_call_state
     RTCPM_SIP_CALL_CONNECTED = 3,     /* 2xx, ACKed; body = the answer (SDP) */
     RTCPM_SIP_CALL_DISCONNECTING = 4, /* we hung up: BYE or CANCEL sent (or waiting for a 1xx
                                          before CANCEL, RFC 3261 9.1) */
-    RTCPM_SIP_CALL_DISCONNECTED = 5   /* ended: 3xx-6xx answer (status_code, hr), the peer's
+    RTCPM_SIP_CALL_DISCONNECTED = 5,  /* ended: 3xx-6xx answer (status_code, hr), the peer's
                                          BYE (by_peer = 1, status_code 0, hr S_OK, answered
                                          200), our BYE/CANCEL done (status_code of its answer,
-                                         hr S_OK), or a timeout / transport failure (hr) */
+                                         hr S_OK), or a timeout / transport failure (hr);
+                                         incoming: our final answer sent (status_code = its
+                                         code), the caller's CANCEL (by_peer, 487) */
+    RTCPM_SIP_CALL_INCOMING = 6       /* incoming only, first event: an INVITE came (180 sent);
+                                         body = the offer, remote_uri / remote_display = From */
 };
 
 struct rtcpm_sip_call_event
@@ -227,8 +234,10 @@ struct rtcpm_sip_call_event
     HRESULT hr;               /* S_OK, rtcpm_sip_status_hresult(status_code), RTC_E_SIP_* */
     int by_peer;              /* DISCONNECTED: 1 when the peer sent BYE */
     const char *content_type; /* of body, "" when none (media type without parameters) */
-    const char *body;         /* PROCEEDING/CONNECTED: the response body, else NULL */
+    const char *body;         /* PROCEEDING/CONNECTED/INCOMING: the body, else NULL */
     size_t body_len;
+    const char *remote_uri;     /* the peer's URI (To of ours, From of an incoming INVITE) */
+    const char *remote_display; /* its display name, "" when none */
 };
 
 typedef struct rtcpm_sip_call rtcpm_sip_call;
@@ -269,6 +278,50 @@ void rtcpm_sip_call_release(rtcpm_sip_call *call);
 
 /* As rtcpm_sip_reg_local_addr. */
 HRESULT rtcpm_sip_call_local_addr(rtcpm_sip_call *call, rtcpm_addr *local, rtcpm_addr *contact);
+
+/* ---- incoming calls (UDP) ------------------------------------------------------------- */
+
+/*
+ * A listener takes INVITEs that arrive on its socket (shared with registrations and calls of
+ * the same local address): each new INVITE (no To tag) makes a call handle, answered 100 and
+ * 180 at once, reported to cb as RTCPM_SIP_CALL_INCOMING (ctx = the listener's), and every
+ * later event of that call goes to the same cb. The owner of cb owns each such call: answer
+ * or reject it, and rtcpm_sip_call_release it in the end.
+ *   - A retransmitted INVITE gets the last response again. The caller's CANCEL before our
+ *     final answer: 200 to the CANCEL, 487 to the INVITE, DISCONNECTED (by_peer, 487).
+ *   - rtcpm_sip_call_answer: 200 with Contact and the body (retransmitted T1, 2*T1 .. T2
+ *     until the ACK), CONNECTED on the ACK; no ACK within 64*T1: BYE, DISCONNECTED
+ *     (RTC_E_SIP_TIMEOUT). Then the dialog is the one of an outgoing call (BYE either way).
+ *   - rtcpm_sip_call_reject(code 300-699): the final answer (retransmitted until the ACK),
+ *     DISCONNECTED with that code at once. rtcpm_sip_call_hangup before an answer: 480.
+ * Without a listener on the socket, an INVITE is answered 480 (as before).
+ */
+typedef struct rtcpm_sip_listener rtcpm_sip_listener;
+
+struct rtcpm_sip_listen_params
+{
+    struct rtcpm_sip_flow flow; /* UDP only; next_hop unused (family NONE is fine); external =
+                                   the address for Contact (port manager's external SIP mapping) */
+    const char *local_uri;      /* our URI: its user part goes into Contact ("sip:alice@x") */
+};
+
+/* S_OK, E_POINTER, E_INVALIDARG (no local_uri / local address), RTC_E_SIP_TRANSPORT_NOT_SUPPORTED
+ * (not UDP), RTC_E_INVALID_ADDRESS_LOCAL (cannot bind), RTC_E_SIP_STACK_SHUTDOWN. */
+HRESULT rtcpm_sip_listen_start(rtcpm_sip_agent *agent, const struct rtcpm_sip_listen_params *params,
+                               rtcpm_sip_call_cb cb, void *ctx, rtcpm_sip_listener **out);
+/* No new calls from now on (INVITEs get 480); calls already made are not touched (their
+ * events, INCOMING included, still go to cb). Frees the handle. NULL is fine. */
+void rtcpm_sip_listen_stop(rtcpm_sip_listener *listener);
+/* As rtcpm_sip_reg_local_addr. */
+HRESULT rtcpm_sip_listen_local_addr(rtcpm_sip_listener *listener, rtcpm_addr *local, rtcpm_addr *contact);
+
+/* Accepts an INCOMING call with the answer (content_type NULL = application/sdp). S_OK;
+ * E_POINTER; E_INVALIDARG (bad body / type); RTC_E_INVALID_SESSION_STATE when the call is
+ * not incoming, already answered or ended. */
+HRESULT rtcpm_sip_call_answer(rtcpm_sip_call *call, const char *content_type, const char *body);
+/* Refuses an INCOMING call with code (300-699) and reason (NULL = a standard phrase). Same
+ * errors as _answer; E_INVALIDARG for a bad code. */
+HRESULT rtcpm_sip_call_reject(rtcpm_sip_call *call, int code, const char *reason);
 
 /* "RTCPM_SIP_REG_REGISTERED", "RTCPM_SIP_CALL_CONNECTED", ... for logs. */
 const char *rtcpm_sip_reg_state_name(enum rtcpm_sip_reg_state s);

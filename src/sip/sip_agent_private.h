@@ -101,7 +101,8 @@ struct rtcpm_sip_reg
     void *ctx;
     /* from the params */
     char *aor, *display, *registrar_uri, *username, *password, *realm, *request_uri;
-    unsigned expires_s, refresh_ms;
+    unsigned expires_s, refresh_ms, keepalive_ms;
+    uint64_t keepalive_at; /* next CRLF keep-alive (0 = none armed) */
     struct sip_tp *tp;
     rtcpm_addr next_hop, contact_addr, bound;
     char contact_uri[320];
@@ -123,6 +124,8 @@ struct rtcpm_sip_reg
 
 enum call_phase
 {
+    CALL_RINGING,   /* incoming: INVITE in, 180 sent, no final answer yet */
+    CALL_ANSWERED,  /* incoming: 200 sent, waiting for the ACK */
     CALL_INVITING,  /* INVITE out, nothing final yet */
     CALL_CONFIRMED, /* 2xx ACKed */
     CALL_BYE_SENT,  /* our BYE out */
@@ -158,6 +161,29 @@ struct rtcpm_sip_call
     char *ack; /* the 2xx's ACK, resent for a retransmitted 2xx */
     size_t ack_len;
     uint64_t linger_until;
+    /* incoming calls (sip_call_uas.c) */
+    int incoming;
+    char *remote_display;
+    struct rtcpm_sip_msg *invite; /* the INVITE (its Vias etc. for our responses) */
+    rtcpm_addr invite_from;       /* its source: responses go there (RFC 3581) */
+    char *response;               /* the last response to it, resent for a retransmission */
+    size_t response_len;
+    int final_sent, acked;
+    int final_code; /* answer/reject asked: the worker sends it (200 uses body / content_type) */
+    char final_reason[64];
+    uint64_t resend_at, resend_interval, give_up_at; /* final answer until the ACK (UDP) */
+};
+
+struct rtcpm_sip_listener
+{
+    struct rtcpm_sip_listener *next;
+    struct rtcpm_sip_agent *agent;
+    rtcpm_sip_call_cb cb;
+    void *ctx;
+    char *local_uri;
+    struct sip_tp *tp;
+    rtcpm_addr contact_addr;
+    LONG transport;
 };
 
 /* ---- the agent ---- */
@@ -179,6 +205,7 @@ struct rtcpm_sip_agent
     struct sip_txn *txns;
     struct rtcpm_sip_reg *regs;
     struct rtcpm_sip_call *calls;
+    struct rtcpm_sip_listener *listeners;
     struct sip_agent_event *events, **events_tail;
     const void *dispatching; /* the reg/call whose callback runs now */
     char *udp_buf;           /* the worker's receive buffer (65508 bytes) */
@@ -192,6 +219,11 @@ void rtcpm_sip_agent_reg_event(struct rtcpm_sip_agent *a, struct rtcpm_sip_reg *
                                int status, const char *reason, HRESULT hr, unsigned expires);
 void rtcpm_sip_agent_call_event(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, enum rtcpm_sip_call_state s,
                                 const struct rtcpm_sip_msg *resp, const char *reason, HRESULT hr, int by_peer);
+/* The same with the status and reason given; body_of (NULL = none): the message whose body
+ * the event carries. */
+void rtcpm_sip_agent_call_event_ex(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, enum rtcpm_sip_call_state s,
+                                   int status, const char *reason, HRESULT hr, int by_peer,
+                                   const struct rtcpm_sip_msg *body_of);
 /* Waits (lock held) until no callback of obj runs, unless the caller is the worker. */
 void rtcpm_sip_agent_wait_dispatch(struct rtcpm_sip_agent *a, const void *obj);
 
@@ -245,6 +277,19 @@ void rtcpm_sip_call_put(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c);
 void rtcpm_sip_call_free(struct rtcpm_sip_call *c); /* its memory only */
 /* The peer's BYE (answered already): DISCONNECTED, by_peer. */
 void rtcpm_sip_call_end_by_peer(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c);
+
+/* sip_call_uas.c: incoming INVITE, its ACK and CANCEL; 1 when taken. */
+int rtcpm_sip_uas_on_request(struct rtcpm_sip_agent *a, struct sip_tp *tp, const struct rtcpm_sip_msg *req,
+                             const rtcpm_addr *from);
+/* Retransmits final answers, gives up on a missing ACK. */
+void rtcpm_sip_uas_tick(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, uint64_t now, uint64_t *next);
+/* Hang-up before the ACK: 480 (ringing) or BYE (answered). 1 when it acted. */
+int rtcpm_sip_uas_hangup(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c);
+void rtcpm_sip_listen_free_all(struct rtcpm_sip_agent *a);
+/* sip_call.c, for the UAS: BYE of the dialog; the end of a call (DISCONNECTED). */
+void rtcpm_sip_call_send_bye(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c);
+void rtcpm_sip_call_end(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, int status, const char *reason, HRESULT hr,
+                        int by_peer);
 
 /* sip_agent_util.c */
 int rtcpm_sip_random_token(char *buf, size_t hex_digits); /* 0 or -1 */

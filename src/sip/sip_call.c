@@ -16,6 +16,8 @@ void rtcpm_sip_call_free(struct rtcpm_sip_call *c)
 {
     free(c->local_uri), free(c->display), free(c->remote_uri), free(c->username), free(c->realm);
     free(c->content_type), free(c->body), free(c->ack);
+    free(c->remote_display), free(c->response);
+    rtcpm_sip_msg_free(c->invite);
     rtcpm_sip_free_secret(c->password);
     free(c);
 }
@@ -93,6 +95,21 @@ static void send_invite(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c)
                                      &c->invite_txn);
     }
     if (FAILED(hr)) end_call(a, c, NULL, "sending INVITE failed", hr, 0);
+}
+
+static void send_bye(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c);
+
+void rtcpm_sip_call_send_bye(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c) { send_bye(a, c); }
+
+void rtcpm_sip_call_end(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c, int status, const char *reason, HRESULT hr,
+                        int by_peer)
+{
+    if (c->phase == CALL_ENDED) return;
+    c->phase = CALL_ENDED;
+    c->linger_until = rtcpm_clock_ms() + 64 * rtcpm_sip_agent_t1(a);
+    rtcpm_sip_txn_detach(c->bye_txn);
+    c->bye_txn = NULL;
+    rtcpm_sip_agent_call_event_ex(a, c, RTCPM_SIP_CALL_DISCONNECTED, status, reason, hr, by_peer, NULL);
 }
 
 static void send_bye(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c)
@@ -248,6 +265,7 @@ static void on_cancel(struct rtcpm_sip_agent *a, void *owner, struct sip_txn *t,
 static void act_on_hangup(struct rtcpm_sip_agent *a, struct rtcpm_sip_call *c)
 {
     c->hangup_pending = 0;
+    if (rtcpm_sip_uas_hangup(a, c)) return;
     if (c->phase == CALL_CONFIRMED)
         send_bye(a, c);
     else if (c->phase == CALL_INVITING && c->got_provisional && !c->cancel_sent)
@@ -266,6 +284,7 @@ void rtcpm_sip_call_tick(struct rtcpm_sip_agent *a, uint64_t now, uint64_t *next
             send_invite(a, c);
         }
         if (c->hangup_pending) act_on_hangup(a, c);
+        if (c->incoming) rtcpm_sip_uas_tick(a, c, now, next);
         if (c->phase == CALL_ENDED && !c->user_ref && !c->invite_txn && now >= c->linger_until)
         {
             *pp = c->next;

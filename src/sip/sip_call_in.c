@@ -41,7 +41,8 @@ void rtcpm_sip_call_on_request(struct rtcpm_sip_agent *a, struct sip_tp *tp, con
                                const rtcpm_addr *from)
 {
     struct rtcpm_sip_call *c;
-    if (rtcpm_sip_span_eq(req->method, "ACK")) return; /* never answered */
+    if (rtcpm_sip_uas_on_request(a, tp, req, from)) return; /* incoming calls: INVITE, ACK, CANCEL */
+    if (rtcpm_sip_span_eq(req->method, "ACK")) return;      /* never answered */
     if (!req->from.tag.n)
     {
         respond(a, tp, req, from, 400, "Missing From tag", NULL);
@@ -55,7 +56,8 @@ void rtcpm_sip_call_on_request(struct rtcpm_sip_agent *a, struct sip_tp *tp, con
     else if (rtcpm_sip_span_eq(req->method, "BYE") && c)
     {
         respond(a, tp, req, from, 200, "OK", c->from_tag);
-        if (c->phase == CALL_CONFIRMED || c->phase == CALL_BYE_SENT) rtcpm_sip_call_end_by_peer(a, c);
+        if (c->phase == CALL_CONFIRMED || c->phase == CALL_BYE_SENT || c->phase == CALL_ANSWERED)
+            rtcpm_sip_call_end_by_peer(a, c);
     }
     else if (rtcpm_sip_span_eq(req->method, "CANCEL"))
         respond(a, tp, req, from, 481, "Call/Transaction Does Not Exist", NULL);

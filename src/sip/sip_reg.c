@@ -178,6 +178,24 @@ static void on_txn(struct rtcpm_sip_agent *a, void *owner, struct sip_txn *t, co
         finish(a, r, RTCPM_SIP_REG_REJECTED, resp, NULL, S_OK);
 }
 
+/* RFC 5626 4.4.1 (UDP): CRLF CRLF to the registrar while registered; the NAT binding the
+ * registrar reaches us through stays open between refreshes. */
+static void keepalive(struct rtcpm_sip_agent *a, struct rtcpm_sip_reg *r, uint64_t now, uint64_t *next)
+{
+    if (!r->keepalive_ms || !r->active || r->unregistering || r->done)
+    {
+        r->keepalive_at = 0;
+        return;
+    }
+    if (!r->keepalive_at) r->keepalive_at = now + r->keepalive_ms;
+    if (now >= r->keepalive_at)
+    {
+        rtcpm_sip_tp_send(a, r->tp, &r->next_hop, "\r\n\r\n", 4);
+        r->keepalive_at = now + r->keepalive_ms;
+    }
+    if (r->keepalive_at < *next) *next = r->keepalive_at;
+}
+
 void rtcpm_sip_reg_tick(struct rtcpm_sip_agent *a, uint64_t now, uint64_t *next)
 {
     struct rtcpm_sip_reg **pp = &a->regs, *r;
@@ -191,6 +209,7 @@ void rtcpm_sip_reg_tick(struct rtcpm_sip_agent *a, uint64_t now, uint64_t *next)
             send_or_fail(a, r);
         }
         if (r->active && r->refresh_at && r->refresh_at < *next) *next = r->refresh_at;
+        keepalive(a, r, now, next);
         if (!r->user_ref && r->done && !r->txn)
         {
             *pp = r->next;
@@ -249,6 +268,7 @@ static HRESULT copy_params(struct rtcpm_sip_reg *r, const struct rtcpm_sip_reg_p
         return E_OUTOFMEMORY;
     r->expires_s = p->expires_s ? p->expires_s : 3600;
     r->refresh_ms = p->refresh_ms;
+    r->keepalive_ms = p->flow.transport == RTCTR_UDP ? p->keepalive_ms : 0;
     r->next_hop = p->flow.next_hop;
     if (rtcpm_sip_random_token(r->call_id, 24) || rtcpm_sip_random_token(r->from_tag, 16)) return E_FAIL;
     strcat(r->call_id, "@rtcpm");

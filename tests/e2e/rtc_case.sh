@@ -18,6 +18,12 @@
 #   rtc_call_stun            the same for a call: c=/m= = the NAT's real RTP mapping, RTP arrives
 #   rtc_register_symmetric   MASQUERADE --random-fully with the STUN port manager: REGISTRATION
 #                            ERROR carrying RTC_E_PORT_MAPPING_FAILED, nothing reaches the registrar
+#   rtc_in_own_static        an incoming call through the NAT: rtc_incoming_call.exe registers
+#                            with the application's port manager (SIP 5070, RTP 7078/7079
+#                            DNAT'ed), no listen address; a caller (sipp) on the WAN calls the
+#                            registered Contact 198.19.1.3:5070; Answer: the 200's SDP names
+#                            198.19.1.3:7078 and Contact the mapping, RTP reaches the caller
+#                            from 198.19.1.3:7078 through the NAT, the caller's BYE ends it
 #   rtc_register_dns         the profile names its registrar by a host name without a port: resolved
 #                            when the profile is enabled (RFC 3263 SRV _sip._udp, then A) through
 #                            a dnsmasq this case starts in the client namespace
@@ -216,6 +222,39 @@ case_rtc_call_stun() {
     call_checks "$(pm_mapping AUDIO_RTP external)" "$(pm_mapping AUDIO_RTCP external)"
     check "m= is the NAT's real mapping of RTP port ${int##*:} (conntrack)" \
         eq "$(e2e_nat_mappings udp "${int##*:}" "$E2E_WAN_PUBLIC" "$E2E_MEDIA_PORT")" "$(pm_mapping AUDIO_RTP external)"
+}
+
+case_rtc_in_own_static() {
+    local caller_port=$((E2E_SIP_PORT + 2)) i
+    rtc_up --nat dnat $(printf -- '--map %s ' "${OWN_MAPS[@]}")
+    registrar_start "$(e2e_re_ip "$STATIC_IP"):5070"
+    e2e_media_peer_start "$STATIC_IP:7078"
+    e2e_scenario "$sippdir/in_call.xml.in" "$E2E_RUN_DIR/caller.xml" MEDIA_IP="$E2E_WAN_PUBLIC" \
+        MEDIA_PORT="$E2E_MEDIA_PORT" HOLD=2000 CONTACT_RE="sip:alice@$(e2e_re_ip "$STATIC_IP"):5070;transport=udp" \
+        ANSWER_RE="c=IN IP4 $(e2e_re_ip "$STATIC_IP").*m=audio 7078 RTP/AVP 0 101"
+    echo "client: rtc_incoming_call.exe --register --registrar $SIP_PEER ${OWN_PM[*]}"
+    e2e_spawn client incoming $(e2e_wine_env) timeout 90 "$E2E_WINE_LOADER" "$bin/rtc_incoming_call.exe" \
+        --register --registrar "$SIP_PEER" "${OWN_PM[@]}" --timeout 30000
+    for i in $(seq 600); do grep -q '^listening' "$E2E_RUN_DIR/incoming.log" 2>/dev/null && break; sleep 0.05; done
+    e2e_spawn public caller sipp -sf "$E2E_RUN_DIR/caller.xml" -i "$E2E_WAN_PUBLIC" -p "$caller_port" \
+        "$STATIC_IP:5070" -m 1 -nostdin -timeout "${E2E_PEER_TIMEOUT}s" -timeout_error \
+        -trace_logs -log_file "$E2E_RUN_DIR/caller.sipp.log" -trace_err -error_file "$E2E_RUN_DIR/caller.err"
+    e2e_wait caller 30; local caller_rc=$?
+    e2e_wait incoming 40; client_rc=$?
+    e2e_wait registrar 10; registrar_rc=$?
+    e2e_wait media 15; media_rc=$?
+    sed -i 's/\r$//' "$E2E_RUN_DIR/incoming.log"
+    sed 's/^/  | /' "$E2E_RUN_DIR/incoming.log"
+    sed 's/^/  | /' "$E2E_RUN_DIR/media.log"
+    check "rtc_incoming_call exit 0" eq "$client_rc" 0
+    check "the registrar's scenario passed (Contact = $STATIC_IP:5070)" eq "$registrar_rc" 0
+    check "the caller's scenario passed (180, 200 with the mapped SDP and Contact, ACK, BYE)" eq "$caller_rc" 0
+    check "RTCSS_INCOMING, RTCSS_ANSWERING, RTCSS_CONNECTED, RTCSS_DISCONNECTED" eq \
+        "$(grep -oE '^event session RTCSS_[A-Z_]+' "$E2E_RUN_DIR/incoming.log" | cut -d' ' -f3 | tr '\n' ' ')" \
+        "RTCSS_INCOMING RTCSS_ANSWERING RTCSS_CONNECTED RTCSS_DISCONNECTED "
+    check "GetMappingEx(caller's media, AUDIO_RTP) on the application's port manager" has "$E2E_RUN_DIR/incoming.log" \
+        "^pm GetMappingEx\\($(e2e_re_ip "$E2E_WAN_PUBLIC"), $E2E_MEDIA_PORT, UDP, AUDIO_RTP\\) -> S_OK"
+    check "RTP reached the caller from $STATIC_IP:7078 through the NAT" eq "$media_rc" 0
 }
 
 declare -F "case_$case_name" >/dev/null || { echo "rtc_case.sh: no case '$case_name'" >&2; exit 2; }

@@ -13,6 +13,9 @@ heard, not how many samples moved.
       W-second pieces (those with sound), each matched against REF at its own best lag (a
       jitter buffer moves the delay in 20 ms steps), and at least the share P of them must
       reach C.
+  analyse.py pcap-alaw PCAP OUT
+      the RTP payloads of a pcap (Ethernet/IPv4/UDP, as sipp's g711a.pcap) in sequence order
+      into OUT (raw A-law, for sox to decode into the reference).
 Prints what it measured; exit 0 when the check holds, 1 when not, 2 on usage errors.
 """
 import sys
@@ -123,7 +126,25 @@ def best_lag(x, r, max_lag_s, min_overlap=RATE // 2):
     return int(lags[i]), float(vals[i])
 
 
+def pcap_payload(pcap, out):
+    import struct
+    d = open(pcap, 'rb').read()
+    pos, pkts = 24, []
+    while pos + 16 <= len(d):
+        incl = struct.unpack('<I', d[pos + 8:pos + 12])[0]
+        ip = d[pos + 16 + 14:pos + 16 + incl]
+        pos += 16 + incl
+        rtp = ip[(ip[0] & 15) * 4 + 8:]
+        pkts.append((struct.unpack('!H', rtp[2:4])[0], rtp[12:]))
+    pkts.sort()
+    open(out, 'wb').write(b''.join(p for _, p in pkts))
+    print('analyse: %d packets, %d bytes of payload' % (len(pkts), sum(len(p) for _, p in pkts)))
+    return 0
+
+
 def main(argv):
+    if len(argv) == 4 and argv[1] == 'pcap-alaw':
+        return pcap_payload(argv[2], argv[3])
     if len(argv) >= 3 and argv[1] == 'tone':
         return tone(argv[2], argv[3:])
     if len(argv) >= 4 and argv[1] == 'corr':

@@ -13,7 +13,12 @@
 # answers: ERROR RTC_E_SIP_TIMEOUT after 64*T1, T1 shortened by RTCPM_SIP_T1_MS), call_200
 # (CONNECTED, UpdateRemoteAddressEx2 with the answer, RTP PCMU + RTCP at the answer's address
 # from the mapped internal ports, BYE), call_486 (DISCONNECTED 0x80EF01E6), call_callee_bye
-# (the callee's BYE: DISCONNECTED), call_cancel (Terminate while ringing: CANCEL, 487).
+# (the callee's BYE: DISCONNECTED), call_cancel (Terminate while ringing: CANCEL, 487),
+# call_media (SendDTMF -> RFC 4733 PT 101 packets, a 1 kHz tone from the microphone named by
+# put_PreferredAudioDevice file:, a speaker that does not open -> RTCE_MEDIA FAILED
+# BAD_DEVICE and the call goes on, STARTED/STOPPED), call_mute (put_AudioMuted: RTP goes on,
+# every packet silence), call_sound (sipp streams g711a.pcap's speech into the call: what rtcdll plays
+# through the file: speaker correlates with the pcap's decoded speech).
 set -u
 
 workdir=$1 bindir=$2 dll=$3
@@ -32,87 +37,7 @@ probe=$("${runner[@]}" "$reg_exe" --version 2>&1) && rc=0 || rc=$?
 if [ "$rc" -eq 77 ]; then printf '%s\n' "$probe"; exit 77; fi
 command -v sipp >/dev/null || { echo "SKIPPED: sipp not installed (sip-tester; scripts/install-deps.sh)"; exit 77; }
 
-fails=0
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-die() { echo "rtc_sipp: FAIL: $*" >&2; exit 1; }
-
-mkdir -p "$workdir"
-# Wine's Z: drive is /: the Windows path of a file of ours
-winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
-windll=$(winpath "$dll")
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    pids=()
-}
-trap cleanup EXIT
-
-free_port() {
-    "$python" -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-# an even port whose next one is free too
-free_pair() {
-    "$python" -c 'import socket, random
-while True:
-    p = random.randrange(20000, 60000, 2)
-    try:
-        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", p))
-        b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.1", p + 1))
-        print(p); break
-    except OSError:
-        pass'
-}
-
-# sample EXE ARGS...: runs it (the DLL by --dll); rc, out.txt (CR removed)
-out=$workdir/out.txt
-sample() {
-    local exe=$1; shift
-    "${runner[@]}" "$exe" --dll "$windll" "$@" >"$out" 2>"$workdir/err.txt" </dev/null
-    rc=$?
-    sed -i 's/\r$//' "$out" "$workdir/err.txt"
-}
-show() { sed 's/^/  | /' "$out" "$workdir/err.txt" | tail -n 40; }
-expect_rc() { if [ "$rc" = "$2" ]; then pass "$1: exit $2"; else fail "$1: exit $rc, want $2"; show; fi; }
-has() { if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1: no '$3'"; show; fi; }
-hasnt() { if grep -qF -- "$3" "$2"; then fail "$1: '$3'"; show; else pass "$1"; fi; }
-# the event lines in order (pm lines and others left out)
-events() { grep -E '^event ' "$out" | sed -E 's/ "[^"]*"$//'; }
-expect_events() {
-    local what=$1 want got
-    shift
-    want=$(printf '%s\n' "$@")
-    got=$(events)
-    if [ "$got" = "$want" ]; then pass "$what: events"; else fail "$what: events"; echo "  want:"; printf '    %s\n' "$@"; echo "  got:"; printf '%s\n' "$got" | sed 's/^/    /'; fi
-}
-
-scenario() {
-    local tpl=$1 o=$2 kv args=(); shift 2
-    for kv in "$@"; do args+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
-    sed "${args[@]}" "$tpl" >"$o"
-}
-sipp_start() {
-    sipp -sf "$2" -i 127.0.0.1 -p "$3" -m 1 -nostdin -timeout 30s -timeout_error -trace_logs \
-        -log_file "$workdir/$1.sipp.log" -trace_err -error_file "$workdir/$1.err" >"$workdir/$1.out" 2>&1 </dev/null &
-    sipp_pid=$!
-    pids+=($sipp_pid)
-    for _ in $(seq 100); do ss -Hlun | awk '{print $4}' | grep -qxF "127.0.0.1:$3" && return 0; sleep 0.05; done
-    die "sipp did not start ($workdir/$1.out)"
-}
-sipp_wait() {
-    local name=$1
-    wait "$sipp_pid"
-    sipp_rc=$?
-    if [ "$sipp_rc" = 0 ]; then pass "$name: sipp's scenario passed"; else fail "$name: sipp exit $sipp_rc"; tail -n 20 "$workdir/$name.err" "$workdir/$name.sipp.log" 2>/dev/null | sed 's/^/  # /'; fi
-}
-static_ini() { # static_ini FILE SIP_PORT [RTP_PORT]
-    printf '[mapping sip]\ninternal = 127.0.0.1:%s\nexternal = 127.0.0.1:%s\n' "$2" "$2" >"$1"
-    [ $# -ge 3 ] && printf '[mapping audio-rtp]\ninternal = 127.0.0.1:%s\nexternal = 127.0.0.1:%s\n[mapping audio-rtcp]\ninternal = 127.0.0.1:%s\nexternal = 127.0.0.1:%s\n' \
-        "$3" "$3" $(($3 + 1)) $(($3 + 1)) >>"$1"
-    return 0
-}
-run() { [ -z "$only" ] || [ "$only" = "$1" ]; }
+. "$here/rtc_sipp_lib.sh"
 
 if run reg_plain; then
     reg=$(free_port) sip=$(free_port)
@@ -245,6 +170,79 @@ if run call_cancel; then
         "event participant RTCPS_DISCONNECTING 0x00000000" "event participant RTCPS_DISCONNECTED 0x00000000" \
         "event session RTCSS_DISCONNECTED 0x00000000" "event client RTCCET_ASYNC_CLEANUP_DONE"
     has "call_cancel: Terminate while ringing" "$out" "Terminate -> 0x00000000 (S_OK)"
+fi
+
+# a 1 kHz tone (raw s16le, 8 kHz, 3 s) for the microphone: file:PATH through put_PreferredAudioDevice
+tone() {
+    "$python" -c 'import math, struct, sys
+sys.stdout.buffer.write(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 1000 * i / 8000))) for i in range(24000)))' >"$1"
+}
+# the "audio N of M from SRC pt P" line of rtp_listen.py for the mapped RTP port
+audio_line() { grep -E "^audio [0-9]+ of [0-9]+ from 127\.0\.0\.1:$rtp pt 0\$" "$workdir/$1.media"; }
+
+if run call_media; then
+    tone "$workdir/tone.raw"
+    call_case call_media "$here/sipp/call_uas_te.xml.in" --duration 2500 --dtmf '15#' \
+        --mic "file:$(winpath "$workdir/tone.raw")" --speaker "no such speaker"
+    expect_rc call_media 0
+    has "call_media: SendDTMF" "$out" "SendDTMF(#) -> 0x00000000 (S_OK)"
+    has "call_media: RTCE_MEDIA send started" "$out" "media AUDIO_SEND STARTED 0"
+    has "call_media: RTCE_MEDIA speaker failed, BAD_DEVICE" "$out" "media AUDIO_RECEIVE FAILED 3"
+    has "call_media: RTCE_MEDIA stopped at the end" "$out" "media AUDIO_SEND STOPPED 0"
+    has "call_media: the call still connected" "$out" "event session RTCSS_CONNECTED 0x00EF00C8"
+    wait "$media_pid"
+    sed 's/^/  media: /' "$workdir/call_media.media"
+    n=$(awk -v src="127.0.0.1:$rtp" '$1 == "rtp" && $4 == src && $6 == 101 && $8 == 16 {print $2}' "$workdir/call_media.media")
+    # three events of 160 ms: 8 packets each (20 ms) + the end packet sent 3 times (RFC 4733 2.5.1.4)
+    [ "${n:-0}" -ge 24 ] && pass "call_media: $n telephone-event packets (PT 101) from the mapped port" || fail "call_media: telephone-events ${n:-none}"
+    read -r _ sound _ total _ < <(audio_line call_media)
+    [ "${sound:-0}" -ge 100 ] && pass "call_media: $sound of $total PCMU packets carry the tone" || fail "call_media: sound ${sound:-none} of ${total:-none}"
+fi
+
+if run call_mute; then
+    tone "$workdir/tone.raw"
+    call_case call_mute "$here/sipp/call_uas.xml.in" --duration 2000 --mute --mic "file:$(winpath "$workdir/tone.raw")"
+    expect_rc call_mute 0
+    has "call_mute: put_AudioMuted" "$out" "put_AudioMuted -> 0x00000000 (S_OK)"
+    wait "$media_pid"
+    read -r _ sound _ total _ < <(audio_line call_mute)
+    [ "${total:-0}" -ge 50 ] && [ "${sound:-1}" = 0 ] && pass "call_mute: $total PCMU packets, all silence (muted sends silence, not nothing)" \
+        || { fail "call_mute: ${sound:-none} of ${total:-none} with sound"; sed 's/^/  media: /' "$workdir/call_mute.media"; }
+fi
+
+# sipp streams g711a.pcap's speech (its A-law payload, PCMA RTP from sipp's media port) into a
+# call placed through the RTC API; what rtcpm decodes and
+# plays (put_PreferredAudioDevice(speaker, file:heard.wav)) must correlate with the pcap's
+# payload decoded by sox: 0.25 s pieces, each at its own lag (jitter buffer), >= 0.9 for 70 %
+if run call_sound; then
+    pcap=/usr/share/sip-tester/g711a.pcap
+    if [ ! -f $pcap ] || ! command -v sox >/dev/null || ! "$python" -c 'import numpy' 2>/dev/null; then
+        echo "SKIPPED: $pcap, sox or python3-numpy missing"
+        exit 77
+    fi
+    peer=$(free_port) sip=$(free_port) rtp=$(free_pair) media=$(free_pair)
+    "$python" "$here/../media/analyse.py" pcap-alaw $pcap "$workdir/ref.al"
+    sox -t raw -e a-law -r 8000 -c 1 "$workdir/ref.al" -b 16 "$workdir/ref.wav"
+    scenario "$here/sipp/call_uas_pcap.xml.in" "$workdir/call_sound.xml" OFFER_RE="c=IN IP4 127\\.0\\.0\\.1" \
+        MEDIA_IP=127.0.0.1 MEDIA_PORT="$media" STREAM="$workdir/ref.al"
+    static_ini "$workdir/call.ini" "$sip" "$rtp"
+    rm -f "$workdir/heard.wav"
+    sipp -sf "$workdir/call_sound.xml" -i 127.0.0.1 -p "$peer" -mp "$media" -m 1 -nostdin -timeout 30s -timeout_error \
+        -trace_logs -log_file "$workdir/call_sound.sipp.log" -trace_err -error_file "$workdir/call_sound.err" \
+        >"$workdir/call_sound.out" 2>&1 </dev/null &
+    sipp_pid=$!
+    pids+=($sipp_pid)
+    for _ in $(seq 100); do ss -Hlun | awk '{print $4}' | grep -qxF "127.0.0.1:$peer" && break; sleep 0.05; done
+    sample "$call_exe" --peer "sip:bob@127.0.0.1:$peer" --static "$(winpath "$workdir/call.ini")" --duration 9000 \
+        --speaker "file:$(winpath "$workdir/heard.wav")"
+    sipp_wait call_sound
+    expect_rc call_sound 0
+    if [ -s "$workdir/heard.wav" ] && "$python" "$here/../media/analyse.py" corr "$workdir/heard.wav" "$workdir/ref.wav" \
+        --min 0.9 --window 0.25 --windows-ok 0.7; then
+        pass "call_sound: what rtcdll played correlates with the pcap's speech"
+    else
+        fail "call_sound: heard.wav does not match the pcap"
+    fi
 fi
 
 cleanup

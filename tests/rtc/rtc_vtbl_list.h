@@ -206,6 +206,12 @@
     X(IRTCParticipantStateChangeEvent, 8, get_State, GET, State)                                                       \
     X(IRTCParticipantStateChangeEvent, 9, get_StatusCode, GET, StatusCode)
 
+/* IRTCMediaEvent : IDispatch, slots 7..9 */
+#define RTC_VTBL_IRTCMediaEvent(X)                                                                                     \
+    X(IRTCMediaEvent, 7, get_MediaType, GET, MediaType)                                                                \
+    X(IRTCMediaEvent, 8, get_EventType, GET, EventType)                                                                \
+    X(IRTCMediaEvent, 9, get_EventReason, GET, EventReason)
+
 /* every interface above, and how many slots each has in all */
 #define RTC_VTBL_ALL(X)                                                                                                \
     RTC_VTBL_IRTCClient(X) RTC_VTBL_IRTCClient2(X) RTC_VTBL_IRTCClientProvisioning(X)                                  \
@@ -214,7 +220,7 @@
                 RTC_VTBL_IRTCCollection(X) RTC_VTBL_IRTCEnumParticipants(X) RTC_VTBL_IRTCEnumProfiles(X)               \
                     RTC_VTBL_IRTCEventNotification(X) RTC_VTBL_IRTCClientEvent(X)                                      \
                         RTC_VTBL_IRTCRegistrationStateChangeEvent(X) RTC_VTBL_IRTCSessionStateChangeEvent(X)           \
-                            RTC_VTBL_IRTCParticipantStateChangeEvent(X)
+                            RTC_VTBL_IRTCParticipantStateChangeEvent(X) RTC_VTBL_IRTCMediaEvent(X)
 
 #define RTC_VTBL_SIZES(S)                                                                                              \
     S(IRTCClient, 45)                                                                                                  \
@@ -234,6 +240,7 @@
     S(IRTCClientEvent, 9)                                                                                              \
     S(IRTCRegistrationStateChangeEvent, 11)                                                                            \
     S(IRTCSessionStateChangeEvent, 11)                                                                                 \
-    S(IRTCParticipantStateChangeEvent, 10)
+    S(IRTCParticipantStateChangeEvent, 10)                                                                             \
+    S(IRTCMediaEvent, 10)
 
 #endif /* RTCPM_TESTS_RTC_VTBL_LIST_H */

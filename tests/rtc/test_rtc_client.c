@@ -301,7 +301,8 @@ static void test_not_implemented(void)
     CU_ASSERT_EQUAL(IRTCClient2_StopT120Applets(c), E_NOTIMPL);
     CU_ASSERT_EQUAL(IRTCClient2_get_IsT120AppletRunning(c, RTCTA_APPSHARING, &b), E_NOTIMPL);
     CU_ASSERT_EQUAL(IRTCClient2_PlayRing(c, RTCRT_PHONE, VARIANT_TRUE), E_NOTIMPL);
-    CU_ASSERT_EQUAL(IRTCClient2_SendDTMF(c, RTC_DTMF_5), E_NOTIMPL);
+    CU_ASSERT_EQUAL(IRTCClient2_SendDTMF(c, RTC_DTMF_5), S_OK); /* no call: nothing to send it on */
+    CU_ASSERT_EQUAL(IRTCClient2_SendDTMF(c, (RTC_DTMF)(RTC_DTMF_FLASH + 1)), E_INVALIDARG);
     CU_ASSERT_EQUAL(IRTCClient2_InvokeTuningWizard(c, 0), E_NOTIMPL);
     CU_ASSERT_EQUAL(IRTCClient2_get_IsTuned(c, &b), E_NOTIMPL);
     CU_ASSERT_EQUAL(IRTCClient2_InvokeTuningWizardEx(c, 0, VARIANT_TRUE, VARIANT_FALSE), E_NOTIMPL);

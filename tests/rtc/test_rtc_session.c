@@ -75,7 +75,7 @@ static void test_not_implemented(void)
     BSTR b = (BSTR)&b;
 
     CU_ASSERT_EQUAL_FATAL(IRTCClient_CreateSession(client, RTCST_PC_TO_PC, NULL, NULL, 0, &session), S_OK);
-    CU_ASSERT_EQUAL(IRTCSession_Answer(session), E_NOTIMPL);
+    CU_ASSERT_EQUAL(IRTCSession_Answer(session), RTC_E_INVALID_SESSION_STATE); /* not an incoming session */
     CU_ASSERT_EQUAL(IRTCSession_Redirect(session, RTCST_PC_TO_PC, NULL, NULL, 0), E_NOTIMPL);
     CU_ASSERT_EQUAL(IRTCSession_RemoveParticipant(session, NULL), E_NOTIMPL);
     CU_ASSERT_EQUAL(IRTCSession_get_RedirectedUserURI(session, &b), E_NOTIMPL);

@@ -37,9 +37,13 @@ static void arg(const char *body, const char *name, char *out, size_t cap)
     out[e - p] = 0;
 }
 
+/* Headers and body in one send, as an IGD's HTTP server writes a small answer: libminiupnpc
+ * 2.2.4's getHTTPResponse reads the headers of a first segment that ends right after them with
+ * strtol past its buffer (ASan: heap-buffer-overflow in getHTTPResponse). */
 static void reply(rtcpm_socket *c, int status, const char *body)
 {
-    char head[256];
+    char head[256], *all;
+    size_t body_len = strlen(body);
     int n = snprintf(head, sizeof(head),
                      "HTTP/1.1 %d %s\r\nContent-Type: text/xml; charset=\"utf-8\"\r\nContent-Length: %u\r\n"
                      "Connection: close\r\n\r\n",
@@ -48,8 +52,12 @@ static void reply(rtcpm_socket *c, int status, const char *body)
                      : status == 404 ? "Not Found"
                                      : "Internal Server Error",
                      (unsigned)strlen(body));
-    rtcpm_socket_send_all(c, head, (size_t)n, 2000);
-    rtcpm_socket_send_all(c, body, strlen(body), 2000);
+    all = malloc((size_t)n + body_len);
+    if (!all) return;
+    memcpy(all, head, (size_t)n);
+    memcpy(all + n, body, body_len);
+    rtcpm_socket_send_all(c, all, (size_t)n + body_len, 2000);
+    free(all);
 }
 
 static void soap_ok(rtcpm_socket *c, const char *action, const char *inner)

@@ -17,6 +17,8 @@
 set -u
 wine_run=$1 prefix=$2 bindir=$3 dll=$4 sippdir=$5
 exe=$bindir/rtc_registration.exe
+# the type library's platform key: win32 for an i686 rtcdll.dll, win64 for x86_64 (PE machine field)
+tlb_platform=$(python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(4096); o=struct.unpack_from("<I",d,60)[0]; print("win32" if struct.unpack_from("<H",d,o+4)[0]==0x14c else "win64")' "$dll")
 python=${PYTHON:-/usr/bin/python3}
 
 out=$("$wine_run" --loader "$exe")
@@ -85,8 +87,8 @@ v=$(reg_value "$CLIENT\\InprocServer32" ThreadingModel)
 [ "$v" = Apartment ] && pass "ThreadingModel = Apartment" || fail "ThreadingModel = '$v'"
 v=$(reg_value "$CLIENT\\TypeLib")
 [ "$v" = "{CD260094-DE10-4AEE-AC73-EF87F6E12683}" ] && pass "TypeLib = $v" || fail "TypeLib = '$v'"
-v=$(reg_value "$TYPELIB\\0\\win64")
-[ -n "$v" ] && pass "type library 1.2 registered ($v)" || fail "no $TYPELIB\\0\\win64"
+v=$(reg_value "$TYPELIB\\0\\$tlb_platform")
+[ -n "$v" ] && pass "type library 1.2 registered ($v)" || fail "no $TYPELIB\\0\\$tlb_platform"
 for key in "$PM_IFACE" "$PM3_IFACE"; do
     v=$(reg_value "$key\\ProxyStubClsid32")
     [ "$v" = "$PS_CLSID" ] && pass "$key: proxy/stub in rtcdll.dll" || fail "$key\\ProxyStubClsid32 = '$v'"
@@ -118,7 +120,7 @@ grep -qF "pm ReleaseMappingEx(UDP, internal 127.0.0.1:$sip, external 127.0.0.1:$
 
 echo "== regsvr32 /u"
 wine regsvr32 /s /u "$windll" || fail "regsvr32 /u exited with $?"
-for key in "$CLIENT\\InprocServer32" "$TYPELIB\\0\\win64" "$PM_IFACE\\ProxyStubClsid32" "$PM3_IFACE\\ProxyStubClsid32" \
+for key in "$CLIENT\\InprocServer32" "$TYPELIB\\0\\$tlb_platform" "$PM_IFACE\\ProxyStubClsid32" "$PM3_IFACE\\ProxyStubClsid32" \
     "HKCR\\CLSID\\$PS_CLSID\\InprocServer32" "$EVENT_IFACE\\ProxyStubClsid32"; do
     [ -z "$(reg_value "$key")" ] && pass "gone: $key" || fail "still there: $key"
 done

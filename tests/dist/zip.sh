@@ -57,9 +57,12 @@ done
 check "no compat headers in a Windows zip" test ! -e "$root/include/rtcpm/compat"
 others=$(ls "$root/bin" | grep -vE '^(rtcpm(-.*\.exe|\.dll|_ps\.dll)|rtcdll\.dll)$' || true)
 check_eq "bin/ holds only rtcpm's DLLs, rtcdll.dll and rtcpm-*.exe" "" "$others"
-# the RTC client's type library is TYPELIB resource 1 of rtcdll.dll (issue 13), no .tlb file
+# the RTC client's type library is TYPELIB resource 1 of rtcdll.dll (issue 13), no .tlb file: the
+# resource type's name (UTF-16, not NUL-terminated: `strings` may run it into the next bytes)
+# and the type library's MSFT header
 check "rtcdll.dll carries its type library (resource TYPELIB)" \
-    sh -c "strings -el '$root/bin/rtcdll.dll' | grep -qx TYPELIB"
+    python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(not ("TYPELIB".encode("utf-16-le") in d and b"MSFT" in d))' \
+    "$root/bin/rtcdll.dll"
 check_eq "rtcdll.dll exports the COM server entry points" "DllCanUnloadNow DllGetClassObject DllRegisterServer DllUnregisterServer" \
     "$($triplet-objdump -p "$root/bin/rtcdll.dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' |
         sed -n 's/^[[:space:]]*\[[[:space:]]*[0-9]*\][[:space:]]*\(Dll[A-Za-z]*\)$/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"

@@ -225,3 +225,24 @@ void sip_peer_trace(void *ctx, int sent, int dropped, const char *why, const cha
             sent ? "sent to" : "received from", a, dropped ? "(dropped: " : "", dropped ? why : "", dropped ? ")" : "",
             (int)len, msg);
 }
+
+int sip_peer_agent_start(unsigned *t1, const char *user_agent, rtcpm_sip_agent **agent, struct sip_events *events)
+{
+    struct rtcpm_sip_agent_config cfg;
+    if (getenv("RTCPM_TEST_T1")) *t1 = (unsigned)atoi(getenv("RTCPM_TEST_T1"));
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.timers.t1_ms = *t1;
+    cfg.timers.t2_ms = 8 * *t1;
+    cfg.timers.t4_ms = 2 * *t1;
+    cfg.trace = sip_peer_trace;
+    cfg.user_agent = user_agent;
+    sip_events_init(events);
+    return rtcpm_sip_agent_start(&cfg, agent) == S_OK ? 0 : -1;
+}
+
+int sip_peer_agent_stop(rtcpm_sip_agent *agent, struct sip_events *events)
+{
+    HRESULT hr = rtcpm_sip_agent_stop(agent);
+    sip_events_destroy(events);
+    return hr == S_OK ? 0 : -1;
+}

@@ -95,4 +95,11 @@ void sip_peer_flow(const struct sip_peer *p, struct rtcpm_sip_flow *flow, const 
 void sip_peer_trace(void *ctx, int sent, int dropped, const char *why, const char *msg, size_t len,
                     const rtcpm_addr *peer);
 
+/* The engine as the agent suites run it: T1 = *t1 unless RTCPM_TEST_T1 stretches it (valgrind;
+ * *t1 then holds the value used), T2 = 8 T1, T4 = 2 T1, sip_peer_trace; events initialised.
+ * user_agent NULL: the engine's own. 0 or -1, as a CUnit suite's setup returns. */
+int sip_peer_agent_start(unsigned *t1, const char *user_agent, rtcpm_sip_agent **agent, struct sip_events *events);
+/* Stops the engine and frees the events: 0, or -1 when the stop failed (a suite's teardown). */
+int sip_peer_agent_stop(rtcpm_sip_agent *agent, struct sip_events *events);
+
 #endif /* RTCPM_TESTS_SIP_PEER_H */

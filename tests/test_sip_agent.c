@@ -26,26 +26,8 @@ static unsigned T1 = 40;
 static rtcpm_sip_agent *agent;
 static struct sip_events events;
 
-static int setup(void)
-{
-    struct rtcpm_sip_agent_config cfg;
-    if (getenv("RTCPM_TEST_T1")) T1 = (unsigned)atoi(getenv("RTCPM_TEST_T1"));
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.timers.t1_ms = T1;
-    cfg.timers.t2_ms = 8 * T1;
-    cfg.timers.t4_ms = 2 * T1;
-    cfg.trace = sip_peer_trace;
-    cfg.user_agent = "rtcpm-test";
-    sip_events_init(&events);
-    return rtcpm_sip_agent_start(&cfg, &agent) == S_OK ? 0 : -1;
-}
-
-static int teardown(void)
-{
-    HRESULT hr = rtcpm_sip_agent_stop(agent);
-    sip_events_destroy(&events);
-    return hr == S_OK ? 0 : -1;
-}
+static int setup(void) { return sip_peer_agent_start(&T1, "rtcpm-test", &agent, &events); }
+static int teardown(void) { return sip_peer_agent_stop(agent, &events); }
 
 static void expect_event(int state, int status, HRESULT hr, int timeout_ms)
 {

@@ -25,25 +25,8 @@ static const char OFFER[] = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 
 static const char ANSWER[] = "v=0\r\no=- 2 2 IN IP4 198.51.100.7\r\ns=-\r\nc=IN IP4 198.51.100.7\r\nt=0 0\r\n"
                              "m=audio 40000 RTP/AVP 0\r\n";
 
-static int setup(void)
-{
-    struct rtcpm_sip_agent_config cfg;
-    if (getenv("RTCPM_TEST_T1")) T1 = (unsigned)atoi(getenv("RTCPM_TEST_T1"));
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.timers.t1_ms = T1;
-    cfg.timers.t2_ms = 8 * T1;
-    cfg.timers.t4_ms = 2 * T1;
-    cfg.trace = sip_peer_trace;
-    sip_events_init(&events);
-    return rtcpm_sip_agent_start(&cfg, &agent) == S_OK ? 0 : -1;
-}
-
-static int teardown(void)
-{
-    HRESULT hr = rtcpm_sip_agent_stop(agent);
-    sip_events_destroy(&events);
-    return hr == S_OK ? 0 : -1;
-}
+static int setup(void) { return sip_peer_agent_start(&T1, NULL, &agent, &events); }
+static int teardown(void) { return sip_peer_agent_stop(agent, &events); }
 
 static const struct sip_event *expect_event(int state, int status, HRESULT hr, int timeout_ms)
 {

@@ -48,18 +48,7 @@ coturn_start || { echo "rtc_bench: could not start turnserver ($work/turnserver.
 [ -n "${RTC_BENCH_KEEP_WINE:-}" ] || "$root/wine/wine-run.sh" --start "$prefix" >/dev/null || exit 1
 
 winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
-free_port() { "$python" -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-free_pair() {
-    "$python" -c 'import socket, random
-while True:
-    p = random.randrange(20000, 60000, 2)
-    try:
-        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", p))
-        b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.1", p + 1))
-        print(p); break
-    except OSError:
-        pass'
-}
+. "$root/tests/free_ports.sh"
 # summary FILE: "median spread%" of the numbers in FILE (one per line)
 summary() {
     "$python" -c 'import sys, statistics

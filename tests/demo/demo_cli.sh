@@ -74,9 +74,7 @@ has_re() {
 }
 count() { grep -cE -- "$2" "$1"; }
 
-free_port() {
-    "$python" -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+. "$(dirname "$0")/../free_ports.sh"
 
 part_main() {
 # ---- help and usage ---------------------------------------------------------------------------

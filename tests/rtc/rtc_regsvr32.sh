@@ -17,9 +17,9 @@
 set -u
 wine_run=$1 prefix=$2 bindir=$3 dll=$4 sippdir=$5
 exe=$bindir/rtc_registration.exe
-# the type library's platform key: win32 for an i686 rtcdll.dll, win64 for x86_64 (PE machine field)
-tlb_platform=$(python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(4096); o=struct.unpack_from("<I",d,60)[0]; print("win32" if struct.unpack_from("<H",d,o+4)[0]==0x14c else "win64")' "$dll")
 python=${PYTHON:-/usr/bin/python3}
+# the type library's platform key: win32 for an i686 rtcdll.dll, win64 for x86_64 (PE machine field)
+tlb_platform=$("$python" -c 'import struct,sys; d=open(sys.argv[1],"rb").read(4096); o=struct.unpack_from("<I",d,60)[0]; print("win32" if struct.unpack_from("<H",d,o+4)[0]==0x14c else "win64")' "$dll")
 
 out=$("$wine_run" --loader "$exe")
 rc=$?
@@ -100,7 +100,7 @@ v=$(reg_value "$EVENT_IFACE\\ProxyStubClsid32")
     || fail "$EVENT_IFACE\\ProxyStubClsid32 = '$v'"
 
 echo "== a registration through CoCreateInstance, the application's own port manager in its STA"
-free_port() { "$python" -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/../free_ports.sh"
 reg=$(free_port) sip=$(free_port)
 sed "s|@CONTACT_RE@|127\\\\.0\\\\.0\\\\.1:$sip|" "$sippdir/reg_plain.xml.in" >"$work/reg.xml"
 sipp -sf "$work/reg.xml" -i 127.0.0.1 -p "$reg" -m 1 -nostdin -timeout 30s -timeout_error >"$work/sipp.out" 2>&1 </dev/null &

@@ -21,23 +21,11 @@
 # through the file: speaker correlates with the pcap's decoded speech).
 set -u
 
-workdir=$1 bindir=$2 dll=$3
-shift 3
-only=
-runner=()
-while [ $# -gt 0 ]; do
-    if [ "$1" = --case ]; then only=$2; shift 2; else runner+=("$1"); shift; fi
-done
 here=$(cd "$(dirname "$0")" && pwd)
-python=${PYTHON:-/usr/bin/python3}
+. "$here/rtc_sipp_lib.sh" "$@"
 reg_exe=$bindir/rtc_registration.exe
 call_exe=$bindir/rtc_outgoing_call.exe
-
-probe=$("${runner[@]}" "$reg_exe" --version 2>&1) && rc=0 || rc=$?
-if [ "$rc" -eq 77 ]; then printf '%s\n' "$probe"; exit 77; fi
-command -v sipp >/dev/null || { echo "SKIPPED: sipp not installed (sip-tester; scripts/install-deps.sh)"; exit 77; }
-
-. "$here/rtc_sipp_lib.sh"
+rtc_sipp_need "$reg_exe"
 
 if run reg_plain; then
     reg=$(free_port) sip=$(free_port)

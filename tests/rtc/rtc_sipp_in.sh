@@ -17,22 +17,10 @@
 # registration's SIP port, the port manager's mapping the registrar has as Contact).
 set -u
 
-workdir=$1 bindir=$2 dll=$3
-shift 3
-only=
-runner=()
-while [ $# -gt 0 ]; do
-    if [ "$1" = --case ]; then only=$2; shift 2; else runner+=("$1"); shift; fi
-done
 here=$(cd "$(dirname "$0")" && pwd)
-python=${PYTHON:-/usr/bin/python3}
+. "$here/rtc_sipp_lib.sh" "$@"
 in_exe=$bindir/rtc_incoming_call.exe
-
-probe=$("${runner[@]}" "$in_exe" --version 2>&1) && rc=0 || rc=$?
-if [ "$rc" -eq 77 ]; then printf '%s\n' "$probe"; exit 77; fi
-command -v sipp >/dev/null || { echo "SKIPPED: sipp not installed (sip-tester; scripts/install-deps.sh)"; exit 77; }
-
-. "$here/rtc_sipp_lib.sh"
+rtc_sipp_need "$in_exe"
 
 # incoming CASE SCENARIO SAMPLE-ARGS...: the sample listens on 127.0.0.1:$sip (static port
 # manager: RTP/RTCP on $rtp/$rtp+1), sipp calls it from $peer once it prints "listening".

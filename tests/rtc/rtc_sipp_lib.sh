@@ -1,11 +1,27 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # rtc_sipp_lib.sh — what rtc_sipp.sh and rtc_sipp_in.sh share (sourced): results, the sample
 # runner, free ports, sipp scenarios from templates, sipp start/wait, static port-manager INI.
-# Needs: workdir, dll, runner (array), only, here, python.
+# Sourced with the test's arguments: WORKDIR BINDIR DLL [--case NAME] [RUNNER...]; needs here.
+workdir=$1 bindir=$2 dll=$3
+shift 3
+only=
+runner=()
+while [ $# -gt 0 ]; do
+    if [ "$1" = --case ]; then only=$2; shift 2; else runner+=("$1"); shift; fi
+done
+python=${PYTHON:-/usr/bin/python3}
 fails=0
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 die() { echo "rtc_sipp: FAIL: $*" >&2; exit 1; }
+
+# rtc_sipp_need EXE: exit 77 with the reason when EXE cannot run here or sipp is missing
+rtc_sipp_need() {
+    local probe rc
+    probe=$("${runner[@]}" "$1" --version 2>&1) && rc=0 || rc=$?
+    if [ "$rc" -eq 77 ]; then printf '%s\n' "$probe"; exit 77; fi
+    command -v sipp >/dev/null || { echo "SKIPPED: sipp not installed (sip-tester; scripts/install-deps.sh)"; exit 77; }
+}
 
 mkdir -p "$workdir"
 # Wine's Z: drive is /: the Windows path of a file of ours
@@ -19,21 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    "$python" -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-# an even port whose next one is free too
-free_pair() {
-    "$python" -c 'import socket, random
-while True:
-    p = random.randrange(20000, 60000, 2)
-    try:
-        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", p))
-        b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.1", p + 1))
-        print(p); break
-    except OSError:
-        pass'
-}
+. "$here/../free_ports.sh"
 
 # sample EXE ARGS...: runs it (the DLL by --dll); rc, out.txt (CR removed)
 out=$workdir/out.txt

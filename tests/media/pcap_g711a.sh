@@ -20,20 +20,7 @@ cd "$work"
 rm -f heard.wav ref.al ref.wav
 
 # the reference: the payloads in sequence order, decoded by sox
-/usr/bin/python3 - $pcap ref.al <<'PY'
-import struct, sys
-d = open(sys.argv[1], 'rb').read()
-pos, pkts = 24, []
-while pos + 16 <= len(d):
-    incl = struct.unpack('<I', d[pos + 8:pos + 12])[0]
-    ip = d[pos + 16 + 14:pos + 16 + incl]
-    pos += 16 + incl
-    rtp = ip[(ip[0] & 15) * 4 + 8:]
-    pkts.append((struct.unpack('!H', rtp[2:4])[0], rtp[12:]))
-pkts.sort()
-open(sys.argv[2], 'wb').write(b''.join(p for _, p in pkts))
-print('pcap_g711a: %d packets, %d bytes of A-law' % (len(pkts), sum(len(p) for _, p in pkts)))
-PY
+/usr/bin/python3 $here/analyse.py pcap-alaw $pcap ref.al
 sox -t raw -e a-law -r 8000 -c 1 ref.al -b 16 ref.wav
 
 /usr/bin/python3 $here/rtp_peer.py --pcap $pcap --pt 8 --json pcap.json -- \

@@ -53,7 +53,9 @@ static struct rtc_client *lock_running(IRTCClient2 *iface, HRESULT *hr)
     return NULL;
 }
 
-#define PREF_PUT(expr_valid, field, value)                                                                             \
+/* Sets a preference under the lock; then (evaluated with c_, the client, after the lock is left)
+ * is what the setter returns: S_OK, or the call that brings the new value to running calls. */
+#define PREF_PUT_THEN(expr_valid, field, value, then)                                                                  \
     do {                                                                                                               \
         HRESULT hr_;                                                                                                   \
         struct rtc_client *c_;                                                                                         \
@@ -61,8 +63,9 @@ static struct rtc_client *lock_running(IRTCClient2 *iface, HRESULT *hr)
         if (!(c_ = lock_running(iface, &hr_))) return hr_;                                                             \
         c_->prefs.field = (value);                                                                                     \
         LeaveCriticalSection(&c_->cs);                                                                                 \
-        return S_OK;                                                                                                   \
+        return (then);                                                                                                 \
     } while (0)
+#define PREF_PUT(expr_valid, field, value) PREF_PUT_THEN(expr_valid, field, value, S_OK)
 
 #define PREF_GET(expr_valid, out, field)                                                                               \
     do {                                                                                                               \
@@ -104,14 +107,8 @@ HRESULT WINAPI rtcpm_rtc_client_get_MediaCapabilities(IRTCClient2 *iface, LONG *
 
 HRESULT WINAPI rtcpm_rtc_client_put_ListenForIncomingSessions(IRTCClient2 *iface, RTC_LISTEN_MODE mode)
 {
-    struct rtc_client *client;
-    HRESULT hr;
-
-    if ((unsigned)mode > RTCLM_BOTH) return E_INVALIDARG;
-    if (!(client = lock_running(iface, &hr))) return hr;
-    client->prefs.listen = mode;
-    LeaveCriticalSection(&client->cs);
-    return rtcpm_rtc_listen_update(client); /* the worker (re)starts the listeners */
+    /* the worker (re)starts the listeners */
+    PREF_PUT_THEN((unsigned)mode <= RTCLM_BOTH, listen, mode, rtcpm_rtc_listen_update(c_));
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_ListenForIncomingSessions(IRTCClient2 *iface, RTC_LISTEN_MODE *mode)
@@ -139,14 +136,9 @@ HRESULT WINAPI rtcpm_rtc_client_get_Volume(IRTCClient2 *iface, RTC_AUDIO_DEVICE 
 
 HRESULT WINAPI rtcpm_rtc_client_put_AudioMuted(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, VARIANT_BOOL muted)
 {
-    struct rtc_client *client;
-    HRESULT hr;
-
-    if (!DEVICE_OK(device)) return E_INVALIDARG;
-    if (!(client = lock_running(iface, &hr))) return hr;
-    client->prefs.muted[device] = muted ? VARIANT_TRUE : VARIANT_FALSE;
-    LeaveCriticalSection(&client->cs);
-    return rtcpm_rtc_media_apply_prefs(client); /* a muted microphone sends silence */
+    /* a muted microphone sends silence */
+    PREF_PUT_THEN(DEVICE_OK(device), muted[device], muted ? VARIANT_TRUE : VARIANT_FALSE,
+                  rtcpm_rtc_media_apply_prefs(c_));
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_AudioMuted(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, VARIANT_BOOL *muted)

@@ -4,6 +4,7 @@
  * IRTCEventNotification, or only IDispatch (the dispinterface IRTCDispatchEventNotification),
  * that logs every event by reading it through its typed interface.
  */
+#define COBJMACROS
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
 /*
  * rtc_test_util.c — see rtc_test_util.h.
  */
+#define COBJMACROS
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,7 @@
  * event filter bits, preferences stored and returned, every E_NOTIMPL, port management,
  * BSTR leaks (IMallocSpy), and nothing of the DLL alive afterwards (DllCanUnloadNow).
  */
+#define COBJMACROS
 #include <stdio.h>
 #include <string.h>
 #include "harness.h"

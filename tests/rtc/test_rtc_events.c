@@ -9,6 +9,7 @@
  *  - put_EventFilter: default 0 = nothing; only the RTCEF_* bits asked for;
  *  - the event objects: typed getters and IDispatch through the DLL's type library.
  */
+#define COBJMACROS
 #include <stdio.h>
 #include <string.h>
 #include "harness.h"

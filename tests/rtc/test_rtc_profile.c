@@ -10,6 +10,7 @@
  *  - SetPortManager: E_FAIL while enabled, S_OK again once DisableProfile finished;
  *    EnumerateProfiles / get_Profiles / get_SessionCapabilities over the enabled profiles.
  */
+#define COBJMACROS
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -9,6 +9,7 @@
  *  - the profile's port manager when the session has none; the participant's getters,
  *    IRTCEnumParticipants, get_Participants.
  */
+#define COBJMACROS
 #include <stdio.h>
 #include <string.h>
 #include "harness.h"

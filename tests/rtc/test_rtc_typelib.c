@@ -10,6 +10,7 @@
  *    with <rtccore.h>'s vtable correctly (what the DLL's event objects rely on).
  * (vtbl_rtccore.c and vtbl_idl.c, linked in, hold both headers to the list at compile time.)
  */
+#define COBJMACROS
 #include <stddef.h>
 #include <string.h>
 #include "harness.h"

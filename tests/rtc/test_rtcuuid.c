@@ -9,6 +9,7 @@
  * Linked with -lrtcuuid -lole32 -loleaut32 -luuid and nothing else of rtcpm: that an
  * application needs no more is part of what this test shows (a plain C main, no harness).
  */
+#define COBJMACROS
 #include <stdio.h>
 #include <string.h>
 #include <windows.h>

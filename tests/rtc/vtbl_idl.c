@@ -4,6 +4,7 @@
  * made from, so what IDispatch calls through) lays every vtable out as rtc_vtbl_list.h says,
  * i.e. as <rtccore.h> does (vtbl_rtccore.c). A wrong slot in the IDL is a build error.
  */
+#define COBJMACROS
 #include <stddef.h>
 #include <windows.h>
 #include "rtcclient.h" /* widl, from idl/rtcclient.idl (build tree) */

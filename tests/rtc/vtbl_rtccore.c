@@ -5,6 +5,7 @@
  * build error. vtbl_idl.c holds widl's header of idl/rtcclient.idl (whose type library
  * IDispatch uses) to the same list.
  */
+#define COBJMACROS
 #include <stddef.h>
 #include <windows.h>
 #include <rtccore.h>

@@ -33,8 +33,8 @@ static inline void program_print_version(const char *program)
 /*
  * A config named on the command line (--config NAME): NAME itself when it can be opened or
  * has a directory part; else, for a bare file name, the installed sample of that name
- * (static-nat.ini, static-nat-ipv6.ini, stun.ini) in share/rtcpm beside the program's
- * installation (RTCPM_DATA_FROM_BIN, relative to the executable, so an unpacked zip or a
+ * (CMake's RTCPM_SAMPLE_CONFIGS: static-nat.ini, stun.ini, pcp-nat.ini, ...) in share/rtcpm
+ * beside the program's installation (RTCPM_DATA_FROM_BIN, relative to the executable, so an unpacked zip or a
  * prefix moved elsewhere still works); never the source tree. Returns NAME or buf.
  */
 const char *program_config_path(const char *name, char *buf, size_t len);

@@ -3,8 +3,10 @@
  * test_auto_pm.c — the automatic port manager's decision table on loopback, with the fake PCP
  * server and fake STUN servers standing in for the NAT: PCP when PCP answers, NAT-PMP when
  * only that does, STUN behind an endpoint-independent NAT, a refusal with every reason behind
- * a symmetric one, local addresses without STUN servers; the verdict kept, a new probe when the
- * chosen mechanism stops answering; mappings released by the port manager that made them;
+ * a symmetric one or a silent STUN server, local addresses without STUN servers; the verdict
+ * kept, a new probe when the chosen mechanism stops answering (the next one serves), when the
+ * gateway or local address changes (test hook) and when "nothing works" is 30 s old (the
+ * verdict's clock moved by the test hook); mappings released by the port manager that made them;
  * RTP/RTCP pairing for local mappings; config errors. The real NATs: e2e cases auto_*.
  */
 #define COBJMACROS
@@ -18,6 +20,7 @@
 #include "fake_pcp_server.h"
 #include "fake_stun_server.h"
 #include "loopback.h"
+#include "pm/auto_pm_private.h"
 #include "port_manager_checks.h"
 
 struct mapping
@@ -220,6 +223,183 @@ static void test_stun_and_symmetric(void)
     check_stun(7, "");
 }
 
+/* The chosen mechanism's server goes away: the next call probes again and is served by the
+ * next mechanism that works (STUN here), with the reasons of the new verdict. */
+static void test_pcp_gone_then_stun(void)
+{
+    struct fake_pcp_server srv;
+    struct fake_pcp_options o;
+    struct fake_stun_server s1, s2;
+    struct fake_stun_options so;
+    rtcpm_addr lo = test_addr("127.0.0.1", 0);
+    char a[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], b[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], c[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
+    char verdict[800];
+    IRTCPortManager3 *pm;
+    struct mapping m, s;
+    memset(&o, 0, sizeof(o));
+    memset(&so, 0, sizeof(so));
+    so.mapped_addr = test_addr("198.51.100.9", 0);
+    CU_ASSERT_EQUAL_FATAL(fake_pcp_start(&srv, &lo, &o, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(fake_stun_start(&s1, &lo, &so, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(fake_stun_start(&s2, &lo, &so, NULL), 0);
+    pm = make("[auto]\nmechanisms = pcp, nat-pmp, stun, local\npcp-server = %s\nstun = %s, %s\n"
+              "local-address = 127.0.0.1\ntimeout = 1000\n",
+              hp(&srv.addr, a), hp(&s1.addr, b), hp(&s2.addr, c));
+    m = get(pm, RTCTR_UDP, RTCPT_SIP);
+    CU_ASSERT_EQUAL_FATAL(m.hr, S_OK);
+    CU_ASSERT_STRING_EQUAL(rtcpm_auto_pm_mechanism(pm), "PCP");
+    CU_ASSERT_STRING_EQUAL(m.external, "198.51.100.7");
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_probes(pm), 1);
+    fake_pcp_stop(&srv); /* the router's PCP server is gone: nothing listens there any more */
+    s = get(pm, RTCTR_UDP, RTCPT_AUDIO_RTP);
+    CU_ASSERT_EQUAL(s.hr, S_OK);
+    CU_ASSERT_STRING_EQUAL(rtcpm_auto_pm_mechanism(pm), "STUN");
+    CU_ASSERT_STRING_EQUAL(s.external, "198.51.100.9"); /* what the STUN server saw */
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_probes(pm), 2);
+    rtcpm_auto_pm_verdict(pm, verdict, sizeof(verdict)); /* the winner's reason only */
+    if (strncmp(verdict, "STUN: 127.0.0.1: external 198.51.100.9", 38)) printf("\n    verdict '%s'\n", verdict);
+    CU_ASSERT_EQUAL(strncmp(verdict, "STUN: 127.0.0.1: external 198.51.100.9", 38), 0);
+    CU_ASSERT_EQUAL(release(pm, RTCTR_UDP, &s), S_OK);
+    s = get(pm, RTCTR_UDP, RTCPT_SIP); /* the new verdict is kept */
+    CU_ASSERT_EQUAL(s.hr, S_OK);
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_probes(pm), 2);
+    CU_ASSERT_EQUAL(release(pm, RTCTR_UDP, &s), S_OK);
+    CU_ASSERT_EQUAL(release(pm, RTCTR_UDP, &m), S_OK); /* still PCP's: unanswered, gone here */
+    CU_ASSERT_EQUAL(IRTCPortManager3_Release(pm), 0);
+    fake_stun_stop(&s1);
+    fake_stun_stop(&s2);
+}
+
+/* The network a test moves the port manager to (auto_pm_test_hooks.network). */
+struct test_network
+{
+    rtcpm_addr gw, local;
+};
+
+static void test_network_hook(void *ctx, rtcpm_addr *gw, rtcpm_addr *local)
+{
+    const struct test_network *n = ctx;
+    *gw = n->gw;
+    *local = n->local;
+}
+
+/* One PCP mapping made and released; the verdict names gw and local. Returns the probes so far. */
+static LONG call_on(IRTCPortManager3 *pm, const char *gw, const char *local)
+{
+    char verdict[800], want[120];
+    struct mapping m = get(pm, RTCTR_UDP, RTCPT_SIP);
+    CU_ASSERT_EQUAL(m.hr, S_OK);
+    CU_ASSERT_STRING_EQUAL(rtcpm_auto_pm_mechanism(pm), "PCP");
+    CU_ASSERT_EQUAL(release(pm, RTCTR_UDP, &m), S_OK);
+    rtcpm_auto_pm_verdict(pm, verdict, sizeof(verdict));
+    snprintf(want, sizeof(want), "(gateway %s, local %s)", gw, local);
+    if (!strstr(verdict, want)) printf("\n    verdict '%s', want '%s'\n", verdict, want);
+    CU_ASSERT_PTR_NOT_NULL(strstr(verdict, want));
+    return rtcpm_auto_pm_probes(pm);
+}
+
+/* The verdict is for one gateway and local address: another of either makes the next call
+ * probe again; the same network keeps it. */
+static void test_network_change(void)
+{
+    struct fake_pcp_server srv;
+    struct fake_pcp_options o;
+    struct test_network net;
+    struct auto_pm_test_hooks hooks;
+    rtcpm_addr lo = test_addr("127.0.0.1", 0);
+    char a[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
+    IRTCPortManager3 *pm;
+    LONG n0;
+    memset(&o, 0, sizeof(o));
+    memset(&hooks, 0, sizeof(hooks));
+    CU_ASSERT_EQUAL_FATAL(fake_pcp_start(&srv, &lo, &o, NULL), 0);
+    pm = make("[auto]\nmechanisms = pcp\npcp-server = %s\ntimeout = 1000\n", hp(&srv.addr, a));
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_wait_ready(pm, 5000), S_OK); /* the first probe: the real table */
+    n0 = rtcpm_auto_pm_probes(pm);
+    net.gw = test_addr("198.18.200.1", 0);
+    net.local = test_addr("127.0.0.1", 0);
+    hooks.network = test_network_hook;
+    hooks.ctx = &net;
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_set_test_hooks(pm, &hooks), S_OK);
+    CU_ASSERT_EQUAL(call_on(pm, "198.18.200.1", "127.0.0.1"), n0 + 1);
+    CU_ASSERT_EQUAL(call_on(pm, "198.18.200.1", "127.0.0.1"), n0 + 1); /* same network: kept */
+    net.gw = test_addr("198.18.200.2", 0);                             /* another router */
+    CU_ASSERT_EQUAL(call_on(pm, "198.18.200.2", "127.0.0.1"), n0 + 2);
+    CU_ASSERT_EQUAL(call_on(pm, "198.18.200.2", "127.0.0.1"), n0 + 2);
+    net.local = test_addr("127.0.0.2", 0); /* another address of the host (DHCP, another link) */
+    CU_ASSERT_EQUAL(call_on(pm, "198.18.200.2", "127.0.0.2"), n0 + 3);
+    CU_ASSERT_EQUAL(call_on(pm, "198.18.200.2", "127.0.0.2"), n0 + 3);
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_set_test_hooks(NULL, &hooks), E_INVALIDARG);
+    CU_ASSERT_EQUAL(IRTCPortManager3_Release(pm), 0);
+    CU_ASSERT_EQUAL(fake_pcp_mapping_count(&srv), 0);
+    fake_pcp_stop(&srv);
+}
+
+/* "Nothing works" is kept 30 s (calls fail at once), then the next call probes again. The
+ * verdict's clock is moved forward by the test hook instead of waiting. */
+static void test_nothing_works_expires(void)
+{
+    struct fake_pcp_server srv;
+    struct fake_pcp_options o;
+    struct auto_pm_test_hooks hooks;
+    rtcpm_addr lo = test_addr("127.0.0.1", 0);
+    char a[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
+    IRTCPortManager3 *pm;
+    struct mapping m;
+    memset(&o, 0, sizeof(o));
+    memset(&hooks, 0, sizeof(hooks));
+    o.fault = FAKE_PCP_RESULT;
+    o.result = RTCPM_PCP_NOT_AUTHORIZED;
+    CU_ASSERT_EQUAL_FATAL(fake_pcp_start(&srv, &lo, &o, NULL), 0);
+    pm = make("[auto]\nmechanisms = pcp\npcp-server = %s\nlocal-address = 127.0.0.1\n", hp(&srv.addr, a));
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_wait_ready(pm, 5000), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_probes(pm), 1);
+    CU_ASSERT_EQUAL(get(pm, RTCTR_UDP, RTCPT_SIP).hr, RTC_E_PORT_MAPPING_FAILED);
+    o.fault = FAKE_PCP_NORMAL; /* the router works now, but the verdict is not 30 s old */
+    fake_pcp_set_options(&srv, &o);
+    CU_ASSERT_EQUAL(get(pm, RTCTR_UDP, RTCPT_SIP).hr, RTC_E_PORT_MAPPING_FAILED);
+    hooks.clock_offset_ms = 25000; /* 25 s later (5 s for slow runs); the 30 s of README */
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_set_test_hooks(pm, &hooks), S_OK);
+    CU_ASSERT_EQUAL(get(pm, RTCTR_UDP, RTCPT_SIP).hr, RTC_E_PORT_MAPPING_FAILED);
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_probes(pm), 1); /* no call probed */
+    CU_ASSERT_EQUAL(fake_pcp_requests(&srv), 1);  /* the first ANNOUNCE only */
+    hooks.clock_offset_ms = 30000;                /* 30 s later */
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_set_test_hooks(pm, &hooks), S_OK);
+    m = get(pm, RTCTR_UDP, RTCPT_SIP);
+    CU_ASSERT_EQUAL(m.hr, S_OK);
+    CU_ASSERT_STRING_EQUAL(rtcpm_auto_pm_mechanism(pm), "PCP");
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_probes(pm), 2);
+    CU_ASSERT_EQUAL(release(pm, RTCTR_UDP, &m), S_OK);
+    CU_ASSERT_EQUAL(IRTCPortManager3_Release(pm), 0);
+    fake_pcp_stop(&srv);
+}
+
+/* A STUN server that never answers is a refusal (README's decision table): local addresses are
+ * not guessed when STUN servers are configured, and the reason names the silent server. */
+static void test_stun_silent_refuses(void)
+{
+    struct fake_stun_server s1;
+    struct fake_stun_options so;
+    rtcpm_addr lo = test_addr("127.0.0.1", 0);
+    char a[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], why[800], want[120];
+    IRTCPortManager3 *pm;
+    memset(&so, 0, sizeof(so));
+    so.mode = FAKE_STUN_SILENT;
+    CU_ASSERT_EQUAL_FATAL(fake_stun_start(&s1, &lo, &so, NULL), 0);
+    pm = make("[auto]\nmechanisms = stun, local\nstun = %s\nlocal-address = 127.0.0.1\ntimeout = 500\n",
+              hp(&s1.addr, a));
+    CU_ASSERT_EQUAL(get(pm, RTCTR_UDP, RTCPT_SIP).hr, RTC_E_PORT_MAPPING_FAILED);
+    CU_ASSERT_STRING_EQUAL(rtcpm_auto_pm_mechanism(pm), "");
+    rtcpm_auto_pm_last_error(pm, why, sizeof(why));
+    snprintf(want, sizeof(want), "no way through the NAT: STUN: no answer from %s", a);
+    if (!strstr(why, want) || strstr(why, "local:")) printf("\n    reason '%s'\n", why);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, want));
+    CU_ASSERT_PTR_NULL(strstr(why, "local:")); /* not tried: a guess behind a NAT */
+    CU_ASSERT_EQUAL(rtcpm_auto_pm_live_mappings(pm), 0);
+    CU_ASSERT_EQUAL(IRTCPortManager3_Release(pm), 0);
+    fake_stun_stop(&s1);
+}
+
 static void test_local_pairing(void)
 {
     IRTCPortManager3 *pm = make("[auto]\nmechanisms = local\nlocal-address = 127.0.0.1\n"
@@ -267,6 +447,10 @@ int main(int argc, char **argv)
         { "pcp_refusal_next", test_pcp_refusal_next },
         { "natpmp", test_natpmp },
         { "stun_and_symmetric", test_stun_and_symmetric },
+        { "pcp_gone_then_stun", test_pcp_gone_then_stun },
+        { "network_change", test_network_change },
+        { "nothing_works_expires", test_nothing_works_expires },
+        { "stun_silent_refuses", test_stun_silent_refuses },
         { "local_pairing", test_local_pairing },
         { "config", test_config },
         CU_TEST_INFO_NULL,

@@ -380,6 +380,19 @@ LONG rtcpm_auto_pm_probes(IRTCPortManager3 *iface)
     return n;
 }
 
+HRESULT rtcpm_auto_pm_set_test_hooks(IRTCPortManager3 *iface, const struct auto_pm_test_hooks *hooks)
+{
+    struct auto_pm *pm = unsafe_impl_from_IRTCPortManager3(iface);
+    if (!pm) return E_INVALIDARG;
+    rtcpm_lock_acquire(&pm->lock);
+    if (hooks)
+        pm->hooks = *hooks;
+    else
+        memset(&pm->hooks, 0, sizeof(pm->hooks));
+    rtcpm_lock_release(&pm->lock);
+    return S_OK;
+}
+
 LONG rtcpm_auto_pm_live_mappings(IRTCPortManager3 *iface)
 {
     struct auto_pm *pm = unsafe_impl_from_IRTCPortManager3(iface);

@@ -61,6 +61,18 @@ HRESULT rtcpm_auto_pm_settings_make(const struct rtcpm_auto_pm_config *cfg, stru
                                     size_t errlen);
 HRESULT rtcpm_auto_pm_create_from_settings(const struct auto_pm_settings *set, IRTCPortManager3 **out);
 
+/* Test hooks (tests/test_auto_pm.c; the library never sets them): the network a verdict is
+ * made for and the clock its age is measured with, so a test can move the host to another
+ * gateway or local address, or let 30 s pass, without a router or a wait. */
+struct auto_pm_test_hooks
+{
+    /* Instead of the routing table: the default gateway and the local address towards it
+     * (a configured local-address still wins, as it does over the table). */
+    void (*network)(void *ctx, rtcpm_addr *gw, rtcpm_addr *local);
+    void *ctx;
+    uint64_t clock_offset_ms; /* added to rtcpm_clock_ms() where the verdict's age is taken */
+};
+
 struct auto_pm
 {
     struct pm_object base; /* owner of each mapping = the mechanism that made it */
@@ -81,7 +93,12 @@ struct auto_pm
     char last_error[AUTO_PM_WHY_MAX];
     int probing, stopping;
     LONG probes;
+    struct auto_pm_test_hooks hooks; /* under lock; zero unless a test sets them */
 };
+
+/* Sets pm's test hooks (NULL: none) for the next look at the network / the verdict's age.
+ * E_INVALIDARG when pm is not an automatic port manager. */
+HRESULT rtcpm_auto_pm_set_test_hooks(IRTCPortManager3 *pm, const struct auto_pm_test_hooks *hooks);
 
 /* Runs the probes (unless one runs: then waits for it) until deadline; the verdict is in
  * pm->mech / pm->verdict. Returns the mechanism or -1. */

@@ -107,13 +107,23 @@ void rtcpm_auto_pm_inner_error(IRTCPortManager3 *inner, int mech, char *why, siz
 
 static void network(struct auto_pm *pm, rtcpm_addr *gw, rtcpm_addr *local)
 {
+    struct auto_pm_test_hooks hooks;
+    rtcpm_lock_acquire(&pm->lock);
+    hooks = pm->hooks;
+    rtcpm_lock_release(&pm->lock);
     memset(local, 0, sizeof(*local));
-    if (rtcpm_route_default_gateway(RTCPM_AF_INET, gw, NULL)) memset(gw, 0, sizeof(*gw));
-    if (pm->set->local_v4.family)
-        *local = pm->set->local_v4;
-    else if (gw->family && rtcpm_route_local_addr(gw, local, NULL))
+    memset(gw, 0, sizeof(*gw));
+    if (hooks.network)
+        hooks.network(hooks.ctx, gw, local);
+    else if (rtcpm_route_default_gateway(RTCPM_AF_INET, gw, NULL))
+        memset(gw, 0, sizeof(*gw));
+    else if (!pm->set->local_v4.family && rtcpm_route_local_addr(gw, local, NULL))
         memset(local, 0, sizeof(*local));
+    if (pm->set->local_v4.family) *local = pm->set->local_v4;
 }
+
+/* The clock a verdict's age is measured with (pm->lock held). */
+static uint64_t verdict_clock(const struct auto_pm *pm) { return rtcpm_clock_ms() + pm->hooks.clock_offset_ms; }
 
 /* ---- the probes: S_OK when the mechanism works, else the reason in why ---- */
 
@@ -278,7 +288,7 @@ static int probe_owned(struct auto_pm *pm, uint64_t deadline)
     rtcpm_lock_acquire(&pm->lock);
     pm->mech = mech;
     pm->verdict_valid = 1;
-    pm->verdict_at_ms = rtcpm_clock_ms();
+    pm->verdict_at_ms = verdict_clock(pm);
     pm->verdict_gw = gw;
     pm->verdict_local = local;
     rtcpm_cfg_set_err(pm->verdict, sizeof(pm->verdict), "%s (gateway %s, local %s)", text,
@@ -317,7 +327,7 @@ int rtcpm_auto_pm_current(struct auto_pm *pm, uint64_t deadline)
     while (pm->probing && left_ms(deadline)) rtcpm_cond_wait(&pm->cond, &pm->lock, (long)left_ms(deadline));
     if (!pm->probing && pm->verdict_valid && rtcpm_addr_equal(&gw, &pm->verdict_gw) &&
         rtcpm_addr_equal(&local, &pm->verdict_local) &&
-        (pm->mech >= 0 || rtcpm_clock_ms() - pm->verdict_at_ms < AUTO_PM_NONE_KEPT_MS))
+        (pm->mech >= 0 || verdict_clock(pm) - pm->verdict_at_ms < AUTO_PM_NONE_KEPT_MS))
     {
         mech = pm->mech;
         rtcpm_lock_release(&pm->lock);

@@ -93,7 +93,7 @@ if [ "$PKG_KIND" = mingw ]; then
     check "installed: librtcuuid.a" has "$PKG_LIBDIR/librtcuuid.a"
 fi
 if [ -n "$PKG_PROGRAMS" ]; then
-    for c in static-nat.ini static-nat-ipv6.ini stun.ini; do check "installed: share/rtcpm/$c" has "$PKG_DATADIR/rtcpm/$c"; done
+    for c in static-nat.ini static-nat-ipv6.ini stun.ini pcp-nat.ini upnp-nat.ini auto-nat.ini; do check "installed: share/rtcpm/$c" has "$PKG_DATADIR/rtcpm/$c"; done
     others=$(grep -E "^$PKG_PROGRAMDIR/" "$PKG_WORK/manifest.txt" | sed "s|^$PKG_PROGRAMDIR/||" | grep -vE '^(rtcpm(-|_ps\.dll$|\.dll$)|rtcdll\.dll$)' || true)
     check_eq "every installed program is named rtcpm-* (DLLs: rtcpm, rtcpm_ps, rtcdll)" "" "$others"
 fi

@@ -7,6 +7,7 @@ RESULTS_DIR holds, per preset P (in run order, listed in RESULTS_DIR/presets):
     P.status      "ok", "build-failed", "configure-failed" or "ctest-exit N"
     P.tests.json  `ctest --preset P --show-only=json-v1` (the tests the preset registers)
     P.junit.xml   `ctest --output-junit` of the run (absent when it did not run)
+    P.lane.junit.xml  the tests of P that scripts/test.sh runs in its build lane (dist_packages)
 
 Counts tests, not fixtures: a test with FIXTURES_SETUP or FIXTURES_CLEANUP (wine_start,
 wine_stop, e2e_leaks, ...) is reported on a line of its own. A skipped test (exit 77) is one
@@ -114,6 +115,8 @@ class Report:
         if results is None:
             results = {}
             self.fail(preset, "no readable ctest result (" + status + ")")
+        # tests run in the build lane (dist_packages): their own junit file
+        results.update(junit_results(os.path.join(results_dir, preset + ".lane.junit.xml")) or {})
         failed_before = self.failed + sum(c[1] for c in self.fixtures.values())
         for name, fixture, labels in tests:
             self.test(preset, name, fixture, labels, results.get(name))

@@ -164,6 +164,8 @@ HRESULT sample_port_manager(const SampleOptions &o, IRTCPortManager **out)
     }
     else if (!o.stun.empty())
         hr = rtcpm_stun_pm_create(o.stun.c_str(), &pm, err, sizeof(err));
+    else if (!o.pcp.empty())
+        hr = rtcpm_pcp_pm_create(o.pcp == "gateway" ? NULL : o.pcp.c_str(), &pm, err, sizeof(err));
     else
         return S_OK; /* no port manager: RTC uses local addresses */
     if (FAILED(hr))
@@ -470,6 +472,8 @@ const char *sample_common_help(void)
            "                        external:same port, SIP --sip-port (5060), RTP --rtp-port (30000) +1 RTCP\n"
            "  --static FILE.ini     rtcpm's static port manager\n"
            "  --stun SERVER[:PORT][,...]         rtcpm's STUN port manager\n"
+           "  --pcp SERVER[:PORT]|gateway        rtcpm's PCP port manager (NAT-PMP when the NAT speaks\n"
+           "                        only that), asking SERVER or the default gateway\n"
            "  --session-pm          SetPortManager on the session, not on the profile\n"
            "  --timeout MS          how long to wait for each outcome (default 20000)\n"
            "  --help, --version\n";
@@ -548,6 +552,8 @@ int sample_common_option(SampleOptions &o, int argc, char **argv, int &i)
         ok = take_value(argc, argv, i, o.static_ini);
     else if (a == "--stun")
         ok = take_value(argc, argv, i, o.stun);
+    else if (a == "--pcp")
+        ok = take_value(argc, argv, i, o.pcp);
     else if (a == "--session-pm")
         o.session_pm = true;
     else if (a == "--timeout")
@@ -559,10 +565,10 @@ int sample_common_option(SampleOptions &o, int argc, char **argv, int &i)
 
 int sample_finish_options(const SampleOptions &o, const char *prog)
 {
-    int pms = !o.own_internal.empty() + !o.static_ini.empty() + !o.stun.empty();
+    int pms = !o.own_internal.empty() + !o.static_ini.empty() + !o.stun.empty() + !o.pcp.empty();
     if (pms > 1)
     {
-        fprintf(stderr, "%s: --own-pm, --static and --stun exclude each other (--help)\n", prog);
+        fprintf(stderr, "%s: --own-pm, --static, --stun and --pcp exclude each other (--help)\n", prog);
         return SAMPLE_USAGE;
     }
     return -1;

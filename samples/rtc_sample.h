@@ -46,6 +46,7 @@ struct SampleOptions
     long sip_port = 5060, rtp_port = 30000;
     std::string static_ini;  /* --static FILE */
     std::string stun;        /* --stun SERVER[:PORT][,...] */
+    std::string pcp;         /* --pcp SERVER[:PORT] or "gateway" */
     bool session_pm = false; /* --session-pm: the session's SetPortManager, not the profile's */
     long timeout_ms = 20000;
 };

@@ -229,7 +229,8 @@ for media in back none noaudio; do
     rtp=$((rtp & ~1))
     scenario "$e2e/uas.xml.in" "$workdir/uas.xml" EXT_IP=127.0.0.1 EXT_IP_RE='127\.0\.0\.1' \
         RTP_PORT="$rtp" RTP_PORT_RE="$rtp" RTCP_PORT=$((rtp + 1)) RTCP_PORT_RE=$((rtp + 1)) \
-        MEDIA_IP=127.0.0.1 MEDIA_PORT="$mport" MEDIA_RTCP_PORT=$((mport + 1))
+        MEDIA_IP=127.0.0.1 MEDIA_PORT="$mport" MEDIA_RTCP_PORT=$((mport + 1)) \
+        OFFER_FILE="$workdir/uas.offer" ANSWER_DELAY_MS=0
     [ $media = noaudio ] && sed -i "s/^m=audio $mport RTP\/AVP 0\$/m=audio 0 RTP\/AVP 0/" "$workdir/uas.xml"
     sipp_start uas "$workdir/uas.xml" "$peer"
     if [ $media = back ]; then

@@ -69,11 +69,14 @@ e2e_registrar_start() {
     e2e_log "registrar (sipp) on $E2E_WAN_PUBLIC:$E2E_SIP_PORT expects Contact $1:$2"
 }
 
-# e2e_uas_start EXT_IP RTP_PORT|any RTCP_PORT|any: 200 OK only for an offer naming them.
+# e2e_uas_start EXT_IP RTP_PORT|any RTCP_PORT|any: 200 OK only for an offer naming them,
+# E2E_UAS_ANSWER_DELAY_MS (0) after the INVITE; the offer's c=/m=/a=rtcp lines land in
+# RUN_DIR/uas.offer as soon as it comes (rtp_talk.py --offer reads them).
 e2e_uas_start() {
     e2e_scenario "$E2E_DIR/uas.xml.in" "$E2E_RUN_DIR/uas.xml" \
         EXT_IP="$1" EXT_IP_RE="$(e2e_re_ip "$1")" RTP_PORT="$2" RTP_PORT_RE="$(e2e_re_port "$2")" \
         RTCP_PORT="$3" RTCP_PORT_RE="$(e2e_re_port "$3")" \
+        OFFER_FILE="$E2E_RUN_DIR/uas.offer" ANSWER_DELAY_MS="${E2E_UAS_ANSWER_DELAY_MS:-0}" \
         MEDIA_IP="$E2E_WAN_PUBLIC" MEDIA_PORT="$E2E_MEDIA_PORT" MEDIA_RTCP_PORT="$((E2E_MEDIA_PORT + 1))"
     e2e_sipp_start uas "$E2E_RUN_DIR/uas.xml"
     e2e_log "called party (sipp) on $E2E_WAN_PUBLIC:$E2E_SIP_PORT expects c=IN IP4 $1, m=audio $2, a=rtcp:$3"
@@ -87,6 +90,15 @@ e2e_media_peer_start() {
         --bind "$E2E_WAN_PUBLIC:$E2E_MEDIA_PORT" --expect-from "$1" --timeout "$E2E_PEER_TIMEOUT" \
         --ready-file "$E2E_RUN_DIR/media.ready"
     e2e_wait_file "$E2E_RUN_DIR/media.ready" || e2e_die "media peer did not start (see $E2E_RUN_DIR/media.log)"
+}
+
+# e2e_talk_start ARGS...: rtp_talk.py as the far end's media on 198.19.1.2:40000 (RTCP 40001):
+# it sends the signal of --send to the SDP's address (--to, or --offer FILE) and records what
+# comes back from there into RUN_DIR/talk.ul (NAME talk; ARGS: its other options).
+e2e_talk_start() {
+    e2e_spawn public talk "$E2E_PYTHON" "$E2E_DIR/rtp_talk.py" --bind "$E2E_WAN_PUBLIC:$E2E_MEDIA_PORT" \
+        --record "$E2E_RUN_DIR/talk.ul" --timeout "$E2E_PEER_TIMEOUT" --ready-file "$E2E_RUN_DIR/talk.ready" "$@"
+    e2e_wait_file "$E2E_RUN_DIR/talk.ready" || e2e_die "rtp_talk.py did not start (see $E2E_RUN_DIR/talk.log)"
 }
 
 # e2e_nat_mappings PROTO INT_PORT [DST_IP DST_PORT]: the NAT's external IP:PORT for the

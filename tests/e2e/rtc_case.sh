@@ -28,11 +28,16 @@
 #                            when the profile is enabled (RFC 3263 SRV _sip._udp, then A) through
 #                            a dnsmasq this case starts in the client namespace
 #                            (/etc/netns/<ns>/resolv.conf), the port manager asked for the result
+#   rtc_sound_stun, rtc_sound_pcp, rtc_sound_in
+#                            calls with sound both ways (a 1 kHz tone out, 440 Hz back, RTCP):
+#                            tests/e2e/cases_rtc_sound.sh
 # Exit: 0 pass, 1 fail, 77 skipped (no network namespaces here).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/netns.sh"
 . "$here/peers.sh"
+. "$here/miniupnpd.sh"
+. "$here/cases_rtc_sound.sh"
 
 case_name=${1:-}; shift || true
 bin="" dll="" sippdir="" work=${RTCPM_E2E_WORK:-/tmp/rtcpm-e2e-work}
@@ -84,6 +89,12 @@ rtc_up() {
     e2e_log "rtcdll.dll registered in $E2E_RUN_DIR/wineprefix"
 }
 
+# own_static_up: the network with the router's DNAT for the application's own port manager
+own_static_up() {
+    # shellcheck disable=SC2046 # one --map option and its value per mapping
+    rtc_up --nat dnat $(printf -- '--map %s ' "${OWN_MAPS[@]}")
+}
+
 # run_sample EXE ARGS...: client.out, client_rc (CoCreateInstance: no --dll)
 run_sample() {
     local out=$E2E_RUN_DIR/client.out
@@ -121,7 +132,7 @@ registration_checks() {
 }
 
 case_rtc_register_own_static() {
-    rtc_up --nat dnat $(printf -- '--map %s ' "${OWN_MAPS[@]}")
+    own_static_up
     registrar_start "$(e2e_re_ip "$STATIC_IP"):5070"
     run_sample "$bin/rtc_registration.exe" --registrar "$SIP_PEER" "${OWN_PM[@]}"
     e2e_wait registrar 10; registrar_rc=$?
@@ -162,7 +173,7 @@ case_rtc_register_symmetric() {
 case_rtc_register_dns() {
     command -v dnsmasq >/dev/null || e2e_skip "dnsmasq not installed (Debian: dnsmasq-base; scripts/install-deps.sh)"
     RTC_RESOLV=$'nameserver 127.0.0.1\noptions timeout:2 attempts:2'
-    rtc_up --nat dnat $(printf -- '--map %s ' "${OWN_MAPS[@]}")
+    own_static_up
     e2e_spawn client dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
         --listen-address=127.0.0.1 --bind-interfaces --port=53 --pid-file= --log-queries --log-facility=- \
         --local=/rtcpm.test/ --host-record=registrar.rtcpm.test,"$E2E_WAN_PUBLIC" \
@@ -198,7 +209,7 @@ call_checks() {
 }
 
 case_rtc_call_own_static() {
-    rtc_up --nat dnat $(printf -- '--map %s ' "${OWN_MAPS[@]}")
+    own_static_up
     e2e_uas_start "$STATIC_IP" 7078 7079
     e2e_media_peer_start "$STATIC_IP:7078"
     run_sample "$bin/rtc_outgoing_call.exe" --peer "sip:bob@$SIP_PEER" "${OWN_PM[@]}" --duration 2000
@@ -217,35 +228,48 @@ case_rtc_call_stun() {
     e2e_wait uas 15; uas_rc=$?
     e2e_wait media 15; media_rc=$?
     sed 's/^/  | /' "$E2E_RUN_DIR/media.log"
+    call_checks "$(pm_mapping AUDIO_RTP external)" "$(pm_mapping AUDIO_RTCP external)"
+    rtp_conntrack_check
+}
+
+# rtp_conntrack_check: the STUN port manager's RTP mapping is the NAT's real one (conntrack)
+rtp_conntrack_check() {
     local int
     int=$(pm_mapping AUDIO_RTP internal)
-    call_checks "$(pm_mapping AUDIO_RTP external)" "$(pm_mapping AUDIO_RTCP external)"
     check "m= is the NAT's real mapping of RTP port ${int##*:} (conntrack)" \
         eq "$(e2e_nat_mappings udp "${int##*:}" "$E2E_WAN_PUBLIC" "$E2E_MEDIA_PORT")" "$(pm_mapping AUDIO_RTP external)"
 }
 
-case_rtc_in_own_static() {
-    local caller_port=$((E2E_SIP_PORT + 2)) i
-    rtc_up --nat dnat $(printf -- '--map %s ' "${OWN_MAPS[@]}")
-    registrar_start "$(e2e_re_ip "$STATIC_IP"):5070"
-    e2e_media_peer_start "$STATIC_IP:7078"
+# in_call_static HOLD_MS [VAR=VALUE...]: the incoming call through the NAT (the network, the
+# registrar and the caller's media peer already up): rtc_incoming_call.exe registers with the
+# application's port manager (SIP 5070, RTP 7078/7079 DNAT'ed), no listen address, VAR=VALUE
+# in its environment; a caller (sipp) on the WAN calls the registered Contact
+# 198.19.1.3:5070, its offer's media at 198.19.1.2:40000, and hangs up after HOLD_MS.
+# Sets client_rc, caller_rc, registrar_rc.
+in_call_static() {
+    local hold=$1 caller_port=$((E2E_SIP_PORT + 2))
+    shift
     e2e_scenario "$sippdir/in_call.xml.in" "$E2E_RUN_DIR/caller.xml" MEDIA_IP="$E2E_WAN_PUBLIC" \
-        MEDIA_PORT="$E2E_MEDIA_PORT" HOLD=2000 CONTACT_RE="sip:alice@$(e2e_re_ip "$STATIC_IP"):5070;transport=udp" \
+        MEDIA_PORT="$E2E_MEDIA_PORT" HOLD="$hold" CONTACT_RE="sip:alice@$(e2e_re_ip "$STATIC_IP"):5070;transport=udp" \
         ANSWER_RE="c=IN IP4 $(e2e_re_ip "$STATIC_IP").*m=audio 7078 RTP/AVP 0 101"
-    echo "client: rtc_incoming_call.exe --register --registrar $SIP_PEER ${OWN_PM[*]}"
-    e2e_spawn client incoming $(e2e_wine_env) timeout 90 "$E2E_WINE_LOADER" "$bin/rtc_incoming_call.exe" \
+    echo "client: rtc_incoming_call.exe --register --registrar $SIP_PEER ${OWN_PM[*]} ($*)"
+    # shellcheck disable=SC2046 # e2e_wine_env: VAR=VALUE words
+    e2e_spawn client incoming $(e2e_wine_env) "$@" timeout 90 "$E2E_WINE_LOADER" "$bin/rtc_incoming_call.exe" \
         --register --registrar "$SIP_PEER" "${OWN_PM[@]}" --timeout 30000
-    for i in $(seq 600); do grep -q '^listening' "$E2E_RUN_DIR/incoming.log" 2>/dev/null && break; sleep 0.05; done
+    for _ in $(seq 600); do grep -q '^listening' "$E2E_RUN_DIR/incoming.log" 2>/dev/null && break; sleep 0.05; done
     e2e_spawn public caller sipp -sf "$E2E_RUN_DIR/caller.xml" -i "$E2E_WAN_PUBLIC" -p "$caller_port" \
         "$STATIC_IP:5070" -m 1 -nostdin -timeout "${E2E_PEER_TIMEOUT}s" -timeout_error \
         -trace_logs -log_file "$E2E_RUN_DIR/caller.sipp.log" -trace_err -error_file "$E2E_RUN_DIR/caller.err"
-    e2e_wait caller 30; local caller_rc=$?
+    e2e_wait caller 30; caller_rc=$?
     e2e_wait incoming 40; client_rc=$?
     e2e_wait registrar 10; registrar_rc=$?
-    e2e_wait media 15; media_rc=$?
     sed -i 's/\r$//' "$E2E_RUN_DIR/incoming.log"
     sed 's/^/  | /' "$E2E_RUN_DIR/incoming.log"
-    sed 's/^/  | /' "$E2E_RUN_DIR/media.log"
+}
+
+# in_call_checks: the incoming call's outcome; media_rc = the caller's media peer's verdict
+# on RTP from the answer's address 198.19.1.3:7078.
+in_call_checks() {
     check "rtc_incoming_call exit 0" eq "$client_rc" 0
     check "the registrar's scenario passed (Contact = $STATIC_IP:5070)" eq "$registrar_rc" 0
     check "the caller's scenario passed (180, 200 with the mapped SDP and Contact, ACK, BYE)" eq "$caller_rc" 0
@@ -255,6 +279,16 @@ case_rtc_in_own_static() {
     check "GetMappingEx(caller's media, AUDIO_RTP) on the application's port manager" has "$E2E_RUN_DIR/incoming.log" \
         "^pm GetMappingEx\\($(e2e_re_ip "$E2E_WAN_PUBLIC"), $E2E_MEDIA_PORT, UDP, AUDIO_RTP\\) -> S_OK"
     check "RTP reached the caller from $STATIC_IP:7078 through the NAT" eq "$media_rc" 0
+}
+
+case_rtc_in_own_static() {
+    own_static_up
+    registrar_start "$(e2e_re_ip "$STATIC_IP"):5070"
+    e2e_media_peer_start "$STATIC_IP:7078"
+    in_call_static 2000
+    e2e_wait media 15; media_rc=$?
+    sed 's/^/  | /' "$E2E_RUN_DIR/media.log"
+    in_call_checks
 }
 
 declare -F "case_$case_name" >/dev/null || { echo "rtc_case.sh: no case '$case_name'" >&2; exit 2; }

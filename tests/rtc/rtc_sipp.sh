@@ -19,7 +19,8 @@
 # BAD_DEVICE and the call goes on, STARTED/STOPPED), call_mute (put_AudioMuted: RTP goes on,
 # every packet silence), call_sound (sipp streams g711a.pcap's speech into the call: what rtcdll plays
 # through the file: speaker correlates with the pcap's decoded speech), call_dtmf (sipp plays
-# dtmf_2833_*.pcap into the call: rtcdll logs each received key once, RTCPM_DEBUG=rtc).
+# dtmf_2833_*.pcap into the call: rtcdll logs each received key once, RTCPM_DEBUG=rtc),
+# call_pulse (winmm for real: a private PulseAudio's null sink and pipe source, tones both ways).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -291,6 +292,42 @@ PY
         fail "call_dtmf: the received DTMF rtcdll logged is not the pcaps'"
         diff "$workdir/dtmf.want" "$workdir/dtmf.got" | sed 's/^/  /'
     fi
+fi
+
+# The real winmm devices through a call of rtcdll (no file hook): a private PulseAudio
+# (tests/media/pulse_lib.sh: null sink + pipe source) that Wine's winepulse.drv uses,
+# put_PreferredAudioDevice(#0) for microphone and speaker. rtp_listen.py, the callee's media,
+# answers rtcdll's RTP with a 1 kHz tone (PCMU): it must come out of the sink's monitor; a
+# 600 Hz tone fed into the pipe source must arrive at the callee as RTP. Frequency, in-band
+# energy and a minimum duration are checked, never sample counts (Wine's playback has gaps
+# under load). PulseAudio that cannot start: SKIPPED, exit 77 (red in strict CI).
+if run call_pulse; then
+    . "$here/../media/pulse_lib.sh"
+    pulse_need
+    loader=$("${runner[0]}" --loader "$call_exe") || { echo "$loader"; exit 77; }
+    trap 'pulse_stop; cleanup' EXIT
+    pulse_start "$workdir/pulse" || exit 77
+    pulse_wine_driver "$loader" "${runner[1]}"
+    pulse_feed 600
+    sox -n -r 8000 -c 1 -t raw -e mu-law "$workdir/tone.ul" synth 4 sine 1000 vol 0.5
+    pulse_record "$workdir/monitor.raw"
+    listen_args=(--send "$workdir/tone.ul" --pt 0 --record "$workdir/got.ul")
+    call_case call_pulse "$here/sipp/call_uas_te.xml.in" --duration 5000 --mic '#0' --speaker '#0'
+    listen_args=()
+    pulse_record_stop
+    expect_rc call_pulse 0
+    has "call_pulse: RTCE_MEDIA send started" "$out" "media AUDIO_SEND STARTED 0"
+    has "call_pulse: RTCE_MEDIA receive started" "$out" "media AUDIO_RECEIVE STARTED 0"
+    hasnt "call_pulse: both devices opened" "$out" " FAILED "
+    wait "$media_pid"
+    sed 's/^/  media: /' "$workdir/call_pulse.media"
+    "$python" "$here/../media/analyse.py" tone "$workdir/monitor.raw" --hz 1000 --min-seconds 1.0 \
+        && pass "call_pulse: the callee's 1 kHz tone came out of the null sink's monitor" \
+        || fail "call_pulse: no 1 kHz tone on the sink's monitor"
+    sox -t raw -e mu-law -r 8000 -c 1 "$workdir/got.ul" -b 16 "$workdir/got.wav"
+    "$python" "$here/../media/analyse.py" tone "$workdir/got.wav" --hz 600 --min-seconds 1.0 \
+        && pass "call_pulse: the pipe source's 600 Hz tone reached the callee as RTP" \
+        || fail "call_pulse: no 600 Hz tone in the RTP the callee received"
 fi
 
 cleanup

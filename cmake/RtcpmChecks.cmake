@@ -13,7 +13,7 @@
 
 set(RTCPM_SANITIZE "" CACHE STRING "Sanitizers for every target, as for -fsanitize= (address,undefined | thread)")
 option(RTCPM_FUZZ "Build the libFuzzer targets in tests/fuzz (clang only)" OFF)
-set(RTCPM_FUZZ_SECONDS 20 CACHE STRING "Default -max_total_time (seconds) of each fuzz test")
+set(RTCPM_FUZZ_SECONDS 10 CACHE STRING "Default -max_total_time (seconds) of each fuzz test")
 
 set(_rtcpm_sanitize "${RTCPM_SANITIZE}")
 if(RTCPM_FUZZ)

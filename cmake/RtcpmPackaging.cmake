@@ -41,8 +41,16 @@ set(CPACK_PACKAGE_CONTACT "${RTCPM_PACKAGE_MAINTAINER}")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_INSTALL_CMAKE_PROJECTS "${PROJECT_BINARY_DIR};rtcpm;ALL;/")
+# MinGW: the static build's dev component only (package.sh builds just its libraries, not
+# rtcdll.dll or rtcpm_ps.dll). Native: ALL, which the .debs' per-component packaging needs
+# (a named component there is dropped); a native static build has only librtcpm.a to build.
+if(WIN32)
+  set(_rtcpm_extra_component dev)
+else()
+  set(_rtcpm_extra_component ALL)
+endif()
 foreach(dir IN LISTS RTCPM_PACKAGE_EXTRA_BUILDS)
-  list(APPEND CPACK_INSTALL_CMAKE_PROJECTS "${dir};rtcpm;ALL;/")
+  list(APPEND CPACK_INSTALL_CMAKE_PROJECTS "${dir};rtcpm;${_rtcpm_extra_component};/")
 endforeach()
 
 if(WIN32)

@@ -30,13 +30,14 @@ mkdir -p "$out" "$work"
 # absolute: cpack runs in the build directory
 out=$(cd "$out" && pwd) work=$(cd "$work" && pwd)
 
-build() { # build DIR CMAKE-ARGS...: configure (fresh) and build
-    local dir=$1
-    shift
+build() { # build DIR TARGETS CMAKE-ARGS...: configure (fresh) and build TARGETS (all: everything)
+    local dir=$1 targets=()
+    [ "$2" = all ] || read -ra targets <<<"--target $2"
+    shift 2
     rm -rf "$dir"
     cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRTCPM_BUILD_TESTS=OFF -DRTCPM_PACKAGE_TESTS=OFF "$@" \
         >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; return 1; }
-    cmake --build "$dir" -j"$jobs" >"$dir.build.log" 2>&1 || { tail -n 50 "$dir.build.log"; return 1; }
+    cmake --build "$dir" -j"$jobs" "${targets[@]}" >"$dir.build.log" 2>&1 || { tail -n 50 "$dir.build.log"; return 1; }
 }
 
 for t in "${targets[@]}"; do
@@ -47,10 +48,14 @@ for t in "${targets[@]}"; do
     mingw64) target=(-DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchain-mingw64.cmake" -DRTCPM_INSTALL_TRIPLET_DIR= -DRTCPM_PC_RELOCATABLE=ON) ;;
     mingw32) target=(-DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchain-mingw32.cmake" -DRTCPM_INSTALL_TRIPLET_DIR= -DRTCPM_PC_RELOCATABLE=ON) ;;
     esac
-    echo "=== package.sh: $t: static build"
-    build "$work/$t-static" "${target[@]}" -DBUILD_SHARED_LIBS=OFF -DRTCPM_BUILD_SAMPLES=OFF
+    # the static build gives only its dev component (librtcpm.a, its CMake targets file, and
+    # the files both builds install alike): only the libraries of that component are built
+    echo "=== package.sh: $t: static build (librtcpm.a)"
+    libs=rtcpm
+    [ "$t" = native ] || libs="rtcpm rtcuuid"
+    build "$work/$t-static" "$libs" "${target[@]}" -DBUILD_SHARED_LIBS=OFF -DRTCPM_BUILD_SAMPLES=OFF
     echo "=== package.sh: $t: shared build (+ the programs)"
-    build "$work/$t-shared" "${target[@]}" -DBUILD_SHARED_LIBS=ON -DRTCPM_PACKAGE_EXTRA_BUILDS="$work/$t-static"
+    build "$work/$t-shared" all "${target[@]}" -DBUILD_SHARED_LIBS=ON -DRTCPM_PACKAGE_EXTRA_BUILDS="$work/$t-static"
     echo "=== package.sh: $t: cpack"
     rm -rf "$work/$t-cpack"
     (cd "$work/$t-shared" && cpack --config CPackConfig.cmake -B "$work/$t-cpack" >"$work/$t-cpack.log" 2>&1) ||

@@ -10,7 +10,7 @@
 # Stages after the four builds: their shared twins (native-shared ... mingw32-shared: the
 # install and consumer tests against librtcpm.so / rtcpm.dll), asan, tsan (clang sanitizers,
 # label unit), valgrind (the native build's suites under memcheck, label valgrind), fuzz
-# (libFuzzer, RTCPM_FUZZ_SECONDS per target, default 20 — a regression run over the committed
+# (libFuzzer, RTCPM_FUZZ_SECONDS per target, default 10 — a regression run over the committed
 # corpus; the deep runs are scripts/fuzz-long.sh's; the summary prints each target's
 # executions), dist (scripts/package.sh: the .debs installed with dpkg -i, the Windows zips
 # used, every preset in one prefix). Every build runs ahead of the tests in an idle-class lane
@@ -80,7 +80,7 @@ lane_build() { # lane_build PRESET: writes $results/PRESET.built (ok, configure-
             ctest --preset "$p" "${ctest_args[@]}" --show-only=json-v1 >"$results/$p.tests.json" 2>/dev/null || true
             if [[ " ${presets[*]} " == *" native "* ]]; then cp "$results/native.built" "$results/$p.built"; return; fi
             configure=native ;;
-        fuzz) extra=(-DRTCPM_FUZZ_SECONDS="${RTCPM_FUZZ_SECONDS:-20}") ;;
+        fuzz) extra=(-DRTCPM_FUZZ_SECONDS="${RTCPM_FUZZ_SECONDS:-10}") ;;
     esac
     if ! lane_run cmake --preset "$configure" "${extra[@]}" >"$results/$p.configure.log" 2>&1; then
         echo configure-failed >"$results/$p.built"

@@ -9,7 +9,11 @@
  * The values the new samples show are the ones loaded, and every .ini in samples/ is installed.
  */
 #define COBJMACROS
+/* 64-bit inode numbers and offsets for readdir on 32-bit builds: without it, glibc's readdir
+ * fails with EOVERFLOW on a file system with large ones (native32 under qemu-user) */
+#define _FILE_OFFSET_BITS 64
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +201,7 @@ static void test_every_sample_installed(void)
     struct dirent *e;
     int seen = 0;
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    errno = 0;
     while ((e = readdir(d)))
     {
         size_t n = strlen(e->d_name);
@@ -204,7 +209,10 @@ static void test_every_sample_installed(void)
         if (!installed(e->d_name)) printf("\n    samples/%s is not in RTCPM_SAMPLE_CONFIGS\n", e->d_name);
         CU_ASSERT_TRUE(installed(e->d_name));
         seen++;
+        errno = 0;
     }
+    if (errno) printf("\n    readdir %s: %s\n", RTCPM_SAMPLES_DIR, strerror(errno));
+    CU_ASSERT_EQUAL(errno, 0);
     closedir(d);
     CU_ASSERT_TRUE(seen >= 6);
 }

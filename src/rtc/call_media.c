@@ -9,23 +9,40 @@
  *  - the stream's STARTED / STOPPED / FAILED become RTCE_MEDIA events (IRTCMediaEvent: media
  *    type RTCMT_AUDIO_SEND or _RECEIVE, RTCMET_*, RTCMER_*): a device that does not open is
  *    RTCMET_FAILED with RTCMER_BAD_DEVICE, and the call goes on;
- *  - SendDTMF: an RFC 4733 telephone-event on every call whose media runs.
+ *  - SendDTMF: an RFC 4733 telephone-event on every call whose media runs;
+ *  - received telephone-events: RTC 1.x has no event that carries them (RTC_EVENT has none,
+ *    RTCE_INFO is SIP INFO's), so each is a line on the rtc trace channel, once it ended
+ *    (the media layer reports an event once, whatever the end packet's redundancy).
  */
 #include <stdlib.h>
 #include <string.h>
 #include "rtc/rtc_private.h"
 #include "rtc/call_private.h"
 #include "rtc/rtc_net.h"
+#include "media/telephone_event.h"
 
-/* The media thread: the stream's event to the application (RTCE_MEDIA). */
+/* The media thread: a received telephone-event, said once when it ends (its key and length). */
+static void media_dtmf_received(const struct rtcpm_media_event *ev)
+{
+    if (ev->dtmf_end)
+        RTC_TRACE("received DTMF '%c' (duration %lu ms)", rtcpm_tevent_char(ev->dtmf_event),
+                  (unsigned long)ev->dtmf_duration / 8);
+}
+
+/* The media thread: the stream's event to the application (RTCE_MEDIA), received DTMF logged. */
 static void media_event_cb(void *ctx, const struct rtcpm_media_event *ev)
 {
     struct rtc_client *client = ctx;
     IDispatch *event;
     LONG type = ev->direction == RTCPM_MEDIA_SEND ? RTCMT_AUDIO_SEND : RTCMT_AUDIO_RECEIVE;
 
+    if (ev->type == RTCPM_MEDIA_EV_DTMF)
+    {
+        media_dtmf_received(ev);
+        return;
+    }
     if (ev->type != RTCPM_MEDIA_EV_STARTED && ev->type != RTCPM_MEDIA_EV_STOPPED && ev->type != RTCPM_MEDIA_EV_FAILED)
-        return; /* received DTMF: no RTC 1.x event carries it */
+        return;
     RTC_TRACE("media %ld: type %d reason %d (%s)", (long)type, ev->type, ev->reason, ev->text);
     if (SUCCEEDED(rtcpm_rtc_media_event_create(rtcpm_rtc_client_iface(client), type, (RTC_MEDIA_EVENT_TYPE)ev->type,
                                                (RTC_MEDIA_EVENT_REASON)ev->reason, &event)))

@@ -18,7 +18,9 @@
 # put_PreferredAudioDevice file:, a speaker that does not open -> RTCE_MEDIA FAILED
 # BAD_DEVICE and the call goes on, STARTED/STOPPED), call_mute (put_AudioMuted: RTP goes on,
 # every packet silence), call_sound (sipp streams g711a.pcap's speech into the call: what rtcdll plays
-# through the file: speaker correlates with the pcap's decoded speech).
+# through the file: speaker correlates with the pcap's decoded speech), call_dtmf (sipp plays
+# dtmf_2833_*.pcap into the call: rtcdll logs each received key once, RTCPM_DEBUG=rtc),
+# call_pulse (winmm for real: a private PulseAudio's null sink and pipe source, tones both ways).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -92,6 +94,8 @@ print(n)' "$reg" >"$workdir/silent.count" &
 fi
 
 # call CASE SCENARIO ARGS... : a call against sipp with media listened to at MEDIA_PORT
+# (rtp_listen.py, with the extra options in listen_args)
+listen_args=()
 call_case() {
     local name=$1 tpl=$2; shift 2
     peer=$(free_port) sip=$(free_port) rtp=$(free_pair) media=$(free_pair)
@@ -99,7 +103,7 @@ call_case() {
     static_ini "$workdir/call.ini" "$sip" "$rtp"
     rm -f "$workdir/media.ready"
     "$python" "$here/rtp_listen.py" --bind "127.0.0.1:$media" --seconds 9 --ready "$workdir/media.ready" \
-        >"$workdir/$name.media" 2>&1 &
+        "${listen_args[@]}" >"$workdir/$name.media" 2>&1 &
     media_pid=$!
     pids+=($media_pid)
     for _ in $(seq 100); do [ -e "$workdir/media.ready" ] && break; sleep 0.05; done
@@ -183,6 +187,10 @@ if run call_media; then
     n=$(awk -v src="127.0.0.1:$rtp" '$1 == "rtp" && $4 == src && $6 == 101 && $8 == 16 {print $2}' "$workdir/call_media.media")
     # three events of 160 ms: 8 packets each (20 ms) + the end packet sent 3 times (RFC 4733 2.5.1.4)
     [ "${n:-0}" -ge 24 ] && pass "call_media: $n telephone-event packets (PT 101) from the mapped port" || fail "call_media: telephone-events ${n:-none}"
+    # the keys at the peer, in order: each 1280 samples (160 ms) with its end packet three times
+    got=$(awk -v src="127.0.0.1:$rtp" '$1 == "tevent" && $8 == src {printf "%s/%s/%s ", $2, $4, $6}' "$workdir/call_media.media")
+    [ "$got" = "1/1280/3 5/1280/3 #/1280/3 " ] && pass "call_media: the peer decoded the keys 1 5 # (duration/end packets: $got)" \
+        || fail "call_media: the peer decoded '$got'"
     read -r _ sound _ total _ < <(audio_line call_media)
     [ "${sound:-0}" -ge 100 ] && pass "call_media: $sound of $total PCMU packets carry the tone" || fail "call_media: sound ${sound:-none} of ${total:-none}"
 fi
@@ -215,12 +223,7 @@ if run call_sound; then
         MEDIA_IP=127.0.0.1 MEDIA_PORT="$media" STREAM="$workdir/ref.al"
     static_ini "$workdir/call.ini" "$sip" "$rtp"
     rm -f "$workdir/heard.wav"
-    sipp -sf "$workdir/call_sound.xml" -i 127.0.0.1 -p "$peer" -mp "$media" -m 1 -nostdin -timeout 30s -timeout_error \
-        -trace_logs -log_file "$workdir/call_sound.sipp.log" -trace_err -error_file "$workdir/call_sound.err" \
-        >"$workdir/call_sound.out" 2>&1 </dev/null &
-    sipp_pid=$!
-    pids+=($sipp_pid)
-    for _ in $(seq 100); do ss -Hlun | awk '{print $4}' | grep -qxF "127.0.0.1:$peer" && break; sleep 0.05; done
+    sipp_start call_sound "$workdir/call_sound.xml" "$peer" -mp "$media"
     sample "$call_exe" --peer "sip:bob@127.0.0.1:$peer" --static "$(winpath "$workdir/call.ini")" --duration 9000 \
         --speaker "file:$(winpath "$workdir/heard.wav")"
     sipp_wait call_sound
@@ -231,6 +234,100 @@ if run call_sound; then
     else
         fail "call_sound: heard.wav does not match the pcap"
     fi
+fi
+
+# sipp plays Debian's RFC 4733 pcaps (sipp's dtmf_2833_*.pcap, recorded events with their three
+# end packets) into the call with play_pcap_audio, from its -mp port ([media_port] in its answer:
+# tests/rtc/sipp/call_uas_dtmf.xml.in); rtcdll reports each received event once, on the rtc
+# trace channel (RTC 1.x has no event for received DTMF): the keys and durations it logged must
+# be the pcaps' events, decoded here, in order, each once.
+if run call_dtmf; then
+    pcaps=()
+    for k in 1 5 star pound; do pcaps+=("/usr/share/sip-tester/dtmf_2833_$k.pcap"); done
+    for f in "${pcaps[@]}"; do [ -f "$f" ] || { echo "SKIPPED: $f missing (Debian package sip-tester)"; exit 77; }; done
+    # what the pcaps carry: "pt N" (one payload type for all), then the line rtcdll must log per
+    # event (an event = its RTP timestamp; its end packets give the key and the whole duration)
+    "$python" - "${pcaps[@]}" >"$workdir/dtmf.want" <<'PY'
+import struct, sys
+pts, lines = set(), []
+for path in sys.argv[1:]:
+    data = open(path, 'rb').read()
+    order = '<' if data[:4] == b'\xd4\xc3\xb2\xa1' else '>'
+    pos, ends = 24, {}
+    while pos + 16 <= len(data):
+        size = struct.unpack(order + 'I', data[pos + 8:pos + 12])[0]
+        ip = data[pos + 16 + 14:pos + 16 + size]  # past the record header and Ethernet
+        pos += 16 + size
+        rtp = ip[(ip[0] & 15) * 4 + 8:]
+        pts.add(rtp[1] & 0x7F)
+        ts = struct.unpack('!I', rtp[4:8])[0]
+        event, flags, duration = struct.unpack('!BBH', rtp[12:16])
+        if flags & 0x80:
+            ends.setdefault(ts, set()).add((event, duration))
+    for ts in sorted(ends):
+        assert len(ends[ts]) == 1, 'end packets of one event disagree: %s' % path
+        event, duration = ends[ts].pop()
+        lines.append("received DTMF '%s' (duration %d ms)" % ('0123456789*#ABCD'[event], duration // 8))
+assert len(pts) == 1, 'payload types %s' % pts
+print('pt %d' % pts.pop())
+print('\n'.join(lines))
+PY
+    [ $? = 0 ] || die "call_dtmf: could not decode ${pcaps[*]}"
+    pt=$(sed -n 's/^pt //p' "$workdir/dtmf.want")
+    sed -i '/^pt /d' "$workdir/dtmf.want"
+    plays=
+    for f in "${pcaps[@]}"; do plays+="<nop><action><exec play_pcap_audio=\"$f\"/></action></nop><pause milliseconds=\"500\"/>"; done
+    peer=$(free_port) sip=$(free_port) rtp=$(free_pair) media=$(free_pair)
+    scenario "$here/sipp/call_uas_dtmf.xml.in" "$workdir/call_dtmf.xml" OFFER_RE="c=IN IP4 127\\.0\\.0\\.1" \
+        DTMF_PT="$pt" PLAYS="$plays"
+    static_ini "$workdir/call.ini" "$sip" "$rtp"
+    sipp_start call_dtmf "$workdir/call_dtmf.xml" "$peer" -mp "$media"
+    RTCPM_DEBUG=rtc sample "$call_exe" --peer "sip:bob@127.0.0.1:$peer" --static "$(winpath "$workdir/call.ini")" --duration 3500
+    sipp_wait call_dtmf
+    expect_rc call_dtmf 0
+    grep -o "received DTMF .*" "$workdir/err.txt" >"$workdir/dtmf.got"
+    if [ -s "$workdir/dtmf.want" ] && cmp -s "$workdir/dtmf.want" "$workdir/dtmf.got"; then
+        pass "call_dtmf: rtcdll logged the pcaps' $(wc -l <"$workdir/dtmf.want") events (PT $pt), in order, each once"
+    else
+        fail "call_dtmf: the received DTMF rtcdll logged is not the pcaps'"
+        diff "$workdir/dtmf.want" "$workdir/dtmf.got" | sed 's/^/  /'
+    fi
+fi
+
+# The real winmm devices through a call of rtcdll (no file hook): a private PulseAudio
+# (tests/media/pulse_lib.sh: null sink + pipe source) that Wine's winepulse.drv uses,
+# put_PreferredAudioDevice(#0) for microphone and speaker. rtp_listen.py, the callee's media,
+# answers rtcdll's RTP with a 1 kHz tone (PCMU): it must come out of the sink's monitor; a
+# 600 Hz tone fed into the pipe source must arrive at the callee as RTP. Frequency, in-band
+# energy and a minimum duration are checked, never sample counts (Wine's playback has gaps
+# under load). PulseAudio that cannot start: SKIPPED, exit 77 (red in strict CI).
+if run call_pulse; then
+    . "$here/../media/pulse_lib.sh"
+    pulse_need
+    loader=$("${runner[0]}" --loader "$call_exe") || { echo "$loader"; exit 77; }
+    trap 'pulse_stop; cleanup' EXIT
+    pulse_start "$workdir/pulse" || exit 77
+    pulse_wine_driver "$loader" "${runner[1]}"
+    pulse_feed 600
+    sox -n -r 8000 -c 1 -t raw -e mu-law "$workdir/tone.ul" synth 4 sine 1000 vol 0.5
+    pulse_record "$workdir/monitor.raw"
+    listen_args=(--send "$workdir/tone.ul" --pt 0 --record "$workdir/got.ul")
+    call_case call_pulse "$here/sipp/call_uas_te.xml.in" --duration 5000 --mic '#0' --speaker '#0'
+    listen_args=()
+    pulse_record_stop
+    expect_rc call_pulse 0
+    has "call_pulse: RTCE_MEDIA send started" "$out" "media AUDIO_SEND STARTED 0"
+    has "call_pulse: RTCE_MEDIA receive started" "$out" "media AUDIO_RECEIVE STARTED 0"
+    hasnt "call_pulse: both devices opened" "$out" " FAILED "
+    wait "$media_pid"
+    sed 's/^/  media: /' "$workdir/call_pulse.media"
+    "$python" "$here/../media/analyse.py" tone "$workdir/monitor.raw" --hz 1000 --min-seconds 1.0 \
+        && pass "call_pulse: the callee's 1 kHz tone came out of the null sink's monitor" \
+        || fail "call_pulse: no 1 kHz tone on the sink's monitor"
+    sox -t raw -e mu-law -r 8000 -c 1 "$workdir/got.ul" -b 16 "$workdir/got.wav"
+    "$python" "$here/../media/analyse.py" tone "$workdir/got.wav" --hz 600 --min-seconds 1.0 \
+        && pass "call_pulse: the pipe source's 600 Hz tone reached the callee as RTP" \
+        || fail "call_pulse: no 600 Hz tone in the RTP the callee received"
 fi
 
 cleanup

@@ -64,8 +64,9 @@ scenario() {
     for kv in "$@"; do args+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
     sed "${args[@]}" "$tpl" >"$o"
 }
+# sipp_start NAME SCENARIO PORT [SIPP ARGS...]: sipp on 127.0.0.1:PORT, one call
 sipp_start() {
-    sipp -sf "$2" -i 127.0.0.1 -p "$3" -m 1 -nostdin -timeout 30s -timeout_error -trace_logs \
+    sipp -sf "$2" -i 127.0.0.1 -p "$3" "${@:4}" -m 1 -nostdin -timeout 30s -timeout_error -trace_logs \
         -log_file "$workdir/$1.sipp.log" -trace_err -error_file "$workdir/$1.err" >"$workdir/$1.out" 2>&1 </dev/null &
     sipp_pid=$!
     pids+=($sipp_pid)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz_pm_config.c — the INI configs of the port managers that negotiate with the NAT
- * (rtcpm_pcp_pm_parse_config, rtcpm_upnp_pm_parse_config: the table-driven sections of
- * src/pm/pm_config.c and the [ports] sections) on arbitrary bytes. The first byte picks the
- * config (even: PCP, odd: UPnP); the rest is the file.
+ * (rtcpm_pcp_pm_parse_config, rtcpm_upnp_pm_parse_config, rtcpm_auto_pm_parse_config: the
+ * table-driven sections of src/pm/pm_config.c and the [ports] sections) on arbitrary bytes. The
+ * first byte picks the config (odd: UPnP; even below 0x80: PCP; even from 0x80: automatic);
+ * the rest is the file.
  *
  * Beyond "no crash, no read past the input":
  *  - the result is S_OK or E_INVALIDARG; a failure's message is "fuzz.ini:<line>: ..." or
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "fuzz_check.h"
+#include "pm/auto_pm_private.h"
 #include "pm/pcp_pm_private.h"
 #include "pm/upnp_pm_private.h"
 
@@ -89,6 +91,32 @@ static void check_upnp(const char *text, size_t len)
                cfg.discover_ms == back.discover_ms && cfg.range_count == back.range_count);
 }
 
+static void check_auto(const char *text, size_t len)
+{
+    static char storage[RTCPM_AUTO_PM_CONFIG_STORAGE], storage2[RTCPM_AUTO_PM_CONFIG_STORAGE], out[8192];
+    struct rtcpm_auto_pm_config cfg, back;
+    struct auto_pm_settings set;
+    char err[300];
+    HRESULT hr = rtcpm_auto_pm_parse_config(text, len, "fuzz.ini", &cfg, storage, sizeof(storage), err, sizeof(err));
+    size_t n;
+    FUZZ_CHECK(hr == S_OK || hr == E_INVALIDARG);
+    if (FAILED(hr))
+    {
+        check_message(err);
+        return;
+    }
+    FUZZ_CHECK(rtcpm_auto_pm_settings_make(&cfg, &set, err, sizeof(err)) == S_OK);
+    n = rtcpm_pmc_write(&rtcpm_auto_pm_schema, &cfg, out, sizeof(out));
+    FUZZ_CHECK(n < sizeof(out));
+    FUZZ_CHECK(rtcpm_auto_pm_parse_config(out, n, "fuzz.ini", &back, storage2, sizeof(storage2), err, sizeof(err)) ==
+               S_OK);
+    FUZZ_CHECK(same_text(cfg.mechanisms, back.mechanisms) && same_text(cfg.stun, back.stun) &&
+               same_text(cfg.pcp_server, back.pcp_server) && same_text(cfg.upnp_igd, back.upnp_igd) &&
+               same_text(cfg.local_address, back.local_address));
+    FUZZ_CHECK(cfg.lifetime_s == back.lifetime_s && cfg.timeout_ms == back.timeout_ms &&
+               cfg.probe_timeout_ms == back.probe_timeout_ms && cfg.range_count == back.range_count);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text;
@@ -97,6 +125,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > 1) memcpy(text, data + 1, size - 1);
     if (data[0] & 1)
         check_upnp(text, size - 1);
+    else if (data[0] & 0x80)
+        check_auto(text, size - 1);
     else
         check_pcp(text, size - 1);
     free(text);

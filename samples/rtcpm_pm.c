@@ -40,6 +40,8 @@ static void usage(FILE *f)
           "  --auto [STUN-SERVERS]    automatic: PCP, NAT-PMP, UPnP, then STUN (when servers\n"
           "                           are given), then local addresses\n"
           "  --auto-config FILE       automatic from an INI file ([auto], [ports ...])\n"
+          "  (a FILE named without a directory that is not here: the installed sample of that\n"
+          "   name, e.g. pcp-nat.ini, upnp-nat.ini, auto-nat.ini in share/rtcpm)\n"
           "  --local ADDR             the port manager's local address (default: by route)\n"
           "  --lifetime S             PCP: lifetime asked for (default 7200)\n"
           "\n"
@@ -74,7 +76,7 @@ static int make(int argc, char **argv, struct pm_shell *sh)
     struct rtcpm_pcp_pm_config pcp;
     struct rtcpm_upnp_pm_config upnp;
     const char *kind = NULL, *arg = NULL, *local = NULL, *upnp_stun = NULL;
-    char err[300];
+    char err[300], found[1024];
     long lifetime = 0;
     HRESULT hr = E_FAIL;
     int i;
@@ -102,6 +104,8 @@ static int make(int argc, char **argv, struct pm_shell *sh)
             return bad("unknown option or missing value", a);
     }
     if (!kind) return bad("a port manager is needed (--pcp, --upnp, --auto, --stun, or a --*-config)", NULL);
+    /* a config named without a directory may be the installed sample (share/rtcpm) */
+    if (strstr(kind, "-config")) arg = program_config_path(arg, found, sizeof(found));
     sh->kind = kind;
     if (!strcmp(kind, "pcp"))
     {

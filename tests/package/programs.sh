@@ -64,6 +64,10 @@ if [ -z "$skip_reason" ]; then
     check "rtcpm-registration-nat: the NAT's external address in the Contact" grep -q '198.51.100.7' "$w/out"
     run_check "rtcpm-demo register --config static-nat.ini (by name)" 0 "$(exe_of rtcpm-demo)" register --config static-nat.ini
     check "rtcpm-demo: the mapping of the installed sample" grep -q 'mapping sip 192.168.1.10:5060 -> 198.51.100.7:5060' "$w/out"
+    # rtcpm-pm's configs by name too (making a PCP port manager sends nothing; end of input
+    # then releases it)
+    run_check "rtcpm-pm --pcp-config pcp-nat.ini (by name)" 0 "$(exe_of rtcpm-pm)" --pcp-config pcp-nat.ini </dev/null
+    check "rtcpm-pm: nothing on stderr" test ! -s "$w/out.err"
     # a copy outside any installation finds no sample: not the source tree's, not the build tree's
     mkdir -p "$w/elsewhere/bin"
     cp "$(exe_of rtcpm-registration-nat)" "$w/elsewhere/bin/"

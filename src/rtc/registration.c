@@ -115,8 +115,11 @@ static void busy_done(struct rtc_profile *profile)
     rtcpm_rtc_client_busy(profile->client, -1);
 }
 
-/* DisableProfile finished: the profile leaves the enabled list and lets its client go. */
-static void disable_done(struct rtc_profile *profile)
+/* DisableProfile finished: the profile leaves the enabled list and lets its client go. With
+ * report, NOT_REGISTERED (status, text) is posted only then: from that event on the
+ * application may set another port manager or enable the profile again (posted before, the
+ * event raced the worker and SetPortManager could still meet an enabled profile: E_FAIL). */
+static void disable_done(struct rtc_profile *profile, int report, LONG status, const char *text)
 {
     struct rtc_client *client = profile->client;
     int was_disabling;
@@ -131,6 +134,7 @@ static void disable_done(struct rtc_profile *profile)
     profile->disable_requested = 0;
     profile->client = NULL;
     LeaveCriticalSection(&profile->cs);
+    if (report) rtcpm_rtc_profile_report(profile, client, RTCRS_NOT_REGISTERED, status, text);
     /* DisableProfile counted for PrepareForShutdown until its NOT_REGISTERED was reported */
     if (was_disabling) rtcpm_rtc_client_busy(client, -1);
     IRTCClient2_Release(&client->IRTCClient2_iface);
@@ -248,10 +252,8 @@ static void job_disable(struct rtc_profile *profile)
     /* nothing registered (never, or it failed): done now */
     registration_end(profile);
     state = rtcpm_rtc_profile_set_state(profile, RTCRS_NOT_REGISTERED);
-    if (state != RTCRS_NOT_REGISTERED)
-        rtcpm_rtc_profile_report(profile, profile->client, RTCRS_NOT_REGISTERED, S_OK, "disabled");
     busy_done(profile);
-    disable_done(profile);
+    disable_done(profile, state != RTCRS_NOT_REGISTERED, S_OK, "disabled");
 }
 
 static void job_event(struct reg_job *j)
@@ -272,12 +274,20 @@ static void job_event(struct reg_job *j)
     case RTCPM_SIP_REG_NOT_REGISTERED:
         /* the registration has ended: its handle and mapping go */
         registration_end(profile);
-        rtcpm_rtc_profile_report(profile, client, state, j->hr, j->reason);
+        if (!profile->disable_requested)
+        {
+            rtcpm_rtc_profile_report(profile, client, state, j->hr, j->reason);
+            busy_done(profile);
+            return;
+        }
+        /* DisableProfile was waiting for it (it may have ended otherwise meanwhile); its
+         * NOT_REGISTERED comes once the profile is disabled */
+        if (state != RTCRS_NOT_REGISTERED) rtcpm_rtc_profile_report(profile, client, state, j->hr, j->reason);
         busy_done(profile);
-        if (!profile->disable_requested) return;
-        /* DisableProfile was waiting for it (it may have ended otherwise meanwhile) */
-        if (state != RTCRS_NOT_REGISTERED) rtcpm_rtc_profile_report(profile, client, RTCRS_NOT_REGISTERED, S_OK, "");
-        disable_done(profile);
+        if (state == RTCRS_NOT_REGISTERED)
+            disable_done(profile, 1, j->hr, j->reason);
+        else
+            disable_done(profile, 1, S_OK, "");
         return;
     default: return; /* REGISTERING, UNREGISTERING: reported by EnableProfile / DisableProfile */
     }
@@ -324,7 +334,7 @@ HRESULT rtcpm_rtc_registration_start(struct rtc_client *client, struct rtc_profi
     LeaveCriticalSection(&client->cs);
     if (FAILED(hr) || !registers)
     {
-        if (FAILED(hr)) disable_done(profile);
+        if (FAILED(hr)) disable_done(profile, 0, S_OK, NULL);
         return hr;
     }
     rtcpm_rtc_profile_report(profile, client, RTCRS_REGISTERING, S_OK, "");
@@ -368,5 +378,5 @@ void rtcpm_rtc_registration_abort(struct rtc_client *client, struct rtc_profile 
     EnterCriticalSection(&profile->cs);
     profile->disable_requested = 0;
     LeaveCriticalSection(&profile->cs);
-    disable_done(profile);
+    disable_done(profile, 0, S_OK, NULL);
 }

@@ -90,12 +90,8 @@ LONG pcp_wait_stat(IRTCPortManager3 *pm, size_t offset, LONG want, unsigned ms)
     }
 }
 
+/* a free port for the announcement listener, below the ephemeral range (test_free_block) */
 uint16_t pcp_free_udp_port(void)
 {
-    rtcpm_addr any = test_addr("0.0.0.0", 0), got;
-    rtcpm_socket *s = NULL;
-    CU_ASSERT_EQUAL_FATAL(rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &any, NULL), RTCPM_SOCK_OK);
-    rtcpm_socket_local_addr(s, &got);
-    rtcpm_socket_close(s);
-    return got.port;
+    return test_free_block(1);
 }

@@ -22,12 +22,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
 trap cleanup EXIT
 
-free_port() {
-    "$python" -c 'import socket
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0)); p = u.getsockname()[1]
-t = socket.socket(socket.AF_INET, socket.SOCK_STREAM); t.bind(("127.0.0.1", p)); print(p)' 2>/dev/null ||
-        free_port
-}
+. "$here/../free_ports.sh"
 
 # sipp_start CASE SCENARIO PORT udp|tcp: one call, then exit
 sipp_start() {

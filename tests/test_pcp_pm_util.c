@@ -91,7 +91,4 @@ LONG pcp_wait_stat(IRTCPortManager3 *pm, size_t offset, LONG want, unsigned ms)
 }
 
 /* a free port for the announcement listener, below the ephemeral range (test_free_block) */
-uint16_t pcp_free_udp_port(void)
-{
-    return test_free_block(1);
-}
+uint16_t pcp_free_udp_port(void) { return test_free_block(1); }

@@ -673,7 +673,7 @@ static void test_loss(void)
         CU_ASSERT_EQUAL(m[i].external_port, (m[i].internal_port + 3) % 65536);
     }
     CU_ASSERT_EQUAL(ok, 20);
-    CU_ASSERT_TRUE(srv.requests > 20); /* some were lost and sent again */
+    CU_ASSERT_TRUE(srv.requests > 20);     /* some were lost and sent again */
     CU_ASSERT_EQUAL(srv.transactions, 20); /* ... as retransmissions: one transaction per mapping */
     for (i = 0; i < 20; i++)
         if (m[i].hr == S_OK) CU_ASSERT_EQUAL(release_ex(pm, RTCTR_UDP, &m[i]), S_OK);

@@ -34,6 +34,7 @@ PKGS=(
   dnsmasq-base                         # tests/dns, tests/pm_dns: a DNS server (A, AAAA, SRV) the test starts
   clang libclang-rt-14-dev valgrind    # sanitizers, fuzzing, leak checks
   clang-format                         # tests/style: the tree is formatted as .clang-format says
+  ccache                               # scripts/test.sh: a compile repeated within one run (package.sh) is reused
   help2man                             # man pages of the installed programs, from their --help
   sox espeak-ng python3-numpy          # media tests: G.711 reference, speech, sound analysis
   pulseaudio pulseaudio-utils          # media tests: winmm under Wine plays into / records from PulseAudio

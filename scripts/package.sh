@@ -6,7 +6,7 @@
 #   mingw32  build/package/out/rtcpm-<version>-i686-w64-mingw32.zip
 # Each target is built twice, static (librtcpm.a) and shared (librtcpm.so.N / rtcpm.dll, the
 # programs), as the presets build (RelWithDebInfo; CPack strips the binaries), and packaged
-# together. Usage:
+# together, in WORK/pkg-<target>-static and -shared. Usage:
 #   bash scripts/package.sh [--out DIR] [--work DIR] [native|mingw64|mingw32 ...]
 # Needs what scripts/install-deps.sh installs (dpkg-dev for dpkg-shlibdeps, help2man).
 set -euo pipefail
@@ -53,14 +53,14 @@ for t in "${targets[@]}"; do
     echo "=== package.sh: $t: static build (librtcpm.a)"
     libs=rtcpm
     [ "$t" = native ] || libs="rtcpm rtcuuid"
-    build "$work/$t-static" "$libs" "${target[@]}" -DBUILD_SHARED_LIBS=OFF -DRTCPM_BUILD_SAMPLES=OFF
+    build "$work/pkg-$t-static" "$libs" "${target[@]}" -DBUILD_SHARED_LIBS=OFF -DRTCPM_BUILD_SAMPLES=OFF
     echo "=== package.sh: $t: shared build (+ the programs)"
-    build "$work/$t-shared" all "${target[@]}" -DBUILD_SHARED_LIBS=ON -DRTCPM_PACKAGE_EXTRA_BUILDS="$work/$t-static"
+    build "$work/pkg-$t-shared" all "${target[@]}" -DBUILD_SHARED_LIBS=ON -DRTCPM_PACKAGE_EXTRA_BUILDS="$work/pkg-$t-static"
     echo "=== package.sh: $t: cpack"
-    rm -rf "$work/$t-cpack"
-    (cd "$work/$t-shared" && cpack --config CPackConfig.cmake -B "$work/$t-cpack" >"$work/$t-cpack.log" 2>&1) ||
-        { cat "$work/$t-cpack.log"; exit 1; }
-    find "$work/$t-cpack" -maxdepth 1 -type f \( -name '*.deb' -o -name '*.zip' \) -exec cp {} "$out/" \; -print |
+    rm -rf "$work/pkg-$t-cpack"
+    (cd "$work/pkg-$t-shared" && cpack --config CPackConfig.cmake -B "$work/pkg-$t-cpack" >"$work/pkg-$t-cpack.log" 2>&1) ||
+        { cat "$work/pkg-$t-cpack.log"; exit 1; }
+    find "$work/pkg-$t-cpack" -maxdepth 1 -type f \( -name '*.deb' -o -name '*.zip' \) -exec cp {} "$out/" \; -print |
         sed "s|.*/|=== package.sh: $t: |"
     echo "=== package.sh: $t: $((SECONDS - start)) s"
 done

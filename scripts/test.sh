@@ -69,6 +69,15 @@ echo "${presets[*]}" >"$results/presets"
 # next stages are configured and built, and the dist stage's packages made (scripts/package.sh,
 # its test dist_packages). The tests keep the normal class: the lane only takes cycles they
 # leave. A stage waits for its build; the build logs are in build/test-results/P.build.log.
+# One compiler cache for the run (build/ccache, emptied with build/): the shared twins, asan's and
+# the packages' builds compile many files exactly as an earlier build did (same flags, same
+# sources, trees at the same depth under build/: package.sh's are build/pkg-*). Paths are made
+# relative to the checkout, so the trees share entries; nothing is kept between clean clones.
+if command -v ccache >/dev/null; then
+    export CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache
+    export CCACHE_DIR=$PWD/build/ccache CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=2G
+    export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+fi
 lane_run() {
     if chrt --idle 0 true 2>/dev/null; then chrt --idle 0 "$@"; else nice -n 19 "$@"; fi
 }

@@ -69,7 +69,7 @@ echo "${presets[*]}" >"$results/presets"
 # next stages are configured and built, and the dist stage's packages made (scripts/package.sh,
 # its test dist_packages). The tests keep the normal class: the lane only takes cycles they
 # leave. A stage waits for its build; the build logs are in build/test-results/P.build.log.
-# One compiler cache for the run (build/ccache, emptied with build/): the shared twins, asan's and
+# One compiler cache for the run (build/ccache, emptied with build/): the shared twins and
 # the packages' builds compile many files exactly as an earlier build did (same flags, same
 # sources, trees at the same depth under build/: package.sh's are build/pkg-*). Paths are made
 # relative to the checkout, so the trees share entries; nothing is kept between clean clones.

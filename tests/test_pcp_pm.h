@@ -39,9 +39,6 @@ HRESULT pcp_release(IRTCPortManager3 *pm, LONG transport, const struct pcp_mappi
 LONG pcp_wait_stat(IRTCPortManager3 *pm, size_t offset, LONG want, unsigned ms);
 #define PCP_WAIT(pm, field, want, ms) pcp_wait_stat((pm), offsetof(struct rtcpm_pcp_pm_stats, field), (want), (ms))
 
-/* A UDP port free on 127.0.0.1 now (for the announce port). */
-uint16_t pcp_free_udp_port(void);
-
 /* test_pcp_pm_more.c */
 void test_pcp_renewal_at_half_life(void);
 void test_pcp_epoch_reset_recreates(void);

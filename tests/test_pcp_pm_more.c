@@ -72,7 +72,7 @@ void test_pcp_epoch_reset_recreates(void)
 void test_pcp_announce_recreates(void)
 {
     struct fake_pcp_server srv;
-    uint16_t port = pcp_free_udp_port();
+    uint16_t port = test_free_block(1); /* the announcement listener's */
     IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "announce = on\nannounce-port = %u\n", port);
     struct pcp_mapping a = pcp_get(pm, RTCTR_UDP, RTCPT_SIP), b = pcp_get(pm, RTCTR_UDP, RTCPT_AUDIO_RTP);
     rtcpm_addr to = test_addr("127.0.0.1", port);
@@ -100,7 +100,7 @@ void test_pcp_recreated_elsewhere(void)
 {
     struct fake_pcp_server srv;
     struct fake_pcp_options o;
-    uint16_t port = pcp_free_udp_port();
+    uint16_t port = test_free_block(1); /* the announcement listener's */
     IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "announce-port = %u\nannounce = yes\n", port);
     struct pcp_mapping a = pcp_get(pm, RTCTR_UDP, RTCPT_SIP);
     rtcpm_addr to = test_addr("127.0.0.1", port);

@@ -89,6 +89,3 @@ LONG pcp_wait_stat(IRTCPortManager3 *pm, size_t offset, LONG want, unsigned ms)
         test_sleep_ms(20);
     }
 }
-
-/* a free port for the announcement listener, below the ephemeral range (test_free_block) */
-uint16_t pcp_free_udp_port(void) { return test_free_block(1); }

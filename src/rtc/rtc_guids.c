@@ -9,8 +9,10 @@
  * come with rtcpm's port-management IIDs from widl's rtcpm_idl_i.c (idl/rtcpm.idl), which is
  * the other object of librtcuuid.a. tests/rtc/test_rtcuuid.c pins every value.
  */
-#include <initguid.h>
 #include <rtccore.h>
+/* after <rtccore.h>: DEFINE_GUID defines only this file's GUIDs, not every GUID the Windows
+ * headers under <rtccore.h> declare (~385 of them, IID_IUnknown... in COMDAT sections) */
+#include <initguid.h>
 
 DEFINE_GUID(CLSID_RTCClient, 0x7a42ea29, 0xa2b7, 0x40c4, 0xb0, 0x91, 0xf6, 0xf0, 0x24, 0xaa, 0x89, 0xbe);
 DEFINE_GUID(DIID_IRTCDispatchEventNotification, 0x176ddfbe, 0xfec0, 0x4d55, 0xbc, 0x87, 0x84, 0xcf, 0xf1, 0xef, 0x7f,

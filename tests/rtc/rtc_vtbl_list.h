@@ -243,4 +243,25 @@
     S(IRTCParticipantStateChangeEvent, 10)                                                                             \
     S(IRTCMediaEvent, 10)
 
+/* Outside the type library (RTC_VTBL_ALL is what it describes): the port-management
+ * interfaces of idl/rtcpm.idl (<rtccore.h> declares the client's and the session's, not the
+ * profile's: RTC 1.5) and IConnectionPointContainer (<ocidl.h>), which rtcdll.dll's objects
+ * implement too. */
+#define RTC_VTBL_IRTCClientPortManagement(X)                                                                           \
+    X(IRTCClientPortManagement, 3, StartListenAddressAndPort, FUNC, StartListenAddressAndPort)                         \
+    X(IRTCClientPortManagement, 4, StopListenAddressAndPort, FUNC, StopListenAddressAndPort)                           \
+    X(IRTCClientPortManagement, 5, GetPortRange, FUNC, GetPortRange)
+#define RTC_VTBL_IRTCSessionPortManagement(X) X(IRTCSessionPortManagement, 3, SetPortManager, FUNC, SetPortManager)
+#define RTC_VTBL_IRTCProfilePortManagement(X) X(IRTCProfilePortManagement, 3, SetPortManager, FUNC, SetPortManager)
+#define RTC_VTBL_IConnectionPointContainer(X)                                                                          \
+    X(IConnectionPointContainer, 3, EnumConnectionPoints, FUNC, EnumConnectionPoints)                                  \
+    X(IConnectionPointContainer, 4, FindConnectionPoint, FUNC, FindConnectionPoint)
+
+#define RTC_VTBL_RTCCORE_PM(X)       RTC_VTBL_IRTCClientPortManagement(X) RTC_VTBL_IRTCSessionPortManagement(X)
+#define RTC_VTBL_RTCCORE_PM_SIZES(S) S(IRTCClientPortManagement, 6) S(IRTCSessionPortManagement, 4)
+#define RTC_VTBL_PROFILE_PM(X)       RTC_VTBL_IRTCProfilePortManagement(X)
+#define RTC_VTBL_PROFILE_PM_SIZES(S) S(IRTCProfilePortManagement, 4)
+#define RTC_VTBL_OCIDL(X)            RTC_VTBL_IConnectionPointContainer(X)
+#define RTC_VTBL_OCIDL_SIZES(S)      S(IConnectionPointContainer, 5)
+
 #endif /* RTCPM_TESTS_RTC_VTBL_LIST_H */

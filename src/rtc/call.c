@@ -173,7 +173,7 @@ static char *target_uri(const char *address)
     char *uri;
 
     if (!strncmp(address, "sip:", 4) || !strncmp(address, "sips:", 5)) return _strdup(address);
-    if (!strncmp(address, "tel:", 4)) return NULL; /* needs a gateway: not implemented */
+    if (!_strnicmp(address, "tel:", 4)) return NULL; /* AddParticipant refused it already (E_NOTIMPL) */
     if ((uri = malloc(n))) snprintf(uri, n, "sip:%s", address);
     return uri;
 }

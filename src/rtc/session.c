@@ -190,6 +190,9 @@ static HRESULT WINAPI session_AddParticipant(IRTCSession *iface, BSTR address, B
     if (out) *out = NULL;
     if (FAILED(hr = rtcpm_rtc_client_check_running(session->client))) return hr;
     if (!SysStringLen(address)) return E_INVALIDARG;
+    /* a tel: URI needs a gateway: not implemented (README "RTC Client API"), refused before
+     * anything changes or is sent */
+    if (SysStringLen(address) >= 4 && !_wcsnicmp(address, L"tel:", 4)) return E_NOTIMPL;
     EnterCriticalSection(&session->cs);
     hr = session->state == RTCSS_IDLE && !session->participants.count ? S_OK : RTC_E_INVALID_SESSION_STATE;
     LeaveCriticalSection(&session->cs);

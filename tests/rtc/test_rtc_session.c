@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_rtc_session.c — CreateSession, the session and participant objects, no SIP sent:
- *  - session types (calls only; the others E_NOTIMPL), RTCCS_FORCE_PROFILE, getters, QI;
+ *  - session types (calls only; IM, multiparty IM, phone-to-phone, application E_NOTIMPL),
+ *    RTCCS_FORCE_PROFILE, getters, QI;
  *  - every E_NOTIMPL of IRTCSession; Terminate / AddParticipant / SetPortManager state rules;
  *  - AddParticipant with a port manager that maps SIP and refuses AUDIO_RTP: the GetMappingEx
  *    calls RTC 1.5 makes, the SIP mapping released again, session and participant
  *    DISCONNECTED with the port manager's HRESULT, nothing sent to the called party;
  *  - the profile's port manager when the session has none; the participant's getters,
- *    IRTCEnumParticipants, get_Participants.
+ *    IRTCEnumParticipants, get_Participants;
+ *  - a tel: participant: E_NOTIMPL at once, nothing asked, sent or changed.
  */
 #define COBJMACROS
 #include <stdio.h>
@@ -47,6 +49,8 @@ static void test_create(void)
     CU_ASSERT_PTR_NULL(session);
     CU_ASSERT_EQUAL(IRTCClient_CreateSession(client, RTCST_MULTIPARTY_IM, NULL, NULL, 0, &session), E_NOTIMPL);
     CU_ASSERT_EQUAL(IRTCClient_CreateSession(client, RTCST_PHONE_TO_PHONE, NULL, NULL, 0, &session), E_NOTIMPL);
+    CU_ASSERT_EQUAL(IRTCClient_CreateSession(client, RTCST_APPLICATION, NULL, NULL, 0, &session), E_NOTIMPL);
+    CU_ASSERT_PTR_NULL(session);
     CU_ASSERT_EQUAL(IRTCClient_CreateSession(client, (RTC_SESSION_TYPE)6, NULL, NULL, 0, &session),
                     RTC_E_INVALID_SESSION_TYPE);
     CU_ASSERT_EQUAL(IRTCClient_CreateSession(client, RTCST_PC_TO_PC, NULL, NULL, RTCCS_FORCE_PROFILE, &session),
@@ -272,11 +276,67 @@ static void test_profile_port_manager(void)
     rtcpm_socket_close(proxy);
 }
 
+/* A tel: participant needs a gateway: E_NOTIMPL at once, the session still idle and empty, no
+ * event, no port-manager call, nothing sent to the proxy. */
+static void test_tel_participant(void)
+{
+    IRTCSessionPortManagement *spm;
+    IRTCParticipant *participant = (IRTCParticipant *)&participant;
+    IRTCEnumParticipants *e;
+    IRTCProfile *profile;
+    IRTCSession *session;
+    IRTCPortManager *pm;
+    RTC_SESSION_STATE state;
+    rtcpm_socket *proxy;
+    VARIANT_BOOL b;
+    IRTCParticipant *got;
+    uint16_t port;
+    ULONG n = 99;
+    char xml[1024], proxy_addr[64];
+    BSTR tel = SysAllocString(L"tel:+15551234567"), tel_upper = SysAllocString(L"TEL:+15551234567"), xml_b;
+
+    proxy = silent_peer(&port);
+    snprintf(proxy_addr, sizeof(proxy_addr), "127.0.0.1:%u", port);
+    xml_b = rtc_test_profile_xml("sip:alice@example.com", NULL, proxy_addr);
+    WideCharToMultiByte(CP_UTF8, 0, xml_b, -1, xml, sizeof(xml), NULL, NULL);
+    SysFreeString(xml_b);
+    CU_ASSERT_EQUAL_FATAL(rtc_test_create_profile(client, xml, &profile), S_OK);
+    CU_ASSERT_EQUAL_FATAL(recording_pm_create_ftm(3, &pm), S_OK);
+    CU_ASSERT_EQUAL_FATAL(IRTCClient_CreateSession(client, RTCST_PC_TO_PHONE, NULL, profile, 0, &session), S_OK);
+    IRTCSession_QueryInterface(session, &IID_IRTCSessionPortManagement, (void **)&spm);
+    CU_ASSERT_EQUAL(IRTCSessionPortManagement_SetPortManager(spm, pm), S_OK);
+    rtc_test_sink_clear(sink);
+    CU_ASSERT_EQUAL(IRTCSession_AddParticipant(session, tel, NULL, &participant), E_NOTIMPL);
+    CU_ASSERT_PTR_NULL(participant);
+    CU_ASSERT_EQUAL(IRTCSession_AddParticipant(session, tel_upper, NULL, NULL), E_NOTIMPL); /* schemes: any case */
+    rtc_test_pump(300);
+    CU_ASSERT_STRING_EQUAL(rtc_test_sink_log(sink), "");
+    CU_ASSERT_STRING_EQUAL(recording_pm_log(pm), "");
+    CU_ASSERT_TRUE(nothing_received(proxy));
+    CU_ASSERT_EQUAL(IRTCSession_get_State(session, &state), S_OK);
+    CU_ASSERT_EQUAL(state, RTCSS_IDLE);
+    CU_ASSERT_EQUAL(IRTCSession_get_CanAddParticipants(session, &b), S_OK);
+    CU_ASSERT_EQUAL(b, VARIANT_TRUE);
+    CU_ASSERT_EQUAL(IRTCSessionPortManagement_SetPortManager(spm, NULL), S_OK); /* still idle */
+    CU_ASSERT_EQUAL(IRTCSession_EnumerateParticipants(session, &e), S_OK);
+    CU_ASSERT_EQUAL(IRTCEnumParticipants_Next(e, 1, &got, &n), S_FALSE);
+    CU_ASSERT_EQUAL(n, 0);
+    CU_ASSERT_EQUAL(IRTCEnumParticipants_Release(e), 0);
+    IRTCSessionPortManagement_Release(spm);
+    CU_ASSERT_EQUAL(IRTCSession_Release(session), 0);
+    CU_ASSERT_EQUAL(IRTCProfile_Release(profile), 0);
+    CU_ASSERT_EQUAL(IRTCPortManager_Release(pm), 0);
+    SysFreeString(tel);
+    SysFreeString(tel_upper);
+    rtcpm_socket_close(proxy);
+}
+
 static CU_TestInfo tests[] = {
     { "create", test_create },
     { "not_implemented", test_not_implemented },
     { "port_manager_refuses_rtp", test_port_manager_refuses_rtp },
     { "profile_port_manager", test_profile_port_manager },
+    { "tel_participant", test_tel_participant },
     CU_TEST_INFO_NULL,
 };
 

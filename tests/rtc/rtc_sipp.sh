@@ -7,12 +7,14 @@
 #   rtc_sipp.sh WORKDIR SAMPLES_BIN DLL [RUNNER...]     (CTest: rtc_sipp_<case>)
 #   rtc_sipp.sh ... --case NAME                         one case only
 #
-# Cases: reg_plain (no challenge; Contact = the port manager's mapping), reg_auth (401 ->
-# digest, sipp verifyauth; the Expires: 0 with credentials), reg_wrong_password (REJECTED
-# 0x80EF0191, no retry loop: sipp fails on a third REGISTER), reg_silent (a registrar that never
-# answers: ERROR RTC_E_SIP_TIMEOUT after 64*T1, T1 shortened by RTCPM_SIP_T1_MS), call_200
+# Cases: reg_plain (no challenge; Contact = the port manager's mapping), reg_plain_c (the same
+# with the plain C sample rtc_registration_c), reg_auth (401 -> digest, sipp verifyauth; the
+# Expires: 0 with credentials), reg_wrong_password (REJECTED 0x80EF0191 "Unauthorized", no retry
+# loop: sipp fails on a third REGISTER), reg_silent (a registrar that never answers: ERROR
+# RTC_E_SIP_TIMEOUT "no answer" after 64*T1, T1 shortened by RTCPM_SIP_T1_MS), call_200
 # (CONNECTED, UpdateRemoteAddressEx2 with the answer, RTP PCMU + RTCP at the answer's address
-# from the mapped internal ports, BYE), call_486 (DISCONNECTED 0x80EF01E6), call_callee_bye
+# from the mapped internal ports, BYE), call_refused (486, 302, 503 in turn: DISCONNECTED
+# 0x80EF01E6 / 0x80EF012E / 0x80EF01F7 with the reason phrase as status text), call_callee_bye
 # (the callee's BYE: DISCONNECTED), call_cancel (Terminate while ringing: CANCEL, 487),
 # call_media (SendDTMF -> RFC 4733 PT 101 packets, a 1 kHz tone from the microphone named by
 # put_PreferredAudioDevice file:, a speaker that does not open -> RTCE_MEDIA FAILED
@@ -26,22 +28,32 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/rtc_sipp_lib.sh" "$@"
 reg_exe=$bindir/rtc_registration.exe
+reg_c_exe=$bindir/rtc_registration_c.exe
 call_exe=$bindir/rtc_outgoing_call.exe
 rtc_sipp_need "$reg_exe"
 
-if run reg_plain; then
+# reg_plain_case NAME EXE: registration without a challenge, through rtcpm's static port manager
+reg_plain_case() {
+    local name=$1 exe=$2
     reg=$(free_port) sip=$(free_port)
-    scenario "$here/sipp/reg_plain.xml.in" "$workdir/reg_plain.xml" CONTACT_RE="127\\.0\\.0\\.1:$sip"
+    scenario "$here/sipp/reg_plain.xml.in" "$workdir/$name.xml" CONTACT_RE="127\\.0\\.0\\.1:$sip"
     static_ini "$workdir/reg.ini" "$sip"
-    sipp_start reg_plain "$workdir/reg_plain.xml" "$reg"
-    sample "$reg_exe" --registrar "127.0.0.1:$reg" --static "$(winpath "$workdir/reg.ini")"
-    sipp_wait reg_plain
-    expect_rc reg_plain 0
-    expect_events reg_plain "event registration RTCRS_REGISTERING 0x00000000" \
+    sipp_start "$name" "$workdir/$name.xml" "$reg"
+    sample "$exe" --registrar "127.0.0.1:$reg" --static "$(winpath "$workdir/reg.ini")"
+    sipp_wait "$name"
+    expect_rc "$name" 0
+    expect_events "$name" "event registration RTCRS_REGISTERING 0x00000000" \
         "event registration RTCRS_REGISTERED 0x00EF00C8" "event registration RTCRS_UNREGISTERING 0x00000000" \
         "event registration RTCRS_NOT_REGISTERED 0x00EF00C8" "event client RTCCET_ASYNC_CLEANUP_DONE"
-    has "reg_plain: GetMappingEx(registrar, port, UDP, SIP)" "$out" "pm GetMappingEx(127.0.0.1, $reg, UDP, SIP) -> S_OK internal 127.0.0.1:$sip external 127.0.0.1:$sip"
-    has "reg_plain: ReleaseMappingEx at the end" "$out" "pm ReleaseMappingEx(UDP, internal 127.0.0.1:$sip, external 127.0.0.1:$sip) -> S_OK"
+    has "$name: GetMappingEx(registrar, port, UDP, SIP)" "$out" "pm GetMappingEx(127.0.0.1, $reg, UDP, SIP) -> S_OK internal 127.0.0.1:$sip external 127.0.0.1:$sip"
+    has "$name: ReleaseMappingEx at the end" "$out" "pm ReleaseMappingEx(UDP, internal 127.0.0.1:$sip, external 127.0.0.1:$sip) -> S_OK"
+}
+
+run reg_plain && reg_plain_case reg_plain "$reg_exe"
+# the same flow from the plain C sample (COBJMACROS, a C event sink)
+if run reg_plain_c; then
+    rtc_sipp_need "$reg_c_exe"
+    reg_plain_case reg_plain_c "$reg_c_exe"
 fi
 
 if run reg_auth; then
@@ -65,6 +77,8 @@ if run reg_wrong_password; then
     expect_events reg_wrong_password "event registration RTCRS_REGISTERING 0x00000000" \
         "event registration RTCRS_REJECTED 0x80EF0191" "event registration RTCRS_NOT_REGISTERED 0x00000000" \
         "event client RTCCET_ASYNC_CLEANUP_DONE"
+    has_line "reg_wrong_password: get_StatusText is the 401's reason phrase" \
+        'event registration RTCRS_REJECTED 0x80EF0191 "Unauthorized"'
 fi
 
 if run reg_silent; then
@@ -86,6 +100,7 @@ print(n)' "$reg" >"$workdir/silent.count" &
     expect_events reg_silent "event registration RTCRS_REGISTERING 0x00000000" \
         "event registration RTCRS_ERROR 0x80EE000C" "event registration RTCRS_NOT_REGISTERED 0x00000000" \
         "event client RTCCET_ASYNC_CLEANUP_DONE"
+    has_line "reg_silent: get_StatusText of the timeout" 'event registration RTCRS_ERROR 0x80EE000C "no answer"'
     has "reg_silent: the mapping released on failure" "$out" "pm ReleaseMappingEx(UDP, internal 127.0.0.1:$sip, external 127.0.0.1:$sip) -> S_OK"
     [ "$ms" -lt 12000 ] && pass "reg_silent: gave up after Timer F in ${ms} ms" || fail "reg_silent: took ${ms} ms"
     wait "$silent"
@@ -134,13 +149,23 @@ if run call_200; then
         && pass "call_200: RTCP SR+SDES from the RTCP port" || fail "call_200: no RTCP"
 fi
 
-if run call_486; then
-    call_case call_486 "$here/sipp/call_486.xml"
-    expect_rc call_486 1
-    expect_events call_486 "event session RTCSS_INPROGRESS 0x00000000" "event participant RTCPS_PENDING 0x00000000" \
-        "event participant RTCPS_INPROGRESS 0x00000000" "event participant RTCPS_DISCONNECTED 0x80EF01E6" \
-        "event session RTCSS_DISCONNECTED 0x80EF01E6" "event client RTCCET_ASYNC_CLEANUP_DONE"
-    [ "$(grep -c '^pm ReleaseMappingEx' "$out")" = 3 ] && pass "call_486: three releases" || { fail "call_486: releases"; show; }
+# refused: 486 Busy Here, 302 Moved Temporarily (redirects are not followed), 503 Service
+# Unavailable -> DISCONNECTED with the status as RTC's HRESULT and the reason phrase as text
+refused() { # refused CODE HRESULT REASON HEADER
+    local name=call_refused_$1
+    scenario "$here/sipp/call_refused.xml.in" "$workdir/call_refused.xml" CODE="$1" REASON="$3" HEADER="$4"
+    call_case "$name" "$workdir/call_refused.xml"
+    expect_rc "$name" 1
+    expect_events "$name" "event session RTCSS_INPROGRESS 0x00000000" "event participant RTCPS_PENDING 0x00000000" \
+        "event participant RTCPS_INPROGRESS 0x00000000" "event participant RTCPS_DISCONNECTED $2" \
+        "event session RTCSS_DISCONNECTED $2" "event client RTCCET_ASYNC_CLEANUP_DONE"
+    has_line "$name: get_StatusText is the reason phrase" "event session RTCSS_DISCONNECTED $2 \"$3\""
+    [ "$(grep -c '^pm ReleaseMappingEx' "$out")" = 3 ] && pass "$name: three releases" || { fail "$name: releases"; show; }
+}
+if run call_refused; then
+    refused 486 0x80EF01E6 "Busy Here" "Server: rtcpm-test"
+    refused 302 0x80EF012E "Moved Temporarily" "Contact: <sip:carol@127.0.0.1:$(free_port)>"
+    refused 503 0x80EF01F7 "Service Unavailable" "Retry-After: 5"
 fi
 
 if run call_callee_bye; then

@@ -49,8 +49,10 @@ show() { sed 's/^/  | /' "$out" "$workdir/err.txt" | tail -n 40; }
 expect_rc() { if [ "$rc" = "$2" ]; then pass "$1: exit $2"; else fail "$1: exit $rc, want $2"; show; fi; }
 has() { if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1: no '$3'"; show; fi; }
 hasnt() { if grep -qF -- "$3" "$2"; then fail "$1: '$3'"; show; else pass "$1"; fi; }
-# the event lines in order (pm lines and others left out)
+# the event lines in order (pm lines and others left out), without their status text
 events() { grep -E '^event ' "$out" | sed -E 's/ "[^"]*"$//'; }
+# has_line WHAT LINE: out.txt has LINE, whole (an event with its get_StatusText in quotes)
+has_line() { if grep -qxF -- "$2" "$out"; then pass "$1"; else fail "$1: no line '$2'"; show; fi; }
 expect_events() {
     local what=$1 want got
     shift

@@ -3,10 +3,10 @@
 # rtc_bench.sh — benchmark rows 9-12 (README "Benchmarks"): the RTC Client API's latency on
 # loopback against sipp, rtcdll.dll under wine64 (B) vs sipp doing the same exchange as a UAC
 # (A: the floor — the same registrar/called party, no COM, no Wine, no port manager):
-#    8  EnableProfile -> RTCRS_REGISTERED, rtcpm's static port manager
-#    9  EnableProfile -> RTCRS_REGISTERED, rtcpm's STUN port manager (coturn on loopback)
-#   10  AddParticipant -> RTCSS_CONNECTED, static port manager
-#   11  AddParticipant -> RTCSS_CONNECTED, STUN port manager
+#    9  EnableProfile -> RTCRS_REGISTERED, rtcpm's static port manager
+#   10  EnableProfile -> RTCRS_REGISTERED, rtcpm's STUN port manager (coturn on loopback)
+#   11  AddParticipant -> RTCSS_CONNECTED, static port manager
+#   12  AddParticipant -> RTCSS_CONNECTED, STUN port manager
 # A: sipp as UAC, REGISTER -> 200 / INVITE -> 200, one call at a time (its message trace's
 # timestamps). B: rtc_bench.exe's time from the call to the event, on the application's thread.
 # Each side: median of N iterations, ± half their range.

@@ -27,7 +27,7 @@ PKGS=(
   libcunit1-dev                        # CUnit natively
   dpkg-dev                             # apt-get source (CUnit for MinGW), dpkg-shlibdeps (scripts/package.sh)
   coturn sip-tester iptables iproute2  # STUN server, SIP peer, NAT for the end-to-end tests
-  python3                              # tests/e2e/udp_peer.py, scripts/test_report.py
+  python3                              # tests/e2e/udp_peer.py, scripts/test_report.py, tests/style/check_traces.py
   miniupnpd-nftables nftables          # e2e: a router that negotiates mappings (PCP, NAT-PMP, UPnP IGD)
   natpmpc miniupnpc                    # e2e self-tests and benchmark rows: Debian's NAT-PMP / UPnP clients
   libminiupnpc-dev                     # the UPnP IGD port manager natively (libminiupnpc)

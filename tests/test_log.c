@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_log.c — the trace channels as a user sees them on stderr: every COM method's entry
- * line with its arguments (RTCPM_DEBUG=+pm / +host), exactly one line per trace (no blank
- * lines), nothing when the channel is off; and the argument formatters rtcpm_debugstr_w /
+ * line with its arguments (RTCPM_DEBUG=+pm / +host; the static, STUN, PCP, UPnP and automatic
+ * port managers), exactly one line per trace (no blank lines), nothing when the channel is off; and the argument formatters rtcpm_debugstr_w /
  * rtcpm_debugstr_guid (escaping, bounds, the per-thread ring).
  *
  * stderr is captured by pointing file descriptor 2 at a file for the duration of a case
@@ -198,6 +198,74 @@ static void test_stun_pm_entries(void)
     SysFreeString(remote);
 }
 
+/* Any port manager: QI (and the AddRef it makes), GetMappingEx and ReleaseMappingEx with
+ * arguments refused before any network exchange, the Release; "prefix" names its methods. */
+static void check_pm_entries(IRTCPortManager3 *pm, const char *prefix)
+{
+    char l[5][200];
+    const char *const want[] = { l[0], l[1], l[2], l[3], l[4] };
+    IRTCPortManager2 *pm2 = NULL;
+    struct capture c;
+    BSTR remote = SysAllocString(RTCPM_W("198.51.100.1")), ia = NULL, ea = NULL;
+    LONG ip = 0, ep = 0;
+
+    rtcpm_test_set_debug("+pm");
+    capture_start(&c);
+    CU_ASSERT_EQUAL(IRTCPortManager3_QueryInterface(pm, &IID_IRTCPortManager2, (void **)&pm2), S_OK);
+    CU_ASSERT_EQUAL(IRTCPortManager3_GetMappingEx(pm, remote, 5060, 9, RTCPT_SIP, &ia, &ip, &ea, &ep), E_INVALIDARG);
+    CU_ASSERT_EQUAL(IRTCPortManager3_ReleaseMappingEx(pm, RTCTR_UDP, NULL, 5060, NULL, 45060), E_INVALIDARG);
+    if (pm2) IRTCPortManager2_Release(pm2);
+    capture_stop(&c);
+    rtcpm_test_set_debug(NULL);
+
+    LINE(l[0], "rtcpm:pm:%s_QueryInterface (%p)->({d65119bd-1974-4fa9-874d-3597d094728c}, %p)", prefix, (void *)pm,
+         (void *)&pm2);
+    LINE(l[1], "rtcpm:pm:%s_AddRef (%p) ref=2", prefix, (void *)pm);
+    LINE(l[2], "rtcpm:pm:%s_GetMappingEx (%p)->(L\"198.51.100.1\", 5060, 9, 4)", prefix, (void *)pm);
+    LINE(l[3], "rtcpm:pm:%s_ReleaseMappingEx (%p)->(1, (null), 5060, (null), 45060)", prefix, (void *)pm);
+    LINE(l[4], "rtcpm:pm:%s_Release (%p) ref=1", prefix, (void *)pm);
+    check_capture(&c, want, 5);
+    SysFreeString(remote);
+}
+
+/* PCP (no ANNOUNCE: nothing is sent or listened for), UPnP (an IGD URL nothing answers: nothing
+ * is asked before a mapping), automatic (the local mechanism: no probe on the network): their
+ * entry lines as static's. */
+static void test_nat_pm_entries(void)
+{
+    static const struct
+    {
+        const char *prefix;
+        HRESULT (*create)(const char *text, const char *name, IRTCPortManager3 **out, char *err, size_t errlen);
+        const char *ini;
+    } pms[] = {
+        { "pcp_pm", rtcpm_pcp_pm_create_from_string,
+          "[pcp]\nserver = 127.0.0.1\nlocal-address = 127.0.0.1\nannounce = off\n" },
+        { "upnp_pm", rtcpm_upnp_pm_create_from_string,
+          "[upnp]\nigd = http://127.0.0.1:9/rootDesc.xml\nlocal-address = 127.0.0.1\n" },
+        { "auto_pm", rtcpm_auto_pm_create_from_string, "[auto]\nmechanisms = local\nlocal-address = 127.0.0.1\n" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(pms) / sizeof(pms[0]); i++)
+    {
+        IRTCPortManager3 *pm = NULL;
+        char err[256] = "";
+        HRESULT hr = pms[i].create(pms[i].ini, pms[i].prefix, &pm, err, sizeof(err));
+
+        CU_ASSERT_EQUAL(hr, S_OK);
+        if (FAILED(hr))
+        {
+            printf("\n%s not created: %s", pms[i].prefix, err);
+            continue;
+        }
+        /* the automatic one's probe (a worker thread) has traced before the capture starts */
+        if (!strcmp(pms[i].prefix, "auto_pm")) CU_ASSERT_EQUAL(rtcpm_auto_pm_wait_ready(pm, 10000), S_OK);
+        check_pm_entries(pm, pms[i].prefix);
+        CU_ASSERT_EQUAL(IRTCPortManager3_Release(pm), 0);
+    }
+}
+
 static void trace_sink(void *ctx, const char *line)
 {
     (void)ctx;
@@ -381,6 +449,7 @@ static void test_debugstr_threads(void)
 static CU_TestInfo tests[] = {
     { "static_pm_entries", test_static_pm_entries },
     { "stun_pm_entries", test_stun_pm_entries },
+    { "nat_pm_entries", test_nat_pm_entries },
     { "trace_pm_and_host_entries", test_trace_pm_and_host_entries },
     { "channel_off", test_channel_off },
     { "one_line_per_trace", test_one_line_per_trace },

@@ -10,6 +10,8 @@
  * Every COM method of rtcpm's objects traces its entry as Wine's TRACE("(%p)->(...)") does:
  * the interface pointer, then its [in] arguments in order (strings by rtcpm_debugstr_w,
  * IIDs by rtcpm_debugstr_guid); AddRef and Release trace the new count: "(%p) ref=%ld".
+ * Secrets are not traced: a password as (hidden), the provisioning XML (it may hold one) by its
+ * length. tests/style/check_traces.py (test traces) checks every method of every Vtbl table.
  * The printer ends each line: a format needs no "\n" (one at its end is not doubled; a
  * sink gets the line without it).
  * Arguments are evaluated only when the channel is on.

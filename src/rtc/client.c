@@ -31,13 +31,17 @@ static const struct com_iface_entry client_ifaces[] = {
 
 static HRESULT WINAPI client_QueryInterface(IRTCClient2 *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return rtcpm_com_query_interface(rtc_client_from_IRTCClient2(iface), client_ifaces, ARRAY_SIZE(client_ifaces), riid,
                                      out);
 }
 
 static ULONG WINAPI client_AddRef(IRTCClient2 *iface)
 {
-    return (ULONG)InterlockedIncrement(&rtc_client_from_IRTCClient2(iface)->ref);
+    ULONG ref = (ULONG)InterlockedIncrement(&rtc_client_from_IRTCClient2(iface)->ref);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static void client_destroy(struct rtc_client *client)
@@ -60,6 +64,7 @@ static ULONG WINAPI client_Release(IRTCClient2 *iface)
 {
     struct rtc_client *client = rtc_client_from_IRTCClient2(iface);
     LONG ref = InterlockedDecrement(&client->ref);
+    RTC_TRACE("(%p) ref=%ld", (void *)iface, (long)ref);
     if (!ref) client_destroy(client);
     return (ULONG)ref;
 }
@@ -97,13 +102,18 @@ static HRESULT client_start(struct rtc_client *client)
     return hr;
 }
 
-static HRESULT WINAPI client_Initialize(IRTCClient2 *iface) { return IRTCClient2_InitializeEx(iface, 0); }
+static HRESULT WINAPI client_Initialize(IRTCClient2 *iface)
+{
+    RTC_TRACE("(%p)", (void *)iface);
+    return IRTCClient2_InitializeEx(iface, 0);
+}
 
 static HRESULT WINAPI client_InitializeEx(IRTCClient2 *iface, LONG flags)
 {
     struct rtc_client *client = rtc_client_from_IRTCClient2(iface);
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%ld)", (void *)iface, (long)flags);
     /* RTCIF_DISABLE_MEDIA / _DISABLE_UPNP / _DISABLE_STRICT_DNS describe what rtcpm does
      * anyway; a server-class client is not implemented. */
     if (flags & ~(LONG)(RTCIF_DISABLE_MEDIA | RTCIF_DISABLE_UPNP | RTCIF_DISABLE_STRICT_DNS))
@@ -124,6 +134,7 @@ static HRESULT WINAPI client_Shutdown(IRTCClient2 *iface)
 {
     struct rtc_client *client = rtc_client_from_IRTCClient2(iface);
 
+    RTC_TRACE("(%p)", (void *)iface);
     if (client->state == RTC_CLIENT_CREATED) return RTC_E_CLIENT_NOT_INITIALIZED;
     if (client->state == RTC_CLIENT_SHUT_DOWN) return RTC_E_CLIENT_ALREADY_SHUT_DOWN;
     rtcpm_rtc_client_teardown(client);
@@ -154,6 +165,7 @@ static HRESULT WINAPI client_PrepareForShutdown(IRTCClient2 *iface)
     size_t n_profiles, n_sessions, i;
     HRESULT hr;
 
+    RTC_TRACE("(%p)", (void *)iface);
     EnterCriticalSection(&client->cs);
     if (FAILED(hr = rtcpm_rtc_client_check_running(client)))
     {
@@ -193,6 +205,7 @@ static HRESULT WINAPI client_put_EventFilter(IRTCClient2 *iface, LONG filter)
     struct rtc_client *client = rtc_client_from_IRTCClient2(iface);
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%ld)", (void *)iface, (long)filter);
     EnterCriticalSection(&client->cs);
     if (SUCCEEDED(hr = rtcpm_rtc_client_check_running(client))) client->event_filter = filter;
     LeaveCriticalSection(&client->cs);
@@ -204,6 +217,7 @@ static HRESULT WINAPI client_get_EventFilter(IRTCClient2 *iface, LONG *filter)
     struct rtc_client *client = rtc_client_from_IRTCClient2(iface);
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)filter);
     if (!filter) return E_POINTER;
     EnterCriticalSection(&client->cs);
     hr = rtcpm_rtc_client_check_running(client);
@@ -294,6 +308,8 @@ static HRESULT WINAPI client_CreateSession(IRTCClient2 *iface, RTC_SESSION_TYPE 
     struct rtc_profile *profile = NULL;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%d, %s, %p, %ld, %p)", (void *)iface, (int)type, rtcpm_debugstr_w(local_phone_uri),
+              (void *)profile_iface, (long)flags, (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     if (FAILED(hr = rtcpm_rtc_client_check_running(client))) return hr;
@@ -302,7 +318,7 @@ static HRESULT WINAPI client_CreateSession(IRTCClient2 *iface, RTC_SESSION_TYPE 
     /* Only calls: IM, multiparty IM, application and phone-to-phone sessions are not
      * implemented (README "RTC Client API"). */
     if (type != RTCST_PC_TO_PC && type != RTCST_PC_TO_PHONE) return E_NOTIMPL;
-    if (profile_iface && (!(profile = rtcpm_rtc_profile_from(profile_iface)) || profile->owner != client))
+    if (profile_iface && (!(profile = unsafe_impl_from_IRTCProfile(profile_iface)) || profile->owner != client))
         return E_INVALIDARG;
     if (!profile && (flags & RTCCS_FORCE_PROFILE)) return RTC_E_NO_PROFILE;
     return rtcpm_rtc_session_create(client, type, local_phone_uri, profile, out);
@@ -346,29 +362,33 @@ static HRESULT put_bstr_locked(struct rtc_client *client, BSTR *field, BSTR valu
 static HRESULT WINAPI client_get_LocalUserURI(IRTCClient2 *iface, BSTR *out)
 {
     struct rtc_client *client = rtc_client_from_IRTCClient2(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return get_bstr_locked(client, &client->local_uri, out);
 }
 
 static HRESULT WINAPI client_put_LocalUserURI(IRTCClient2 *iface, BSTR value)
 {
     struct rtc_client *client = rtc_client_from_IRTCClient2(iface);
+    RTC_TRACE("(%p)->(%s)", (void *)iface, rtcpm_debugstr_w(value));
     return put_bstr_locked(client, &client->local_uri, value);
 }
 
 static HRESULT WINAPI client_get_LocalUserName(IRTCClient2 *iface, BSTR *out)
 {
     struct rtc_client *client = rtc_client_from_IRTCClient2(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return get_bstr_locked(client, &client->local_name, out);
 }
 
 static HRESULT WINAPI client_put_LocalUserName(IRTCClient2 *iface, BSTR value)
 {
     struct rtc_client *client = rtc_client_from_IRTCClient2(iface);
+    RTC_TRACE("(%p)->(%s)", (void *)iface, rtcpm_debugstr_w(value));
     return put_bstr_locked(client, &client->local_name, value);
 }
 
 /* The vtable: mingw-w64's <rtccore.h> order, checked slot by slot by tests/rtc. */
-static const IRTCClient2Vtbl client_vtbl = {
+const IRTCClient2Vtbl rtcpm_rtc_client_vtbl = {
     client_QueryInterface,
     client_AddRef,
     client_Release,
@@ -429,12 +449,6 @@ static const IRTCClient2Vtbl client_vtbl = {
     rtcpm_rtc_client_get_AllowedPorts,
 };
 
-struct rtc_client *rtcpm_rtc_client_from(IUnknown *unk)
-{
-    IRTCClient2 *iface = (IRTCClient2 *)unk;
-    return iface && iface->lpVtbl == &client_vtbl ? rtc_client_from_IRTCClient2(iface) : NULL;
-}
-
 IRTCClient *rtcpm_rtc_client_iface(struct rtc_client *client) { return (IRTCClient *)&client->IRTCClient2_iface; }
 
 HRESULT rtcpm_rtc_client_create(REFIID riid, void **out)
@@ -443,7 +457,7 @@ HRESULT rtcpm_rtc_client_create(REFIID riid, void **out)
     HRESULT hr;
 
     if (!(client = calloc(1, sizeof(*client)))) return E_OUTOFMEMORY;
-    client->IRTCClient2_iface.lpVtbl = &client_vtbl;
+    client->IRTCClient2_iface.lpVtbl = &rtcpm_rtc_client_vtbl;
     client->IRTCClientProvisioning2_iface.lpVtbl = &rtcpm_rtc_client_provisioning_vtbl;
     client->IRTCClientPortManagement_iface.lpVtbl = &rtcpm_rtc_client_pm_vtbl;
     client->IConnectionPointContainer_iface.lpVtbl = &rtcpm_rtc_cp_container_vtbl;

@@ -83,12 +83,14 @@ static struct rtc_client *lock_running(IRTCClient2 *iface, HRESULT *hr)
 
 HRESULT WINAPI rtcpm_rtc_client_SetPreferredMediaTypes(IRTCClient2 *iface, LONG types, VARIANT_BOOL persistent)
 {
+    RTC_TRACE("(%p)->(%ld, %d)", (void *)iface, (long)types, (int)persistent);
     (void)persistent; /* nothing persists across processes in rtcpm */
     PREF_PUT(!(types & ~(LONG)RTCMT_ALL), media_types, types);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_PreferredMediaTypes(IRTCClient2 *iface, LONG *types)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)types);
     PREF_GET(1, types, media_types);
 }
 
@@ -97,6 +99,7 @@ HRESULT WINAPI rtcpm_rtc_client_get_MediaCapabilities(IRTCClient2 *iface, LONG *
     HRESULT hr;
     struct rtc_client *client;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)types);
     if (!types) return E_POINTER;
     if (!(client = lock_running(iface, &hr))) return hr;
     LeaveCriticalSection(&client->cs);
@@ -107,12 +110,14 @@ HRESULT WINAPI rtcpm_rtc_client_get_MediaCapabilities(IRTCClient2 *iface, LONG *
 
 HRESULT WINAPI rtcpm_rtc_client_put_ListenForIncomingSessions(IRTCClient2 *iface, RTC_LISTEN_MODE mode)
 {
+    RTC_TRACE("(%p)->(%d)", (void *)iface, (int)mode);
     /* the worker (re)starts the listeners */
     PREF_PUT_THEN((unsigned)mode <= RTCLM_BOTH, listen, mode, rtcpm_rtc_listen_update(c_));
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_ListenForIncomingSessions(IRTCClient2 *iface, RTC_LISTEN_MODE *mode)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)mode);
     PREF_GET(1, mode, listen);
 }
 
@@ -121,6 +126,7 @@ HRESULT WINAPI rtcpm_rtc_client_put_Volume(IRTCClient2 *iface, RTC_AUDIO_DEVICE 
     struct rtc_client *client;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%d, %ld)", (void *)iface, (int)device, (long)volume);
     if (!DEVICE_OK(device) || volume < 0 || volume > 0xffff) return E_INVALIDARG;
     if (!(client = lock_running(iface, &hr))) return hr;
     client->prefs.volume[device] = volume;
@@ -131,11 +137,13 @@ HRESULT WINAPI rtcpm_rtc_client_put_Volume(IRTCClient2 *iface, RTC_AUDIO_DEVICE 
 
 HRESULT WINAPI rtcpm_rtc_client_get_Volume(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, LONG *volume)
 {
+    RTC_TRACE("(%p)->(%d, %p)", (void *)iface, (int)device, (void *)volume);
     PREF_GET(DEVICE_OK(device), volume, volume[device]);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_put_AudioMuted(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, VARIANT_BOOL muted)
 {
+    RTC_TRACE("(%p)->(%d, %d)", (void *)iface, (int)device, (int)muted);
     /* a muted microphone sends silence */
     PREF_PUT_THEN(DEVICE_OK(device), muted[device], muted ? VARIANT_TRUE : VARIANT_FALSE,
                   rtcpm_rtc_media_apply_prefs(c_));
@@ -143,59 +151,74 @@ HRESULT WINAPI rtcpm_rtc_client_put_AudioMuted(IRTCClient2 *iface, RTC_AUDIO_DEV
 
 HRESULT WINAPI rtcpm_rtc_client_get_AudioMuted(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, VARIANT_BOOL *muted)
 {
+    RTC_TRACE("(%p)->(%d, %p)", (void *)iface, (int)device, (void *)muted);
     PREF_GET(DEVICE_OK(device), muted, muted[device]);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_put_PreferredVolume(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, LONG volume)
 {
+    RTC_TRACE("(%p)->(%d, %ld)", (void *)iface, (int)device, (long)volume);
     PREF_PUT(DEVICE_OK(device) && volume >= 0 && volume <= 0xffff, preferred_volume[device], volume);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_PreferredVolume(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, LONG *volume)
 {
+    RTC_TRACE("(%p)->(%d, %p)", (void *)iface, (int)device, (void *)volume);
     PREF_GET(DEVICE_OK(device), volume, preferred_volume[device]);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_put_PreferredAEC(IRTCClient2 *iface, VARIANT_BOOL enable)
 {
+    RTC_TRACE("(%p)->(%d)", (void *)iface, (int)enable);
     PREF_PUT(1, aec, enable ? VARIANT_TRUE : VARIANT_FALSE);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_PreferredAEC(IRTCClient2 *iface, VARIANT_BOOL *enabled)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)enabled);
     PREF_GET(1, enabled, aec);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_put_MaxBitrate(IRTCClient2 *iface, LONG bitrate)
 {
+    RTC_TRACE("(%p)->(%ld)", (void *)iface, (long)bitrate);
     PREF_PUT(bitrate >= 0, max_bitrate, bitrate);
 }
 
-HRESULT WINAPI rtcpm_rtc_client_get_MaxBitrate(IRTCClient2 *iface, LONG *bitrate) { PREF_GET(1, bitrate, max_bitrate); }
+HRESULT WINAPI rtcpm_rtc_client_get_MaxBitrate(IRTCClient2 *iface, LONG *bitrate)
+{
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)bitrate);
+    PREF_GET(1, bitrate, max_bitrate);
+}
 
 HRESULT WINAPI rtcpm_rtc_client_put_TemporalSpatialTradeOff(IRTCClient2 *iface, LONG value)
 {
+    RTC_TRACE("(%p)->(%ld)", (void *)iface, (long)value);
     PREF_PUT(value >= 0 && value <= 255, tradeoff, value);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_TemporalSpatialTradeOff(IRTCClient2 *iface, LONG *value)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)value);
     PREF_GET(1, value, tradeoff);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_put_AnswerMode(IRTCClient2 *iface, RTC_SESSION_TYPE type, RTC_ANSWER_MODE mode)
 {
+    RTC_TRACE("(%p)->(%d, %d)", (void *)iface, (int)type, (int)mode);
     PREF_PUT((unsigned)type <= RTCST_APPLICATION && (unsigned)mode <= RTCAM_NOT_SUPPORTED, answer[type], mode);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_AnswerMode(IRTCClient2 *iface, RTC_SESSION_TYPE type, RTC_ANSWER_MODE *mode)
 {
+    RTC_TRACE("(%p)->(%d, %p)", (void *)iface, (int)type, (void *)mode);
     PREF_GET((unsigned)type <= RTCST_APPLICATION, mode, answer[type]);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_put_PreferredSecurityLevel(IRTCClient2 *iface, RTC_SECURITY_TYPE type,
                                                            RTC_SECURITY_LEVEL level)
 {
+    RTC_TRACE("(%p)->(%d, %d)", (void *)iface, (int)type, (int)level);
     PREF_PUT((unsigned)type <= RTCSECT_T120_MEDIA_ENCRYPTION && level >= RTCSECL_UNSUPPORTED &&
                  level <= RTCSECL_REQUIRED,
              security[type], level);
@@ -204,6 +227,7 @@ HRESULT WINAPI rtcpm_rtc_client_put_PreferredSecurityLevel(IRTCClient2 *iface, R
 HRESULT WINAPI rtcpm_rtc_client_get_PreferredSecurityLevel(IRTCClient2 *iface, RTC_SECURITY_TYPE type,
                                                            RTC_SECURITY_LEVEL *level)
 {
+    RTC_TRACE("(%p)->(%d, %p)", (void *)iface, (int)type, (void *)level);
     PREF_GET((unsigned)type <= RTCSECT_T120_MEDIA_ENCRYPTION, level, security[type]);
 }
 
@@ -216,12 +240,14 @@ static int transport_index(LONG transport)
 HRESULT WINAPI rtcpm_rtc_client_put_AllowedPorts(IRTCClient2 *iface, LONG transport, RTC_LISTEN_MODE mode)
 {
     int t = transport_index(transport);
+    RTC_TRACE("(%p)->(%ld, %d)", (void *)iface, (long)transport, (int)mode);
     PREF_PUT(t >= 0 && (unsigned)mode <= RTCLM_BOTH, allowed_ports[t < 0 ? 0 : t], mode);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_AllowedPorts(IRTCClient2 *iface, LONG transport, RTC_LISTEN_MODE *mode)
 {
     int t = transport_index(transport);
+    RTC_TRACE("(%p)->(%ld, %p)", (void *)iface, (long)transport, (void *)mode);
     PREF_GET(t >= 0, mode, allowed_ports[t < 0 ? 0 : t]);
 }
 
@@ -277,12 +303,14 @@ static BSTR *client_name_field(struct rtc_client *c, int i)
 
 HRESULT WINAPI rtcpm_rtc_client_put_PreferredAudioDevice(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, BSTR name)
 {
+    RTC_TRACE("(%p)->(%d, %s)", (void *)iface, (int)device, rtcpm_debugstr_w(name));
     if (!DEVICE_OK(device)) return E_INVALIDARG;
     return put_bstr_pref(iface, audio_device_field, device, name);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_PreferredAudioDevice(IRTCClient2 *iface, RTC_AUDIO_DEVICE device, BSTR *name)
 {
+    RTC_TRACE("(%p)->(%d, %p)", (void *)iface, (int)device, (void *)name);
     if (name) *name = NULL;
     if (!DEVICE_OK(device)) return name ? E_INVALIDARG : E_POINTER;
     return get_bstr_pref(iface, audio_device_field, device, name);
@@ -290,21 +318,25 @@ HRESULT WINAPI rtcpm_rtc_client_get_PreferredAudioDevice(IRTCClient2 *iface, RTC
 
 HRESULT WINAPI rtcpm_rtc_client_put_PreferredVideoDevice(IRTCClient2 *iface, BSTR name)
 {
+    RTC_TRACE("(%p)->(%s)", (void *)iface, rtcpm_debugstr_w(name));
     return put_bstr_pref(iface, video_device_field, 0, name);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_PreferredVideoDevice(IRTCClient2 *iface, BSTR *name)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)name);
     return get_bstr_pref(iface, video_device_field, 0, name);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_put_ClientName(IRTCClient2 *iface, BSTR name)
 {
+    RTC_TRACE("(%p)->(%s)", (void *)iface, rtcpm_debugstr_w(name));
     return put_bstr_pref(iface, client_name_field, 0, name);
 }
 
 HRESULT WINAPI rtcpm_rtc_client_put_ClientCurVer(IRTCClient2 *iface, BSTR version)
 {
+    RTC_TRACE("(%p)->(%s)", (void *)iface, rtcpm_debugstr_w(version));
     return put_bstr_pref(iface, client_name_field, 1, version);
 }
 
@@ -313,6 +345,7 @@ HRESULT WINAPI rtcpm_rtc_client_put_ClientCurVer(IRTCClient2 *iface, BSTR versio
 HRESULT WINAPI rtcpm_rtc_client_get_NetworkAddresses(IRTCClient2 *iface, VARIANT_BOOL tcp, VARIANT_BOOL external,
                                                      VARIANT *addresses)
 {
+    RTC_TRACE("(%p)->(%d, %d, %p)", (void *)iface, (int)tcp, (int)external, (void *)addresses);
     (void)iface, (void)tcp, (void)external;
     if (addresses) VariantInit(addresses);
     return E_NOTIMPL;
@@ -320,6 +353,7 @@ HRESULT WINAPI rtcpm_rtc_client_get_NetworkAddresses(IRTCClient2 *iface, VARIANT
 
 HRESULT WINAPI rtcpm_rtc_client_get_IVideoWindow(IRTCClient2 *iface, RTC_VIDEO_DEVICE device, IVideoWindow **window)
 {
+    RTC_TRACE("(%p)->(%d, %p)", (void *)iface, (int)device, (void *)window);
     (void)iface, (void)device;
     if (window) *window = NULL;
     return E_NOTIMPL;
@@ -327,33 +361,35 @@ HRESULT WINAPI rtcpm_rtc_client_get_IVideoWindow(IRTCClient2 *iface, RTC_VIDEO_D
 
 HRESULT WINAPI rtcpm_rtc_client_get_ActiveMedia(IRTCClient2 *iface, LONG *types)
 {
-    (void)iface;
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)types);
     if (types) *types = 0;
     return E_NOTIMPL;
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_NetworkQuality(IRTCClient2 *iface, LONG *quality)
 {
-    (void)iface;
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)quality);
     if (quality) *quality = 0;
     return E_NOTIMPL;
 }
 
 HRESULT WINAPI rtcpm_rtc_client_StartT120Applet(IRTCClient2 *iface, RTC_T120_APPLET applet)
 {
+    RTC_TRACE("(%p)->(%d)", (void *)iface, (int)applet);
     (void)iface, (void)applet;
     return E_NOTIMPL;
 }
 
 HRESULT WINAPI rtcpm_rtc_client_StopT120Applets(IRTCClient2 *iface)
 {
-    (void)iface;
+    RTC_TRACE("(%p)", (void *)iface);
     return E_NOTIMPL;
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_IsT120AppletRunning(IRTCClient2 *iface, RTC_T120_APPLET applet,
                                                         VARIANT_BOOL *running)
 {
+    RTC_TRACE("(%p)->(%d, %p)", (void *)iface, (int)applet, (void *)running);
     (void)iface, (void)applet;
     if (running) *running = VARIANT_FALSE;
     return E_NOTIMPL;
@@ -361,6 +397,7 @@ HRESULT WINAPI rtcpm_rtc_client_get_IsT120AppletRunning(IRTCClient2 *iface, RTC_
 
 HRESULT WINAPI rtcpm_rtc_client_PlayRing(IRTCClient2 *iface, RTC_RING_TYPE type, VARIANT_BOOL play)
 {
+    RTC_TRACE("(%p)->(%d, %d)", (void *)iface, (int)type, (int)play);
     (void)iface, (void)type, (void)play;
     return E_NOTIMPL;
 }
@@ -371,6 +408,7 @@ HRESULT WINAPI rtcpm_rtc_client_SendDTMF(IRTCClient2 *iface, RTC_DTMF dtmf)
     struct rtc_client *client;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%d)", (void *)iface, (int)dtmf);
     if ((unsigned)dtmf > RTC_DTMF_FLASH) return E_INVALIDARG;
     if (!(client = lock_running(iface, &hr))) return hr;
     LeaveCriticalSection(&client->cs);
@@ -379,13 +417,14 @@ HRESULT WINAPI rtcpm_rtc_client_SendDTMF(IRTCClient2 *iface, RTC_DTMF dtmf)
 
 HRESULT WINAPI rtcpm_rtc_client_InvokeTuningWizard(IRTCClient2 *iface, OAHWND parent)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)(ULONG_PTR)parent);
     (void)iface, (void)parent;
     return E_NOTIMPL;
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_IsTuned(IRTCClient2 *iface, VARIANT_BOOL *tuned)
 {
-    (void)iface;
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)tuned);
     if (tuned) *tuned = VARIANT_FALSE;
     return E_NOTIMPL;
 }
@@ -393,13 +432,14 @@ HRESULT WINAPI rtcpm_rtc_client_get_IsTuned(IRTCClient2 *iface, VARIANT_BOOL *tu
 HRESULT WINAPI rtcpm_rtc_client_InvokeTuningWizardEx(IRTCClient2 *iface, OAHWND parent, VARIANT_BOOL audio,
                                                      VARIANT_BOOL video)
 {
+    RTC_TRACE("(%p)->(%p, %d, %d)", (void *)iface, (void *)(ULONG_PTR)parent, (int)audio, (int)video);
     (void)iface, (void)parent, (void)audio, (void)video;
     return E_NOTIMPL;
 }
 
 HRESULT WINAPI rtcpm_rtc_client_get_Version(IRTCClient2 *iface, LONG *version)
 {
-    (void)iface;
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)version);
     if (version) *version = 0;
     return E_NOTIMPL;
 }
@@ -407,6 +447,8 @@ HRESULT WINAPI rtcpm_rtc_client_get_Version(IRTCClient2 *iface, LONG *version)
 HRESULT WINAPI rtcpm_rtc_client_CreateSessionWithDescription(IRTCClient2 *iface, BSTR content_type, BSTR description,
                                                              IRTCProfile *profile, LONG flags, IRTCSession2 **out)
 {
+    RTC_TRACE("(%p)->(%s, %s, %p, %ld, %p)", (void *)iface, rtcpm_debugstr_w(content_type),
+              rtcpm_debugstr_w(description), (void *)profile, (long)flags, (void *)out);
     (void)iface, (void)content_type, (void)description, (void)profile, (void)flags;
     if (out) *out = NULL;
     return E_NOTIMPL;
@@ -414,6 +456,7 @@ HRESULT WINAPI rtcpm_rtc_client_CreateSessionWithDescription(IRTCClient2 *iface,
 
 HRESULT WINAPI rtcpm_rtc_client_SetSessionDescriptionManager(IRTCClient2 *iface, IRTCSessionDescriptionManager *manager)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)manager);
     (void)iface, (void)manager;
     return E_NOTIMPL;
 }

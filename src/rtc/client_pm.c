@@ -13,34 +13,44 @@ static inline struct rtc_client *impl_from_IRTCClientPortManagement(IRTCClientPo
 
 static HRESULT WINAPI client_pm_QueryInterface(IRTCClientPortManagement *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return IRTCClient2_QueryInterface(&impl_from_IRTCClientPortManagement(iface)->IRTCClient2_iface, riid, out);
 }
 
 static ULONG WINAPI client_pm_AddRef(IRTCClientPortManagement *iface)
 {
-    return IRTCClient2_AddRef(&impl_from_IRTCClientPortManagement(iface)->IRTCClient2_iface);
+    ULONG ref = IRTCClient2_AddRef(&impl_from_IRTCClientPortManagement(iface)->IRTCClient2_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static ULONG WINAPI client_pm_Release(IRTCClientPortManagement *iface)
 {
-    return IRTCClient2_Release(&impl_from_IRTCClientPortManagement(iface)->IRTCClient2_iface);
+    ULONG ref = IRTCClient2_Release(&impl_from_IRTCClientPortManagement(iface)->IRTCClient2_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static HRESULT WINAPI client_pm_StartListenAddressAndPort(IRTCClientPortManagement *iface, BSTR address, LONG port)
 {
     IRTCClientPortManagement *host = impl_from_IRTCClientPortManagement(iface)->host;
+    RTC_TRACE("(%p)->(%s, %ld)", (void *)iface, rtcpm_debugstr_w(address), (long)port);
     return IRTCClientPortManagement_StartListenAddressAndPort(host, address, port);
 }
 
 static HRESULT WINAPI client_pm_StopListenAddressAndPort(IRTCClientPortManagement *iface, BSTR address, LONG port)
 {
     IRTCClientPortManagement *host = impl_from_IRTCClientPortManagement(iface)->host;
+    RTC_TRACE("(%p)->(%s, %ld)", (void *)iface, rtcpm_debugstr_w(address), (long)port);
     return IRTCClientPortManagement_StopListenAddressAndPort(host, address, port);
 }
 
 static HRESULT WINAPI client_pm_GetPortRange(IRTCClientPortManagement *iface, RTC_PORT_TYPE type, LONG *min, LONG *max)
 {
     IRTCClientPortManagement *host = impl_from_IRTCClientPortManagement(iface)->host;
+    RTC_TRACE("(%p)->(%d, %p, %p)", (void *)iface, (int)type, (void *)min, (void *)max);
     return IRTCClientPortManagement_GetPortRange(host, type, min, max);
 }
 

@@ -24,17 +24,24 @@ static inline struct rtc_client *impl_from_IRTCClientProvisioning2(IRTCClientPro
 
 static HRESULT WINAPI prov_QueryInterface(IRTCClientProvisioning2 *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return IRTCClient2_QueryInterface(&impl_from_IRTCClientProvisioning2(iface)->IRTCClient2_iface, riid, out);
 }
 
 static ULONG WINAPI prov_AddRef(IRTCClientProvisioning2 *iface)
 {
-    return IRTCClient2_AddRef(&impl_from_IRTCClientProvisioning2(iface)->IRTCClient2_iface);
+    ULONG ref = IRTCClient2_AddRef(&impl_from_IRTCClientProvisioning2(iface)->IRTCClient2_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static ULONG WINAPI prov_Release(IRTCClientProvisioning2 *iface)
 {
-    return IRTCClient2_Release(&impl_from_IRTCClientProvisioning2(iface)->IRTCClient2_iface);
+    ULONG ref = IRTCClient2_Release(&impl_from_IRTCClientProvisioning2(iface)->IRTCClient2_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static HRESULT parse_profile(BSTR xml, struct rtcpm_provision **prov)
@@ -58,6 +65,8 @@ static HRESULT WINAPI prov_CreateProfile(IRTCClientProvisioning2 *iface, BSTR xm
     IRTCProfile2 *profile;
     HRESULT hr;
 
+    /* the XML's length only: it may hold the user's password (as SetCredentials' is hidden) */
+    RTC_TRACE("(%p)->(<XML of %u characters>, %p)", (void *)iface, (unsigned)SysStringLen(xml), (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     if (FAILED(hr = rtcpm_rtc_client_check_running(client))) return hr;
@@ -75,7 +84,7 @@ static HRESULT WINAPI prov_CreateProfile(IRTCClientProvisioning2 *iface, BSTR xm
 /* Ours, of this client, else NULL. */
 static struct rtc_profile *own_profile(struct rtc_client *client, IRTCProfile *iface)
 {
-    struct rtc_profile *profile = iface ? rtcpm_rtc_profile_from(iface) : NULL;
+    struct rtc_profile *profile = unsafe_impl_from_IRTCProfile(iface);
     return profile && profile->owner == client ? profile : NULL;
 }
 
@@ -86,6 +95,7 @@ static HRESULT WINAPI prov_EnableProfileEx(IRTCClientProvisioning2 *iface, IRTCP
     struct rtc_profile *profile;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p, %ld, %ld)", (void *)iface, (void *)profile_iface, (long)flags, (long)roaming);
     if (FAILED(hr = rtcpm_rtc_client_check_running(client))) return hr;
     if (!profile_iface) return E_POINTER;
     if (!(profile = own_profile(client, profile_iface))) return E_INVALIDARG;
@@ -97,6 +107,7 @@ static HRESULT WINAPI prov_EnableProfileEx(IRTCClientProvisioning2 *iface, IRTCP
 
 static HRESULT WINAPI prov_EnableProfile(IRTCClientProvisioning2 *iface, IRTCProfile *profile, LONG flags)
 {
+    RTC_TRACE("(%p)->(%p, %ld)", (void *)iface, (void *)profile, (long)flags);
     return prov_EnableProfileEx(iface, profile, flags, 0);
 }
 
@@ -106,6 +117,7 @@ static HRESULT WINAPI prov_DisableProfile(IRTCClientProvisioning2 *iface, IRTCPr
     struct rtc_profile *profile;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)profile_iface);
     if (FAILED(hr = rtcpm_rtc_client_check_running(client))) return hr;
     if (!profile_iface) return E_POINTER;
     if (!(profile = own_profile(client, profile_iface))) return E_INVALIDARG;
@@ -142,6 +154,7 @@ static HRESULT WINAPI prov_EnumerateProfiles(IRTCClientProvisioning2 *iface, IRT
     size_t count;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     if (FAILED(hr = enabled_profiles(impl_from_IRTCClientProvisioning2(iface), &items, &count))) return hr;
@@ -156,6 +169,7 @@ static HRESULT WINAPI prov_get_Profiles(IRTCClientProvisioning2 *iface, IRTCColl
     size_t count;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     if (FAILED(hr = enabled_profiles(impl_from_IRTCClientProvisioning2(iface), &items, &count))) return hr;
@@ -167,6 +181,9 @@ static HRESULT WINAPI prov_get_Profiles(IRTCClientProvisioning2 *iface, IRTCColl
 static HRESULT WINAPI prov_GetProfile(IRTCClientProvisioning2 *iface, BSTR account, BSTR password, BSTR uri,
                                       BSTR server, LONG transport, LONG_PTR cookie)
 {
+    RTC_TRACE("(%p)->(%s, %s, %s, %s, %ld, %p)", (void *)iface, rtcpm_debugstr_w(account),
+              password ? "(hidden)" : "(null)", rtcpm_debugstr_w(uri), rtcpm_debugstr_w(server), (long)transport,
+              (void *)(ULONG_PTR)cookie);
     (void)iface, (void)account, (void)password, (void)uri, (void)server, (void)transport, (void)cookie;
     return E_NOTIMPL; /* server-side provisioning (RTCE_PROFILE) is not implemented */
 }
@@ -178,6 +195,7 @@ static HRESULT WINAPI prov_get_SessionCapabilities(IRTCClientProvisioning2 *ifac
     LONG caps = 0;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = 0;
     if (FAILED(hr = enabled_profiles(impl_from_IRTCClientProvisioning2(iface), &items, &count))) return hr;

@@ -86,21 +86,32 @@ static HRESULT cp_enum_skip(struct cp_enum *e, ULONG n)
 
 static HRESULT WINAPI conns_QueryInterface(IEnumConnections *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return cp_enum_query(cp_enum_from(iface), riid, out);
 }
 
 static ULONG WINAPI conns_AddRef(IEnumConnections *iface)
 {
-    return (ULONG)InterlockedIncrement(&cp_enum_from(iface)->ref);
+    ULONG ref = (ULONG)InterlockedIncrement(&cp_enum_from(iface)->ref);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
-static ULONG WINAPI conns_Release(IEnumConnections *iface) { return cp_enum_release(cp_enum_from(iface)); }
+static ULONG WINAPI conns_Release(IEnumConnections *iface)
+{
+    ULONG ref = cp_enum_release(cp_enum_from(iface));
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
+}
 
 static HRESULT WINAPI conns_Next(IEnumConnections *iface, ULONG n, CONNECTDATA *out, ULONG *fetched)
 {
     struct cp_enum *e = cp_enum_from(iface);
     ULONG i = 0;
 
+    RTC_TRACE("(%p)->(%lu, %p, %p)", (void *)iface, (unsigned long)n, (void *)out, (void *)fetched);
     if (!out || (n > 1 && !fetched)) return E_POINTER;
     for (; i < n && e->pos < e->count; i++, e->pos++)
     {
@@ -112,10 +123,15 @@ static HRESULT WINAPI conns_Next(IEnumConnections *iface, ULONG n, CONNECTDATA *
     return i == n ? S_OK : S_FALSE;
 }
 
-static HRESULT WINAPI conns_Skip(IEnumConnections *iface, ULONG n) { return cp_enum_skip(cp_enum_from(iface), n); }
+static HRESULT WINAPI conns_Skip(IEnumConnections *iface, ULONG n)
+{
+    RTC_TRACE("(%p)->(%lu)", (void *)iface, (unsigned long)n);
+    return cp_enum_skip(cp_enum_from(iface), n);
+}
 
 static HRESULT WINAPI conns_Reset(IEnumConnections *iface)
 {
+    RTC_TRACE("(%p)", (void *)iface);
     cp_enum_from(iface)->pos = 0;
     return S_OK;
 }
@@ -125,6 +141,7 @@ static HRESULT WINAPI conns_Clone(IEnumConnections *iface, IEnumConnections **ou
     struct cp_enum *e = cp_enum_from(iface), *copy;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     if (FAILED(hr = cp_enum_new(0, e->unks, e->cookies, e->count, e->pos, &copy))) return hr;
@@ -138,21 +155,32 @@ static const IEnumConnectionsVtbl conns_vtbl = {
 
 static HRESULT WINAPI points_QueryInterface(IEnumConnectionPoints *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return cp_enum_query(cp_enum_from(iface), riid, out);
 }
 
 static ULONG WINAPI points_AddRef(IEnumConnectionPoints *iface)
 {
-    return (ULONG)InterlockedIncrement(&cp_enum_from(iface)->ref);
+    ULONG ref = (ULONG)InterlockedIncrement(&cp_enum_from(iface)->ref);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
-static ULONG WINAPI points_Release(IEnumConnectionPoints *iface) { return cp_enum_release(cp_enum_from(iface)); }
+static ULONG WINAPI points_Release(IEnumConnectionPoints *iface)
+{
+    ULONG ref = cp_enum_release(cp_enum_from(iface));
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
+}
 
 static HRESULT WINAPI points_Next(IEnumConnectionPoints *iface, ULONG n, IConnectionPoint **out, ULONG *fetched)
 {
     struct cp_enum *e = cp_enum_from(iface);
     ULONG i = 0;
 
+    RTC_TRACE("(%p)->(%lu, %p, %p)", (void *)iface, (unsigned long)n, (void *)out, (void *)fetched);
     if (!out || (n > 1 && !fetched)) return E_POINTER;
     for (; i < n && e->pos < e->count; i++, e->pos++)
     {
@@ -165,11 +193,13 @@ static HRESULT WINAPI points_Next(IEnumConnectionPoints *iface, ULONG n, IConnec
 
 static HRESULT WINAPI points_Skip(IEnumConnectionPoints *iface, ULONG n)
 {
+    RTC_TRACE("(%p)->(%lu)", (void *)iface, (unsigned long)n);
     return cp_enum_skip(cp_enum_from(iface), n);
 }
 
 static HRESULT WINAPI points_Reset(IEnumConnectionPoints *iface)
 {
+    RTC_TRACE("(%p)", (void *)iface);
     cp_enum_from(iface)->pos = 0;
     return S_OK;
 }
@@ -179,6 +209,7 @@ static HRESULT WINAPI points_Clone(IEnumConnectionPoints *iface, IEnumConnection
     struct cp_enum *e = cp_enum_from(iface), *copy;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     if (FAILED(hr = cp_enum_new(1, e->unks, NULL, e->count, e->pos, &copy))) return hr;
@@ -230,6 +261,7 @@ static HRESULT cp_enum_new(int of_points, IUnknown **unks, const DWORD *cookies,
 
 static HRESULT WINAPI cp_QueryInterface(IConnectionPoint *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     if (!out) return E_POINTER;
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IConnectionPoint))
     {
@@ -243,16 +275,23 @@ static HRESULT WINAPI cp_QueryInterface(IConnectionPoint *iface, REFIID riid, vo
 
 static ULONG WINAPI cp_AddRef(IConnectionPoint *iface)
 {
-    return IRTCClient2_AddRef(&impl_from_IConnectionPoint(iface)->client->IRTCClient2_iface);
+    ULONG ref = IRTCClient2_AddRef(&impl_from_IConnectionPoint(iface)->client->IRTCClient2_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static ULONG WINAPI cp_Release(IConnectionPoint *iface)
 {
-    return IRTCClient2_Release(&impl_from_IConnectionPoint(iface)->client->IRTCClient2_iface);
+    ULONG ref = IRTCClient2_Release(&impl_from_IConnectionPoint(iface)->client->IRTCClient2_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static HRESULT WINAPI cp_GetConnectionInterface(IConnectionPoint *iface, IID *iid)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)iid);
     if (!iid) return E_POINTER;
     *iid = *impl_from_IConnectionPoint(iface)->iid;
     return S_OK;
@@ -260,6 +299,7 @@ static HRESULT WINAPI cp_GetConnectionInterface(IConnectionPoint *iface, IID *ii
 
 static HRESULT WINAPI cp_GetConnectionPointContainer(IConnectionPoint *iface, IConnectionPointContainer **out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = &impl_from_IConnectionPoint(iface)->client->IConnectionPointContainer_iface;
     IConnectionPointContainer_AddRef(*out);
@@ -272,6 +312,7 @@ static HRESULT WINAPI cp_Advise(IConnectionPoint *iface, IUnknown *unk, DWORD *c
     struct rtc_sink *sink, **tail;
     IUnknown *typed;
 
+    RTC_TRACE("(%p)->(%p, %p)", (void *)iface, (void *)unk, (void *)cookie);
     if (!cookie) return E_POINTER;
     *cookie = 0;
     if (!unk) return E_POINTER;
@@ -301,6 +342,7 @@ static HRESULT WINAPI cp_Unadvise(IConnectionPoint *iface, DWORD cookie)
     struct rtc_cp *cp = impl_from_IConnectionPoint(iface);
     struct rtc_sink **link, *found = NULL;
 
+    RTC_TRACE("(%p)->(%lu)", (void *)iface, (unsigned long)cookie);
     EnterCriticalSection(&cp->client->cs);
     for (link = &cp->sinks; *link; link = &(*link)->next)
     {
@@ -326,6 +368,7 @@ static HRESULT WINAPI cp_EnumConnections(IConnectionPoint *iface, IEnumConnectio
     ULONG n = 0;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     EnterCriticalSection(&cp->client->cs);
@@ -406,17 +449,24 @@ HRESULT rtcpm_rtc_cp_snapshot(struct rtc_cp *cp, IUnknown ***sinks, size_t *coun
 
 static HRESULT WINAPI cpc_QueryInterface(IConnectionPointContainer *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return IRTCClient2_QueryInterface(&impl_from_IConnectionPointContainer(iface)->IRTCClient2_iface, riid, out);
 }
 
 static ULONG WINAPI cpc_AddRef(IConnectionPointContainer *iface)
 {
-    return IRTCClient2_AddRef(&impl_from_IConnectionPointContainer(iface)->IRTCClient2_iface);
+    ULONG ref = IRTCClient2_AddRef(&impl_from_IConnectionPointContainer(iface)->IRTCClient2_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static ULONG WINAPI cpc_Release(IConnectionPointContainer *iface)
 {
-    return IRTCClient2_Release(&impl_from_IConnectionPointContainer(iface)->IRTCClient2_iface);
+    ULONG ref = IRTCClient2_Release(&impl_from_IConnectionPointContainer(iface)->IRTCClient2_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static HRESULT WINAPI cpc_EnumConnectionPoints(IConnectionPointContainer *iface, IEnumConnectionPoints **out)
@@ -426,6 +476,7 @@ static HRESULT WINAPI cpc_EnumConnectionPoints(IConnectionPointContainer *iface,
     struct cp_enum *e;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     points[0] = (IUnknown *)&client->cp_notify.IConnectionPoint_iface;
@@ -439,6 +490,7 @@ static HRESULT WINAPI cpc_FindConnectionPoint(IConnectionPointContainer *iface, 
 {
     struct rtc_client *client = impl_from_IConnectionPointContainer(iface);
 
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     if (!riid) return E_POINTER;

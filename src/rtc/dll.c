@@ -23,6 +23,7 @@ HRESULT rtcpm_rtc_module_path(WCHAR *buf, DWORD len)
 
 static HRESULT WINAPI factory_QueryInterface(IClassFactory *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     if (!out) return E_POINTER;
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IClassFactory))
     {
@@ -37,19 +38,23 @@ static HRESULT WINAPI factory_QueryInterface(IClassFactory *iface, REFIID riid, 
 /* The factory is static: its references keep the server loaded, as LockServer does. */
 static ULONG WINAPI factory_AddRef(IClassFactory *iface)
 {
-    (void)iface;
-    return (ULONG)InterlockedIncrement(&server_locks) + 1;
+    ULONG ref = (ULONG)InterlockedIncrement(&server_locks) + 1;
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static ULONG WINAPI factory_Release(IClassFactory *iface)
 {
-    (void)iface;
-    return (ULONG)InterlockedDecrement(&server_locks) + 1;
+    ULONG ref = (ULONG)InterlockedDecrement(&server_locks) + 1;
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static HRESULT WINAPI factory_CreateInstance(IClassFactory *iface, IUnknown *outer, REFIID riid, void **out)
 {
-    (void)iface;
+    RTC_TRACE("(%p)->(%p, %s, %p)", (void *)iface, (void *)outer, rtcpm_debugstr_guid(riid), (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     if (outer) return CLASS_E_NOAGGREGATION;
@@ -58,7 +63,7 @@ static HRESULT WINAPI factory_CreateInstance(IClassFactory *iface, IUnknown *out
 
 static HRESULT WINAPI factory_LockServer(IClassFactory *iface, BOOL lock)
 {
-    (void)iface;
+    RTC_TRACE("(%p)->(%d)", (void *)iface, (int)lock);
     if (lock)
         InterlockedIncrement(&server_locks);
     else

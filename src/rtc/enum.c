@@ -170,12 +170,33 @@ static HRESULT enum_clone(struct rtc_enum *e, void **out)
 #define ENUM_IUNKNOWN(prefix, Iface)                                                                                   \
     static HRESULT WINAPI prefix##_QueryInterface(Iface *iface, REFIID riid, void **out)                               \
     {                                                                                                                  \
+        RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);                            \
         return enum_QueryInterface((IUnknown *)iface, riid, out);                                                      \
     }                                                                                                                  \
-    static ULONG WINAPI prefix##_AddRef(Iface *iface) { return enum_AddRef((IUnknown *)iface); }                       \
-    static ULONG WINAPI prefix##_Release(Iface *iface) { return enum_Release((IUnknown *)iface); }                     \
-    static HRESULT WINAPI prefix##_Reset(Iface *iface) { return enum_Reset((IUnknown *)iface); }                       \
-    static HRESULT WINAPI prefix##_Skip(Iface *iface, ULONG n) { return enum_Skip((IUnknown *)iface, n); }
+    static ULONG WINAPI prefix##_AddRef(Iface *iface)                                                                  \
+    {                                                                                                                  \
+        ULONG ref = enum_AddRef((IUnknown *)iface);                                                                    \
+                                                                                                                       \
+        RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);                                                                 \
+        return ref;                                                                                                    \
+    }                                                                                                                  \
+    static ULONG WINAPI prefix##_Release(Iface *iface)                                                                 \
+    {                                                                                                                  \
+        ULONG ref = enum_Release((IUnknown *)iface);                                                                   \
+                                                                                                                       \
+        RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);                                                                 \
+        return ref;                                                                                                    \
+    }                                                                                                                  \
+    static HRESULT WINAPI prefix##_Reset(Iface *iface)                                                                 \
+    {                                                                                                                  \
+        RTC_TRACE("(%p)", (void *)iface);                                                                              \
+        return enum_Reset((IUnknown *)iface);                                                                          \
+    }                                                                                                                  \
+    static HRESULT WINAPI prefix##_Skip(Iface *iface, ULONG n)                                                         \
+    {                                                                                                                  \
+        RTC_TRACE("(%p)->(%lu)", (void *)iface, (unsigned long)n);                                                     \
+        return enum_Skip((IUnknown *)iface, n);                                                                        \
+    }
 
 ENUM_IUNKNOWN(enum_profiles, IRTCEnumProfiles)
 ENUM_IUNKNOWN(enum_participants, IRTCEnumParticipants)
@@ -183,11 +204,13 @@ ENUM_IUNKNOWN(enum_variant, IEnumVARIANT)
 
 static HRESULT WINAPI enum_profiles_Next(IRTCEnumProfiles *iface, ULONG n, IRTCProfile **out, ULONG *fetched)
 {
+    RTC_TRACE("(%p)->(%lu, %p, %p)", (void *)iface, (unsigned long)n, (void *)out, (void *)fetched);
     return enum_next(enum_from(iface), n, (void **)out, fetched, &IID_IRTCProfile);
 }
 
 static HRESULT WINAPI enum_profiles_Clone(IRTCEnumProfiles *iface, IRTCEnumProfiles **out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return enum_clone(enum_from(iface), (void **)out);
 }
 
@@ -199,11 +222,13 @@ static const IRTCEnumProfilesVtbl enum_profiles_vtbl = {
 static HRESULT WINAPI enum_participants_Next(IRTCEnumParticipants *iface, ULONG n, IRTCParticipant **out,
                                              ULONG *fetched)
 {
+    RTC_TRACE("(%p)->(%lu, %p, %p)", (void *)iface, (unsigned long)n, (void *)out, (void *)fetched);
     return enum_next(enum_from(iface), n, (void **)out, fetched, &IID_IRTCParticipant);
 }
 
 static HRESULT WINAPI enum_participants_Clone(IRTCEnumParticipants *iface, IRTCEnumParticipants **out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return enum_clone(enum_from(iface), (void **)out);
 }
 
@@ -217,6 +242,7 @@ static HRESULT WINAPI enum_variant_Next(IEnumVARIANT *iface, ULONG n, VARIANT *o
     struct rtc_enum *e = enum_from(iface);
     ULONG i = 0;
 
+    RTC_TRACE("(%p)->(%lu, %p, %p)", (void *)iface, (unsigned long)n, (void *)out, (void *)fetched);
     if (!out || (n != 1 && !fetched)) return E_POINTER;
     for (; i < n && e->pos < e->it.count; i++, e->pos++)
     {
@@ -231,6 +257,7 @@ static HRESULT WINAPI enum_variant_Next(IEnumVARIANT *iface, ULONG n, VARIANT *o
 
 static HRESULT WINAPI enum_variant_Clone(IEnumVARIANT *iface, IEnumVARIANT **out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return enum_clone(enum_from(iface), (void **)out);
 }
 
@@ -282,19 +309,24 @@ static const struct com_iface_entry collection_ifaces[] = {
 
 static HRESULT WINAPI collection_QueryInterface(IRTCCollection *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return rtcpm_com_query_interface(impl_from_IRTCCollection(iface), collection_ifaces, ARRAY_SIZE(collection_ifaces),
                                      riid, out);
 }
 
 static ULONG WINAPI collection_AddRef(IRTCCollection *iface)
 {
-    return (ULONG)InterlockedIncrement(&impl_from_IRTCCollection(iface)->ref);
+    ULONG ref = (ULONG)InterlockedIncrement(&impl_from_IRTCCollection(iface)->ref);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static ULONG WINAPI collection_Release(IRTCCollection *iface)
 {
     struct rtc_collection *c = impl_from_IRTCCollection(iface);
     LONG ref = InterlockedDecrement(&c->ref);
+    RTC_TRACE("(%p) ref=%ld", (void *)iface, (long)ref);
     if (!ref)
     {
         items_free(&c->it);
@@ -306,7 +338,7 @@ static ULONG WINAPI collection_Release(IRTCCollection *iface)
 
 static HRESULT WINAPI collection_GetTypeInfoCount(IRTCCollection *iface, UINT *count)
 {
-    (void)iface;
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)count);
     if (!count) return E_POINTER;
     *count = 1;
     return S_OK;
@@ -314,6 +346,7 @@ static HRESULT WINAPI collection_GetTypeInfoCount(IRTCCollection *iface, UINT *c
 
 static HRESULT WINAPI collection_GetTypeInfo(IRTCCollection *iface, UINT index, LCID lcid, ITypeInfo **out)
 {
+    RTC_TRACE("(%p)->(%lu, %lu, %p)", (void *)iface, (unsigned long)index, (unsigned long)lcid, (void *)out);
     (void)iface, (void)lcid;
     return rtcpm_rtc_dispatch_get_type_info(&IID_IRTCCollection, index, out);
 }
@@ -321,6 +354,8 @@ static HRESULT WINAPI collection_GetTypeInfo(IRTCCollection *iface, UINT index, 
 static HRESULT WINAPI collection_GetIDsOfNames(IRTCCollection *iface, REFIID riid, LPOLESTR *names, UINT count,
                                                LCID lcid, DISPID *ids)
 {
+    RTC_TRACE("(%p)->(%s, %p, %lu, %lu, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)names,
+              (unsigned long)count, (unsigned long)lcid, (void *)ids);
     (void)iface, (void)riid, (void)lcid;
     return rtcpm_rtc_dispatch_get_ids(&IID_IRTCCollection, names, count, ids);
 }
@@ -328,12 +363,16 @@ static HRESULT WINAPI collection_GetIDsOfNames(IRTCCollection *iface, REFIID rii
 static HRESULT WINAPI collection_Invoke(IRTCCollection *iface, DISPID id, REFIID riid, LCID lcid, WORD flags,
                                         DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)
 {
+    RTC_TRACE("(%p)->(%ld, %s, %lu, %lu, %p, %p, %p, %p)", (void *)iface, (long)id, rtcpm_debugstr_guid(riid),
+              (unsigned long)lcid, (unsigned long)flags, (void *)params, (void *)result, (void *)excep,
+              (void *)arg_err);
     (void)riid, (void)lcid;
     return rtcpm_rtc_dispatch_invoke(&IID_IRTCCollection, iface, id, flags, params, result, excep, arg_err);
 }
 
 static HRESULT WINAPI collection_get_Count(IRTCCollection *iface, LONG *count)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)count);
     if (!count) return E_POINTER;
     *count = (LONG)impl_from_IRTCCollection(iface)->it.count;
     return S_OK;
@@ -343,6 +382,7 @@ static HRESULT WINAPI collection_get_Item(IRTCCollection *iface, LONG index, VAR
 {
     struct rtc_collection *c = impl_from_IRTCCollection(iface);
 
+    RTC_TRACE("(%p)->(%ld, %p)", (void *)iface, (long)index, (void *)out);
     if (!out) return E_POINTER;
     VariantInit(out);
     if (index < 1 || (ULONG)index > c->it.count) return E_INVALIDARG;
@@ -355,6 +395,7 @@ static HRESULT WINAPI collection_get_Item(IRTCCollection *iface, LONG index, VAR
 static HRESULT WINAPI collection_get__NewEnum(IRTCCollection *iface, IUnknown **out)
 {
     struct rtc_collection *c = impl_from_IRTCCollection(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return enum_create(ENUM_VARIANT, c->it.items, c->it.count, (void **)out);
 }
 

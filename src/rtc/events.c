@@ -83,34 +83,48 @@ static HRESULT event_get_text(struct rtc_event *ev, BSTR *out)
 #define EVENT_DISPATCH(prefix, Iface)                                                                                  \
     static HRESULT WINAPI prefix##_QueryInterface(Iface *iface, REFIID riid, void **out)                               \
     {                                                                                                                  \
+        RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);                            \
         return event_query(event_from(iface), riid, out);                                                              \
     }                                                                                                                  \
-    static ULONG WINAPI prefix##_AddRef(Iface *iface) { return (ULONG)InterlockedIncrement(&event_from(iface)->ref); } \
-    static ULONG WINAPI prefix##_Release(Iface *iface) { return event_release(event_from(iface)); }                    \
+    static ULONG WINAPI prefix##_AddRef(Iface *iface)                                                                  \
+    {                                                                                                                  \
+        ULONG ref = (ULONG)InterlockedIncrement(&event_from(iface)->ref);                                              \
+                                                                                                                       \
+        RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);                                                                 \
+        return ref;                                                                                                    \
+    }                                                                                                                  \
+    static ULONG WINAPI prefix##_Release(Iface *iface)                                                                 \
+    {                                                                                                                  \
+        ULONG ref = event_release(event_from(iface));                                                                  \
+                                                                                                                       \
+        RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);                                                                 \
+        return ref;                                                                                                    \
+    }                                                                                                                  \
     static HRESULT WINAPI prefix##_GetTypeInfoCount(Iface *iface, UINT *count)                                         \
     {                                                                                                                  \
-        (void)iface;                                                                                                   \
+        RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)count);                                                         \
         if (!count) return E_POINTER;                                                                                  \
         *count = 1;                                                                                                    \
         return S_OK;                                                                                                   \
     }                                                                                                                  \
     static HRESULT WINAPI prefix##_GetTypeInfo(Iface *iface, UINT index, LCID lcid, ITypeInfo **out)                   \
     {                                                                                                                  \
-        (void)lcid;                                                                                                    \
+        RTC_TRACE("(%p)->(%u, %lu, %p)", (void *)iface, index, (unsigned long)lcid, (void *)out);                      \
         return rtcpm_rtc_dispatch_get_type_info(event_from(iface)->iid, index, out);                                   \
     }                                                                                                                  \
     static HRESULT WINAPI prefix##_GetIDsOfNames(Iface *iface, REFIID riid, LPOLESTR *names, UINT count, LCID lcid,    \
                                                  DISPID *ids)                                                          \
     {                                                                                                                  \
-        (void)riid;                                                                                                    \
-        (void)lcid;                                                                                                    \
+        RTC_TRACE("(%p)->(%s, %p, %u, %lu, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)names, count,       \
+                  (unsigned long)lcid, (void *)ids);                                                                   \
         return rtcpm_rtc_dispatch_get_ids(event_from(iface)->iid, names, count, ids);                                  \
     }                                                                                                                  \
     static HRESULT WINAPI prefix##_Invoke(Iface *iface, DISPID id, REFIID riid, LCID lcid, WORD flags,                 \
                                           DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)        \
     {                                                                                                                  \
-        (void)riid;                                                                                                    \
-        (void)lcid;                                                                                                    \
+        RTC_TRACE("(%p)->(%ld, %s, %lu, %u, %p, %p, %p, %p)", (void *)iface, (long)id, rtcpm_debugstr_guid(riid),      \
+                  (unsigned long)lcid, (unsigned)flags, (void *)params, (void *)result, (void *)excep,                 \
+                  (void *)arg_err);                                                                                    \
         return rtcpm_rtc_dispatch_invoke(event_from(iface)->iid, iface, id, flags, params, result, excep, arg_err);    \
     }
 
@@ -120,6 +134,7 @@ EVENT_DISPATCH(client_event, IRTCClientEvent)
 
 static HRESULT WINAPI client_event_get_EventType(IRTCClientEvent *iface, RTC_CLIENT_EVENT_TYPE *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = (RTC_CLIENT_EVENT_TYPE)event_from(iface)->state;
     return S_OK;
@@ -127,6 +142,7 @@ static HRESULT WINAPI client_event_get_EventType(IRTCClientEvent *iface, RTC_CLI
 
 static HRESULT WINAPI client_event_get_Client(IRTCClientEvent *iface, IRTCClient **out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_subject(event_from(iface), &IID_IRTCClient, (void **)out);
 }
 
@@ -142,11 +158,13 @@ EVENT_DISPATCH(reg_event, IRTCRegistrationStateChangeEvent)
 
 static HRESULT WINAPI reg_event_get_Profile(IRTCRegistrationStateChangeEvent *iface, IRTCProfile **out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_subject(event_from(iface), &IID_IRTCProfile, (void **)out);
 }
 
 static HRESULT WINAPI reg_event_get_State(IRTCRegistrationStateChangeEvent *iface, RTC_REGISTRATION_STATE *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = (RTC_REGISTRATION_STATE)event_from(iface)->state;
     return S_OK;
@@ -154,11 +172,13 @@ static HRESULT WINAPI reg_event_get_State(IRTCRegistrationStateChangeEvent *ifac
 
 static HRESULT WINAPI reg_event_get_StatusCode(IRTCRegistrationStateChangeEvent *iface, LONG *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_long(event_from(iface)->status, out);
 }
 
 static HRESULT WINAPI reg_event_get_StatusText(IRTCRegistrationStateChangeEvent *iface, BSTR *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_text(event_from(iface), out);
 }
 
@@ -174,11 +194,13 @@ EVENT_DISPATCH(session_event, IRTCSessionStateChangeEvent)
 
 static HRESULT WINAPI session_event_get_Session(IRTCSessionStateChangeEvent *iface, IRTCSession **out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_subject(event_from(iface), &IID_IRTCSession, (void **)out);
 }
 
 static HRESULT WINAPI session_event_get_State(IRTCSessionStateChangeEvent *iface, RTC_SESSION_STATE *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = (RTC_SESSION_STATE)event_from(iface)->state;
     return S_OK;
@@ -186,11 +208,13 @@ static HRESULT WINAPI session_event_get_State(IRTCSessionStateChangeEvent *iface
 
 static HRESULT WINAPI session_event_get_StatusCode(IRTCSessionStateChangeEvent *iface, LONG *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_long(event_from(iface)->status, out);
 }
 
 static HRESULT WINAPI session_event_get_StatusText(IRTCSessionStateChangeEvent *iface, BSTR *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_text(event_from(iface), out);
 }
 
@@ -207,11 +231,13 @@ EVENT_DISPATCH(participant_event, IRTCParticipantStateChangeEvent)
 
 static HRESULT WINAPI participant_event_get_Participant(IRTCParticipantStateChangeEvent *iface, IRTCParticipant **out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_subject(event_from(iface), &IID_IRTCParticipant, (void **)out);
 }
 
 static HRESULT WINAPI participant_event_get_State(IRTCParticipantStateChangeEvent *iface, RTC_PARTICIPANT_STATE *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = (RTC_PARTICIPANT_STATE)event_from(iface)->state;
     return S_OK;
@@ -219,6 +245,7 @@ static HRESULT WINAPI participant_event_get_State(IRTCParticipantStateChangeEven
 
 static HRESULT WINAPI participant_event_get_StatusCode(IRTCParticipantStateChangeEvent *iface, LONG *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_long(event_from(iface)->status, out);
 }
 
@@ -233,16 +260,19 @@ EVENT_DISPATCH(media_event, IRTCMediaEvent)
 
 static HRESULT WINAPI media_event_get_MediaType(IRTCMediaEvent *iface, LONG *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_long(event_from(iface)->media_type, out);
 }
 
 static HRESULT WINAPI media_event_get_EventType(IRTCMediaEvent *iface, RTC_MEDIA_EVENT_TYPE *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_long(event_from(iface)->state, (LONG *)out);
 }
 
 static HRESULT WINAPI media_event_get_EventReason(IRTCMediaEvent *iface, RTC_MEDIA_EVENT_REASON *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     return event_get_long(event_from(iface)->status, (LONG *)out);
 }
 

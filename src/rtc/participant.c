@@ -36,13 +36,17 @@ static const struct com_iface_entry participant_ifaces[] = {
 
 static HRESULT WINAPI participant_QueryInterface(IRTCParticipant *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return rtcpm_com_query_interface(impl_from_IRTCParticipant(iface), participant_ifaces,
                                      ARRAY_SIZE(participant_ifaces), riid, out);
 }
 
 static ULONG WINAPI participant_AddRef(IRTCParticipant *iface)
 {
-    return (ULONG)InterlockedIncrement(&impl_from_IRTCParticipant(iface)->ref);
+    ULONG ref = (ULONG)InterlockedIncrement(&impl_from_IRTCParticipant(iface)->ref);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static ULONG WINAPI participant_Release(IRTCParticipant *iface)
@@ -50,6 +54,7 @@ static ULONG WINAPI participant_Release(IRTCParticipant *iface)
     struct rtc_participant *p = impl_from_IRTCParticipant(iface);
     LONG ref = InterlockedDecrement(&p->ref);
 
+    RTC_TRACE("(%p) ref=%ld", (void *)iface, (long)ref);
     if (!ref)
     {
         SysFreeString(p->uri);
@@ -63,6 +68,7 @@ static ULONG WINAPI participant_Release(IRTCParticipant *iface)
 static HRESULT WINAPI participant_get_UserURI(IRTCParticipant *iface, BSTR *out)
 {
     struct rtc_participant *p = impl_from_IRTCParticipant(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = SysAllocStringLen(p->uri, SysStringLen(p->uri));
     return *out ? S_OK : E_OUTOFMEMORY;
@@ -71,6 +77,7 @@ static HRESULT WINAPI participant_get_UserURI(IRTCParticipant *iface, BSTR *out)
 static HRESULT WINAPI participant_get_Name(IRTCParticipant *iface, BSTR *out)
 {
     struct rtc_participant *p = impl_from_IRTCParticipant(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = SysAllocStringLen(p->name, SysStringLen(p->name));
     return *out ? S_OK : E_OUTOFMEMORY;
@@ -78,7 +85,7 @@ static HRESULT WINAPI participant_get_Name(IRTCParticipant *iface, BSTR *out)
 
 static HRESULT WINAPI participant_get_Removable(IRTCParticipant *iface, VARIANT_BOOL *out)
 {
-    (void)iface;
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = VARIANT_FALSE;
     return S_OK;
@@ -86,6 +93,7 @@ static HRESULT WINAPI participant_get_Removable(IRTCParticipant *iface, VARIANT_
 
 static HRESULT WINAPI participant_get_State(IRTCParticipant *iface, RTC_PARTICIPANT_STATE *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = (RTC_PARTICIPANT_STATE)InterlockedCompareExchange(&impl_from_IRTCParticipant(iface)->state, 0, 0);
     return S_OK;
@@ -97,6 +105,7 @@ static HRESULT WINAPI participant_get_Session(IRTCParticipant *iface, IRTCSessio
     struct rtc_session *s;
     LONG ref;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     AcquireSRWLockShared(&session_link);

@@ -18,7 +18,6 @@
 #include "sip/provision.h"
 #include "sip/sip_text.h"
 
-static const IRTCProfile2Vtbl profile_vtbl;
 static const IRTCProfilePortManagementVtbl profile_pm_vtbl;
 
 static inline struct rtc_profile *impl_from_IRTCProfilePortManagement(IRTCProfilePortManagement *iface)
@@ -34,13 +33,17 @@ static const struct com_iface_entry profile_ifaces[] = {
 
 static HRESULT WINAPI profile_QueryInterface(IRTCProfile2 *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return rtcpm_com_query_interface(rtc_profile_from_IRTCProfile2(iface), profile_ifaces, ARRAY_SIZE(profile_ifaces),
                                      riid, out);
 }
 
 static ULONG WINAPI profile_AddRef(IRTCProfile2 *iface)
 {
-    return (ULONG)InterlockedIncrement(&rtc_profile_from_IRTCProfile2(iface)->ref);
+    ULONG ref = (ULONG)InterlockedIncrement(&rtc_profile_from_IRTCProfile2(iface)->ref);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static void free_secret(char *s)
@@ -54,6 +57,7 @@ static ULONG WINAPI profile_Release(IRTCProfile2 *iface)
     struct rtc_profile *profile = rtc_profile_from_IRTCProfile2(iface);
     LONG ref = InterlockedDecrement(&profile->ref);
 
+    RTC_TRACE("(%p) ref=%ld", (void *)iface, (long)ref);
     if (!ref)
     {
         /* A registration holds a reference: none is running now. */
@@ -85,6 +89,7 @@ static HRESULT string_out(struct rtc_profile *profile, const char *value, BSTR *
     static HRESULT WINAPI profile_get_##name(IRTCProfile2 *iface, BSTR *out)                                           \
     {                                                                                                                  \
         struct rtc_profile *profile = rtc_profile_from_IRTCProfile2(iface);                                            \
+        RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);                                                           \
         return string_out(profile, (expr), out);                                                                       \
     }
 
@@ -105,6 +110,7 @@ PROFILE_STRING_GETTER(Realm, profile->realm ? profile->realm : profile->prov->us
 static HRESULT WINAPI profile_get_XML(IRTCProfile2 *iface, BSTR *out)
 {
     struct rtc_profile *profile = rtc_profile_from_IRTCProfile2(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = SysAllocStringLen(profile->xml, SysStringLen(profile->xml));
     return *out ? S_OK : E_OUTOFMEMORY;
@@ -113,6 +119,7 @@ static HRESULT WINAPI profile_get_XML(IRTCProfile2 *iface, BSTR *out)
 static HRESULT WINAPI profile_get_ProviderURI(IRTCProfile2 *iface, RTC_PROVIDER_URI which, BSTR *out)
 {
     struct rtc_profile *profile = rtc_profile_from_IRTCProfile2(iface);
+    RTC_TRACE("(%p)->(%d, %p)", (void *)iface, (int)which, (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     if ((unsigned)which >= RTCPM_PROVISION_URI_COUNT) return E_INVALIDARG;
@@ -121,6 +128,7 @@ static HRESULT WINAPI profile_get_ProviderURI(IRTCProfile2 *iface, RTC_PROVIDER_
 
 static HRESULT WINAPI profile_get_ClientBanner(IRTCProfile2 *iface, VARIANT_BOOL *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = rtc_profile_from_IRTCProfile2(iface)->prov->client_banner ? VARIANT_TRUE : VARIANT_FALSE;
     return S_OK;
@@ -141,6 +149,8 @@ static HRESULT WINAPI profile_SetCredentials(IRTCProfile2 *iface, BSTR uri, BSTR
     int secure;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%s, %s, %s)", (void *)iface, rtcpm_debugstr_w(uri), rtcpm_debugstr_w(account),
+              password ? "(hidden)" : "(null)");
     if (FAILED(hr = optional_copy(uri, &u))) return hr;
     if (!u || FAILED(rtcpm_sip_text_parse_uri(u, &secure, user, sizeof(user))))
     {
@@ -167,6 +177,7 @@ static HRESULT WINAPI profile_SetCredentials(IRTCProfile2 *iface, BSTR uri, BSTR
 
 static HRESULT WINAPI profile_get_SessionCapabilities(IRTCProfile2 *iface, LONG *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = rtc_profile_from_IRTCProfile2(iface)->prov->session_capabilities;
     return S_OK;
@@ -175,6 +186,7 @@ static HRESULT WINAPI profile_get_SessionCapabilities(IRTCProfile2 *iface, LONG 
 static HRESULT WINAPI profile_get_State(IRTCProfile2 *iface, RTC_REGISTRATION_STATE *out)
 {
     struct rtc_profile *profile = rtc_profile_from_IRTCProfile2(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     EnterCriticalSection(&profile->cs);
     *out = profile->state;
@@ -188,6 +200,7 @@ static HRESULT WINAPI profile_put_Realm(IRTCProfile2 *iface, BSTR realm)
     char *r;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%s)", (void *)iface, rtcpm_debugstr_w(realm));
     if (FAILED(hr = optional_copy(realm, &r))) return hr;
     EnterCriticalSection(&profile->cs);
     free(profile->realm);
@@ -199,6 +212,7 @@ static HRESULT WINAPI profile_put_Realm(IRTCProfile2 *iface, BSTR realm)
 static HRESULT WINAPI profile_get_AllowedAuth(IRTCProfile2 *iface, LONG *out)
 {
     struct rtc_profile *profile = rtc_profile_from_IRTCProfile2(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     EnterCriticalSection(&profile->cs);
     *out = profile->allowed_auth;
@@ -209,6 +223,7 @@ static HRESULT WINAPI profile_get_AllowedAuth(IRTCProfile2 *iface, LONG *out)
 static HRESULT WINAPI profile_put_AllowedAuth(IRTCProfile2 *iface, LONG value)
 {
     struct rtc_profile *profile = rtc_profile_from_IRTCProfile2(iface);
+    RTC_TRACE("(%p)->(%ld)", (void *)iface, (long)value);
     if (value & ~(LONG)(RTCAU_BASIC | RTCAU_DIGEST | RTCAU_NTLM | RTCAU_KERBEROS | RTCAU_USE_LOGON_CRED))
         return E_INVALIDARG;
     EnterCriticalSection(&profile->cs);
@@ -217,7 +232,7 @@ static HRESULT WINAPI profile_put_AllowedAuth(IRTCProfile2 *iface, LONG value)
     return S_OK;
 }
 
-static const IRTCProfile2Vtbl profile_vtbl = {
+const IRTCProfile2Vtbl rtcpm_rtc_profile_vtbl = {
     profile_QueryInterface,   profile_AddRef,
     profile_Release,          profile_get_Key,
     profile_get_Name,         profile_get_XML,
@@ -237,17 +252,24 @@ static const IRTCProfile2Vtbl profile_vtbl = {
 
 static HRESULT WINAPI profile_pm_QueryInterface(IRTCProfilePortManagement *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return profile_QueryInterface(&impl_from_IRTCProfilePortManagement(iface)->IRTCProfile2_iface, riid, out);
 }
 
 static ULONG WINAPI profile_pm_AddRef(IRTCProfilePortManagement *iface)
 {
-    return profile_AddRef(&impl_from_IRTCProfilePortManagement(iface)->IRTCProfile2_iface);
+    ULONG ref = profile_AddRef(&impl_from_IRTCProfilePortManagement(iface)->IRTCProfile2_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static ULONG WINAPI profile_pm_Release(IRTCProfilePortManagement *iface)
 {
-    return profile_Release(&impl_from_IRTCProfilePortManagement(iface)->IRTCProfile2_iface);
+    ULONG ref = profile_Release(&impl_from_IRTCProfilePortManagement(iface)->IRTCProfile2_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static HRESULT WINAPI profile_pm_SetPortManager(IRTCProfilePortManagement *iface, IRTCPortManager *pm)
@@ -256,6 +278,7 @@ static HRESULT WINAPI profile_pm_SetPortManager(IRTCProfilePortManagement *iface
     struct host_pm_ref *fresh, *old;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)pm);
     if (!pm) return E_POINTER;
     /* registered and released outside the lock (both may reach the port manager's apartment) */
     if (FAILED(hr = rtcpm_host_pm_ref_create(pm, &fresh))) return hr;
@@ -284,13 +307,6 @@ static const IRTCProfilePortManagementVtbl profile_pm_vtbl = {
 };
 
 /* ---- for the client and the registration --------------------------------------------------- */
-
-struct rtc_profile *rtcpm_rtc_profile_from(IRTCProfile *iface)
-{
-    return iface && iface->lpVtbl == (const IRTCProfileVtbl *)&profile_vtbl
-               ? rtc_profile_from_IRTCProfile2((IRTCProfile2 *)iface)
-               : NULL;
-}
 
 struct host_pm_ref *rtcpm_rtc_profile_pm(struct rtc_profile *profile)
 {
@@ -336,7 +352,7 @@ HRESULT rtcpm_rtc_profile_create(const struct rtc_client *owner, BSTR xml, struc
         rtcpm_provision_free(prov);
         return E_OUTOFMEMORY;
     }
-    profile->IRTCProfile2_iface.lpVtbl = &profile_vtbl;
+    profile->IRTCProfile2_iface.lpVtbl = &rtcpm_rtc_profile_vtbl;
     profile->IRTCProfilePortManagement_iface.lpVtbl = &profile_pm_vtbl;
     profile->ref = 1;
     InitializeCriticalSection(&profile->cs);

@@ -186,8 +186,15 @@ static inline struct rtc_client *rtc_client_from_IRTCClient2(IRTCClient2 *iface)
 }
 
 HRESULT rtcpm_rtc_client_create(REFIID riid, void **out);
-/* The client behind an interface pointer of ours (NULL otherwise); no reference taken. */
-struct rtc_client *rtcpm_rtc_client_from(IUnknown *unk);
+extern const IRTCClient2Vtbl rtcpm_rtc_client_vtbl;
+/* Wine's vtable-checking cast, for an IRTCClient the application passes in: the client behind
+ * it when it is ours, NULL when it is NULL or another implementation; no reference taken. */
+static inline struct rtc_client *unsafe_impl_from_IRTCClient(IRTCClient *iface)
+{
+    return iface && iface->lpVtbl == (const IRTCClientVtbl *)&rtcpm_rtc_client_vtbl
+               ? rtc_client_from_IRTCClient2((IRTCClient2 *)iface)
+               : NULL;
+}
 IRTCClient *rtcpm_rtc_client_iface(struct rtc_client *client);
 /* RTC_E_CLIENT_NOT_INITIALIZED / RTC_E_CLIENT_ALREADY_SHUT_DOWN / S_OK (caller holds cs or not). */
 HRESULT rtcpm_rtc_client_check_running(struct rtc_client *client);
@@ -258,8 +265,16 @@ static inline struct rtc_profile *rtc_profile_from_IRTCProfile2(IRTCProfile2 *if
 /* Takes ownership of prov and a copy of xml. */
 HRESULT rtcpm_rtc_profile_create(const struct rtc_client *owner, BSTR xml, struct rtcpm_provision *prov,
                                  IRTCProfile2 **out);
-/* Ours (vtable check) or NULL; no reference taken. */
-struct rtc_profile *rtcpm_rtc_profile_from(IRTCProfile *iface);
+extern const IRTCProfile2Vtbl rtcpm_rtc_profile_vtbl;
+/* Wine's vtable-checking cast, for an IRTCProfile the application passes in: the profile behind
+ * it when it is ours, NULL when it is NULL or another implementation (callers answer
+ * E_INVALIDARG); no reference taken. */
+static inline struct rtc_profile *unsafe_impl_from_IRTCProfile(IRTCProfile *iface)
+{
+    return iface && iface->lpVtbl == (const IRTCProfileVtbl *)&rtcpm_rtc_profile_vtbl
+               ? rtc_profile_from_IRTCProfile2((IRTCProfile2 *)iface)
+               : NULL;
+}
 /* Under the profile's lock: the registration state; returns the previous one. */
 RTC_REGISTRATION_STATE rtcpm_rtc_profile_set_state(struct rtc_profile *profile, RTC_REGISTRATION_STATE state);
 /* Sets the state and posts RTCE_REGISTRATION_STATE_CHANGE to client. */

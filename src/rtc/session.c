@@ -42,19 +42,24 @@ static const struct com_iface_entry session_ifaces[] = {
 
 static HRESULT WINAPI session_QueryInterface(IRTCSession *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return rtcpm_com_query_interface(rtc_session_from_IRTCSession(iface), session_ifaces, ARRAY_SIZE(session_ifaces),
                                      riid, out);
 }
 
 static ULONG WINAPI session_AddRef(IRTCSession *iface)
 {
-    return (ULONG)InterlockedIncrement(&rtc_session_from_IRTCSession(iface)->ref);
+    ULONG ref = (ULONG)InterlockedIncrement(&rtc_session_from_IRTCSession(iface)->ref);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static ULONG WINAPI session_Release(IRTCSession *iface)
 {
     struct rtc_session *session = rtc_session_from_IRTCSession(iface);
     LONG ref = InterlockedDecrement(&session->ref);
+    RTC_TRACE("(%p) ref=%ld", (void *)iface, (long)ref);
     size_t i;
 
     if (!ref)
@@ -81,6 +86,7 @@ static ULONG WINAPI session_Release(IRTCSession *iface)
 static HRESULT WINAPI session_get_Client(IRTCSession *iface, IRTCClient **out)
 {
     struct rtc_session *session = rtc_session_from_IRTCSession(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = rtcpm_rtc_client_iface(session->client);
     IRTCClient_AddRef(*out);
@@ -90,6 +96,7 @@ static HRESULT WINAPI session_get_Client(IRTCSession *iface, IRTCClient **out)
 static HRESULT WINAPI session_get_State(IRTCSession *iface, RTC_SESSION_STATE *out)
 {
     struct rtc_session *session = rtc_session_from_IRTCSession(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     EnterCriticalSection(&session->cs);
     *out = session->state;
@@ -99,6 +106,7 @@ static HRESULT WINAPI session_get_State(IRTCSession *iface, RTC_SESSION_STATE *o
 
 static HRESULT WINAPI session_get_Type(IRTCSession *iface, RTC_SESSION_TYPE *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = rtc_session_from_IRTCSession(iface)->type;
     return S_OK;
@@ -107,6 +115,7 @@ static HRESULT WINAPI session_get_Type(IRTCSession *iface, RTC_SESSION_TYPE *out
 static HRESULT WINAPI session_get_Profile(IRTCSession *iface, IRTCProfile **out)
 {
     struct rtc_session *session = rtc_session_from_IRTCSession(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = session->profile ? (IRTCProfile *)&session->profile->IRTCProfile2_iface : NULL;
     if (*out) IRTCProfile_AddRef(*out);
@@ -143,6 +152,7 @@ static HRESULT WINAPI session_get_Participants(IRTCSession *iface, IRTCCollectio
     size_t count;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     if (FAILED(hr = participants_snapshot(rtc_session_from_IRTCSession(iface), &items, &count))) return hr;
@@ -157,6 +167,7 @@ static HRESULT WINAPI session_EnumerateParticipants(IRTCSession *iface, IRTCEnum
     size_t count;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = NULL;
     if (FAILED(hr = participants_snapshot(rtc_session_from_IRTCSession(iface), &items, &count))) return hr;
@@ -171,6 +182,7 @@ static HRESULT WINAPI session_Terminate(IRTCSession *iface, RTC_TERMINATE_REASON
     RTC_SESSION_STATE state;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%d)", (void *)iface, (int)reason);
     if ((unsigned)reason > RTCTR_NOT_SUPPORTED) return E_INVALIDARG;
     if (FAILED(hr = rtcpm_rtc_client_check_running(session->client))) return hr;
     EnterCriticalSection(&session->cs);
@@ -187,6 +199,7 @@ static HRESULT WINAPI session_AddParticipant(IRTCSession *iface, BSTR address, B
     IRTCParticipant *participant;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%s, %s, %p)", (void *)iface, rtcpm_debugstr_w(address), rtcpm_debugstr_w(name), (void *)out);
     if (out) *out = NULL;
     if (FAILED(hr = rtcpm_rtc_client_check_running(session->client))) return hr;
     if (!SysStringLen(address)) return E_INVALIDARG;
@@ -222,6 +235,7 @@ static HRESULT WINAPI session_AddParticipant(IRTCSession *iface, BSTR address, B
 static HRESULT WINAPI session_get_CanAddParticipants(IRTCSession *iface, VARIANT_BOOL *out)
 {
     struct rtc_session *session = rtc_session_from_IRTCSession(iface);
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     EnterCriticalSection(&session->cs);
     *out = session->state == RTCSS_IDLE && !session->participants.count ? VARIANT_TRUE : VARIANT_FALSE;
@@ -236,6 +250,7 @@ static HRESULT WINAPI session_Answer(IRTCSession *iface)
     struct rtc_session *session = rtc_session_from_IRTCSession(iface);
     HRESULT hr;
 
+    RTC_TRACE("(%p)", (void *)iface);
     if (FAILED(hr = rtcpm_rtc_client_check_running(session->client))) return hr;
     EnterCriticalSection(&session->cs);
     hr = session->state == RTCSS_INCOMING ? S_OK : RTC_E_INVALID_SESSION_STATE;
@@ -249,18 +264,21 @@ static HRESULT WINAPI session_Answer(IRTCSession *iface)
 static HRESULT WINAPI session_Redirect(IRTCSession *iface, RTC_SESSION_TYPE type, BSTR uri, IRTCProfile *profile,
                                        LONG flags)
 {
+    RTC_TRACE("(%p)->(%d, %s, %p, %ld)", (void *)iface, (int)type, rtcpm_debugstr_w(uri), (void *)profile, (long)flags);
     (void)iface, (void)type, (void)uri, (void)profile, (void)flags;
     return E_NOTIMPL;
 }
 
 static HRESULT WINAPI session_RemoveParticipant(IRTCSession *iface, IRTCParticipant *participant)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)participant);
     (void)iface, (void)participant;
     return E_NOTIMPL; /* a call's one participant goes with Terminate */
 }
 
 static HRESULT WINAPI session_get_RedirectedUserURI(IRTCSession *iface, BSTR *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     (void)iface;
     if (out) *out = NULL;
     return E_NOTIMPL;
@@ -268,6 +286,7 @@ static HRESULT WINAPI session_get_RedirectedUserURI(IRTCSession *iface, BSTR *ou
 
 static HRESULT WINAPI session_get_RedirectedUserName(IRTCSession *iface, BSTR *out)
 {
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     (void)iface;
     if (out) *out = NULL;
     return E_NOTIMPL;
@@ -275,36 +294,43 @@ static HRESULT WINAPI session_get_RedirectedUserName(IRTCSession *iface, BSTR *o
 
 static HRESULT WINAPI session_NextRedirectedUser(IRTCSession *iface)
 {
+    RTC_TRACE("(%p)", (void *)iface);
     (void)iface;
     return E_NOTIMPL;
 }
 
 static HRESULT WINAPI session_SendMessage(IRTCSession *iface, BSTR header, BSTR message, LONG_PTR cookie)
 {
+    RTC_TRACE("(%p)->(%s, %s, %p)", (void *)iface, rtcpm_debugstr_w(header), rtcpm_debugstr_w(message),
+              (void *)(ULONG_PTR)cookie);
     (void)iface, (void)header, (void)message, (void)cookie;
     return E_NOTIMPL;
 }
 
 static HRESULT WINAPI session_SendMessageStatus(IRTCSession *iface, RTC_MESSAGING_USER_STATUS status, LONG_PTR cookie)
 {
+    RTC_TRACE("(%p)->(%d, %p)", (void *)iface, (int)status, (void *)(ULONG_PTR)cookie);
     (void)iface, (void)status, (void)cookie;
     return E_NOTIMPL;
 }
 
 static HRESULT WINAPI session_AddStream(IRTCSession *iface, LONG media, LONG_PTR cookie)
 {
+    RTC_TRACE("(%p)->(%ld, %p)", (void *)iface, (long)media, (void *)(ULONG_PTR)cookie);
     (void)iface, (void)media, (void)cookie;
     return E_NOTIMPL;
 }
 
 static HRESULT WINAPI session_RemoveStream(IRTCSession *iface, LONG media, LONG_PTR cookie)
 {
+    RTC_TRACE("(%p)->(%ld, %p)", (void *)iface, (long)media, (void *)(ULONG_PTR)cookie);
     (void)iface, (void)media, (void)cookie;
     return E_NOTIMPL;
 }
 
 static HRESULT WINAPI session_put_EncryptionKey(IRTCSession *iface, LONG media, BSTR key)
 {
+    RTC_TRACE("(%p)->(%ld, %s)", (void *)iface, (long)media, rtcpm_debugstr_w(key));
     (void)iface, (void)media, (void)key;
     return E_NOTIMPL;
 }
@@ -339,17 +365,24 @@ static const IRTCSessionVtbl session_vtbl = {
 
 static HRESULT WINAPI session_pm_QueryInterface(IRTCSessionPortManagement *iface, REFIID riid, void **out)
 {
+    RTC_TRACE("(%p)->(%s, %p)", (void *)iface, rtcpm_debugstr_guid(riid), (void *)out);
     return session_QueryInterface(&impl_from_IRTCSessionPortManagement(iface)->IRTCSession_iface, riid, out);
 }
 
 static ULONG WINAPI session_pm_AddRef(IRTCSessionPortManagement *iface)
 {
-    return session_AddRef(&impl_from_IRTCSessionPortManagement(iface)->IRTCSession_iface);
+    ULONG ref = session_AddRef(&impl_from_IRTCSessionPortManagement(iface)->IRTCSession_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static ULONG WINAPI session_pm_Release(IRTCSessionPortManagement *iface)
 {
-    return session_Release(&impl_from_IRTCSessionPortManagement(iface)->IRTCSession_iface);
+    ULONG ref = session_Release(&impl_from_IRTCSessionPortManagement(iface)->IRTCSession_iface);
+
+    RTC_TRACE("(%p) ref=%lu", (void *)iface, ref);
+    return ref;
 }
 
 static HRESULT WINAPI session_pm_SetPortManager(IRTCSessionPortManagement *iface, IRTCPortManager *pm)
@@ -358,6 +391,7 @@ static HRESULT WINAPI session_pm_SetPortManager(IRTCSessionPortManagement *iface
     struct host_pm_ref *fresh = NULL, *old;
     HRESULT hr;
 
+    RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)pm);
     if (pm && FAILED(hr = rtcpm_host_pm_ref_create(pm, &fresh))) return hr;
     hr = S_OK;
     EnterCriticalSection(&session->cs);

@@ -109,6 +109,22 @@ static rtcpm_socket *silent_peer(uint16_t *port)
     return s;
 }
 
+/* A profile whose proxy is a silent socket on loopback (returned, to check nothing arrived). */
+static rtcpm_socket *silent_proxy_profile(IRTCProfile **profile)
+{
+    char xml[1024], proxy_addr[64];
+    uint16_t port;
+    rtcpm_socket *proxy = silent_peer(&port);
+    BSTR xml_b;
+
+    snprintf(proxy_addr, sizeof(proxy_addr), "127.0.0.1:%u", port);
+    xml_b = rtc_test_profile_xml("sip:alice@example.com", NULL, proxy_addr);
+    WideCharToMultiByte(CP_UTF8, 0, xml_b, -1, xml, sizeof(xml), NULL, NULL);
+    SysFreeString(xml_b);
+    CU_ASSERT_EQUAL_FATAL(rtc_test_create_profile(client, xml, profile), S_OK);
+    return proxy;
+}
+
 static int nothing_received(rtcpm_socket *s)
 {
     char buf[2048];
@@ -244,16 +260,10 @@ static void test_profile_port_manager(void)
     IRTCSession *session;
     IRTCPortManager *pm;
     rtcpm_socket *proxy;
-    uint16_t port;
-    char xml[1024], proxy_addr[64], expected[256];
-    BSTR uri = SysAllocString(L"sip:carol@example.net"), xml_b;
+    char expected[256];
+    BSTR uri = SysAllocString(L"sip:carol@example.net");
 
-    proxy = silent_peer(&port);
-    snprintf(proxy_addr, sizeof(proxy_addr), "127.0.0.1:%u", port);
-    xml_b = rtc_test_profile_xml("sip:alice@example.com", NULL, proxy_addr);
-    WideCharToMultiByte(CP_UTF8, 0, xml_b, -1, xml, sizeof(xml), NULL, NULL);
-    SysFreeString(xml_b);
-    CU_ASSERT_EQUAL_FATAL(rtc_test_create_profile(client, xml, &profile), S_OK);
+    proxy = silent_proxy_profile(&profile);
     CU_ASSERT_EQUAL_FATAL(recording_pm_create_ftm(2, &pm), S_OK); /* an RTC 1.3-style v2: GetMapping */
     recording_pm_refuse(pm, RTCPT_SIP);
     IRTCProfile_QueryInterface(profile, &IID_IRTCProfilePortManagement, (void **)&ppm);
@@ -290,17 +300,10 @@ static void test_tel_participant(void)
     rtcpm_socket *proxy;
     VARIANT_BOOL b;
     IRTCParticipant *got;
-    uint16_t port;
     ULONG n = 99;
-    char xml[1024], proxy_addr[64];
-    BSTR tel = SysAllocString(L"tel:+15551234567"), tel_upper = SysAllocString(L"TEL:+15551234567"), xml_b;
+    BSTR tel = SysAllocString(L"tel:+15551234567"), tel_upper = SysAllocString(L"TEL:+15551234567");
 
-    proxy = silent_peer(&port);
-    snprintf(proxy_addr, sizeof(proxy_addr), "127.0.0.1:%u", port);
-    xml_b = rtc_test_profile_xml("sip:alice@example.com", NULL, proxy_addr);
-    WideCharToMultiByte(CP_UTF8, 0, xml_b, -1, xml, sizeof(xml), NULL, NULL);
-    SysFreeString(xml_b);
-    CU_ASSERT_EQUAL_FATAL(rtc_test_create_profile(client, xml, &profile), S_OK);
+    proxy = silent_proxy_profile(&profile);
     CU_ASSERT_EQUAL_FATAL(recording_pm_create_ftm(3, &pm), S_OK);
     CU_ASSERT_EQUAL_FATAL(IRTCClient_CreateSession(client, RTCST_PC_TO_PHONE, NULL, profile, 0, &session), S_OK);
     IRTCSession_QueryInterface(session, &IID_IRTCSessionPortManagement, (void **)&spm);

@@ -10,8 +10,11 @@
 # or RR first) reached the far end from the SDP's RTCP address.
 #
 #   rtc_sound_stun  outgoing call, rtcpm's STUN port manager, plain MASQUERADE: the called
-#                   party (sipp) answers, rtp_talk.py sends to the offer's c=/m= once the
-#                   client's first RTP has come (the NAT filters by address and port)
+#                   party (sipp) answers with telephone-event too, rtp_talk.py sends to the
+#                   offer's c=/m= once the client's first RTP has come (the NAT filters by
+#                   address and port); once connected the application presses 1 # 9 (SendDTMF)
+#                   and the far end decodes those RFC 4733 events, in that order, from the
+#                   offer's RTP address
 #   rtc_sound_pcp   the same with rtcpm's PCP port manager (rtc_outgoing_call.exe --pcp) and
 #                   miniupnpd, behind MASQUERADE --random-fully: the called party answers
 #                   300 ms after the INVITE and rtp_talk.py sends to the offer's RTP and RTCP
@@ -44,27 +47,33 @@ sound_checks() {
     rtp=$(sed -nE 's/^talk: target rtp ([0-9.:]+) rtcp .*/\1/p' "$E2E_RUN_DIR/talk.log")
     rtcp=$(sed -nE 's/^talk: target rtp [0-9.:]+ rtcp ([0-9.:]+).*/\1/p' "$E2E_RUN_DIR/talk.log")
     sox -t raw -e mu-law -r 8000 -c 1 "$E2E_RUN_DIR/talk.ul" -b 16 "$E2E_RUN_DIR/talk.wav" 2>/dev/null
-    check "the far end received PCMU RTP from ${rtp:-?}, the SDP's RTP address" \
-        has "$E2E_RUN_DIR/talk.log" "^talk: rtp [0-9]+ from $(e2e_re_ip "${rtp:-none}") pt 0$"
+    check "the far end received PCMU RTP from ${rtp:-?}, the SDP's RTP address" has "$E2E_RUN_DIR/talk.log" \
+        "^talk: rtp [0-9]+ from $(e2e_re_ip "${rtp:-none}") pt 0${SOUND_DTMF:+,101}$"
     check "what came from there is rtcdll's 1 kHz microphone tone" \
         "$E2E_PYTHON" "$SOUND_ANALYSE" tone "$E2E_RUN_DIR/talk.wav" --hz 1000 --min-seconds 1.0
     check "rtcdll's speaker (file:heard.wav) played the far end's 440 Hz tone" \
         "$E2E_PYTHON" "$SOUND_ANALYSE" tone "$E2E_RUN_DIR/heard.wav" --hz 440 --min-seconds 1.0
     check "RTCP (SR or RR first) reached the far end from ${rtcp:-?}, the SDP's RTCP address" \
         has "$E2E_RUN_DIR/talk.log" "^talk: rtcp [0-9]+ from $(e2e_re_ip "${rtcp:-none}") types 20[01](,|$)"
+    [ -z "${SOUND_DTMF:-}" ] && return
+    check "the far end decoded the keys $SOUND_DTMF, in order, each ended, from ${rtp:-?}" eq \
+        "$(sed -nE "s/^talk: dtmf ([^ ]*) from $(e2e_re_ip "${rtp:-none}") \(([0-9]+) events, \2 ended\)$/\1/p" \
+            "$E2E_RUN_DIR/talk.log")" "$SOUND_DTMF"
 }
 
 # sound_call after|first PM_ARGS...: rtc_outgoing_call.exe with the tone as microphone and the
 # speaker file, to sipp's UAS (answering at once, or 300 ms after the INVITE for "first") with
 # rtp_talk.py at its answer's media address; the call's checks (talk's verdict is the "RTP
-# reached the called party from the SDP's address" one), then the sound's.
+# reached the called party from the SDP's address" one), then the sound's. SOUND_DTMF=KEYS:
+# the answer offers telephone-event and the application sends KEYS once connected.
 sound_call() {
-    local order=$1 E2E_UAS_ANSWER_DELAY_MS=0 first=(); shift
+    local order=$1 E2E_UAS_ANSWER_DELAY_MS=0 E2E_UAS_DTMF=0 first=() keys=(); shift
     [ "$order" = first ] && E2E_UAS_ANSWER_DELAY_MS=300 first=(--send-first)
+    [ -n "${SOUND_DTMF:-}" ] && E2E_UAS_DTMF=1 keys=(--dtmf "$SOUND_DTMF")
     e2e_uas_start "$E2E_WAN_ROUTER" any any
     e2e_talk_start --send "$E2E_RUN_DIR/peer.ul" --offer "$E2E_RUN_DIR/uas.offer" "${first[@]}"
     run_sample "$bin/rtc_outgoing_call.exe" --peer "sip:bob@$SIP_PEER" "$@" --duration 3000 \
-        --mic "$MIC" --speaker "$SPEAKER"
+        --mic "$MIC" --speaker "$SPEAKER" "${keys[@]}"
     e2e_wait uas 15; uas_rc=$?
     e2e_wait talk 15; media_rc=$?
     call_checks "$(pm_mapping AUDIO_RTP external)" "$(pm_mapping AUDIO_RTCP external)"
@@ -72,6 +81,7 @@ sound_call() {
 }
 
 case_rtc_sound_stun() {
+    local SOUND_DTMF='1#9'
     sound_prepare
     rtc_up --nat masquerade
     e2e_stun_start

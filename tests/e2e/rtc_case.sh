@@ -28,9 +28,10 @@
 #                            when the profile is enabled (RFC 3263 SRV _sip._udp, then A) through
 #                            a dnsmasq this case starts in the client namespace
 #                            (/etc/netns/<ns>/resolv.conf), the port manager asked for the result
-#   rtc_sound_stun, rtc_sound_pcp, rtc_sound_in
-#                            calls with sound both ways (a 1 kHz tone out, 440 Hz back, RTCP):
-#                            tests/e2e/cases_rtc_sound.sh
+#   rtc_sound_stun, rtc_sound_pcp, rtc_sound_in, rtc_sound_in_keepalive
+#                            calls with sound both ways (a 1 kHz tone out, 440 Hz back, RTCP),
+#                            DTMF, an incoming call kept reachable by the registration's
+#                            keep-alives: tests/e2e/cases_rtc_sound.sh
 # Exit: 0 pass, 1 fail, 77 skipped (no network namespaces here).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -106,10 +107,11 @@ run_sample() {
     echo "client: exit $client_rc"
 }
 
-# pm_mapping TYPE internal|external: what the port manager answered (its printed line)
+# pm_mapping TYPE internal|external [LOG]: what the port manager answered (its printed line in
+# LOG, default the sample's client.out)
 pm_mapping() {
     sed -nE "s/^pm GetMappingEx\\([^)]*, $1\\) -> S_OK internal ([0-9.]+:[0-9]+) external ([0-9.]+:[0-9]+)$/\\$([ "$2" = internal ] && echo 1 || echo 2)/p" \
-        "$E2E_RUN_DIR/client.out" | head -n1
+        "${3:-$E2E_RUN_DIR/client.out}" | head -n1
 }
 
 # registrar_start CONTACT_RE: sipp answers REGISTER and the Expires: 0 one (tests/rtc/sipp)

@@ -70,11 +70,14 @@ sound_checks() {
 # rtp_talk.py at its answer's media address; the call's checks (talk's verdict is the "RTP
 # reached the called party from the SDP's address" one), then the sound's. SOUND_DTMF=KEYS:
 # the answer offers telephone-event and the application sends KEYS once connected.
+# SOUND_UAS="EXT_IP RTP RTCP": what the called party demands of the offer (default: the
+# router's address, any ports).
 sound_call() {
-    local order=$1 E2E_UAS_ANSWER_DELAY_MS=0 E2E_UAS_DTMF=0 first=() keys=(); shift
+    local order=$1 E2E_UAS_ANSWER_DELAY_MS=0 E2E_UAS_DTMF=0 first=() keys=() expect; shift
     [ "$order" = first ] && E2E_UAS_ANSWER_DELAY_MS=300 first=(--send-first)
     [ -n "${SOUND_DTMF:-}" ] && E2E_UAS_DTMF=1 keys=(--dtmf "$SOUND_DTMF")
-    e2e_uas_start "$E2E_WAN_ROUTER" any any
+    read -ra expect <<<"${SOUND_UAS:-$E2E_WAN_ROUTER any any}"
+    e2e_uas_start "${expect[@]}"
     e2e_talk_start --send "$E2E_RUN_DIR/peer.ul" --offer "$E2E_RUN_DIR/uas.offer" "${first[@]}"
     run_sample "$bin/rtc_outgoing_call.exe" --peer "sip:bob@$SIP_PEER" "$@" --duration 3000 \
         --mic "$MIC" --speaker "$SPEAKER" "${keys[@]}"

@@ -12,7 +12,8 @@
 #                            registrar sees that Contact, REGISTER and Expires: 0 both answered
 #   rtc_call_own_static      the same for a call (SIP 5070, RTP 7078, RTCP 7079 DNAT'ed): the
 #                            called party sees c=/m=/a=rtcp naming 198.19.1.3:7078/7079, the
-#                            RTP reaches it from there, its answer comes back through the NAT
+#                            RTP reaches it from there, its answer comes back through the NAT;
+#                            with sound both ways (cases_rtc_sound.sh's sound_call)
 #   rtc_register_stun        rtcpm's STUN port manager handed to SetPortManager, plain
 #                            MASQUERADE: Contact = the NAT's real mapping (conntrack)
 #   rtc_call_stun            the same for a call: c=/m= = the NAT's real RTP mapping, RTP arrives
@@ -210,15 +211,15 @@ call_checks() {
     check "SIP, RTP and RTCP released" eq "$(grep -c '^pm ReleaseMappingEx' "$E2E_RUN_DIR/client.out")" 3
 }
 
+# with sound both ways (cases_rtc_sound.sh): the far end sends first, to the offer's DNAT'ed
+# 198.19.1.3:7078/7079, 300 ms after the INVITE
 case_rtc_call_own_static() {
+    local SOUND_UAS="$STATIC_IP 7078 7079"
+    sound_prepare
     own_static_up
-    e2e_uas_start "$STATIC_IP" 7078 7079
-    e2e_media_peer_start "$STATIC_IP:7078"
-    run_sample "$bin/rtc_outgoing_call.exe" --peer "sip:bob@$SIP_PEER" "${OWN_PM[@]}" --duration 2000
-    e2e_wait uas 15; uas_rc=$?
-    e2e_wait media 15; media_rc=$?
-    sed 's/^/  | /' "$E2E_RUN_DIR/media.log"
-    call_checks "$STATIC_IP:7078" "$STATIC_IP:7079"
+    sound_call first "${OWN_PM[@]}"
+    check "the SDP names the DNAT mappings $STATIC_IP:7078/7079" \
+        eq "$(pm_mapping AUDIO_RTP external) $(pm_mapping AUDIO_RTCP external)" "$STATIC_IP:7078 $STATIC_IP:7079"
 }
 
 case_rtc_call_stun() {

@@ -214,6 +214,7 @@ call_checks() {
 # with sound both ways (cases_rtc_sound.sh): the far end sends first, to the offer's DNAT'ed
 # 198.19.1.3:7078/7079, 300 ms after the INVITE
 case_rtc_call_own_static() {
+    # shellcheck disable=SC2034 # read by sound_call (cases_rtc_sound.sh)
     local SOUND_UAS="$STATIC_IP 7078 7079"
     sound_prepare
     own_static_up

@@ -71,13 +71,19 @@ e2e_registrar_start() {
 
 # e2e_uas_start EXT_IP RTP_PORT|any RTCP_PORT|any: 200 OK only for an offer naming them,
 # E2E_UAS_ANSWER_DELAY_MS (0) after the INVITE; the offer's c=/m=/a=rtcp lines land in
-# RUN_DIR/uas.offer as soon as it comes (rtp_talk.py --offer reads them).
+# RUN_DIR/uas.offer as soon as it comes (rtp_talk.py --offer reads them). The answer is PCMU
+# (PT 0), and with E2E_UAS_DTMF=1 telephone-event on PT 101 too (RFC 4733: DTMF may be sent).
 e2e_uas_start() {
     e2e_scenario "$E2E_DIR/uas.xml.in" "$E2E_RUN_DIR/uas.xml" \
         EXT_IP="$1" EXT_IP_RE="$(e2e_re_ip "$1")" RTP_PORT="$2" RTP_PORT_RE="$(e2e_re_port "$2")" \
         RTCP_PORT="$3" RTCP_PORT_RE="$(e2e_re_port "$3")" \
         OFFER_FILE="$E2E_RUN_DIR/uas.offer" ANSWER_DELAY_MS="${E2E_UAS_ANSWER_DELAY_MS:-0}" \
         MEDIA_IP="$E2E_WAN_PUBLIC" MEDIA_PORT="$E2E_MEDIA_PORT" MEDIA_RTCP_PORT="$((E2E_MEDIA_PORT + 1))"
+    if [ "${E2E_UAS_DTMF:-0}" = 1 ]; then
+        sed -i -e "s|^m=audio $E2E_MEDIA_PORT RTP/AVP 0\$|& 101|" \
+            -e 's|^a=rtpmap:0 PCMU/8000$|&\na=rtpmap:101 telephone-event/8000\na=fmtp:101 0-16|' "$E2E_RUN_DIR/uas.xml"
+        grep -q "^m=audio $E2E_MEDIA_PORT RTP/AVP 0 101\$" "$E2E_RUN_DIR/uas.xml" || e2e_die "no telephone-event in $E2E_RUN_DIR/uas.xml"
+    fi
     e2e_sipp_start uas "$E2E_RUN_DIR/uas.xml"
     e2e_log "called party (sipp) on $E2E_WAN_PUBLIC:$E2E_SIP_PORT expects c=IN IP4 $1, m=audio $2, a=rtcp:$3"
 }

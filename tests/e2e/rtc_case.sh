@@ -12,7 +12,8 @@
 #                            registrar sees that Contact, REGISTER and Expires: 0 both answered
 #   rtc_call_own_static      the same for a call (SIP 5070, RTP 7078, RTCP 7079 DNAT'ed): the
 #                            called party sees c=/m=/a=rtcp naming 198.19.1.3:7078/7079, the
-#                            RTP reaches it from there, its answer comes back through the NAT
+#                            RTP reaches it from there, its answer comes back through the NAT;
+#                            with sound both ways (cases_rtc_sound.sh's sound_call)
 #   rtc_register_stun        rtcpm's STUN port manager handed to SetPortManager, plain
 #                            MASQUERADE: Contact = the NAT's real mapping (conntrack)
 #   rtc_call_stun            the same for a call: c=/m= = the NAT's real RTP mapping, RTP arrives
@@ -28,9 +29,10 @@
 #                            when the profile is enabled (RFC 3263 SRV _sip._udp, then A) through
 #                            a dnsmasq this case starts in the client namespace
 #                            (/etc/netns/<ns>/resolv.conf), the port manager asked for the result
-#   rtc_sound_stun, rtc_sound_pcp, rtc_sound_in
-#                            calls with sound both ways (a 1 kHz tone out, 440 Hz back, RTCP):
-#                            tests/e2e/cases_rtc_sound.sh
+#   rtc_sound_stun, rtc_sound_pcp, rtc_sound_in, rtc_sound_in_keepalive
+#                            calls with sound both ways (a 1 kHz tone out, 440 Hz back, RTCP),
+#                            DTMF, an incoming call kept reachable by the registration's
+#                            keep-alives: tests/e2e/cases_rtc_sound.sh
 # Exit: 0 pass, 1 fail, 77 skipped (no network namespaces here).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -106,10 +108,11 @@ run_sample() {
     echo "client: exit $client_rc"
 }
 
-# pm_mapping TYPE internal|external: what the port manager answered (its printed line)
+# pm_mapping TYPE internal|external [LOG]: what the port manager answered (its printed line in
+# LOG, default the sample's client.out)
 pm_mapping() {
     sed -nE "s/^pm GetMappingEx\\([^)]*, $1\\) -> S_OK internal ([0-9.]+:[0-9]+) external ([0-9.]+:[0-9]+)$/\\$([ "$2" = internal ] && echo 1 || echo 2)/p" \
-        "$E2E_RUN_DIR/client.out" | head -n1
+        "${3:-$E2E_RUN_DIR/client.out}" | head -n1
 }
 
 # registrar_start CONTACT_RE: sipp answers REGISTER and the Expires: 0 one (tests/rtc/sipp)
@@ -208,15 +211,16 @@ call_checks() {
     check "SIP, RTP and RTCP released" eq "$(grep -c '^pm ReleaseMappingEx' "$E2E_RUN_DIR/client.out")" 3
 }
 
+# with sound both ways (cases_rtc_sound.sh): the far end sends first, to the offer's DNAT'ed
+# 198.19.1.3:7078/7079, 300 ms after the INVITE
 case_rtc_call_own_static() {
+    # shellcheck disable=SC2034 # read by sound_call (cases_rtc_sound.sh)
+    local SOUND_UAS="$STATIC_IP 7078 7079"
+    sound_prepare
     own_static_up
-    e2e_uas_start "$STATIC_IP" 7078 7079
-    e2e_media_peer_start "$STATIC_IP:7078"
-    run_sample "$bin/rtc_outgoing_call.exe" --peer "sip:bob@$SIP_PEER" "${OWN_PM[@]}" --duration 2000
-    e2e_wait uas 15; uas_rc=$?
-    e2e_wait media 15; media_rc=$?
-    sed 's/^/  | /' "$E2E_RUN_DIR/media.log"
-    call_checks "$STATIC_IP:7078" "$STATIC_IP:7079"
+    sound_call first "${OWN_PM[@]}"
+    check "the SDP names the DNAT mappings $STATIC_IP:7078/7079" \
+        eq "$(pm_mapping AUDIO_RTP external) $(pm_mapping AUDIO_RTCP external)" "$STATIC_IP:7078 $STATIC_IP:7079"
 }
 
 case_rtc_call_stun() {

@@ -5,7 +5,7 @@ the public namespace): it sends a G.711 PCMU signal to the address the SDP named
 what comes back from that address, and notes every RTP and RTCP source.
 
   rtp_talk.py --bind IP:PORT --send FILE.ul (--to IP:PORT [--to-rtcp IP:PORT] | --offer FILE)
-              --record OUT.ul [--send-first] [--ready-file F] [--timeout S]
+              --record OUT.ul [--send-first] [--dtmf-pt N] [--ready-file F] [--timeout S]
 
   --bind       the RTP socket (RTCP on PORT + 1), what the peer's SDP names
   --send       raw mu-law codes (sox -e mu-law), sent as 20 ms packets (PT 0), paced
@@ -19,6 +19,7 @@ what comes back from that address, and notes every RTP and RTCP source.
                NAT that forwards the mapping (DNAT, PCP) sending first makes the flow's
                reply direction the mapping)
   --record     the PCMU payloads received from --to's address and port, in sequence order
+  --dtmf-pt    the telephone-event payload type (RFC 4733) decoded from there (default 101)
 
 Ends at the far end's RTCP BYE, or 1 s after the last RTP packet once sending is over, or at
 --timeout. Prints one line per fact:
@@ -27,6 +28,9 @@ Ends at the far end's RTCP BYE, or 1 s after the last RTP packet once sending is
   talk: rtp N from A:P pt T[,T]      one per source
   talk: rtcp N from A:P types 201,202[,203]   one per source; types of the first compound,
                                               and 203 if any carried a BYE
+  talk: dtmf KEYS from A:P (N events, M ended)  the telephone-events from the target's RTP
+                                              address, one key per event (RTP timestamp),
+                                              in the order they began; none: no line
 Exit: 0 RTP came from the target's address and port, 1 it did not, 2 timeout before the
 target was known, 3 usage or socket error.
 """
@@ -91,6 +95,7 @@ class Talk:
         self.sent = self.sent_rtcp = 0
         self.send_start = self.next_rr = None
         self.last_rtp = self.bye = None
+        self.events = {}  # RTP timestamp -> [event, ended], in the order they began
 
     @staticmethod
     def bound(a):
@@ -118,6 +123,10 @@ class Talk:
         seen[1].add(p['pt'])
         if self.target and src == self.target[0] and p['pt'] == 0:
             self.heard.append((p['seq'], p['payload']))
+        if self.target and src == self.target[0] and p['pt'] == self.a.dtmf_pt and len(p['payload']) >= 4:
+            event, flags = p['payload'][0], p['payload'][1]
+            seen = self.events.setdefault(p['ts'], [event, False])
+            seen[1] = seen[1] or bool(flags & 0x80)
 
     def send_due(self, now):
         rtp_to, rtcp_to = self.target
@@ -169,6 +178,10 @@ class Talk:
             print('talk: rtp %d from %s pt %s' % (n, fmt(src), ','.join(str(p) for p in sorted(pts))))
         for src, (n, types) in sorted(self.rtcp_src.items()):
             print('talk: rtcp %d from %s types %s' % (n, fmt(src), ','.join(str(t) for t in types)))
+        if self.events:
+            keys = ''.join('0123456789*#ABCD'[e] if e < 16 else '?' for e, _ in self.events.values())
+            print('talk: dtmf %s from %s (%d events, %d ended)' % (keys, fmt(self.target[0]), len(self.events),
+                                                                  sum(1 for _, end in self.events.values() if end)))
         base = self.heard[0][0] if self.heard else 0
         with open(self.a.record, 'wb') as f:
             for _, payload in sorted(self.heard, key=lambda h: (h[0] - base) & 0xffff):
@@ -188,6 +201,7 @@ def main():
     p.add_argument('--offer')
     p.add_argument('--record', required=True)
     p.add_argument('--send-first', action='store_true')
+    p.add_argument('--dtmf-pt', type=int, default=101)
     p.add_argument('--ready-file')
     p.add_argument('--timeout', type=float, default=20.0)
     a = p.parse_args()

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "com/log.h"
-#include "platform.h"
+#include "os/os_platform.h"
 
 #ifdef _WIN32
 #include <winsock2.h>

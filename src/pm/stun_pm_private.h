@@ -35,7 +35,7 @@
 #include "net/addr.h"
 #include "net/stun_client.h"
 #include "os/lock.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "com/ftm.h"
 #include "pm/pm_common.h"
 #include "pm/pm_ports.h"

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "sip_ua.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 #define REQUEST_MAX 4096
 

@@ -143,34 +143,27 @@ static int emit(const struct text_out *t, char *buf, size_t buflen)
     return (int)t->len;
 }
 
-int rtcpm_addr_format(const rtcpm_addr *a, char *buf, size_t buflen)
+/* The host (hostport: "[v6]" and ":port" when the port is set) into buf. */
+static int format_addr(const rtcpm_addr *a, int hostport, char *buf, size_t buflen)
 {
     struct text_out t = { { 0 }, 0 };
     if (!buf && buflen) return RTCPM_ADDR_E_INVALID_ARG;
-    if (!a || put_host(&t, a, 0) != RTCPM_ADDR_OK)
+    if (!a || put_host(&t, a, hostport) != RTCPM_ADDR_OK)
     {
         if (buflen) buf[0] = '\0';
         return RTCPM_ADDR_E_INVALID_ARG;
     }
-    return emit(&t, buf, buflen);
-}
-
-int rtcpm_addr_format_hostport(const rtcpm_addr *a, char *buf, size_t buflen)
-{
-    struct text_out t = { { 0 }, 0 };
-    if (!buf && buflen) return RTCPM_ADDR_E_INVALID_ARG;
-    if (!a || put_host(&t, a, 1) != RTCPM_ADDR_OK)
-    {
-        if (buflen) buf[0] = '\0';
-        return RTCPM_ADDR_E_INVALID_ARG;
-    }
-    if (a->port)
+    if (hostport && a->port)
     {
         put_char(&t, ':');
         put_decimal(&t, a->port);
     }
     return emit(&t, buf, buflen);
 }
+
+int rtcpm_addr_format(const rtcpm_addr *a, char *buf, size_t buflen) { return format_addr(a, 0, buf, buflen); }
+
+int rtcpm_addr_format_hostport(const rtcpm_addr *a, char *buf, size_t buflen) { return format_addr(a, 1, buf, buflen); }
 
 const char *rtcpm_addr_text(const rtcpm_addr *a, char buf[RTCPM_ADDR_TEXT_SIZE])
 {

@@ -25,8 +25,7 @@ static int utf16_next(BSTR b, UINT n, UINT *i, uint32_t *cp)
     return 0;
 }
 
-/* Code point c (valid, not a surrogate) as UTF-8 into out; returns its length, 1 to 4. */
-static size_t utf8_encode(uint32_t c, char out[4])
+size_t rtcpm_utf8_encode(uint32_t c, char out[4])
 {
     if (c < 0x80)
     {
@@ -79,7 +78,7 @@ HRESULT rtcpm_bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
         size_t k;
 
         if (utf16_next(b, n, &i, &c)) return E_INVALIDARG;
-        k = utf8_encode(c, tmp);
+        k = rtcpm_utf8_encode(c, tmp);
         if (o + k >= buflen)
         {
             buf[0] = 0;

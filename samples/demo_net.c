@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "demo_net.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 static void say(struct demo_net *net, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "com/bstr_util.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "pm/config.h"
 
 static int is_pcp(const struct pm_shell *sh) { return !strncmp(sh->kind, "pcp", 3); }

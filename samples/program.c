@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "program.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 #ifndef RTCPM_DATA_FROM_BIN
 #error "RTCPM_DATA_FROM_BIN (share/rtcpm relative to the programs' directory) comes from samples/CMakeLists.txt"

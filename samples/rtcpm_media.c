@@ -22,7 +22,7 @@
 #include "media/media_stream.h"
 #include "net/addr.h"
 #include "os/lock.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "program.h"
 
 static void usage(FILE *f)

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "net/pcp_client.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "os/route.h"
 #include "os/socket.h"
 #include "program.h"

@@ -19,7 +19,7 @@
 
 #include "rtcpm/rtcpm.h"
 #include "com/bstr_util.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "os/socket.h"
 #include "program.h"
 

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 #define POLL_MS 20
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 #define POLL_MS 20 /* how often the thread looks at the stop flag */
 

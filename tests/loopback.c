@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "os/socket.h"
 
 rtcpm_addr test_addr(const char *text, uint16_t port)

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "sip_peer.h"
 #include "loopback.h"
 

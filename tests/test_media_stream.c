@@ -13,7 +13,7 @@
 #include "media/media_stream.h"
 #include "media/rtcp.h"
 #include "media/rtp.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "os/socket.h"
 #include "test_thread.h"
 

@@ -11,7 +11,7 @@
 #include "fake_pcp_server.h"
 #include "loopback.h"
 #include "net/pcp_client.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 static struct fake_pcp_server srv;
 static rtcpm_socket *sock;

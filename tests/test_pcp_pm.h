@@ -11,7 +11,7 @@
 
 #include "fake_pcp_server.h"
 #include "loopback.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 #define PCP_SLACK_MS       1000
 #define PCP_TEST_PORT_BASE 47100

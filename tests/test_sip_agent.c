@@ -15,7 +15,7 @@
 
 #include "sip/digest.h"
 #include "sip/sip_hdr.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "loopback.h"
 #include "sip_peer.h"
 #include "test_thread.h"

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "sip/sip_hdr.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "loopback.h"
 #include "sip_peer.h"
 

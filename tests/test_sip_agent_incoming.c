@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "loopback.h"
 #include "sip_peer.h"
 

@@ -15,7 +15,7 @@
 
 #include "sip/sip_ua.h"
 #include "loopback.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "test_thread.h"
 
 #define MAX_SEEN 16

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "loopback.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "os/socket.h"
 
 #define ASSERT_SOCK(expr, want)                                                                                        \

@@ -14,7 +14,7 @@
 
 #include "fake_stun_server.h"
 #include "loopback.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "net/stun_client.h"
 
 #define SLACK_MS 300

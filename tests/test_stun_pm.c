@@ -24,7 +24,7 @@
 #include "loopback.h"
 #include "com/com.h"
 #include "com/bstr_util.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "os/socket.h"
 #include "net/stun_client.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_thread.c — test_thread.h over the library's own thread (src/os/platform.h), which
+ * test_thread.c — test_thread.h over the library's own thread (src/os/os_platform.h), which
  * returns nothing: the wrapper keeps fn's result for test_thread_join. Sleep and yield are
  * the OS's.
  */
@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 struct test_thread
 {

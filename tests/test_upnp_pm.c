@@ -17,7 +17,7 @@
 #include "fake_igd.h"
 #include "fake_stun_server.h"
 #include "loopback.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "port_manager_checks.h"
 
 struct mapping

@@ -6,6 +6,52 @@
 #include <string.h>
 #include "bstr_util.h"
 
+/* The code point at b[*i] (a surrogate pair: both units, *i moved to the low one). 0, or -1
+ * for a NUL or an unpaired surrogate. */
+static int utf16_next(BSTR b, UINT n, UINT *i, uint32_t *cp)
+{
+    uint32_t c = b[*i];
+
+    if (c == 0) return -1;
+    if (c >= 0xD800 && c <= 0xDBFF)
+    {
+        if (*i + 1 >= n || b[*i + 1] < 0xDC00 || b[*i + 1] > 0xDFFF) return -1;
+        c = 0x10000 + ((c - 0xD800) << 10) + (b[*i + 1] - 0xDC00u);
+        (*i)++;
+    }
+    else if (c >= 0xDC00 && c <= 0xDFFF)
+        return -1;
+    *cp = c;
+    return 0;
+}
+
+size_t rtcpm_utf8_encode(uint32_t c, char out[4])
+{
+    if (c < 0x80)
+    {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800)
+    {
+        out[0] = (char)(0xC0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000)
+    {
+        out[0] = (char)(0xE0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
 HRESULT rtcpm_bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
 {
     UINT n = SysStringLen(b), i;
@@ -27,46 +73,12 @@ HRESULT rtcpm_bstr_to_utf8(BSTR b, char *buf, size_t buflen, size_t *len)
     }
     for (; i < n; i++)
     {
-        uint32_t c = b[i];
+        uint32_t c;
         char tmp[4];
         size_t k;
 
-        if (c == 0) return E_INVALIDARG;
-        if (c >= 0xD800 && c <= 0xDBFF)
-        {
-            if (i + 1 >= n || b[i + 1] < 0xDC00 || b[i + 1] > 0xDFFF) return E_INVALIDARG;
-            c = 0x10000 + ((c - 0xD800) << 10) + (b[i + 1] - 0xDC00u);
-            i++;
-        }
-        else if (c >= 0xDC00 && c <= 0xDFFF)
-            return E_INVALIDARG;
-
-        if (c < 0x80)
-        {
-            tmp[0] = (char)c;
-            k = 1;
-        }
-        else if (c < 0x800)
-        {
-            tmp[0] = (char)(0xC0 | (c >> 6));
-            tmp[1] = (char)(0x80 | (c & 0x3F));
-            k = 2;
-        }
-        else if (c < 0x10000)
-        {
-            tmp[0] = (char)(0xE0 | (c >> 12));
-            tmp[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-            tmp[2] = (char)(0x80 | (c & 0x3F));
-            k = 3;
-        }
-        else
-        {
-            tmp[0] = (char)(0xF0 | (c >> 18));
-            tmp[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-            tmp[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-            tmp[3] = (char)(0x80 | (c & 0x3F));
-            k = 4;
-        }
+        if (utf16_next(b, n, &i, &c)) return E_INVALIDARG;
+        k = rtcpm_utf8_encode(c, tmp);
         if (o + k >= buflen)
         {
             buf[0] = 0;

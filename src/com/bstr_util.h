@@ -6,6 +6,7 @@
 #define RTCPM_SRC_BSTR_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "rtcpm/rtcpm.h"
 
 /* UTF-16 BSTR to a NUL-terminated UTF-8 copy in buf. NULL BSTR is "".
@@ -19,6 +20,10 @@ BSTR rtcpm_bstr_from_utf8(const char *s, size_t len);
 
 /* A new BSTR from a NUL-terminated ASCII/UTF-8 string. */
 BSTR rtcpm_bstr_from_cstr(const char *s);
+
+/* Code point c (at most U+10FFFF, not a surrogate) as UTF-8 into out; returns its length,
+ * 1 to 4. The one encoder of the library (the XML parser's character references use it). */
+size_t rtcpm_utf8_encode(uint32_t c, char out[4]);
 
 /* 1 when the two BSTRs hold the same characters (NULL equals ""). */
 int rtcpm_bstr_equal(BSTR a, BSTR b);

@@ -38,48 +38,29 @@ static void registration_free(struct rtcpm_marshal_registration *reg)
     free(reg);
 }
 
-HRESULT rtcpm_marshal_register(const WCHAR *ps_dll, rtcpm_marshal_registration **out)
+/* Loads the proxy/stub DLL into reg->module and finds its entry points and its proxy file
+ * list (GetProxyDllInfo: the interfaces it marshals, and its CLSID). */
+static HRESULT load_proxy_dll(struct rtcpm_marshal_registration *reg, const WCHAR *ps_dll,
+                              LPFNGETCLASSOBJECT *get_class_object, const ProxyFileInfo ***files, const CLSID **clsid)
 {
-    struct rtcpm_marshal_registration *reg;
-    LPFNGETCLASSOBJECT get_class_object;
     get_proxy_dll_info_fn get_info;
-    const ProxyFileInfo **files = NULL;
-    const CLSID *clsid = NULL;
-    HRESULT hr;
-    int registered = 0;
-    unsigned i, j;
-
-    if (!out) return E_POINTER;
-    *out = NULL;
-    reg = calloc(1, sizeof(*reg));
-    if (!reg) return E_OUTOFMEMORY;
 
     reg->module = LoadLibraryW(ps_dll ? ps_dll : L"rtcpm_ps.dll");
-    if (!reg->module)
-    {
-        hr = HRESULT_FROM_WIN32(GetLastError());
-        goto fail;
-    }
-    get_class_object = (LPFNGETCLASSOBJECT)PROC(reg->module, "DllGetClassObject");
+    if (!reg->module) return HRESULT_FROM_WIN32(GetLastError());
+    *get_class_object = (LPFNGETCLASSOBJECT)PROC(reg->module, "DllGetClassObject");
     reg->can_unload = (LPFNCANUNLOADNOW)PROC(reg->module, "DllCanUnloadNow");
     get_info = (get_proxy_dll_info_fn)PROC(reg->module, "GetProxyDllInfo");
-    if (!get_class_object || !reg->can_unload || !get_info)
-    {
-        hr = HRESULT_FROM_WIN32(ERROR_PROC_NOT_FOUND);
-        goto fail;
-    }
-    get_info(&files, &clsid);
-    if (!files || !clsid)
-    {
-        hr = E_UNEXPECTED;
-        goto fail;
-    }
+    if (!*get_class_object || !reg->can_unload || !get_info) return HRESULT_FROM_WIN32(ERROR_PROC_NOT_FOUND);
+    get_info(files, clsid);
+    if (!*files || !*clsid) return E_UNEXPECTED;
+    return S_OK;
+}
 
-    hr = get_class_object(clsid, &IID_IUnknown, (void **)&reg->factory);
-    if (FAILED(hr)) goto fail;
-    hr = CoRegisterClassObject(clsid, reg->factory, CLSCTX_INPROC_SERVER, REGCLS_MULTIPLEUSE, &reg->cookie);
-    if (FAILED(hr)) goto fail;
-    registered = 1;
+/* Every interface of every proxy file: marshalled by clsid (CoRegisterPSClsid). */
+static HRESULT register_interfaces(const ProxyFileInfo **files, const CLSID *clsid)
+{
+    HRESULT hr;
+    unsigned i, j;
 
     for (i = 0; files[i]; i++)
     {
@@ -87,7 +68,7 @@ HRESULT rtcpm_marshal_register(const WCHAR *ps_dll, rtcpm_marshal_registration *
         {
             const IID *iid = files[i]->pStubVtblList[j]->header.piid;
             hr = CoRegisterPSClsid(iid, clsid);
-            if (FAILED(hr)) goto fail;
+            if (FAILED(hr)) return hr;
             if (rtcpm_log_enabled(RTCPM_LOG_COM))
             {
                 char text[39];
@@ -96,6 +77,32 @@ HRESULT rtcpm_marshal_register(const WCHAR *ps_dll, rtcpm_marshal_registration *
             }
         }
     }
+    return S_OK;
+}
+
+HRESULT rtcpm_marshal_register(const WCHAR *ps_dll, rtcpm_marshal_registration **out)
+{
+    struct rtcpm_marshal_registration *reg;
+    LPFNGETCLASSOBJECT get_class_object = NULL;
+    const ProxyFileInfo **files = NULL;
+    const CLSID *clsid = NULL;
+    HRESULT hr;
+    int registered = 0;
+
+    if (!out) return E_POINTER;
+    *out = NULL;
+    reg = calloc(1, sizeof(*reg));
+    if (!reg) return E_OUTOFMEMORY;
+
+    hr = load_proxy_dll(reg, ps_dll, &get_class_object, &files, &clsid);
+    if (FAILED(hr)) goto fail;
+    hr = get_class_object(clsid, &IID_IUnknown, (void **)&reg->factory);
+    if (FAILED(hr)) goto fail;
+    hr = CoRegisterClassObject(clsid, reg->factory, CLSCTX_INPROC_SERVER, REGCLS_MULTIPLEUSE, &reg->cookie);
+    if (FAILED(hr)) goto fail;
+    registered = 1;
+    hr = register_interfaces(files, clsid);
+    if (FAILED(hr)) goto fail;
     RTCPM_TRACE(RTCPM_LOG_COM, "registered in apartment of thread %lu, cookie %lu\n",
                 (unsigned long)GetCurrentThreadId(), (unsigned long)reg->cookie);
     *out = reg;

@@ -239,15 +239,40 @@ static void set_state(struct host_session *session, enum session_state to)
     rtcpm_lock_release(&session->lock);
 }
 
+/* The mappings a call asks for, into req[]: SIP on the session's transport, then RTP and
+ * RTCP for audio (and video), all towards the peer. Returns how many (3 or 5). */
+static int call_requests(struct host_session *session, unsigned media, struct driver_request req[DRIVER_MAX_MAPPINGS])
+{
+    rtcpm_addr local_sip, local_media[4];
+    int n, i;
+
+    rtcpm_host_client_local_sip(session->client, &local_sip);
+    rtcpm_host_client_local_media(session->client, local_media);
+    memset(req, 0, sizeof(*req) * DRIVER_MAX_MAPPINGS);
+    req[0].type = RTCPT_SIP;
+    req[0].transport = session->transport;
+    req[0].remote_port = session->peer_port;
+    req[0].local = local_sip;
+    n = media & RTCPM_HOST_MEDIA_VIDEO ? 5 : 3;
+    for (i = 1; i < n; i++)
+    {
+        req[i].type = (RTC_PORT_TYPE)(RTCPT_AUDIO_RTP + (i - 1)); /* AUDIO_RTP, AUDIO_RTCP, VIDEO_RTP, VIDEO_RTCP */
+        req[i].transport = RTCTR_UDP;
+        req[i].remote_port = 0; /* the peer's media port comes with its answer */
+        req[i].local = local_media[i - 1];
+    }
+    for (i = 0; i < n; i++) req[i].remote = session->peer_text;
+    return n;
+}
+
 HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media)
 {
     struct host_session *session;
     struct driver_request req[DRIVER_MAX_MAPPINGS];
-    rtcpm_addr local_sip, local_media[4];
     struct driver_set set;
     struct host_pm_ref *ref;
     IRTCPortManager *pm = NULL;
-    int n, i;
+    int n;
     HRESULT hr = S_OK;
 
     if (!iface) return E_POINTER;
@@ -270,23 +295,7 @@ HRESULT rtcpm_host_session_call(IRTCSessionPortManagement *iface, unsigned media
     if (ref) hr = rtcpm_host_pm_ref_get(ref, &pm);
     rtcpm_host_pm_ref_release(ref);
 
-    rtcpm_host_client_local_sip(session->client, &local_sip);
-    rtcpm_host_client_local_media(session->client, local_media);
-    memset(req, 0, sizeof(req));
-    req[0].type = RTCPT_SIP;
-    req[0].transport = session->transport;
-    req[0].remote_port = session->peer_port;
-    req[0].local = local_sip;
-    n = media & RTCPM_HOST_MEDIA_VIDEO ? 5 : 3;
-    for (i = 1; i < n; i++)
-    {
-        req[i].type = (RTC_PORT_TYPE)(RTCPT_AUDIO_RTP + (i - 1)); /* AUDIO_RTP, AUDIO_RTCP, VIDEO_RTP, VIDEO_RTCP */
-        req[i].transport = RTCTR_UDP;
-        req[i].remote_port = 0; /* the peer's media port comes with its answer */
-        req[i].local = local_media[i - 1];
-    }
-    for (i = 0; i < n; i++) req[i].remote = session->peer_text;
-
+    n = call_requests(session, media, req);
     if (SUCCEEDED(hr)) hr = rtcpm_driver_set_acquire(&set, pm, req, n);
     if (pm) IRTCPortManager_Release(pm);
 

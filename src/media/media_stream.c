@@ -21,7 +21,7 @@
 #include "media/dtmf_tone.h"
 #include "media/media_session.h"
 #include "media/media_stream_private.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 void rtcpm_media_config_init(struct rtcpm_media_config *cfg)
 {

@@ -11,7 +11,7 @@
 #include "media/media_session.h"
 #include "media/media_stream.h"
 #include "os/lock.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 #define RTCPM_MEDIA_CNAME_MAX   256
 #define RTCPM_MEDIA_EVENT_QUEUE 32

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtcpm — canonical network addresses. See addr.h for the accepted syntax and the
- * decisions taken; this file only implements them.
+ * decisions taken; this file implements parsing, comparison, hashing and the builders (the
+ * text form is written by addr_format.c).
  */
 #include "addr.h"
 
@@ -72,23 +73,12 @@ static int parse_ipv4(const char *s, size_t n, uint8_t out[4])
     return i == n ? RTCPM_ADDR_OK : RTCPM_ADDR_E_SYNTAX;
 }
 
-/* RFC 4291 section 2.2 text (no zone, no brackets) into out[0..15]. */
-static int parse_ipv6(const char *s, size_t n, uint8_t out[16])
+/* The groups of an IPv6 text from s[i] on: hex groups separated by ':', at most one "::"
+ * (where it stands in groups[] goes to *gap), an embedded IPv4 address as the last 32 bits.
+ * RTCPM_ADDR_OK with the count in *count, or RTCPM_ADDR_E_SYNTAX. */
+static int read_ipv6_groups(const char *s, size_t n, size_t i, uint16_t groups[8], int *count, int *gap)
 {
-    uint16_t groups[8];
     int ngroups = 0;
-    int gap = -1; /* index in groups[] where "::" stands, -1 if none */
-    size_t i = 0;
-
-    if (n >= 2 && s[0] == ':' && s[1] == ':')
-    {
-        gap = 0;
-        i = 2;
-    }
-    else if (n >= 1 && s[0] == ':')
-    {
-        return RTCPM_ADDR_E_SYNTAX; /* a lone leading colon */
-    }
 
     while (i < n)
     {
@@ -108,7 +98,6 @@ static int parse_ipv6(const char *s, size_t n, uint8_t out[16])
             if (parse_ipv4(s + start, n - start, v4) != RTCPM_ADDR_OK) return RTCPM_ADDR_E_SYNTAX;
             groups[ngroups++] = (uint16_t)(v4[0] << 8 | v4[1]);
             groups[ngroups++] = (uint16_t)(v4[2] << 8 | v4[3]);
-            i = n;
             break;
         }
         size_t digits = i - start;
@@ -119,8 +108,8 @@ static int parse_ipv6(const char *s, size_t n, uint8_t out[16])
         i++;
         if (i < n && s[i] == ':')
         {
-            if (gap >= 0) return RTCPM_ADDR_E_SYNTAX; /* a second "::" */
-            gap = ngroups;
+            if (*gap >= 0) return RTCPM_ADDR_E_SYNTAX; /* a second "::" */
+            *gap = ngroups;
             i++;
         }
         else if (i == n)
@@ -128,10 +117,13 @@ static int parse_ipv6(const char *s, size_t n, uint8_t out[16])
             return RTCPM_ADDR_E_SYNTAX; /* a lone trailing colon */
         }
     }
+    *count = ngroups;
+    return RTCPM_ADDR_OK;
+}
 
-    if (gap < 0 && ngroups != 8) return RTCPM_ADDR_E_SYNTAX;
-    if (gap >= 0 && ngroups > 7) return RTCPM_ADDR_E_SYNTAX; /* "::" must stand for at least one group */
-
+/* groups[0..ngroups) with the zero groups of "::" at gap (-1: none) into out[0..15]. */
+static void expand_ipv6_groups(const uint16_t groups[8], int ngroups, int gap, uint8_t out[16])
+{
     uint16_t full[8] = { 0 };
     if (gap < 0)
     {
@@ -148,6 +140,30 @@ static int parse_ipv6(const char *s, size_t n, uint8_t out[16])
         out[2 * k] = (uint8_t)(full[k] >> 8);
         out[2 * k + 1] = (uint8_t)(full[k] & 0xff);
     }
+}
+
+/* RFC 4291 section 2.2 text (no zone, no brackets) into out[0..15]. */
+static int parse_ipv6(const char *s, size_t n, uint8_t out[16])
+{
+    uint16_t groups[8];
+    int ngroups = 0;
+    int gap = -1; /* index in groups[] where "::" stands, -1 if none */
+    size_t i = 0;
+
+    if (n >= 2 && s[0] == ':' && s[1] == ':')
+    {
+        gap = 0;
+        i = 2;
+    }
+    else if (n >= 1 && s[0] == ':')
+    {
+        return RTCPM_ADDR_E_SYNTAX; /* a lone leading colon */
+    }
+    if (read_ipv6_groups(s, n, i, groups, &ngroups, &gap) != RTCPM_ADDR_OK) return RTCPM_ADDR_E_SYNTAX;
+
+    if (gap < 0 && ngroups != 8) return RTCPM_ADDR_E_SYNTAX;
+    if (gap >= 0 && ngroups > 7) return RTCPM_ADDR_E_SYNTAX; /* "::" must stand for at least one group */
+    expand_ipv6_groups(groups, ngroups, gap, out);
     return RTCPM_ADDR_OK;
 }
 
@@ -311,188 +327,6 @@ int rtcpm_addr_parse_hostport(const char *text, size_t len, rtcpm_addr *out, uin
     return rc;
 }
 
-/* ---- formatting ---- */
-
-/* A bounded text builder: never overruns, remembers whether anything was cut. */
-struct text_out
-{
-    char buf[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
-    size_t len;
-};
-
-static void put_char(struct text_out *t, char c)
-{
-    if (t->len < sizeof t->buf - 1) t->buf[t->len] = c;
-    t->len++;
-}
-
-static void put_str(struct text_out *t, const char *s)
-{
-    while (*s) put_char(t, *s++);
-}
-
-static void put_decimal(struct text_out *t, uint32_t v)
-{
-    char digits[10];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n) put_char(t, digits[--n]);
-}
-
-static void put_hex16(struct text_out *t, unsigned v)
-{
-    static const char hex[] = "0123456789abcdef";
-    int started = 0;
-    for (int shift = 12; shift >= 0; shift -= 4)
-    {
-        unsigned nibble = (v >> shift) & 0xf;
-        if (nibble || started || shift == 0)
-        {
-            put_char(t, hex[nibble]);
-            started = 1;
-        }
-    }
-}
-
-static void put_ipv4(struct text_out *t, const uint8_t b[4])
-{
-    for (int k = 0; k < 4; k++)
-    {
-        if (k) put_char(t, '.');
-        put_decimal(t, b[k]);
-    }
-}
-
-static int is_v4_mapped_bytes(const uint8_t b[16])
-{
-    static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-    return memcmp(b, prefix, sizeof prefix) == 0;
-}
-
-/* RFC 5952 section 4 and 5. */
-static void put_ipv6(struct text_out *t, const uint8_t b[16])
-{
-    if (is_v4_mapped_bytes(b))
-    {
-        put_str(t, "::ffff:");
-        put_ipv4(t, b + 12);
-        return;
-    }
-
-    unsigned groups[8];
-    for (int k = 0; k < 8; k++) groups[k] = (unsigned)b[2 * k] << 8 | b[2 * k + 1];
-
-    /* Longest run of zero groups, length >= 2, first one on a tie. */
-    int best_start = -1, best_len = 0;
-    for (int k = 0; k < 8;)
-    {
-        if (groups[k] != 0)
-        {
-            k++;
-            continue;
-        }
-        int start = k;
-        while (k < 8 && groups[k] == 0) k++;
-        if (k - start > best_len)
-        {
-            best_start = start;
-            best_len = k - start;
-        }
-    }
-    if (best_len < 2)
-    {
-        best_start = -1;
-        best_len = 0;
-    }
-
-    for (int k = 0; k < 8; k++)
-    {
-        if (k == best_start)
-        {
-            put_str(t, "::");
-            k += best_len - 1;
-            continue;
-        }
-        if (k && k != best_start + best_len) put_char(t, ':');
-        put_hex16(t, groups[k]);
-    }
-}
-
-static int put_host(struct text_out *t, const rtcpm_addr *a, int bracket_v6)
-{
-    if (a->family == RTCPM_AF_INET)
-    {
-        put_ipv4(t, a->bytes);
-        return RTCPM_ADDR_OK;
-    }
-    if (a->family != RTCPM_AF_INET6) return RTCPM_ADDR_E_INVALID_ARG;
-    if (bracket_v6) put_char(t, '[');
-    put_ipv6(t, a->bytes);
-    if (a->scope_id)
-    {
-        put_char(t, '%');
-        put_decimal(t, a->scope_id);
-    }
-    if (bracket_v6) put_char(t, ']');
-    return RTCPM_ADDR_OK;
-}
-
-static int emit(const struct text_out *t, char *buf, size_t buflen)
-{
-    if (t->len >= buflen || t->len >= sizeof t->buf)
-    {
-        if (buflen) buf[0] = '\0';
-        return RTCPM_ADDR_E_BUFFER;
-    }
-    memcpy(buf, t->buf, t->len);
-    buf[t->len] = '\0';
-    return (int)t->len;
-}
-
-int rtcpm_addr_format(const rtcpm_addr *a, char *buf, size_t buflen)
-{
-    struct text_out t = { { 0 }, 0 };
-    if (!buf && buflen) return RTCPM_ADDR_E_INVALID_ARG;
-    if (!a || put_host(&t, a, 0) != RTCPM_ADDR_OK)
-    {
-        if (buflen) buf[0] = '\0';
-        return RTCPM_ADDR_E_INVALID_ARG;
-    }
-    return emit(&t, buf, buflen);
-}
-
-int rtcpm_addr_format_hostport(const rtcpm_addr *a, char *buf, size_t buflen)
-{
-    struct text_out t = { { 0 }, 0 };
-    if (!buf && buflen) return RTCPM_ADDR_E_INVALID_ARG;
-    if (!a || put_host(&t, a, 1) != RTCPM_ADDR_OK)
-    {
-        if (buflen) buf[0] = '\0';
-        return RTCPM_ADDR_E_INVALID_ARG;
-    }
-    if (a->port)
-    {
-        put_char(&t, ':');
-        put_decimal(&t, a->port);
-    }
-    return emit(&t, buf, buflen);
-}
-
-const char *rtcpm_addr_text(const rtcpm_addr *a, char buf[RTCPM_ADDR_TEXT_SIZE])
-{
-    if (rtcpm_addr_format(a, buf, RTCPM_ADDR_TEXT_SIZE) < 0) strcpy(buf, "?");
-    return buf;
-}
-
-const char *rtcpm_addr_hostport_text(const rtcpm_addr *a, char buf[RTCPM_ADDR_HOSTPORT_TEXT_SIZE])
-{
-    if (rtcpm_addr_format_hostport(a, buf, RTCPM_ADDR_HOSTPORT_TEXT_SIZE) < 0) strcpy(buf, "?");
-    return buf;
-}
-
 /* ---- comparison and hashing ---- */
 
 static size_t significant_bytes(const rtcpm_addr *a)
@@ -552,6 +386,12 @@ uint32_t rtcpm_addr_hash(const rtcpm_addr *a, uint32_t seed)
 }
 
 /* ---- builders and IPv4-mapped handling ---- */
+
+static int is_v4_mapped_bytes(const uint8_t b[16])
+{
+    static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    return memcmp(b, prefix, sizeof prefix) == 0;
+}
 
 void rtcpm_addr_set_v4(rtcpm_addr *out, const uint8_t bytes[4], uint16_t port)
 {

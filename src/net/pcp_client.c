@@ -7,7 +7,7 @@
 
 #include "com/log.h"
 #include "net/pcp_client.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 #define POLL_MS    100u /* longest wait between looks at cancelled() */
 #define MAX_RTO_MS 60000u

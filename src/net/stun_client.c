@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "com/log.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 /* Largest STUN message: 20-byte header + 16-bit length. */
 #define STUN_MAX_MESSAGE (STUN_HEADER_SIZE + 0xFFFF)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform.h"
+#include "os/os_platform.h"
 #include "socket.h"
 
 #ifdef _WIN32

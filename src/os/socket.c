@@ -2,48 +2,19 @@
 /*
  * rtcpm — sockets over Winsock and POSIX (see socket.h for the decisions).
  *
- * The OS-specific part is kept to a handful of small primitives (os_*) at the top; the
- * operations below them are written once.
+ * The operations are written once here, over the OS primitives of socket_os.h (socket_os.c:
+ * the Winsock half and the POSIX half, and Winsock's lifetime).
  */
 #include "socket.h"
 
 #include <limits.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "com/log.h"
-#include "platform.h"
-
-#ifdef _WIN32
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#include <mswsock.h>
-#include <windows.h>
-
-typedef SOCKET os_socket;
-typedef int os_socklen;
-#define OS_INVALID_SOCKET        INVALID_SOCKET
-#define OS_SEND_FLAGS            0
-#define OS_E(name)               WSAE##name   /* OS_E(TIMEDOUT): WSAETIMEDOUT */
-#define OS_E_SEND_AFTER_SHUTDOWN WSAESHUTDOWN /* POSIX says EPIPE */
-
-#else
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-typedef int os_socket;
-typedef socklen_t os_socklen;
-#define OS_INVALID_SOCKET        (-1)
-#define OS_SEND_FLAGS            MSG_NOSIGNAL /* a closed TCP peer is an error code, not SIGPIPE */
-#define OS_E(name)               E##name
-#define OS_E_SEND_AFTER_SHUTDOWN EPIPE
-#endif
+#include "os/os_platform.h"
+#include "socket_os.h"
 
 _Static_assert(sizeof(struct sockaddr_storage) <= sizeof(((rtcpm_sockaddr *)0)->u.bytes),
                "rtcpm_sockaddr too small for this OS");
@@ -55,181 +26,6 @@ struct rtcpm_socket
     enum rtcpm_addr_family family;
     int os_error;
 };
-
-/* ---- OS primitives ---- */
-
-/* The error enum of an OS error code (Winsock's WSAE* or errno's E*, same names). */
-static int os_map_error(int e)
-{
-    switch (e)
-    {
-    case 0: return RTCPM_SOCK_OK;
-    case OS_E(TIMEDOUT): return RTCPM_SOCK_E_TIMEOUT;
-    case OS_E(CONNREFUSED): return RTCPM_SOCK_E_REFUSED;
-    case OS_E(ADDRINUSE): return RTCPM_SOCK_E_ADDR_IN_USE;
-    case OS_E(NETUNREACH):
-    case OS_E(HOSTUNREACH):
-    case OS_E(NETDOWN):
-    case OS_E(HOSTDOWN): return RTCPM_SOCK_E_UNREACHABLE;
-    case OS_E(CONNRESET):
-    case OS_E(CONNABORTED):
-    case OS_E(NOTCONN):
-    case OS_E_SEND_AFTER_SHUTDOWN: return RTCPM_SOCK_E_CLOSED;
-    case OS_E(MSGSIZE): return RTCPM_SOCK_E_TRUNCATED;
-    default: return RTCPM_SOCK_E_OTHER;
-    }
-}
-
-#ifdef _WIN32
-
-static int os_last_error(void) { return WSAGetLastError(); }
-
-static int os_would_block(int e) { return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS; }
-static int os_interrupted(int e) { return e == WSAEINTR; }
-static int os_in_progress(int e) { return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS; }
-
-static void os_close(os_socket fd) { closesocket(fd); }
-
-static int os_set_nonblocking(os_socket fd)
-{
-    u_long on = 1;
-    return ioctlsocket(fd, FIONBIO, &on) == 0 ? 0 : -1;
-}
-
-static void os_socket_tweaks(os_socket fd, enum rtcpm_sock_type type)
-{
-    if (type == RTCPM_SOCK_UDP)
-    {
-        BOOL off = FALSE;
-        DWORD bytes = 0;
-        /* Best effort: without it an ICMP port unreachable fails the next recvfrom. */
-        WSAIoctl(fd, SIO_UDP_CONNRESET, &off, sizeof off, NULL, 0, &bytes, NULL, NULL);
-    }
-}
-
-static long net_count;
-
-static int os_net_start(int *os_error)
-{
-    WSADATA wsa;
-    int rc = WSAStartup(MAKEWORD(2, 2), &wsa);
-    if (rc != 0)
-    {
-        if (os_error) *os_error = rc;
-        return RTCPM_SOCK_E_OTHER;
-    }
-    InterlockedIncrement(&net_count);
-    return RTCPM_SOCK_OK;
-}
-
-static void os_net_stop(void)
-{
-    InterlockedDecrement(&net_count);
-    WSACleanup();
-}
-
-long rtcpm_net_refcount(void) { return InterlockedCompareExchange(&net_count, 0, 0); }
-
-/* Waits until fd is readable (want_write 0) or writable / connect finished (1).
- * Returns 1 ready, 0 timeout, -1 error (os error in *err). */
-static int os_wait(os_socket fd, int want_write, int timeout_ms, int *err)
-{
-    fd_set set, except;
-    struct timeval tv, *ptv = NULL;
-    FD_ZERO(&set);
-    FD_ZERO(&except);
-    FD_SET(fd, &set);
-    FD_SET(fd, &except); /* a failed non-blocking connect shows up here */
-    if (timeout_ms >= 0)
-    {
-        tv.tv_sec = timeout_ms / 1000;
-        tv.tv_usec = (timeout_ms % 1000) * 1000;
-        ptv = &tv;
-    }
-    int n = select(0, want_write ? NULL : &set, want_write ? &set : NULL, &except, ptv);
-    if (n < 0)
-    {
-        *err = WSAGetLastError();
-        return -1;
-    }
-    return n > 0;
-}
-
-static const char *os_strerror(int e, char *buf, size_t cap)
-{
-    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, (DWORD)e, 0, buf,
-                             (DWORD)(cap > 0xFFFF ? 0xFFFF : cap), NULL);
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' || buf[n - 1] == '.')) buf[--n] = '\0';
-    if (!n) snprintf(buf, cap, "error %d", e);
-    return buf;
-}
-
-#else /* POSIX */
-
-static int os_last_error(void) { return errno; }
-
-static int os_would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
-static int os_interrupted(int e) { return e == EINTR; }
-static int os_in_progress(int e) { return e == EINPROGRESS || e == EINTR; }
-
-static void os_close(os_socket fd) { close(fd); }
-
-static int os_set_nonblocking(os_socket fd)
-{
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
-    return fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ? -1 : 0;
-}
-
-static void os_socket_tweaks(os_socket fd, enum rtcpm_sock_type type)
-{
-    (void)fd;
-    (void)type;
-}
-
-static atomic_long net_count;
-
-static int os_net_start(int *os_error)
-{
-    (void)os_error;
-    atomic_fetch_add(&net_count, 1);
-    return RTCPM_SOCK_OK;
-}
-
-static void os_net_stop(void) { atomic_fetch_sub(&net_count, 1); }
-
-long rtcpm_net_refcount(void) { return atomic_load(&net_count); }
-
-static int os_wait(os_socket fd, int want_write, int timeout_ms, int *err)
-{
-    struct pollfd p = { .fd = fd, .events = want_write ? POLLOUT : POLLIN, .revents = 0 };
-    int n = poll(&p, 1, timeout_ms < 0 ? -1 : timeout_ms);
-    if (n < 0)
-    {
-        *err = errno;
-        return -1;
-    }
-    return n > 0; /* POLLERR / POLLHUP count as ready: the next call reports the error */
-}
-
-static const char *os_strerror(int e, char *buf, size_t cap)
-{
-    /* XSI strerror_r (no _GNU_SOURCE here): returns 0 on success */
-    if (strerror_r(e, buf, cap) != 0) snprintf(buf, cap, "error %d", e);
-    return buf;
-}
-
-#endif
-
-/* ---- Winsock lifetime ---- */
-
-int rtcpm_net_init(int *os_error)
-{
-    if (os_error) *os_error = 0;
-    return os_net_start(os_error);
-}
-
-void rtcpm_net_cleanup(void) { os_net_stop(); }
 
 /* ---- names and texts ---- */
 
@@ -248,13 +44,6 @@ const char *rtcpm_sock_error_name(int err)
     case RTCPM_SOCK_E_OTHER: return "RTCPM_SOCK_E_OTHER";
     }
     return "RTCPM_SOCK_E_?";
-}
-
-const char *rtcpm_os_error_text(int os_error, char *buf, size_t cap)
-{
-    if (!buf || !cap) return "";
-    buf[0] = '\0';
-    return os_strerror(os_error, buf, cap);
 }
 
 /* ---- address conversion ---- */
@@ -321,7 +110,7 @@ int rtcpm_addr_from_sockaddr(const rtcpm_sockaddr *sa, rtcpm_addr *out)
 static int fail(rtcpm_socket *s, int os_err)
 {
     s->os_error = os_err;
-    int rc = os_map_error(os_err);
+    int rc = rtcpm_os_map_error(os_err);
     return rc == RTCPM_SOCK_OK ? RTCPM_SOCK_E_OTHER : rc;
 }
 
@@ -349,7 +138,7 @@ static int wait_ready(rtcpm_socket *s, int want_write, uint64_t deadline)
     {
         int err = 0;
         int left = remaining_ms(deadline);
-        int n = os_wait(s->fd, want_write, left, &err);
+        int n = rtcpm_os_wait(s->fd, want_write, left, &err);
         if (n > 0) return RTCPM_SOCK_OK;
         if (n == 0)
         {
@@ -360,7 +149,7 @@ static int wait_ready(rtcpm_socket *s, int want_write, uint64_t deadline)
             }
             continue; /* woke early (clock granularity): wait for the rest */
         }
-        if (!os_interrupted(err)) return fail(s, err);
+        if (!rtcpm_os_interrupted(err)) return fail(s, err);
     }
 }
 
@@ -369,8 +158,8 @@ static int wait_ready(rtcpm_socket *s, int want_write, uint64_t deadline)
  * when it would have blocked — or the error to return (also a timeout at the deadline). */
 static int wait_to_retry(rtcpm_socket *s, int e, int want_write, uint64_t deadline)
 {
-    if (os_interrupted(e)) return RTCPM_SOCK_OK;
-    if (!os_would_block(e)) return fail(s, e);
+    if (rtcpm_os_interrupted(e)) return RTCPM_SOCK_OK;
+    if (!rtcpm_os_would_block(e)) return fail(s, e);
     return wait_ready(s, want_write, deadline);
 }
 
@@ -414,17 +203,17 @@ static int open_socket(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcp
                           type == RTCPM_SOCK_UDP ? IPPROTO_UDP : IPPROTO_TCP);
     if (fd == OS_INVALID_SOCKET)
     {
-        *os_error = os_last_error();
+        *os_error = rtcpm_os_last_error();
         rtcpm_net_cleanup();
-        return os_map_error(*os_error) ? os_map_error(*os_error) : RTCPM_SOCK_E_OTHER;
+        return rtcpm_os_map_error(*os_error) ? rtcpm_os_map_error(*os_error) : RTCPM_SOCK_E_OTHER;
     }
     if (af == AF_INET6)
     {
         int on = 1;
         if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&on, sizeof on) != 0) goto os_fail;
     }
-    if (os_set_nonblocking(fd) != 0) goto os_fail;
-    os_socket_tweaks(fd, type);
+    if (rtcpm_os_set_nonblocking(fd) != 0) goto os_fail;
+    rtcpm_os_socket_tweaks(fd, type);
     if (shared)
     {
         int on = 1;
@@ -435,7 +224,7 @@ static int open_socket(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcp
     rtcpm_socket *s = wrap(fd, type, (enum rtcpm_addr_family)local->family);
     if (!s)
     {
-        os_close(fd);
+        rtcpm_os_close(fd);
         rtcpm_net_cleanup();
         return RTCPM_SOCK_E_OTHER;
     }
@@ -450,9 +239,9 @@ static int open_socket(rtcpm_socket **out, enum rtcpm_sock_type type, const rtcp
     return RTCPM_SOCK_OK;
 
 os_fail:
-    *os_error = os_last_error();
-    rc = os_map_error(*os_error);
-    os_close(fd);
+    *os_error = rtcpm_os_last_error();
+    rc = rtcpm_os_map_error(*os_error);
+    rtcpm_os_close(fd);
     rtcpm_net_cleanup();
     return rc == RTCPM_SOCK_OK ? RTCPM_SOCK_E_OTHER : rc;
 }
@@ -485,7 +274,7 @@ int rtcpm_socket_open_group(rtcpm_socket **out, const rtcpm_addr *group, const r
     memcpy(&mreq.imr_multiaddr, group->bytes, 4);
     if (iface && iface->family == RTCPM_AF_INET) memcpy(&mreq.imr_interface, iface->bytes, 4);
     if (setsockopt((*out)->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, (const char *)&mreq, sizeof mreq) != 0)
-        *os_error = os_last_error(); /* still a socket for unicast datagrams to the port */
+        *os_error = rtcpm_os_last_error(); /* still a socket for unicast datagrams to the port */
     else if (joined)
         *joined = 1;
     return RTCPM_SOCK_OK;
@@ -494,7 +283,7 @@ int rtcpm_socket_open_group(rtcpm_socket **out, const rtcpm_addr *group, const r
 void rtcpm_socket_close(rtcpm_socket *s)
 {
     if (!s) return;
-    os_close(s->fd);
+    rtcpm_os_close(s->fd);
     free(s);
     rtcpm_net_cleanup();
 }
@@ -530,7 +319,7 @@ int rtcpm_route_local_addr(const rtcpm_addr *to, rtcpm_addr *out, int *os_error)
     int rc = rtcpm_socket_open(&s, RTCPM_SOCK_UDP, &any, os_error);
     if (rc != RTCPM_SOCK_OK) return rc;
     if (connect(s->fd, (const struct sockaddr *)sa.u.bytes, (os_socklen)sa.len) != 0)
-        rc = fail(s, os_last_error());
+        rc = fail(s, rtcpm_os_last_error());
     else
         rc = rtcpm_socket_local_addr(s, out);
     *os_error = s->os_error;
@@ -549,7 +338,7 @@ int rtcpm_socket_local_addr(rtcpm_socket *s, rtcpm_addr *out)
     rtcpm_sockaddr sa;
     memset(&sa, 0, sizeof sa);
     os_socklen len = (os_socklen)sizeof sa.u.bytes;
-    if (getsockname(s->fd, (struct sockaddr *)sa.u.bytes, &len) != 0) return fail(s, os_last_error());
+    if (getsockname(s->fd, (struct sockaddr *)sa.u.bytes, &len) != 0) return fail(s, rtcpm_os_last_error());
     sa.len = (int)len;
     return rtcpm_addr_from_sockaddr(&sa, out);
 }
@@ -578,7 +367,7 @@ int rtcpm_socket_sendto(rtcpm_socket *s, const void *buf, size_t len, const rtcp
             return RTCPM_SOCK_E_OTHER;
         }
         /* send buffer full: wait a moment for room (bounded, UDP never blocks long) */
-        int rc = wait_to_retry(s, os_last_error(), 1, deadline_from(1000));
+        int rc = wait_to_retry(s, rtcpm_os_last_error(), 1, deadline_from(1000));
         if (rc != RTCPM_SOCK_OK) return rc;
     }
 }
@@ -601,8 +390,8 @@ int rtcpm_socket_recvfrom(rtcpm_socket *s, void *buf, size_t cap, size_t *got, r
         int flags = MSG_TRUNC; /* Linux: return the datagram's real length */
 #endif
         long n = (long)recvfrom(s->fd, buf, (int)cap, flags, (struct sockaddr *)sa.u.bytes, &salen);
-        int e = n < 0 ? os_last_error() : 0;
-        if (n >= 0 || os_map_error(e) == RTCPM_SOCK_E_TRUNCATED)
+        int e = n < 0 ? rtcpm_os_last_error() : 0;
+        if (n >= 0 || rtcpm_os_map_error(e) == RTCPM_SOCK_E_TRUNCATED)
         {
             sa.len = (int)salen;
             if (from) rtcpm_addr_from_sockaddr(&sa, from);
@@ -615,8 +404,8 @@ int rtcpm_socket_recvfrom(rtcpm_socket *s, void *buf, size_t cap, size_t *got, r
             *got = (size_t)n;
             return RTCPM_SOCK_OK;
         }
-        if (os_interrupted(e)) continue;
-        if (os_would_block(e) || os_map_error(e) == RTCPM_SOCK_E_CLOSED)
+        if (rtcpm_os_interrupted(e)) continue;
+        if (rtcpm_os_would_block(e) || rtcpm_os_map_error(e) == RTCPM_SOCK_E_CLOSED)
         {
             /* nothing there yet (or a Windows ICMP reset report): wait */
             int rc = wait_ready(s, 0, deadline);
@@ -636,13 +425,13 @@ int rtcpm_socket_connect(rtcpm_socket *s, const rtcpm_addr *to, int timeout_ms)
     if (rtcpm_addr_to_sockaddr(to, &sa) != RTCPM_SOCK_OK) return RTCPM_SOCK_E_INVALID_ARG;
     uint64_t deadline = deadline_from(timeout_ms);
     if (connect(s->fd, (const struct sockaddr *)sa.u.bytes, (os_socklen)sa.len) == 0) return RTCPM_SOCK_OK;
-    int e = os_last_error();
-    if (!os_in_progress(e)) return fail(s, e);
+    int e = rtcpm_os_last_error();
+    if (!rtcpm_os_in_progress(e)) return fail(s, e);
     int rc = wait_ready(s, 1, deadline);
     if (rc != RTCPM_SOCK_OK) return rc;
     int so_error = 0;
     os_socklen len = (os_socklen)sizeof so_error;
-    if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, (char *)&so_error, &len) != 0) return fail(s, os_last_error());
+    if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, (char *)&so_error, &len) != 0) return fail(s, rtcpm_os_last_error());
     if (so_error != 0) return fail(s, so_error);
     return RTCPM_SOCK_OK;
 }
@@ -650,7 +439,7 @@ int rtcpm_socket_connect(rtcpm_socket *s, const rtcpm_addr *to, int timeout_ms)
 int rtcpm_socket_listen(rtcpm_socket *s, int backlog)
 {
     if (!s || s->type != RTCPM_SOCK_TCP) return RTCPM_SOCK_E_INVALID_ARG;
-    if (listen(s->fd, backlog > 0 ? backlog : 1) != 0) return fail(s, os_last_error());
+    if (listen(s->fd, backlog > 0 ? backlog : 1) != 0) return fail(s, rtcpm_os_last_error());
     return RTCPM_SOCK_OK;
 }
 
@@ -670,10 +459,10 @@ int rtcpm_socket_accept(rtcpm_socket *s, rtcpm_socket **out, rtcpm_addr *peer, i
         {
             int rc = rtcpm_net_init(NULL);
             rtcpm_socket *c = rc == RTCPM_SOCK_OK ? wrap(fd, RTCPM_SOCK_TCP, s->family) : NULL;
-            if (!c || os_set_nonblocking(fd) != 0)
+            if (!c || rtcpm_os_set_nonblocking(fd) != 0)
             {
-                int err = c ? os_last_error() : 0;
-                os_close(fd);
+                int err = c ? rtcpm_os_last_error() : 0;
+                rtcpm_os_close(fd);
                 free(c);
                 if (rc == RTCPM_SOCK_OK) rtcpm_net_cleanup();
                 s->os_error = err;
@@ -684,7 +473,7 @@ int rtcpm_socket_accept(rtcpm_socket *s, rtcpm_socket **out, rtcpm_addr *peer, i
             *out = c;
             return RTCPM_SOCK_OK;
         }
-        int rc = wait_to_retry(s, os_last_error(), 0, deadline);
+        int rc = wait_to_retry(s, rtcpm_os_last_error(), 0, deadline);
         if (rc != RTCPM_SOCK_OK) return rc;
     }
 }
@@ -705,7 +494,7 @@ int rtcpm_socket_send_all(rtcpm_socket *s, const void *buf, size_t len, int time
             continue;
         }
         /* nothing sent without an error: as if it would have blocked */
-        int rc = wait_to_retry(s, n < 0 ? os_last_error() : OS_E(WOULDBLOCK), 1, deadline);
+        int rc = wait_to_retry(s, n < 0 ? rtcpm_os_last_error() : OS_E(WOULDBLOCK), 1, deadline);
         if (rc != RTCPM_SOCK_OK) return rc;
     }
     return RTCPM_SOCK_OK;
@@ -731,7 +520,7 @@ int rtcpm_socket_recv_exact(rtcpm_socket *s, void *buf, size_t len, int timeout_
             s->os_error = 0;
             return RTCPM_SOCK_E_CLOSED; /* orderly shutdown before len bytes */
         }
-        int rc = wait_to_retry(s, os_last_error(), 0, deadline);
+        int rc = wait_to_retry(s, rtcpm_os_last_error(), 0, deadline);
         if (rc != RTCPM_SOCK_OK) return rc;
     }
     return RTCPM_SOCK_OK;
@@ -743,4 +532,4 @@ intptr_t rtcpm_socket_os_handle(const rtcpm_socket *s) { return (intptr_t)s->fd;
 
 int rtcpm_socket_os_fail(rtcpm_socket *s, int os_err) { return fail(s, os_err); }
 
-int rtcpm_socket_os_last_error(void) { return os_last_error(); }
+int rtcpm_socket_os_last_error(void) { return rtcpm_os_last_error(); }

@@ -96,6 +96,24 @@ static int parse_line(char *s, const struct rtcpm_ini_handler *h, void *ctx, int
     return h->key ? h->key(ctx, s, trim(eq + 1), e) : 0;
 }
 
+/* A raw line's bytes, p[0..n): not too long, no NUL, no control character but TAB. 0, or -1
+ * with the reason in *e. */
+static int check_line_bytes(const char *p, size_t n, struct rtcpm_ini_error *e)
+{
+    size_t i;
+
+    if (n > RTCPM_INI_LINE_MAX) return rtcpm_ini_fail(e, "line longer than %d characters", RTCPM_INI_LINE_MAX);
+    if (memchr(p, 0, n)) return rtcpm_ini_fail(e, "NUL byte in line");
+    for (i = 0; i < n; i++)
+    {
+        /* a stray CR ("\r\r\n") or other control byte would end up inside a value and in
+         * the messages quoting it: refused here, with the line */
+        unsigned char ch = (unsigned char)p[i];
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f) return rtcpm_ini_fail(e, "control character 0x%02X in line", ch);
+    }
+    return 0;
+}
+
 int rtcpm_ini_parse(const char *text, size_t len, const char *name, const struct rtcpm_ini_handler *h, void *ctx,
                     char *err, size_t errlen)
 {
@@ -112,7 +130,7 @@ int rtcpm_ini_parse(const char *text, size_t len, const char *name, const struct
 
     while (pos < len)
     {
-        size_t start = pos, n, cut;
+        size_t start = pos, n;
         char *s;
 
         line++;
@@ -122,31 +140,10 @@ int rtcpm_ini_parse(const char *text, size_t len, const char *name, const struct
         if (n && text[start + n - 1] == '\r') n--;
         e.line = line;
         e.text[0] = 0;
-        if (n > RTCPM_INI_LINE_MAX)
-        {
-            rtcpm_ini_fail(&e, "line longer than %d characters", RTCPM_INI_LINE_MAX);
-            goto fail;
-        }
-        if (memchr(text + start, 0, n))
-        {
-            rtcpm_ini_fail(&e, "NUL byte in line");
-            goto fail;
-        }
-        for (cut = 0; cut < n; cut++)
-        {
-            /* a stray CR ("\r\r\n") or other control byte would end up inside a value and in
-             * the messages quoting it: refused here, with the line */
-            unsigned char ch = (unsigned char)text[start + cut];
-            if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-            {
-                rtcpm_ini_fail(&e, "control character 0x%02X in line", ch);
-                goto fail;
-            }
-        }
+        if (check_line_bytes(text + start, n, &e)) goto fail;
         memcpy(buf, text + start, n);
         buf[n] = 0;
-        cut = strcspn(buf, "#;");
-        buf[cut] = 0;
+        buf[strcspn(buf, "#;")] = 0;
         s = trim(buf);
         if (!*s) continue;
         if (parse_line(s, h, ctx, &section_line, &e)) goto fail;
@@ -164,12 +161,48 @@ fail:
     return -1;
 }
 
+/* Reads all of f into a growing *buf (room for a NUL after *used bytes), at most
+ * RTCPM_CONFIG_FILE_MAX bytes. S_OK, or the failure with the reason in err. */
+static HRESULT read_all(FILE *f, const char *path, char **buf, size_t *used, char *err, size_t errlen)
+{
+    size_t cap = 0;
+
+    for (;;)
+    {
+        size_t got;
+        if (cap - *used < 4096)
+        {
+            char *n;
+            cap = cap ? cap * 2 : 8192;
+            if (!(n = realloc(*buf, cap + 1)))
+            {
+                rtcpm_cfg_set_err(err, errlen, "%s: out of memory", path);
+                return E_OUTOFMEMORY;
+            }
+            *buf = n;
+        }
+        got = fread(*buf + *used, 1, cap - *used, f);
+        *used += got;
+        if (*used > RTCPM_CONFIG_FILE_MAX)
+        {
+            rtcpm_cfg_set_err(err, errlen, "%s: larger than %d bytes", path, RTCPM_CONFIG_FILE_MAX);
+            return E_INVALIDARG;
+        }
+        if (got == 0)
+        {
+            if (!ferror(f)) return S_OK;
+            rtcpm_cfg_set_err(err, errlen, "%s: read error", path);
+            return E_FAIL;
+        }
+    }
+}
+
 HRESULT rtcpm_config_read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
     FILE *f;
     char *buf = NULL;
-    size_t used = 0, cap = 0;
-    HRESULT hr = S_OK;
+    size_t used = 0;
+    HRESULT hr;
 
     if (text) *text = NULL;
     if (len) *len = 0;
@@ -186,39 +219,7 @@ HRESULT rtcpm_config_read_file(const char *path, char **text, size_t *len, char 
         if (saved == EACCES) return E_ACCESSDENIED;
         return E_FAIL;
     }
-    for (;;)
-    {
-        size_t got;
-        if (cap - used < 4096)
-        {
-            char *n;
-            cap = cap ? cap * 2 : 8192;
-            if (!(n = realloc(buf, cap + 1)))
-            {
-                hr = E_OUTOFMEMORY;
-                rtcpm_cfg_set_err(err, errlen, "%s: out of memory", path);
-                break;
-            }
-            buf = n;
-        }
-        got = fread(buf + used, 1, cap - used, f);
-        used += got;
-        if (used > RTCPM_CONFIG_FILE_MAX)
-        {
-            hr = E_INVALIDARG;
-            rtcpm_cfg_set_err(err, errlen, "%s: larger than %d bytes", path, RTCPM_CONFIG_FILE_MAX);
-            break;
-        }
-        if (got == 0)
-        {
-            if (ferror(f))
-            {
-                hr = E_FAIL;
-                rtcpm_cfg_set_err(err, errlen, "%s: read error", path);
-            }
-            break;
-        }
-    }
+    hr = read_all(f, path, &buf, &used, err, errlen);
     fclose(f);
     if (FAILED(hr))
     {

@@ -14,7 +14,7 @@
 #include <string.h>
 #include "mapping_table.h"
 #include "os/lock.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "rtcpm/rtcpm.h"
 
 /* Fixed seeds: reproducible layouts for benchmarks; keys are our own endpoints, which a

@@ -34,7 +34,7 @@
 #include "net/addr.h"
 #include "net/pcp_client.h"
 #include "os/lock.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "pm/pm_common.h"
 #include "pm/pm_ports.h"
 #include "pm/pm_server.h"

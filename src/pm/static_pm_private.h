@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * static_pm.h (private) — the static port manager's rules, as the COM object (static_pm.c)
- * and its INI loader (static_pm_config.c) share them. The public API is
- * include/rtcpm/static_pm.h.
+ * static_pm_private.h — the static port manager's rules, as the COM object (static_pm.c),
+ * the rule check (static_rule.c) and the INI loader (static_pm_config.c) share them. The
+ * public API is include/rtcpm/static_pm.h.
  */
 #ifndef RTCPM_PM_STATIC_PM_H
 #define RTCPM_PM_STATIC_PM_H

@@ -2,7 +2,8 @@
 /*
  * stun_pm_config.c — the STUN port manager's settings: defaults, checks (one set of limits
  * for the C struct and the INI file), the INI sections [stun] and [ports <type>] on the
- * generic reader of config.c. The create functions that take them are the object's (stun_pm.c).
+ * generic reader of config.c. The address lists (servers, local addresses) are parsed in
+ * stun_pm_servers.c. The create functions that take them are the object's (stun_pm.c).
  * Format and meaning: include/rtcpm/stun_pm.h and README "STUN port manager".
  */
 #include <stdio.h>
@@ -112,118 +113,6 @@ static int range_check(const struct rtcpm_stun_pm_range *r, struct rtcpm_pm_port
     return 0;
 }
 
-int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, char (*names)[RTCPM_PMC_SERVER_MAX], size_t *count,
-                                char *err, size_t errlen)
-{
-    const char *p = text;
-    size_t n = 0;
-
-    *count = 0;
-    if (!text || !*text)
-    {
-        rtcpm_cfg_set_err(err, errlen, "no STUN server given (expected host[:port][,host[:port]...])");
-        return -1;
-    }
-    for (;;)
-    {
-        const char *e, *end;
-        int rc;
-        while (*p == ' ' || *p == '\t') p++;
-        for (e = p; *e && *e != ','; e++)
-        {
-        }
-        end = e;
-        while (end > p && (end[-1] == ' ' || end[-1] == '\t')) end--;
-        if (end == p)
-        {
-            rtcpm_cfg_set_err(err, errlen, "entry %u is empty", (unsigned)(n + 1));
-            return -1;
-        }
-        if (n == RTCPM_STUN_PM_MAX_SERVERS)
-        {
-            rtcpm_cfg_set_err(err, errlen, "more than %d servers", RTCPM_STUN_PM_MAX_SERVERS);
-            return -1;
-        }
-        rc = rtcpm_addr_parse_hostport(p, (size_t)(end - p), &out[n], RTCPM_STUN_DEFAULT_PORT);
-        if (names) names[n][0] = 0;
-        if (rc && names && (size_t)(end - p) < RTCPM_PMC_SERVER_MAX)
-        {
-            /* a host name, resolved when the object is made */
-            char entry[RTCPM_PMC_SERVER_MAX], why[160];
-            memcpy(entry, p, (size_t)(end - p));
-            entry[end - p] = 0;
-            if (!rtcpm_pm_server_check(entry, why, sizeof(why)))
-            {
-                memset(&out[n], 0, sizeof(out[n]));
-                memcpy(names[n], entry, (size_t)(end - p) + 1);
-                rc = 0;
-            }
-        }
-        if (rc)
-        {
-            rtcpm_cfg_set_err(err, errlen, "entry %u '%.*s' is not an IP address[:port] or a host name[:port] (%s)",
-                              (unsigned)(n + 1), (int)(end - p > 80 ? 80 : end - p), p, rtcpm_addr_error_name(rc));
-            return -1;
-        }
-        if (out[n].family)
-        {
-            static const uint8_t zero[16];
-            if (!memcmp(out[n].bytes, zero, out[n].family == RTCPM_AF_INET ? 4 : 16))
-            {
-                rtcpm_cfg_set_err(err, errlen, "entry %u '%.*s' is the unspecified address", (unsigned)(n + 1),
-                                  (int)(end - p), p);
-                return -1;
-            }
-        }
-        n++;
-        if (!*e) break;
-        p = e + 1;
-    }
-    *count = n;
-    return 0;
-}
-
-/* "192.168.1.10, 2001:db8::10": at most one address per family. */
-static int parse_locals(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *err, size_t errlen)
-{
-    const char *p = text;
-    memset(v4, 0, sizeof(*v4));
-    memset(v6, 0, sizeof(*v6));
-    while (p && *p)
-    {
-        const char *e, *end;
-        rtcpm_addr a;
-        static const uint8_t zero[16];
-        while (*p == ' ' || *p == '\t' || *p == ',') p++;
-        if (!*p) break;
-        for (e = p; *e && *e != ',' && *e != ' ' && *e != '\t'; e++)
-        {
-        }
-        end = e;
-        if (rtcpm_addr_parse(p, (size_t)(end - p), &a))
-        {
-            rtcpm_cfg_set_err(err, errlen, "local address '%.*s' is not an IP address",
-                              (int)(end - p > 80 ? 80 : end - p), p);
-            return -1;
-        }
-        if (!memcmp(a.bytes, zero, a.family == RTCPM_AF_INET ? 4 : 16))
-        {
-            rtcpm_cfg_set_err(err, errlen, "local address '%.*s' is unspecified: give the host's own address",
-                              (int)(end - p), p);
-            return -1;
-        }
-        if ((a.family == RTCPM_AF_INET ? v4 : v6)->family != RTCPM_AF_NONE)
-        {
-            rtcpm_cfg_set_err(err, errlen, "two local %s addresses (at most one per family)",
-                              a.family == RTCPM_AF_INET ? "IPv4" : "IPv6");
-            return -1;
-        }
-        *(a.family == RTCPM_AF_INET ? v4 : v6) = a;
-        p = e;
-    }
-    return 0;
-}
-
 /* The numeric and on/off fields and how they relate: 0, or -1 with err set. */
 static int check_fields(const struct rtcpm_stun_pm_config *cfg, char *err, size_t errlen)
 {
@@ -293,7 +182,8 @@ HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, stru
     err[0] = 0;
     if (rtcpm_stun_pm_parse_servers(cfg->servers, out->servers, out->names, &out->server_count, err, errlen))
         return E_INVALIDARG;
-    if (parse_locals(cfg->local_addresses, &out->local_v4, &out->local_v6, err, errlen)) return E_INVALIDARG;
+    if (rtcpm_stun_pm_parse_locals(cfg->local_addresses, &out->local_v4, &out->local_v6, err, errlen))
+        return E_INVALIDARG;
     if (check_fields(cfg, err, errlen) || check_ranges(cfg, out, err, errlen)) return E_INVALIDARG;
     out->timeout_ms = (uint32_t)cfg->timeout_ms;
     out->server_timeout_ms = (uint32_t)cfg->server_timeout_ms;
@@ -431,7 +321,7 @@ static int stun_text_key(struct loader *l, size_t k, const char *value, struct r
     {
         rtcpm_addr v4, v6;
         if (!*value) return rtcpm_ini_fail(e, "local-address: empty (leave the key out to pick by route)");
-        if (parse_locals(value, &v4, &v6, why, sizeof(why))) return rtcpm_ini_fail(e, "%s", why);
+        if (rtcpm_stun_pm_parse_locals(value, &v4, &v6, why, sizeof(why))) return rtcpm_ini_fail(e, "%s", why);
         snprintf(l->locals, l->string_cap, "%s", value);
         cfg->local_addresses = l->locals;
         return 0;
@@ -597,22 +487,6 @@ HRESULT rtcpm_stun_pm_parse_config(const char *text, size_t len, const char *nam
     {
         rtcpm_cfg_set_err(err, errlen, "%s: no [stun] section (servers = host[:port],... is required)", name);
         return E_INVALIDARG;
-    }
-    return S_OK;
-}
-
-HRESULT rtcpm_stun_pm_resolve_names(struct stun_pm_settings *set, char *err, size_t errlen)
-{
-    size_t i;
-    for (i = 0; i < set->server_count; i++)
-    {
-        char why[200];
-        if (!set->names[i][0]) continue;
-        if (FAILED(rtcpm_pm_server_resolve_stun(set->names[i], RTCPM_AF_NONE, &set->servers[i], why, sizeof(why))))
-        {
-            rtcpm_cfg_set_err(err, errlen, "servers: entry %u: %s", (unsigned)(i + 1), why);
-            return E_INVALIDARG;
-        }
     }
     return S_OK;
 }

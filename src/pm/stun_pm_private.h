@@ -5,6 +5,7 @@
  *
  *   stun_pm.c            the COM object, the create functions, the C API
  *   stun_pm_config.c     settings: defaults, checks, the INI sections
+ *   stun_pm_servers.c    the address lists: STUN servers (names resolved), local addresses
  *   stun_pm_mapping.c    one mapping: the path of a GetMappingEx (and of a warm-up)
  *   stun_pm_discovery.c  STUN discovery from the probe's socket, the symmetric check
  *   stun_pm_cache.c      the discovery cache and what the NAT looked like (verdicts)
@@ -35,7 +36,7 @@
 #include "net/addr.h"
 #include "net/stun_client.h"
 #include "os/lock.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "com/ftm.h"
 #include "pm/pm_common.h"
 #include "pm/pm_ports.h"
@@ -66,11 +67,16 @@ struct stun_pm_settings
 HRESULT rtcpm_stun_pm_settings_make(const struct rtcpm_stun_pm_config *cfg, struct stun_pm_settings *out, char *err,
                                     size_t errlen);
 
+/* ---- the address lists (stun_pm_servers.c) ---- */
+
 /* "a:3478, [b]:3479, stun.example.net" -> out[0..*count); a host name goes to names[i]
  * (optional; NULL: names are refused) with out[i] unset. 0, or -1 with "entry 2 '1.2.3' is
  * neither an IP address nor a host name" in err. */
 int rtcpm_stun_pm_parse_servers(const char *text, rtcpm_addr *out, char (*names)[RTCPM_PMC_SERVER_MAX], size_t *count,
                                 char *err, size_t errlen);
+/* "192.168.1.10, 2001:db8::10" -> *v4, *v6 (family NONE when not given): at most one per
+ * family, never unspecified. 0, or -1 with the reason in err. */
+int rtcpm_stun_pm_parse_locals(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *err, size_t errlen);
 /* Resolves the servers given by name (RFC 5389 9: SRV _stun._udp when no port): S_OK, or
  * E_INVALIDARG with "servers: 'x' does not resolve: ..." in err. */
 HRESULT rtcpm_stun_pm_resolve_names(struct stun_pm_settings *set, char *err, size_t errlen);

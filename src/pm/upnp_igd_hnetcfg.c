@@ -27,7 +27,7 @@
 
 #include "com/bstr_util.h"
 #include "com/log.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "pm/config.h"
 #include "pm/upnp_igd.h"
 

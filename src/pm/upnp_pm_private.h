@@ -21,7 +21,7 @@
 
 #include "com/ftm.h"
 #include "os/lock.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "pm/pm_common.h"
 #include "pm/pm_config.h"
 #include "pm/pm_ports.h"

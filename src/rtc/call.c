@@ -26,7 +26,7 @@
 #include "rtc/rtc_net.h"
 #include "media/media_sdp.h"
 #include "media/media_stream.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "sip/sip_agent.h"
 #include "sip/sip_msg.h"
 #include "sip/sip_text.h"

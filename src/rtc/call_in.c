@@ -23,7 +23,7 @@
 #include "rtc/call_private.h"
 #include "rtc/rtc_net.h"
 #include "media/media_sdp.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "sip/sip_msg.h"
 
 enum in_job_kind

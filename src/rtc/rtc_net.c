@@ -9,7 +9,7 @@
  */
 #include <string.h>
 #include "rtc/rtc_net.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "os/socket.h"
 #include "sip/sip_resolve.h"
 

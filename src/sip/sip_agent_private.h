@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include "digest.h"
 #include "os/lock.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "os/socket.h"
 #include "os/socket_poll.h"
 #include "sip_agent.h"

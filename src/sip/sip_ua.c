@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "sip_ua.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 #define REQUEST_MAX 4096
 
@@ -95,6 +95,45 @@ static int send_text(struct sip_ua *ua, const char *text, size_t len, int n)
 
 static int min_int(int a, int b) { return a < b ? a : b; }
 
+/* One datagram within wait_ms, checked: from the server, a response, of this transaction
+ * (branch and CSeq method). A retransmitted 2xx of our INVITE gets its ACK again (its ACK got
+ * lost, RFC 3261 section 13.2.2.4); anything else is observed as ignored. 1: buf[0..*got]
+ * holds a response of this transaction, parsed into *resp; 0: nothing to act on, wait again;
+ * < 0: SIP_UA_E_SOCKET. */
+static int receive_response(struct sip_ua *ua, char *buf, size_t cap, size_t *got, const char *branch,
+                            const char *method, int wait_ms, struct sip_response *resp, rtcpm_addr *from)
+{
+    int rc = rtcpm_socket_recvfrom(ua->sock, buf, cap - 1, got, from, wait_ms);
+
+    if (rc == RTCPM_SOCK_E_TIMEOUT) return 0;
+    if (rc == RTCPM_SOCK_E_TRUNCATED)
+    {
+        observe(ua, SIP_UA_IGNORED, 0, "datagram too long", NULL, from);
+        return 0;
+    }
+    if (rc != RTCPM_SOCK_OK) return SIP_UA_E_SOCKET;
+    buf[*got] = 0;
+    if (!rtcpm_addr_equal(from, &ua->server))
+    {
+        observe(ua, SIP_UA_IGNORED, 0, "not from the server's address", NULL, from);
+        return 0;
+    }
+    if ((rc = rtcpm_sip_msg_parse_response(buf, *got, resp)) != SIP_MSG_OK)
+    {
+        observe(ua, SIP_UA_IGNORED, 0, rtcpm_sip_msg_error_name(rc), NULL, from);
+        return 0;
+    }
+    if (strcmp(resp->via_branch, branch) || strcmp(resp->cseq_method, method))
+    {
+        if (ua->ack_len && resp->code >= 200 && resp->code < 300 && !strcmp(resp->via_branch, ua->invite_branch) &&
+            !strcmp(resp->cseq_method, "INVITE"))
+            return send_text(ua, ua->ack, ua->ack_len, 1);
+        observe(ua, SIP_UA_IGNORED, 0, "not a response to this request (branch or CSeq method)", resp, from);
+        return 0;
+    }
+    return 1;
+}
+
 int rtcpm_sip_ua_transaction(struct sip_ua *ua, const char *req, size_t len, const char *branch, const char *method,
                              int invite, struct sip_response *final)
 {
@@ -125,37 +164,9 @@ int rtcpm_sip_ua_transaction(struct sip_ua *ua, const char *req, size_t len, con
             interval = invite ? interval * 2 : proceeding ? t2 : min_int(interval * 2, t2);
         }
         until = retransmitting && next_send < deadline ? next_send : deadline;
-        rc = rtcpm_socket_recvfrom(ua->sock, buf, sizeof(buf) - 1, &got, &from, (int)(until - now));
-        if (rc == RTCPM_SOCK_E_TIMEOUT) continue;
-        if (rc == RTCPM_SOCK_E_TRUNCATED)
-        {
-            observe(ua, SIP_UA_IGNORED, 0, "datagram too long", NULL, &from);
-            continue;
-        }
-        if (rc != RTCPM_SOCK_OK) return SIP_UA_E_SOCKET;
-        buf[got] = 0;
-        if (!rtcpm_addr_equal(&from, &ua->server))
-        {
-            observe(ua, SIP_UA_IGNORED, 0, "not from the server's address", NULL, &from);
-            continue;
-        }
-        if ((rc = rtcpm_sip_msg_parse_response(buf, got, &resp)) != SIP_MSG_OK)
-        {
-            observe(ua, SIP_UA_IGNORED, 0, rtcpm_sip_msg_error_name(rc), NULL, &from);
-            continue;
-        }
-        if (strcmp(resp.via_branch, branch) || strcmp(resp.cseq_method, method))
-        {
-            /* a retransmitted 2xx of our INVITE: its ACK got lost (RFC 3261 section 13.2.2.4) */
-            if (ua->ack_len && resp.code >= 200 && resp.code < 300 && !strcmp(resp.via_branch, ua->invite_branch) &&
-                !strcmp(resp.cseq_method, "INVITE"))
-            {
-                if ((rc = send_text(ua, ua->ack, ua->ack_len, 1))) return rc;
-                continue;
-            }
-            observe(ua, SIP_UA_IGNORED, 0, "not a response to this request (branch or CSeq method)", &resp, &from);
-            continue;
-        }
+        rc = receive_response(ua, buf, sizeof(buf), &got, branch, method, (int)(until - now), &resp, &from);
+        if (rc < 0) return rc;
+        if (rc == 0) continue;
         if (resp.code < 200)
         {
             observe(ua, SIP_UA_RECEIVED, 0, buf, &resp, &from);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "xml_utf8.h"
+#include "com/bstr_util.h"
 
 static int is_xml_char(uint32_t c)
 {
@@ -68,33 +69,6 @@ const char *rtcpm_xml_utf8_check(const char *buf, size_t len, size_t *bad)
     return NULL;
 }
 
-static size_t encode(uint32_t c, char out[4])
-{
-    if (c < 0x80)
-    {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800)
-    {
-        out[0] = (char)(0xC0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000)
-    {
-        out[0] = (char)(0xE0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 static int digit_value(char ch, int hex)
 {
     if (ch >= '0' && ch <= '9') return ch - '0';
@@ -121,7 +95,7 @@ int rtcpm_xml_utf8_charref(const char **p, const char *end, char utf8[4], size_t
     }
     if (!digits || s >= end || *s != ';' || !is_xml_char(c)) return -1;
     *p = s + 1;
-    *n = encode(c, utf8);
+    *n = rtcpm_utf8_encode(c, utf8);
     return 0;
 }
 

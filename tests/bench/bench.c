@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bench.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 struct bench_opts bench_opts;
 

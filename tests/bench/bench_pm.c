@@ -12,7 +12,7 @@
 #include "rtcpm/rtcpm.h"
 #include "pm/static_pm_private.h"
 #include "pm/mapping_table.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 
 /* The remote end every lookup names (a peer's RTP address and port). */
 #define REMOTE_TEXT "203.0.113.5"

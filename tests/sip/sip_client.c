@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "os/lock.h"
-#include "os/platform.h"
+#include "os/os_platform.h"
 #include "sip/sip_agent.h"
 
 struct opts

@@ -4,15 +4,15 @@
  * (deadlines, RTT), a cryptographically strong random source (STUN transaction IDs) and a
  * thread (the STUN port manager's background discovery).
  *
- * Like socket.c, platform.c is allowed to know Windows from POSIX; nothing above it does.
+ * Like socket.c, os_platform.c is allowed to know Windows from POSIX; nothing above it does.
  *  - clock: CLOCK_MONOTONIC natively, QueryPerformanceCounter on Windows. Never goes back,
  *    unaffected by wall-clock changes.
  *  - random: getrandom(2) natively (falling back to /dev/urandom where the kernel lacks
  *    it), BCryptGenRandom with the system-preferred RNG on Windows. No user-space PRNG:
  *    a STUN transaction ID is what stops an off-path attacker from forging a response.
  */
-#ifndef RTCPM_NET_PLATFORM_H
-#define RTCPM_NET_PLATFORM_H
+#ifndef RTCPM_OS_PLATFORM_H
+#define RTCPM_OS_PLATFORM_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -55,4 +55,4 @@ int rtcpm_random_bytes(void *buf, size_t len);
 }
 #endif
 
-#endif /* RTCPM_NET_PLATFORM_H */
+#endif /* RTCPM_OS_PLATFORM_H */

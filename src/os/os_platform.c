@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * rtcpm — monotonic clock, OS random bytes and a thread, Windows and POSIX (see platform.h).
+ * rtcpm — monotonic clock, OS random bytes and a thread, Windows and POSIX (see os_platform.h).
  */
-#include "platform.h"
+#include "os/os_platform.h"
 
 #include <stdlib.h>
 #include <string.h>

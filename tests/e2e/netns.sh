@@ -390,14 +390,17 @@ e2e_leaks() {
         while read -r ns inode; do
             [ -e "/run/netns/$ns" ] && echo "namespace $ns still exists"
             # a process can keep a deleted namespace (and its veths) alive
+            # (one that exited since the stat above is gone, not leaked)
             for pid in $(awk -v i="$inode" '$1 == i {split($2, a, "/"); print a[3]}' <<<"$procs_ns"); do
-                echo "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)) still in namespace $ns"
+                [ "$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null)" = "$inode" ] || continue
+                echo "process $pid ($(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")) still in namespace $ns"
             done
         done <"$dir/namespaces"
     done
     [ ${#markers[@]} -gt 0 ] || return 0
     for pid in $(grep -lzxF "${markers[@]}" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3); do
-        echo "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)) of an e2e run still running"
+        [ -e "/proc/$pid" ] || continue
+        echo "process $pid ($(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")) of an e2e run still running"
     done
 }
 
@@ -490,6 +493,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
             runs=()
             for d in "$dir"/*/; do [ -f "$d/namespaces" ] && runs+=("${d%/}"); done
             out=$([ ${#runs[@]} -eq 0 ] || e2e_leaks "${runs[@]}")
+            # a process still exiting (killed by the last teardown) gets two seconds to go
+            [ -z "$out" ] || { sleep 2; out=$([ ${#runs[@]} -eq 0 ] || e2e_leaks "${runs[@]}"); }
             # and nothing of ours anywhere whose owner is gone (a crashed run of any build)
             for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$E2E_PREFIX-[0-9]*-"); do
                 owner=${ns#"$E2E_PREFIX"-}; owner=${owner%%-*}

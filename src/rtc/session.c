@@ -109,7 +109,8 @@ static HRESULT WINAPI session_get_Profile(IRTCSession *iface, IRTCProfile **out)
     struct rtc_session *session = rtc_session_from_IRTCSession(iface);
     if (!out) return E_POINTER;
     *out = session->profile ? (IRTCProfile *)&session->profile->IRTCProfile2_iface : NULL;
-    if (*out) IRTCProfile_AddRef(*out);
+    if (!*out) return RTC_E_NO_PROFILE; /* RTC 1.5: "No profile is used for this session." */
+    IRTCProfile_AddRef(*out);
     return S_OK;
 }
 

@@ -111,6 +111,7 @@ if run in_auto; then
     answer_case in_auto 0 --auto
     has "in_auto: put_AnswerMode" "$out" "put_AnswerMode -> 0x00000000 (S_OK)"
     hasnt "in_auto: no Answer call" "$out" "Answer ->"
+    has_line "in_auto: a call on a listen address is no profile's" "session get_Profile -> 0x80EE002B none"
 fi
 
 refused_case() { # refused_case NAME CODE SAMPLE-FLAG

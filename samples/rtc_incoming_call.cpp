@@ -12,8 +12,8 @@
  *     (or Terminate(RTCTR_REJECT | RTCTR_BUSY | RTCTR_DND) with --reject/--busy/--dnd)
  *   RTCSS_CONNECTED -> --duration MS -> Terminate (or the caller's BYE) -> RTCSS_DISCONNECTED
  *
- * Output as rtc_sample.h says, plus "incoming from <uri> "<name>"", "Answer -> <hr>",
- * "Terminate -> <hr>". Exit codes: 0 the call connected (or was refused as asked) and ended,
+ * Output as rtc_sample.h says, plus "incoming from <uri> "<name>"", "session get_Profile ->
+ * <hr> none|the registered profile|another profile", "Answer -> <hr>", "Terminate -> <hr>". Exit codes: 0 the call connected (or was refused as asked) and ended,
  * 1 it ended before it connected (CANCEL), 2 no call / error / timeout, 64 bad command line.
  */
 #include <cstdio>
@@ -175,13 +175,26 @@ static void print_caller(IRTCSession *s)
     e->Release();
 }
 
-static int take_call(const SampleOptions &o, const InOptions &c, IRTCPortManager *pm)
+/* get_Profile: the registered profile for a call on its port, none for a listen address. */
+static void print_profile(IRTCSession *s, IRTCProfile *registered)
+{
+    IRTCProfile *p = NULL;
+    HRESULT hr = s->get_Profile(&p);
+    printf("session get_Profile -> %s %s\n", sample_hresult(hr).c_str(),
+           !p                ? "none"
+           : p == registered ? "the registered profile"
+                             : "another profile");
+    if (p) p->Release();
+}
+
+static int take_call(const SampleOptions &o, const InOptions &c, IRTCPortManager *pm, IRTCProfile *profile)
 {
     IRTCSession *s = sample_state.incoming;
     HRESULT hr;
     bool connected = false;
 
     print_caller(s);
+    print_profile(s, profile);
     if (pm)
     {
         IRTCSessionPortManagement *spm;
@@ -243,7 +256,7 @@ int main(int argc, char **argv)
     else
     {
         printf("listening\n");
-        rc = sample_pump_until(got_call, o.timeout_ms) ? take_call(o, c, pm) : SAMPLE_ERROR;
+        rc = sample_pump_until(got_call, o.timeout_ms) ? take_call(o, c, pm, profile) : SAMPLE_ERROR;
     }
     if (sample_state.incoming) sample_state.incoming->Release();
     if (profile) profile->Release();

@@ -9,11 +9,13 @@
  *   engine: INVITE -> 180 -> job: an offer without a usable audio stream -> 488; answer mode
  *     RTCAM_AUTOMATICALLY_REJECT -> 603, RTCAM_NOT_SUPPORTED -> 488; otherwise a new session
  *     (RTCST_PC_TO_PC) with the caller as participant, RTCSS_INCOMING / RTCPS_INCOMING
- *     reported; RTCAM_AUTOMATICALLY_ACCEPT answers at once.
- *   Answer (session ANSWERING): the session's port manager asked GetMappingEx for
- *     RTCPT_AUDIO_RTP / RTCPT_AUDIO_RTCP towards the caller's media address (none: local
- *     addresses), media bound to the INTERNAL ports, 200 with the SDP answer announcing the
- *     EXTERNAL ones, media started; the ACK -> RTCSS_CONNECTED.
+ *     reported; RTCAM_AUTOMATICALLY_ACCEPT answers at once. A call that came on a
+ *     registration's socket belongs to that profile (get_Profile); one on a listen address
+ *     to none.
+ *   Answer (session ANSWERING): the session's port manager, else its profile's (as outgoing
+ *     calls), asked GetMappingEx for RTCPT_AUDIO_RTP / RTCPT_AUDIO_RTCP towards the caller's
+ *     media address (none: local addresses), media bound to the INTERNAL ports, 200 with the
+ *     SDP answer announcing the EXTERNAL ones, media started; the ACK -> RTCSS_CONNECTED.
  *   Terminate before Answer: 603 / 486 / 480 (call.c); the caller's CANCEL -> DISCONNECTED.
  */
 #include <stdio.h>
@@ -181,17 +183,44 @@ static HRESULT make_participant(struct rtc_session *session, const struct in_job
     return hr;
 }
 
-/* The session for the call, counted as active. */
+/* The enabled profile whose registration's listener took the call (the engine hands an INVITE
+ * to the listener of the socket it arrived on: the call's socket is that listener's), referenced;
+ * NULL for a call on a StartListenAddressAndPort address. Worker only (profile->listener). */
+static struct rtc_profile *profile_of(struct rtc_client *client, rtcpm_sip_call *sip)
+{
+    struct rtc_profile *found = NULL, *p;
+    rtcpm_addr bound, contact, l_bound, l_contact;
+    size_t i;
+
+    if (FAILED(rtcpm_sip_call_local_addr(sip, &bound, &contact))) return NULL;
+    EnterCriticalSection(&client->cs);
+    for (i = 0; i < client->enabled.count && !found; i++)
+    {
+        p = rtc_profile_from_IRTCProfile2((IRTCProfile2 *)client->enabled.items[i]);
+        if (p->listener && SUCCEEDED(rtcpm_sip_listen_local_addr(p->listener, &l_bound, &l_contact)) &&
+            rtcpm_addr_equal(&l_bound, &bound))
+            found = p;
+    }
+    if (found) IRTCProfile2_AddRef(&found->IRTCProfile2_iface);
+    LeaveCriticalSection(&client->cs);
+    return found;
+}
+
+/* The session for the call (of the profile whose registration took it), counted as active. */
 static HRESULT make_session(struct in_job *j, struct rtc_session **out)
 {
     struct rtc_client *client = j->client;
+    struct rtc_profile *profile = profile_of(client, j->sip);
     IRTCParticipant *participant = NULL;
     IRTCSession *iface;
     struct rtc_session *session;
     struct rtc_call *call;
     HRESULT hr;
 
-    if (FAILED(hr = rtcpm_rtc_session_create(client, RTCST_PC_TO_PC, NULL, NULL, &iface))) return hr;
+    hr = rtcpm_rtc_session_create(client, RTCST_PC_TO_PC, NULL, profile, &iface);
+    RTC_TRACE("incoming call on profile %p", (void *)profile);
+    if (profile) IRTCProfile2_Release(&profile->IRTCProfile2_iface);
+    if (FAILED(hr)) return hr;
     session = rtc_session_from_IRTCSession(iface);
     if (SUCCEEDED(hr = make_participant(session, j, &participant)) && !(call = calloc(1, sizeof(*call))))
         hr = E_OUTOFMEMORY;
@@ -298,8 +327,9 @@ static void in_job_run(struct rtc_job *job)
 
 /* ---- Answer ------------------------------------------------------------------------------- */
 
-/* RTP/RTCP: the session's port manager's mappings towards the caller's media, else local
- * addresses; the media stream bound to the internal ones. ext[0..1]: what to announce. */
+/* RTP/RTCP: the session's port manager's mappings towards the caller's media, else its
+ * profile's, else local addresses; the media stream bound to the internal ones. ext[0..1]:
+ * what to announce. */
 static HRESULT answer_ports(struct rtc_session *session, const rtcpm_addr *rtp, const rtcpm_addr *rtcp,
                             rtcpm_addr ext[2])
 {
@@ -314,6 +344,7 @@ static HRESULT answer_ports(struct rtc_session *session, const rtcpm_addr *rtp, 
     pm = session->pm;
     rtcpm_host_pm_ref_addref(pm);
     LeaveCriticalSection(&session->cs);
+    if (!pm && session->profile) pm = rtcpm_rtc_profile_pm(session->profile);
     if (!pm)
     {
         if (FAILED(hr = rtcpm_rtc_route_local(rtp, &local))) return hr;

@@ -118,7 +118,8 @@ static HRESULT WINAPI session_get_Profile(IRTCSession *iface, IRTCProfile **out)
     RTC_TRACE("(%p)->(%p)", (void *)iface, (void *)out);
     if (!out) return E_POINTER;
     *out = session->profile ? (IRTCProfile *)&session->profile->IRTCProfile2_iface : NULL;
-    if (*out) IRTCProfile_AddRef(*out);
+    if (!*out) return RTC_E_NO_PROFILE; /* RTC 1.5: "No profile is used for this session." */
+    IRTCProfile_AddRef(*out);
     return S_OK;
 }
 

@@ -14,13 +14,16 @@
 # 603 / 486 / 480, a second Terminate -> RTC_E_INVALID_SESSION_STATE), in_cancel (the caller's
 # CANCEL while ringing: 487, DISCONNECTED, Answer afterwards refused), in_488 (an offer without
 # PCMU/PCMA: 488, no session offered), in_registered (no listen address: the call comes to the
-# registration's SIP port, the port manager's mapping the registrar has as Contact).
+# registration's SIP port, the port manager's mapping the registrar has as Contact; the session
+# is the profile's, answered automatically with the profile's port manager's external RTP/RTCP).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/rtc_sipp_lib.sh" "$@"
 in_exe=$bindir/rtc_incoming_call.exe
 rtc_sipp_need "$in_exe"
+# the call's event lines (a registration's, in_registered's, are checked on their own)
+events() { grep -E '^event ' "$out" | grep -v '^event registration ' | sed -E 's/ "[^"]*"$//'; }
 
 # incoming CASE SCENARIO SAMPLE-ARGS...: the sample listens on 127.0.0.1:$sip (static port
 # manager: RTP/RTCP on $rtp/$rtp+1), sipp calls it from $peer once it prints "listening".
@@ -62,8 +65,17 @@ answer_case() { # answer_case NAME MAPPED(1: the session's port manager answers,
     setup_ports
     port_re=$rtp
     [ "$mapped" = 1 ] || port_re='[0-9]+'
+    answer_run "$name" "$mapped" "c=IN IP4 127\\.0\\.0\\.1.*m=audio $port_re RTP/AVP 0 101" "$@"
+}
+
+# answer_run NAME MAPPED ANSWER-RE ARGS...: after setup_ports (and in.ini, listen_args as the
+# case wants); MAPPED 1: GetMappingEx towards the caller's media with the internal ports
+# $rtp/$rtp+1 answered $ext_rtp/$ext_rtcp outside (default: the same), released once each
+answer_run() {
+    local name=$1 mapped=$2 answer_re=$3
+    shift 3
     scenario "$here/sipp/in_call.xml.in" "$workdir/$name.xml" MEDIA_IP=127.0.0.1 MEDIA_PORT="$media" HOLD=1500 \
-        ANSWER_RE="c=IN IP4 127\\.0\\.0\\.1.*m=audio $port_re RTP/AVP 0 101" CONTACT_RE="sip:alice@127\\.0\\.0\\.1:$sip;transport=udp"
+        ANSWER_RE="$answer_re" CONTACT_RE="sip:alice@127\\.0\\.0\\.1:$sip;transport=udp"
     rm -f "$workdir/media.ready"
     "$python" "$here/rtp_listen.py" --bind "127.0.0.1:$media" --seconds 8 --ready "$workdir/media.ready" \
         >"$workdir/$name.media" 2>&1 &
@@ -76,9 +88,11 @@ answer_case() { # answer_case NAME MAPPED(1: the session's port manager answers,
     has "$name: the caller as participant" "$out" "incoming from sip:sipp@127.0.0.1:$peer \"Sipp Caller\""
     wait "$media_pid"
     if [ "$mapped" = 1 ]; then
-        has "$name: RTP mapping towards the caller's media" "$out" "pm GetMappingEx(127.0.0.1, $media, UDP, AUDIO_RTP) -> S_OK internal 127.0.0.1:$rtp"
-        has "$name: RTCP mapping" "$out" "pm GetMappingEx(127.0.0.1, $((media + 1)), UDP, AUDIO_RTCP) -> S_OK internal 127.0.0.1:$((rtp + 1))"
-        [ "$(grep -c '^pm ReleaseMappingEx' "$out")" = 2 ] && pass "$name: two releases" || { fail "$name: releases"; show; }
+        has_line "$name: RTP mapping towards the caller's media" "pm GetMappingEx(127.0.0.1, $media, UDP, AUDIO_RTP) -> S_OK internal 127.0.0.1:$rtp external ${ext_rtp:-127.0.0.1:$rtp}"
+        has_line "$name: RTCP mapping" "pm GetMappingEx(127.0.0.1, $((media + 1)), UDP, AUDIO_RTCP) -> S_OK internal 127.0.0.1:$((rtp + 1)) external ${ext_rtcp:-127.0.0.1:$((rtp + 1))}"
+        [ "$(grep -cxF "pm ReleaseMappingEx(UDP, internal 127.0.0.1:$rtp, external ${ext_rtp:-127.0.0.1:$rtp}) -> S_OK" "$out")" = 1 ] &&
+            [ "$(grep -cxF "pm ReleaseMappingEx(UDP, internal 127.0.0.1:$((rtp + 1)), external ${ext_rtcp:-127.0.0.1:$((rtp + 1))}) -> S_OK" "$out")" = 1 ] &&
+            pass "$name: RTP and RTCP released once each" || { fail "$name: releases"; show; }
         n=$(awk -v src="127.0.0.1:$rtp" '$1 == "rtp" && $4 == src && $6 == 0 && $8 == 172 {print $2}' "$workdir/$name.media")
     else
         hasnt "$name: no port manager asked (answered before SetPortManager could be called)" "$out" "AUDIO_RTP"
@@ -97,6 +111,7 @@ if run in_auto; then
     answer_case in_auto 0 --auto
     has "in_auto: put_AnswerMode" "$out" "put_AnswerMode -> 0x00000000 (S_OK)"
     hasnt "in_auto: no Answer call" "$out" "Answer ->"
+    has_line "in_auto: a call on a listen address is no profile's" "session get_Profile -> 0x80EE002B none"
 fi
 
 refused_case() { # refused_case NAME CODE SAMPLE-FLAG
@@ -136,22 +151,30 @@ if run in_488; then
 fi
 
 # no listen address: the call comes to the port the registration uses (the port manager's SIP
-# mapping, which the registrar was given as Contact), while registered
+# mapping, which the registrar was given as Contact), while registered; the session is the
+# profile's and, answered automatically (the application cannot give it a port manager in
+# time: its SetPortManager comes too late, E_FAIL), gets its media mappings from the profile's
+# port manager, whose external RTP/RTCP address differs from the internal one (a NAT)
 if run in_registered; then
     setup_ports
-    reg=$(free_port)
+    reg=$(free_port) ext=$(free_pair)
+    ext_rtp=127.0.0.2:$ext ext_rtcp=127.0.0.2:$((ext + 3))
+    static_ini "$workdir/in.ini" "$sip"
+    printf '[mapping audio-rtp]\ninternal = 127.0.0.1:%s\nexternal = %s\n[mapping audio-rtcp]\ninternal = 127.0.0.1:%s\nexternal = %s\n' \
+        "$rtp" "$ext_rtp" $((rtp + 1)) "$ext_rtcp" >>"$workdir/in.ini"
     scenario "$here/sipp/reg_plain.xml.in" "$workdir/reg.xml" CONTACT_RE="127\\.0\\.0\\.1:$sip"
     sipp_start in_registered_reg "$workdir/reg.xml" "$reg"
     reg_pid=$sipp_pid
     listen_args=(--registrar "127.0.0.1:$reg" --register)
-    scenario "$here/sipp/in_refused.xml.in" "$workdir/in_registered.xml" CODE=486 OFFER_PT="0 8"
-    incoming in_registered "$workdir/in_registered.xml" --busy
+    answer_run in_registered 1 "c=IN IP4 127\\.0\\.0\\.2.*m=audio $ext RTP/AVP 0 101.*a=rtcp:$((ext + 3)) IN IP4 127\\.0\\.0\\.2" --auto
     sipp_pid=$reg_pid
     sipp_wait in_registered_reg
-    expect_rc in_registered 0
     has "in_registered: registered first" "$out" "event registration RTCRS_REGISTERED 0x00EF00C8"
-    has "in_registered: the call came on the registered port" "$out" "event session RTCSS_INCOMING 0x00000000"
-    has "in_registered: refused busy" "$out" "event session RTCSS_DISCONNECTED 0x00000000"
+    has "in_registered: put_AnswerMode" "$out" "put_AnswerMode -> 0x00000000 (S_OK)"
+    hasnt "in_registered: no Answer call" "$out" "Answer ->"
+    has "in_registered: the session's SetPortManager too late (answered)" "$out" "session SetPortManager -> 0x80004005"
+    has_line "in_registered: the session is the profile's" "session get_Profile -> 0x00000000 (S_OK) the registered profile"
+    unset ext_rtp ext_rtcp
 fi
 
 cleanup

@@ -65,7 +65,7 @@ static void test_create(void)
     CU_ASSERT_EQUAL(IRTCSession_get_Client(session, &back), S_OK);
     CU_ASSERT_PTR_EQUAL(back, client);
     IRTCClient_Release(back);
-    CU_ASSERT_EQUAL(IRTCSession_get_Profile(session, &profile), S_OK);
+    CU_ASSERT_EQUAL(IRTCSession_get_Profile(session, &profile), RTC_E_NO_PROFILE);
     CU_ASSERT_PTR_NULL(profile);
     CU_ASSERT_EQUAL(IRTCSession_QueryInterface(session, &IID_IRTCSessionPortManagement, (void **)&unk), S_OK);
     IUnknown_Release(unk);
@@ -256,7 +256,7 @@ static void test_port_manager_refuses_rtp(void)
 static void test_profile_port_manager(void)
 {
     IRTCProfilePortManagement *ppm;
-    IRTCProfile *profile;
+    IRTCProfile *profile, *got = NULL;
     IRTCSession *session;
     IRTCPortManager *pm;
     rtcpm_socket *proxy;
@@ -269,6 +269,9 @@ static void test_profile_port_manager(void)
     IRTCProfile_QueryInterface(profile, &IID_IRTCProfilePortManagement, (void **)&ppm);
     CU_ASSERT_EQUAL(IRTCProfilePortManagement_SetPortManager(ppm, pm), S_OK);
     CU_ASSERT_EQUAL_FATAL(IRTCClient_CreateSession(client, RTCST_PC_TO_PC, NULL, profile, 0, &session), S_OK);
+    CU_ASSERT_EQUAL(IRTCSession_get_Profile(session, &got), S_OK);
+    CU_ASSERT_PTR_EQUAL(got, profile);
+    if (got) IRTCProfile_Release(got);
     rtc_test_sink_clear(sink);
     CU_ASSERT_EQUAL(IRTCSession_AddParticipant(session, uri, NULL, NULL), S_OK);
     CU_ASSERT_TRUE(rtc_test_pump_until(sink, "session RTCSS_DISCONNECTED", 5000));

@@ -122,6 +122,7 @@ e2e_miniupnpd_start() {
         sed 's/^/  | /' "$E2E_RUN_DIR/miniupnpd.log" >&2
         e2e_die "miniupnpd disabled forwarding (its STUN test failed: is coturn up on both public addresses?)"
     fi
+    E2E_MINIUPNPD_UP_MS=$(($(date +%s%N) / 1000000))
     e2e_log "miniupnpd on $E2E_LAN_ROUTER: PCP/NAT-PMP :$E2E_PCP_PORT, UPnP $E2E_UPNP_URL (lease file $dir/leases)"
 }
 
@@ -135,8 +136,14 @@ e2e_miniupnpd_stop() {
 
 # A router that lost its state: no process, no rules, no leases; then a fresh start.
 e2e_miniupnpd_restart_clean() {
-    local r
+    local r wait_ms
     r=$(e2e_ns router)
+    # A client tells a restart by the epoch (RFC 6887 8.5): the new server's epoch must fall
+    # behind the old one's. A router restarted within ~2 s of its start announces epoch 0
+    # after epoch 0 or 1, a difference the rule must allow, and nothing is re-created (seen:
+    # "announcement ..., epoch 0" and no request). So the old one has been up 4 s.
+    wait_ms=$((4000 - ($(date +%s%N) / 1000000 - ${E2E_MINIUPNPD_UP_MS:-0})))
+    [ "$wait_ms" -le 0 ] || sleep "$(printf '%d.%03d' $((wait_ms / 1000)) $((wait_ms % 1000)))"
     e2e_miniupnpd_stop
     for c in miniupnpd prerouting_miniupnpd postrouting_miniupnpd; do
         ip netns exec "$r" nft flush chain inet filter "$c" || e2e_die "could not flush chain $c"

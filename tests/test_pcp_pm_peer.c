@@ -214,12 +214,30 @@ static void test_peer_renewed(void)
     pcp_pm_done(pm, &srv);
 }
 
+/* peer = off: MAPs alone, also on UpdateRemoteAddressEx2 and release. */
+static void test_peer_off(void)
+{
+    struct fake_pcp_server srv;
+    IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "peer = off\n");
+    struct pcp_mapping m = get_towards(pm, RTCPT_AUDIO_RTP, REMOTE, REMOTE_PORT);
+    CU_ASSERT_EQUAL_FATAL(m.hr, S_OK);
+    CU_ASSERT_EQUAL(update_remote(pm, &m, "198.51.100.10", 41000), S_OK);
+    CU_ASSERT_EQUAL(pcp_release(pm, RTCTR_UDP, &m), S_OK);
+    CU_ASSERT_EQUAL(fake_pcp_requests(&srv), 2); /* the MAP and its delete */
+    CU_ASSERT_EQUAL(req(&srv, 1).opcode, RTCPM_PCP_OP_MAP);
+    pcp_pm_done(pm, &srv);
+}
+
 int main(int argc, char **argv)
 {
     static CU_TestInfo tests[] = {
-        { "peer_request", test_peer_request },     { "peer_released", test_peer_released },
-        { "peer_on_update", test_peer_on_update }, { "peer_error_tolerated", test_peer_error_tolerated },
-        { "peer_renewed", test_peer_renewed },     CU_TEST_INFO_NULL,
+        { "peer_request", test_peer_request },
+        { "peer_released", test_peer_released },
+        { "peer_on_update", test_peer_on_update },
+        { "peer_error_tolerated", test_peer_error_tolerated },
+        { "peer_renewed", test_peer_renewed },
+        { "peer_off", test_peer_off },
+        CU_TEST_INFO_NULL,
     };
     return rtcpm_test_main("pcp_pm_peer", tests, argc, argv);
 }

@@ -144,7 +144,7 @@ static void remote_changed(struct pcp_pm *pm, LONG transport, const rtcpm_addr *
     rtcpm_lock_acquire(&pm->lock);
     while ((found = rtcpm_pcp_pm_find_lease(pm, transport, internal)) && found->busy && pcp_pm_ms_left(deadline))
         rtcpm_cond_wait(&pm->cond, &pm->lock, (long)pcp_pm_ms_left(deadline));
-    if (!found || found->busy || found->natpmp || rtcpm_addr_equal(&found->peer, remote))
+    if (!pm->set.peer || !found || found->busy || found->natpmp || rtcpm_addr_equal(&found->peer, remote))
     {
         rtcpm_lock_release(&pm->lock);
         return;

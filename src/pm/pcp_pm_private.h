@@ -56,6 +56,7 @@ struct pcp_pm_settings
     uint32_t lifetime_s, timeout_ms, rto_ms;
     int announce;
     uint16_t announce_port;
+    int peer; /* PEER beside media MAPs with a remote (pcp_pm_peer.c) */
     size_t range_count;
     struct rtcpm_pm_port_range ranges[RTCPM_PM_MAX_RANGES];
 };

@@ -180,7 +180,7 @@ void test_pcp_config(void)
     CU_ASSERT_EQUAL(cfg.lifetime_s, 7200);
     CU_ASSERT_EQUAL(cfg.timeout_ms, 3000);
     CU_ASSERT_EQUAL(cfg.announce_port, 5350);
-    CU_ASSERT_EQUAL(cfg.peer, 1);
+    CU_ASSERT_EQUAL(cfg.peer, 0); /* off by default */
     cfg.rto_ms = 0;
     CU_ASSERT_EQUAL(rtcpm_pcp_pm_create_ex(&cfg, &pm, err, sizeof(err)), E_INVALIDARG);
     CU_ASSERT_STRING_EQUAL(err, "rto 0 is outside 1..60000 ms");

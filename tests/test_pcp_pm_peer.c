@@ -76,7 +76,7 @@ static void check_peer(const struct fake_pcp_request_log *e, const struct fake_p
 static void test_peer_request(void)
 {
     struct fake_pcp_server srv;
-    IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "lifetime = 600\n");
+    IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "lifetime = 600\npeer = on\n");
     struct pcp_mapping m = get_towards(pm, RTCPT_AUDIO_RTP, REMOTE, REMOTE_PORT), s, z, n;
     struct fake_pcp_request_log map, peer;
     struct fake_pcp_peer p;
@@ -109,7 +109,7 @@ static void test_peer_request(void)
 static void test_peer_released(void)
 {
     struct fake_pcp_server srv;
-    IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "");
+    IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "peer = on\n");
     struct pcp_mapping m = get_towards(pm, RTCPT_AUDIO_RTCP, REMOTE, REMOTE_PORT + 1);
     struct fake_pcp_request_log map, del;
     CU_ASSERT_EQUAL_FATAL(m.hr, S_OK);
@@ -131,7 +131,7 @@ static void test_peer_released(void)
 static void test_peer_on_update(void)
 {
     struct fake_pcp_server srv;
-    IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "lifetime = 300\n");
+    IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "lifetime = 300\npeer = on\n");
     struct pcp_mapping m = get_towards(pm, RTCPT_AUDIO_RTP, REMOTE, REMOTE_PORT), n;
     struct fake_pcp_request_log map, e;
     struct fake_pcp_peer p;
@@ -170,7 +170,7 @@ static void test_peer_error_tolerated(void)
     char event[300];
     memset(&opt, 0, sizeof(opt));
     opt.peer_result = RTCPM_PCP_UNSUPP_OPCODE;
-    pm = pcp_pm_with_server(&srv, &opt, "");
+    pm = pcp_pm_with_server(&srv, &opt, "peer = on\n");
     m = get_towards(pm, RTCPT_AUDIO_RTP, REMOTE, REMOTE_PORT);
     CU_ASSERT_EQUAL_FATAL(m.hr, S_OK);
     CU_ASSERT_STRING_EQUAL(m.external, "198.51.100.7");
@@ -184,7 +184,7 @@ static void test_peer_error_tolerated(void)
 
     memset(&opt, 0, sizeof(opt));
     opt.peer_port_offset = 7;
-    pm = pcp_pm_with_server(&srv, &opt, "");
+    pm = pcp_pm_with_server(&srv, &opt, "peer = on\n");
     m = get_towards(pm, RTCPT_AUDIO_RTP, REMOTE, REMOTE_PORT);
     CU_ASSERT_EQUAL_FATAL(m.hr, S_OK);
     rtcpm_pcp_pm_last_event(pm, event, sizeof(event));
@@ -199,7 +199,7 @@ static void test_peer_error_tolerated(void)
 static void test_peer_renewed(void)
 {
     struct fake_pcp_server srv;
-    IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "lifetime = 2\n");
+    IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "lifetime = 2\npeer = on\n");
     struct pcp_mapping m = get_towards(pm, RTCPT_AUDIO_RTP, REMOTE, REMOTE_PORT);
     struct fake_pcp_request_log map, e;
     CU_ASSERT_EQUAL_FATAL(m.hr, S_OK);
@@ -214,11 +214,11 @@ static void test_peer_renewed(void)
     pcp_pm_done(pm, &srv);
 }
 
-/* peer = off: MAPs alone, also on UpdateRemoteAddressEx2 and release. */
+/* peer off (the default: no key): MAPs alone, also on UpdateRemoteAddressEx2 and release. */
 static void test_peer_off(void)
 {
     struct fake_pcp_server srv;
-    IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "peer = off\n");
+    IRTCPortManager3 *pm = pcp_pm_with_server(&srv, NULL, "");
     struct pcp_mapping m = get_towards(pm, RTCPT_AUDIO_RTP, REMOTE, REMOTE_PORT);
     CU_ASSERT_EQUAL_FATAL(m.hr, S_OK);
     CU_ASSERT_EQUAL(update_remote(pm, &m, "198.51.100.10", 41000), S_OK);

@@ -49,7 +49,8 @@
  *     MAP's answer all the same), it is reported by rtcpm_pcp_pm_last_event(). It is renewed
  *     and re-created with the MAP, moved by UpdateRemoteAddressEx2 (the old one deleted, one
  *     towards the new remote made; a remote without a port: none) and deleted (lifetime 0)
- *     before the MAP at release. peer = 0 (INI `peer = off`) sends none.
+ *     before the MAP at release. Off by default (peer = 0, INI `peer = off`): the one NAT it was
+ *     tried against, Debian's miniupnpd 2.3.1, writes the PEER's rule backwards (README).
  *
  * Lifetime: a worker thread renews every mapping at half its granted lifetime (the same
  * nonce, suggesting the external port it has). ReleaseMapping* deletes the mapping at the
@@ -113,7 +114,7 @@ struct rtcpm_pcp_pm_config
     LONG rto_ms;               /* 250: first retransmission, 1..60000 */
     LONG announce;             /* 1: listen for ANNOUNCE; 0: no */
     LONG announce_port;        /* 5350: where ANNOUNCE is listened for, 1..65535 */
-    LONG peer;                 /* 1: a PEER beside each media MAP with a remote (step 6); 0: no */
+    LONG peer;                 /* 0: no PEER; 1: a PEER beside each media MAP with a remote (step 6) */
     LONG range_count;
     struct rtcpm_port_range ranges[RTCPM_PM_MAX_RANGES];
 };

@@ -21,7 +21,7 @@ void rtcpm_pcp_pm_config_init(struct rtcpm_pcp_pm_config *cfg)
     cfg->rto_ms = 250;
     cfg->announce = 1;
     cfg->announce_port = RTCPM_PCP_ANNOUNCE_PORT;
-    cfg->peer = 1;
+    cfg->peer = 0; /* off: the one NAT tried (miniupnpd 2.3.1) writes its PEER rule backwards */
 }
 
 static const char *const protocols[] = { "auto", "pcp", "nat-pmp", NULL };

@@ -120,6 +120,39 @@ static uint8_t nat_map(struct fake_pcp_server *srv, const rtcpm_addr *client, in
     return RTCPM_PCP_SUCCESS;
 }
 
+/* A PEER: fills *assigned; returns the PCP result code. */
+static uint8_t nat_peer(struct fake_pcp_server *srv, const rtcpm_addr *client, const struct rtcpm_pcp_request *rq,
+                        uint16_t *assigned)
+{
+    struct fake_pcp_peer *p = NULL;
+    size_t i;
+    for (i = 0; i < srv->peer_count && !p; i++)
+        if (rtcpm_addr_equal_host(&srv->peers[i].client, client) && srv->peers[i].protocol == rq->protocol &&
+            srv->peers[i].internal_port == rq->internal_port && rtcpm_addr_equal(&srv->peers[i].remote, &rq->remote))
+            p = &srv->peers[i];
+    if (!rq->lifetime)
+    {
+        *assigned = p ? p->external_port : 0;
+        if (p) *p = srv->peers[--srv->peer_count];
+        return RTCPM_PCP_SUCCESS;
+    }
+    if (!p)
+    {
+        if (srv->peer_count == FAKE_PCP_MAX_PEERS) return RTCPM_PCP_NO_RESOURCES;
+        p = &srv->peers[srv->peer_count++];
+        memset(p, 0, sizeof(*p));
+        p->client = *client;
+        p->client.port = 0;
+        p->protocol = rq->protocol;
+        p->internal_port = rq->internal_port;
+        p->remote = rq->remote;
+    }
+    p->external_port =
+        (uint16_t)((rq->external_port ? rq->external_port : rq->internal_port) + srv->opt.peer_port_offset);
+    *assigned = p->external_port;
+    return RTCPM_PCP_SUCCESS;
+}
+
 /* ---- requests ---- */
 
 static void log_request(struct fake_pcp_server *srv, const struct fake_pcp_request_log *e)
@@ -193,6 +226,23 @@ static void handle_pcp(struct fake_pcp_server *srv, const struct rtcpm_pcp_reque
             rsp.result = nat_map(srv, from, 0, rq->protocol, rq->internal_port, rq->external_port, rq->nonce,
                                  &rsp.lifetime, &rsp.external_port);
         if (rsp.result) rsp.lifetime = 0;
+    }
+    else if (rq->opcode == RTCPM_PCP_OP_PEER)
+    {
+        rsp.map_present = 1;
+        memcpy(rsp.nonce, rq->nonce, RTCPM_PCP_NONCE_SIZE);
+        rsp.protocol = rq->protocol;
+        rsp.internal_port = rq->internal_port;
+        rsp.external = external_of(srv);
+        rsp.remote = rq->remote;
+        rsp.lifetime = clamp_lifetime(srv, rq->lifetime);
+        if (!rtcpm_addr_equal_host(&rq->client, from))
+            rsp.result = RTCPM_PCP_ADDRESS_MISMATCH;
+        else if (srv->opt.peer_result)
+            rsp.result = srv->opt.peer_result;
+        else
+            rsp.result = nat_peer(srv, from, rq, &rsp.external_port);
+        if (rsp.result || !rq->lifetime) rsp.lifetime = 0;
     }
     else if (rq->opcode == RTCPM_PCP_OP_ANNOUNCE && srv->opt.fault == FAKE_PCP_RESULT)
         rsp.result = srv->opt.result;
@@ -271,6 +321,7 @@ static void handle(struct fake_pcp_server *srv, const uint8_t *buf, size_t len, 
     e.external_port = pcp ? rq.external_port : nq.external_port;
     e.protocol = pcp ? rq.protocol : nq.opcode == 1 ? RTCPM_PCP_PROTO_UDP : nq.opcode == 2 ? RTCPM_PCP_PROTO_TCP : 0;
     if (pcp) memcpy(e.nonce, rq.nonce, RTCPM_PCP_NONCE_SIZE);
+    if (pcp) e.external = rq.external, e.remote = rq.remote;
     rtcpm_lock_acquire(&srv->lock);
     log_request(srv, &e);
     if (!lose(srv))
@@ -353,6 +404,7 @@ void fake_pcp_restart(struct fake_pcp_server *srv)
 {
     rtcpm_lock_acquire(&srv->lock);
     srv->map_count = 0;
+    srv->peer_count = 0;
     srv->epoch_start_ms = rtcpm_clock_ms();
     srv->epoch_base = 0;
     rtcpm_lock_release(&srv->lock);
@@ -415,6 +467,25 @@ int fake_pcp_find(struct fake_pcp_server *srv, uint8_t protocol, uint16_t intern
             *out = srv->maps[i];
             found = 1;
         }
+    rtcpm_lock_release(&srv->lock);
+    return found;
+}
+
+size_t fake_pcp_peer_count(struct fake_pcp_server *srv)
+{
+    size_t n;
+    rtcpm_lock_acquire(&srv->lock);
+    n = srv->peer_count;
+    rtcpm_lock_release(&srv->lock);
+    return n;
+}
+
+int fake_pcp_peer(struct fake_pcp_server *srv, size_t i, struct fake_pcp_peer *out)
+{
+    int found;
+    rtcpm_lock_acquire(&srv->lock);
+    found = i < srv->peer_count;
+    if (found) *out = srv->peers[i];
     rtcpm_lock_release(&srv->lock);
     return found;
 }

@@ -10,6 +10,10 @@
  * --portinuse build does). A mapping is keyed by (client address, protocol, internal port);
  * a MAP or delete with another nonce than the mapping's is NOT_AUTHORIZED. Lifetimes are
  * clamped to [min_lifetime, max_lifetime]; lifetime 0 deletes (same nonce). Mappings expire.
+ * PEER (RFC 6887 12): kept apart from the MAPs, keyed by (client, protocol, internal port,
+ * remote peer), external port = the suggested one (else the internal one), as miniupnpd's
+ * --pcp-peer build does; lifetime 0 deletes; opt.peer_result answers every PEER with that
+ * result code instead (nothing recorded).
  * Epoch: seconds since the server's start plus opt.uptime (default 1000: a router that has
  * been up a while); fake_pcp_restart() forgets every mapping and restarts it at 0, as a
  * router that rebooted.
@@ -57,6 +61,8 @@ struct fake_pcp_options
     uint32_t min_lifetime, max_lifetime; /* 0: 1 and 86400 */
     int port_offset;                     /* assigned = suggested + port_offset (mod 65536, 0 skipped) */
     uint32_t uptime;                     /* epoch at start; 0: 1000 (restarts at 0) */
+    uint8_t peer_result;                 /* non-zero: every PEER answered with it */
+    int peer_port_offset;                /* a PEER's assigned port = suggested + this */
 };
 
 #define FAKE_PCP_MAX_LOG      256
@@ -70,9 +76,21 @@ struct fake_pcp_request_log
     uint8_t nonce[RTCPM_PCP_NONCE_SIZE];
     uint8_t protocol; /* IANA number (NAT-PMP: derived from the opcode) */
     uint16_t internal_port, external_port;
+    rtcpm_addr external; /* PCP: the suggested external address */
+    rtcpm_addr remote;   /* PEER: the remote peer with its port */
     rtcpm_addr from;
     uint64_t at_ms;
 };
+
+struct fake_pcp_peer
+{
+    rtcpm_addr client; /* port 0 */
+    uint8_t protocol;
+    uint16_t internal_port, external_port;
+    rtcpm_addr remote;
+};
+
+#define FAKE_PCP_MAX_PEERS 16
 
 struct fake_pcp_mapping
 {
@@ -102,6 +120,8 @@ struct fake_pcp_server
     struct fake_pcp_request_log log[FAKE_PCP_MAX_LOG];
     struct fake_pcp_mapping maps[FAKE_PCP_MAX_MAPPINGS];
     size_t map_count;
+    struct fake_pcp_peer peers[FAKE_PCP_MAX_PEERS];
+    size_t peer_count;
 };
 
 /* Binds on bind_addr (port 0: the OS picks) and starts the thread. 0 or a negative
@@ -124,5 +144,8 @@ int fake_pcp_request(struct fake_pcp_server *srv, unsigned i, struct fake_pcp_re
 /* Mappings alive now; a copy of the one for (protocol, internal port), 1 when found. */
 size_t fake_pcp_mapping_count(struct fake_pcp_server *srv);
 int fake_pcp_find(struct fake_pcp_server *srv, uint8_t protocol, uint16_t internal_port, struct fake_pcp_mapping *out);
+/* PEER mappings alive now; a copy of peer i (1 when there is one). */
+size_t fake_pcp_peer_count(struct fake_pcp_server *srv);
+int fake_pcp_peer(struct fake_pcp_server *srv, size_t i, struct fake_pcp_peer *out);
 
 #endif

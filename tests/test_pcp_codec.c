@@ -100,8 +100,77 @@ static void test_encode_map_request(void)
     rq.client.family = RTCPM_AF_NONE;
     ASSERT_RC(rtcpm_pcp_encode_request(&rq, buf, sizeof(buf)), RTCPM_PCP_E_INVALID_ARG);
     rq.client = test_addr("192.0.2.33", 0);
-    rq.opcode = RTCPM_PCP_OP_PEER;
+    rq.opcode = RTCPM_PCP_OP_PEER; /* without a remote peer */
     ASSERT_RC(rtcpm_pcp_encode_request(&rq, buf, sizeof(buf)), RTCPM_PCP_E_INVALID_ARG);
+    rq.opcode = 3;
+    rq.remote = test_addr("198.51.100.7", 40000);
+    ASSERT_RC(rtcpm_pcp_encode_request(&rq, buf, sizeof(buf)), RTCPM_PCP_E_INVALID_ARG);
+}
+
+/* RFC 6887 12.1: the MAP fields, then remote peer port | reserved | remote peer IP. */
+static void test_encode_peer(void)
+{
+    static const uint8_t nonce[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+    struct rtcpm_pcp_request rq, back;
+    uint8_t buf[100];
+    memset(&rq, 0, sizeof(rq));
+    rq.opcode = RTCPM_PCP_OP_PEER;
+    rq.lifetime = 120;
+    rq.client = test_addr("192.0.2.33", 0);
+    memcpy(rq.nonce, nonce, 12);
+    rq.protocol = RTCPM_PCP_PROTO_UDP;
+    rq.internal_port = 7078;
+    rq.external_port = 42320;
+    rq.external = test_addr("203.0.113.1", 0);
+    rq.remote = test_addr("198.51.100.7", 40000);
+    rq.prefer_failure = 1; /* MAP's option alone: not written */
+    ASSERT_RC(rtcpm_pcp_encode_request(&rq, buf, 79), RTCPM_PCP_E_BUFFER);
+    CU_ASSERT_EQUAL(rtcpm_pcp_encode_request(&rq, buf, sizeof(buf)), 80);
+    CU_ASSERT_EQUAL(buf[0], 2);
+    CU_ASSERT_EQUAL(buf[1], 2);
+    CU_ASSERT_EQUAL(memcmp(buf + 24, nonce, 12), 0);
+    CU_ASSERT_EQUAL(buf[36], 17);
+    CU_ASSERT_EQUAL(buf[40] << 8 | buf[41], 7078);
+    CU_ASSERT_EQUAL(buf[42] << 8 | buf[43], 42320);
+    CU_ASSERT_EQUAL(memcmp(buf + 44, "\0\0\0\0\0\0\0\0\0\0\xff\xff\xcb\x00\x71\x01", 16), 0);
+    CU_ASSERT_EQUAL(buf[60] << 8 | buf[61], 40000);
+    CU_ASSERT_TRUE(all_zero(buf + 62, 2));
+    CU_ASSERT_EQUAL(memcmp(buf + 64, "\0\0\0\0\0\0\0\0\0\0\xff\xff\xc6\x33\x64\x07", 16), 0);
+    CU_ASSERT_EQUAL(rtcpm_pcp_decode_request(buf, 80, &back), RTCPM_PCP_OK);
+    CU_ASSERT_EQUAL(back.opcode, RTCPM_PCP_OP_PEER);
+    CU_ASSERT_TRUE(rtcpm_addr_equal(&back.remote, &rq.remote));
+    CU_ASSERT_EQUAL(back.prefer_failure, 0);
+    ASSERT_RC(rtcpm_pcp_decode_request(buf, 76, &back), RTCPM_PCP_E_SHORT);
+}
+
+/* A PEER answer: its remote read back; an error may be the header alone. */
+static void test_decode_peer(void)
+{
+    struct rtcpm_pcp_response rsp, r;
+    uint8_t buf[100];
+    memset(&rsp, 0, sizeof(rsp));
+    rsp.version = 2;
+    rsp.opcode = RTCPM_PCP_OP_PEER;
+    rsp.lifetime = 120;
+    rsp.epoch = 77;
+    rsp.map_present = 1;
+    rsp.protocol = RTCPM_PCP_PROTO_UDP;
+    rsp.internal_port = 7078;
+    rsp.external_port = 42320;
+    rsp.external = test_addr("203.0.113.1", 0);
+    rsp.remote = test_addr("198.51.100.7", 40000);
+    CU_ASSERT_EQUAL(rtcpm_pcp_encode_response(&rsp, NULL, 0, buf, sizeof(buf)), 80);
+    CU_ASSERT_EQUAL(buf[1], 0x82);
+    ASSERT_RC(rtcpm_pcp_decode_response(buf, 80, &r), RTCPM_PCP_OK);
+    CU_ASSERT_TRUE(r.map_present);
+    CU_ASSERT_EQUAL(r.external_port, 42320);
+    CU_ASSERT_TRUE(rtcpm_addr_equal(&r.external, &rsp.external));
+    CU_ASSERT_TRUE(rtcpm_addr_equal(&r.remote, &rsp.remote));
+    ASSERT_RC(rtcpm_pcp_decode_response(buf, 60, &r), RTCPM_PCP_E_SHORT);
+    buf[3] = RTCPM_PCP_NOT_AUTHORIZED;
+    ASSERT_RC(rtcpm_pcp_decode_response(buf, 24, &r), RTCPM_PCP_OK);
+    CU_ASSERT_FALSE(r.map_present);
+    CU_ASSERT_EQUAL(r.result, RTCPM_PCP_NOT_AUTHORIZED);
 }
 
 static void test_request_round_trip(void)
@@ -209,7 +278,9 @@ static void test_decode_rejects(void)
     CU_ASSERT_EQUAL(r.option_count, 260);
     msg[1] = 0x01; /* R bit clear: a request */
     ASSERT_RC(decode_copy(msg, 60, &r), RTCPM_PCP_E_NOT_RESPONSE);
-    msg[1] = 0x82; /* PEER: no layout here */
+    msg[1] = 0x82; /* PEER: a success needs 56 bytes of PEER data */
+    ASSERT_RC(decode_copy(msg, 60, &r), RTCPM_PCP_E_SHORT);
+    msg[1] = 0x83; /* no layout here */
     ASSERT_RC(decode_copy(msg, 60, &r), RTCPM_PCP_E_OPCODE);
     msg[1] = 0x81;
     msg[0] = 3; /* a newer version, not an UNSUPP_VERSION answer */
@@ -419,6 +490,8 @@ int main(int argc, char **argv)
     static CU_TestInfo tests[] = {
         { "encode_map_request", test_encode_map_request },
         { "request_round_trip", test_request_round_trip },
+        { "encode_peer", test_encode_peer },
+        { "decode_peer", test_decode_peer },
         { "decode_map_response", test_decode_map_response },
         { "decode_rejects", test_decode_rejects },
         { "decode_errors_and_versions", test_decode_errors_and_versions },

@@ -167,7 +167,7 @@ void test_pcp_config(void)
                  "pcp.ini:2: server: entry 1 '[::1]:0' is not host[:port] (port 1..65535; IPv6 as [addr]:port)");
     config_error("[pcp]\nprotocol = upnp\n", "pcp.ini:2: protocol: 'upnp' is not one of auto, pcp, nat-pmp");
     config_error("[pcp]\nfoo = 1\n", "pcp.ini:2: unknown key 'foo' in [pcp] (expected server, local-address, "
-                                     "protocol, lifetime, timeout, rto, announce or announce-port)");
+                                     "protocol, lifetime, timeout, rto, announce, announce-port or peer)");
     config_error("[pcp]\n[pcp]\n", "pcp.ini:2: second [pcp] section (the first is at line 1)");
     config_error("[ports sip]\nrange = 5060\n", "pcp.ini: no [pcp] section");
     config_error("[pcp]\n[ports audio-rtp]\nrange = 30001\n",
@@ -180,6 +180,7 @@ void test_pcp_config(void)
     CU_ASSERT_EQUAL(cfg.lifetime_s, 7200);
     CU_ASSERT_EQUAL(cfg.timeout_ms, 3000);
     CU_ASSERT_EQUAL(cfg.announce_port, 5350);
+    CU_ASSERT_EQUAL(cfg.peer, 0); /* off by default */
     cfg.rto_ms = 0;
     CU_ASSERT_EQUAL(rtcpm_pcp_pm_create_ex(&cfg, &pm, err, sizeof(err)), E_INVALIDARG);
     CU_ASSERT_STRING_EQUAL(err, "rto 0 is outside 1..60000 ms");

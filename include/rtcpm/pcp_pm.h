@@ -37,6 +37,21 @@
  *     RTC_E_PORT_MAPPING_UNAVAILABLE, others FAILED), with the same lifetimes and releases.
  *     protocol forces one of the two.
  *
+ *  6. PEER (RFC 6887 12; PCP only): a media mapping (not SIP) asked with a remote address
+ *     and port gets, right after its MAP, a PEER request for the same internal port towards
+ *     that remote (the MAP's nonce, protocol and lifetime; the MAP's external address and
+ *     port suggested), so that the NAT sends the client's own packets to the remote from the
+ *     MAP's external port: behind a NAT that picks random ports for outbound flows
+ *     (MASQUERADE --random-fully) a client that sends first (RTC answering a call) would
+ *     otherwise open a flow from another port that the remote's packets to the MAP's port
+ *     then clash with. The PEER never fails the mapping: refused (a NAT without PEER:
+ *     UNSUPP_OPCODE), unanswered, or answered with another external side (RTC is told the
+ *     MAP's answer all the same), it is reported by rtcpm_pcp_pm_last_event(). It is renewed
+ *     and re-created with the MAP, moved by UpdateRemoteAddressEx2 (the old one deleted, one
+ *     towards the new remote made; a remote without a port: none) and deleted (lifetime 0)
+ *     before the MAP at release. Off by default (peer = 0, INI `peer = off`): the one NAT it was
+ *     tried against, Debian's miniupnpd 2.3.1, writes the PEER's rule backwards (README).
+ *
  * Lifetime: a worker thread renews every mapping at half its granted lifetime (the same
  * nonce, suggesting the external port it has). ReleaseMapping* deletes the mapping at the
  * NAT (lifetime 0, same nonce; NAT-PMP: lifetime 0) within timeout_ms and returns S_OK once
@@ -99,6 +114,7 @@ struct rtcpm_pcp_pm_config
     LONG rto_ms;               /* 250: first retransmission, 1..60000 */
     LONG announce;             /* 1: listen for ANNOUNCE; 0: no */
     LONG announce_port;        /* 5350: where ANNOUNCE is listened for, 1..65535 */
+    LONG peer;                 /* 0: no PEER; 1: a PEER beside each media MAP with a remote (step 6) */
     LONG range_count;
     struct rtcpm_port_range ranges[RTCPM_PM_MAX_RANGES];
 };

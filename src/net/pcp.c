@@ -47,6 +47,28 @@ static void get_addr(const uint8_t *p, rtcpm_addr *out)
     rtcpm_addr_unmap_v4(out);
 }
 
+/* The opcode data's size for a request or response of opcode op (ANNOUNCE: 0); -1: unknown. */
+static int body_size(uint8_t op)
+{
+    return op == RTCPM_PCP_OP_MAP        ? RTCPM_PCP_MAP_SIZE
+           : op == RTCPM_PCP_OP_PEER     ? RTCPM_PCP_PEER_SIZE
+           : op == RTCPM_PCP_OP_ANNOUNCE ? 0
+                                         : -1;
+}
+
+/* The PEER fields after the MAP ones: remote peer port 16 | reserved 16 | remote peer IP 128. */
+static void put_peer(uint8_t *m, const rtcpm_addr *remote)
+{
+    put16(m + RTCPM_PCP_MAP_SIZE, remote->port);
+    put_addr(m + RTCPM_PCP_MAP_SIZE + 4, remote, 0);
+}
+
+static void get_peer(const uint8_t *m, rtcpm_addr *remote)
+{
+    get_addr(m + RTCPM_PCP_MAP_SIZE + 4, remote);
+    remote->port = get16(m + RTCPM_PCP_MAP_SIZE);
+}
+
 /* Options: 4-byte headers, data padded to 4; every one must fit. */
 static int parse_options(const uint8_t *p, size_t len, size_t *count, struct rtcpm_pcp_option *keep)
 {
@@ -74,17 +96,19 @@ static int parse_options(const uint8_t *p, size_t len, size_t *count, struct rtc
 int rtcpm_pcp_encode_request(const struct rtcpm_pcp_request *rq, uint8_t *buf, size_t cap)
 {
     size_t len = RTCPM_PCP_HEADER_SIZE;
-    if (!rq || !buf || (rq->opcode != RTCPM_PCP_OP_MAP && rq->opcode != RTCPM_PCP_OP_ANNOUNCE) ||
+    if (!rq || !buf || body_size(rq->opcode) < 0 ||
         (rq->client.family != RTCPM_AF_INET && rq->client.family != RTCPM_AF_INET6))
         return RTCPM_PCP_E_INVALID_ARG;
-    if (rq->opcode == RTCPM_PCP_OP_MAP) len += RTCPM_PCP_MAP_SIZE + (rq->prefer_failure ? 4u : 0u);
+    if (rq->opcode == RTCPM_PCP_OP_PEER && (rq->remote.family != RTCPM_AF_INET && rq->remote.family != RTCPM_AF_INET6))
+        return RTCPM_PCP_E_INVALID_ARG;
+    len += (size_t)body_size(rq->opcode) + (rq->opcode == RTCPM_PCP_OP_MAP && rq->prefer_failure ? 4u : 0u);
     if (cap < len) return RTCPM_PCP_E_BUFFER;
     memset(buf, 0, len);
     buf[0] = RTCPM_PCP_VERSION;
     buf[1] = rq->opcode;
     put32(buf + 4, rq->lifetime);
     put_addr(buf + 8, &rq->client, 0);
-    if (rq->opcode == RTCPM_PCP_OP_MAP)
+    if (rq->opcode != RTCPM_PCP_OP_ANNOUNCE)
     {
         uint8_t *m = buf + RTCPM_PCP_HEADER_SIZE;
         memcpy(m, rq->nonce, RTCPM_PCP_NONCE_SIZE);
@@ -92,7 +116,10 @@ int rtcpm_pcp_encode_request(const struct rtcpm_pcp_request *rq, uint8_t *buf, s
         put16(m + 16, rq->internal_port);
         put16(m + 18, rq->external_port);
         put_addr(m + 20, &rq->external, rq->client.family == RTCPM_AF_INET);
-        if (rq->prefer_failure) m[RTCPM_PCP_MAP_SIZE] = RTCPM_PCP_OPTION_PREFER_FAILURE;
+        if (rq->opcode == RTCPM_PCP_OP_PEER)
+            put_peer(m, &rq->remote);
+        else if (rq->prefer_failure)
+            m[RTCPM_PCP_MAP_SIZE] = RTCPM_PCP_OPTION_PREFER_FAILURE;
     }
     return (int)len;
 }
@@ -100,7 +127,7 @@ int rtcpm_pcp_encode_request(const struct rtcpm_pcp_request *rq, uint8_t *buf, s
 int rtcpm_pcp_decode_request(const uint8_t *buf, size_t len, struct rtcpm_pcp_request *out)
 {
     struct rtcpm_pcp_option opts[RTCPM_PCP_MAX_OPTIONS];
-    size_t n, body = 0, i;
+    size_t n, body, i;
     int rc;
     if (!out) return RTCPM_PCP_E_INVALID_ARG;
     memset(out, 0, sizeof(*out));
@@ -109,10 +136,8 @@ int rtcpm_pcp_decode_request(const uint8_t *buf, size_t len, struct rtcpm_pcp_re
     if (len > RTCPM_PCP_MAX_MESSAGE || len % 4) return RTCPM_PCP_E_SIZE;
     if (buf[0] != RTCPM_PCP_VERSION) return RTCPM_PCP_E_VERSION;
     if (buf[1] & 0x80) return RTCPM_PCP_E_NOT_RESPONSE; /* a response where a request belongs */
-    if ((buf[1] & 0x7f) == RTCPM_PCP_OP_MAP)
-        body = RTCPM_PCP_MAP_SIZE;
-    else if ((buf[1] & 0x7f) != RTCPM_PCP_OP_ANNOUNCE)
-        return RTCPM_PCP_E_OPCODE;
+    if (body_size(buf[1] & 0x7f) < 0) return RTCPM_PCP_E_OPCODE;
+    body = (size_t)body_size(buf[1] & 0x7f);
     if (len < RTCPM_PCP_HEADER_SIZE + body) return RTCPM_PCP_E_SHORT;
     rc = parse_options(buf + RTCPM_PCP_HEADER_SIZE + body, len - RTCPM_PCP_HEADER_SIZE - body, &n, opts);
     if (rc) return rc;
@@ -127,8 +152,9 @@ int rtcpm_pcp_decode_request(const uint8_t *buf, size_t len, struct rtcpm_pcp_re
         out->internal_port = get16(m + 16);
         out->external_port = get16(m + 18);
         get_addr(m + 20, &out->external);
+        if (out->opcode == RTCPM_PCP_OP_PEER) get_peer(m, &out->remote);
     }
-    for (i = 0; body && i < n && i < RTCPM_PCP_MAX_OPTIONS; i++) /* PREFER_FAILURE belongs to MAP alone */
+    for (i = 0; out->opcode == RTCPM_PCP_OP_MAP && i < n && i < RTCPM_PCP_MAX_OPTIONS; i++) /* MAP's alone */
         if (opts[i].code == RTCPM_PCP_OPTION_PREFER_FAILURE) out->prefer_failure = 1;
     return RTCPM_PCP_OK;
 }
@@ -156,15 +182,15 @@ int rtcpm_pcp_decode_response(const uint8_t *buf, size_t len, struct rtcpm_pcp_r
         out->epoch = get32(buf + 8);
         return RTCPM_PCP_OK;
     }
-    if ((buf[1] & 0x7f) == RTCPM_PCP_OP_MAP)
+    if (body_size(buf[1] & 0x7f) < 0) return RTCPM_PCP_E_OPCODE;
+    if (body_size(buf[1] & 0x7f) > 0)
     {
-        if (len >= RTCPM_PCP_HEADER_SIZE + RTCPM_PCP_MAP_SIZE)
-            body = RTCPM_PCP_MAP_SIZE;
+        size_t need = (size_t)body_size(buf[1] & 0x7f);
+        if (len >= RTCPM_PCP_HEADER_SIZE + need)
+            body = need;
         else if (len != RTCPM_PCP_HEADER_SIZE || buf[3] == RTCPM_PCP_SUCCESS)
-            return RTCPM_PCP_E_SHORT; /* only an error may come without its MAP data */
+            return RTCPM_PCP_E_SHORT; /* only an error may come without its MAP / PEER data */
     }
-    else if ((buf[1] & 0x7f) != RTCPM_PCP_OP_ANNOUNCE)
-        return RTCPM_PCP_E_OPCODE;
     rc = parse_options(buf + RTCPM_PCP_HEADER_SIZE + body, len - RTCPM_PCP_HEADER_SIZE - body, &out->option_count,
                        out->options);
     if (rc)
@@ -186,6 +212,7 @@ int rtcpm_pcp_decode_response(const uint8_t *buf, size_t len, struct rtcpm_pcp_r
         out->internal_port = get16(m + 16);
         out->external_port = get16(m + 18);
         get_addr(m + 20, &out->external);
+        if (out->opcode == RTCPM_PCP_OP_PEER) get_peer(m, &out->remote);
     }
     return RTCPM_PCP_OK;
 }
@@ -201,7 +228,7 @@ int rtcpm_pcp_encode_response(const struct rtcpm_pcp_response *rsp, const uint8_
 {
     size_t len = RTCPM_PCP_HEADER_SIZE;
     if (!rsp || !buf || (extra_len && !extra_options)) return RTCPM_PCP_E_INVALID_ARG;
-    if (rsp->opcode == RTCPM_PCP_OP_MAP && rsp->map_present) len += RTCPM_PCP_MAP_SIZE;
+    if (body_size(rsp->opcode) > 0 && rsp->map_present) len += (size_t)body_size(rsp->opcode);
     if (cap < len + extra_len) return RTCPM_PCP_E_BUFFER;
     memset(buf, 0, len);
     buf[0] = rsp->version;
@@ -217,6 +244,7 @@ int rtcpm_pcp_encode_response(const struct rtcpm_pcp_response *rsp, const uint8_
         put16(m + 16, rsp->internal_port);
         put16(m + 18, rsp->external_port);
         put_addr(m + 20, &rsp->external, 1);
+        if (rsp->opcode == RTCPM_PCP_OP_PEER) put_peer(m, &rsp->remote);
     }
     if (extra_len) memcpy(buf + len, extra_options, extra_len);
     return (int)(len + extra_len);

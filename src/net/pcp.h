@@ -15,6 +15,8 @@
  *                   | reserved 96
  *   MAP data        nonce 96 | protocol 8 | reserved 24 | internal port 16 | (suggested /
  *                   assigned) external port 16 | (suggested / assigned) external IP 128
+ *   PEER data       the MAP data | remote peer port 16 | reserved 16 | remote peer IP 128
+ *                   (RFC 6887 12.1: a mapping for the flow to one remote peer, outbound too)
  *   ANNOUNCE        no data
  *   options         code 8 | reserved 8 | length 16 | data, padded to 4 bytes
  * IPv4 addresses travel as IPv4-mapped IPv6 (::ffff:a.b.c.d); decoding gives them back as
@@ -49,6 +51,7 @@ extern "C" {
 #define RTCPM_PCP_MAX_MESSAGE   1100
 #define RTCPM_PCP_HEADER_SIZE   24
 #define RTCPM_PCP_MAP_SIZE      36 /* MAP opcode data */
+#define RTCPM_PCP_PEER_SIZE     56 /* PEER opcode data */
 #define RTCPM_PCP_NONCE_SIZE    12
 #define RTCPM_PCP_MAX_OPTIONS   8 /* options a decoded response keeps (the rest counted) */
 
@@ -120,20 +123,21 @@ enum rtcpm_pcp_error
     RTCPM_PCP_E_OPCODE = -8        /* an opcode this decoder has no layout for */
 };
 
-/* A PCP request (MAP or ANNOUNCE). */
+/* A PCP request (MAP, PEER or ANNOUNCE). */
 struct rtcpm_pcp_request
 {
-    uint8_t opcode;    /* RTCPM_PCP_OP_MAP or RTCPM_PCP_OP_ANNOUNCE */
-    uint32_t lifetime; /* seconds; 0 deletes a MAP */
+    uint8_t opcode;    /* RTCPM_PCP_OP_MAP, _PEER or _ANNOUNCE */
+    uint32_t lifetime; /* seconds; 0 deletes a MAP / PEER */
     rtcpm_addr client; /* the client's own IP, as the packet's source (port ignored) */
-    /* MAP */
+    /* MAP and PEER */
     uint8_t nonce[RTCPM_PCP_NONCE_SIZE];
     uint8_t protocol; /* RTCPM_PCP_PROTO_UDP / _TCP (0 = all) */
     uint16_t internal_port;
     uint16_t external_port; /* suggested; 0 = none */
     rtcpm_addr external;    /* suggested; family NONE = none (all zeros, or ::ffff:0.0.0.0
                                when the client is IPv4, as RFC 6887 11.1 asks) */
-    int prefer_failure;     /* add the PREFER_FAILURE option */
+    int prefer_failure;     /* add the PREFER_FAILURE option (MAP only) */
+    rtcpm_addr remote;      /* PEER: the remote peer's address and port */
 };
 
 struct rtcpm_pcp_option
@@ -142,8 +146,8 @@ struct rtcpm_pcp_option
     uint16_t length;
 };
 
-/* A decoded PCP response. For MAP the opcode data is there when present (map_present): an
- * error response may carry the header alone. */
+/* A decoded PCP response. For MAP and PEER the opcode data is there when present
+ * (map_present, for both): an error response may carry the header alone. */
 struct rtcpm_pcp_response
 {
     uint8_t version, opcode, result;
@@ -153,6 +157,7 @@ struct rtcpm_pcp_response
     uint8_t protocol;
     uint16_t internal_port, external_port;
     rtcpm_addr external; /* IPv4 as IPv4 */
+    rtcpm_addr remote;   /* PEER: the remote peer, with its port */
     size_t option_count; /* options in the message (only the first RTCPM_PCP_MAX_OPTIONS kept) */
     struct rtcpm_pcp_option options[RTCPM_PCP_MAX_OPTIONS];
 };
@@ -161,8 +166,8 @@ struct rtcpm_pcp_response
 int rtcpm_pcp_encode_request(const struct rtcpm_pcp_request *rq, uint8_t *buf, size_t cap);
 
 /*
- * A PCP response (version 2, R bit set, 24-byte header, MAP data when the opcode is MAP and
- * the message is long enough, well-formed options). A PCP server that speaks only an older
+ * A PCP response (version 2, R bit set, 24-byte header, MAP / PEER data when the opcode is
+ * MAP / PEER and the message is long enough, well-formed options). A PCP server that speaks only an older
  * version answers UNSUPP_VERSION with its own version in the header: such a header-only
  * answer decodes (version < 2, result 1). A NAT-PMP "unsupported version" answer is not PCP:
  * see rtcpm_pcp_is_natpmp_unsupported_version.
@@ -173,8 +178,8 @@ int rtcpm_pcp_decode_response(const uint8_t *buf, size_t len, struct rtcpm_pcp_r
  * UNSUPP_VERSION: a NAT-PMP-only server's answer to a PCP request. */
 int rtcpm_pcp_is_natpmp_unsupported_version(const uint8_t *buf, size_t len);
 
-/* Writes a PCP response (for servers: the test's fake one). For MAP, rsp's MAP fields are
- * written when map_present. extra_options: raw bytes appended as they are (may be
+/* Writes a PCP response (for servers: the test's fake one). For MAP and PEER, rsp's opcode
+ * fields are written when map_present. extra_options: raw bytes appended as they are (may be
  * malformed on purpose). Length or a negative error. */
 int rtcpm_pcp_encode_response(const struct rtcpm_pcp_response *rsp, const uint8_t *extra_options, size_t extra_len,
                               uint8_t *buf, size_t cap);

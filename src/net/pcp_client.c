@@ -57,7 +57,7 @@ static int take_pcp(const struct rtcpm_pcp_request *rq, const uint8_t *buf, size
         drop(x, "wrong opcode");
         return 0;
     }
-    if (r.opcode == RTCPM_PCP_OP_MAP && r.map_present)
+    if (r.opcode != RTCPM_PCP_OP_ANNOUNCE && r.map_present)
     {
         if (memcmp(r.nonce, rq->nonce, RTCPM_PCP_NONCE_SIZE))
         {
@@ -67,6 +67,11 @@ static int take_pcp(const struct rtcpm_pcp_request *rq, const uint8_t *buf, size
         if (r.protocol != rq->protocol || r.internal_port != rq->internal_port)
         {
             drop(x, "another mapping's answer (protocol or internal port)");
+            return 0;
+        }
+        if (r.opcode == RTCPM_PCP_OP_PEER && !rtcpm_addr_equal(&r.remote, &rq->remote))
+        {
+            drop(x, "another peer's answer (remote peer)");
             return 0;
         }
     }
@@ -174,7 +179,7 @@ static int run(rtcpm_socket *s, const rtcpm_addr *server, const uint8_t *req, si
 int rtcpm_pcp_exchange(rtcpm_socket *s, const rtcpm_addr *server, const struct rtcpm_pcp_request *rq,
                        const struct rtcpm_pcp_client_config *cfg, struct rtcpm_pcp_exchange *x)
 {
-    uint8_t req[RTCPM_PCP_HEADER_SIZE + RTCPM_PCP_MAP_SIZE + 4];
+    uint8_t req[RTCPM_PCP_HEADER_SIZE + RTCPM_PCP_PEER_SIZE];
     struct pending p = { KIND_PCP, rq, NULL };
     int len;
     memset(x, 0, sizeof(*x));

@@ -13,9 +13,10 @@
  *  - it comes from the server's exact address and port;
  *  - it decodes (PCP: version 2, R bit, a multiple of 4 bytes, at most 1100, well-formed
  *    options; NAT-PMP: version 0, 128 + opcode, its layout);
- *  - it answers this request: the same opcode; for a PCP MAP answer with its data the same
- *    nonce, protocol and internal port (an error answer without MAP data, which RFC 6887
- *    allows for a request the server could not read, counts as it is); for a NAT-PMP map the
+ *  - it answers this request: the same opcode; for a PCP MAP or PEER answer with its data the
+ *    same nonce, protocol and internal port (PEER: and remote peer; an error answer without
+ *    its data, which RFC 6887 allows for a request the server could not read, counts as it
+ *    is); for a NAT-PMP map the
  *    same internal port when the body is there.
  * Any result code ends the exchange: the caller reads it. A PCP request answered with a
  * NAT-PMP "unsupported version" (a NAT-PMP-only server) ends it too, as
@@ -69,7 +70,7 @@ struct rtcpm_pcp_exchange
     struct rtcpm_natpmp_response natpmp; /* NAT-PMP exchanges */
 };
 
-/* A PCP request (MAP or ANNOUNCE) to server. Returns x->status. */
+/* A PCP request (MAP, PEER or ANNOUNCE) to server. Returns x->status. */
 int rtcpm_pcp_exchange(rtcpm_socket *s, const rtcpm_addr *server, const struct rtcpm_pcp_request *rq,
                        const struct rtcpm_pcp_client_config *cfg, struct rtcpm_pcp_exchange *x);
 

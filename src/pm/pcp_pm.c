@@ -158,7 +158,8 @@ static HRESULT WINAPI pcp_pm_ReleaseMappingEx(IRTCPortManager3 *iface, LONG tran
     return S_OK;
 }
 
-/* From pm_common.c: GetMapping, UpdateRemoteAddress, ReleaseMapping, UpdateRemoteAddressEx, UpdateRemoteAddressEx2 */
+/* From pm_common.c: GetMapping, UpdateRemoteAddress, ReleaseMapping, UpdateRemoteAddressEx; pcp_pm_peer.c:
+ * UpdateRemoteAddressEx2 */
 static const IRTCPortManager3Vtbl pcp_pm_vtbl = {
     pcp_pm_QueryInterface,
     pcp_pm_AddRef,
@@ -168,7 +169,7 @@ static const IRTCPortManager3Vtbl pcp_pm_vtbl = {
     rtcpm_pm_forward_ReleaseMapping,
     rtcpm_pm_forward_UpdateRemoteAddressEx,
     pcp_pm_GetMappingEx,
-    rtcpm_pm_UpdateRemoteAddressEx2,
+    rtcpm_pcp_pm_UpdateRemoteAddressEx2,
     pcp_pm_ReleaseMappingEx,
 };
 

@@ -21,6 +21,7 @@ void rtcpm_pcp_pm_config_init(struct rtcpm_pcp_pm_config *cfg)
     cfg->rto_ms = 250;
     cfg->announce = 1;
     cfg->announce_port = RTCPM_PCP_ANNOUNCE_PORT;
+    cfg->peer = 0; /* off: the one NAT tried (miniupnpd 2.3.1) writes its PEER rule backwards */
 }
 
 static const char *const protocols[] = { "auto", "pcp", "nat-pmp", NULL };
@@ -35,6 +36,7 @@ static const struct rtcpm_pmc_key pcp_keys[] = {
     { "rto", RTCPM_PMC_LONG, F(rto_ms), 1, 60000, " ms", NULL, NULL },
     { "announce", RTCPM_PMC_FLAG, F(announce), 0, 0, NULL, NULL, NULL },
     { "announce-port", RTCPM_PMC_LONG, F(announce_port), 1, 65535, "", NULL, NULL },
+    { "peer", RTCPM_PMC_FLAG, F(peer), 0, 0, NULL, NULL, NULL },
 };
 static const struct rtcpm_pmc_section pcp_sections[] = { { "pcp", pcp_keys, sizeof(pcp_keys) / sizeof(pcp_keys[0]) } };
 const struct rtcpm_pmc_schema rtcpm_pcp_pm_schema = { pcp_sections, 1, "pcp", F(ranges), F(range_count) };
@@ -58,6 +60,7 @@ HRESULT rtcpm_pcp_pm_settings_make(const struct rtcpm_pcp_pm_config *cfg, struct
     out->rto_ms = (uint32_t)cfg->rto_ms;
     out->announce = (int)cfg->announce;
     out->announce_port = (uint16_t)cfg->announce_port;
+    out->peer = (int)cfg->peer;
     return S_OK;
 }
 

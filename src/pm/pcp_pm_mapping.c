@@ -327,7 +327,9 @@ HRESULT rtcpm_pcp_pm_request(struct pcp_pm *pm, struct pcp_lease *l, uint32_t li
     rtcpm_lock_release(&pm->lock);
     /* a lease keeps the protocol it was made with (a delete or renewal of a NAT-PMP one) */
     if (l->lifetime && pm->set.protocol == RTCPM_PCP_PM_AUTO) proto = l->natpmp ? PCP_PROTO_NATPMP : PCP_PROTO_PCP;
+    if (!lifetime) rtcpm_pcp_pm_peer_request(pm, s, l, 0, deadline); /* the PEER goes first */
     hr = proto == PCP_PROTO_NATPMP ? FALL_BACK : ask_pcp(pm, s, l, lifetime, deadline, why, whylen);
+    if (SUCCEEDED(hr) && lifetime) rtcpm_pcp_pm_peer_request(pm, s, l, lifetime, deadline);
     if (hr == FALL_BACK && pm->set.protocol == RTCPM_PCP_PM_PCP)
         hr = RTC_E_PORT_MAPPING_FAILED,
         rtcpm_cfg_set_err(why, whylen, "%s speaks only NAT-PMP (protocol = pcp)",
@@ -420,6 +422,7 @@ HRESULT rtcpm_pcp_pm_make_mapping(struct pcp_pm *pm, const struct pcp_call *call
     l.protocol = call->transport == RTCTR_UDP ? RTCPM_PCP_PROTO_UDP : RTCPM_PCP_PROTO_TCP;
     l.internal = p.internal;
     l.actual.port = p.internal.port; /* the suggestion: the same port outside */
+    if (pm->set.peer && call->type != RTCPT_SIP && rtcpm_pcp_pm_peer_wanted(&call->remote)) l.peer = call->remote;
     if (rtcpm_random_bytes(l.nonce, sizeof(l.nonce)))
     {
         rtcpm_pm_ports_abandon(&pm->ports, &p);

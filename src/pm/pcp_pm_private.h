@@ -7,6 +7,8 @@
  *   pcp_pm_config.c   settings: defaults, the [pcp] keys, checks
  *   pcp_pm_mapping.c  one mapping: server, internal port, MAP / NAT-PMP exchange, record;
  *                     one delete
+ *   pcp_pm_peer.c     the PEER mapping beside a MAP that has a remote: made, renewed,
+ *                     moved (UpdateRemoteAddressEx2) and deleted with it
  *   pcp_pm_worker.c   renewal at half-life, ANNOUNCE, re-creation after the NAT lost state
  *   pm_ports.c        (shared) claims, ranges, RTP/RTCP pairing, bind probes
  *
@@ -54,6 +56,7 @@ struct pcp_pm_settings
     uint32_t lifetime_s, timeout_ms, rto_ms;
     int announce;
     uint16_t announce_port;
+    int peer; /* PEER beside media MAPs with a remote (pcp_pm_peer.c) */
     size_t range_count;
     struct rtcpm_pm_port_range ranges[RTCPM_PM_MAX_RANGES];
 };
@@ -97,9 +100,11 @@ struct pcp_lease
     uint32_t lifetime;    /* granted */
     uint64_t renew_at_ms; /* UINT64_MAX: not scheduled */
     uint64_t expires_ms;
-    int busy;     /* the worker is renewing it */
-    int recreate; /* due because the NAT lost its state */
-    int released; /* RTC released it while busy: the worker deletes it */
+    rtcpm_addr peer; /* the remote a PEER mapping is kept towards (with port); NONE: none */
+    int peer_live;   /* the NAT answered the last PEER with SUCCESS: delete it with the MAP */
+    int busy;        /* the worker (or an update of the remote) is working on it */
+    int recreate;    /* due because the NAT lost its state */
+    int released;    /* RTC released it while busy: the worker deletes it */
 };
 
 struct pcp_pm
@@ -150,6 +155,24 @@ void rtcpm_pcp_pm_delete_lease(struct pcp_pm *pm, LONG transport, const rtcpm_ad
 
 /* (locked) The lease of (transport, internal), or NULL. */
 struct pcp_lease *rtcpm_pcp_pm_find_lease(struct pcp_pm *pm, LONG transport, const rtcpm_addr *internal);
+
+/* ---- PEER (pcp_pm_peer.c; no lock held on entry) ---- */
+
+/* 1 when a mapping with this remote gets a PEER beside its MAP: a PCP lease (not NAT-PMP)
+ * and a remote with an address and a port. */
+int rtcpm_pcp_pm_peer_wanted(const rtcpm_addr *remote);
+
+/* After l's MAP (lifetime > 0) succeeded by PCP: creates or renews the PEER mapping towards
+ * l->peer on socket s within deadline; lifetime 0: deletes it (when l->peer_live). Never
+ * fails the mapping: a refusal or no answer is an event (l->peer_live then 0). */
+void rtcpm_pcp_pm_peer_request(struct pcp_pm *pm, rtcpm_socket *s, struct pcp_lease *l, uint32_t lifetime,
+                               uint64_t deadline);
+
+/* UpdateRemoteAddressEx2 for the PCP port manager: the table's update, then the PEER moved
+ * to the new remote (the old one deleted). */
+HRESULT WINAPI rtcpm_pcp_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR remote_text, LONG remote_port,
+                                                   LONG transport, BSTR int_addr, LONG int_port, BSTR ext_addr,
+                                                   LONG ext_port);
 
 /* (locked) Sets last_event (and counts it, and traces it). */
 void rtcpm_pcp_pm_event(struct pcp_pm *pm, const char *fmt, ...)

@@ -36,6 +36,7 @@ static void settle(struct pcp_pm *pm, struct pcp_lease *l, const struct pcp_leas
 {
     char a1[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], a2[RTCPM_ADDR_HOSTPORT_TEXT_SIZE], a3[RTCPM_ADDR_HOSTPORT_TEXT_SIZE];
     uint64_t now = rtcpm_clock_ms();
+    l->peer_live = done->peer_live; /* the PEER goes with the MAP (pcp_pm_peer.c) */
     if (FAILED(hr))
     {
         uint64_t retry = (uint64_t)l->lifetime * 1000u / 8u;

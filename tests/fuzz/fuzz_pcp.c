@@ -6,13 +6,14 @@
  *
  * Beyond "no crash, no read past the input":
  *  - a failure leaves the whole response zeroed; a success agrees with the bytes: length a
- *    multiple of 4 and at most 1100, R bit set, opcode MAP or ANNOUNCE (or a header-only
- *    UNSUPP_VERSION of another version), MAP data present exactly when a MAP has room for it,
- *    a success never without it, options that tile the rest of the message;
+ *    multiple of 4 and at most 1100, R bit set, opcode MAP, PEER or ANNOUNCE (or a
+ *    header-only UNSUPP_VERSION of another version), MAP / PEER data present exactly when a
+ *    MAP / PEER has room for it, a success never without it, options that tile the rest;
  *  - decode -> encode (with the message's own option bytes) -> decode gives the same fields,
  *    and the same bytes wherever the encoder writes something else than reserved zeros;
  *  - a NAT-PMP "unsupported version" answer is never taken for PCP;
- *  - a decoded request re-encodes (ANNOUNCE / MAP, PREFER_FAILURE kept) and decodes the same.
+ *  - a decoded request re-encodes (ANNOUNCE / MAP / PEER, PREFER_FAILURE kept for MAP) and
+ *    decodes the same.
  */
 #include <string.h>
 
@@ -32,7 +33,7 @@ static void check_response(const uint8_t *data, size_t size)
 {
     struct rtcpm_pcp_response r, back;
     uint8_t *out;
-    size_t body;
+    size_t body, data_size;
     int len, rc = rtcpm_pcp_decode_response(data, size, &r);
     if (rtcpm_pcp_is_natpmp_unsupported_version(data, size)) FUZZ_CHECK(rc != RTCPM_PCP_OK);
     if (rc != RTCPM_PCP_OK)
@@ -47,10 +48,14 @@ static void check_response(const uint8_t *data, size_t size)
         FUZZ_CHECK(r.result == RTCPM_PCP_UNSUPP_VERSION && r.version == data[0] && !r.map_present);
         return;
     }
-    FUZZ_CHECK(r.opcode == RTCPM_PCP_OP_MAP || r.opcode == RTCPM_PCP_OP_ANNOUNCE);
-    FUZZ_CHECK(r.map_present == (r.opcode == RTCPM_PCP_OP_MAP && size >= 60));
-    if (r.opcode == RTCPM_PCP_OP_MAP && !r.map_present) FUZZ_CHECK(r.result != 0 && size == 24);
-    body = RTCPM_PCP_HEADER_SIZE + (r.map_present ? RTCPM_PCP_MAP_SIZE : 0u);
+    FUZZ_CHECK(r.opcode == RTCPM_PCP_OP_MAP || r.opcode == RTCPM_PCP_OP_PEER || r.opcode == RTCPM_PCP_OP_ANNOUNCE);
+    data_size = r.opcode == RTCPM_PCP_OP_MAP    ? RTCPM_PCP_MAP_SIZE
+                : r.opcode == RTCPM_PCP_OP_PEER ? RTCPM_PCP_PEER_SIZE
+                                                : 0;
+    FUZZ_CHECK(r.map_present == (data_size && size >= RTCPM_PCP_HEADER_SIZE + data_size));
+    if (data_size && !r.map_present) FUZZ_CHECK(r.result != 0 && size == 24);
+    if (r.opcode != RTCPM_PCP_OP_PEER) FUZZ_CHECK(r.remote.family == RTCPM_AF_NONE);
+    body = RTCPM_PCP_HEADER_SIZE + (r.map_present ? data_size : 0u);
     out = fuzz_alloc(size);
     len = rtcpm_pcp_encode_response(&r, data + body, size - body, out, size);
     FUZZ_CHECK(len == (int)size);
@@ -61,6 +66,8 @@ static void check_response(const uint8_t *data, size_t size)
     if (r.map_present)
         FUZZ_CHECK(memcmp(out + 24, data + 24, 13) == 0 && memcmp(out + 40, data + 40, 4) == 0 &&
                    memcmp(out + 56, data + 56, 4) == 0);
+    if (r.map_present && r.opcode == RTCPM_PCP_OP_PEER)
+        FUZZ_CHECK(memcmp(out + 60, data + 60, 2) == 0 && memcmp(out + 76, data + 76, 4) == 0);
     FUZZ_CHECK(memcmp(out + body, data + body, size - body) == 0);
     FUZZ_CHECK(rtcpm_pcp_encode_response(&r, data + body, size - body, out, size - 1) == RTCPM_PCP_E_BUFFER);
     free(out);
@@ -69,14 +76,15 @@ static void check_response(const uint8_t *data, size_t size)
 static void check_request(const uint8_t *data, size_t size)
 {
     struct rtcpm_pcp_request q, back;
-    uint8_t out[RTCPM_PCP_HEADER_SIZE + RTCPM_PCP_MAP_SIZE + 4];
+    uint8_t out[RTCPM_PCP_HEADER_SIZE + RTCPM_PCP_PEER_SIZE];
     int len, rc = rtcpm_pcp_decode_request(data, size, &q);
     if (rc != RTCPM_PCP_OK)
     {
         FUZZ_CHECK(zeroed(&q, sizeof(q)));
         return;
     }
-    FUZZ_CHECK(q.opcode == RTCPM_PCP_OP_MAP || q.opcode == RTCPM_PCP_OP_ANNOUNCE);
+    FUZZ_CHECK(q.opcode == RTCPM_PCP_OP_MAP || q.opcode == RTCPM_PCP_OP_PEER || q.opcode == RTCPM_PCP_OP_ANNOUNCE);
+    if (q.opcode != RTCPM_PCP_OP_MAP) FUZZ_CHECK(!q.prefer_failure);
     FUZZ_CHECK(q.client.family == RTCPM_AF_INET || q.client.family == RTCPM_AF_INET6);
     len = rtcpm_pcp_encode_request(&q, out, sizeof(out));
     FUZZ_CHECK(len > 0);

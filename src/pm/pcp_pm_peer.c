@@ -179,8 +179,13 @@ HRESULT WINAPI rtcpm_pcp_pm_UpdateRemoteAddressEx2(IRTCPortManager3 *iface, BSTR
 {
     struct pcp_pm *pm = CONTAINING_RECORD(iface, struct pcp_pm, base.IRTCPortManager3_iface);
     rtcpm_addr in, ex, remote;
-    HRESULT hr = rtcpm_pm_UpdateRemoteAddressEx2(iface, remote_text, remote_port, transport, int_addr, int_port,
-                                                 ext_addr, ext_port);
+    HRESULT hr;
+
+    RTCPM_TRACE(RTCPM_LOG_PM, "(%p)->(%s, %ld, %ld, %s, %ld): the table's update, then the PEER's", (void *)iface,
+                rtcpm_debugstr_w(remote_text), (long)remote_port, (long)transport, rtcpm_debugstr_w(int_addr),
+                (long)int_port);
+    hr = rtcpm_pm_UpdateRemoteAddressEx2(iface, remote_text, remote_port, transport, int_addr, int_port, ext_addr,
+                                         ext_port);
     if (FAILED(hr)) return hr;
     if (FAILED(rtcpm_pm_mapping_key(transport, int_addr, int_port, ext_addr, ext_port, &in, &ex)) ||
         FAILED(rtcpm_pm_addr_from_bstr(remote_text, 0, remote_port, &remote)))

@@ -189,6 +189,19 @@ static HRESULT refused(const rtcpm_addr *server, const struct pcp_lease *l, int 
 
 #define FALL_BACK ((HRESULT)1) /* internal: speak NAT-PMP */
 
+/* A MAP or PEER request for lease l: its nonce, protocol and internal side (the rest zero). */
+void rtcpm_pcp_pm_lease_request(const struct pcp_lease *l, uint8_t opcode, uint32_t lifetime,
+                                struct rtcpm_pcp_request *rq)
+{
+    memset(rq, 0, sizeof(*rq));
+    rq->opcode = opcode;
+    rq->lifetime = lifetime;
+    rq->client = l->internal;
+    memcpy(rq->nonce, l->nonce, sizeof(rq->nonce));
+    rq->protocol = l->protocol;
+    rq->internal_port = l->internal.port;
+}
+
 static HRESULT ask_pcp(struct pcp_pm *pm, rtcpm_socket *s, struct pcp_lease *l, uint32_t lifetime, uint64_t deadline,
                        char *why, size_t whylen)
 {
@@ -197,13 +210,7 @@ static HRESULT ask_pcp(struct pcp_pm *pm, rtcpm_socket *s, struct pcp_lease *l, 
     struct rtcpm_pcp_exchange *x = malloc(sizeof(*x));
     HRESULT hr = S_OK;
     if (!x) return E_OUTOFMEMORY;
-    memset(&rq, 0, sizeof(rq));
-    rq.opcode = RTCPM_PCP_OP_MAP;
-    rq.lifetime = lifetime;
-    rq.client = l->internal;
-    memcpy(rq.nonce, l->nonce, sizeof(rq.nonce));
-    rq.protocol = l->protocol;
-    rq.internal_port = l->internal.port;
+    rtcpm_pcp_pm_lease_request(l, RTCPM_PCP_OP_MAP, lifetime, &rq);
     rq.external_port = lifetime ? l->actual.port : 0;
     if (cfg.budget_ms)
         rtcpm_pcp_exchange(s, &l->server, &rq, &cfg, x);

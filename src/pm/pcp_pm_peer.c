@@ -93,13 +93,7 @@ void rtcpm_pcp_pm_peer_request(struct pcp_pm *pm, rtcpm_socket *s, struct pcp_le
     struct rtcpm_pcp_exchange *x;
     if (l->natpmp || l->peer.family == RTCPM_AF_NONE || (!lifetime && !l->peer_live)) return;
     if (!(x = malloc(sizeof(*x)))) return;
-    memset(&rq, 0, sizeof(rq));
-    rq.opcode = RTCPM_PCP_OP_PEER;
-    rq.lifetime = lifetime;
-    rq.client = l->internal;
-    memcpy(rq.nonce, l->nonce, sizeof(rq.nonce));
-    rq.protocol = l->protocol;
-    rq.internal_port = l->internal.port;
+    rtcpm_pcp_pm_lease_request(l, RTCPM_PCP_OP_PEER, lifetime, &rq);
     rq.external_port = l->actual.port; /* the MAP's: the flow to the remote leaves from there */
     rq.external = l->actual;
     rq.external.port = 0;

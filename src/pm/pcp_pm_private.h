@@ -142,6 +142,10 @@ struct pcp_call
 HRESULT rtcpm_pcp_pm_make_mapping(struct pcp_pm *pm, const struct pcp_call *call, struct rtcpm_mapping *m, char *why,
                                   size_t whylen);
 
+/* A MAP or PEER request for lease l: its nonce, protocol and internal side (the rest zero). */
+void rtcpm_pcp_pm_lease_request(const struct pcp_lease *l, uint8_t opcode, uint32_t lifetime,
+                                struct rtcpm_pcp_request *rq);
+
 /* Asks the NAT for lease l (a new mapping, a renewal or a re-creation: l->nonce and
  * l->actual's port as the suggestion) until deadline; on success l->actual, l->lifetime
  * are updated. S_OK, or the HRESULT of pcp_pm.h with why. Checks the epoch (a loss marks

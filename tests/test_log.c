@@ -241,8 +241,10 @@ static void test_nat_pm_entries(void)
     } pms[] = {
         { "pcp_pm", rtcpm_pcp_pm_create_from_string,
           "[pcp]\nserver = 127.0.0.1\nlocal-address = 127.0.0.1\nannounce = off\n" },
+#ifndef RTCPM_TEST_NO_UPNP /* a native build without libminiupnpc has no UPnP port manager */
         { "upnp_pm", rtcpm_upnp_pm_create_from_string,
           "[upnp]\nigd = http://127.0.0.1:9/rootDesc.xml\nlocal-address = 127.0.0.1\n" },
+#endif
         { "auto_pm", rtcpm_auto_pm_create_from_string, "[auto]\nmechanisms = local\nlocal-address = 127.0.0.1\n" },
     };
     size_t i;

@@ -343,6 +343,12 @@ int rtcpm_addr_equal_host(const rtcpm_addr *a, const rtcpm_addr *b)
     return a->family != RTCPM_AF_INET6 || a->scope_id == b->scope_id;
 }
 
+int rtcpm_addr_is_unspecified(const rtcpm_addr *a)
+{
+    static const uint8_t zero[16];
+    return a && significant_bytes(a) && !memcmp(a->bytes, zero, significant_bytes(a));
+}
+
 int rtcpm_addr_equal(const rtcpm_addr *a, const rtcpm_addr *b)
 {
     if (!a || !b) return a == b;

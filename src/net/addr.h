@@ -150,6 +150,9 @@ uint32_t rtcpm_addr_hash(const rtcpm_addr *a, uint32_t seed);
 void rtcpm_addr_set_v4(rtcpm_addr *out, const uint8_t bytes[4], uint16_t port);
 void rtcpm_addr_set_v6(rtcpm_addr *out, const uint8_t bytes[16], uint32_t scope_id, uint16_t port);
 
+/* 1 if a is the unspecified address (0.0.0.0 or ::; any port), else 0 (also for no address). */
+int rtcpm_addr_is_unspecified(const rtcpm_addr *a);
+
 /* 1 if a is IPv6 in ::ffff:0:0/96 (IPv4-mapped), else 0. */
 int rtcpm_addr_is_v4_mapped(const rtcpm_addr *a);
 

@@ -429,7 +429,7 @@ HRESULT rtcpm_pcp_pm_make_mapping(struct pcp_pm *pm, const struct pcp_call *call
     l.protocol = call->transport == RTCTR_UDP ? RTCPM_PCP_PROTO_UDP : RTCPM_PCP_PROTO_TCP;
     l.internal = p.internal;
     l.actual.port = p.internal.port; /* the suggestion: the same port outside */
-    if (pm->set.peer && call->type != RTCPT_SIP && rtcpm_pcp_pm_peer_wanted(&call->remote)) l.peer = call->remote;
+    if (pm->set.peer && rtcpm_pcp_pm_peer_wanted(call->type, &call->remote)) l.peer = call->remote;
     if (rtcpm_random_bytes(l.nonce, sizeof(l.nonce)))
     {
         rtcpm_pm_ports_abandon(&pm->ports, &p);

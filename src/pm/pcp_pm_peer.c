@@ -27,11 +27,10 @@
 #include "pm/config.h"
 #include "pm/pcp_pm_private.h"
 
-int rtcpm_pcp_pm_peer_wanted(const rtcpm_addr *remote)
+int rtcpm_pcp_pm_peer_wanted(LONG type, const rtcpm_addr *remote)
 {
-    static const uint8_t zero[16];
-    if (remote->family != RTCPM_AF_INET && remote->family != RTCPM_AF_INET6) return 0;
-    return remote->port && memcmp(remote->bytes, zero, remote->family == RTCPM_AF_INET ? 4 : 16);
+    if (type == RTCPT_SIP || (remote->family != RTCPM_AF_INET && remote->family != RTCPM_AF_INET6)) return 0;
+    return remote->port && !rtcpm_addr_is_unspecified(remote);
 }
 
 /* (locked) The event of one PEER exchange that did not go as asked. */
@@ -125,7 +124,7 @@ static void move_peer(struct pcp_pm *pm, struct pcp_lease *l, const rtcpm_addr *
     }
     rtcpm_pcp_pm_peer_request(pm, s, l, 0, deadline);
     l->peer = *remote;
-    if (!rtcpm_pcp_pm_peer_wanted(remote) || l->type == RTCPT_SIP) l->peer.family = RTCPM_AF_NONE;
+    if (!rtcpm_pcp_pm_peer_wanted(l->type, remote)) l->peer.family = RTCPM_AF_NONE;
     rtcpm_pcp_pm_peer_request(pm, s, l, l->lifetime ? pm->set.lifetime_s : 0, deadline);
     rtcpm_socket_close(s);
 }

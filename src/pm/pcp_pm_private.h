@@ -162,9 +162,9 @@ struct pcp_lease *rtcpm_pcp_pm_find_lease(struct pcp_pm *pm, LONG transport, con
 
 /* ---- PEER (pcp_pm_peer.c; no lock held on entry) ---- */
 
-/* 1 when a mapping with this remote gets a PEER beside its MAP: a PCP lease (not NAT-PMP)
- * and a remote with an address and a port. */
-int rtcpm_pcp_pm_peer_wanted(const rtcpm_addr *remote);
+/* 1 when a mapping of port type type (RTCPT_*) with this remote gets a PEER beside its MAP:
+ * a media port (not SIP) and a remote with an address and a port. */
+int rtcpm_pcp_pm_peer_wanted(LONG type, const rtcpm_addr *remote);
 
 /* After l's MAP (lifetime > 0) succeeded by PCP: creates or renews the PEER mapping towards
  * l->peer on socket s within deadline; lifetime 0: deletes it (when l->peer_live). Never

@@ -92,8 +92,7 @@ int rtcpm_pm_server_check(const char *text, char *why, size_t whylen)
                -1;
     if (!rtcpm_addr_parse(host, strlen(host), &a))
     {
-        static const uint8_t zero[16];
-        if (!memcmp(a.bytes, zero, a.family == RTCPM_AF_INET ? 4 : 16))
+        if (rtcpm_addr_is_unspecified(&a))
             return rtcpm_cfg_set_err(why, whylen, "'%.80s' is the unspecified address", text), -1;
         return 0;
     }
@@ -237,7 +236,6 @@ int rtcpm_pm_server_pair_check(const char *text, char *why, size_t whylen)
 
 int rtcpm_pm_local_addresses(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, char *why, size_t whylen)
 {
-    static const uint8_t zero[16];
     char entry[RTCPM_ADDR_PARSE_TEXT_MAX + 1];
     const char *p = text;
     rtcpm_addr got[2];
@@ -248,7 +246,7 @@ int rtcpm_pm_local_addresses(const char *text, rtcpm_addr *v4, rtcpm_addr *v6, c
         rtcpm_addr a;
         if (rc < 0 || rtcpm_addr_parse(entry, strlen(entry), &a))
             return rtcpm_cfg_set_err(why, whylen, "'%.80s' is not an IP address", rc < 0 ? p : entry), -1;
-        if (!memcmp(a.bytes, zero, a.family == RTCPM_AF_INET ? 4 : 16))
+        if (rtcpm_addr_is_unspecified(&a))
             return rtcpm_cfg_set_err(why, whylen, "'%s' is unspecified: give the host's own address", entry), -1;
         if (got[a.family == RTCPM_AF_INET6].family != RTCPM_AF_NONE)
             return rtcpm_cfg_set_err(why, whylen, "two local %s addresses (at most one per family)",

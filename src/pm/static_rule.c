@@ -12,12 +12,6 @@
 
 static const char *family_name(const rtcpm_addr *a) { return a->family == RTCPM_AF_INET ? "IPv4" : "IPv6"; }
 
-static int is_unspecified(const rtcpm_addr *a)
-{
-    static const uint8_t zero[16];
-    return !memcmp(a->bytes, zero, a->family == RTCPM_AF_INET ? 4 : 16);
-}
-
 static enum static_rule_field check_side(const char *what, const rtcpm_addr *a, long first, long last, char *err,
                                          size_t errlen)
 {
@@ -27,7 +21,7 @@ static enum static_rule_field check_side(const char *what, const rtcpm_addr *a, 
         snprintf(err, errlen, "%s address missing", what);
         return STATIC_RULE_INTERNAL;
     }
-    if (is_unspecified(a))
+    if (rtcpm_addr_is_unspecified(a))
     {
         rtcpm_addr_format(a, text, sizeof(text));
         snprintf(err, errlen, "%s address %s is unspecified: give the host's own address", what, text);

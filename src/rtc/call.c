@@ -225,12 +225,7 @@ static HRESULT plan_route(struct rtc_session *session, struct call_plan *p)
     else
         hr = rtcpm_rtc_resolve_uri(p->target, p->transport, &p->next_hop);
     if (FAILED(hr)) return hr;
-    /* the session's port manager, else its profile's (RTC 1.5 "Address Mapping") */
-    EnterCriticalSection(&session->cs);
-    p->pm = session->pm;
-    rtcpm_host_pm_ref_addref(p->pm);
-    LeaveCriticalSection(&session->cs);
-    if (!p->pm && session->profile) p->pm = rtcpm_rtc_profile_pm(session->profile);
+    p->pm = rtcpm_rtc_session_pm(session); /* its own, else its profile's */
     return S_OK;
 }
 

@@ -340,11 +340,7 @@ static HRESULT answer_ports(struct rtc_session *session, const rtcpm_addr *rtp, 
     rtcpm_addr local;
     HRESULT hr;
 
-    EnterCriticalSection(&session->cs);
-    pm = session->pm;
-    rtcpm_host_pm_ref_addref(pm);
-    LeaveCriticalSection(&session->cs);
-    if (!pm && session->profile) pm = rtcpm_rtc_profile_pm(session->profile);
+    pm = rtcpm_rtc_session_pm(session);
     if (!pm)
     {
         if (FAILED(hr = rtcpm_rtc_route_local(rtp, &local))) return hr;

@@ -310,6 +310,9 @@ static inline struct rtc_session *rtc_session_from_IRTCSession(IRTCSession *ifac
 HRESULT rtcpm_rtc_session_create(struct rtc_client *client, RTC_SESSION_TYPE type, BSTR local_phone_uri,
                                  struct rtc_profile *profile, IRTCSession **out);
 void rtcpm_rtc_session_report(struct rtc_session *session, RTC_SESSION_STATE state, LONG status, const char *text);
+/* The port manager a session's call uses, referenced (rtcpm_host_pm_ref_release): its own, else
+ * its profile's (RTC 1.5 "Address Mapping"); NULL for none. */
+struct host_pm_ref *rtcpm_rtc_session_pm(struct rtc_session *session);
 
 struct rtc_participant;
 HRESULT rtcpm_rtc_participant_create(struct rtc_session *session, BSTR uri, BSTR name, IRTCParticipant **out);

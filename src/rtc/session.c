@@ -422,6 +422,17 @@ static const IRTCSessionPortManagementVtbl session_pm_vtbl = {
 
 /* ---- for the client and the call ----------------------------------------------------------- */
 
+struct host_pm_ref *rtcpm_rtc_session_pm(struct rtc_session *session)
+{
+    struct host_pm_ref *pm;
+    EnterCriticalSection(&session->cs);
+    pm = session->pm;
+    rtcpm_host_pm_ref_addref(pm);
+    LeaveCriticalSection(&session->cs);
+    if (!pm && session->profile) pm = rtcpm_rtc_profile_pm(session->profile);
+    return pm;
+}
+
 void rtcpm_rtc_session_report(struct rtc_session *session, RTC_SESSION_STATE state, LONG status, const char *text)
 {
     IDispatch *event;

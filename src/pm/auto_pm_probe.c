@@ -294,11 +294,12 @@ static int probe_owned(struct auto_pm *pm, uint64_t deadline)
     rtcpm_cfg_set_err(pm->verdict, sizeof(pm->verdict), "%s (gateway %s, local %s)", text,
                       gw.family ? rtcpm_addr_text(&gw, a1) : "none",
                       local.family ? rtcpm_addr_text(&local, a2) : "none");
+    /* traced before the waiters wake: whoever waited for the verdict sees its line already written */
+    RTCPM_TRACE(RTCPM_LOG_PM, "verdict: %s", pm->verdict);
     pm->probing = 0;
     pm->probes++;
     rtcpm_cond_broadcast(&pm->cond);
     rtcpm_lock_release(&pm->lock);
-    RTCPM_TRACE(RTCPM_LOG_PM, "verdict: %s", pm->verdict);
     return mech;
 }
 

@@ -2,7 +2,8 @@
 /*
  * test_log.c — the trace channels as a user sees them on stderr: every COM method's entry
  * line with its arguments (RTCPM_DEBUG=+pm / +host; the static, STUN, PCP, UPnP and automatic
- * port managers), exactly one line per trace (no blank lines), nothing when the channel is off; and the argument formatters rtcpm_debugstr_w /
+ * port managers), exactly one line per trace (no blank lines, whole when threads trace at once),
+ * nothing when the channel is off; and the argument formatters rtcpm_debugstr_w /
  * rtcpm_debugstr_guid (escaping, bounds, the per-thread ring).
  *
  * stderr is captured by pointing file descriptor 2 at a file for the duration of a case
@@ -30,7 +31,7 @@ struct capture
 {
     char path[64];
     int saved_fd;
-    char text[16384];
+    char text[65536];
 };
 
 /* From here on, stderr goes to a file of this process's own. */
@@ -364,6 +365,61 @@ static void test_one_line_per_trace(void)
                                    "rtcpm:stun:test_one_line_per_trace third\n");
 }
 
+/* Traces from several threads at once: each still one whole line (a line written in pieces
+ * could be cut by another thread's, or by a redirection of stderr between the pieces). */
+#define TRACE_WRITERS 4
+#define TRACES_EACH   100
+
+static int trace_many(void *arg)
+{
+    int i;
+    for (i = 0; i < TRACES_EACH; i++)
+        RTCPM_TRACE(RTCPM_LOG_STUN, "writer %c line %03d %s", *(const char *)arg, i,
+                    "......................................................................");
+    return 0;
+}
+
+static void test_lines_whole_across_threads(void)
+{
+    static const char names[TRACE_WRITERS] = { 'a', 'b', 'c', 'd' };
+    int seen[TRACE_WRITERS] = { 0 }, bad = 0, i;
+    test_thread *t[TRACE_WRITERS];
+    struct capture c;
+    const char *p;
+
+    rtcpm_test_set_debug("stun");
+    capture_start(&c);
+    for (i = 0; i < TRACE_WRITERS; i++)
+        CU_ASSERT_EQUAL_FATAL(test_thread_start(&t[i], trace_many, (void *)&names[i]), 0);
+    for (i = 0; i < TRACE_WRITERS; i++) CU_ASSERT_EQUAL(test_thread_join(t[i]), 0);
+    capture_stop(&c);
+    rtcpm_test_set_debug(NULL);
+
+    for (p = c.text; *p;)
+    {
+        const char *e = strchr(p, '\n');
+        char want[200];
+        int w, n;
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        /* "rtcpm:stun:trace_many writer X line NNN ...", with X the next line of writer X */
+        for (w = 0; w < TRACE_WRITERS; w++)
+            if (len > 29 && p[29] == names[w]) break;
+        n = w < TRACE_WRITERS ? seen[w] : -1;
+        if (n >= 0)
+            snprintf(want, sizeof(want), "rtcpm:stun:trace_many writer %c line %03d %s", names[w], n,
+                     "......................................................................");
+        if (n < 0 || len != strlen(want) || strncmp(p, want, len) || !e)
+        {
+            if (!bad++) printf("\nfirst line not whole: \"%.*s\"\n", (int)len, p);
+        }
+        else
+            seen[w]++;
+        p += len + (e != NULL);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    for (i = 0; i < TRACE_WRITERS; i++) CU_ASSERT_EQUAL(seen[i], TRACES_EACH);
+}
+
 /* ---- the argument formatters ---- */
 
 static void test_debugstr_w(void)
@@ -455,6 +511,7 @@ static CU_TestInfo tests[] = {
     { "trace_pm_and_host_entries", test_trace_pm_and_host_entries },
     { "channel_off", test_channel_off },
     { "one_line_per_trace", test_one_line_per_trace },
+    { "lines_whole_across_threads", test_lines_whole_across_threads },
     { "debugstr_w", test_debugstr_w },
     { "debugstr_guid", test_debugstr_guid },
     { "debugstr_ring", test_debugstr_ring },

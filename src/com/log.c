@@ -80,7 +80,12 @@ static void log_line(const char *prefix, const char *func, const char *fmt, va_l
     if (log_sink)
         log_sink(log_sink_ctx, line);
     else
-        fprintf(stderr, "%s\n", line);
+    {
+        /* one write of the whole line: Wine's C runtime writes a formatted line in pieces,
+         * and stderr redirected between two pieces (or a reader) would see half a line */
+        line[len] = '\n';
+        fwrite(line, 1, len + 1, stderr);
+    }
 }
 
 void rtcpm_log_printf(enum rtcpm_log_channel ch, const char *func, const char *fmt, ...)

@@ -531,5 +531,3 @@ int rtcpm_socket_recv_exact(rtcpm_socket *s, void *buf, size_t len, int timeout_
 intptr_t rtcpm_socket_os_handle(const rtcpm_socket *s) { return (intptr_t)s->fd; }
 
 int rtcpm_socket_os_fail(rtcpm_socket *s, int os_err) { return fail(s, os_err); }
-
-int rtcpm_socket_os_last_error(void) { return rtcpm_os_last_error(); }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * socket_os.h — the OS primitives socket.c builds on: the Winsock or POSIX headers, the
- * socket handle type, and a handful of small calls written twice in socket_os.c (once over
- * Winsock, once over POSIX) so that socket.c writes every operation once. socket_os.c also
+ * socket_os.h — the OS primitives socket.c and socket_poll.c build on: the Winsock or POSIX
+ * headers, the socket handle type, and a handful of small calls written twice in socket_os.c
+ * (once over Winsock, once over POSIX) so that socket.c writes every operation once. socket_os.c also
  * keeps Winsock's lifetime (rtcpm_net_init / cleanup / refcount) and rtcpm_os_error_text.
  * Only src/os includes this.
  */

@@ -8,27 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "socket_os.h"
 #include "socket_private.h"
-
-#ifdef _WIN32
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#include <windows.h>
-typedef SOCKET os_socket;
-#define OS_WOULD_BLOCK(e) ((e) == WSAEWOULDBLOCK)
-#define OS_IN_PROGRESS(e) ((e) == WSAEWOULDBLOCK || (e) == WSAEINPROGRESS)
-#define OS_INTR(e)        ((e) == WSAEINTR)
-#else
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-typedef int os_socket;
-#define OS_WOULD_BLOCK(e) ((e) == EAGAIN || (e) == EWOULDBLOCK)
-#define OS_IN_PROGRESS(e) ((e) == EINPROGRESS)
-#define OS_INTR(e)        ((e) == EINTR)
-#endif
 
 #define MAX_ITEMS 60
 
@@ -172,7 +153,7 @@ int rtcpm_socket_poll(struct rtcpm_poll_item *items, size_t n, rtcpm_waker *w, i
         return 0;
     }
     rc = select(0, &rd, &wr, &ex, ptv);
-    if (rc < 0) return WSAGetLastError() == WSAEINTR ? 0 : RTCPM_SOCK_E_OTHER;
+    if (rc < 0) return rtcpm_os_interrupted(rtcpm_os_last_error()) ? 0 : RTCPM_SOCK_E_OTHER;
     if (w && FD_ISSET(waker_fd(w), &rd)) waker_drain(w);
     for (i = 0; i < n; i++)
     {
@@ -205,7 +186,7 @@ int rtcpm_socket_poll(struct rtcpm_poll_item *items, size_t n, rtcpm_waker *w, i
         p[count++].revents = 0;
     }
     rc = poll(p, count, timeout_ms < 0 ? -1 : timeout_ms);
-    if (rc < 0) return errno == EINTR ? 0 : RTCPM_SOCK_E_OTHER;
+    if (rc < 0) return rtcpm_os_interrupted(errno) ? 0 : RTCPM_SOCK_E_OTHER;
     if (w && p[n].revents) waker_drain(w);
     for (i = 0; i < n; i++)
     {
@@ -229,8 +210,8 @@ int rtcpm_socket_connect_start(rtcpm_socket *s, const rtcpm_addr *to)
         rtcpm_addr_to_sockaddr(to, &sa) != RTCPM_SOCK_OK)
         return RTCPM_SOCK_E_INVALID_ARG;
     if (connect(fd_of(s), (const struct sockaddr *)sa.u.bytes, sa.len) == 0) return RTCPM_SOCK_OK;
-    e = rtcpm_socket_os_last_error();
-    if (OS_IN_PROGRESS(e) || OS_INTR(e)) return 1;
+    e = rtcpm_os_last_error();
+    if (rtcpm_os_in_progress(e) || rtcpm_os_interrupted(e)) return 1;
     return rtcpm_socket_os_fail(s, e);
 }
 
@@ -244,7 +225,7 @@ int rtcpm_socket_connect_result(rtcpm_socket *s)
 #endif
     if (!s) return RTCPM_SOCK_E_INVALID_ARG;
     if (getsockopt(fd_of(s), SOL_SOCKET, SO_ERROR, (char *)&so_error, &len) != 0)
-        return rtcpm_socket_os_fail(s, rtcpm_socket_os_last_error());
+        return rtcpm_socket_os_fail(s, rtcpm_os_last_error());
     return so_error ? rtcpm_socket_os_fail(s, so_error) : RTCPM_SOCK_OK;
 }
 
@@ -261,7 +242,7 @@ int rtcpm_socket_recv_some(rtcpm_socket *s, void *buf, size_t cap, size_t *got)
         return RTCPM_SOCK_OK;
     }
     if (n == 0) return RTCPM_SOCK_E_CLOSED;
-    e = rtcpm_socket_os_last_error();
-    if (OS_WOULD_BLOCK(e) || OS_INTR(e)) return RTCPM_SOCK_E_TIMEOUT;
+    e = rtcpm_os_last_error();
+    if (rtcpm_os_would_block(e) || rtcpm_os_interrupted(e)) return RTCPM_SOCK_E_TIMEOUT;
     return rtcpm_socket_os_fail(s, e);
 }

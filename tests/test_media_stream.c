@@ -64,8 +64,9 @@ static int count_events(const struct events *e, enum rtcpm_media_event_type type
     return n;
 }
 
-/* A stream on 127.0.0.1 (any ports) sending to the peer. */
-static struct rtcpm_media_stream *stream_to(const struct peer *p, struct events *ev, const char *device)
+/* A stream on 127.0.0.1 (any ports) sending to the peer; wait_ms: its wait_for_remote_ms. */
+static struct rtcpm_media_stream *stream_waiting(const struct peer *p, struct events *ev, const char *device,
+                                                 int wait_ms)
 {
     struct rtcpm_media_config cfg;
     struct rtcpm_media_stream *s = NULL;
@@ -76,9 +77,15 @@ static struct rtcpm_media_stream *stream_to(const struct peer *p, struct events 
     cfg.cname = "alice@test";
     cfg.capture_device = device;
     cfg.playback_device = device;
+    cfg.wait_for_remote_ms = wait_ms;
     CU_ASSERT_EQUAL_FATAL(rtcpm_media_stream_create(&s, &cfg), S_OK);
     CU_ASSERT_EQUAL(rtcpm_media_stream_set_remote(s, &p->rtp_addr, &p->rtcp_addr), S_OK);
     return s;
+}
+
+static struct rtcpm_media_stream *stream_to(const struct peer *p, struct events *ev, const char *device)
+{
+    return stream_waiting(p, ev, device, 0);
 }
 
 /* Receives RTP packets from the stream and checks each against the last. */
@@ -258,6 +265,66 @@ static void test_missing_device(void)
     peer_close(&p);
 }
 
+/* wait_for_remote_ms: RTP and RTCP each wait for the remote's first packet on their socket
+ * (a NAT whose mapping forwards only inbound), and send from then on; and when the remote stays
+ * silent, from the end of the wait. */
+static void test_wait_for_remote(void)
+{
+    struct peer p;
+    struct rtcpm_media_stats st;
+    rtcpm_addr local_rtp, local_rtcp;
+    uint8_t buf[1500];
+    size_t got = 0;
+    uint32_t ssrc = 0;
+    struct rtcpm_rtp_packet pkt;
+    struct rtcpm_rtcp_info info;
+
+    peer_open(&p);
+    struct rtcpm_media_stream *s = stream_waiting(&p, NULL, "none", 20000);
+    CU_ASSERT_EQUAL(rtcpm_media_stream_local(s, &local_rtp, &local_rtcp), S_OK);
+    CU_ASSERT_EQUAL(rtcpm_media_stream_start(s), S_OK);
+    /* nothing yet: ~15 frames' time without a packet */
+    CU_ASSERT_EQUAL(rtcpm_socket_recvfrom(p.rtp, buf, sizeof(buf), &got, NULL, 300), RTCPM_SOCK_E_TIMEOUT);
+    CU_ASSERT_EQUAL(rtcpm_media_stream_get_stats(s, &st), S_OK);
+    CU_ASSERT_EQUAL(st.rtp_sent, 0);
+    /* the remote's first RTP packet: ours follow, the first with the marker bit */
+    memset(&pkt, 0, sizeof(pkt));
+    memset(buf, 0xFF, 160);
+    pkt.ssrc = 0x5150;
+    pkt.payload = buf;
+    pkt.payload_len = 160;
+    uint8_t out[200];
+    int n = rtcpm_rtp_write(&pkt, out, sizeof(out));
+    CU_ASSERT_EQUAL_FATAL(n, 172);
+    CU_ASSERT_EQUAL(rtcpm_socket_sendto(p.rtp, out, (size_t)n, &local_rtp), 0);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_socket_recvfrom(p.rtp, buf, sizeof(buf), &got, NULL, 2000), 0);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_rtp_parse(buf, got, &pkt), 0);
+    CU_ASSERT_EQUAL(pkt.marker, 1);
+    CU_ASSERT_EQUAL(receive_rtp(&p, 10, 0, 0xFF, &ssrc), 10);
+    /* RTCP still waits (its first report is due within 1..3 s; nothing came on RTCP) */
+    CU_ASSERT_EQUAL(rtcpm_socket_recvfrom(p.rtcp, buf, sizeof(buf), &got, NULL, 3500), RTCPM_SOCK_E_TIMEOUT);
+    /* a packet from the remote on RTCP: the overdue report goes at once, an SR */
+    CU_ASSERT_EQUAL(rtcpm_socket_sendto(p.rtcp, "rtcp?", 5, &local_rtcp), 0);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_socket_recvfrom(p.rtcp, buf, sizeof(buf), &got, NULL, 1000), 0);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_rtcp_parse(buf, got, &info), 0);
+    CU_ASSERT_TRUE(info.has_sr);
+    CU_ASSERT_EQUAL(info.sender_ssrc, ssrc);
+    rtcpm_media_stream_destroy(s);
+    peer_close(&p);
+
+    /* a silent remote: sending starts when the wait ends (400 ms) */
+    peer_open(&p);
+    s = stream_waiting(&p, NULL, "none", 400);
+    uint64_t t0 = rtcpm_clock_ms();
+    CU_ASSERT_EQUAL(rtcpm_media_stream_start(s), S_OK);
+    CU_ASSERT_EQUAL_FATAL(rtcpm_socket_recvfrom(p.rtp, buf, sizeof(buf), &got, NULL, 3000), 0);
+    uint64_t ms = rtcpm_clock_ms() - t0;
+    CU_ASSERT_TRUE(ms >= 380);
+    CU_ASSERT_TRUE(ms < 2500);
+    rtcpm_media_stream_destroy(s);
+    peer_close(&p);
+}
+
 static void test_bad_input(void)
 {
     struct rtcpm_media_config cfg;
@@ -327,6 +394,7 @@ int main(int argc, char **argv)
         { "pcma", test_pcma },
         { "receive_counted", test_receive_counted },
         { "missing_device", test_missing_device },
+        { "wait_for_remote", test_wait_for_remote },
         { "bad_input", test_bad_input },
         CU_TEST_INFO_NULL,
     };

@@ -114,6 +114,7 @@ HRESULT rtcpm_media_stream_create(struct rtcpm_media_stream **out, const struct 
     s->on_event = cfg->on_event;
     s->ctx = cfg->ctx;
     s->volume[0] = s->volume[1] = 0xFFFF;
+    s->wait_for_remote_ms = cfg->wait_for_remote_ms > 0 ? cfg->wait_for_remote_ms : 0;
     s->capture_name = dup_or_null(cfg->capture_device, &failed);
     s->playback_name = dup_or_null(cfg->playback_device, &failed);
     hr = failed ? E_OUTOFMEMORY : open_sockets(s, cfg);

@@ -150,7 +150,13 @@ struct rtcpm_media_config
     struct rtcpm_media_codecs codecs; /* default: PCMU (PT 0), telephone-event 101, sendrecv */
     int rtp_timeout_ms;               /* > 0: EV_STOPPED/RECEIVE/TIMEOUT after that long without RTP
                                     once RTP was received; 0 (default): never */
-    rtcpm_media_event_cb on_event;    /* optional */
+    /* > 0: each socket (RTP, RTCP) sends nothing until a packet from the remote arrived on it,
+     * or until that long after the start. For NATs whose negotiated mapping only forwards
+     * inbound (miniupnpd's PCP MAP behind MASQUERADE --random-fully): a packet sent first
+     * would leave from another external port and take the flow the remote's packets need.
+     * 0 (default): send from the start. */
+    int wait_for_remote_ms;
+    rtcpm_media_event_cb on_event; /* optional */
     void *ctx;
 };
 

@@ -34,9 +34,12 @@ struct rtcpm_media_stream
     int have_remote;
     rtcpm_media_session *session;
     rtcpm_thread *thread;
-    int running;  /* start() succeeded, stop() not yet called */
-    int stopping; /* the thread must end */
-    int mute[2];  /* [0] send (microphone), [1] receive (speaker) */
+    int running;            /* start() succeeded, stop() not yet called */
+    int stopping;           /* the thread must end */
+    int mute[2];            /* [0] send (microphone), [1] receive (speaker) */
+    int wait_for_remote_ms; /* the config's */
+    uint64_t hold_until_us; /* while the clock is below it, a socket in held[] sends nothing */
+    int held[2];            /* [0] RTP, [1] RTCP: nothing from the remote on it yet */
     long volume[2];
     rtcpm_audio_device *capture, *playback;
     int capture_opened, playback_opened; /* at the last start (stats) */

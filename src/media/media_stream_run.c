@@ -62,7 +62,10 @@ static void handle_rtp(struct rtcpm_media_stream *s, const uint8_t *buf, size_t 
     if (!rtcpm_addr_equal(from, &s->remote_rtp))
         rtcpm_media_session_count_ignored(s->session, 0);
     else
+    {
+        s->held[0] = 0;
         rtcpm_media_session_on_rtp(s->session, buf, len, now);
+    }
     rtcpm_lock_release(&s->lock);
 }
 
@@ -103,9 +106,19 @@ static void drain_rtcp(struct rtcpm_media_stream *s)
         if (rc != RTCPM_SOCK_OK || !rtcpm_addr_equal_host(&from, &s->remote_rtcp))
             rtcpm_media_session_count_ignored(s->session, 1);
         else
+        {
+            s->held[1] = 0;
             rtcpm_media_session_on_rtcp(s->session, buf, got, rtcpm_clock_us());
+        }
         rtcpm_lock_release(&s->lock);
     }
+}
+
+/* Whether socket i (0 RTP, 1 RTCP) still waits for the remote (s->lock held). */
+static int holding(struct rtcpm_media_stream *s, int i, uint64_t now)
+{
+    if (s->held[i] && now >= s->hold_until_us) s->held[i] = 0;
+    return s->held[i];
 }
 
 /* Mute, then the volume as a gain (0xFFFF: unchanged). */
@@ -125,19 +138,22 @@ static void tick(struct rtcpm_media_stream *s, uint64_t now)
 {
     int16_t mic[RTCPM_MEDIA_FRAME_SAMPLES], spk[RTCPM_MEDIA_FRAME_SAMPLES];
     uint8_t rtp[RTCPM_MEDIA_MAX_PACKET], rtcp[RTCPM_MEDIA_MAX_PACKET];
-    size_t rtp_len, rtcp_len = 0, got = rtcpm_audio_device_read(s->capture, mic, RTCPM_MEDIA_FRAME_SAMPLES);
+    size_t rtp_len = 0, rtcp_len = 0, got = rtcpm_audio_device_read(s->capture, mic, RTCPM_MEDIA_FRAME_SAMPLES);
     rtcpm_addr to_rtp, to_rtcp;
 
     memset(mic + got, 0, (RTCPM_MEDIA_FRAME_SAMPLES - got) * sizeof(*mic));
     rtcpm_lock_acquire(&s->lock);
     level(mic, RTCPM_MEDIA_FRAME_SAMPLES, s->mute[0], s->volume[0]);
-    rtp_len = rtcpm_media_session_send_frame(s->session, mic, now, rtp, sizeof(rtp));
+    if (holding(s, 0, now))
+        rtcpm_media_session_skip_frames(s->session, 1); /* the clock runs on, nothing is sent */
+    else
+        rtp_len = rtcpm_media_session_send_frame(s->session, mic, now, rtp, sizeof(rtp));
     rtcpm_media_session_play_frame(s->session, now, spk);
     level(spk, RTCPM_MEDIA_FRAME_SAMPLES, s->mute[1], s->volume[1]);
     rtcpm_dtmf_tone_set(&s->tone, rtcpm_media_session_dtmf_sending(s->session));
     rtcpm_dtmf_tone_mix(&s->tone, spk, RTCPM_MEDIA_FRAME_SAMPLES);
     rtcpm_media_session_tick(s->session, now);
-    if (now >= rtcpm_media_session_rtcp_due_us(s->session))
+    if (now >= rtcpm_media_session_rtcp_due_us(s->session) && !holding(s, 1, now))
         rtcp_len = rtcpm_media_session_build_rtcp(s->session, now, 0, rtcp, sizeof(rtcp));
     to_rtp = s->remote_rtp;
     to_rtcp = s->remote_rtcp;
@@ -148,12 +164,14 @@ static void tick(struct rtcpm_media_stream *s, uint64_t now)
     if (rtcp_len) rtcpm_socket_sendto(s->rtcp, rtcp, rtcp_len, &to_rtcp);
 }
 
-/* The last words: RTCP BYE, then STOPPED for both directions. */
+/* The last words: RTCP BYE (none while RTCP still waits for the remote), then STOPPED for both
+ * directions. */
 static void say_bye(struct rtcpm_media_stream *s)
 {
     uint8_t rtcp[RTCPM_MEDIA_MAX_PACKET];
     rtcpm_lock_acquire(&s->lock);
-    size_t n = rtcpm_media_session_build_rtcp(s->session, rtcpm_clock_us(), 1, rtcp, sizeof(rtcp));
+    uint64_t now = rtcpm_clock_us();
+    size_t n = holding(s, 1, now) ? 0 : rtcpm_media_session_build_rtcp(s->session, now, 1, rtcp, sizeof(rtcp));
     rtcpm_addr to = s->remote_rtcp;
     queue(s, RTCPM_MEDIA_EV_STOPPED, RTCPM_MEDIA_SEND, RTCPM_MEDIA_REASON_NORMAL, S_OK, "stream stopped");
     queue(s, RTCPM_MEDIA_EV_STOPPED, RTCPM_MEDIA_RECEIVE, RTCPM_MEDIA_REASON_NORMAL, S_OK, "stream stopped");
@@ -215,6 +233,8 @@ HRESULT rtcpm_media_stream_start(struct rtcpm_media_stream *s)
     {
         s->running = 1; /* claimed: a second start fails from here on */
         s->stopping = 0;
+        s->held[0] = s->held[1] = s->wait_for_remote_ms > 0;
+        s->hold_until_us = rtcpm_clock_us() + (uint64_t)s->wait_for_remote_ms * 1000u;
         rtcpm_dtmf_tone_init(&s->tone);
         queue(s, RTCPM_MEDIA_EV_STARTED, RTCPM_MEDIA_SEND, RTCPM_MEDIA_REASON_NORMAL, S_OK, "stream started");
         queue(s, RTCPM_MEDIA_EV_STARTED, RTCPM_MEDIA_RECEIVE, RTCPM_MEDIA_REASON_NORMAL, S_OK, "stream started");

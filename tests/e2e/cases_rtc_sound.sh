@@ -20,7 +20,13 @@
 #                   300 ms after the INVITE and rtp_talk.py sends to the offer's RTP and RTCP
 #                   mappings at once, so that the client's own packets travel back along the
 #                   flows the router's PCP mappings made (anything else leaves from a random
-#                   port); no DNAT rule is left afterwards
+#                   port); no DNAT rule is left afterwards. Then, on the same router, an
+#                   incoming call: a registrar calls rtc_incoming_call.exe --pcp, rtcdll answers
+#                   with RTCPM_MEDIA_WAIT_FOR_REMOTE_MS set, and the caller's rtp_talk.py sends
+#                   first to the answer's RTP and RTCP: miniupnpd's MAP forwards only inbound
+#                   (its PEER, which would add the outbound half, is written backwards in
+#                   2.3.1), so a packet rtcdll sent first would leave from a random port and
+#                   take the flow the caller's packets need (sound_in_pcp)
 #   rtc_sound_in    incoming call: rtc_incoming_call.exe registered with its own port manager
 #                   + DNAT (as rtc_in_own_static), an unchanged application whose devices the
 #                   test chooses with RTCPM_MEDIA_CAPTURE / RTCPM_MEDIA_PLAYBACK; the caller
@@ -105,6 +111,44 @@ case_rtc_sound_pcp() {
     check "the SDP names the router's address $E2E_WAN_ROUTER (PCP's external address)" \
         eq "$(pm_mapping AUDIO_RTP external | cut -d: -f1)" "$E2E_WAN_ROUTER"
     check "no DNAT rule left in miniupnpd's chain (every mapping released)" eq "$(e2e_miniupnpd_rules)" ""
+    sound_aside outgoing
+    sound_in_pcp
+}
+
+# sound_aside NAME: the last call's sound files renamed NAME-* (the next call writes them anew)
+sound_aside() {
+    local f
+    for f in talk.log talk.ul talk.wav talk.ready heard.wav; do
+        [ -e "$E2E_RUN_DIR/$f" ] && mv "$E2E_RUN_DIR/$f" "$E2E_RUN_DIR/$1-$f"
+    done
+}
+
+# sound_in_pcp: an incoming call answered through rtcpm's PCP port manager behind MASQUERADE
+# --random-fully (case_rtc_sound_pcp's router): the registrar (registrar_calls.xml.in) calls
+# 300 ms after the registration; rtp_talk.py at the offer's media address sends first to the
+# answer's RTP and RTCP, and rtcdll (RTCPM_MEDIA_WAIT_FOR_REMOTE_MS) answers along those flows.
+sound_in_pcp() {
+    local port=$((E2E_SIP_PORT + 2)) rc
+    KA_IDLE_MS=300 KA_RING_WAIT_MS=4000 ka_registrar in_registrar "$port"
+    e2e_talk_start --send "$E2E_RUN_DIR/peer.ul" --offer "$E2E_RUN_DIR/in_registrar.answer" --send-first
+    echo "client: rtc_incoming_call.exe --register --registrar $E2E_WAN_PUBLIC:$port --pcp $E2E_LAN_ROUTER" \
+        "(RTCPM_MEDIA_WAIT_FOR_REMOTE_MS=${SOUND_WAIT_MS:-5000})"
+    # shellcheck disable=SC2046 # e2e_wine_env: VAR=VALUE words
+    e2e_spawn client incoming $(e2e_wine_env) RTCPM_MEDIA_CAPTURE="$MIC" RTCPM_MEDIA_PLAYBACK="$SPEAKER" \
+        RTCPM_MEDIA_WAIT_FOR_REMOTE_MS="${SOUND_WAIT_MS:-5000}" timeout 90 "$E2E_WINE_LOADER" \
+        "$bin/rtc_incoming_call.exe" --register --registrar "$E2E_WAN_PUBLIC:$port" --pcp "$E2E_LAN_ROUTER" \
+        --timeout 20000
+    e2e_wait incoming 60; client_rc=$?
+    e2e_wait in_registrar 15; rc=$?
+    e2e_wait talk 15; media_rc=$?
+    ka_log incoming
+    check "incoming: rtc_incoming_call exit 0 (the call came, connected, ended)" eq "$client_rc" 0
+    check "incoming: the registrar's scenario ran to its end (INVITE answered, unREGISTER)" eq "$rc" 0
+    check "incoming: the answer names the router's address $E2E_WAN_ROUTER (PCP's external address)" \
+        has "$E2E_RUN_DIR/in_registrar.sipp.log" "answered \\{c=IN IP4 $(e2e_re_ip "$E2E_WAN_ROUTER")\\}"
+    check "incoming: RTP reached the caller's media from the answer's address" eq "$media_rc" 0
+    sound_checks
+    check "incoming: no DNAT rule left in miniupnpd's chain" eq "$(e2e_miniupnpd_rules)" ""
 }
 
 case_rtc_sound_in() {
@@ -130,7 +174,7 @@ KA_PEER_TIMEOUT_S=$((E2E_PEER_TIMEOUT + KA_IDLE_MS / 1000)) # the peers' lives i
 # a lost one is not rescued by a retransmission after the client's unREGISTER opened a flow)
 ka_registrar() {
     e2e_scenario "$here/registrar_calls.xml.in" "$E2E_RUN_DIR/$1.xml" \
-        CONTACT_RE="$(e2e_re_ip "$E2E_WAN_ROUTER"):[0-9]+" IDLE_MS=$KA_IDLE_MS RING_WAIT_MS=$KA_RING_WAIT_MS \
+        CONTACT_RE="$(e2e_re_ip "$E2E_WAN_ROUTER"):[0-9]+" IDLE_MS="$KA_IDLE_MS" RING_WAIT_MS="$KA_RING_WAIT_MS" \
         HOLD=3000 MEDIA_IP="$E2E_WAN_PUBLIC" MEDIA_PORT="$E2E_MEDIA_PORT" ANSWER_FILE="$E2E_RUN_DIR/$1.answer" \
         ANSWER_RE="c=IN IP4 $(e2e_re_ip "$E2E_WAN_ROUTER")[[:space:]]"
     e2e_spawn public "$1" sipp -sf "$E2E_RUN_DIR/$1.xml" -i "$E2E_WAN_PUBLIC" -p "$2" -m 1 -nostdin -nr \

@@ -13,7 +13,7 @@
 # before the application could give it a port manager), in_reject / in_busy / in_dnd (Terminate ->
 # 603 / 486 / 480, a second Terminate -> RTC_E_INVALID_SESSION_STATE), in_cancel (the caller's
 # CANCEL while ringing: 487, DISCONNECTED, Answer afterwards refused), in_488 (an offer without
-# PCMU/PCMA: 488, no session offered), in_registered (no listen address: the call comes to the
+# PCMU/PCMA: 488, no session offered), in_bad_sdp (a malformed offer: 488 alike), in_registered (no listen address: the call comes to the
 # registration's SIP port, the port manager's mapping the registrar has as Contact; the session
 # is the profile's, answered automatically with the profile's port manager's external RTP/RTCP).
 set -u
@@ -144,10 +144,19 @@ fi
 
 if run in_488; then
     setup_ports
-    scenario "$here/sipp/in_refused.xml.in" "$workdir/in_488.xml" CODE=488 OFFER_PT=18
+    scenario "$here/sipp/in_refused.xml.in" "$workdir/in_488.xml" CODE=488 OFFER_PORT=6000 OFFER_PT=18
     incoming in_488 "$workdir/in_488.xml" --timeout 4000
     expect_rc in_488 2
     expect_events in_488 "event client RTCCET_ASYNC_CLEANUP_DONE"
+fi
+
+# a malformed offer (PCMU, but no port on its m= line): 488 too, nothing offered to the application
+if run in_bad_sdp; then
+    setup_ports
+    scenario "$here/sipp/in_refused.xml.in" "$workdir/in_bad_sdp.xml" CODE=488 OFFER_PORT=notaport OFFER_PT=0
+    incoming in_bad_sdp "$workdir/in_bad_sdp.xml" --timeout 4000
+    expect_rc in_bad_sdp 2
+    expect_events in_bad_sdp "event client RTCCET_ASYNC_CLEANUP_DONE"
 fi
 
 # no listen address: the call comes to the port the registration uses (the port manager's SIP

@@ -86,8 +86,13 @@ rtc_up() {
         printf '%s\n' "$RTC_RESOLV" >"$netns_etc/resolv.conf"
     fi
     e2e_wine_start client
-    e2e_wine_run client -- regsvr32 /s "$(winpath "$dll")" >"$E2E_RUN_DIR/regsvr32.log" 2>&1 \
-        || e2e_die "regsvr32 rtcdll.dll failed in the client's prefix (see $E2E_RUN_DIR/regsvr32.log)"
+    if ! e2e_wine_run client -- regsvr32 /s "$(winpath "$dll")" >"$E2E_RUN_DIR/regsvr32.log" 2>&1; then
+        # what a rare failure needs to be understood (seen once, under load: "ShellExecuteEx
+        # failed", i.e. Wine did not find or could not start regsvr32.exe)
+        sed 's/^/  regsvr32 | /' "$E2E_RUN_DIR/regsvr32.log"
+        ls -li "$E2E_RUN_DIR/wineprefix/drive_c/windows/system32/regsvr32.exe" "$dll" 2>&1 | sed 's/^/  ls | /'
+        e2e_die "regsvr32 rtcdll.dll failed in the client's prefix (see $E2E_RUN_DIR/regsvr32.log)"
+    fi
     e2e_log "rtcdll.dll registered in $E2E_RUN_DIR/wineprefix"
 }
 

@@ -117,7 +117,7 @@ fi
 refused_case() { # refused_case NAME CODE SAMPLE-FLAG
     local name=$1 code=$2 flag=$3
     setup_ports
-    scenario "$here/sipp/in_refused.xml.in" "$workdir/$name.xml" CODE="$code" OFFER_PT="0 8"
+    scenario "$here/sipp/in_refused.xml.in" "$workdir/$name.xml" CODE="$code" OFFER_PORT=6000 OFFER_PT="0 8"
     incoming "$name" "$workdir/$name.xml" "$flag"
     expect_rc "$name" 0
     expect_events "$name" "event session RTCSS_INCOMING 0x00000000" "event participant RTCPS_INCOMING 0x00000000" \

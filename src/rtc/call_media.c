@@ -68,15 +68,6 @@ static void apply_prefs(struct rtc_client *client, rtcpm_media_stream *media)
     rtcpm_media_stream_set_volume(media, RTCPM_MEDIA_RECEIVE, set[RTCAD_SPEAKER] ? volume[RTCAD_SPEAKER] : 0xFFFF);
 }
 
-/* RTCPM_MEDIA_WAIT_FOR_REMOTE_MS (README "Media"): how long a call's RTP and RTCP each wait
- * for the remote's first packet before sending anyway; 0 (default): they send from the start. */
-static int wait_for_remote_ms(void)
-{
-    const char *v = getenv("RTCPM_MEDIA_WAIT_FOR_REMOTE_MS");
-    long ms = v && *v ? strtol(v, NULL, 10) : 0;
-    return ms > 0 && ms <= 60000 ? (int)ms : 0;
-}
-
 HRESULT rtcpm_rtc_call_media_open(struct rtc_call *call, const rtcpm_addr *rtp, const rtcpm_addr *rtcp)
 {
     struct rtcpm_media_config cfg;
@@ -94,7 +85,9 @@ HRESULT rtcpm_rtc_call_media_open(struct rtc_call *call, const rtcpm_addr *rtp, 
     cfg.playback_device = playback ? playback : "none";
     cfg.on_event = media_event_cb;
     cfg.ctx = call->client;
-    cfg.wait_for_remote_ms = wait_for_remote_ms();
+    /* RTCPM_MEDIA_WAIT_FOR_REMOTE_MS (README "Media"): how long RTP and RTCP each wait for the
+     * remote's first packet before sending anyway; 0 (default): they send from the start */
+    cfg.wait_for_remote_ms = (int)rtcpm_rtc_env_ms("RTCPM_MEDIA_WAIT_FOR_REMOTE_MS", 60000, 0);
     if (cfg.wait_for_remote_ms)
         RTC_TRACE("RTP and RTCP wait up to %d ms for the remote's first packet", cfg.wait_for_remote_ms);
     hr = S_OK;

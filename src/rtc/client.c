@@ -82,14 +82,13 @@ HRESULT rtcpm_rtc_client_check_running(struct rtc_client *client)
 static HRESULT client_start(struct rtc_client *client)
 {
     struct rtcpm_sip_agent_config cfg;
-    const char *t1;
     HRESULT hr;
 
     memset(&cfg, 0, sizeof(cfg));
     cfg.user_agent = "rtcpm-rtcdll";
     /* RTCPM_SIP_T1_MS (README "RTC Client API"): a shorter RFC 3261 T1 for tests, so that a
      * silent registrar ends in ERROR after 64*T1 in seconds, not half a minute. */
-    if ((t1 = getenv("RTCPM_SIP_T1_MS")) && atoi(t1) > 0 && atoi(t1) <= 500) cfg.timers.t1_ms = (unsigned)atoi(t1);
+    cfg.timers.t1_ms = (unsigned)rtcpm_rtc_env_ms("RTCPM_SIP_T1_MS", 500, 0);
     if (FAILED(hr = rtcpm_rtc_events_create(client, &client->events))) return hr;
     if (SUCCEEDED(hr = rtcpm_rtc_worker_start(&client->worker)))
     {

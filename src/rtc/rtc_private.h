@@ -368,6 +368,10 @@ void rtcpm_rtc_call_free(struct rtc_call *call);
 char *rtcpm_rtc_strdup_bstr(BSTR b);                  /* NULL on failure / NULL BSTR gives "" */
 HRESULT rtcpm_rtc_bstr_out(const char *s, BSTR *out); /* E_POINTER, E_OUTOFMEMORY; NULL s = "" */
 
+/* A millisecond knob from the environment (RTCPM_SIP_T1_MS, RTCPM_MEDIA_WAIT_FOR_REMOTE_MS):
+ * its value when set to 1..max, else dflt. */
+long rtcpm_rtc_env_ms(const char *name, long max, long dflt);
+
 #define RTC_TRACE(...) RTCPM_TRACE(RTCPM_LOG_RTC, __VA_ARGS__)
 
 #endif /* RTCPM_SRC_RTC_PRIVATE_H */

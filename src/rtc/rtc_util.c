@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * rtc_util.c — small things every object of rtcdll.dll uses: referenced lists of interface
- * pointers, BSTR <-> UTF-8.
+ * pointers, BSTR <-> UTF-8, millisecond knobs from the environment.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -70,4 +70,11 @@ HRESULT rtcpm_rtc_bstr_out(const char *s, BSTR *out)
     if (!out) return E_POINTER;
     *out = rtcpm_bstr_from_cstr(s ? s : "");
     return *out ? S_OK : E_OUTOFMEMORY;
+}
+
+long rtcpm_rtc_env_ms(const char *name, long max, long dflt)
+{
+    const char *v = getenv(name);
+    long ms = v && *v ? strtol(v, NULL, 10) : 0;
+    return ms > 0 && ms <= max ? ms : dflt;
 }

@@ -110,7 +110,6 @@ static void test_encode_map_request(void)
 /* RFC 6887 12.1: the MAP fields, then remote peer port | reserved | remote peer IP. */
 static void test_encode_peer(void)
 {
-    static const uint8_t nonce[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
     struct rtcpm_pcp_request rq, back;
     uint8_t buf[100];
     memset(&rq, 0, sizeof(rq));

@@ -2,8 +2,9 @@
 /*
  * socket_os.h — the OS primitives socket.c and socket_poll.c build on: the Winsock or POSIX
  * headers, the socket handle type, and a handful of small calls written twice in socket_os.c
- * (once over Winsock, once over POSIX) so that socket.c writes every operation once. socket_os.c also
- * keeps Winsock's lifetime (rtcpm_net_init / cleanup / refcount) and rtcpm_os_error_text.
+ * (once over Winsock, once over POSIX) so that socket.c writes every operation once.
+ * socket_os.c also keeps Winsock's lifetime (rtcpm_net_init / cleanup / refcount) and
+ * rtcpm_os_error_text.
  * Only src/os includes this.
  */
 #ifndef RTCPM_SRC_OS_SOCKET_OS_H

@@ -186,7 +186,7 @@ int rtcpm_socket_poll(struct rtcpm_poll_item *items, size_t n, rtcpm_waker *w, i
         p[count++].revents = 0;
     }
     rc = poll(p, count, timeout_ms < 0 ? -1 : timeout_ms);
-    if (rc < 0) return rtcpm_os_interrupted(errno) ? 0 : RTCPM_SOCK_E_OTHER;
+    if (rc < 0) return rtcpm_os_interrupted(rtcpm_os_last_error()) ? 0 : RTCPM_SOCK_E_OTHER;
     if (w && p[n].revents) waker_drain(w);
     for (i = 0; i < n; i++)
     {

@@ -157,6 +157,9 @@ static double threaded_cpu_ns_per_frame(double seconds)
     rtcpm_media_stream_destroy(s2);
     uint64_t frames = st1.rtp_sent + st2.rtp_sent;
     if (st1.rtp_received + st2.rtp_received < frames / 2) bench_fail("row 8: the two streams did not talk");
+    /* either one leaves the row without a value: say which (ci32 saw it once, mingw32 under load) */
+    if (!frames) bench_fail("row 8: the two streams sent nothing in %.1f s", seconds);
+    if (cpu <= 0) bench_fail("row 8: the process's CPU time did not advance (%.0f ns) over %.1f s", cpu, seconds);
     return frames && cpu > 0 ? cpu / (double)frames : 0;
 }
 
